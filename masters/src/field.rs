@@ -1,0 +1,672 @@
+//! Typed field values of the master files, each parsed strictly from its CSV text.
+
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+
+use crate::error::DataError;
+
+/// Parsing of one CSV field into a typed value.
+pub trait FieldValue: Sized {
+    /// What the field must look like, for error messages.
+    const EXPECTED: &'static str;
+    /// Parses the field text; `None` means the text is not a valid value.
+    fn parse(s: &str) -> Option<Self>;
+    /// The value of a column that an older edition of the file does not have (the spec's
+    /// default: `0` for numbers, empty for text).
+    fn absent() -> Self;
+    /// The value as text for people (`santei masters show`).
+    fn render(&self) -> String;
+}
+
+/// Parses field `col` (1-based 項番) of `fields`, or gives its `absent()` default when the row is
+/// shorter (older editions).
+pub fn parse_col<T: FieldValue>(
+    fields: &[&str],
+    col: usize,
+    label: &'static str,
+) -> Result<T, crate::error::FieldError> {
+    match fields.get(col - 1) {
+        None => Ok(T::absent()),
+        Some(s) => T::parse(s).ok_or_else(|| crate::error::FieldError {
+            column: col,
+            label,
+            error: DataError::BadField {
+                value: (*s).to_owned(),
+                expected: T::EXPECTED,
+            },
+        }),
+    }
+}
+
+/// Unsigned decimal digits (leading zeros allowed, as the files are inconsistent about them).
+#[inline]
+fn parse_digits(s: &str) -> Option<u64> {
+    let b = s.as_bytes();
+    if b.is_empty() || b.len() > 18 {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for &c in b {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v * 10 + d as u64;
+    }
+    Some(v)
+}
+
+macro_rules! uint_field {
+    ($($t:ty),*) => {$(
+        impl FieldValue for $t {
+            const EXPECTED: &'static str = "a whole number";
+            #[inline]
+            fn parse(s: &str) -> Option<Self> {
+                parse_digits(s).and_then(|v| <$t>::try_from(v).ok())
+            }
+            fn absent() -> Self { 0 }
+            fn render(&self) -> String { self.to_string() }
+        }
+    )*};
+}
+uint_field!(u8, u16, u32, u64);
+
+/// A value that may be empty (`""`): `None`. Used for columns that older editions left as empty
+/// 予備 (e.g. 医科診療行為 項番124–131 before R4/R6) and the R8 columns 132–137.
+impl<T: FieldValue> FieldValue for Option<T> {
+    const EXPECTED: &'static str = T::EXPECTED;
+    #[inline]
+    fn parse(s: &str) -> Option<Self> {
+        if s.is_empty() {
+            Some(None)
+        } else {
+            T::parse(s).map(Some)
+        }
+    }
+    fn absent() -> Self {
+        None
+    }
+    fn render(&self) -> String {
+        self.as_ref().map(T::render).unwrap_or_default()
+    }
+}
+
+/// Text, kept exactly as published (never trimmed: some names start with a full-width space).
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct Text(Box<str>);
+
+impl Text {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Self {
+        Text(s.into())
+    }
+}
+
+impl Serialize for Text {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl FieldValue for Text {
+    const EXPECTED: &'static str = "text";
+    #[inline]
+    fn parse(s: &str) -> Option<Self> {
+        Some(Text(s.into()))
+    }
+    fn absent() -> Self {
+        Text::default()
+    }
+    fn render(&self) -> String {
+        self.0.to_string()
+    }
+}
+
+/// One ASCII character code such as 注加算通番 (`0`–`9`, `A`–`Z`). Empty is stored as `0`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct Char(pub u8);
+
+impl Char {
+    pub fn as_char(self) -> char {
+        self.0 as char
+    }
+}
+
+impl Serialize for Char {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.as_char())
+    }
+}
+
+impl FieldValue for Char {
+    const EXPECTED: &'static str = "one letter or digit";
+    fn parse(s: &str) -> Option<Self> {
+        match s.as_bytes() {
+            [c] if c.is_ascii_alphanumeric() || *c == b'-' || *c == b'*' => Some(Char(*c)),
+            [] => Some(Char(b'0')),
+            _ => None,
+        }
+    }
+    fn absent() -> Self {
+        Char(b'0')
+    }
+    fn render(&self) -> String {
+        self.as_char().to_string()
+    }
+}
+
+/// A calendar date (年月日), validated.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date(u32);
+
+impl Date {
+    /// The earliest representable date, used as "since always".
+    pub const MIN: Date = Date(1000_01_01);
+    /// The latest representable date (the files' `99999999` means "open", see [`EndDate`]).
+    pub const MAX: Date = Date(9999_12_31);
+
+    /// A date from its `YYYYMMDD` number, unchecked (for constants).
+    pub(crate) const fn raw(yyyymmdd: u32) -> Date {
+        Date(yyyymmdd)
+    }
+
+    /// Builds a date from year, month and day, if it exists in the calendar.
+    pub fn from_ymd(y: u32, m: u32, d: u32) -> Option<Date> {
+        if !(1000..=9999).contains(&y)
+            || !(1..=12).contains(&m)
+            || d == 0
+            || d > days_in_month(y, m)
+        {
+            return None;
+        }
+        Some(Date(y * 10000 + m * 100 + d))
+    }
+
+    /// Parses `YYYYMMDD`.
+    pub fn parse_yyyymmdd(s: &str) -> Option<Date> {
+        if s.len() != 8 {
+            return None;
+        }
+        let v = parse_digits(s)? as u32;
+        Date::from_ymd(v / 10000, v / 100 % 100, v % 100)
+    }
+
+    /// Parses `YYYY-MM-DD` (and `YYYYMMDD`).
+    pub fn parse_iso(s: &str) -> Option<Date> {
+        let b = s.as_bytes();
+        if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+            let y = parse_digits(&s[0..4])? as u32;
+            let m = parse_digits(&s[5..7])? as u32;
+            let d = parse_digits(&s[8..10])? as u32;
+            Date::from_ymd(y, m, d)
+        } else {
+            Date::parse_yyyymmdd(s)
+        }
+    }
+
+    pub fn year(self) -> u32 {
+        self.0 / 10000
+    }
+    pub fn month(self) -> u32 {
+        self.0 / 100 % 100
+    }
+    pub fn day(self) -> u32 {
+        self.0 % 100
+    }
+    /// The date as the number `YYYYMMDD`.
+    pub fn yyyymmdd(self) -> u32 {
+        self.0
+    }
+
+    /// The day before (saturating at [`Date::MIN`]).
+    pub fn pred(self) -> Date {
+        let (y, m, d) = (self.year(), self.month(), self.day());
+        if d > 1 {
+            Date(self.0 - 1)
+        } else if m > 1 {
+            Date(y * 10000 + (m - 1) * 100 + days_in_month(y, m - 1))
+        } else if y > 1000 {
+            Date((y - 1) * 10000 + 1231)
+        } else {
+            Date::MIN
+        }
+    }
+
+    /// The day after (saturating at [`Date::MAX`]).
+    pub fn succ(self) -> Date {
+        let (y, m, d) = (self.year(), self.month(), self.day());
+        if d < days_in_month(y, m) {
+            Date(self.0 + 1)
+        } else if m < 12 {
+            Date(y * 10000 + (m + 1) * 100 + 1)
+        } else if y < 9999 {
+            Date((y + 1) * 10000 + 101)
+        } else {
+            Date::MAX
+        }
+    }
+}
+
+pub(crate) fn days_in_month(y: u32, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{:04}-{:02}-{:02}",
+            self.year(),
+            self.month(),
+            self.day()
+        )
+    }
+}
+
+impl fmt::Debug for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl std::str::FromStr for Date {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Date::parse_iso(s).ok_or_else(|| format!("`{s}` is not a date (YYYY-MM-DD)"))
+    }
+}
+
+impl FieldValue for Date {
+    const EXPECTED: &'static str = "a date YYYYMMDD";
+    fn parse(s: &str) -> Option<Self> {
+        Date::parse_yyyymmdd(s)
+    }
+    fn absent() -> Self {
+        Date::MIN
+    }
+    fn render(&self) -> String {
+        self.to_string()
+    }
+}
+
+/// 廃止年月日: `99999999` means the code is live (`None`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
+#[serde(transparent)]
+pub struct EndDate(pub Option<Date>);
+
+impl EndDate {
+    /// The last day of validity, [`Date::MAX`] when open.
+    pub fn last_day(self) -> Date {
+        self.0.unwrap_or(Date::MAX)
+    }
+}
+
+impl FieldValue for EndDate {
+    const EXPECTED: &'static str = "a date YYYYMMDD or 99999999";
+    fn parse(s: &str) -> Option<Self> {
+        if s == "99999999" {
+            Some(EndDate(None))
+        } else {
+            Date::parse_yyyymmdd(s).map(|d| EndDate(Some(d)))
+        }
+    }
+    fn absent() -> Self {
+        EndDate(None)
+    }
+    fn render(&self) -> String {
+        match self.0 {
+            None => "99999999 (現在有効)".into(),
+            Some(d) => d.to_string(),
+        }
+    }
+}
+
+/// A date that may be "none": `0`, `00000000` or empty (経過措置年月日, 収載年月日 …).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
+#[serde(transparent)]
+pub struct OptDate(pub Option<Date>);
+
+impl FieldValue for OptDate {
+    const EXPECTED: &'static str = "a date YYYYMMDD, 0 or empty";
+    fn parse(s: &str) -> Option<Self> {
+        if s.is_empty() || s.bytes().all(|b| b == b'0') {
+            Some(OptDate(None))
+        } else {
+            Date::parse_yyyymmdd(s).map(|d| OptDate(Some(d)))
+        }
+    }
+    fn absent() -> Self {
+        OptDate(None)
+    }
+    fn render(&self) -> String {
+        self.0.map(|d| d.to_string()).unwrap_or_default()
+    }
+}
+
+/// A decimal with at most two fraction digits (points `291.00`, prices `10.10`), stored exactly as
+/// hundredths. Convert with [`Fixed2::to_decimal`] for arithmetic.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Fixed2(i64);
+
+impl Fixed2 {
+    pub const ZERO: Fixed2 = Fixed2(0);
+
+    pub fn from_hundredths(h: i64) -> Fixed2 {
+        Fixed2(h)
+    }
+    pub fn hundredths(self) -> i64 {
+        self.0
+    }
+    pub fn to_decimal(self) -> rust_decimal::Decimal {
+        rust_decimal::Decimal::new(self.0, 2)
+    }
+    /// The value when it is a whole number (points are), else `None`.
+    pub fn whole(self) -> Option<i64> {
+        (self.0 % 100 == 0).then_some(self.0 / 100)
+    }
+}
+
+impl fmt::Display for Fixed2 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let a = self.0.unsigned_abs();
+        write!(f, "{sign}{}.{:02}", a / 100, a % 100)
+    }
+}
+
+impl fmt::Debug for Fixed2 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl Serialize for Fixed2 {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl FieldValue for Fixed2 {
+    const EXPECTED: &'static str = "a decimal number with at most 2 decimals";
+    #[inline]
+    fn parse(s: &str) -> Option<Self> {
+        let (int, frac) = match s.split_once('.') {
+            Some((i, f)) => (i, f),
+            None => (s, ""),
+        };
+        let i = parse_digits(int)? as i64;
+        let f = match frac.len() {
+            0 => 0,
+            1 => parse_digits(frac)? as i64 * 10,
+            2 => parse_digits(frac)? as i64,
+            _ => return None,
+        };
+        if s.ends_with('.') {
+            return None;
+        }
+        i.checked_mul(100)?.checked_add(f).map(Fixed2)
+    }
+    fn absent() -> Self {
+        Fixed2(0)
+    }
+    fn render(&self) -> String {
+        self.to_string()
+    }
+}
+
+/// A 9-digit code (診療行為, 医薬品, 特定器材, コメント), `0` when empty.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Code(pub u32);
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:09}", self.0)
+    }
+}
+
+impl fmt::Debug for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl std::str::FromStr for Code {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        if s.len() == 9 {
+            if let Some(v) = parse_digits(s) {
+                return Ok(Code(v as u32));
+            }
+        }
+        Err(format!("`{s}` is not a 9-digit code"))
+    }
+}
+
+impl FieldValue for Code {
+    const EXPECTED: &'static str = "a code of up to 9 digits";
+    #[inline]
+    fn parse(s: &str) -> Option<Self> {
+        if s.is_empty() {
+            return Some(Code(0));
+        }
+        if s.len() > 9 {
+            return None;
+        }
+        parse_digits(s).map(|v| Code(v as u32))
+    }
+    fn absent() -> Self {
+        Code(0)
+    }
+    fn render(&self) -> String {
+        if self.0 == 0 {
+            "0".into()
+        } else {
+            self.to_string()
+        }
+    }
+}
+
+/// An age code of the 年齢 columns: `00` none, two digits = years, `AA` 生後28日, `B3`/`B6`/`BF`/`BK`
+/// = 3/6/15/20歳に達した日の翌月1日, `MG` 未就学 (MASTER_S_LAYOUT #41/#42).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AgeCode(pub [u8; 2]);
+
+impl AgeCode {
+    pub const NONE: AgeCode = AgeCode(*b"00");
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or("??")
+    }
+    pub fn is_none(&self) -> bool {
+        *self == AgeCode::NONE
+    }
+}
+
+impl fmt::Debug for AgeCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for AgeCode {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl FieldValue for AgeCode {
+    const EXPECTED: &'static str = "a 2-character age code (00, 06, AA, B3, MG …)";
+    fn parse(s: &str) -> Option<Self> {
+        match s.as_bytes() {
+            [a, b] if a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric() => {
+                Some(AgeCode([*a, *b]))
+            }
+            [a] if a.is_ascii_digit() => Some(AgeCode([b'0', *a])),
+            [] => Some(AgeCode::NONE),
+            _ => None,
+        }
+    }
+    fn absent() -> Self {
+        AgeCode::NONE
+    }
+    fn render(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// 変更区分: the change status of a row.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
+pub enum ChangeKind {
+    /// 0 異動なし
+    Unchanged,
+    /// 1 抹消 (erased: the row must be dropped)
+    Erased,
+    /// 2 復活 (傷病名/修飾語 only)
+    Restored,
+    /// 3 新規
+    New,
+    /// 5 変更
+    Changed,
+    /// 9 廃止
+    Abolished,
+}
+
+impl ChangeKind {
+    pub fn digit(self) -> u8 {
+        match self {
+            ChangeKind::Unchanged => 0,
+            ChangeKind::Erased => 1,
+            ChangeKind::Restored => 2,
+            ChangeKind::New => 3,
+            ChangeKind::Changed => 5,
+            ChangeKind::Abolished => 9,
+        }
+    }
+    pub fn japanese(self) -> &'static str {
+        match self {
+            ChangeKind::Unchanged => "異動なし",
+            ChangeKind::Erased => "抹消",
+            ChangeKind::Restored => "復活",
+            ChangeKind::New => "新規",
+            ChangeKind::Changed => "変更",
+            ChangeKind::Abolished => "廃止",
+        }
+    }
+    pub(crate) fn from_field(s: &str) -> Option<ChangeKind> {
+        Some(match s {
+            "0" => ChangeKind::Unchanged,
+            "1" => ChangeKind::Erased,
+            "2" => ChangeKind::Restored,
+            "3" => ChangeKind::New,
+            "5" => ChangeKind::Changed,
+            "9" => ChangeKind::Abolished,
+            _ => return None,
+        })
+    }
+}
+
+impl FieldValue for ChangeKind {
+    const EXPECTED: &'static str = "a 変更区分 (0, 1, 2, 3, 5 or 9)";
+    fn parse(s: &str) -> Option<Self> {
+        ChangeKind::from_field(s)
+    }
+    fn absent() -> Self {
+        ChangeKind::Unchanged
+    }
+    fn render(&self) -> String {
+        format!("{} {}", self.digit(), self.japanese())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed2_parses_exactly() {
+        assert_eq!(Fixed2::parse("291.00").unwrap().hundredths(), 29100);
+        assert_eq!(Fixed2::parse("0.19").unwrap().hundredths(), 19);
+        assert_eq!(Fixed2::parse("10.1").unwrap().hundredths(), 1010);
+        assert_eq!(
+            Fixed2::parse("167077222.00").unwrap().to_string(),
+            "167077222.00"
+        );
+        for bad in ["", "1.234", "1.", ".5", "-1", "1,0", "１"] {
+            assert!(Fixed2::parse(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn dates_are_validated() {
+        assert!(Date::parse_yyyymmdd("20240229").is_some());
+        assert!(Date::parse_yyyymmdd("20230229").is_none());
+        assert!(Date::parse_yyyymmdd("20241301").is_none());
+        assert!(Date::parse_yyyymmdd("2024061").is_none());
+        assert_eq!(EndDate::parse("99999999"), Some(EndDate(None)));
+        assert_eq!(
+            Date::parse_iso("2024-06-01").unwrap().pred().to_string(),
+            "2024-05-31"
+        );
+        assert_eq!(
+            Date::parse_iso("2024-03-01").unwrap().pred().to_string(),
+            "2024-02-29"
+        );
+        assert_eq!(
+            Date::parse_iso("2024-12-31").unwrap().succ().to_string(),
+            "2025-01-01"
+        );
+        assert_eq!(OptDate::parse("00000000"), Some(OptDate(None)));
+        assert_eq!(OptDate::parse("0"), Some(OptDate(None)));
+    }
+
+    #[test]
+    fn numbers_reject_non_digits() {
+        assert_eq!(u8::parse("05"), Some(5));
+        assert_eq!(u8::parse("256"), None);
+        assert_eq!(u16::parse(""), None);
+        assert_eq!(u16::parse("1 "), None);
+        assert_eq!(<Option<u32>>::parse(""), Some(None));
+    }
+}
