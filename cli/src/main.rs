@@ -1,1 +1,114 @@
-fn main() {}
+//! `santei`: the command line of santei.
+//!
+//! Exit codes: 0 success; 1 the command ran but found nothing or found differences (e.g. `masters
+//! show` of an unknown code); 2 an error (bad arguments, unreadable or malformed input).
+//! Results go to stdout; progress, warnings and errors go to stderr.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod masters_cmd;
+
+#[derive(Parser)]
+#[command(
+    name = "santei",
+    version,
+    about = "santei: 医科診療報酬 calculation on the official masters",
+    after_help = "Exit codes: 0 success, 1 not found / differences found, 2 error.\n\
+                  Without --masters, santei uses its embedded demo data (a hand-picked subset of the r06 masters)."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Inspect the 基本マスター.
+    Masters {
+        #[command(subcommand)]
+        command: MastersCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum MastersCommand {
+    /// Per kind: file, row count, date range and load time.
+    Info {
+        /// Folder of official master files (s_ALL*.zip …); the embedded demo data when omitted.
+        dir: Option<PathBuf>,
+        #[command(flatten)]
+        load: LoadArgs,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// One item with every named column, as valid on a date.
+    Show {
+        /// 診療行為/医薬品/特定器材/コメント code (9 digits), 傷病名 (7) or 修飾語 (4).
+        code: String,
+        /// Date of care (YYYY-MM-DD); picks the revision and the version valid that day. Default: today.
+        #[arg(long)]
+        date: Option<String>,
+        /// Folder(s) of official master files, one per revision; the demo data when omitted.
+        #[arg(long = "masters")]
+        masters: Vec<PathBuf>,
+        #[command(flatten)]
+        load: LoadArgs,
+        /// Show every column, including empty and zero ones.
+        #[arg(long)]
+        all: bool,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(clap::Args, Clone)]
+pub struct LoadArgs {
+    /// Folder of published change files (s_20240621.csv …) to apply in date order.
+    #[arg(long)]
+    updates: Option<PathBuf>,
+    /// Text encoding of the files.
+    #[arg(long, value_enum, default_value = "cp932")]
+    encoding: EncodingArg,
+    /// Revision (r2024-06, r06 …) when it should not be inferred from the files.
+    #[arg(long)]
+    revision: Option<String>,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy)]
+pub enum EncodingArg {
+    Cp932,
+    Utf8,
+}
+
+/// An error for the user: message on stderr, exit code 2.
+pub struct CliError(pub String);
+
+impl<E: std::fmt::Display> From<E> for CliError {
+    fn from(e: E) -> Self {
+        CliError(e.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Masters { command } => match command {
+            MastersCommand::Info { dir, load, json } => masters_cmd::info(dir, &load, json),
+            MastersCommand::Show { code, date, masters, load, all, json } => {
+                masters_cmd::show(&code, date.as_deref(), &masters, &load, all, json)
+            }
+        },
+    };
+    match result {
+        Ok(code) => code,
+        Err(CliError(msg)) => {
+            eprintln!("santei: error: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}

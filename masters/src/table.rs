@@ -134,3 +134,28 @@ impl<R: MasterRecord> Table<R> {
         self.map.remove(&code).is_some()
     }
 }
+
+impl<R: MasterRecord> Table<R> {
+    /// Parses a complete master file from its bytes (as read from disk or a zip member).
+    pub fn from_bytes(
+        file: &str,
+        bytes: &[u8],
+        encoding: crate::text::Encoding,
+    ) -> Result<(Table<R>, crate::load::FileReport), crate::error::LoadError> {
+        let text = crate::text::decode(bytes, encoding, file)?;
+        crate::load::load_base::<R>(file, &text)
+    }
+
+    /// Applies a change file (or a newer complete file) given as bytes; see
+    /// [`MasterSet`](crate::MasterSet) for the rules.
+    pub fn apply_bytes(
+        &mut self,
+        file: &str,
+        bytes: &[u8],
+        encoding: crate::text::Encoding,
+        warnings: &mut Vec<crate::error::Warning>,
+    ) -> Result<crate::load::FileReport, crate::error::LoadError> {
+        let text = crate::text::decode(bytes, encoding, file)?;
+        crate::load::apply_changes(self, file, &text, warnings)
+    }
+}
