@@ -99,9 +99,14 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Masters { command } => match command {
             MastersCommand::Info { dir, load, json } => masters_cmd::info(dir, &load, json),
-            MastersCommand::Show { code, date, masters, load, all, json } => {
-                masters_cmd::show(&code, date.as_deref(), &masters, &load, all, json)
-            }
+            MastersCommand::Show {
+                code,
+                date,
+                masters,
+                load,
+                all,
+                json,
+            } => masters_cmd::show(&code, date.as_deref(), &masters, &load, all, json),
         },
     };
     match result {

@@ -6,7 +6,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use santei_engine::masters::{
-    Date, Encoding, LoadOptions, MasterCatalog, MasterKind, MasterRecord, MasterSet, Provenance, Revision, Table,
+    Date, Encoding, LoadOptions, MasterCatalog, MasterKind, MasterRecord, MasterSet, Provenance,
+    Revision, Table,
 };
 use serde::Serialize;
 
@@ -14,7 +15,10 @@ use crate::{CliError, EncodingArg, LoadArgs};
 
 fn options(args: &LoadArgs) -> Result<LoadOptions, CliError> {
     let revision = match &args.revision {
-        Some(r) => Some(Revision::parse(r).ok_or_else(|| CliError(format!("unknown revision `{r}` (try r2024-06)")))?),
+        Some(r) => Some(
+            Revision::parse(r)
+                .ok_or_else(|| CliError(format!("unknown revision `{r}` (try r2024-06)")))?,
+        ),
         None => None,
     };
     Ok(LoadOptions {
@@ -33,7 +37,9 @@ fn options(args: &LoadArgs) -> Result<LoadOptions, CliError> {
 pub fn load_set(dir: Option<&Path>, args: &LoadArgs) -> Result<MasterSet, CliError> {
     let set = match dir {
         None => {
-            eprintln!("santei: using the embedded demo data (not official; pass a folder of official masters)");
+            eprintln!(
+                "santei: using the embedded demo data (not official; pass a folder of official masters)"
+            );
             MasterSet::demo()?
         }
         Some(d) => {
@@ -60,7 +66,11 @@ pub fn info(dir: Option<PathBuf>, args: &LoadArgs, json: bool) -> Result<ExitCod
     let wall = start.elapsed();
     let mut out = std::io::stdout().lock();
     if json {
-        let j = InfoJson { revision: set.revision, provenance: &set.provenance, report: &set.report };
+        let j = InfoJson {
+            revision: set.revision,
+            provenance: &set.provenance,
+            report: &set.report,
+        };
         serde_json::to_writer_pretty(&mut out, &j)?;
         writeln!(out)?;
         return Ok(ExitCode::SUCCESS);
@@ -72,7 +82,11 @@ pub fn info(dir: Option<PathBuf>, args: &LoadArgs, json: bool) -> Result<ExitCod
     writeln!(out, "revision  {}", set.revision)?;
     writeln!(out, "source    {source}")?;
     writeln!(out)?;
-    writeln!(out, "{:<14} {:<38} {:>7} {:>7} {:>8} {:<23} {:>8}", "kind", "file", "rows", "codes", "versions", "valid (from – to)", "ms")?;
+    writeln!(
+        out,
+        "{:<14} {:<38} {:>7} {:>7} {:>8} {:<23} {:>8}",
+        "kind", "file", "rows", "codes", "versions", "valid (from – to)", "ms"
+    )?;
     for k in &set.report.kinds {
         let (file, rows) = match &k.base {
             Some(b) => (b.file.as_str(), b.rows.to_string()),
@@ -108,7 +122,11 @@ pub fn info(dir: Option<PathBuf>, args: &LoadArgs, json: bool) -> Result<ExitCod
         }
         if let Some(b) = &k.base {
             if !b.erased.is_empty() {
-                writeln!(out, "  (変更区分 1 抹消 rows dropped: {})", b.erased.join(", "))?;
+                writeln!(
+                    out,
+                    "  (変更区分 1 抹消 rows dropped: {})",
+                    b.erased.join(", ")
+                )?;
             }
         }
     }
@@ -173,7 +191,8 @@ pub fn show(
         ))
     })?;
     let date = match date {
-        Some(d) => Date::parse_iso(d).ok_or_else(|| CliError(format!("`{d}` is not a date (YYYY-MM-DD)")))?,
+        Some(d) => Date::parse_iso(d)
+            .ok_or_else(|| CliError(format!("`{d}` is not a date (YYYY-MM-DD)")))?,
         None => today(),
     };
     let mut catalog = MasterCatalog::new();
@@ -186,24 +205,82 @@ pub fn show(
     let set = match catalog.for_date(date) {
         Some(s) => s,
         None => {
-            let have: Vec<String> = catalog.sets().iter().map(|s| s.revision.to_string()).collect();
+            let have: Vec<String> = catalog
+                .sets()
+                .iter()
+                .map(|s| s.revision.to_string())
+                .collect();
             eprintln!(
                 "santei: warning: no loaded revision covers {date} (loaded: {}); showing the newest",
                 have.join(", ")
             );
-            catalog.sets().last().ok_or_else(|| CliError("no masters loaded".into()))?
+            catalog
+                .sets()
+                .last()
+                .ok_or_else(|| CliError("no masters loaded".into()))?
         }
     };
-    let key: u32 = code.parse().map_err(|_| CliError(format!("`{code}` is not a number")))?;
+    let key: u32 = code
+        .parse()
+        .map_err(|_| CliError(format!("`{code}` is not a number")))?;
     let found = match kind {
-        MasterKind::Procedure => print_item(&set.procedures, kind, code, key, date, set.revision, all, json)?,
+        MasterKind::Procedure => print_item(
+            &set.procedures,
+            kind,
+            code,
+            key,
+            date,
+            set.revision,
+            all,
+            json,
+        )?,
         MasterKind::Drug => print_item(&set.drugs, kind, code, key, date, set.revision, all, json)?,
-        MasterKind::Material => print_item(&set.materials, kind, code, key, date, set.revision, all, json)?,
-        MasterKind::Comment => print_item(&set.comments, kind, code, key, date, set.revision, all, json)?,
-        MasterKind::Disease => print_item(&set.diseases, kind, code, key, date, set.revision, all, json)?,
-        MasterKind::Modifier => print_item(&set.modifiers, kind, code, key, date, set.revision, all, json)?,
+        MasterKind::Material => print_item(
+            &set.materials,
+            kind,
+            code,
+            key,
+            date,
+            set.revision,
+            all,
+            json,
+        )?,
+        MasterKind::Comment => print_item(
+            &set.comments,
+            kind,
+            code,
+            key,
+            date,
+            set.revision,
+            all,
+            json,
+        )?,
+        MasterKind::Disease => print_item(
+            &set.diseases,
+            kind,
+            code,
+            key,
+            date,
+            set.revision,
+            all,
+            json,
+        )?,
+        MasterKind::Modifier => print_item(
+            &set.modifiers,
+            kind,
+            code,
+            key,
+            date,
+            set.revision,
+            all,
+            json,
+        )?,
     };
-    Ok(if found { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if found {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -221,27 +298,57 @@ fn print_item<R: MasterRecord>(
     let valid = table.version(key, date);
     let mut out = std::io::stdout().lock();
     if json {
-        let j = ShowJson { kind, code, revision, date, valid, versions };
+        let j = ShowJson {
+            kind,
+            code,
+            revision,
+            date,
+            valid,
+            versions,
+        };
         serde_json::to_writer_pretty(&mut out, &j)?;
         writeln!(out)?;
         return Ok(valid.is_some());
     }
     if versions.is_empty() {
-        eprintln!("santei: {} `{code}` is not in the {} master of {revision}", kind.japanese(), kind.japanese());
+        eprintln!(
+            "santei: {} `{code}` is not in the {} master of {revision}",
+            kind.japanese(),
+            kind.japanese()
+        );
         return Ok(false);
     }
     let Some(v) = valid else {
-        eprintln!("santei: {} `{code}` is not valid on {date}; its versions:", kind.japanese());
+        eprintln!(
+            "santei: {} `{code}` is not valid on {date}; its versions:",
+            kind.japanese()
+        );
         for v in versions {
-            eprintln!("  {} – {}  {}", fmt_date(v.valid_from), fmt_date(v.valid_to), v.record.name());
+            eprintln!(
+                "  {} – {}  {}",
+                fmt_date(v.valid_from),
+                fmt_date(v.valid_to),
+                v.record.name()
+            );
         }
         return Ok(false);
     };
     writeln!(out, "{} {}  {}", kind.japanese(), code, v.record.name())?;
-    writeln!(out, "revision {revision}; valid on {date}: {} – {}", fmt_date(v.valid_from), fmt_date(v.valid_to))?;
+    writeln!(
+        out,
+        "revision {revision}; valid on {date}: {} – {}",
+        fmt_date(v.valid_from),
+        fmt_date(v.valid_to)
+    )?;
     if versions.len() > 1 {
         for (i, other) in versions.iter().enumerate() {
-            writeln!(out, "  version {}: {} – {}", i + 1, fmt_date(other.valid_from), fmt_date(other.valid_to))?;
+            writeln!(
+                out,
+                "  version {}: {} – {}",
+                i + 1,
+                fmt_date(other.valid_from),
+                fmt_date(other.valid_to)
+            )?;
         }
     }
     writeln!(out)?;
@@ -252,7 +359,10 @@ fn print_item<R: MasterRecord>(
         writeln!(out, "{:>4} {:<34} {}", col.no, col.label, value)?;
     }
     if !all {
-        writeln!(out, "(empty and zero columns hidden; --all shows every column)")?;
+        writeln!(
+            out,
+            "(empty and zero columns hidden; --all shows every column)"
+        )?;
     }
     Ok(true)
 }

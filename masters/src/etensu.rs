@@ -225,9 +225,7 @@ impl EtensuTable {
             EtensuTable::Exclusion(ExclusionWindow::SameDay) => "背反関連テーブル（1日につき）",
             EtensuTable::Exclusion(ExclusionWindow::SameMonth) => "背反関連テーブル（同一月内）",
             EtensuTable::Exclusion(ExclusionWindow::Simultaneous) => "背反関連テーブル（同時）",
-            EtensuTable::Exclusion(ExclusionWindow::SameWeek) => {
-                "背反関連テーブル（1週間につき）"
-            }
+            EtensuTable::Exclusion(ExclusionWindow::SameWeek) => "背反関連テーブル（1週間につき）",
             EtensuTable::AdmissionAddition => "入院基本料テーブル",
             EtensuTable::CountLimit => "算定回数テーブル",
         }
@@ -319,7 +317,8 @@ impl Serialize for GroupNo {
 impl std::str::FromStr for GroupNo {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        GroupNo::new(s).ok_or_else(|| format!("`{s}` is not a グループ番号 (1–7 letters or digits)"))
+        GroupNo::new(s)
+            .ok_or_else(|| format!("`{s}` is not a グループ番号 (1–7 letters or digits)"))
     }
 }
 
@@ -808,13 +807,14 @@ impl<'a> Row<'_, 'a> {
     fn inclusion(&self, col: usize) -> Result<Option<InclusionLink>, LoadError> {
         let unit: u8 = self.parse(col)?;
         let g = self.s(col + 1);
-        let group = if g == "0" || g.is_empty() {
-            None
-        } else {
-            Some(GroupNo::new(g).ok_or_else(|| {
-                self.bad(col + 1, "a グループ番号 (1–7 letters or digits) or 0")
-            })?)
-        };
+        let group =
+            if g == "0" || g.is_empty() {
+                None
+            } else {
+                Some(GroupNo::new(g).ok_or_else(|| {
+                    self.bad(col + 1, "a グループ番号 (1–7 letters or digits) or 0")
+                })?)
+            };
         match (unit, group) {
             (0, None) => Ok(None),
             (unit, Some(group)) if unit != 0 => Ok(Some(InclusionLink { unit, group })),
@@ -999,13 +999,6 @@ fn index_by<R, K: std::hash::Hash + Eq + Ord + Copy>(
 
 fn strip_lines<R>(rows: Vec<(R, u32)>) -> Vec<R> {
     rows.into_iter().map(|(r, _)| r).collect()
-}
-
-fn span<'s, R>(rows: &'s [R], index: &FxHashMap<impl std::hash::Hash + Eq, Span>, key: &impl std::hash::Hash) -> &'s [R]
-where
-{
-    let _ = (rows, index, key);
-    unreachable!()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1196,13 +1189,14 @@ fn zip_members(path: &Path) -> Result<Vec<(String, (usize, String))>, LoadError>
 
 /// Finds every table in `dir` (a folder, or a zip): extracted CSVs first, then the members of
 /// the zips in the folder.
-fn locate(
-    dir: &Path,
-    warnings: &mut Vec<Warning>,
-) -> Result<[Option<Located>; 8], LoadError> {
+fn locate(dir: &Path, warnings: &mut Vec<Warning>) -> Result<[Option<Located>; 8], LoadError> {
     let mut found: [Option<Located>; 8] = Default::default();
     let mut zips: Vec<PathBuf> = Vec::new();
-    if dir.is_file() && dir.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")) {
+    if dir.is_file()
+        && dir
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+    {
         zips.push(dir.to_owned());
     } else if dir.is_dir() {
         let io = |source| LoadError::Io {
@@ -1275,8 +1269,8 @@ fn read_located(loc: &Located) -> Result<Vec<u8>, LoadError> {
                 path: zip.clone(),
                 source,
             })?;
-            let mut archive = zip::ZipArchive::new(std::io::BufReader::new(f))
-                .map_err(|e| zip_err(zip, e))?;
+            let mut archive =
+                zip::ZipArchive::new(std::io::BufReader::new(f)).map_err(|e| zip_err(zip, e))?;
             let mut entry = archive.by_index(*index).map_err(|e| zip_err(zip, e))?;
             let mut bytes = Vec::with_capacity(entry.size() as usize);
             entry
@@ -1287,7 +1281,24 @@ fn read_located(loc: &Located) -> Result<Vec<u8>, LoadError> {
     }
 }
 
-/// Reads, decodes and parses one table. A decoding error gets the column's official name.
+/// Decodes a table strictly; an encoding error gets the column's official name.
+fn decode_table(
+    table: EtensuTable,
+    file: &str,
+    bytes: &[u8],
+    encoding: Encoding,
+) -> Result<String, LoadError> {
+    decode(bytes, encoding, file).map_err(|mut e| {
+        if let LoadError::Data { pos, .. } = &mut e {
+            pos.column_name = pos
+                .column
+                .and_then(|c| table.columns().get(c.wrapping_sub(1)).copied());
+        }
+        e
+    })
+}
+
+/// Reads, decodes and parses one table.
 fn load_one<R: EtensuRecord>(
     table: EtensuTable,
     loc: &Located,
@@ -1295,14 +1306,7 @@ fn load_one<R: EtensuRecord>(
 ) -> Result<(Vec<(R, u32)>, TableReport), LoadError> {
     let start = Instant::now();
     let bytes = read_located(loc)?;
-    let text = decode(&bytes, encoding, &loc.display).map_err(|mut e| {
-        if let LoadError::Data { pos, .. } = &mut e {
-            pos.column_name = pos
-                .column
-                .and_then(|c| table.columns().get(c.wrapping_sub(1)).copied());
-        }
-        e
-    })?;
+    let text = decode_table(table, &loc.display, &bytes, encoding)?;
     drop(bytes);
     let (rows, read, erased) = parse_table::<R>(table, &loc.display, &text)?;
     let report = TableReport {
@@ -1425,9 +1429,8 @@ impl Etensu {
                 match h {
                     None => Ok(None),
                     Some(h) => {
-                        let (rows, report) = h
-                            .join()
-                            .unwrap_or_else(|p| std::panic::resume_unwind(p))?;
+                        let (rows, report) =
+                            h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))?;
                         reports.push(report);
                         Ok(Some(rows))
                     }
@@ -1463,23 +1466,15 @@ impl Etensu {
         }
         for w in aux.windows(2) {
             if aux_key(&w[0].0) == aux_key(&w[1].0) {
-                let (first, second) = (w[0].1.min(w[1].1), w[0].1.max(w[1].1));
                 return Err(LoadError::data(
                     Position {
                         file: file_of(EtensuTable::Aux),
-                        line: second as usize,
+                        line: w[0].1.max(w[1].1) as usize,
                         column: Some(2),
                         column_name: Some(AUX_COLUMNS[1]),
                         byte: None,
                     },
-                    DataError::BadField {
-                        value: w[0].0.code.to_string(),
-                        expected: if first == second {
-                            "a code not yet loaded"
-                        } else {
-                            "a 診療行為コード not already given (with the same 新設年月日) on an earlier line"
-                        },
-                    },
+                    DataError::DuplicateCode(w[0].0.code.to_string()),
                 ));
             }
         }
@@ -1641,9 +1636,8 @@ impl Etensu {
 
     // --- cross checks ---------------------------------------------------------------------------
 
-    /// Cross-checks the tables against the 01 flags and groups (not done by `load`): a 01 flag
-    /// without rows in its (loaded) table and the reverse, 02/04 groups unknown to 01, 05 unit
-    /// names differing from 付表1, names differing from 01.
+    /// Cross-checks the tables (not done by `load`): 01 flags and groups against the loaded
+    /// tables (both ways), codes and names of 03/04/05 against 01, 05 unit names against 付表1.
     pub fn check_links(&self) -> Vec<Warning> {
         let mut out = Vec::new();
         let mut warn = |message: String| out.push(Warning { message });
@@ -1686,29 +1680,68 @@ impl Etensu {
                 }
             }
         }
-        let name_of = |c: Code| self.aux(c).map(|r| r.name.as_str());
-        let mut check_name = |table: &str, c: Code, name: &Text| match name_of(c) {
-            None => warn(format!("{table} {c} {name}: not in 01")),
-            Some(n) if n != name.as_str() => {
-                warn(format!("{table} {c}: name `{name}` differs from 01 `{n}`"))
-            }
-            _ => {}
-        };
-        for w in ExclusionWindow::ALL {
-            for r in self.exclusions(w) {
-                if !self.aux(r.code1).is_some_and(|a| a.has_exclusions(w)) {
-                    check_name(w.table().id(), r.code1, &r.name1);
+        // Codes and names against 01; `flag` is the 01 flag the row implies (if any).
+        let mut check =
+            |table: &str, c: Code, name: &Text, flag: Option<(fn(&AuxRow) -> bool, &str)>| {
+                match self.aux(c) {
+                    None => warn(format!("{table} {c} {name}: code not in 01")),
+                    Some(a) => {
+                        if a.name != *name {
+                            warn(format!(
+                                "{table} {c}: name `{name}` differs from 01 `{}`",
+                                a.name
+                            ));
+                        }
+                        if let Some((f, label)) = flag {
+                            if !f(a) {
+                                warn(format!("{table} {c} {name}: has rows but 01 {label} = 0"));
+                            }
+                        }
+                    }
                 }
+            };
+        for w in ExclusionWindow::ALL {
+            let rows = self.exclusions(w);
+            for (i, r) in rows.iter().enumerate() {
+                let first_of_code = i == 0 || rows[i - 1].code1 != r.code1;
+                let flag: Option<(fn(&AuxRow) -> bool, &str)> = first_of_code.then_some(match w {
+                    ExclusionWindow::SameDay => (
+                        (|a: &AuxRow| a.exclusion_day) as fn(&AuxRow) -> bool,
+                        "背反関連識別（1日につき）",
+                    ),
+                    ExclusionWindow::SameMonth => {
+                        (|a: &AuxRow| a.exclusion_month, "背反関連識別（同一月内）")
+                    }
+                    ExclusionWindow::Simultaneous => {
+                        (|a: &AuxRow| a.exclusion_same_time, "背反関連識別（同時）")
+                    }
+                    ExclusionWindow::SameWeek => {
+                        (|a: &AuxRow| a.exclusion_week, "背反関連識別（1週間につき）")
+                    }
+                });
+                check(w.table().id(), r.code1, &r.name1, flag);
+                check(w.table().id(), r.code2, &r.name2, None);
             }
         }
-        for r in &self.count_limits {
-            if !self.aux(r.code).is_some_and(|a| a.count_related) {
-                check_name("05", r.code, &r.name);
-            }
+        for r in &self.inclusions {
+            check("02", r.code, &r.name, None);
         }
         for r in &self.admission_additions {
-            if self.aux(r.code).is_none() {
-                check_name("04", r.code, &r.name);
+            check("04", r.code, &r.name, None);
+        }
+        for (i, r) in self.count_limits.iter().enumerate() {
+            let first_of_code = i == 0 || self.count_limits[i - 1].code != r.code;
+            let flag: Option<(fn(&AuxRow) -> bool, &str)> =
+                first_of_code.then_some((|a: &AuxRow| a.count_related, "算定回数関連"));
+            check("05", r.code, &r.name, flag);
+        }
+        let groups: rustc_hash::FxHashSet<u16> =
+            self.aux.iter().map(|r| r.admission_group).collect();
+        for g in self.admission_groups() {
+            if !groups.contains(&g) {
+                warn(format!(
+                    "04 グループ番号 {g:03}: no 01 row has this 入院基本料識別"
+                ));
             }
         }
         let mut units: Vec<(u16, &str)> = self
@@ -1721,14 +1754,442 @@ impl Etensu {
         for (code, name) in units {
             match CountUnit(code).name() {
                 Some(n) if n == name => {}
-                Some(n) => out.push(Warning {
-                    message: format!("05 算定単位コード {code}: name `{name}`, 付表1 says `{n}`"),
-                }),
-                None => out.push(Warning {
-                    message: format!("05 算定単位コード {code} `{name}` is not in 付表1"),
-                }),
+                Some(n) => warn(format!(
+                    "05 算定単位コード {code}: name `{name}`, 付表1 says `{n}`"
+                )),
+                None => warn(format!("05 算定単位コード {code} `{name}` is not in 付表1")),
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const AUX: [&str; 27] = [
+        "0",
+        "160171310",
+        "血管内視鏡検査",
+        "3",
+        "D324001",
+        "0",
+        "0",
+        "0",
+        "0",
+        "0",
+        "0",
+        "1",
+        "0",
+        "0",
+        "0",
+        "0",
+        "",
+        "0",
+        "0",
+        "000",
+        "1",
+        "0",
+        "0",
+        "0",
+        "0",
+        "20100401",
+        "99999999",
+    ];
+    const EXC: [&str; 10] = [
+        "0",
+        "160171310",
+        "血管内視鏡検査",
+        "170000310",
+        "透視診断",
+        "1",
+        "0",
+        "0",
+        "20100401",
+        "99999999",
+    ];
+    const INC: [&str; 7] = [
+        "0",
+        "J028001",
+        "140005610",
+        "酸素吸入",
+        "0",
+        "20100401",
+        "99999999",
+    ];
+    const ADM: [&str; 8] = [
+        "0",
+        "067",
+        "190117170",
+        "基幹型臨床研修病院入院診療加算",
+        "1",
+        "0",
+        "20100401",
+        "99999999",
+    ];
+    const CNT: [&str; 14] = [
+        "0",
+        "180046410",
+        "リンパ浮腫複合的治療料（重症）",
+        "131",
+        "月",
+        "1",
+        "1",
+        "0",
+        "0",
+        "0",
+        "0",
+        "0",
+        "20160401",
+        "99999999",
+    ];
+
+    /// One CP932 CSV line (CRLF) of `fields`, with `(column, value)` replaced.
+    fn line(fields: &[&str], set: &[(usize, &str)]) -> Vec<u8> {
+        let mut f: Vec<&str> = fields.to_vec();
+        for &(c, v) in set {
+            f[c - 1] = v;
+        }
+        let s: Vec<String> = f.iter().map(|v| format!("\"{v}\"")).collect();
+        let text = s.join(",") + "\r\n";
+        encoding_rs::SHIFT_JIS.encode(&text).0.into_owned()
+    }
+
+    fn parse<R: EtensuRecord>(
+        table: EtensuTable,
+        bytes: &[u8],
+    ) -> Result<(Vec<R>, usize, usize), LoadError> {
+        let file = table.file_name();
+        let text = decode_table(table, file, bytes, Encoding::Cp932)?;
+        let (rows, read, erased) = parse_table::<R>(table, file, &text)?;
+        Ok((strip_lines(rows), read, erased))
+    }
+
+    fn err_at<R: EtensuRecord + fmt::Debug>(
+        table: EtensuTable,
+        bytes: &[u8],
+    ) -> (LoadError, Position) {
+        let err = parse::<R>(table, bytes).unwrap_err();
+        let pos = err.position().expect("a data error").clone();
+        (err, pos)
+    }
+
+    #[test]
+    fn parses_one_row_of_each_table() {
+        let (aux, read, erased) = parse::<AuxRow>(EtensuTable::Aux, &line(&AUX, &[])).unwrap();
+        assert_eq!((read, erased), (1, 0));
+        let r = &aux[0];
+        assert_eq!(r.code, Code(160171310));
+        assert_eq!(r.name.as_str(), "血管内視鏡検査");
+        let link = r.inclusion1.unwrap();
+        assert_eq!((link.unit, link.group.as_str()), (3, "D324001"));
+        assert_eq!(link.unit_name(), Some("同時"));
+        assert_eq!((r.inclusion2, r.inclusion3), (None, None));
+        assert!(r.exclusion_same_time && !r.exclusion_day && !r.exclusion_month);
+        assert!(r.has_exclusions(ExclusionWindow::Simultaneous));
+        assert_eq!(r.admission_group, 0);
+        assert!(r.count_related);
+        assert_eq!(r.established_on, Date::from_ymd(2010, 4, 1).unwrap());
+        assert_eq!(r.abolished_on, EndDate(None));
+        assert!(r.is_valid_on(Date::from_ymd(2024, 6, 1).unwrap()));
+        assert!(!r.is_valid_on(Date::from_ymd(2010, 3, 31).unwrap()));
+
+        let t = EtensuTable::Exclusion(ExclusionWindow::Simultaneous);
+        let (exc, ..) = parse::<ExclusionRow>(t, &line(&EXC, &[])).unwrap();
+        assert_eq!(exc[0].kind, ExclusionKind::KeepFirst);
+        assert_eq!(
+            (exc[0].code2, exc[0].name2.as_str()),
+            (Code(170000310), "透視診断")
+        );
+
+        let (inc, ..) = parse::<InclusionRow>(EtensuTable::Inclusion, &line(&INC, &[])).unwrap();
+        assert_eq!(inc[0].group, GroupNo::new("J028001").unwrap());
+        assert!(!inc[0].special_condition);
+
+        let (adm, ..) =
+            parse::<AdmissionAdditionRow>(EtensuTable::AdmissionAddition, &line(&ADM, &[]))
+                .unwrap();
+        assert_eq!((adm[0].group, adm[0].addition_kind), (67, 1));
+
+        let (cnt, ..) = parse::<CountLimitRow>(EtensuTable::CountLimit, &line(&CNT, &[])).unwrap();
+        assert_eq!((cnt[0].unit(), cnt[0].count), (CountUnit::MONTH, 1));
+        assert!(cnt[0].special_condition);
+        assert_eq!(cnt[0].unit_name.as_str(), "月");
+    }
+
+    #[test]
+    fn lf_and_crlf_and_one_digit_or_two_digit_units() {
+        let mut bytes = line(&AUX, &[(4, "01"), (5, "J028001")]);
+        bytes.truncate(bytes.len() - 2);
+        bytes.push(b'\n');
+        bytes.extend(line(&AUX, &[(2, "140028410")]));
+        let (rows, read, _) = parse::<AuxRow>(EtensuTable::Aux, &bytes).unwrap();
+        assert_eq!(read, 2);
+        assert_eq!(rows[0].inclusion1.unwrap().unit, 1);
+        assert_eq!(rows[1].code, Code(140028410));
+    }
+
+    #[test]
+    fn wrong_column_count_names_file_and_line() {
+        let mut bytes = line(&AUX, &[]);
+        bytes.extend(line(&AUX[..26], &[]));
+        let (err, pos) = err_at::<AuxRow>(EtensuTable::Aux, &bytes);
+        assert_eq!(pos.file, "01補助マスターテーブル.csv");
+        assert_eq!((pos.line, pos.column), (2, None));
+        assert!(err.to_string().contains("expected 27, found 26"), "{err}");
+
+        let mut long = EXC.to_vec();
+        long.push("0");
+        let t = EtensuTable::Exclusion(ExclusionWindow::SameMonth);
+        let (err, pos) = err_at::<ExclusionRow>(t, &line(&long, &[]));
+        assert_eq!(pos.file, "03-2背反テーブル2.csv");
+        assert!(err.to_string().contains("expected 10, found 11"), "{err}");
+    }
+
+    #[test]
+    fn bad_dates_name_the_column() {
+        let mut bytes = line(&AUX, &[]);
+        bytes.extend(line(&AUX, &[(26, "20230229")]));
+        let (err, pos) = err_at::<AuxRow>(EtensuTable::Aux, &bytes);
+        assert_eq!(
+            (pos.line, pos.column, pos.column_name),
+            (2, Some(26), Some("新設年月日"))
+        );
+        assert!(err.to_string().contains("`20230229`"), "{err}");
+
+        let (_, pos) =
+            err_at::<CountLimitRow>(EtensuTable::CountLimit, &line(&CNT, &[(14, "2024-06-01")]));
+        assert_eq!((pos.line, pos.column_name), (1, Some("廃止年月日")));
+        let (_, pos) = err_at::<InclusionRow>(EtensuTable::Inclusion, &line(&INC, &[(6, "")]));
+        assert_eq!(pos.column, Some(6));
+    }
+
+    #[test]
+    fn unknown_change_kind_is_an_error() {
+        let (err, pos) = err_at::<AuxRow>(EtensuTable::Aux, &line(&AUX, &[(1, "7")]));
+        assert_eq!(
+            (pos.line, pos.column, pos.column_name),
+            (1, Some(1), Some("変更区分"))
+        );
+        assert!(err.to_string().contains("変更区分 `7`"), "{err}");
+        // 2 (復活) exists only in 傷病名/修飾語.
+        let (_, pos) = err_at::<AdmissionAdditionRow>(
+            EtensuTable::AdmissionAddition,
+            &line(&ADM, &[(1, "2")]),
+        );
+        assert_eq!(pos.column, Some(1));
+    }
+
+    #[test]
+    fn erased_rows_are_dropped_and_counted() {
+        let mut bytes = line(&CNT, &[(1, "1")]);
+        bytes.extend(line(&CNT, &[(1, "3")]));
+        bytes.extend(line(&CNT, &[(1, "9"), (14, "20240531")]));
+        let (rows, read, erased) = parse::<CountLimitRow>(EtensuTable::CountLimit, &bytes).unwrap();
+        assert_eq!((rows.len(), read, erased), (2, 3, 1));
+        assert_eq!(rows[0].change, ChangeKind::New);
+        assert_eq!(rows[1].change, ChangeKind::Abolished);
+        assert!(!rows[1].is_valid_on(Date::from_ymd(2024, 6, 1).unwrap()));
+        assert!(rows[1].is_valid_on(Date::from_ymd(2024, 5, 31).unwrap()));
+    }
+
+    #[test]
+    fn malformed_cp932_names_file_line_and_column() {
+        let mut bytes = line(&EXC, &[]);
+        let mut bad = line(&EXC, &[(5, "X")]);
+        let at = bad.iter().position(|&b| b == b'X').unwrap();
+        bad[at] = 0x82; // lead byte followed by `"`: not a CP932 character
+        bytes.extend(bad);
+        let t = EtensuTable::Exclusion(ExclusionWindow::SameWeek);
+        let (err, pos) = err_at::<ExclusionRow>(t, &bytes);
+        assert_eq!(pos.file, "03-4背反テーブル4.csv");
+        assert_eq!(
+            (pos.line, pos.column, pos.column_name),
+            (2, Some(5), Some("診療行為省略名称②"))
+        );
+        assert!(err.to_string().contains("CP932"), "{err}");
+        assert!(err.to_string().contains("line 2, column 5"), "{err}");
+    }
+
+    #[test]
+    fn bad_codes_flags_and_kinds() {
+        let t = EtensuTable::Exclusion(ExclusionWindow::SameDay);
+        let cases: [(&[(usize, &str)], usize); 5] = [
+            (&[(2, "16017131")], 2),
+            (&[(4, "17000031a")], 4),
+            (&[(6, "4")], 6),
+            (&[(7, "2")], 7),
+            (&[(9, "")], 9),
+        ];
+        for (set, col) in cases {
+            let (err, pos) = err_at::<ExclusionRow>(t, &line(&EXC, set));
+            assert_eq!(pos.column, Some(col), "{err}");
+            assert_eq!(pos.column_name, Some(EXCLUSION_COLUMNS[col - 1]));
+        }
+        // 包括単位 and グループ番号 must agree.
+        let (_, pos) = err_at::<AuxRow>(EtensuTable::Aux, &line(&AUX, &[(4, "0")]));
+        assert_eq!(pos.column_name, Some("包括単位①"));
+        let (_, pos) = err_at::<AuxRow>(EtensuTable::Aux, &line(&AUX, &[(7, "B001034")]));
+        assert_eq!(pos.column_name, Some("包括単位②"));
+        let (_, pos) = err_at::<AuxRow>(EtensuTable::Aux, &line(&AUX, &[(5, "D324-01")]));
+        assert_eq!(pos.column_name, Some("グループ番号①"));
+        let (_, pos) = err_at::<AuxRow>(EtensuTable::Aux, &line(&AUX, &[(20, "abc")]));
+        assert_eq!(pos.column_name, Some("入院基本料識別"));
+    }
+
+    #[test]
+    fn count_units_and_kinds() {
+        assert_eq!(CountUnit(121).name(), Some("日"));
+        assert_eq!(CountUnit(147).name(), Some("１２月"));
+        assert_eq!(CountUnit(999).name(), None);
+        assert_eq!(CountUnit(999).to_string(), "999 (not in 付表1)");
+        assert_eq!(CountUnit(133).to_string(), "133 入院中");
+        assert!(COUNT_UNITS.windows(2).all(|w| w[0].0 < w[1].0));
+        assert_eq!(
+            ExclusionKind::KeepFirst.mirrored(),
+            ExclusionKind::KeepSecond
+        );
+        assert_eq!(
+            ExclusionKind::EitherOne.mirrored(),
+            ExclusionKind::EitherOne
+        );
+        assert_eq!(inclusion_unit_name(4), None);
+        assert_eq!(
+            name_match(EtensuTable::Aux, "01補助マスターテーブル.CSV"),
+            2
+        );
+        assert_eq!(name_match(EtensuTable::Aux, "01_hojo.csv"), 1);
+        assert_eq!(
+            name_match(EtensuTable::Aux, "01補助マスターテーブル.csv"),
+            2
+        );
+        assert_eq!(
+            name_match(
+                EtensuTable::Exclusion(ExclusionWindow::SameDay),
+                "03-2背反テーブル2.csv"
+            ),
+            0
+        );
+        assert_eq!(name_match(EtensuTable::Aux, "010.csv"), 0);
+    }
+
+    struct TempDir(PathBuf);
+    impl TempDir {
+        fn new(name: &str) -> TempDir {
+            let dir =
+                std::env::temp_dir().join(format!("santei-etensu-{}-{name}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            TempDir(dir)
+        }
+        fn write(&self, name: &str, bytes: &[u8]) {
+            std::fs::write(self.0.join(name), bytes).unwrap();
+        }
+    }
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    #[test]
+    fn missing_required_and_optional_tables() {
+        let dir = TempDir::new("missing");
+        let err = Etensu::load(&dir.0).unwrap_err();
+        assert!(matches!(err, LoadError::MissingEtensu { .. }), "{err}");
+        assert!(
+            err.to_string().contains("01補助マスターテーブル.csv"),
+            "{err}"
+        );
+        assert!(
+            err.to_string().contains(crate::ETENSU_DOWNLOAD_PAGE),
+            "{err}"
+        );
+
+        dir.write("01補助マスターテーブル.csv", &line(&AUX, &[]));
+        let et = Etensu::load(&dir.0).unwrap();
+        assert_eq!(et.report.warnings.len(), 7);
+        for t in EtensuTable::ALL.into_iter().skip(1) {
+            assert!(!et.has_table(t));
+            assert!(
+                et.report
+                    .warnings
+                    .iter()
+                    .any(|w| w.message.contains(t.file_name())
+                        && w.message.contains(crate::ETENSU_DOWNLOAD_PAGE)),
+                "{t}"
+            );
+        }
+        assert!(et.exclusions(ExclusionWindow::SameDay).is_empty());
+        assert!(et.count_limits(Code(160171310)).is_empty());
+
+        let err = Etensu::load(dir.0.join("nope")).unwrap_err();
+        assert!(matches!(err, LoadError::NotADirectory { .. }), "{err}");
+    }
+
+    #[test]
+    fn dated_versions_and_duplicates_in_01() {
+        let dir = TempDir::new("versions");
+        let mut bytes = line(&AUX, &[(1, "9"), (27, "20240531")]);
+        bytes.extend(line(&AUX, &[(4, "0"), (5, "0"), (26, "20240601")]));
+        bytes.extend(line(&AUX, &[(2, "111000110")]));
+        dir.write("01補助マスターテーブル.csv", &bytes);
+        let et = Etensu::load(&dir.0).unwrap();
+        let code = Code(160171310);
+        assert_eq!(et.aux_versions(code).len(), 2);
+        assert!(et.aux(code).unwrap().inclusion1.is_none());
+        let d = |y, m, dd| Date::from_ymd(y, m, dd).unwrap();
+        assert!(
+            et.aux_on(code, d(2024, 5, 31))
+                .unwrap()
+                .inclusion1
+                .is_some()
+        );
+        assert!(et.aux_on(code, d(2024, 6, 1)).unwrap().inclusion1.is_none());
+        assert!(et.aux_on(code, d(2009, 1, 1)).is_none());
+        assert_eq!(et.aux_rows().len(), 3);
+
+        bytes.extend(line(&AUX, &[(26, "20240601")]));
+        dir.write("01補助マスターテーブル.csv", &bytes);
+        let err = Etensu::load(&dir.0).unwrap_err();
+        let pos = err.position().unwrap();
+        assert_eq!((pos.line, pos.column), (4, Some(2)));
+        assert!(err.to_string().contains("160171310"), "{err}");
+    }
+
+    #[test]
+    fn tables_inside_a_zip_in_the_folder() {
+        use std::io::Write;
+        let dir = TempDir::new("zip");
+        let f = std::fs::File::create(dir.0.join("tensuhyo_02.zip")).unwrap();
+        let mut z = zip::ZipWriter::new(f);
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        z.start_file("tensuhyo/01補助マスターテーブル.csv", opts)
+            .unwrap();
+        z.write_all(&line(&AUX, &[])).unwrap();
+        z.start_file("tensuhyo/03-3背反テーブル3.csv", opts)
+            .unwrap();
+        z.write_all(&line(&EXC, &[])).unwrap();
+        z.finish().unwrap();
+        // An extracted file wins over the zip member.
+        let mut cnt = line(&CNT, &[]);
+        cnt.extend(line(&CNT, &[(4, "121"), (5, "日")]));
+        dir.write("05算定回数テーブル.csv", &cnt);
+        let et = Etensu::load(&dir.0).unwrap();
+        assert_eq!(et.report.warnings.len(), 5, "{:?}", et.report.warnings);
+        let rep = et.report.table(EtensuTable::Aux).unwrap();
+        assert_eq!(
+            rep.file,
+            "tensuhyo_02.zip!tensuhyo/01補助マスターテーブル.csv"
+        );
+        let rows = et.exclusions_for(ExclusionWindow::Simultaneous, Code(160171310));
+        assert_eq!(rows.len(), 1);
+        assert_eq!(et.count_limits(Code(180046410)).len(), 2);
+        // The zip itself can be given too.
+        let et = Etensu::load(dir.0.join("tensuhyo_02.zip")).unwrap();
+        assert!(et.has_table(EtensuTable::Exclusion(ExclusionWindow::Simultaneous)));
+        assert!(!et.has_table(EtensuTable::CountLimit));
     }
 }

@@ -93,8 +93,10 @@ impl<T: FieldValue> FieldValue for Option<T> {
 }
 
 /// Text, kept exactly as published (never trimmed: some names start with a full-width space).
+/// Up to 24 bytes are stored inline (most fields: `01`, `000`, `初診料`), so loading a master
+/// allocates only for long names.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct Text(Box<str>);
+pub struct Text(compact_str::CompactString);
 
 impl Text {
     pub fn as_str(&self) -> &str {
@@ -123,7 +125,7 @@ impl std::ops::Deref for Text {
 
 impl From<&str> for Text {
     fn from(s: &str) -> Self {
-        Text(s.into())
+        Text(compact_str::CompactString::new(s))
     }
 }
 
@@ -137,7 +139,7 @@ impl FieldValue for Text {
     const EXPECTED: &'static str = "text";
     #[inline]
     fn parse(s: &str) -> Option<Self> {
-        Some(Text(s.into()))
+        Some(Text(compact_str::CompactString::new(s)))
     }
     fn absent() -> Self {
         Text::default()

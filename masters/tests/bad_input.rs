@@ -19,7 +19,11 @@ fn folder(name: &str, files: &[(&str, Vec<u8>)]) -> PathBuf {
 
 fn load_s(name: &str, text: Vec<u8>, encoding: Encoding) -> Result<MasterSet, LoadError> {
     let dir = folder(name, &[("s_ALL20240601.csv", text)]);
-    let opts = LoadOptions { encoding, kinds: Some(vec![]), ..Default::default() };
+    let opts = LoadOptions {
+        encoding,
+        kinds: Some(vec![]),
+        ..Default::default()
+    };
     MasterSet::load_with(&dir, &opts)
 }
 
@@ -37,7 +41,9 @@ fn data_error(r: Result<MasterSet, LoadError>) -> (santei_masters::Position, Dat
     match r {
         Err(e @ LoadError::Data { .. }) => {
             let msg = e.to_string();
-            let LoadError::Data { pos, error } = e else { unreachable!() };
+            let LoadError::Data { pos, error } = e else {
+                unreachable!()
+            };
             (pos, error, msg)
         }
         Err(e) => panic!("expected a data error, got {e}"),
@@ -58,8 +64,17 @@ fn truncated_row() {
     let lines = DEMO_S.matches("\r\n").count();
     let (pos, err, msg) = data_error(load_s("trunc", text, Encoding::Utf8));
     assert_eq!(pos.line, lines);
-    assert!(matches!(err, DataError::UnterminatedQuote | DataError::ColumnCount { .. }), "{msg}");
-    assert!(msg.contains("s_ALL20240601.csv") && msg.contains(&format!("line {lines}")), "{msg}");
+    assert!(
+        matches!(
+            err,
+            DataError::UnterminatedQuote | DataError::ColumnCount { .. }
+        ),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("s_ALL20240601.csv") && msg.contains(&format!("line {lines}")),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -67,7 +82,13 @@ fn wrong_column_count() {
     let text = with_line(3, |l| l.replacen("\",\"", "\",\"\",\"", 1));
     let (pos, err, msg) = data_error(load_s("cols", text, Encoding::Utf8));
     assert_eq!(pos.line, 3);
-    assert_eq!(err, DataError::ColumnCount { expected: "150".into(), found: 151 });
+    assert_eq!(
+        err,
+        DataError::ColumnCount {
+            expected: "150".into(),
+            found: 151
+        }
+    );
     assert!(msg.contains("expected 150, found 151"), "{msg}");
 }
 
@@ -75,7 +96,10 @@ fn wrong_column_count() {
 fn bad_date() {
     let text = with_line(5, |l| l.replace("\"20240601\"", "\"20240631\""));
     let (pos, err, msg) = data_error(load_s("date", text, Encoding::Utf8));
-    assert_eq!((pos.line, pos.column, pos.column_name), (5, Some(87), Some("変更年月日")));
+    assert_eq!(
+        (pos.line, pos.column, pos.column_name),
+        (5, Some(87), Some("変更年月日"))
+    );
     assert!(matches!(err, DataError::BadField { ref value, .. } if value == "20240631"));
     assert!(msg.contains("line 5, column 87 (変更年月日)"), "{msg}");
 }
@@ -127,15 +151,29 @@ fn missing_required_file_says_what_to_download() {
     let err = MasterSet::load(&dir).unwrap_err();
     assert!(matches!(err, LoadError::MissingRequired { .. }));
     let msg = err.to_string();
-    assert!(msg.contains("医科診療行為") && msg.contains("s_ALL") && msg.contains("ssk.or.jp"), "{msg}");
+    assert!(
+        msg.contains("医科診療行為") && msg.contains("s_ALL") && msg.contains("ssk.or.jp"),
+        "{msg}"
+    );
 }
 
 #[test]
 fn missing_optional_files_are_warnings() {
-    let dir = folder("optional", &[("s_ALL20240601.csv", DEMO_S.as_bytes().to_vec())]);
-    let opts = LoadOptions { encoding: Encoding::Utf8, ..Default::default() };
+    let dir = folder(
+        "optional",
+        &[("s_ALL20240601.csv", DEMO_S.as_bytes().to_vec())],
+    );
+    let opts = LoadOptions {
+        encoding: Encoding::Utf8,
+        ..Default::default()
+    };
     let set = MasterSet::load_with(&dir, &opts).unwrap();
-    let w: Vec<&str> = set.report.warnings.iter().map(|w| w.message.as_str()).collect();
+    let w: Vec<&str> = set
+        .report
+        .warnings
+        .iter()
+        .map(|w| w.message.as_str())
+        .collect();
     assert_eq!(w.len(), 5, "{w:?}");
     assert!(w.iter().any(|m| m.contains("医薬品")), "{w:?}");
 }
@@ -149,19 +187,39 @@ fn a_change_for_an_unknown_code_is_a_warning_with_its_line() {
     row.push_str("\r\n");
     let dir = folder(
         "unknown-change",
-        &[("s_ALL20240601.csv", DEMO_S.as_bytes().to_vec()), ("s_20240701.csv", row.into_bytes())],
+        &[
+            ("s_ALL20240601.csv", DEMO_S.as_bytes().to_vec()),
+            ("s_20240701.csv", row.into_bytes()),
+        ],
     );
-    let opts = LoadOptions { encoding: Encoding::Utf8, kinds: Some(vec![]), ..Default::default() };
+    let opts = LoadOptions {
+        encoding: Encoding::Utf8,
+        kinds: Some(vec![]),
+        ..Default::default()
+    };
     let set = MasterSet::load_with(&dir, &opts).unwrap();
     let w = &set.report.warnings;
-    assert!(w.iter().any(|w| w.message.contains("s_20240701.csv` line 1") && w.message.contains("199999999")), "{w:?}");
+    assert!(
+        w.iter().any(
+            |w| w.message.contains("s_20240701.csv` line 1") && w.message.contains("199999999")
+        ),
+        "{w:?}"
+    );
 }
 
 #[test]
 fn garbage_never_panics() {
-    for (i, junk) in [&b""[..], b"\"", b"\"0\",\"S\"", b",,,,\r\n", b"\xFF\xFE", b"\"0\"\"x\"\n", b"\r\n\r\n"]
-        .iter()
-        .enumerate()
+    for (i, junk) in [
+        &b""[..],
+        b"\"",
+        b"\"0\",\"S\"",
+        b",,,,\r\n",
+        b"\xFF\xFE",
+        b"\"0\"\"x\"\n",
+        b"\r\n\r\n",
+    ]
+    .iter()
+    .enumerate()
     {
         let _ = load_s(&format!("junk{i}"), junk.to_vec(), Encoding::Cp932);
     }

@@ -6,7 +6,10 @@ use common::{date, masters, shared};
 use santei_masters::{LoadOptions, MasterKind, MasterSet};
 
 fn r06_with_updates() -> MasterSet {
-    let opts = LoadOptions { updates: Some(shared().join("masters/updates")), ..Default::default() };
+    let opts = LoadOptions {
+        updates: Some(shared().join("masters/updates")),
+        ..Default::default()
+    };
     MasterSet::load_with(masters("r06"), &opts).unwrap()
 }
 
@@ -39,12 +42,33 @@ fn a_dated_point_change_takes_effect_on_its_date_and_not_before() {
 fn a_drug_price_change_and_a_new_drug() {
     let set = r06_with_updates();
     // y_20240613.csv: 622911101 薬価 147.90 → 143.90 from 2024-07-01.
-    assert_eq!(set.drugs.get(622911101, date("2024-06-30")).unwrap().price.to_string(), "147.90");
-    assert_eq!(set.drugs.get(622911101, date("2024-07-01")).unwrap().price.to_string(), "143.90");
+    assert_eq!(
+        set.drugs
+            .get(622911101, date("2024-06-30"))
+            .unwrap()
+            .price
+            .to_string(),
+        "147.90"
+    );
+    assert_eq!(
+        set.drugs
+            .get(622911101, date("2024-07-01"))
+            .unwrap()
+            .price
+            .to_string(),
+        "143.90"
+    );
     // y_20240906.csv has 42 columns (選定療養区分 appears); such rows load too.
     let report = set.kind_report(MasterKind::Drug).unwrap();
     assert_eq!(report.updates.len(), 20);
-    assert!(report.updates.iter().all(|u| u.applied + u.unchanged == u.rows), "{:#?}", report.updates);
+    assert!(
+        report
+            .updates
+            .iter()
+            .all(|u| u.applied + u.unchanged == u.rows),
+        "{:#?}",
+        report.updates
+    );
     let new_in_0613 = &report.updates[0];
     assert_eq!((new_in_0613.new, new_in_0613.changed), (76, 4));
 }
@@ -58,7 +82,10 @@ fn abolition_ends_a_code_on_its_last_day() {
     assert!(set.procedures.get(code, date("2024-12-01")).is_none());
     // コメント c_20250307.csv abolishes 98 codes on 2025-03-31.
     let c = set.kind_report(MasterKind::Comment).unwrap();
-    assert_eq!(c.updates.iter().map(|u| u.abolished).sum::<usize>(), 52 + 98 + 3);
+    assert_eq!(
+        c.updates.iter().map(|u| u.abolished).sum::<usize>(),
+        52 + 98 + 3
+    );
 }
 
 #[test]
@@ -66,7 +93,12 @@ fn every_update_row_is_accounted_for() {
     let set = r06_with_updates();
     for k in &set.report.kinds {
         for u in &k.updates {
-            assert_eq!(u.applied + u.unchanged + u.erased.len(), u.rows, "{}: {u:?}", u.file);
+            assert_eq!(
+                u.applied + u.unchanged + u.erased.len(),
+                u.rows,
+                "{}: {u:?}",
+                u.file
+            );
         }
     }
     // The 修飾語 complete file of 2025-06-01 is applied as a newer snapshot.
