@@ -76,7 +76,10 @@ pub enum DataError {
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     #[error("{pos}: {error}")]
-    Data { pos: Position, error: DataError },
+    Data {
+        pos: Box<Position>,
+        error: DataError,
+    },
     #[error("cannot read `{}`: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -104,7 +107,10 @@ pub enum LoadError {
 
 impl LoadError {
     pub(crate) fn data(pos: Position, error: DataError) -> Self {
-        LoadError::Data { pos, error }
+        LoadError::Data {
+            pos: Box::new(pos),
+            error,
+        }
     }
 
     /// The position of a data error, if this is one.

@@ -188,9 +188,9 @@ pub struct Date(u32);
 
 impl Date {
     /// The earliest representable date, used as "since always".
-    pub const MIN: Date = Date(1000_01_01);
+    pub const MIN: Date = Date(10000101);
     /// The latest representable date (the files' `99999999` means "open", see [`EndDate`]).
-    pub const MAX: Date = Date(9999_12_31);
+    pub const MAX: Date = Date(99991231);
 
     /// A date from its `YYYYMMDD` number, unchecked (for constants).
     pub(crate) const fn raw(yyyymmdd: u32) -> Date {

@@ -18,22 +18,22 @@ pub const REVISIONS: [Revision; 4] = [
     Revision {
         id: "r2020-04",
         japanese: "令和2年度改定",
-        effective_from: Date::raw(2020_04_01),
+        effective_from: Date::raw(20200401),
     },
     Revision {
         id: "r2022-04",
         japanese: "令和4年度改定",
-        effective_from: Date::raw(2022_04_01),
+        effective_from: Date::raw(20220401),
     },
     Revision {
         id: "r2024-06",
         japanese: "令和6年度改定",
-        effective_from: Date::raw(2024_06_01),
+        effective_from: Date::raw(20240601),
     },
     Revision {
         id: "r2026-06",
         japanese: "令和8年度改定",
-        effective_from: Date::raw(2026_06_01),
+        effective_from: Date::raw(20260601),
     },
 ];
 

@@ -44,7 +44,7 @@ fn data_error(r: Result<MasterSet, LoadError>) -> (santei_masters::Position, Dat
             let LoadError::Data { pos, error } = e else {
                 unreachable!()
             };
-            (pos, error, msg)
+            (*pos, error, msg)
         }
         Err(e) => panic!("expected a data error, got {e}"),
         Ok(_) => panic!("expected an error"),

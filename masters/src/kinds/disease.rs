@@ -89,6 +89,8 @@ impl MasterRecord for Disease {
     fn abolished_on(&self) -> EndDate {
         self.abolished_on
     }
+    // The printed name: 省略名称 where the master has one.
+    #[allow(clippy::misnamed_getters)]
     fn name(&self) -> &str {
         &self.abbr_name
     }

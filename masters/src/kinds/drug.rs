@@ -116,6 +116,8 @@ impl MasterRecord for Drug {
     fn transitional_until(&self) -> Option<Date> {
         self.transitional_until.0
     }
+    // The printed name: 省略名称 where the master has one.
+    #[allow(clippy::misnamed_getters)]
     fn name(&self) -> &str {
         &self.name
     }

@@ -69,6 +69,8 @@ impl MasterRecord for Modifier {
     fn abolished_on(&self) -> EndDate {
         self.abolished_on
     }
+    // The printed name: 省略名称 where the master has one.
+    #[allow(clippy::misnamed_getters)]
     fn name(&self) -> &str {
         &self.name
     }

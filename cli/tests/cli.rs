@@ -1,0 +1,130 @@
+//! The `santei` binary end to end: output, JSON and exit codes.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn santei(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_santei"))
+        .args(args)
+        .output()
+        .expect("run santei")
+}
+
+fn shared() -> PathBuf {
+    let dir = std::env::var_os("SANTEI_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
+    assert!(
+        dir.join("masters").is_dir(),
+        "../shared (official data) is missing: {}",
+        dir.display()
+    );
+    dir
+}
+
+fn r(rev: &str) -> String {
+    shared().join("masters").join(rev).display().to_string()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+#[test]
+fn info_on_r06_reports_the_row_counts() {
+    let o = santei(&["masters", "info", &r("r06")]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = stdout(&o);
+    for n in [
+        "10133", "19748", "1334", "3898", "27437", "2349", "r2024-06",
+    ] {
+        assert!(out.contains(n), "missing {n} in\n{out}");
+    }
+    assert!(String::from_utf8_lossy(&o.stderr).contains("loading masters"));
+}
+
+#[test]
+fn info_json_is_machine_readable() {
+    let o = santei(&["masters", "info", &r("r04"), "--json"]);
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["revision"]["id"], "r2022-04");
+    assert_eq!(v["report"]["kinds"][0]["base"]["rows"], 9113);
+}
+
+#[test]
+fn show_shoshinryo_r06_and_r04() {
+    let o = santei(&[
+        "masters",
+        "show",
+        "111000110",
+        "--date",
+        "2024-06-01",
+        "--masters",
+        &r("r06"),
+    ]);
+    assert!(o.status.success());
+    let out = stdout(&o);
+    assert!(out.contains("初診料") && out.contains("291.00"), "{out}");
+    assert!(
+        out.contains("注加算コード") && out.contains("1101"),
+        "{out}"
+    );
+    assert!(out.contains("111000370"), "{out}");
+
+    let o = santei(&[
+        "masters",
+        "show",
+        "111000110",
+        "--date",
+        "2024-05-31",
+        "--masters",
+        &r("r04"),
+        "--masters",
+        &r("r06"),
+    ]);
+    assert!(stdout(&o).contains("288.00"), "{}", stdout(&o));
+
+    let o = santei(&[
+        "masters",
+        "show",
+        "111000110",
+        "--date",
+        "2024-06-01",
+        "--masters",
+        &r("r06"),
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["valid"]["record"]["points"], "291.00");
+    assert_eq!(v["valid"]["record"]["age_addition_1_code"], "111000370");
+}
+
+#[test]
+fn demo_data_runs_without_arguments() {
+    let o = santei(&["masters", "show", "112007410", "--date", "2024-06-01"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("75.00"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("demo"));
+}
+
+#[test]
+fn exit_codes() {
+    // Unknown code: 1. Not a code / bad date / missing folder: 2.
+    assert_eq!(
+        santei(&["masters", "show", "199999999", "--date", "2024-06-01"])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(santei(&["masters", "show", "12345"]).status.code(), Some(2));
+    assert_eq!(
+        santei(&["masters", "show", "111000110", "--date", "2024-13-01"])
+            .status
+            .code(),
+        Some(2)
+    );
+    let o = santei(&["masters", "info", "/nonexistent/masters"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not a directory"));
+}
