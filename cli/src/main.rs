@@ -31,6 +31,26 @@ enum Command {
         #[command(subcommand)]
         command: MastersCommand,
     },
+    /// Inspect the 医科電子点数表.
+    Etensu {
+        #[command(subcommand)]
+        command: EtensuCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum EtensuCommand {
+    /// Per table: file, rows and load time; warnings for missing optional tables.
+    Info {
+        /// Folder holding the extracted 電子点数表 CSVs (or its zip).
+        dir: PathBuf,
+        /// Text encoding of the files.
+        #[arg(long, value_enum, default_value = "cp932")]
+        encoding: EncodingArg,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -108,6 +128,14 @@ fn main() -> ExitCode {
                 json,
             } => masters_cmd::show(&code, date.as_deref(), &masters, &load, all, json),
         },
+        Command::Etensu {
+            command:
+                EtensuCommand::Info {
+                    dir,
+                    encoding,
+                    json,
+                },
+        } => masters_cmd::etensu_info(&dir, encoding, json),
     };
     match result {
         Ok(code) => code,

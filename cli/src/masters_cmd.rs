@@ -366,3 +366,23 @@ fn print_item<R: MasterRecord>(
     }
     Ok(true)
 }
+
+pub fn etensu_info(dir: &Path, encoding: EncodingArg, json: bool) -> Result<ExitCode, CliError> {
+    let enc = match encoding {
+        EncodingArg::Cp932 => Encoding::Cp932,
+        EncodingArg::Utf8 => Encoding::Utf8,
+    };
+    eprintln!("santei: loading the 電子点数表 from `{}`", dir.display());
+    let et = santei_engine::masters::etensu::Etensu::load_with(dir, enc)?;
+    for w in &et.report.warnings {
+        eprintln!("santei: warning: {w}");
+    }
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, &et.report)?;
+        writeln!(out)?;
+    } else {
+        writeln!(out, "{}", et.report)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

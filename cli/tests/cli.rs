@@ -128,3 +128,19 @@ fn exit_codes() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("not a directory"));
 }
+
+#[test]
+fn etensu_info_reports_tables_and_missing_ones() {
+    let dir = shared().join("etensu/r06").display().to_string();
+    let o = santei(&["etensu", "info", &dir]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = stdout(&o);
+    for n in ["10172", "21920", "17136", "350", "6084", "5341"] {
+        assert!(out.contains(n), "missing {n} in\n{out}");
+    }
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("02包括テーブル.csv") && err.contains("03-1背反テーブル1.csv"),
+        "{err}"
+    );
+}

@@ -927,12 +927,25 @@ fn change_kind(row: &Row<'_, '_>) -> Result<ChangeKind, LoadError> {
     }
 }
 
+/// Rows with the line they were read from (for errors found after parsing).
+type Lined<R> = Vec<(R, u32)>;
+
+/// One decoded and parsed table.
+struct ParsedTable<R> {
+    /// Kept rows in file order.
+    rows: Lined<R>,
+    /// Data lines read.
+    read: usize,
+    /// 抹消 rows dropped.
+    erased: usize,
+}
+
 /// Parses one decoded table. Rows come back in file order with their line numbers.
 fn parse_table<R: EtensuRecord>(
     table: EtensuTable,
     file: &str,
     text: &str,
-) -> Result<(Vec<(R, u32)>, usize, usize), LoadError> {
+) -> Result<ParsedTable<R>, LoadError> {
     let columns = table.columns();
     let mut rows = Rows::new(text, file);
     let mut out = Vec::with_capacity(text.len() / (columns.len() * 8 + 40));
@@ -969,7 +982,11 @@ fn parse_table<R: EtensuRecord>(
         }
         out.push((record, line as u32));
     }
-    Ok((out, read, erased))
+    Ok(ParsedTable {
+        rows: out,
+        read,
+        erased,
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -997,7 +1014,7 @@ fn index_by<R, K: std::hash::Hash + Eq + Ord + Copy>(
     index
 }
 
-fn strip_lines<R>(rows: Vec<(R, u32)>) -> Vec<R> {
+fn strip_lines<R>(rows: Lined<R>) -> Vec<R> {
     rows.into_iter().map(|(r, _)| r).collect()
 }
 
@@ -1166,7 +1183,9 @@ fn zip_err(path: &Path, e: impl fmt::Display) -> LoadError {
 }
 
 /// The `.csv` members of a zip, by their base name: (base name, (index, full name)).
-fn zip_members(path: &Path) -> Result<Vec<(String, (usize, String))>, LoadError> {
+type ZipMembers = Vec<(String, (usize, String))>;
+
+fn zip_members(path: &Path) -> Result<ZipMembers, LoadError> {
     let f = std::fs::File::open(path).map_err(|source| LoadError::Io {
         path: path.to_owned(),
         source,
@@ -1298,26 +1317,28 @@ fn decode_table(
     })
 }
 
+type TableResult<R> = Result<(Lined<R>, TableReport), LoadError>;
+
 /// Reads, decodes and parses one table.
 fn load_one<R: EtensuRecord>(
     table: EtensuTable,
     loc: &Located,
     encoding: Encoding,
-) -> Result<(Vec<(R, u32)>, TableReport), LoadError> {
+) -> TableResult<R> {
     let start = Instant::now();
     let bytes = read_located(loc)?;
     let text = decode_table(table, &loc.display, &bytes, encoding)?;
     drop(bytes);
-    let (rows, read, erased) = parse_table::<R>(table, &loc.display, &text)?;
+    let parsed = parse_table::<R>(table, &loc.display, &text)?;
     let report = TableReport {
         table,
         file: loc.display.clone(),
-        rows: read,
-        kept: rows.len(),
-        erased,
+        rows: parsed.read,
+        kept: parsed.rows.len(),
+        erased: parsed.erased,
         elapsed: start.elapsed(),
     };
-    Ok((rows, report))
+    Ok((parsed.rows, report))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1362,11 +1383,18 @@ fn slice_of<'s, R, K: std::hash::Hash + Eq>(
 /// The parsed tables before indexing.
 #[derive(Default)]
 struct Parsed {
-    aux: Option<Vec<(AuxRow, u32)>>,
-    inclusions: Option<Vec<(InclusionRow, u32)>>,
-    exclusions: [Option<Vec<(ExclusionRow, u32)>>; 4],
-    admission: Option<Vec<(AdmissionAdditionRow, u32)>>,
-    counts: Option<Vec<(CountLimitRow, u32)>>,
+    aux: Option<Lined<AuxRow>>,
+    inclusions: Option<Lined<InclusionRow>>,
+    exclusions: [Option<Lined<ExclusionRow>>; 4],
+    admission: Option<Lined<AdmissionAdditionRow>>,
+    counts: Option<Lined<CountLimitRow>>,
+}
+
+/// The 01 flag that rows of a table imply.
+#[derive(Clone, Copy)]
+enum Implied {
+    Exclusion(ExclusionWindow),
+    Count,
 }
 
 impl Etensu {
@@ -1423,9 +1451,9 @@ impl Etensu {
                 s.spawn(move || load_one::<CountLimitRow>(EtensuTable::CountLimit, l, encoding))
             });
             fn join<T>(
-                h: Option<std::thread::ScopedJoinHandle<'_, Result<(T, TableReport), LoadError>>>,
+                h: Option<std::thread::ScopedJoinHandle<'_, TableResult<T>>>,
                 reports: &mut Vec<TableReport>,
-            ) -> Result<Option<T>, LoadError> {
+            ) -> Result<Option<Lined<T>>, LoadError> {
                 match h {
                     None => Ok(None),
                     Some(h) => {
@@ -1680,46 +1708,36 @@ impl Etensu {
                 }
             }
         }
-        // Codes and names against 01; `flag` is the 01 flag the row implies (if any).
-        let mut check =
-            |table: &str, c: Code, name: &Text, flag: Option<(fn(&AuxRow) -> bool, &str)>| {
-                match self.aux(c) {
-                    None => warn(format!("{table} {c} {name}: code not in 01")),
-                    Some(a) => {
-                        if a.name != *name {
-                            warn(format!(
-                                "{table} {c}: name `{name}` differs from 01 `{}`",
-                                a.name
-                            ));
-                        }
-                        if let Some((f, label)) = flag {
-                            if !f(a) {
-                                warn(format!("{table} {c} {name}: has rows but 01 {label} = 0"));
-                            }
-                        }
-                    }
-                }
+        // Codes and names against 01, and the 01 flag (if any) the first row of a code implies.
+        let mut check = |table: &str, c: Code, name: &Text, implied: Option<Implied>| {
+            let Some(a) = self.aux(c) else {
+                warn(format!("{table} {c} {name}: code not in 01"));
+                return;
             };
+            if a.name != *name {
+                warn(format!(
+                    "{table} {c}: name `{name}` differs from 01 `{}`",
+                    a.name
+                ));
+            }
+            let (set, col) = match implied {
+                None => return,
+                Some(Implied::Exclusion(w)) => (a.has_exclusions(w), 10 + w.index()),
+                Some(Implied::Count) => (a.count_related, 21),
+            };
+            if !set {
+                warn(format!(
+                    "{table} {c} {name}: has rows but 01 {} = 0",
+                    AUX_COLUMNS[col - 1]
+                ));
+            }
+        };
         for w in ExclusionWindow::ALL {
             let rows = self.exclusions(w);
             for (i, r) in rows.iter().enumerate() {
-                let first_of_code = i == 0 || rows[i - 1].code1 != r.code1;
-                let flag: Option<(fn(&AuxRow) -> bool, &str)> = first_of_code.then_some(match w {
-                    ExclusionWindow::SameDay => (
-                        (|a: &AuxRow| a.exclusion_day) as fn(&AuxRow) -> bool,
-                        "背反関連識別（1日につき）",
-                    ),
-                    ExclusionWindow::SameMonth => {
-                        (|a: &AuxRow| a.exclusion_month, "背反関連識別（同一月内）")
-                    }
-                    ExclusionWindow::Simultaneous => {
-                        (|a: &AuxRow| a.exclusion_same_time, "背反関連識別（同時）")
-                    }
-                    ExclusionWindow::SameWeek => {
-                        (|a: &AuxRow| a.exclusion_week, "背反関連識別（1週間につき）")
-                    }
-                });
-                check(w.table().id(), r.code1, &r.name1, flag);
+                let first = i == 0 || rows[i - 1].code1 != r.code1;
+                let implied = first.then_some(Implied::Exclusion(w));
+                check(w.table().id(), r.code1, &r.name1, implied);
                 check(w.table().id(), r.code2, &r.name2, None);
             }
         }
@@ -1730,10 +1748,8 @@ impl Etensu {
             check("04", r.code, &r.name, None);
         }
         for (i, r) in self.count_limits.iter().enumerate() {
-            let first_of_code = i == 0 || self.count_limits[i - 1].code != r.code;
-            let flag: Option<(fn(&AuxRow) -> bool, &str)> =
-                first_of_code.then_some((|a: &AuxRow| a.count_related, "算定回数関連"));
-            check("05", r.code, &r.name, flag);
+            let first = i == 0 || self.count_limits[i - 1].code != r.code;
+            check("05", r.code, &r.name, first.then_some(Implied::Count));
         }
         let groups: rustc_hash::FxHashSet<u16> =
             self.aux.iter().map(|r| r.admission_group).collect();
@@ -1862,8 +1878,8 @@ mod tests {
     ) -> Result<(Vec<R>, usize, usize), LoadError> {
         let file = table.file_name();
         let text = decode_table(table, file, bytes, Encoding::Cp932)?;
-        let (rows, read, erased) = parse_table::<R>(table, file, &text)?;
-        Ok((strip_lines(rows), read, erased))
+        let p = parse_table::<R>(table, file, &text)?;
+        Ok((strip_lines(p.rows), p.read, p.erased))
     }
 
     fn err_at<R: EtensuRecord + fmt::Debug>(
@@ -2156,6 +2172,37 @@ mod tests {
         let pos = err.position().unwrap();
         assert_eq!((pos.line, pos.column), (4, Some(2)));
         assert!(err.to_string().contains("160171310"), "{err}");
+    }
+
+    #[test]
+    fn inclusions_by_group_and_by_parent_code() {
+        let dir = TempDir::new("inclusions");
+        dir.write(
+            "01補助マスターテーブル.csv",
+            &line(&AUX, &[(2, "140028410"), (4, "1"), (5, "J028001")]),
+        );
+        let mut inc = line(&INC, &[]);
+        inc.extend(line(&INC, &[(2, "D324001"), (3, "170000310")]));
+        inc.extend(line(&INC, &[(3, "140005810"), (7, "20240531")]));
+        dir.write("02包括テーブル.csv", &inc);
+        let et = Etensu::load(&dir.0).unwrap();
+        let g = GroupNo::new("J028001").unwrap();
+        assert_eq!(et.inclusions_of_group(g).len(), 2);
+        assert!(et.inclusions_of_group(g).iter().all(|r| r.group == g));
+        let d = Date::from_ymd(2024, 6, 1).unwrap();
+        let got: Vec<(u8, Code)> = et
+            .included_by(Code(140028410), d)
+            .map(|(l, r)| (l.unit, r.code))
+            .collect();
+        assert_eq!(got, vec![(1, Code(140005610))]);
+        // Only 140028410 is in this 01, so the three included codes are reported.
+        let findings = et.check_links();
+        assert_eq!(findings.len(), 3, "{findings:?}");
+        assert!(
+            findings
+                .iter()
+                .all(|w| w.message.contains("code not in 01"))
+        );
     }
 
     #[test]
