@@ -1,4 +1,33 @@
-//! santei-engine: the claim model and the point and copayment calculation. Not written yet: see
-//! issues 3 (points) and 5 (copayment). Re-exports the masters so front ends depend on one crate.
+//! santei-engine: the claim model (one shared definition for the CLI, the C ABI, the Python
+//! bindings and the UKE batch), the per-revision [`Engine`], and the point calculation with an
+//! explanation of every number. Rule outcomes are [`Finding`]s in the result; `Err` means the
+//! claim could not be judged at all.
+//!
+//! ```
+//! let engine = santei_engine::Engine::demo().unwrap();
+//! let claim = br#"{"format":"santei.claim/1","patient":{"birth_date":"1980-01-01","sex":"female"},
+//!   "visits":[{"date":"2024-06-03","items":[{"type":"procedure","code":"112007410"}]}]}"#;
+//! let result = engine.calculate_json(claim).unwrap();
+//! assert_eq!(result.total_points, 75 + 52); // 再診料 + 外来管理加算
+//! ```
 
+pub mod age;
+pub mod claim;
+mod engine;
+pub mod error;
+mod prepared;
+pub mod result;
+pub mod rounding;
+pub mod rules;
+pub mod tables;
+
+pub use claim::{CLAIM_FORMAT, Claim};
+pub use engine::{Engine, section_name, section_of};
+pub use error::ClaimError;
+pub use result::{ClaimResult, Finding, Line, Origin, RESULT_FORMAT, RecordKind, Severity};
 pub use santei_masters as masters;
+
+/// The JSON Schema of the claim format.
+pub fn claim_schema() -> schemars::schema::RootSchema {
+    schemars::schema_for!(Claim)
+}

@@ -197,6 +197,20 @@ impl Date {
         Date(yyyymmdd)
     }
 
+    /// A date constant from `YYYYMMDD`; panics at compile time if it is not a calendar date.
+    pub const fn from_yyyymmdd_const(v: u32) -> Date {
+        let (y, m, d) = (v / 10000, v / 100 % 100, v % 100);
+        let dim = match m {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+            2 => 28,
+            _ => 0,
+        };
+        assert!(y >= 1000 && d >= 1 && d <= dim, "not a calendar date");
+        Date(v)
+    }
+
     /// Builds a date from year, month and day, if it exists in the calendar.
     pub fn from_ymd(y: u32, m: u32, d: u32) -> Option<Date> {
         if !(1000..=9999).contains(&y)
@@ -305,6 +319,14 @@ impl fmt::Debug for Date {
 impl Serialize for Date {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Date::parse_iso(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("`{s}` is not a date (YYYY-MM-DD)")))
     }
 }
 
@@ -523,6 +545,11 @@ impl AgeCode {
     }
     pub fn is_none(&self) -> bool {
         *self == AgeCode::NONE
+    }
+
+    /// Reads an age code kept as text (特定器材 項番15/16); anything unreadable is "no limit".
+    pub fn from_field(s: &str) -> AgeCode {
+        <AgeCode as FieldValue>::parse(s).unwrap_or(AgeCode::NONE)
     }
 }
 

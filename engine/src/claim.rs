@@ -1,0 +1,318 @@
+//! The claim santei computes: one patient, one month, one insurance, 外来 (入院 later). Format
+//! `santei.claim/1`, documented in docs/CLAIM_FORMAT.md, with a generated JSON Schema
+//! (`santei schema claim`). Unknown fields are errors, so a typo never silently drops data.
+
+use rust_decimal::Decimal;
+use santei_masters::Date;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The format identifier every claim carries.
+pub const CLAIM_FORMAT: &str = "santei.claim/1";
+
+/// A claim (レセプト単位: one patient, one month, 入院外).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Claim {
+    /// Must be `santei.claim/1`.
+    pub format: String,
+    /// 患者
+    pub patient: Patient,
+    /// 保険 (保険者, 負担割合, 公費). Used by the copayment (issue 5); points do not depend on it
+    /// except for 後期高齢者 applicability.
+    #[serde(default)]
+    pub insurance: Insurance,
+    /// 医療機関
+    #[serde(default)]
+    pub facility: Facility,
+    /// 入院外 (only `outpatient` is computed so far).
+    #[serde(default)]
+    pub setting: Setting,
+    /// 受診日ごとの診療行為. All in one calendar month.
+    pub visits: Vec<Visit>,
+    /// Items billed earlier in the same month (earlier claims, other departments): counted for
+    /// once-a-month items such as 判断料.
+    #[serde(default)]
+    pub history: Vec<HistoryItem>,
+}
+
+/// 患者
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Patient {
+    /// 生年月日 (YYYY-MM-DD)
+    #[schemars(with = "String")]
+    pub birth_date: Date,
+    /// 男女区分
+    pub sex: Sex,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Sex {
+    /// 男
+    Male,
+    /// 女
+    Female,
+}
+
+/// 保険
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Insurance {
+    /// 保険の種類
+    #[serde(default)]
+    pub scheme: Option<Scheme>,
+    /// 本人・家族
+    #[serde(default)]
+    pub relation: Option<Relation>,
+    /// 負担割合 in percent (10, 20, 30) when known; otherwise derived from age (issue 5).
+    #[serde(default)]
+    pub burden_percent: Option<u8>,
+    /// 所得区分 (ア〜オ, 現役並みⅠ〜Ⅲ, 一般, 低所得Ⅰ/Ⅱ) as written on the 限度額適用認定証.
+    #[serde(default)]
+    pub income_class: Option<String>,
+    /// 公費, in priority order (up to four).
+    #[serde(default)]
+    pub public_funds: Vec<PublicFund>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Scheme {
+    /// 社保 (健康保険)
+    Shaho,
+    /// 国保
+    Kokuho,
+    /// 後期高齢者医療
+    Kouki,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Relation {
+    /// 本人
+    Insured,
+    /// 家族
+    Dependent,
+}
+
+/// 公費
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublicFund {
+    /// 法別番号 (2 digits, e.g. `54` 難病)
+    pub law_number: String,
+    /// 負担者番号 (8 digits)
+    #[serde(default)]
+    pub payer_number: Option<String>,
+    /// 受給者番号 (7 digits)
+    #[serde(default)]
+    pub recipient_number: Option<String>,
+    /// 自己負担上限額 (円/月)
+    #[serde(default)]
+    pub monthly_cap_yen: Option<u32>,
+}
+
+/// 医療機関
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Facility {
+    /// 医療機関コード (7 digits)
+    #[serde(default)]
+    pub code: Option<String>,
+    /// 病院・診療所
+    #[serde(default)]
+    pub kind: FacilityKind,
+    /// 許可病床数 (一般病床); decides 再診料 vs 外来診療料 (200床) and other 病床数 gates.
+    #[serde(default)]
+    pub beds: u32,
+    /// 施設基準 届出: the 施設基準コード used by the 医科診療行為マスター (項番72–81), e.g. 3526.
+    #[serde(default)]
+    pub standards: Vec<u16>,
+    /// 地域加算 級地 (1–7), when the facility is in a 地域加算 area.
+    #[serde(default)]
+    pub regional_addition: Option<u8>,
+}
+
+impl Default for Facility {
+    fn default() -> Self {
+        Facility {
+            code: None,
+            kind: FacilityKind::Clinic,
+            beds: 0,
+            standards: vec![],
+            regional_addition: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FacilityKind {
+    /// 診療所
+    #[default]
+    Clinic,
+    /// 病院
+    Hospital,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Setting {
+    /// 入院外
+    #[default]
+    Outpatient,
+    /// 入院 (not computed yet)
+    Inpatient,
+}
+
+/// One day's care.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Visit {
+    /// 診療日
+    #[schemars(with = "String")]
+    pub date: Date,
+    /// 診療時間の区分 (for 時間外等加算)
+    #[serde(default)]
+    pub time: TimeCategory,
+    /// 診療科
+    #[serde(default)]
+    pub department: Option<String>,
+    /// 外来管理加算: added automatically after a 再診料 when nothing on the day blocks it; set to
+    /// false when its requirements (丁寧な問診と詳細な身体診察) were not met.
+    #[serde(default = "yes")]
+    pub outpatient_management: bool,
+    /// What was done, in order.
+    pub items: Vec<Item>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// 時間外等の区分 of a visit (A000 注7/注8/注9, A001 注5/注6/注7, A002 注8/注9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeCategory {
+    /// 診療時間内 (通常)
+    #[default]
+    Regular,
+    /// 時間外
+    Overtime,
+    /// 休日
+    Holiday,
+    /// 深夜 (22時〜6時)
+    LateNight,
+    /// 時間外特例医療機関 (救急)
+    OvertimeSpecial,
+    /// 夜間・早朝等 (診療所, 標榜時間内の夜間・早朝・休日)
+    NightEarlyMorning,
+    /// 小児科標榜 6歳未満 標榜時間内の夜間 (A000 注8 / A001 注6)
+    PediatricNight,
+    /// 小児科標榜 6歳未満 標榜時間内の休日
+    PediatricHoliday,
+    /// 小児科標榜 6歳未満 標榜時間内の深夜
+    PediatricLateNight,
+}
+
+/// One thing done on a visit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Item {
+    /// 診療行為 (SI)
+    Procedure {
+        /// 診療行為コード (9 digits)
+        code: String,
+        /// 数量データ, for items with a unit (きざみ, 分, 枚 …).
+        #[serde(default)]
+        #[schemars(with = "Option<String>")]
+        quantity: Option<Decimal>,
+        /// 回数 on this day (default 1).
+        #[serde(default = "one")]
+        times: u32,
+    },
+    /// 1剤 of drugs (IY): 内服 per day × 日数, 頓服 per 回 × 回数, 外用 per 調剤, 注射 per 回.
+    Rx {
+        /// 剤の区分
+        form: RxForm,
+        /// 日数 (内服), 回数 (頓服, 注射) or 調剤数 (外用, usually 1). Required.
+        #[serde(default)]
+        days: Option<u32>,
+        /// The drugs of the 剤 with their amount per unit (1日量 for 内服, 1回量 for 頓服/注射,
+        /// the whole amount for 外用).
+        drugs: Vec<DrugUse>,
+    },
+    /// 特定保険医療材料 (TO)
+    Material {
+        /// 特定器材コード (9 digits)
+        code: String,
+        /// 使用量
+        #[schemars(with = "String")]
+        amount: Decimal,
+        /// 購入価格 (円) for 金額種別 2 items (購入価格 materials).
+        #[serde(default)]
+        #[schemars(with = "Option<String>")]
+        unit_price: Option<Decimal>,
+    },
+    /// コメント (CO)
+    Comment {
+        /// コメントコード (9 digits)
+        code: String,
+        /// 文字データ
+        #[serde(default)]
+        text: Option<String>,
+    },
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// One drug of a 剤.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DrugUse {
+    /// 医薬品コード (9 digits)
+    pub code: String,
+    /// 使用量 in the master's 単位 (錠, ｇ, ｍＬ …). A JSON string keeps decimals exact.
+    #[schemars(with = "String")]
+    pub amount: Decimal,
+}
+
+/// 剤の区分, which fixes the 診療識別 and the 薬剤料 rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RxForm {
+    /// 内服 (21)
+    Internal,
+    /// 頓服 (22)
+    AsNeeded,
+    /// 外用 (23)
+    External,
+    /// 皮下筋肉内注射 (31)
+    InjectionIntramuscular,
+    /// 静脈内注射 (32)
+    InjectionIntravenous,
+    /// その他の注射 (点滴等) (33)
+    InjectionOther,
+    /// 処置に用いた薬剤 (40; 15円以下は算定しない)
+    Treatment,
+    /// 検査に用いた薬剤 (60; 15円以下は算定しない)
+    Test,
+    /// 画像診断に用いた薬剤 (70; 15円以下は算定しない)
+    Imaging,
+}
+
+/// An item billed earlier in the month.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryItem {
+    #[schemars(with = "String")]
+    pub date: Date,
+    /// 診療行為コード
+    pub code: String,
+    #[serde(default = "one")]
+    pub times: u32,
+}

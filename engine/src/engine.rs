@@ -1,0 +1,1394 @@
+//! The Engine: masters per revision, and the point calculation of a claim.
+
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+use rustc_hash::FxHashSet;
+use santei_masters::{Date, LoadError, MasterCatalog, MasterSet, PointKind, Procedure};
+
+use crate::age;
+use crate::claim::{
+    CLAIM_FORMAT, Claim, FacilityKind, Item, RxForm, Scheme, Setting, TimeCategory, Visit,
+};
+use crate::error::ClaimError;
+use crate::prepared::{Prepared, kubun_key};
+use crate::result::{
+    ClaimResult, DayTotal, Finding, Line, Origin, RESULT_FORMAT, RecordKind, SectionTotal, Severity,
+};
+use crate::rounding::{Rounding, drug_points};
+use crate::rules;
+use crate::tables;
+
+/// The calculation engine: the masters of one or more revisions, each with its indexes.
+/// Immutable and `Send + Sync`: share one engine across threads.
+#[derive(Clone)]
+pub struct Engine {
+    revisions: Vec<Arc<Prepared>>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("revisions", &self.revision_ids())
+            .finish()
+    }
+}
+
+impl Engine {
+    /// An engine over every set of a catalog.
+    pub fn new(catalog: MasterCatalog) -> Engine {
+        let mut revisions: Vec<Arc<Prepared>> = Vec::new();
+        for set in catalog.sets() {
+            revisions.push(Arc::new(Prepared::new(set.clone())));
+        }
+        revisions.sort_by_key(|p| p.set.revision.effective_from);
+        Engine { revisions }
+    }
+
+    /// An engine over one set.
+    pub fn from_set(set: MasterSet) -> Engine {
+        Engine {
+            revisions: vec![Arc::new(Prepared::new(set))],
+        }
+    }
+
+    /// An engine over the embedded demo data (r2024-06 subset; not official data).
+    pub fn demo() -> Result<Engine, LoadError> {
+        Ok(Engine::from_set(MasterSet::demo()?))
+    }
+
+    /// The revisions loaded (`r2024-06` …).
+    pub fn revision_ids(&self) -> Vec<&'static str> {
+        self.revisions.iter().map(|p| p.set.revision.id).collect()
+    }
+
+    /// The masters of the revision in force on `date`.
+    pub fn masters_for(&self, date: Date) -> Option<&MasterSet> {
+        self.prepared_for(date).map(|p| &p.set)
+    }
+
+    fn prepared_for(&self, date: Date) -> Option<&Prepared> {
+        self.revisions
+            .iter()
+            .rev()
+            .find(|p| p.set.covers(date))
+            .map(|p| &**p)
+    }
+
+    /// Parses a claim from JSON; errors carry the JSON path.
+    pub fn parse_claim(json: &[u8]) -> Result<Claim, ClaimError> {
+        let de = &mut serde_json::Deserializer::from_slice(json);
+        serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            let code = if inner.is_syntax() || inner.is_eof() {
+                "claim.json"
+            } else {
+                "claim.value"
+            };
+            let msg = if inner.is_syntax() || inner.is_eof() {
+                format!(
+                    "malformed JSON at line {}, column {}: {inner}",
+                    inner.line(),
+                    inner.column()
+                )
+            } else {
+                inner.to_string()
+            };
+            ClaimError::new(
+                code,
+                if path.is_empty() || path == "." {
+                    "$".to_string()
+                } else {
+                    path
+                },
+                msg,
+            )
+        })
+    }
+
+    /// Parses and computes a JSON claim.
+    pub fn calculate_json(&self, json: &[u8]) -> Result<ClaimResult, ClaimError> {
+        self.calculate(&Engine::parse_claim(json)?)
+    }
+
+    /// Computes the points of a claim.
+    pub fn calculate(&self, claim: &Claim) -> Result<ClaimResult, ClaimError> {
+        if claim.format != CLAIM_FORMAT {
+            return Err(ClaimError::new(
+                "claim.format",
+                "format",
+                format!(
+                    "unsupported format `{}`; expected `{CLAIM_FORMAT}`",
+                    claim.format
+                ),
+            ));
+        }
+        if claim.setting == Setting::Inpatient {
+            return Err(ClaimError::new(
+                "claim.unsupported",
+                "setting",
+                "入院 claims are not computed yet (issue 3 covers 入院外 first)",
+            ));
+        }
+        let Some(first) = claim.visits.iter().map(|v| v.date).min() else {
+            return Err(ClaimError::new(
+                "claim.value",
+                "visits",
+                "a claim needs at least one visit",
+            ));
+        };
+        for (i, v) in claim.visits.iter().enumerate() {
+            if (v.date.year(), v.date.month()) != (first.year(), first.month()) {
+                return Err(ClaimError::new(
+                    "claim.month",
+                    format!("visits[{i}].date"),
+                    format!(
+                        "{} is not in the claim's month {}-{:02}: a claim covers one month",
+                        v.date,
+                        first.year(),
+                        first.month()
+                    ),
+                ));
+            }
+            if v.date < claim.patient.birth_date {
+                return Err(ClaimError::new(
+                    "claim.value",
+                    format!("visits[{i}].date"),
+                    "visit before the patient's birth date",
+                ));
+            }
+        }
+        let prepared = self.prepared_for(first).ok_or_else(|| {
+            ClaimError::new(
+                "claim.revision",
+                "visits[0].date",
+                format!(
+                    "no masters loaded for {first} (loaded: {})",
+                    self.revision_ids().join(", ")
+                ),
+            )
+        })?;
+        let mut calc = Calc::new(prepared, claim);
+        calc.history();
+        let mut order: Vec<usize> = (0..claim.visits.len()).collect();
+        order.sort_by_key(|&i| claim.visits[i].date);
+        for i in order {
+            calc.visit(i, &claim.visits[i]);
+        }
+        Ok(calc.finish())
+    }
+}
+
+/// A resolved procedure of a visit.
+struct Proc<'a> {
+    path: String,
+    rec: &'a Procedure,
+    quantity: Option<Decimal>,
+    times: u32,
+}
+
+struct Calc<'a> {
+    p: &'a Prepared,
+    claim: &'a Claim,
+    lines: Vec<Line>,
+    findings: Vec<Finding>,
+    next_unit: usize,
+    /// 判断料 groups already billed this month.
+    judged: FxHashSet<u8>,
+}
+
+fn code_of(s: &str) -> Option<u32> {
+    (s.len() == 9 && s.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| s.parse().ok())
+        .flatten()
+}
+
+/// 診療識別 of an outpatient 点数集計先識別 (別紙 点数集計先; UKE 診療識別 別表).
+pub fn section_of(aggregation: u16) -> &'static str {
+    match aggregation {
+        110 => "11",
+        120..=129 => "12",
+        130 => "13",
+        140 => "14",
+        210 | 230 => "24",
+        250 => "25",
+        260 => "26",
+        270 => "27",
+        310..=319 => "31",
+        320..=329 => "32",
+        300..=399 => "33",
+        400..=499 => "40",
+        500..=539 => "50",
+        540..=599 => "54",
+        600..=699 => "60",
+        700..=799 => "70",
+        _ => "80",
+    }
+}
+
+pub fn section_name(section: &str) -> &'static str {
+    match section {
+        "11" => "初診",
+        "12" => "再診",
+        "13" => "医学管理等",
+        "14" => "在宅",
+        "21" => "投薬（内服）",
+        "22" => "投薬（屯服）",
+        "23" => "投薬（外用）",
+        "24" => "投薬（調剤）",
+        "25" => "投薬（処方）",
+        "26" => "投薬（麻毒）",
+        "27" => "投薬（調基）",
+        "31" => "注射（皮下筋肉内）",
+        "32" => "注射（静脈内）",
+        "33" => "注射（その他）",
+        "40" => "処置",
+        "50" => "手術",
+        "54" => "麻酔",
+        "60" => "検査・病理",
+        "70" => "画像診断",
+        _ => "その他",
+    }
+}
+
+impl<'a> Calc<'a> {
+    fn new(p: &'a Prepared, claim: &'a Claim) -> Self {
+        Calc {
+            p,
+            claim,
+            lines: Vec::new(),
+            findings: Vec::new(),
+            next_unit: 0,
+            judged: FxHashSet::default(),
+        }
+    }
+
+    fn unit(&mut self) -> usize {
+        self.next_unit += 1;
+        self.next_unit
+    }
+
+    fn finding(
+        &mut self,
+        rule: &'static str,
+        severity: Severity,
+        path: String,
+        citation: &'static str,
+        codes: Vec<String>,
+        message: String,
+    ) {
+        self.findings.push(Finding {
+            rule,
+            severity,
+            message,
+            path,
+            citation,
+            codes,
+        });
+    }
+
+    fn rev(&self) -> &'static str {
+        self.p.set.revision.id
+    }
+
+    /// Items of earlier claims this month: 判断料 already billed.
+    fn history(&mut self) {
+        for (i, h) in self.claim.history.iter().enumerate() {
+            let Some(code) = code_of(&h.code) else {
+                self.finding(
+                    rules::UNKNOWN_CODE,
+                    Severity::Warning,
+                    format!("history[{i}].code"),
+                    rules::CITE_MASTER,
+                    vec![h.code.clone()],
+                    format!(
+                        "`{}` is not a 9-digit 診療行為コード; history entry ignored",
+                        h.code
+                    ),
+                );
+                continue;
+            };
+            match self.p.set.procedures.get(code, h.date) {
+                Some(r) if r.test_judgement == 2 && r.test_judgement_group != 0 => {
+                    self.judged.insert(r.test_judgement_group);
+                }
+                Some(_) => {}
+                None => self.finding(
+                    rules::UNKNOWN_CODE,
+                    Severity::Warning,
+                    format!("history[{i}].code"),
+                    rules::CITE_MASTER,
+                    vec![h.code.clone()],
+                    format!(
+                        "`{}` is not in the 医科診療行為マスター on {}; history entry ignored",
+                        h.code, h.date
+                    ),
+                ),
+            }
+        }
+    }
+
+    fn visit(&mut self, vi: usize, visit: &'a Visit) {
+        let date = visit.date;
+        let set = &self.p.set;
+        let birth = self.claim.patient.birth_date;
+        let mut procs: Vec<Proc<'a>> = Vec::new();
+        for (ii, item) in visit.items.iter().enumerate() {
+            let path = format!("visits[{vi}].items[{ii}]");
+            if let Item::Procedure {
+                code,
+                quantity,
+                times,
+            } = item
+            {
+                let Some(c) = code_of(code) else {
+                    self.finding(
+                        rules::UNKNOWN_CODE,
+                        Severity::Error,
+                        format!("{path}.code"),
+                        rules::CITE_MASTER,
+                        vec![code.clone()],
+                        format!("`{code}` is not a 9-digit 診療行為コード; line not billed"),
+                    );
+                    continue;
+                };
+                let Some(rec) = set.procedures.get(c, date) else {
+                    let msg = if set.procedures.latest(c).is_some() {
+                        format!(
+                            "{code} is not valid on {date} (outside its 変更年月日〜廃止年月日); line not billed"
+                        )
+                    } else {
+                        format!(
+                            "{code} is not in the 医科診療行為マスター of {}; line not billed",
+                            self.rev()
+                        )
+                    };
+                    self.finding(
+                        rules::UNKNOWN_CODE,
+                        Severity::Error,
+                        format!("{path}.code"),
+                        rules::CITE_MASTER,
+                        vec![code.clone()],
+                        msg,
+                    );
+                    continue;
+                };
+                if quantity.is_some_and(|q| q.is_sign_negative()) || *times == 0 {
+                    self.finding(
+                        rules::BAD_QUANTITY,
+                        Severity::Error,
+                        format!("{path}.quantity"),
+                        rules::CITE_MASTER,
+                        vec![code.clone()],
+                        "数量 must be positive and 回数 at least 1; line not billed".into(),
+                    );
+                    continue;
+                }
+                if let Some(reason) = self.gate(rec, date, birth) {
+                    self.finding(
+                        reason.0,
+                        Severity::Error,
+                        path.clone(),
+                        reason.1,
+                        vec![code.clone()],
+                        format!("{} {}: {}; line not billed", code, rec.abbr_name, reason.2),
+                    );
+                    continue;
+                }
+                procs.push(Proc {
+                    path,
+                    rec,
+                    quantity: *quantity,
+                    times: *times,
+                });
+            }
+        }
+        let claimed: FxHashSet<u32> = procs.iter().map(|p| p.rec.code.0).collect();
+        let blocks_management: Vec<&Proc<'a>> = procs
+            .iter()
+            .filter(|p| p.rec.outpatient_management == 1)
+            .collect();
+        let blocker = blocks_management
+            .first()
+            .map(|p| format!("{} {}", p.rec.code, p.rec.abbr_name));
+
+        // まるめ groups of the day.
+        let mut bundled: Vec<(u8, Vec<usize>)> = Vec::new();
+        for (i, pr) in procs.iter().enumerate() {
+            let g = pr.rec.bundled_test_group;
+            if g == 0 {
+                continue;
+            }
+            match bundled.iter_mut().find(|(gg, _)| *gg == g) {
+                Some((_, v)) => v.push(i),
+                None => bundled.push((g, vec![i])),
+            }
+        }
+        let mut bundled_done: FxHashSet<usize> = FxHashSet::default();
+        let mut management_added = false;
+
+        for (i, pr) in procs.iter().enumerate() {
+            if bundled_done.contains(&i) {
+                continue;
+            }
+            let g = pr.rec.bundled_test_group;
+            if g != 0 {
+                let members = &bundled.iter().find(|(gg, _)| *gg == g).expect("grouped").1;
+                if self.bundle(g, members, &procs, date) {
+                    bundled_done.extend(members.iter().copied());
+                    for &m in members {
+                        self.judgement_fee(&procs[m], date);
+                    }
+                    continue;
+                }
+            }
+            let base_points = self.procedure_line(pr, date, visit.time);
+            let _ = base_points;
+            self.age_and_time_additions(pr, date, visit, &claimed);
+            if !management_added && !visit_blocks(pr) && self.is_revisit(pr.rec) {
+                management_added = true;
+                self.outpatient_management(pr, date, visit, blocker.as_deref(), &claimed);
+            }
+            self.judgement_fee(pr, date);
+        }
+
+        // Drugs, materials, comments in claim order.
+        let last_section = self
+            .lines
+            .iter()
+            .rev()
+            .find(|l| l.date == date && l.record == RecordKind::SI)
+            .map(|l| l.section);
+        for (ii, item) in visit.items.iter().enumerate() {
+            let path = format!("visits[{vi}].items[{ii}]");
+            match item {
+                Item::Procedure { .. } => {}
+                Item::Rx { form, days, drugs } => self.rx(&path, date, *form, *days, drugs),
+                Item::Material {
+                    code,
+                    amount,
+                    unit_price,
+                } => self.material(&path, date, code, *amount, *unit_price, last_section, birth),
+                Item::Comment { code, text } => self.comment(&path, date, code, text.as_deref()),
+            }
+        }
+        self.polypharmacy_check(vi, visit);
+    }
+
+    /// Why a row cannot be billed for this patient, facility and day, if it cannot.
+    fn gate(
+        &self,
+        rec: &Procedure,
+        date: Date,
+        birth: Date,
+    ) -> Option<(&'static str, &'static str, String)> {
+        let f = &self.claim.facility;
+        if rec.inout_applicability == 1 || rec.aggregation_outpatient == 0 {
+            return Some((
+                rules::INPATIENT_ONLY,
+                rules::CITE_INOUT,
+                "入院のみ算定できる項目 (入外適用区分 1 / 点数集計先識別（入院外） 0)".into(),
+            ));
+        }
+        match (rec.hospital_clinic, f.kind) {
+            (1, FacilityKind::Clinic) => {
+                return Some((
+                    rules::FACILITY_KIND,
+                    rules::CITE_HOSPITAL_CLINIC,
+                    "病院のみ算定できる項目 (病院・診療所区分 1)".into(),
+                ));
+            }
+            (2, FacilityKind::Hospital) => {
+                return Some((
+                    rules::FACILITY_KIND,
+                    rules::CITE_HOSPITAL_CLINIC,
+                    "診療所のみ算定できる項目 (病院・診療所区分 2)".into(),
+                ));
+            }
+            _ => {}
+        }
+        let large_hospital = f.kind == FacilityKind::Hospital && f.beds >= 200;
+        match rec.bed_count_class {
+            5 if large_hospital => {
+                return Some((
+                    rules::BED_COUNT,
+                    rules::CITE_BED_COUNT,
+                    "一般病床200床以上の病院では算定できない (病床数区分 5; A002 外来診療料を算定)"
+                        .into(),
+                ));
+            }
+            6 if !large_hospital => {
+                return Some((
+                    rules::BED_COUNT,
+                    rules::CITE_BED_COUNT,
+                    "一般病床200床以上の病院に限る (病床数区分 6)".into(),
+                ));
+            }
+            _ => {}
+        }
+        let needed: Vec<u16> = rec.facility_standards().collect();
+        if !needed.is_empty() && !needed.iter().any(|s| f.standards.contains(s)) {
+            let list: Vec<String> = needed.iter().map(|s| s.to_string()).collect();
+            return Some((
+                rules::FACILITY_STANDARD,
+                rules::CITE_FACILITY_STANDARD,
+                format!(
+                    "施設基準の届出が必要 (施設基準コード {} のいずれか)",
+                    list.join("/")
+                ),
+            ));
+        }
+        if !age::in_range(birth, date, rec.min_age, rec.max_age) {
+            return Some((
+                rules::AGE_LIMIT,
+                rules::CITE_AGE,
+                format!(
+                    "年齢制限 {} に該当しない",
+                    age::describe(rec.min_age, rec.max_age)
+                ),
+            ));
+        }
+        match (rec.late_elderly_applicability, self.claim.insurance.scheme) {
+            (1, Some(Scheme::Kouki)) => {
+                return Some((
+                    rules::SCHEME,
+                    rules::CITE_SCHEME,
+                    "後期高齢者には算定できない (後期高齢者医療適用区分 1)".into(),
+                ));
+            }
+            (2, Some(s)) if s != Scheme::Kouki => {
+                return Some((
+                    rules::SCHEME,
+                    rules::CITE_SCHEME,
+                    "後期高齢者に限る (後期高齢者医療適用区分 2)".into(),
+                ));
+            }
+            _ => {}
+        }
+        None
+    }
+
+    fn is_revisit(&self, rec: &Procedure) -> bool {
+        // A001 再診料 (and its variants) that does not itself block 外来管理加算.
+        kubun_key(rec) == "A001"
+            && rec.addition_serial.as_char() == '0'
+            && rec.notice_kind_2.as_char() != '7'
+            && rec.outpatient_management == 0
+    }
+
+    /// Points of one procedure for one time, with its explanation.
+    fn points_of(
+        &self,
+        rec: &Procedure,
+        quantity: Option<Decimal>,
+        prev_unit_points: Option<i64>,
+    ) -> (Option<i64>, Vec<String>) {
+        let mut ex = vec![format!(
+            "master {} {} ({}; 変更年月日 {}): 新又は現点数 {} (点数識別 {})",
+            rec.code,
+            rec.abbr_name,
+            self.rev(),
+            rec.changed_on,
+            rec.points,
+            rec.point_kind
+        )];
+        let base = rec.points.to_decimal();
+        let pts = match rec.point_kind() {
+            PointKind::Points | PointKind::PrefecturalPurchasePrice => {
+                if rec.step_calc == 1 {
+                    let q = quantity.unwrap_or(Decimal::ZERO);
+                    let lower = Decimal::from(rec.step_lower);
+                    let step = Decimal::from(rec.step_size.max(1));
+                    let steps = if q > lower {
+                        Rounding::Up.to_int((q - lower) / step)
+                    } else {
+                        0
+                    };
+                    let mut total = base + Decimal::from(steps) * rec.step_points.to_decimal();
+                    ex.push(format!(
+                        "きざみ: 数量 {q}, 下限 {}, きざみ値 {}, きざみ点数 {} → {} + {steps} × {} ({}, 項番30–34)",
+                        rec.step_lower, rec.step_size, rec.step_points, rec.points, rec.step_points, Rounding::Up.japanese()
+                    ));
+                    if rec.step_upper != 99_999_999 && q > Decimal::from(rec.step_upper) {
+                        ex.push(format!(
+                            "数量 {q} exceeds the きざみ 上限値 {}",
+                            rec.step_upper
+                        ));
+                        let capped =
+                            Rounding::Up.to_int((Decimal::from(rec.step_upper) - lower) / step);
+                        total = base + Decimal::from(capped) * rec.step_points.to_decimal();
+                    }
+                    Some(Rounding::HalfUp.to_int(total))
+                } else {
+                    Some(Rounding::HalfUp.to_int(base))
+                }
+            }
+            PointKind::MinusPoints => Some(-Rounding::HalfUp.to_int(base)),
+            PointKind::PercentAdd | PointKind::PercentSubtract => match prev_unit_points {
+                Some(prev) => {
+                    let sign = if rec.point_kind() == PointKind::PercentAdd {
+                        1
+                    } else {
+                        -1
+                    };
+                    let v = Decimal::from(prev) * base / Decimal::from(100);
+                    let r = Rounding::HalfUp.to_int(v) * sign;
+                    ex.push(format!(
+                        "{}% of the preceding 所定点数 {prev} = {v} → {r} ({})",
+                        rec.points,
+                        Rounding::HalfUp.japanese()
+                    ));
+                    Some(r)
+                }
+                None => None,
+            },
+            PointKind::Yen | PointKind::Deduction | PointKind::Other(_) => None,
+        };
+        (pts, ex)
+    }
+
+    fn procedure_line(&mut self, pr: &Proc<'a>, date: Date, _time: TimeCategory) -> Option<i64> {
+        let prev = self
+            .lines
+            .iter()
+            .rev()
+            .find(|l| l.date == date && l.record == RecordKind::SI)
+            .and_then(|l| l.points);
+        let (pts, mut ex) = self.points_of(pr.rec, pr.quantity, prev);
+        let Some(pts) = pts else {
+            self.finding(rules::UNSUPPORTED_POINT_KIND, Severity::Error, pr.path.clone(), rules::CITE_MASTER, vec![pr.rec.code.to_string()],
+                format!("{} {}: 点数識別 {} is not computed here (金額・減点・%加算 without a preceding item); line not billed", pr.rec.code, pr.rec.abbr_name, pr.rec.point_kind));
+            return None;
+        };
+        ex.push(format!("{pts}点 × {}回", pr.times));
+        let unit = self.unit();
+        self.lines.push(Line {
+            record: RecordKind::SI,
+            section: section_of(pr.rec.aggregation_outpatient),
+            date,
+            unit,
+            code: pr.rec.code.to_string(),
+            name: pr.rec.abbr_name.to_string(),
+            quantity: pr.quantity,
+            points: Some(pts),
+            times: pr.times,
+            aggregation: pr.rec.aggregation_outpatient,
+            origin: Origin::Claimed {
+                path: pr.path.clone(),
+            },
+            explain: ex,
+        });
+        Some(pts)
+    }
+
+    fn derived_line(
+        &mut self,
+        rec: &Procedure,
+        date: Date,
+        times: u32,
+        rule: &'static str,
+        base_path: &str,
+        mut why: Vec<String>,
+    ) {
+        let (pts, ex) = self.points_of(rec, None, None);
+        let Some(pts) = pts else { return };
+        why.extend(ex);
+        why.push(format!("{pts}点 × {times}回"));
+        let unit = self.unit();
+        self.lines.push(Line {
+            record: RecordKind::SI,
+            section: section_of(rec.aggregation_outpatient),
+            date,
+            unit,
+            code: rec.code.to_string(),
+            name: rec.abbr_name.to_string(),
+            quantity: None,
+            points: Some(pts),
+            times,
+            aggregation: rec.aggregation_outpatient,
+            origin: Origin::Derived {
+                rule,
+                base_path: base_path.to_string(),
+            },
+            explain: why,
+        });
+    }
+
+    /// 注加算 by age (項番100–111) and by time (時間加算区分) of a base item.
+    fn age_and_time_additions(
+        &mut self,
+        pr: &Proc<'a>,
+        date: Date,
+        visit: &Visit,
+        claimed: &FxHashSet<u32>,
+    ) {
+        let set = &self.p.set;
+        let birth = self.claim.patient.birth_date;
+        let time = self.time_addition(pr.rec, date, visit);
+        let time_replaces_infant = time
+            .as_ref()
+            .is_some_and(|(t, _)| matches!(t.time_addition, 1..=5 | 7));
+        if let Some((t, why)) = time {
+            if !claimed.contains(&t.code.0) {
+                self.derived_line(t, date, pr.times, rules::TIME_ADDITION, &pr.path, why);
+            }
+        }
+        for (min, max, code) in pr.rec.age_additions() {
+            if claimed.contains(&code.0) || !age::in_range(birth, date, min, max) {
+                continue;
+            }
+            let Some(add) = set.procedures.get(code.0, date) else {
+                self.finding(
+                    rules::LINK_MISSING,
+                    Severity::Warning,
+                    pr.path.clone(),
+                    rules::CITE_AGE_LINK,
+                    vec![code.to_string()],
+                    format!(
+                        "年齢加算 {code} of {} is not in the master on {date}",
+                        pr.rec.code
+                    ),
+                );
+                continue;
+            };
+            if time_replaces_infant {
+                self.finding(
+                    rules::AGE_ADDITION,
+                    Severity::Info,
+                    pr.path.clone(),
+                    rules::CITE_INFANT_WITH_TIME,
+                    vec![code.to_string()],
+                    format!(
+                        "{} {} not added: the 時間外等加算 for 6歳未満 already includes it",
+                        add.code, add.abbr_name
+                    ),
+                );
+                continue;
+            }
+            let why = vec![format!(
+                "年齢加算 of {} {} (項番100–111: {} → {}); age on {date}: {}歳",
+                pr.rec.code,
+                pr.rec.abbr_name,
+                age::describe(min, max),
+                code,
+                age::age_years(birth, date)
+            )];
+            self.derived_line(add, date, pr.times, rules::AGE_ADDITION, &pr.path, why);
+        }
+    }
+
+    /// The 時間外等加算 of 初診料/再診料/外来診療料 for the visit's time category.
+    fn time_addition(
+        &self,
+        base: &Procedure,
+        date: Date,
+        visit: &Visit,
+    ) -> Option<(&'a Procedure, Vec<String>)> {
+        if visit.time == TimeCategory::Regular
+            || !matches!(base.time_addition, 1 | 3)
+            || base.addition_serial.as_char() != '0'
+        {
+            return None;
+        }
+        let key = kubun_key(base);
+        if !matches!(key.as_str(), "A000" | "A001" | "A002") {
+            return None;
+        }
+        let (kinds, pediatric): (&[u8], bool) = match visit.time {
+            TimeCategory::Regular => return None,
+            TimeCategory::Overtime => (&[1], false),
+            TimeCategory::Holiday => (&[2, 3], false),
+            TimeCategory::LateNight => (&[4], false),
+            TimeCategory::OvertimeSpecial => (&[5], false),
+            TimeCategory::NightEarlyMorning => (&[6], false),
+            TimeCategory::PediatricNight => (&[7], true),
+            TimeCategory::PediatricHoliday => (&[2, 3], true),
+            TimeCategory::PediatricLateNight => (&[4], true),
+        };
+        let birth = self.claim.patient.birth_date;
+        let p: &'a Prepared = self.p;
+        let codes = p.time_additions.get(&key)?;
+        let mut cands: Vec<&'a Procedure> = codes
+            .iter()
+            .filter_map(|&c| p.set.procedures.get(c, date))
+            .filter(|r| kinds.contains(&r.time_addition) && r.aggregation_outpatient != 0)
+            .filter(|r| self.gate(r, date, birth).is_none())
+            .collect();
+        // 乳幼児 variants (with an age range) take precedence when the patient is in range.
+        if cands
+            .iter()
+            .any(|r| !(r.min_age.is_none() && r.max_age.is_none()))
+        {
+            cands.retain(|r| !(r.min_age.is_none() && r.max_age.is_none()));
+        }
+        // 小児科 (A000 注8, A001 注6, A002 注9) is the later 項番 of the same 区分.
+        cands.sort_by(|a, b| {
+            a.code_table_item
+                .as_str()
+                .cmp(b.code_table_item.as_str())
+                .then(a.code.cmp(&b.code))
+        });
+        let chosen = if pediatric {
+            cands.last()
+        } else {
+            cands.first()
+        }
+        .copied()?;
+        let why = vec![format!(
+            "時間外等加算 for {} {} on a {:?} visit: 時間加算区分 {} in {} (項番43), {}",
+            base.code,
+            base.abbr_name,
+            visit.time,
+            chosen.time_addition,
+            key,
+            age::describe(chosen.min_age, chosen.max_age)
+        )];
+        Some((chosen, why))
+    }
+
+    /// 外来管理加算 (A001 注8) after a 再診料, unless an item of the day blocks it (外来管理加算区分 1).
+    fn outpatient_management(
+        &mut self,
+        pr: &Proc<'a>,
+        date: Date,
+        visit: &Visit,
+        blocker: Option<&str>,
+        claimed: &FxHashSet<u32>,
+    ) {
+        let p: &'a Prepared = self.p;
+        let Some(rec) = p
+            .outpatient_management
+            .iter()
+            .find_map(|&c| p.set.procedures.get(c, date))
+        else {
+            return;
+        };
+        if claimed.contains(&rec.code.0) {
+            if let Some(b) = blocker {
+                self.finding(
+                    rules::OUTPATIENT_MANAGEMENT,
+                    Severity::Error,
+                    pr.path.clone(),
+                    rules::CITE_OUTPATIENT_MANAGEMENT,
+                    vec![rec.code.to_string()],
+                    format!("外来管理加算 cannot be billed on a day with {b} (外来管理加算区分 1)"),
+                );
+                self.lines
+                    .retain(|l| !(l.date == date && l.code == rec.code.to_string()));
+            }
+            return;
+        }
+        if !visit.outpatient_management {
+            return;
+        }
+        if let Some(b) = blocker {
+            self.finding(
+                rules::OUTPATIENT_MANAGEMENT,
+                Severity::Info,
+                pr.path.clone(),
+                rules::CITE_OUTPATIENT_MANAGEMENT,
+                vec![rec.code.to_string()],
+                format!(
+                    "外来管理加算 not added: {b} on the same day blocks it (外来管理加算区分 1)"
+                ),
+            );
+            return;
+        }
+        if self
+            .gate(rec, date, self.claim.patient.birth_date)
+            .is_some()
+        {
+            return;
+        }
+        let why = vec![format!(
+            "外来管理加算 after {} {}: no item of the day has 外来管理加算区分 1 (A001 注8; visit.outpatient_management = true)",
+            pr.rec.code, pr.rec.abbr_name
+        )];
+        self.derived_line(rec, date, 1, rules::OUTPATIENT_MANAGEMENT, &pr.path, why);
+    }
+
+    /// 検体検査判断料 (D026) once a month per group, after the first test of the group.
+    fn judgement_fee(&mut self, pr: &Proc<'a>, date: Date) {
+        let rec = pr.rec;
+        if rec.test_judgement == 2 && rec.test_judgement_group != 0 {
+            self.judged.insert(rec.test_judgement_group);
+            return;
+        }
+        if rec.test_judgement != 1
+            || rec.test_judgement_group == 0
+            || self.judged.contains(&rec.test_judgement_group)
+        {
+            return;
+        }
+        let group = rec.test_judgement_group;
+        let p: &'a Prepared = self.p;
+        let birth = self.claim.patient.birth_date;
+        let best = p.judgement_fees.get(&group).and_then(|codes| {
+            codes
+                .iter()
+                .filter_map(|&c| p.set.procedures.get(c, date))
+                .filter(|r| self.gate(r, date, birth).is_none())
+                .max_by_key(|r| r.points)
+        });
+        let Some(fee) = best else {
+            self.finding(
+                rules::JUDGEMENT_FEE,
+                Severity::Warning,
+                pr.path.clone(),
+                rules::CITE_JUDGEMENT,
+                vec![rec.code.to_string()],
+                format!(
+                    "no 判断料 of 検査等実施判断グループ区分 {group} can be billed here for {}",
+                    rec.code
+                ),
+            );
+            self.judged.insert(group);
+            return;
+        };
+        self.judged.insert(group);
+        let why = vec![format!(
+            "判断料 of group {group} (検査等実施判断グループ区分, 項番51) for {} {}: first test of the group this month (D026: 月1回)",
+            rec.code, rec.abbr_name
+        )];
+        self.derived_line(fee, date, 1, rules::JUDGEMENT_FEE, &pr.path, why);
+    }
+
+    /// Applies the まるめ of a 包括対象検査 group if the day has enough items; returns true if the
+    /// group was billed as one unit.
+    fn bundle(&mut self, group: u8, members: &[usize], procs: &[Proc<'a>], date: Date) -> bool {
+        let distinct: FxHashSet<u32> = members.iter().map(|&m| procs[m].rec.code.0).collect();
+        let n = distinct.len() as u32;
+        let Some(b) = tables::bundling(group, date) else {
+            if n >= 2 {
+                let codes = members
+                    .iter()
+                    .map(|&m| procs[m].rec.code.to_string())
+                    .collect();
+                self.finding(rules::BUNDLING_UNKNOWN, Severity::Warning, procs[members[0]].path.clone(), rules::CITE_BUNDLING, codes,
+                    format!("{n} items of 包括対象検査 group {group} on {date}: santei has no まるめ table for this group in {}; billed item by item — check by hand", self.rev()));
+            }
+            return false;
+        };
+        let Some(points) = b.points(n) else {
+            return false;
+        };
+        let unit = self.unit();
+        let last = members.len() - 1;
+        let individual: i64 = members
+            .iter()
+            .map(|&m| Rounding::HalfUp.to_int(procs[m].rec.points.to_decimal()))
+            .sum();
+        for (k, &m) in members.iter().enumerate() {
+            let pr = &procs[m];
+            let mut ex = vec![format!(
+                "master {} {} ({}): 新又は現点数 {}, 包括対象検査 {group} (項番16)",
+                pr.rec.code,
+                pr.rec.abbr_name,
+                self.rev(),
+                pr.rec.points
+            )];
+            if k == last {
+                ex.push(format!(
+                    "まるめ {}: {n}項目 → {points}点 (instead of {individual}点 item by item); {}",
+                    b.kubun, b.citation
+                ));
+            }
+            self.lines.push(Line {
+                record: RecordKind::SI,
+                section: section_of(pr.rec.aggregation_outpatient),
+                date,
+                unit,
+                code: pr.rec.code.to_string(),
+                name: pr.rec.abbr_name.to_string(),
+                quantity: pr.quantity,
+                points: (k == last).then_some(points),
+                times: 1,
+                aggregation: pr.rec.aggregation_outpatient,
+                origin: Origin::Claimed {
+                    path: pr.path.clone(),
+                },
+                explain: ex,
+            });
+        }
+        self.finding(
+            rules::BUNDLING,
+            Severity::Info,
+            procs[members[0]].path.clone(),
+            b.citation,
+            distinct.iter().map(|c| format!("{c:09}")).collect(),
+            format!("{} まるめ: {n}項目 → {points}点", b.kubun),
+        );
+        true
+    }
+
+    fn rx(
+        &mut self,
+        path: &str,
+        date: Date,
+        form: RxForm,
+        days: Option<u32>,
+        drugs: &[crate::claim::DrugUse],
+    ) {
+        let Some(days) = days.filter(|&d| d > 0) else {
+            self.finding(rules::RX_DAYS, Severity::Error, format!("{path}.days"), rules::CITE_DRUG, vec![],
+                "a 剤 needs 日数 (内服), 回数 (頓服・注射) or 調剤数 (外用) of at least 1; 剤 not billed".into());
+            return;
+        };
+        if drugs.is_empty() {
+            self.finding(
+                rules::RX_DAYS,
+                Severity::Error,
+                format!("{path}.drugs"),
+                rules::CITE_DRUG,
+                vec![],
+                "a 剤 without drugs; not billed".into(),
+            );
+            return;
+        }
+        let set = &self.p.set;
+        let mut resolved = Vec::new();
+        for (k, d) in drugs.iter().enumerate() {
+            let dpath = format!("{path}.drugs[{k}]");
+            let found = code_of(&d.code).and_then(|c| set.drugs.get(c, date));
+            let Some(rec) = found else {
+                self.finding(rules::UNKNOWN_CODE, Severity::Error, format!("{dpath}.code"), rules::CITE_MASTER, vec![d.code.clone()],
+                    format!("医薬品 `{}` is not in the 医薬品マスター of {} on {date}; the 剤 is not billed", d.code, self.rev()));
+                return;
+            };
+            if d.amount <= Decimal::ZERO {
+                self.finding(
+                    rules::BAD_QUANTITY,
+                    Severity::Error,
+                    format!("{dpath}.amount"),
+                    rules::CITE_DRUG,
+                    vec![d.code.clone()],
+                    "使用量 must be positive; the 剤 is not billed".into(),
+                );
+                return;
+            }
+            if rec.price_kind != 1 {
+                self.finding(
+                    rules::UNSUPPORTED_POINT_KIND,
+                    Severity::Error,
+                    dpath.clone(),
+                    rules::CITE_DRUG,
+                    vec![d.code.clone()],
+                    format!(
+                        "医薬品 {} has 金額種別 {} (not 1 金額); the 剤 is not billed",
+                        d.code, rec.price_kind
+                    ),
+                );
+                return;
+            }
+            resolved.push((dpath, rec, d.amount));
+        }
+        let (section, floor, unit_word, cite) = match form {
+            RxForm::Internal => ("21", 1, "1剤1日分", rules::CITE_DRUG),
+            RxForm::AsNeeded => ("22", 1, "1回分", rules::CITE_DRUG),
+            RxForm::External => ("23", 1, "1調剤", rules::CITE_DRUG),
+            RxForm::InjectionIntramuscular => ("31", 1, "1回分", rules::CITE_INJECTION_DRUG),
+            RxForm::InjectionIntravenous => ("32", 1, "1回分", rules::CITE_INJECTION_DRUG),
+            RxForm::InjectionOther => ("33", 1, "1回分", rules::CITE_INJECTION_DRUG),
+            RxForm::Treatment => ("40", 0, "1回分", rules::CITE_DRUG_ZERO),
+            RxForm::Test => ("60", 0, "1回分", rules::CITE_DRUG_ZERO),
+            RxForm::Imaging => ("70", 0, "1回分", rules::CITE_DRUG_ZERO),
+        };
+        let mut yen = Decimal::ZERO;
+        let unit = self.unit();
+        let last = resolved.len() - 1;
+        let mut explain_unit = Vec::new();
+        for (dpath, rec, amount) in &resolved {
+            let sub = rec.price.to_decimal() * *amount;
+            yen += sub;
+            explain_unit.push(format!(
+                "{} {}: {}円/{} × {} = {}円",
+                rec.code,
+                rec.name,
+                rec.price,
+                rec.unit_name,
+                amount,
+                sub.normalize()
+            ));
+            let expected_form = match form {
+                RxForm::Internal | RxForm::AsNeeded => Some(1),
+                RxForm::External => Some(6),
+                RxForm::InjectionIntramuscular
+                | RxForm::InjectionIntravenous
+                | RxForm::InjectionOther => Some(4),
+                _ => None,
+            };
+            if let Some(f) = expected_form {
+                if rec.dosage_form != f {
+                    self.finding(
+                        rules::DOSAGE_FORM,
+                        Severity::Warning,
+                        dpath.clone(),
+                        rules::CITE_DRUG,
+                        vec![rec.code.to_string()],
+                        format!(
+                            "{} {} has 剤形 {} but is in a {:?} 剤",
+                            rec.code, rec.name, rec.dosage_form, form
+                        ),
+                    );
+                }
+            }
+        }
+        let points = drug_points(yen, floor);
+        for (k, (dpath, rec, amount)) in resolved.iter().enumerate() {
+            let mut ex = vec![explain_unit[k].clone()];
+            if k == last {
+                ex.push(format!(
+                    "{unit_word} {}円 → {points}点 ({}; 15円以下は{floor}点; {}) × {days}",
+                    yen.normalize(),
+                    if yen <= Decimal::from(15) {
+                        "15円以下".to_string()
+                    } else {
+                        format!(
+                            "{} of {}/10",
+                            Rounding::HalfDown.japanese(),
+                            yen.normalize()
+                        )
+                    },
+                    cite
+                ));
+            }
+            self.lines.push(Line {
+                record: RecordKind::IY,
+                section,
+                date,
+                unit,
+                code: rec.code.to_string(),
+                name: rec.name.to_string(),
+                quantity: Some(*amount),
+                points: (k == last).then_some(points),
+                times: days,
+                aggregation: 0,
+                origin: Origin::Claimed {
+                    path: dpath.clone(),
+                },
+                explain: ex,
+            });
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn material(
+        &mut self,
+        path: &str,
+        date: Date,
+        code: &str,
+        amount: Decimal,
+        unit_price: Option<Decimal>,
+        section: Option<&'static str>,
+        birth: Date,
+    ) {
+        let set = &self.p.set;
+        let Some(rec) = code_of(code).and_then(|c| set.materials.get(c, date)) else {
+            self.finding(rules::UNKNOWN_CODE, Severity::Error, format!("{path}.code"), rules::CITE_MASTER, vec![code.to_string()],
+                format!("特定器材 `{code}` is not in the 特定器材マスター of {} on {date}; line not billed", self.rev()));
+            return;
+        };
+        if amount <= Decimal::ZERO {
+            self.finding(
+                rules::BAD_QUANTITY,
+                Severity::Error,
+                format!("{path}.amount"),
+                rules::CITE_MATERIAL,
+                vec![code.to_string()],
+                "使用量 must be positive; line not billed".into(),
+            );
+            return;
+        }
+        let age_code = |s: &str| santei_masters::AgeCode::from_field(s);
+        if !age::in_range(birth, date, age_code(&rec.min_age), age_code(&rec.max_age)) {
+            self.finding(
+                rules::AGE_LIMIT,
+                Severity::Error,
+                path.to_string(),
+                rules::CITE_AGE,
+                vec![code.to_string()],
+                format!(
+                    "{} {}: 年齢制限 (項番15/16) に該当しない; line not billed",
+                    rec.code, rec.name
+                ),
+            );
+            return;
+        }
+        let price = match (rec.price_kind, unit_price) {
+            (1, _) => rec.price.to_decimal(),
+            (2, Some(p)) => p,
+            (2, None) => {
+                self.finding(rules::MATERIAL_PRICE, Severity::Error, format!("{path}.unit_price"), rules::CITE_MATERIAL, vec![code.to_string()],
+                    format!("{} {} is priced at its 購入価格 (金額種別 2): give unit_price; line not billed", rec.code, rec.name));
+                return;
+            }
+            (k, _) => {
+                self.finding(
+                    rules::UNSUPPORTED_POINT_KIND,
+                    Severity::Error,
+                    path.to_string(),
+                    rules::CITE_MATERIAL,
+                    vec![code.to_string()],
+                    format!(
+                        "{} {} has 金額種別 {k}, not computed yet; line not billed",
+                        rec.code, rec.name
+                    ),
+                );
+                return;
+            }
+        };
+        let divisor = match rec.material_kind {
+            3 => Decimal::from(50),
+            4 => Decimal::from(1000),
+            _ => Decimal::from(10),
+        };
+        let yen = price * amount;
+        let mut points = Rounding::HalfUp.to_int(yen / divisor);
+        let mut ex = vec![format!(
+            "master {} {} ({}): {}円/{} × {} = {}円 ÷ {}円 → {points}点 ({}; 材料価格基準 留意事項 / RULEBOOK §1.4)",
+            rec.code,
+            rec.name,
+            self.rev(),
+            price.normalize(),
+            rec.unit_name,
+            amount,
+            yen.normalize(),
+            divisor,
+            Rounding::HalfUp.japanese()
+        )];
+        if rec.point_cap > 0 && points > rec.point_cap as i64 {
+            ex.push(format!("上限点数 {} (項番24)", rec.point_cap));
+            points = rec.point_cap as i64;
+        }
+        let unit = self.unit();
+        self.lines.push(Line {
+            record: RecordKind::TO,
+            section: section.unwrap_or("80"),
+            date,
+            unit,
+            code: rec.code.to_string(),
+            name: rec.name.to_string(),
+            quantity: Some(amount),
+            points: Some(points),
+            times: 1,
+            aggregation: 0,
+            origin: Origin::Claimed {
+                path: path.to_string(),
+            },
+            explain: ex,
+        });
+    }
+
+    fn comment(&mut self, path: &str, date: Date, code: &str, text: Option<&str>) {
+        let set = &self.p.set;
+        let Some(rec) = code_of(code).and_then(|c| set.comments.get(c, date)) else {
+            self.finding(
+                rules::UNKNOWN_CODE,
+                Severity::Error,
+                format!("{path}.code"),
+                rules::CITE_MASTER,
+                vec![code.to_string()],
+                format!(
+                    "コメント `{code}` is not in the コメントマスター of {} on {date}",
+                    self.rev()
+                ),
+            );
+            return;
+        };
+        let section = self
+            .lines
+            .iter()
+            .rev()
+            .find(|l| l.date == date)
+            .map_or("80", |l| l.section);
+        let unit = self.unit();
+        let mut name = rec.text.to_string();
+        if let Some(t) = text {
+            name.push_str(t);
+        }
+        self.lines.push(Line {
+            record: RecordKind::CO,
+            section,
+            date,
+            unit,
+            code: rec.code.to_string(),
+            name,
+            quantity: None,
+            points: None,
+            times: 0,
+            aggregation: 0,
+            origin: Origin::Claimed {
+                path: path.to_string(),
+            },
+            explain: vec![format!(
+                "コメント パターン {} (master {})",
+                rec.pattern, rec.code
+            )],
+        });
+    }
+
+    /// F200 注3 (7種類以上の内服薬): detected and reported; the 90/100 is not applied yet.
+    fn polypharmacy_check(&mut self, vi: usize, visit: &Visit) {
+        let mut kinds: FxHashSet<&str> = FxHashSet::default();
+        for item in &visit.items {
+            if let Item::Rx {
+                form: RxForm::Internal,
+                drugs,
+                ..
+            } = item
+            {
+                for d in drugs {
+                    kinds.insert(d.code.as_str());
+                }
+            }
+        }
+        if kinds.len() >= 7 {
+            self.finding(rules::POLYPHARMACY, Severity::Warning, format!("visits[{vi}]"), rules::CITE_POLYPHARMACY, kinds.iter().map(|s| s.to_string()).collect(),
+                format!("{} 種類の内服薬 (銘柄数): F200 注3 (90/100) and F100/F400 「2」 may apply; santei does not yet apply the 種類 count rules (205円以下の剤 = 1種類) — check by hand", kinds.len()));
+        }
+    }
+
+    fn finish(self) -> ClaimResult {
+        let total: i64 = self
+            .lines
+            .iter()
+            .map(|l| l.points.unwrap_or(0) * l.times as i64)
+            .sum();
+        let mut sections: Vec<SectionTotal> = Vec::new();
+        let mut days: Vec<DayTotal> = Vec::new();
+        for l in &self.lines {
+            let pts = l.points.unwrap_or(0) * l.times as i64;
+            match sections.iter_mut().find(|s| s.section == l.section) {
+                Some(s) => s.points += pts,
+                None => sections.push(SectionTotal {
+                    section: l.section,
+                    name: section_name(l.section),
+                    points: pts,
+                }),
+            }
+            match days.iter_mut().find(|d| d.date == l.date) {
+                Some(d) => d.points += pts,
+                None => days.push(DayTotal {
+                    date: l.date,
+                    points: pts,
+                }),
+            }
+        }
+        sections.sort_by_key(|s| s.section);
+        days.sort_by_key(|d| d.date);
+        ClaimResult {
+            format: RESULT_FORMAT,
+            revision: self.p.set.revision.id,
+            total_points: total,
+            sections,
+            days,
+            lines: self.lines,
+            findings: self.findings,
+        }
+    }
+}
+
+fn visit_blocks(pr: &Proc<'_>) -> bool {
+    pr.rec.outpatient_management == 1
+}

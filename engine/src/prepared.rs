@@ -1,0 +1,64 @@
+//! A MasterSet with the indexes the calculation needs, built once per revision so that a claim
+//! only touches the rows its items can reach.
+
+use rustc_hash::FxHashMap;
+use santei_masters::{MasterSet, Procedure};
+
+/// A revision ready for calculation.
+pub struct Prepared {
+    pub set: MasterSet,
+    /// 時間外等加算 candidates by コード表 区分 (`A000`, `A001`, `A002`): codes whose 時間加算区分 is set
+    /// and that are 加算 in the 点数表 (告示等識別区分（２） 7).
+    pub time_additions: FxHashMap<String, Vec<u32>>,
+    /// 判断料 codes (検査等実施判断区分 2) by 検査等実施判断グループ区分.
+    pub judgement_fees: FxHashMap<u8, Vec<u32>>,
+    /// 外来管理加算 codes (外来管理加算区分 2).
+    pub outpatient_management: Vec<u32>,
+}
+
+/// `A000`-style key of a row's コード表用番号 (letter + 区分番号).
+pub fn kubun_key(p: &Procedure) -> String {
+    format!("{}{}", p.code_table_alpha, p.code_table_section)
+}
+
+impl Prepared {
+    pub fn new(set: MasterSet) -> Prepared {
+        let mut time_additions: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+        let mut judgement_fees: FxHashMap<u8, Vec<u32>> = FxHashMap::default();
+        let mut outpatient_management = Vec::new();
+        for code in set.procedures.codes() {
+            for v in set.procedures.versions(code) {
+                let p = &v.record;
+                if p.time_addition != 0 && p.notice_kind_2.as_char() == '7' {
+                    let e = time_additions.entry(kubun_key(p)).or_default();
+                    if !e.contains(&code) {
+                        e.push(code);
+                    }
+                }
+                if p.test_judgement == 2 && p.test_judgement_group != 0 {
+                    let e = judgement_fees.entry(p.test_judgement_group).or_default();
+                    if !e.contains(&code) {
+                        e.push(code);
+                    }
+                }
+                if p.outpatient_management == 2 && !outpatient_management.contains(&code) {
+                    outpatient_management.push(code);
+                }
+            }
+        }
+        // Deterministic order, whatever the hash map's.
+        for v in time_additions.values_mut() {
+            v.sort_unstable();
+        }
+        for v in judgement_fees.values_mut() {
+            v.sort_unstable();
+        }
+        outpatient_management.sort_unstable();
+        Prepared {
+            set,
+            time_additions,
+            judgement_fees,
+            outpatient_management,
+        }
+    }
+}

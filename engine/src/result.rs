@@ -1,0 +1,129 @@
+//! What santei returns for a claim: lines shaped like UKE SI/IY/TO/CO records, totals per 診療識別
+//! and per 点数欄, findings, and an explanation of every number. Format `santei.result/1`.
+
+use rust_decimal::Decimal;
+use santei_masters::Date;
+use serde::Serialize;
+
+pub const RESULT_FORMAT: &str = "santei.result/1";
+
+/// The result of a claim.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClaimResult {
+    pub format: &'static str,
+    /// The revision whose masters and rules were used (`r2024-06`).
+    pub revision: &'static str,
+    /// 合計点数
+    pub total_points: i64,
+    /// Points per 診療識別 (11 初診, 12 再診, 21 内服 …), in 診療識別 order.
+    pub sections: Vec<SectionTotal>,
+    /// Points per day of care (for the 窓口 charge of each visit).
+    pub days: Vec<DayTotal>,
+    /// Every billed line, in claim order, derived additions right after their base.
+    pub lines: Vec<Line>,
+    /// What the engine decided or could not decide: excluded lines, rules applied, warnings.
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SectionTotal {
+    /// 診療識別 (2 digits)
+    pub section: &'static str,
+    pub name: &'static str,
+    pub points: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DayTotal {
+    #[serde(serialize_with = "ser_date")]
+    pub date: Date,
+    pub points: i64,
+}
+
+fn ser_date<S: serde::Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(d)
+}
+
+/// UKE record type of a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum RecordKind {
+    /// 診療行為
+    SI,
+    /// 医薬品
+    IY,
+    /// 特定器材
+    TO,
+    /// コメント
+    CO,
+}
+
+/// Why a line is on the claim.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Origin {
+    /// Listed in the claim at this path.
+    Claimed { path: String },
+    /// Added by santei (注加算, 判断料 …) under this rule.
+    Derived {
+        rule: &'static str,
+        base_path: String,
+    },
+}
+
+/// One line, shaped like a UKE SI/IY/TO/CO record. Lines of one 算定単位 (a 剤, a まるめ group)
+/// share `unit`; only the last one carries `points`, as in the UKE file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Line {
+    pub record: RecordKind,
+    /// 診療識別
+    pub section: &'static str,
+    #[serde(serialize_with = "ser_date")]
+    pub date: Date,
+    /// 算定単位 number (lines with the same number are billed together).
+    pub unit: usize,
+    pub code: String,
+    pub name: String,
+    /// 数量データ / 使用量
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "rust_decimal::serde::str_option"
+    )]
+    pub quantity: Option<Decimal>,
+    /// 点数 of the 算定単位 for one time, on its last line only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub points: Option<i64>,
+    /// 回数 (日数 for 内服)
+    pub times: u32,
+    /// 点数集計先識別 (the receipt's 点数欄)
+    pub aggregation: u16,
+    pub origin: Origin,
+    /// How the numbers were obtained: master rows, rules, roundings.
+    pub explain: Vec<String>,
+}
+
+/// Severity of a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// A line was not billed, or the claim is wrong as submitted.
+    Error,
+    /// Needs a person's look (a rule santei cannot decide, a 特例条件).
+    Warning,
+    /// Something santei did that a reader may want to know (a 注加算 added, a まるめ applied).
+    Info,
+}
+
+/// A rule outcome. Never an `Err`: the claim was judged, and this is part of the judgement.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// Stable rule id (see docs/FINDINGS.md); outlives the implementation.
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    /// Claim path of the item concerned (`visits[0].items[2]`).
+    pub path: String,
+    /// 告示/通知 citation or master column the rule comes from.
+    pub citation: &'static str,
+    /// Codes involved.
+    pub codes: Vec<String>,
+}

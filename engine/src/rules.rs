@@ -1,0 +1,55 @@
+//! Stable ids and citations of the rules the point engine applies. An id outlives its
+//! implementation: never reuse or renumber one (docs/FINDINGS.md lists them for people).
+
+// Input and master rules.
+pub const UNKNOWN_CODE: &str = "M001.unknown-code";
+pub const BAD_QUANTITY: &str = "M002.bad-quantity";
+pub const INPATIENT_ONLY: &str = "M003.inpatient-only";
+pub const FACILITY_KIND: &str = "M004.hospital-or-clinic";
+pub const BED_COUNT: &str = "M005.bed-count";
+pub const FACILITY_STANDARD: &str = "M006.facility-standard";
+pub const AGE_LIMIT: &str = "M007.age-limit";
+pub const SCHEME: &str = "M008.late-elderly-scheme";
+pub const UNSUPPORTED_POINT_KIND: &str = "M009.unsupported-price-kind";
+pub const LINK_MISSING: &str = "M010.linked-code-missing";
+
+// Additions and monthly items.
+pub const AGE_ADDITION: &str = "A101.age-addition";
+pub const TIME_ADDITION: &str = "A102.time-addition";
+pub const OUTPATIENT_MANAGEMENT: &str = "A103.outpatient-management";
+pub const JUDGEMENT_FEE: &str = "D201.judgement-fee";
+pub const BUNDLING: &str = "D202.test-bundling";
+pub const BUNDLING_UNKNOWN: &str = "D203.test-bundling-not-tabled";
+
+// Drugs and materials.
+pub const RX_DAYS: &str = "F301.rx-days";
+pub const DOSAGE_FORM: &str = "F302.dosage-form";
+pub const POLYPHARMACY: &str = "F303.seven-or-more-internal";
+pub const MATERIAL_PRICE: &str = "T401.material-price";
+
+pub const CITE_MASTER: &str =
+    "医科診療行為・医薬品・特定器材・コメントマスター (支払基金 基本マスター)";
+pub const CITE_INOUT: &str =
+    "医科診療行為マスター 項番13 入外適用区分 / 項番15 点数集計先識別（入院外）";
+pub const CITE_HOSPITAL_CLINIC: &str = "医科診療行為マスター 項番19 病院・診療所区分";
+pub const CITE_BED_COUNT: &str =
+    "医科診療行為マスター 項番71 病床数区分; 告示 A001 (200床未満), A002 (200床以上)";
+pub const CITE_FACILITY_STANDARD: &str = "医科診療行為マスター 項番72–81 施設基準コード";
+pub const CITE_AGE: &str =
+    "医科診療行為マスター 項番41/42 下限・上限年齢; 特定器材マスター 項番15/16";
+pub const CITE_SCHEME: &str = "医科診療行為マスター 項番14 後期高齢者医療適用区分";
+pub const CITE_AGE_LINK: &str = "医科診療行為マスター 項番100–111 年齢加算";
+pub const CITE_INFANT_WITH_TIME: &str =
+    "告示 A000 注6 / A001 注4 / A002 注6: 乳幼児加算は注7（時間外等）を算定する場合は算定しない";
+pub const CITE_OUTPATIENT_MANAGEMENT: &str =
+    "告示 A001 注8; 通知 A001 (7); 医科診療行為マスター 項番56 外来管理加算区分";
+pub const CITE_JUDGEMENT: &str =
+    "告示 D026 (各区分 月1回); 医科診療行為マスター 項番50/51 検査等実施判断区分・グループ区分";
+pub const CITE_BUNDLING: &str = "医科診療行為マスター 項番16 包括対象検査; 告示 各区分の注 (患者から1回に採取した血液を用いて…)";
+pub const CITE_DRUG: &str =
+    "告示 F200 薬剤: 15円以下は1点、15円を超える場合は10円又はその端数を増すごとに1点 (五捨五超入)";
+pub const CITE_INJECTION_DRUG: &str =
+    "告示 G100 薬剤: 15円以下は1点、超える場合は10円又はその端数を増すごとに1点";
+pub const CITE_DRUG_ZERO: &str = "告示 J300/D500/E300 薬剤: 薬価が15円以下である場合は算定しない";
+pub const CITE_POLYPHARMACY: &str = "告示 F200 注3, F100 2, F400 2; 通知 F200 (6)";
+pub const CITE_MATERIAL: &str = "告示 F300/G200/J400/K950 等: 材料価格を10円で除して得た点数 (四捨五入; 特定保険医療材料の材料価格算定に関する留意事項)";
