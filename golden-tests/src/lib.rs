@@ -1,2 +1,215 @@
-//! santei-golden: the runner for golden cases under `golden-tests/cases/<revision>/`. The cases
-//! arrive with the point engine (issue 3).
+//! santei-golden: golden cases as data. One case per TOML file under
+//! `golden-tests/cases/<revision>/<area>/<case>.toml` (or `cases/common/` for a case that applies
+//! to several revisions). Each case holds the claim, the expected lines and totals written by hand
+//! from its cited source, and never output blessed from santei. See golden-tests/README.md.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use santei_engine::{ClaimResult, Engine, Severity};
+use serde::Deserialize;
+
+/// A case file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    /// What the case shows, in one line.
+    pub title: String,
+    /// Where the expected values come from: 告示/通知 区分番号 and 注, 疑義解釈, a published example.
+    pub source: String,
+    /// Revisions the case runs under (default: the revision folder it sits in).
+    #[serde(default)]
+    pub revisions: Vec<String>,
+    /// For `common/` cases: the month (`YYYY-MM`) each revision runs the claim in. The year and
+    /// month of every `date` in the claim (visits, history; not the birth date) are replaced by it.
+    #[serde(default)]
+    pub months: BTreeMap<String, String>,
+    /// The claim (santei.claim/1) as a TOML table.
+    pub claim: toml::Value,
+    /// Expected results, per revision id, or under `default`.
+    pub expected: BTreeMap<String, Expected>,
+}
+
+/// What a case expects.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expected {
+    pub total_points: i64,
+    /// Billed lines in order: `[code, points_or_null, times]` (points only on the last line of
+    /// an 算定単位, null on the others).
+    #[serde(default)]
+    pub lines: Option<Vec<(String, Option<i64>, u32)>>,
+    /// Points per 診療識別, when given.
+    #[serde(default)]
+    pub sections: BTreeMap<String, i64>,
+    /// Rule ids of the error and warning findings (order ignored).
+    #[serde(default)]
+    pub findings: Vec<String>,
+    /// Rule ids of info findings that must be present (others are not checked).
+    #[serde(default)]
+    pub info: Vec<String>,
+    /// The claim must be rejected with this error code (then nothing else is checked).
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+/// A failed case with a readable explanation.
+#[derive(Debug)]
+pub struct Failure {
+    pub case: PathBuf,
+    pub revision: String,
+    pub report: String,
+}
+
+/// Every `.toml` file under `dir`, sorted.
+pub fn case_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else { continue };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "toml") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Parses a case file.
+pub fn load_case(path: &Path) -> Result<Case, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The revisions a case runs under: its `revisions`, else the name of its revision folder.
+pub fn case_revisions(path: &Path, case: &Case) -> Vec<String> {
+    if !case.revisions.is_empty() {
+        return case.revisions.clone();
+    }
+    path.ancestors()
+        .filter_map(|a| a.file_name()?.to_str())
+        .find(|n| n.starts_with('r') && n.len() == 8 && n.as_bytes()[5] == b'-')
+        .map(|n| vec![n.to_string()])
+        .unwrap_or_default()
+}
+
+/// The claim JSON of a case for one revision (dates shifted for `common/` cases).
+pub fn claim_json(case: &Case, revision: &str) -> Result<Vec<u8>, String> {
+    let mut v = serde_json::to_value(&case.claim).map_err(|e| e.to_string())?;
+    if let Some(month) = case.months.get(revision) {
+        shift_dates(&mut v, month);
+    }
+    serde_json::to_vec(&v).map_err(|e| e.to_string())
+}
+
+/// Replaces the `YYYY-MM` of every visit/history `date` by `month` (birth dates stay).
+fn shift_dates(v: &mut serde_json::Value, month: &str) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m.iter_mut() {
+                if k == "date" {
+                    if let serde_json::Value::String(s) = x {
+                        if s.len() == 10 {
+                            *s = format!("{month}{}", &s[7..]);
+                        }
+                    }
+                } else {
+                    shift_dates(x, month);
+                }
+            }
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(|x| shift_dates(x, month)),
+        _ => {}
+    }
+}
+
+/// Runs one case under one revision; `Ok(())` or a readable report of every difference.
+pub fn check(case: &Case, revision: &str, engine: &Engine) -> Result<(), String> {
+    let exp = case
+        .expected
+        .get(revision)
+        .or_else(|| case.expected.get("default"))
+        .ok_or_else(|| format!("no [expected.{revision}] or [expected.default] table"))?;
+    let json = claim_json(case, revision)?;
+    let result = engine.calculate_json(&json);
+    let mut report = String::new();
+    match (&exp.error, result) {
+        (Some(code), Err(e)) => {
+            if e.code != code {
+                let _ = writeln!(report, "expected error `{code}`, got `{}`: {e}", e.code);
+            }
+        }
+        (Some(code), Ok(r)) => {
+            let _ = writeln!(report, "expected error `{code}`, but the claim computed to {} points", r.total_points);
+        }
+        (None, Err(e)) => {
+            let _ = writeln!(report, "unexpected error `{}`: {e}", e.code);
+        }
+        (None, Ok(r)) => compare(exp, &r, &mut report),
+    }
+    if report.is_empty() { Ok(()) } else { Err(report) }
+}
+
+fn compare(exp: &Expected, r: &ClaimResult, report: &mut String) {
+    if r.total_points != exp.total_points {
+        let _ = writeln!(report, "total_points: expected {}, got {}", exp.total_points, r.total_points);
+    }
+    if let Some(lines) = &exp.lines {
+        let got: Vec<(String, Option<i64>, u32)> = r
+            .lines
+            .iter()
+            .filter(|l| l.record != santei_engine::RecordKind::CO)
+            .map(|l| (l.code.clone(), l.points, l.times))
+            .collect();
+        if &got != lines {
+            let _ = writeln!(report, "lines differ (code, points, times):");
+            let n = got.len().max(lines.len());
+            for i in 0..n {
+                let e = lines.get(i).map(fmt_line).unwrap_or_else(|| "—".into());
+                let g = got.get(i).map(fmt_line).unwrap_or_else(|| "—".into());
+                let mark = if e == g { " " } else { "≠" };
+                let name = r.lines.iter().filter(|l| l.record != santei_engine::RecordKind::CO).nth(i).map_or("", |l| l.name.as_str());
+                let _ = writeln!(report, "  {mark} expected {e:<28} got {g:<28} {name}");
+            }
+        }
+    }
+    for (section, pts) in &exp.sections {
+        let got = r.sections.iter().find(|s| s.section == section).map_or(0, |s| s.points);
+        if got != *pts {
+            let _ = writeln!(report, "section {section}: expected {pts}, got {got}");
+        }
+    }
+    let mut want = exp.findings.clone();
+    want.sort();
+    let mut got: Vec<String> = r
+        .findings
+        .iter()
+        .filter(|f| f.severity != Severity::Info)
+        .map(|f| f.rule.to_string())
+        .collect();
+    got.sort();
+    if want != got {
+        let _ = writeln!(report, "findings (error/warning): expected {want:?}, got {got:?}");
+        for f in r.findings.iter().filter(|f| f.severity != Severity::Info) {
+            let _ = writeln!(report, "  {} at {}: {}", f.rule, f.path, f.message);
+        }
+    }
+    for i in &exp.info {
+        if !r.findings.iter().any(|f| f.rule == i) {
+            let _ = writeln!(report, "missing info finding {i}");
+        }
+    }
+}
+
+fn fmt_line(l: &(String, Option<i64>, u32)) -> String {
+    match l.1 {
+        Some(p) => format!("{} {}点 ×{}", l.0, p, l.2),
+        None => format!("{} (unit) ×{}", l.0, l.2),
+    }
+}
