@@ -1,7 +1,8 @@
 //! `santei`: the command line of santei.
 //!
-//! Exit codes: 0 success; 1 the command ran but found nothing or found differences (e.g. `masters
-//! show` of an unknown code); 2 an error (bad arguments, unreadable or malformed input).
+//! Exit codes: 0 success; 1 the command ran but found nothing or found problems (`masters show`
+//! of an unknown code; `calc` with error findings: a line not billed); 2 an error (bad
+//! arguments, unreadable or malformed input, a claim that cannot be judged).
 //! Results go to stdout; progress, warnings and errors go to stderr.
 
 use std::path::PathBuf;
@@ -9,6 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod calc_cmd;
 mod masters_cmd;
 
 #[derive(Parser)]
@@ -16,7 +18,7 @@ mod masters_cmd;
     name = "santei",
     version,
     about = "santei: 医科診療報酬 calculation on the official masters",
-    after_help = "Exit codes: 0 success, 1 not found / differences found, 2 error.\n\
+    after_help = "Exit codes: 0 success, 1 not found / error findings / differences, 2 error.\n\
                   Without --masters, santei uses its embedded demo data (a hand-picked subset of the r06 masters)."
 )]
 struct Cli {
@@ -31,6 +33,27 @@ enum Command {
         #[command(subcommand)]
         command: MastersCommand,
     },
+    /// Compute a claim (santei.claim/1 JSON; `-` reads stdin).
+    Calc {
+        /// The claim file.
+        file: PathBuf,
+        /// Check that the claim falls in this revision (r2024-06, r06 …).
+        #[arg(long)]
+        revision: Option<String>,
+        /// Folder(s) of official master files, one per revision; the demo data when omitted.
+        #[arg(long = "masters")]
+        masters: Vec<PathBuf>,
+        #[command(flatten)]
+        load: LoadArgs,
+        /// Show where every number comes from.
+        #[arg(long)]
+        explain: bool,
+        /// Machine-readable output (santei.result/1).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the JSON Schema of the claim format.
+    Schema,
     /// Inspect the 医科電子点数表.
     Etensu {
         #[command(subcommand)]
@@ -128,6 +151,20 @@ fn main() -> ExitCode {
                 json,
             } => masters_cmd::show(&code, date.as_deref(), &masters, &load, all, json),
         },
+        Command::Calc {
+            file,
+            revision,
+            masters,
+            load,
+            explain,
+            json,
+        } => calc_cmd::calc(&file, revision.as_deref(), &masters, &load, explain, json),
+        Command::Schema => serde_json::to_string_pretty(&santei_engine::claim_schema())
+            .map(|s| {
+                println!("{s}");
+                ExitCode::SUCCESS
+            })
+            .map_err(CliError::from),
         Command::Etensu {
             command:
                 EtensuCommand::Info {

@@ -98,8 +98,8 @@ pub fn info(dir: Option<PathBuf>, args: &LoadArgs, json: bool) -> Result<ExitCod
         };
         writeln!(
             out,
-            "{:<14} {:<38} {:>7} {:>7} {:>8} {:<23} {:>8.1}",
-            format!("{} {}", k.kind.letter(), k.kind.japanese()),
+            "{} {:<38} {:>7} {:>7} {:>8} {:<23} {:>8.1}",
+            crate::calc_cmd::pad(&format!("{} {}", k.kind.letter(), k.kind.japanese()), 14),
             file,
             rows,
             k.codes,

@@ -217,6 +217,22 @@ pub enum TimeCategory {
     PediatricLateNight,
 }
 
+impl TimeCategory {
+    pub fn japanese(self) -> &'static str {
+        match self {
+            TimeCategory::Regular => "診療時間内",
+            TimeCategory::Overtime => "時間外",
+            TimeCategory::Holiday => "休日",
+            TimeCategory::LateNight => "深夜",
+            TimeCategory::OvertimeSpecial => "時間外特例",
+            TimeCategory::NightEarlyMorning => "夜間・早朝等",
+            TimeCategory::PediatricNight => "小児科夜間",
+            TimeCategory::PediatricHoliday => "小児科休日",
+            TimeCategory::PediatricLateNight => "小児科深夜",
+        }
+    }
+}
+
 /// One thing done on a visit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]

@@ -1,0 +1,161 @@
+//! `santei calc`: one claim, a receipt-style table for people or JSON for programs.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use santei_engine::masters::{MasterCatalog, Revision};
+use santei_engine::{ClaimResult, Engine, Severity};
+
+use crate::masters_cmd::load_set;
+use crate::{CliError, LoadArgs};
+
+pub fn calc(
+    file: &Path,
+    revision: Option<&str>,
+    dirs: &[PathBuf],
+    load: &LoadArgs,
+    explain: bool,
+    json: bool,
+) -> Result<ExitCode, CliError> {
+    let bytes = if file == Path::new("-") {
+        let mut b = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut b)?;
+        b
+    } else {
+        std::fs::read(file)
+            .map_err(|e| CliError(format!("cannot read `{}`: {e}", file.display())))?
+    };
+    let mut catalog = MasterCatalog::new();
+    if dirs.is_empty() {
+        catalog.insert(load_set(None, load)?);
+    }
+    for d in dirs {
+        catalog.insert(load_set(Some(d), load)?);
+    }
+    if let Some(r) = revision {
+        let rev = Revision::parse(r)
+            .ok_or_else(|| CliError(format!("unknown revision `{r}` (try r2024-06)")))?;
+        if catalog.revision(rev).is_none() {
+            return Err(CliError(format!(
+                "revision {rev} is not loaded; pass its masters with --masters"
+            )));
+        }
+    }
+    let engine = Engine::new(catalog);
+    let result = engine
+        .calculate_json(&bytes)
+        .map_err(|e| CliError(format!("`{}`: {} ({})", file.display(), e, e.code)))?;
+    if let Some(r) = revision {
+        let want = Revision::parse(r).map(|r| r.id);
+        if want != Some(result.revision) {
+            return Err(CliError(format!(
+                "the claim's dates fall in {}, not {r}",
+                result.revision
+            )));
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, &result)?;
+        writeln!(out)?;
+    } else {
+        print_table(&mut out, &result, explain)?;
+    }
+    let errors = result
+        .findings
+        .iter()
+        .any(|f| f.severity == Severity::Error);
+    Ok(if errors {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn print_table(out: &mut impl Write, r: &ClaimResult, explain: bool) -> std::io::Result<()> {
+    writeln!(out, "santei {}  revision {}", r.format, r.revision)?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{:<10} {:>2} {:<3} {:<9} {:<38} {:>7} {:>5}",
+        "日付", "識別", "種", "コード", "名称", "点数", "回数"
+    )?;
+    for l in &r.lines {
+        let pts = l.points.map(|p| p.to_string()).unwrap_or_default();
+        let times = if l.times > 0 {
+            l.times.to_string()
+        } else {
+            String::new()
+        };
+        let qty = l.quantity.map(|q| format!(" {q}")).unwrap_or_default();
+        let derived = matches!(l.origin, santei_engine::Origin::Derived { .. });
+        writeln!(
+            out,
+            "{:<10} {:>2} {:<3} {:<9} {}{:>7} {:>5}",
+            l.date.to_string(),
+            l.section,
+            format!("{:?}", l.record),
+            l.code,
+            pad(
+                &format!("{}{}{}", if derived { "+" } else { "" }, l.name, qty),
+                38
+            ),
+            pts,
+            times
+        )?;
+        if explain {
+            for e in &l.explain {
+                writeln!(out, "{:>28}↳ {e}", "")?;
+            }
+        }
+    }
+    writeln!(out)?;
+    for s in &r.sections {
+        writeln!(out, "  {} {}{:>8}点", s.section, pad(s.name, 20), s.points)?;
+    }
+    writeln!(out, "  合計点数{:>23}点", r.total_points)?;
+    for d in &r.days {
+        writeln!(out, "  {}{:>21}点", d.date, d.points)?;
+    }
+    if !r.findings.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "findings:")?;
+        for f in &r.findings {
+            let sev = match f.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "info",
+            };
+            writeln!(out, "  [{sev}] {} at {}: {}", f.rule, f.path, f.message)?;
+            if explain {
+                writeln!(out, "      source: {}", f.citation)?;
+            }
+        }
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "(+ = added by santei; --explain shows where every number comes from)"
+    )?;
+    Ok(())
+}
+
+/// Pads to a display width, counting full-width characters as 2 columns.
+pub fn pad(s: &str, width: usize) -> String {
+    let w: usize = s
+        .chars()
+        .map(|c| {
+            if (c as u32) < 0x1100 || ('\u{FF61}'..='\u{FF9F}').contains(&c) {
+                1
+            } else {
+                2
+            }
+        })
+        .sum();
+    let mut out = s.to_string();
+    for _ in w..width {
+        out.push(' ');
+    }
+    out
+}
