@@ -9,3 +9,26 @@ pub fn shared_dir() -> PathBuf {
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"))
 }
+
+/// The typical 外来 visit of the benches: 再診 + 処方箋料 + one 剤 of 3 drugs + 5 検体検査, on
+/// real r06 codes; `seed` varies the date and the patient so a batch is not one claim repeated.
+pub fn typical_visit_json(seed: u32) -> Vec<u8> {
+    let day = 1 + seed % 28;
+    let year = 1940 + seed % 60;
+    format!(
+        r#"{{"format":"santei.claim/1","patient":{{"birth_date":"{year}-05-20","sex":"female"}},
+        "facility":{{"kind":"clinic"}},
+        "visits":[{{"date":"2024-07-{day:02}","items":[
+          {{"type":"procedure","code":"112007410"}},
+          {{"type":"procedure","code":"120002910"}},
+          {{"type":"rx","form":"internal","days":14,"drugs":[
+            {{"code":"620098801","amount":"3"}},{{"code":"620007870","amount":"1"}},{{"code":"620002023","amount":"2"}}]}},
+          {{"type":"procedure","code":"160008010"}},
+          {{"type":"procedure","code":"160010010"}},
+          {{"type":"procedure","code":"160022510"}},
+          {{"type":"procedure","code":"160022610"}},
+          {{"type":"procedure","code":"160020410"}}
+        ]}}]}}"#
+    )
+    .into_bytes()
+}

@@ -35,11 +35,8 @@ enum Command {
     },
     /// Compute a claim (santei.claim/1 JSON; `-` reads stdin).
     Calc {
-        /// The claim file.
+        /// The claim file. `--revision` (below) checks that the claim falls in that revision.
         file: PathBuf,
-        /// Check that the claim falls in this revision (r2024-06, r06 …).
-        #[arg(long)]
-        revision: Option<String>,
         /// Folder(s) of official master files, one per revision; the demo data when omitted.
         #[arg(long = "masters")]
         masters: Vec<PathBuf>,
@@ -117,7 +114,8 @@ pub struct LoadArgs {
     /// Text encoding of the files.
     #[arg(long, value_enum, default_value = "cp932")]
     encoding: EncodingArg,
-    /// Revision (r2024-06, r06 …) when it should not be inferred from the files.
+    /// Revision (r2024-06, r06 …) of the files when it should not be inferred from them; for
+    /// `calc`, also a check that the claim's dates fall in it.
     #[arg(long)]
     revision: Option<String>,
 }
@@ -153,12 +151,18 @@ fn main() -> ExitCode {
         },
         Command::Calc {
             file,
-            revision,
             masters,
             load,
             explain,
             json,
-        } => calc_cmd::calc(&file, revision.as_deref(), &masters, &load, explain, json),
+        } => calc_cmd::calc(
+            &file,
+            load.revision.clone().as_deref(),
+            &masters,
+            &load,
+            explain,
+            json,
+        ),
         Command::Schema => serde_json::to_string_pretty(&santei_engine::claim_schema())
             .map(|s| {
                 println!("{s}");

@@ -144,3 +144,45 @@ fn etensu_info_reports_tables_and_missing_ones() {
         "{err}"
     );
 }
+
+#[test]
+fn calc_example_on_demo_data() {
+    let example = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/claim.json");
+    let o = santei(&["calc", example.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    // Day 1: 初診料 291 + 乳幼児加算 75 + 末梢血液一般 21 + 血液学的検査判断料 125 + B-V 40 +
+    // 乳幼児加算（採血） 35 + 処方箋料 60 = 647. Day 2 (時間外, 3歳): 再診料 75 + 乳幼児時間外加算
+    // 135 + 外来管理加算 52 + 処方料 42 + 調剤料 11 + カロナール 6.70円×3 = 20.1円 → 2点 × 5日 = 325.
+    assert_eq!(v["total_points"], 647 + 325);
+    let o = santei(&["calc", example.to_str().unwrap(), "--explain"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("五捨五超入") && out.contains("合計点数"),
+        "{out}"
+    );
+}
+
+#[test]
+fn calc_errors_and_findings_exit_codes() {
+    let dir = std::env::temp_dir().join(format!("santei-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, "{\"format\": \"santei.claim/1\", ").unwrap();
+    let o = santei(&["calc", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("claim.json"));
+    let unknown = dir.join("unknown.json");
+    std::fs::write(
+        &unknown,
+        r#"{"format":"santei.claim/1","patient":{"birth_date":"1970-01-01","sex":"male"},
+            "visits":[{"date":"2024-06-03","items":[{"type":"procedure","code":"199999999"}]}]}"#,
+    )
+    .unwrap();
+    let o = santei(&["calc", unknown.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("M001.unknown-code"));
+    let o = santei(&["schema"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["title"], "Claim");
+}

@@ -125,10 +125,8 @@ fn inpatient_only_item_in_outpatient_claim() {
 
 #[test]
 fn visits_in_two_months_are_rejected() {
-    let json = format!(
-        r#"{{"format":"santei.claim/1","patient":{{"birth_date":"1970-01-01","sex":"male"}},
-        "visits":[{{"date":"2024-06-03","items":[]}},{{"date":"2024-07-01","items":[]}}]}}"#
-    );
+    let json = r#"{"format":"santei.claim/1","patient":{"birth_date":"1970-01-01","sex":"male"},
+        "visits":[{"date":"2024-06-03","items":[]},{"date":"2024-07-01","items":[]}]}"#;
     let e = engine().calculate_json(json.as_bytes()).unwrap_err();
     assert_eq!((e.code, e.path.as_str()), ("claim.month", "visits[1].date"));
 }

@@ -67,7 +67,9 @@ pub fn case_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else { continue };
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in rd.flatten() {
             let p = e.path();
             if p.is_dir() {
@@ -146,19 +148,31 @@ pub fn check(case: &Case, revision: &str, engine: &Engine) -> Result<(), String>
             }
         }
         (Some(code), Ok(r)) => {
-            let _ = writeln!(report, "expected error `{code}`, but the claim computed to {} points", r.total_points);
+            let _ = writeln!(
+                report,
+                "expected error `{code}`, but the claim computed to {} points",
+                r.total_points
+            );
         }
         (None, Err(e)) => {
             let _ = writeln!(report, "unexpected error `{}`: {e}", e.code);
         }
         (None, Ok(r)) => compare(exp, &r, &mut report),
     }
-    if report.is_empty() { Ok(()) } else { Err(report) }
+    if report.is_empty() {
+        Ok(())
+    } else {
+        Err(report)
+    }
 }
 
 fn compare(exp: &Expected, r: &ClaimResult, report: &mut String) {
     if r.total_points != exp.total_points {
-        let _ = writeln!(report, "total_points: expected {}, got {}", exp.total_points, r.total_points);
+        let _ = writeln!(
+            report,
+            "total_points: expected {}, got {}",
+            exp.total_points, r.total_points
+        );
     }
     if let Some(lines) = &exp.lines {
         let got: Vec<(String, Option<i64>, u32)> = r
@@ -174,13 +188,22 @@ fn compare(exp: &Expected, r: &ClaimResult, report: &mut String) {
                 let e = lines.get(i).map(fmt_line).unwrap_or_else(|| "—".into());
                 let g = got.get(i).map(fmt_line).unwrap_or_else(|| "—".into());
                 let mark = if e == g { " " } else { "≠" };
-                let name = r.lines.iter().filter(|l| l.record != santei_engine::RecordKind::CO).nth(i).map_or("", |l| l.name.as_str());
+                let name = r
+                    .lines
+                    .iter()
+                    .filter(|l| l.record != santei_engine::RecordKind::CO)
+                    .nth(i)
+                    .map_or("", |l| l.name.as_str());
                 let _ = writeln!(report, "  {mark} expected {e:<28} got {g:<28} {name}");
             }
         }
     }
     for (section, pts) in &exp.sections {
-        let got = r.sections.iter().find(|s| s.section == section).map_or(0, |s| s.points);
+        let got = r
+            .sections
+            .iter()
+            .find(|s| s.section == section)
+            .map_or(0, |s| s.points);
         if got != *pts {
             let _ = writeln!(report, "section {section}: expected {pts}, got {got}");
         }
@@ -195,7 +218,10 @@ fn compare(exp: &Expected, r: &ClaimResult, report: &mut String) {
         .collect();
     got.sort();
     if want != got {
-        let _ = writeln!(report, "findings (error/warning): expected {want:?}, got {got:?}");
+        let _ = writeln!(
+            report,
+            "findings (error/warning): expected {want:?}, got {got:?}"
+        );
         for f in r.findings.iter().filter(|f| f.severity != Severity::Info) {
             let _ = writeln!(report, "  {} at {}: {}", f.rule, f.path, f.message);
         }

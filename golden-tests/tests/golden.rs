@@ -2,24 +2,35 @@
 
 use std::path::PathBuf;
 
-use santei_engine::masters::{LoadOptions, MasterCatalog, MasterSet};
 use santei_engine::Engine;
+use santei_engine::masters::{LoadOptions, MasterCatalog, MasterSet};
 use santei_golden::{case_files, case_revisions, check, load_case};
 
 fn shared() -> PathBuf {
     let dir = std::env::var_os("SANTEI_SHARED")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
-    assert!(dir.join("masters").is_dir(), "../shared (the official masters) is missing: {}", dir.display());
+    assert!(
+        dir.join("masters").is_dir(),
+        "../shared (the official masters) is missing: {}",
+        dir.display()
+    );
     dir
 }
 
 fn engine() -> Engine {
     let m = shared().join("masters");
     let mut catalog = MasterCatalog::new();
-    let r06 = LoadOptions { updates: Some(m.join("updates")), parallel: true, ..Default::default() };
+    let r06 = LoadOptions {
+        updates: Some(m.join("updates")),
+        parallel: true,
+        ..Default::default()
+    };
     catalog.insert(MasterSet::load_with(m.join("r06"), &r06).expect("r06 masters"));
-    let plain = LoadOptions { parallel: true, ..Default::default() };
+    let plain = LoadOptions {
+        parallel: true,
+        ..Default::default()
+    };
     catalog.insert(MasterSet::load_with(m.join("r04"), &plain).expect("r04 masters"));
     Engine::new(catalog)
 }
@@ -36,23 +47,39 @@ fn golden_cases() {
         let case = match load_case(f) {
             Ok(c) => c,
             Err(e) => {
-                failures.push(format!("{e}"));
+                failures.push(e);
                 continue;
             }
         };
         let revs = case_revisions(f, &case);
         if revs.is_empty() {
-            failures.push(format!("{}: no revision (put it under cases/<revision>/ or set `revisions`)", f.display()));
+            failures.push(format!(
+                "{}: no revision (put it under cases/<revision>/ or set `revisions`)",
+                f.display()
+            ));
         }
         for rev in revs {
             runs += 1;
             *per_revision.entry(rev.clone()).or_default() += 1;
             if let Err(report) = check(&case, &rev, &engine) {
                 let rel = f.strip_prefix(&dir).unwrap_or(f);
-                failures.push(format!("── {} [{rev}] {}\n   source: {}\n{report}", rel.display(), case.title, case.source));
+                failures.push(format!(
+                    "── {} [{rev}] {}\n   source: {}\n{report}",
+                    rel.display(),
+                    case.title,
+                    case.source
+                ));
             }
         }
     }
-    eprintln!("golden: {} case files, {runs} runs {per_revision:?}", files.len());
-    assert!(failures.is_empty(), "{} of {runs} golden runs failed:\n\n{}", failures.len(), failures.join("\n"));
+    eprintln!(
+        "golden: {} case files, {runs} runs {per_revision:?}",
+        files.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {runs} golden runs failed:\n\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
