@@ -13,7 +13,8 @@ use crate::claim::{
 use crate::error::ClaimError;
 use crate::prepared::{Prepared, kubun_key};
 use crate::result::{
-    ClaimResult, DayTotal, Finding, Line, Origin, RESULT_FORMAT, RecordKind, SectionTotal, Severity,
+    AggregationTotal, ClaimResult, DayTotal, Finding, Line, Origin, RESULT_FORMAT, RecordKind,
+    SectionTotal, Severity,
 };
 use crate::rounding::{Rounding, drug_points};
 use crate::rules;
@@ -1357,7 +1358,21 @@ impl<'a> Calc<'a> {
             .sum();
         let mut sections: Vec<SectionTotal> = Vec::new();
         let mut days: Vec<DayTotal> = Vec::new();
+        let mut aggregations: Vec<AggregationTotal> = Vec::new();
         for l in &self.lines {
+            if l.aggregation != 0 {
+                let pts = l.points.unwrap_or(0) * l.times as i64;
+                match aggregations
+                    .iter_mut()
+                    .find(|a| a.aggregation == l.aggregation)
+                {
+                    Some(a) => a.points += pts,
+                    None => aggregations.push(AggregationTotal {
+                        aggregation: l.aggregation,
+                        points: pts,
+                    }),
+                }
+            }
             let pts = l.points.unwrap_or(0) * l.times as i64;
             match sections.iter_mut().find(|s| s.section == l.section) {
                 Some(s) => s.points += pts,
@@ -1377,11 +1392,13 @@ impl<'a> Calc<'a> {
         }
         sections.sort_by_key(|s| s.section);
         days.sort_by_key(|d| d.date);
+        aggregations.sort_by_key(|a| a.aggregation);
         ClaimResult {
             format: RESULT_FORMAT,
             revision: self.p.set.revision.id,
             total_points: total,
             sections,
+            aggregations,
             days,
             lines: self.lines,
             findings: self.findings,

@@ -17,6 +17,9 @@ pub struct ClaimResult {
     pub total_points: i64,
     /// Points per 診療識別 (11 初診, 12 再診, 21 内服 …), in 診療識別 order.
     pub sections: Vec<SectionTotal>,
+    /// Points per 点数集計先識別 (the receipt's 点数欄: 110 初診, 120 再診, 122 外来管理加算 …) for
+    /// 診療行為 lines; drug and material lines are under their 診療識別 in `sections`.
+    pub aggregations: Vec<AggregationTotal>,
     /// Points per day of care (for the 窓口 charge of each visit).
     pub days: Vec<DayTotal>,
     /// Every billed line, in claim order, derived additions right after their base.
@@ -30,6 +33,13 @@ pub struct SectionTotal {
     /// 診療識別 (2 digits)
     pub section: &'static str,
     pub name: &'static str,
+    pub points: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AggregationTotal {
+    /// 点数集計先識別（入院外）
+    pub aggregation: u16,
     pub points: i64,
 }
 
