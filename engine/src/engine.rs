@@ -197,6 +197,12 @@ struct Calc<'a> {
     next_unit: usize,
     /// 判断料 groups already billed this month.
     judged: FxHashSet<u8>,
+    /// The claim's month (any day of it).
+    month: Date,
+}
+
+fn same_month(a: Date, b: Date) -> bool {
+    (a.year(), a.month()) == (b.year(), b.month())
 }
 
 fn code_of(s: &str) -> Option<u32> {
@@ -256,6 +262,12 @@ pub fn section_name(section: &str) -> &'static str {
 impl<'a> Calc<'a> {
     fn new(p: &'a Prepared, claim: &'a Claim) -> Self {
         Calc {
+            month: claim
+                .visits
+                .iter()
+                .map(|v| v.date)
+                .min()
+                .unwrap_or(Date::MIN),
             p,
             claim,
             lines: Vec::new(),
@@ -311,7 +323,13 @@ impl<'a> Calc<'a> {
                 continue;
             };
             match self.p.set.procedures.get(code, h.date) {
-                Some(r) if r.test_judgement == 2 && r.test_judgement_group != 0 => {
+                // 判断料 are 月1回 per calendar month (D026 注1): history of other months is kept
+                // for longer windows but does not count here.
+                Some(r)
+                    if r.test_judgement == 2
+                        && r.test_judgement_group != 0
+                        && same_month(h.date, self.month) =>
+                {
                     self.judged.insert(r.test_judgement_group);
                 }
                 Some(_) => {}
@@ -405,14 +423,30 @@ impl<'a> Calc<'a> {
                 });
             }
         }
-        let claimed: FxHashSet<u32> = procs.iter().map(|p| p.rec.code.0).collect();
-        let blocks_management: Vec<&Proc<'a>> = procs
+        let blocker = procs
             .iter()
-            .filter(|p| p.rec.outpatient_management == 1)
-            .collect();
-        let blocker = blocks_management
-            .first()
+            .find(|p| p.rec.outpatient_management == 1)
             .map(|p| format!("{} {}", p.rec.code, p.rec.abbr_name));
+        // A claimed 外来管理加算 on a day with a blocking item is not billed (A001 注8).
+        if let Some(b) = &blocker {
+            let mut kept = Vec::with_capacity(procs.len());
+            for pr in procs {
+                if pr.rec.outpatient_management == 2 {
+                    self.finding(
+                        rules::OUTPATIENT_MANAGEMENT,
+                        Severity::Error,
+                        pr.path.clone(),
+                        rules::CITE_OUTPATIENT_MANAGEMENT,
+                        vec![pr.rec.code.to_string()],
+                        format!("外来管理加算 cannot be billed on a day with {b} (外来管理加算区分 1); line not billed"),
+                    );
+                } else {
+                    kept.push(pr);
+                }
+            }
+            procs = kept;
+        }
+        let claimed: FxHashSet<u32> = procs.iter().map(|p| p.rec.code.0).collect();
 
         // まるめ groups of the day.
         let mut bundled: Vec<(u8, Vec<usize>)> = Vec::new();
@@ -427,6 +461,7 @@ impl<'a> Calc<'a> {
             }
         }
         let mut bundled_done: FxHashSet<usize> = FxHashSet::default();
+        let mut bundle_checked: FxHashSet<u8> = FxHashSet::default();
         let mut management_added = false;
 
         for (i, pr) in procs.iter().enumerate() {
@@ -434,8 +469,11 @@ impl<'a> Calc<'a> {
                 continue;
             }
             let g = pr.rec.bundled_test_group;
-            if g != 0 {
-                let members = &bundled.iter().find(|(gg, _)| *gg == g).expect("grouped").1;
+            if g != 0 && bundle_checked.insert(g) {
+                let members: &[usize] = bundled
+                    .iter()
+                    .find(|(gg, _)| *gg == g)
+                    .map_or(&[], |(_, m)| m.as_slice());
                 if self.bundle(g, members, &procs, date) {
                     bundled_done.extend(members.iter().copied());
                     for &m in members {
@@ -444,8 +482,7 @@ impl<'a> Calc<'a> {
                     continue;
                 }
             }
-            let base_points = self.procedure_line(pr, date, visit.time);
-            let _ = base_points;
+            self.procedure_line(pr, date);
             self.age_and_time_additions(pr, date, visit, &claimed);
             if !management_added && !visit_blocks(pr) && self.is_revisit(pr.rec) {
                 management_added = true;
@@ -649,7 +686,7 @@ impl<'a> Calc<'a> {
         (pts, ex)
     }
 
-    fn procedure_line(&mut self, pr: &Proc<'a>, date: Date, _time: TimeCategory) -> Option<i64> {
+    fn procedure_line(&mut self, pr: &Proc<'a>, date: Date) -> Option<i64> {
         let prev = self
             .lines
             .iter()
@@ -866,18 +903,6 @@ impl<'a> Calc<'a> {
             return;
         };
         if claimed.contains(&rec.code.0) {
-            if let Some(b) = blocker {
-                self.finding(
-                    rules::OUTPATIENT_MANAGEMENT,
-                    Severity::Error,
-                    pr.path.clone(),
-                    rules::CITE_OUTPATIENT_MANAGEMENT,
-                    vec![rec.code.to_string()],
-                    format!("外来管理加算 cannot be billed on a day with {b} (外来管理加算区分 1)"),
-                );
-                self.lines
-                    .retain(|l| !(l.date == date && l.code == rec.code.to_string()));
-            }
             return;
         }
         if !visit.outpatient_management {

@@ -42,6 +42,7 @@ fn golden_cases() {
     let files = case_files(&dir);
     let mut runs = 0;
     let mut failures = Vec::new();
+    let mut known_gaps = Vec::new();
     let mut per_revision = std::collections::BTreeMap::<String, usize>::new();
     for f in &files {
         let case = match load_case(f) {
@@ -61,19 +62,36 @@ fn golden_cases() {
         for rev in revs {
             runs += 1;
             *per_revision.entry(rev.clone()).or_default() += 1;
-            if let Err(report) = check(&case, &rev, &engine) {
-                let rel = f.strip_prefix(&dir).unwrap_or(f);
-                failures.push(format!(
+            let rel = f.strip_prefix(&dir).unwrap_or(f);
+            match (check(&case, &rev, &engine), &case.known_gap) {
+                (Err(report), None) => failures.push(format!(
                     "── {} [{rev}] {}\n   source: {}\n{report}",
                     rel.display(),
                     case.title,
                     case.source
-                ));
+                )),
+                (Err(report), Some(gap)) => known_gaps.push(format!(
+                    "── {} [{rev}] known gap: {gap}\n{report}",
+                    rel.display()
+                )),
+                (Ok(()), Some(gap)) => failures.push(format!(
+                    "── {} [{rev}] passes now: remove its `known_gap` marker ({gap})",
+                    rel.display()
+                )),
+                (Ok(()), None) => {}
             }
         }
     }
     eprintln!(
         "golden: {} case files, {runs} runs {per_revision:?}",
+        files.len()
+    );
+    for g in &known_gaps {
+        eprintln!("{g}");
+    }
+    assert!(
+        files.len() >= 40,
+        "issue 3 asks for at least 40 golden cases; found {}",
         files.len()
     );
     assert!(
