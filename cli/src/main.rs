@@ -126,6 +126,15 @@ pub enum EncodingArg {
     Utf8,
 }
 
+impl From<EncodingArg> for santei_engine::masters::Encoding {
+    fn from(e: EncodingArg) -> Self {
+        match e {
+            EncodingArg::Cp932 => santei_engine::masters::Encoding::Cp932,
+            EncodingArg::Utf8 => santei_engine::masters::Encoding::Utf8,
+        }
+    }
+}
+
 /// An error for the user: message on stderr, exit code 2.
 pub struct CliError(pub String);
 

@@ -22,10 +22,7 @@ fn options(args: &LoadArgs) -> Result<LoadOptions, CliError> {
         None => None,
     };
     Ok(LoadOptions {
-        encoding: match args.encoding {
-            EncodingArg::Cp932 => Encoding::Cp932,
-            EncodingArg::Utf8 => Encoding::Utf8,
-        },
+        encoding: args.encoding.into(),
         updates: args.updates.clone(),
         revision,
         kinds: None,
@@ -368,10 +365,7 @@ fn print_item<R: MasterRecord>(
 }
 
 pub fn etensu_info(dir: &Path, encoding: EncodingArg, json: bool) -> Result<ExitCode, CliError> {
-    let enc = match encoding {
-        EncodingArg::Cp932 => Encoding::Cp932,
-        EncodingArg::Utf8 => Encoding::Utf8,
-    };
+    let enc: Encoding = encoding.into();
     eprintln!("santei: loading the 電子点数表 from `{}`", dir.display());
     let et = santei_engine::masters::etensu::Etensu::load_with(dir, enc)?;
     for w in &et.report.warnings {

@@ -22,10 +22,10 @@ macro_rules! demo_file {
 
 /// The r2024-06 demo subset.
 pub static R2024_06: DemoFiles = DemoFiles {
-    s: demo_file!("s_ALL20240601.csv"),
-    y: demo_file!("y_ALL20240601.csv"),
-    t: demo_file!("t_ALL20240601.csv"),
-    c: demo_file!("c_ALL20240601.csv"),
-    b: demo_file!("b_20240601.txt"),
-    z: demo_file!("z_20240601.txt"),
+    s: demo_file!("s_demo.csv"),
+    y: demo_file!("y_demo.csv"),
+    t: demo_file!("t_demo.csv"),
+    c: demo_file!("c_demo.csv"),
+    b: demo_file!("b_demo.txt"),
+    z: demo_file!("z_demo.txt"),
 };

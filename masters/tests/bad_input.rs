@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use santei_masters::{DataError, Encoding, LoadError, LoadOptions, MasterSet};
 
-const DEMO_S: &str = include_str!("../demo/r2024-06/s_ALL20240601.csv");
+const DEMO_S: &str = include_str!("../demo/r2024-06/s_demo.csv");
 
 fn folder(name: &str, files: &[(&str, Vec<u8>)]) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("santei-bad-input-{}-{name}", std::process::id()));
