@@ -1375,18 +1375,15 @@ impl<'a> Calc<'a> {
         }
     }
 
-    fn finish(self) -> ClaimResult {
-        let total: i64 = self
-            .lines
-            .iter()
-            .map(|l| l.points.unwrap_or(0) * l.times as i64)
-            .sum();
+    fn finish(mut self) -> ClaimResult {
+        self.reject_out_of_range_units();
+        let total: i64 = self.lines.iter().map(line_points).sum();
         let mut sections: Vec<SectionTotal> = Vec::new();
         let mut days: Vec<DayTotal> = Vec::new();
         let mut aggregations: Vec<AggregationTotal> = Vec::new();
         for l in &self.lines {
             if l.aggregation != 0 {
-                let pts = l.points.unwrap_or(0) * l.times as i64;
+                let pts = line_points(l);
                 match aggregations
                     .iter_mut()
                     .find(|a| a.aggregation == l.aggregation)
@@ -1398,7 +1395,7 @@ impl<'a> Calc<'a> {
                     }),
                 }
             }
-            let pts = l.points.unwrap_or(0) * l.times as i64;
+            let pts = line_points(l);
             match sections.iter_mut().find(|s| s.section == l.section) {
                 Some(s) => s.points += pts,
                 None => sections.push(SectionTotal {
@@ -1427,6 +1424,50 @@ impl<'a> Calc<'a> {
             days,
             lines: self.lines,
             findings: self.findings,
+        }
+    }
+}
+
+/// The largest points × 回数 one 算定単位 may have (10^10点 = 1,000億円, far above any real item:
+/// the dearest drug in the r06 master is 167,077,222円). Above it the input is wrong, and keeping
+/// every sum far below `i64::MAX` makes overflow impossible for any claim that fits in memory.
+const MAX_UNIT_POINTS: i64 = 10_000_000_000;
+
+/// Points × 回数 of a line (0 on lines without points); bounded by `reject_out_of_range_units`.
+fn line_points(l: &Line) -> i64 {
+    l.points.unwrap_or(0) * i64::from(l.times)
+}
+
+impl Calc<'_> {
+    /// Drops every 算定単位 whose points × 回数 is out of range (absurd quantities), with a finding.
+    fn reject_out_of_range_units(&mut self) {
+        let bad: Vec<(usize, String, String)> = self
+            .lines
+            .iter()
+            .filter(|l| {
+                l.points.is_some_and(|p| {
+                    p.checked_mul(i64::from(l.times))
+                        .is_none_or(|v| v.abs() > MAX_UNIT_POINTS)
+                })
+            })
+            .map(|l| {
+                let path = match &l.origin {
+                    Origin::Claimed { path } => path.clone(),
+                    Origin::Derived { base_path, .. } => base_path.clone(),
+                };
+                (l.unit, path, l.code.clone())
+            })
+            .collect();
+        for (unit, path, code) in bad {
+            self.lines.retain(|l| l.unit != unit);
+            self.finding(
+                rules::BAD_QUANTITY,
+                Severity::Error,
+                path,
+                rules::CITE_MASTER,
+                vec![code],
+                format!("points × 回数 of this 算定単位 exceed {MAX_UNIT_POINTS}点: the quantity cannot be right; not billed"),
+            );
         }
     }
 }
