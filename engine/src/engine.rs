@@ -609,7 +609,8 @@ impl<'a> Calc<'a> {
 
     fn is_revisit(&self, rec: &Procedure) -> bool {
         // A001 再診料 (and its variants) that does not itself block 外来管理加算.
-        kubun_key(rec) == "A001"
+        rec.code_table_alpha.as_str() == "A"
+            && rec.code_table_section.as_str() == "001"
             && rec.addition_serial.as_char() == '0'
             && rec.notice_kind_2.as_char() != '7'
             && rec.outpatient_management == 0

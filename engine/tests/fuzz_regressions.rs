@@ -19,7 +19,10 @@ fn rx_huge_amount_times_two_does_not_overflow() {
     // The 剤 is refused with a finding naming it; nothing wraps around.
     assert_eq!(result.total_points, 0);
     let f = &result.findings[0];
-    assert_eq!((f.rule, f.path.as_str()), ("M002.bad-quantity", "visits[0].items[0].drugs[0]"));
+    assert_eq!(
+        (f.rule, f.path.as_str()),
+        ("M002.bad-quantity", "visits[0].items[0].drugs[0]")
+    );
 }
 
 /// Not a crash: checks that 10,000 levels of nesting are refused by serde_json's recursion limit
