@@ -11,7 +11,7 @@
 //! assert_eq!(result.total_points, 75 + 52); // 再診料 + 外来管理加算
 //! ```
 
-pub mod age;
+pub use santei_masters::age;
 pub mod claim;
 mod engine;
 pub mod error;

@@ -259,6 +259,31 @@ impl Date {
         self.0
     }
 
+    /// Days since 1970-01-01 (negative before), for week arithmetic.
+    pub fn day_number(self) -> i64 {
+        // Howard Hinnant's days_from_civil.
+        let (y, m, d) = (self.year() as i64, self.month() as i64, self.day() as i64);
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let mp = (m + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The Sunday on or before this date, as a day number (weeks run Sunday–Saturday).
+    pub fn week_start(self) -> i64 {
+        let n = self.day_number();
+        // 1970-01-01 was a Thursday (weekday 4 with Sunday = 0).
+        n - (n + 4).rem_euclid(7)
+    }
+
+    /// Months since year 0 (for month windows).
+    pub fn month_number(self) -> i64 {
+        self.year() as i64 * 12 + self.month() as i64 - 1
+    }
+
     /// The day before (saturating at [`Date::MIN`]).
     pub fn pred(self) -> Date {
         let (y, m, d) = (self.year(), self.month(), self.day());
@@ -688,6 +713,20 @@ mod tests {
         );
         assert_eq!(OptDate::parse("00000000"), Some(OptDate(None)));
         assert_eq!(OptDate::parse("0"), Some(OptDate(None)));
+    }
+
+    #[test]
+    fn weeks_run_sunday_to_saturday() {
+        let d = |s| Date::parse_iso(s).unwrap();
+        // 2024-06-02 was a Sunday, 2024-06-08 a Saturday.
+        assert_eq!(d("2024-06-02").week_start(), d("2024-06-02").day_number());
+        assert_eq!(d("2024-06-08").week_start(), d("2024-06-02").day_number());
+        assert_ne!(d("2024-06-09").week_start(), d("2024-06-08").week_start());
+        assert_eq!(d("1970-01-01").day_number(), 0);
+        assert_eq!(
+            d("2024-03-01").day_number() - d("2024-02-28").day_number(),
+            2
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //! # Ok::<(), santei_masters::LoadError>(())
 //! ```
 
+pub mod age;
 pub mod csv;
 pub mod demo;
 pub mod error;

@@ -1,3 +1,78 @@
-//! santei-rules-dsl: the declarative rule language (加算, 背反, 包括, 算定回数, requirements) and its
-//! compiler to indexed tables. Not written yet: see issue 4. The crate exists so the workspace has
-//! its final shape and dependencies point one way (masters ← rules-dsl ← engine).
+//! santei-rules-dsl: the rule language of santei. Text → typed tree with spans ([`parse`]) →
+//! checked and compiled against the masters of a revision ([`compile_files`], [`compile_etensu`])
+//! → a [`RuleSet`] indexed by trigger code → [`RuleSet::evaluate`] on a claim's items. Rule
+//! outcomes are data (drop, warn, add, with the rule and why), never errors. See docs/RULES.md.
+
+pub mod ast;
+pub mod compile;
+pub mod diag;
+pub mod etensu;
+pub mod eval;
+pub mod fmt;
+mod parser;
+
+pub use ast::{File, RuleKind};
+pub use compile::{
+    Body, CodeSet, CompileReport, CompiledRule, RuleOrigin, RuleSet, compile_files, kubun_of,
+};
+pub use diag::{Diagnostic, Severity};
+pub use etensu::compile_etensu;
+pub use eval::{Action, Item, Outcome, Subject};
+pub use fmt::format_file;
+pub use parser::{MAX_NESTING, parse};
+
+use std::path::Path;
+
+use santei_masters::MasterSet;
+use santei_masters::etensu::Etensu;
+
+/// Reads every `*.rules` file of a folder (sorted), parses and compiles them, adds the compiled
+/// 電子点数表 when given, and returns the rule set, or every diagnostic when there is an error.
+pub fn load_rules(
+    dir: &Path,
+    set: &MasterSet,
+    etensu: Option<&Etensu>,
+) -> Result<(RuleSet, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| vec![io_diag(dir, e)])?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "rules"))
+        .collect();
+    paths.sort();
+    for p in paths {
+        let name = p.display().to_string();
+        let text = std::fs::read_to_string(&p).map_err(|e| vec![io_diag(&p, e)])?;
+        match parse(&name, &text) {
+            Ok(f) => files.push((name, text, f)),
+            Err(d) => diags.push(d),
+        }
+    }
+    let (rules, more) = compile_files(&files, set);
+    diags.extend(more);
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(diags);
+    }
+    let mut rs = RuleSet::default();
+    let mut all = rules;
+    if let Some(et) = etensu {
+        let (r, skipped) = compile_etensu(et);
+        all.extend(r);
+        rs.report.skipped = skipped;
+    }
+    rs.extend(all);
+    Ok((rs, diags))
+}
+
+fn io_diag(p: &Path, e: std::io::Error) -> Diagnostic {
+    Diagnostic {
+        severity: Severity::Error,
+        file: p.display().to_string(),
+        line: 0,
+        col: 0,
+        len: 1,
+        message: format!("cannot read: {e}"),
+        source_line: String::new(),
+    }
+}

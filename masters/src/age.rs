@@ -4,7 +4,7 @@
 //! 最初の3月31日まで). 年齢計算ニ関スル法律: one reaches age N on the day before the Nth birthday;
 //! the completed age used for 「6歳未満」 counts from the birthday.
 
-use santei_masters::{AgeCode, Date};
+use crate::{AgeCode, Date};
 
 /// Completed years on `on` (the age increases on the birthday).
 pub fn age_years(birth: Date, on: Date) -> u32 {

@@ -1,0 +1,193 @@
+//! The rule language against the official r06 masters and 電子点数表 in ../shared.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use santei_masters::etensu::Etensu;
+use santei_masters::{Date, MasterSet};
+use santei_rules_dsl::ast::{FacilityKind, Setting, Sex};
+use santei_rules_dsl::{Action, Item, Subject, format_file, load_rules, parse};
+
+fn shared() -> PathBuf {
+    let dir = std::env::var_os("SANTEI_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
+    assert!(
+        dir.join("masters").is_dir(),
+        "../shared (official data) is missing: {}",
+        dir.display()
+    );
+    dir
+}
+
+fn rules_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("rules/r2024-06")
+}
+
+fn d(s: &str) -> Date {
+    Date::parse_iso(s).unwrap()
+}
+
+fn subject() -> Subject<'static> {
+    Subject {
+        birth: d("1970-01-01"),
+        sex: Sex::Male,
+        setting: Setting::Outpatient,
+        facility: FacilityKind::Hospital,
+        beds: 300,
+        standards: &[],
+        disease_specific: &[],
+        comments: &[],
+    }
+}
+
+fn item(code: u32, date: &str) -> Item {
+    Item {
+        code,
+        date: d(date),
+        times: 1,
+        quantity: None,
+        history: false,
+    }
+}
+
+#[test]
+fn every_rule_file_parses_formats_and_round_trips() {
+    for e in std::fs::read_dir(rules_dir()).unwrap() {
+        let p = e.unwrap().path();
+        let text = std::fs::read_to_string(&p).unwrap();
+        let name = p.display().to_string();
+        let ast = parse(&name, &text).unwrap_or_else(|d| panic!("{d}"));
+        let formatted = format_file(&ast);
+        let again = parse(&name, &formatted)
+            .unwrap_or_else(|d| panic!("formatted text does not parse:\n{d}\n{formatted}"));
+        assert_eq!(ast, again, "format → parse changed the tree of {name}");
+        assert_eq!(
+            format_file(&again),
+            formatted,
+            "formatting is not idempotent for {name}"
+        );
+    }
+}
+
+#[test]
+fn full_r06_rule_set_compiles_quickly_and_has_etensu_rules() {
+    let set = MasterSet::load(shared().join("masters/r06")).unwrap();
+    let et = Etensu::load(shared().join("etensu/r06")).unwrap();
+    let start = Instant::now();
+    let (rs, diags) = load_rules(&rules_dir(), &set, Some(&et)).unwrap_or_else(|d| {
+        panic!(
+            "{}",
+            d.iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    });
+    let elapsed = start.elapsed();
+    assert!(diags.iter().all(|d| !d.is_error()));
+    eprintln!(
+        "compiled {} rules ({} hand, {} 電子点数表) in {elapsed:?}; skipped {:?}",
+        rs.len(),
+        rs.report.from_files,
+        rs.report.from_etensu,
+        rs.report.skipped
+    );
+    assert!(rs.report.from_files >= 1);
+    assert!(rs.report.from_etensu > 20_000, "{}", rs.report.from_etensu);
+}
+
+#[test]
+fn a002_6_includes_the_tests_but_not_hba1c_nor_the_tsusoku_addition() {
+    let set = MasterSet::load(shared().join("masters/r06")).unwrap();
+    let (rs, _) = load_rules(&rules_dir(), &set, None).unwrap();
+    let items = [
+        item(112011310, "2024-07-01"), // 外来診療料
+        item(160008010, "2024-07-01"), // 末梢血液一般 (D005): included
+        item(160010010, "2024-07-01"), // HbA1c: excepted
+        item(160177770, "2024-07-01"), // 外来迅速検体検査加算: 通則 加算, billed separately
+        item(160008010, "2024-07-02"), // another day: not included
+    ];
+    let out = rs.evaluate(&subject(), &items);
+    let dropped: Vec<usize> = out
+        .iter()
+        .filter(|o| o.action == Action::Drop)
+        .map(|o| o.items[0])
+        .collect();
+    assert_eq!(dropped, vec![1], "{out:#?}");
+    assert_eq!(rs.rules[out[0].rule].id, "A002-6.gairai-hokatsu");
+}
+
+#[test]
+fn katsuyou_tebiki_examples_from_the_etensu() {
+    // 活用手引き: 血管内視鏡検査 160171310 and 透視診断 170000310 are 背反 (同時), 背反区分 1: keep ①.
+    let set = MasterSet::load(shared().join("masters/r06")).unwrap();
+    let et = Etensu::load(shared().join("etensu/r06")).unwrap();
+    let (rs, _) = load_rules(&rules_dir(), &set, Some(&et)).unwrap();
+    let items = [item(160171310, "2024-07-01"), item(170000310, "2024-07-01")];
+    let out = rs.evaluate(&subject(), &items);
+    let drop = out
+        .iter()
+        .find(|o| o.action == Action::Drop)
+        .expect("a 背反 drop");
+    assert_eq!(drop.items[0], 1, "透視診断 goes: {out:#?}");
+    assert!(rs.rules[drop.rule].citation.contains("03-3"));
+
+    // リンパ浮腫複合的治療料（重症） 180046410: 05 月1 with 特例条件 → a warning, never a silent drop.
+    let items = [item(180046410, "2024-07-01"), item(180046410, "2024-07-08")];
+    let out = rs.evaluate(&subject(), &items);
+    assert!(
+        out.iter()
+            .any(|o| o.action == Action::Warn
+                && rs.rules[o.rule].id.starts_with("etensu.05.180046410")),
+        "{out:#?}"
+    );
+    assert!(out.iter().all(|o| o.action != Action::Drop), "{out:#?}");
+
+    // 特定疾患療養管理料（診療所） 113001810: 05 月2回 → the third in a month is dropped.
+    let items = [
+        item(113001810, "2024-07-01"),
+        item(113001810, "2024-07-08"),
+        item(113001810, "2024-07-15"),
+    ];
+    let out = rs.evaluate(&subject(), &items);
+    let drops: Vec<_> = out.iter().filter(|o| o.action == Action::Drop).collect();
+    assert_eq!(drops.len(), 1, "{out:#?}");
+    assert_eq!(drops[0].items[0], 2);
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_stack_overflow() {
+    let deep = format!(
+        "rule x {{ kind requirement cite \"c\" items code 111000110 require {}age < 6{} }}",
+        "(".repeat(100_000),
+        ")".repeat(100_000)
+    );
+    let e = parse("deep.rules", &deep).unwrap_err();
+    assert!(e.message.contains("nested deeper"), "{e}");
+}
+
+#[test]
+fn diagnostics_name_file_line_and_column() {
+    let set = MasterSet::load(shared().join("masters/r06")).unwrap();
+    let text = "revision r2024-06\nrule bad {\n    kind limit\n    cite \"x\"\n    items code 199999999\n    max 1 per month\n}\n";
+    let f = parse("bad.rules", text).unwrap();
+    let (_, diags) = santei_rules_dsl::compile_files(&[("bad.rules".into(), text.into(), f)], &set);
+    let e = diags.iter().find(|d| d.is_error()).expect("an error");
+    assert_eq!((e.line, e.col), (5, 16), "{e}");
+    let shown = e.to_string();
+    assert!(
+        shown.contains("bad.rules:5:16")
+            && shown.contains("199999999")
+            && shown.contains("^^^^^^^^^"),
+        "{shown}"
+    );
+
+    let e = parse(
+        "syntax.rules",
+        "rule x {\n  kind limit\n  max one per month\n}",
+    )
+    .unwrap_err();
+    assert_eq!(e.line, 3, "{e}");
+    assert!(e.to_string().contains("syntax.rules:3:"), "{e}");
+}
