@@ -34,6 +34,23 @@ pub struct Claim {
     /// once-a-month items such as 判断料.
     #[serde(default)]
     pub history: Vec<HistoryItem>,
+    /// 入院時食事療養 of the month (入院 claims), for the 標準負担額 (issue 5).
+    #[serde(default)]
+    pub meals: Vec<Meals>,
+    /// 傷病名 of the claim (for rules that need a 傷病名, e.g. 特定疾患).
+    #[serde(default)]
+    pub diseases: Vec<ClaimDisease>,
+}
+
+/// A 傷病名 on the claim (SY).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimDisease {
+    /// 傷病名コード (7 digits; 0000999 for 未コード化傷病名)
+    pub code: String,
+    /// 主病
+    #[serde(default)]
+    pub main: bool,
 }
 
 /// 患者
@@ -75,6 +92,19 @@ pub struct Insurance {
     /// 公費, in priority order (up to four).
     #[serde(default)]
     pub public_funds: Vec<PublicFund>,
+    /// 多数回該当: the 4th or later month in 12 with a 高額療養費 paid to the 世帯, so the
+    /// 多数回 limit applies (issue 5; the insurer's record, not derivable from one claim).
+    #[serde(default)]
+    pub many_times: bool,
+    /// 75歳到達月の自己負担限度額の特例 (half limits). Derived from the birth date when absent (the
+    /// patient's 75th birthday falls in the claim's month on a day other than the 1st); set `true`
+    /// for a 被扶養者 whose insured person turned 75 this month, `false` to switch it off.
+    #[serde(default)]
+    pub limit_halved: Option<bool>,
+    /// 特定疾病療養受療証 (マル長): 自己負担限度額 10,000 or 20,000 円/月 (人工透析を要する慢性腎不全,
+    /// 血友病, HIV). 健保令42条9項; 高確法施行令.
+    #[serde(default)]
+    pub specified_disease_cap_yen: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -112,6 +142,71 @@ pub struct PublicFund {
     /// 自己負担上限額 (円/月)
     #[serde(default)]
     pub monthly_cap_yen: Option<u32>,
+    /// What the 公費 pays for (負担区分): claim paths of visits (`visits[1]`) or items
+    /// (`visits[0].items[2]`); lines added by santei follow their base item. Absent: every line.
+    #[serde(default)]
+    pub covers: Option<Vec<String>>,
+    /// A 地方単独 公費 (法別 8x/9x …) defined in the claim: its patient share, per-visit amount and
+    /// cap. National 公費 are known by 法別番号 and need no definition.
+    #[serde(default)]
+    pub local: Option<LocalScheme>,
+}
+
+/// A 地方単独 公費 scheme (医療費助成): what the patient still pays of the amount left to them.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LocalScheme {
+    /// 制度の名称 (e.g. `子ども医療費助成`).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The patient's share as a percentage of the 医療費 (10割) of the lines covered, e.g. 10;
+    /// 0 when the scheme pays everything left. Absent: the patient keeps what is left to them,
+    /// limited only by `per_visit_yen` and the monthly cap.
+    #[serde(default)]
+    pub patient_percent: Option<u8>,
+    /// A fixed amount per visit day (e.g. 500円/日) instead of a rate.
+    #[serde(default)]
+    pub per_visit_yen: Option<u32>,
+    /// Visit days per month that are charged `per_visit_yen` (e.g. 4: from the 5th day on, free).
+    #[serde(default)]
+    pub max_charged_visits: Option<u32>,
+    /// 自己負担上限額 (円/月) of the scheme; `PublicFund.monthly_cap_yen` takes precedence.
+    #[serde(default)]
+    pub monthly_cap_yen: Option<u32>,
+    /// Whether the 受給者番号 is required (default true).
+    #[serde(default)]
+    pub recipient_required: Option<bool>,
+}
+
+/// 入院時食事療養 of the month: how many meals, at which 標準負担額 区分.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Meals {
+    /// 食数 (3 per day at most).
+    pub count: u32,
+    /// 標準負担額の区分; derived from the 所得区分 and the 公費 when absent.
+    #[serde(default)]
+    pub class: Option<MealClass>,
+    /// 食事療養に要した費用 (円, the 診療識別 97 lines), when known: the UKE HO 食事 合計金額 is
+    /// this minus the 標準負担額.
+    #[serde(default)]
+    pub cost_yen: Option<u32>,
+}
+
+/// 入院時食事療養 標準負担額の区分 (健保法85条2項; 告示 入院時食事療養費に係る食事療養標準負担額).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MealClass {
+    /// 一般 (住民税課税世帯)
+    General,
+    /// 指定難病・小児慢性特定疾病の患者 (課税世帯)
+    Nanbyo,
+    /// 住民税非課税世帯 / 低所得Ⅱ (過去1年の入院 90日以下)
+    LowIncome,
+    /// 同 (過去1年の入院 90日超, 申請)
+    LowIncomeLongStay,
+    /// 低所得Ⅰ (70歳以上)
+    LowIncome1,
 }
 
 /// 医療機関

@@ -19,6 +19,61 @@ use crate::result::{
 use crate::rounding::{Rounding, drug_points};
 use crate::rules;
 use crate::tables;
+use santei_rules_dsl::Diagnostic;
+
+/// How to build an [`Engine`] beyond its masters.
+#[derive(Debug, Default)]
+pub struct EngineOptions {
+    /// Skip santei's bundled rule files (`rules-dsl/rules/<revision>/`). Default: use them.
+    pub without_bundled_rules: bool,
+    /// Folders of `*.rules` files to add (each file declares its `revision`).
+    pub rule_dirs: Vec<std::path::PathBuf>,
+    /// 医科電子点数表 per revision id (`r2024-06`), compiled into rules.
+    pub etensu: Vec<(&'static str, santei_masters::etensu::Etensu)>,
+}
+
+fn unreachable_lenient() -> Engine {
+    // `with_options` only fails on user rule files; `new` passes none.
+    Engine {
+        revisions: Vec::new(),
+    }
+}
+
+fn declared_revision(text: &str) -> Option<&str> {
+    text.lines()
+        .map(str::trim)
+        .find_map(|l| l.strip_prefix("revision "))
+        .map(str::trim)
+}
+
+fn read_rule_dirs(dirs: &[std::path::PathBuf]) -> Result<Vec<(String, String)>, Vec<Diagnostic>> {
+    let mut out = Vec::new();
+    for d in dirs {
+        let rd = std::fs::read_dir(d).map_err(|e| vec![io_diag(d, &e)])?;
+        let mut paths: Vec<_> = rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "rules"))
+            .collect();
+        paths.sort();
+        for p in paths {
+            let t = std::fs::read_to_string(&p).map_err(|e| vec![io_diag(&p, &e)])?;
+            out.push((p.display().to_string(), t));
+        }
+    }
+    Ok(out)
+}
+
+fn io_diag(p: &std::path::Path, e: &std::io::Error) -> Diagnostic {
+    Diagnostic {
+        severity: santei_rules_dsl::Severity::Error,
+        file: p.display().to_string(),
+        line: 0,
+        col: 0,
+        len: 1,
+        message: format!("cannot read: {e}"),
+        source_line: String::new(),
+    }
+}
 
 /// The calculation engine: the masters of one or more revisions, each with its indexes.
 /// Immutable and `Send + Sync`: share one engine across threads.
@@ -36,26 +91,86 @@ impl std::fmt::Debug for Engine {
 }
 
 impl Engine {
-    /// An engine over every set of a catalog.
+    /// An engine over every set of a catalog, with santei's bundled rule files for each revision
+    /// (rules whose codes a set lacks, as in the demo subset, are left out; see
+    /// [`Engine::rule_diagnostics`]). No 電子点数表: use [`Engine::with_options`] to add it.
     pub fn new(catalog: MasterCatalog) -> Engine {
-        let mut revisions: Vec<Arc<Prepared>> = Vec::new();
-        for set in catalog.sets() {
-            revisions.push(Arc::new(Prepared::new(set.clone())));
-        }
-        revisions.sort_by_key(|p| p.set.revision.effective_from);
-        Engine { revisions }
+        Engine::with_options(catalog, EngineOptions::default())
+            .unwrap_or_else(|_| unreachable_lenient())
     }
 
-    /// An engine over one set.
-    pub fn from_set(set: MasterSet) -> Engine {
-        Engine {
-            revisions: vec![Arc::new(Prepared::new(set))],
+    /// An engine over a catalog with rule options. Errors in `rule_dirs` files fail the build with
+    /// their diagnostics; the bundled files never do.
+    pub fn with_options(
+        catalog: MasterCatalog,
+        options: EngineOptions,
+    ) -> Result<Engine, Vec<Diagnostic>> {
+        let mut revisions: Vec<Arc<Prepared>> = Vec::new();
+        let user = read_rule_dirs(&options.rule_dirs)?;
+        for set in catalog.sets() {
+            let mut p = Prepared::new(set.clone());
+            let id = p.set.revision.id;
+            let mut compiled = Vec::new();
+            if !options.without_bundled_rules {
+                let texts: Vec<(String, String)> = santei_rules_dsl::bundled_rules(id)
+                    .into_iter()
+                    .map(|(f, t)| (f.to_string(), t.to_string()))
+                    .collect();
+                if let Ok((rules, diags)) = santei_rules_dsl::compile_texts(&texts, &p.set, false) {
+                    compiled.extend(rules);
+                    p.rule_diagnostics.extend(diags);
+                }
+            }
+            let mine: Vec<(String, String)> = user
+                .iter()
+                .filter(|(_, t)| declared_revision(t).is_none_or(|r| r == id))
+                .cloned()
+                .collect();
+            if !mine.is_empty() {
+                let (rules, diags) = santei_rules_dsl::compile_texts(&mine, &p.set, true)?;
+                compiled.extend(rules);
+                p.rule_diagnostics.extend(diags);
+            }
+            for (rev, et) in &options.etensu {
+                if *rev == id {
+                    let (rules, skipped) = santei_rules_dsl::compile_etensu(et);
+                    compiled.extend(rules);
+                    p.rules.report.skipped = skipped;
+                }
+            }
+            p.rules.extend(compiled);
+            revisions.push(Arc::new(p));
         }
+        revisions.sort_by_key(|p| p.set.revision.effective_from);
+        Ok(Engine { revisions })
+    }
+
+    /// An engine over one set (with the bundled rules).
+    pub fn from_set(set: MasterSet) -> Engine {
+        let mut c = MasterCatalog::new();
+        c.insert(set);
+        Engine::new(c)
     }
 
     /// An engine over the embedded demo data (r2024-06 subset; not official data).
     pub fn demo() -> Result<Engine, LoadError> {
         Ok(Engine::from_set(MasterSet::demo()?))
+    }
+
+    /// The compiled rules of a revision.
+    pub fn rules(&self, revision: &str) -> Option<&santei_rules_dsl::RuleSet> {
+        self.revisions
+            .iter()
+            .find(|p| p.set.revision.id == revision)
+            .map(|p| &p.rules)
+    }
+
+    /// Warnings from compiling the rules, and bundled rules left out (with why).
+    pub fn rule_diagnostics(&self) -> Vec<&Diagnostic> {
+        self.revisions
+            .iter()
+            .flat_map(|p| p.rule_diagnostics.iter())
+            .collect()
     }
 
     /// The revisions loaded (`r2024-06` …).
@@ -291,14 +406,8 @@ impl<'a> Calc<'a> {
         codes: Vec<String>,
         message: String,
     ) {
-        self.findings.push(Finding {
-            rule,
-            severity,
-            message,
-            path,
-            citation,
-            codes,
-        });
+        self.findings
+            .push(Finding::new(rule, severity, path, citation, codes, message));
     }
 
     fn rev(&self) -> &'static str {
@@ -1377,6 +1486,7 @@ impl<'a> Calc<'a> {
     }
 
     fn finish(mut self) -> ClaimResult {
+        self.apply_rules();
         self.reject_out_of_range_units();
         let total: i64 = self.lines.iter().map(line_points).sum();
         let mut sections: Vec<SectionTotal> = Vec::new();
@@ -1426,6 +1536,171 @@ impl<'a> Calc<'a> {
             lines: self.lines,
             findings: self.findings,
         }
+    }
+}
+
+impl Calc<'_> {
+    /// Evaluates the revision's rules (rule files and 電子点数表) on the computed lines and the
+    /// history, and applies the outcomes: a dropped line leaves with the lines derived from it and
+    /// a finding naming the rule; warnings become findings; additions become derived lines.
+    fn apply_rules(&mut self) {
+        use rust_decimal::prelude::ToPrimitive;
+        use santei_rules_dsl::ast;
+        let p: &Prepared = self.p;
+        let rs = &p.rules;
+        if rs.is_empty() {
+            return;
+        }
+        let mut items = Vec::new();
+        let mut map: Vec<Option<usize>> = Vec::new();
+        for (k, l) in self.lines.iter().enumerate() {
+            if l.record != RecordKind::SI {
+                continue;
+            }
+            let Ok(code) = l.code.parse::<u32>() else {
+                continue;
+            };
+            items.push(santei_rules_dsl::Item {
+                code,
+                date: l.date,
+                times: l.times,
+                quantity: l.quantity.and_then(|q| q.to_u32()),
+                history: false,
+            });
+            map.push(Some(k));
+        }
+        for h in &self.claim.history {
+            if let Some(code) = code_of(&h.code) {
+                items.push(santei_rules_dsl::Item {
+                    code,
+                    date: h.date,
+                    times: h.times,
+                    quantity: None,
+                    history: true,
+                });
+                map.push(None);
+            }
+        }
+        let f = &self.claim.facility;
+        let disease_specific: Vec<u8> = self
+            .claim
+            .diseases
+            .iter()
+            .filter_map(|d| d.code.parse::<u32>().ok())
+            .filter_map(|c| p.set.diseases.latest(c))
+            .filter_map(|d| d.specific_disease.parse::<u8>().ok())
+            .filter(|&n| n != 0)
+            .collect();
+        let comments: Vec<(Date, u32)> = self
+            .lines
+            .iter()
+            .filter(|l| l.record == RecordKind::CO)
+            .filter_map(|l| l.code.parse().ok().map(|c| (l.date, c)))
+            .collect();
+        let subject = santei_rules_dsl::Subject {
+            birth: self.claim.patient.birth_date,
+            sex: match self.claim.patient.sex {
+                crate::claim::Sex::Male => ast::Sex::Male,
+                crate::claim::Sex::Female => ast::Sex::Female,
+            },
+            setting: ast::Setting::Outpatient,
+            facility: match f.kind {
+                FacilityKind::Clinic => ast::FacilityKind::Clinic,
+                FacilityKind::Hospital => ast::FacilityKind::Hospital,
+            },
+            beds: f.beds,
+            standards: &f.standards,
+            disease_specific: &disease_specific,
+            comments: &comments,
+        };
+        let outcomes = rs.evaluate(&subject, &items);
+        if outcomes.is_empty() {
+            return;
+        }
+        let mut remove = vec![false; self.lines.len()];
+        let path_of = |l: &Line| match &l.origin {
+            Origin::Claimed { path } => path.clone(),
+            Origin::Derived { base_path, .. } => base_path.clone(),
+        };
+        for o in outcomes {
+            let rule = &rs.rules[o.rule];
+            let line = map[o.items[0]];
+            let path = line.map_or_else(|| "history".to_string(), |k| path_of(&self.lines[k]));
+            let codes: Vec<String> = o
+                .items
+                .iter()
+                .map(|&i| format!("{:09}", items[i].code))
+                .collect();
+            let category = match rule.kind {
+                santei_rules_dsl::RuleKind::Exclusion => rules::RULE_EXCLUSION,
+                santei_rules_dsl::RuleKind::Inclusion => rules::RULE_INCLUSION,
+                santei_rules_dsl::RuleKind::Limit => rules::RULE_LIMIT,
+                santei_rules_dsl::RuleKind::Requirement => rules::RULE_REQUIREMENT,
+                santei_rules_dsl::RuleKind::Addition => rules::RULE_ADDITION,
+            };
+            let (severity, message) = match &o.action {
+                santei_rules_dsl::Action::Drop => {
+                    if let Some(k) = line {
+                        remove[k] = true;
+                        // Lines santei derived from the dropped line (its 注加算) go with it. A 判断料
+                        // stays: it belongs to the month's group, not to one test (通知 A002 (10)
+                        // keeps it billable when the test itself is included).
+                        if let Origin::Claimed { path } = &self.lines[k].origin {
+                            let date = self.lines[k].date;
+                            for (j, l) in self.lines.iter().enumerate() {
+                                if matches!(&l.origin, Origin::Derived { base_path, rule } if base_path == path && *rule != rules::JUDGEMENT_FEE)
+                                    && l.date == date
+                                {
+                                    remove[j] = true;
+                                }
+                            }
+                        }
+                    }
+                    let sev = if rule.kind == santei_rules_dsl::RuleKind::Inclusion {
+                        Severity::Info
+                    } else {
+                        Severity::Error
+                    };
+                    (sev, format!("{}; line not billed", o.message))
+                }
+                santei_rules_dsl::Action::Warn => (Severity::Warning, o.message.clone()),
+                santei_rules_dsl::Action::Add(code) => {
+                    let birth = self.claim.patient.birth_date;
+                    match p.set.procedures.get(*code, o.date) {
+                        Some(rec) if self.gate(rec, o.date, birth).is_none() => {
+                            let why =
+                                vec![format!("added by rule {} ({})", rule.id, rule.citation)];
+                            self.derived_line(rec, o.date, 1, rules::RULE_ADDITION, &path, why);
+                            remove.push(false);
+                            (Severity::Info, o.message.clone())
+                        }
+                        _ => (
+                            Severity::Warning,
+                            format!(
+                                "{}: but {code:09} cannot be billed here on {}",
+                                o.message, o.date
+                            ),
+                        ),
+                    }
+                }
+            };
+            let mut finding = Finding::new(
+                category,
+                severity,
+                path,
+                rule.citation.clone(),
+                codes,
+                message,
+            );
+            finding.rule_id = Some(rule.id.clone());
+            self.findings.push(finding);
+        }
+        let mut k = 0;
+        self.lines.retain(|_| {
+            let keep = !remove.get(k).copied().unwrap_or(false);
+            k += 1;
+            keep
+        });
     }
 }
 

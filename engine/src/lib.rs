@@ -22,7 +22,7 @@ pub mod rules;
 pub mod tables;
 
 pub use claim::{CLAIM_FORMAT, Claim};
-pub use engine::{Engine, section_name, section_of};
+pub use engine::{Engine, EngineOptions, section_name, section_of};
 pub use error::ClaimError;
 pub use result::{ClaimResult, Finding, Line, Origin, RESULT_FORMAT, RecordKind, Severity};
 pub use santei_masters as masters;

@@ -3,6 +3,7 @@
 
 use rustc_hash::FxHashMap;
 use santei_masters::{MasterSet, Procedure};
+use santei_rules_dsl::{Diagnostic, RuleSet};
 
 /// A revision ready for calculation.
 pub struct Prepared {
@@ -14,6 +15,10 @@ pub struct Prepared {
     pub judgement_fees: FxHashMap<u8, Vec<u32>>,
     /// 外来管理加算 codes (外来管理加算区分 2).
     pub outpatient_management: Vec<u32>,
+    /// The compiled rules of the revision (bundled files, user files, 電子点数表).
+    pub rules: RuleSet,
+    /// What compiling the rules reported (warnings; errors of bundled rules that were left out).
+    pub rule_diagnostics: Vec<Diagnostic>,
 }
 
 /// `A000`-style key of a row's コード表用番号 (letter + 区分番号).
@@ -59,6 +64,8 @@ impl Prepared {
             time_additions,
             judgement_fees,
             outpatient_management,
+            rules: RuleSet::default(),
+            rule_diagnostics: Vec::new(),
         }
     }
 }

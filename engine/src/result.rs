@@ -128,12 +128,38 @@ pub enum Severity {
 pub struct Finding {
     /// Stable rule id (see docs/FINDINGS.md); outlives the implementation.
     pub rule: &'static str,
+    /// For outcomes of the rule files and the 電子点数表: the id of that rule
+    /// (`A002-6.gairai-hokatsu`, `etensu.03-3.160171310.170000310`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_id: Option<String>,
     pub severity: Severity,
     pub message: String,
     /// Claim path of the item concerned (`visits[0].items[2]`).
     pub path: String,
     /// 告示/通知 citation or master column the rule comes from.
-    pub citation: &'static str,
+    pub citation: std::borrow::Cow<'static, str>,
     /// Codes involved.
     pub codes: Vec<String>,
+}
+
+impl Finding {
+    /// A finding of a built-in rule.
+    pub fn new(
+        rule: &'static str,
+        severity: Severity,
+        path: impl Into<String>,
+        citation: impl Into<std::borrow::Cow<'static, str>>,
+        codes: Vec<String>,
+        message: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            rule,
+            rule_id: None,
+            severity,
+            message: message.into(),
+            path: path.into(),
+            citation: citation.into(),
+            codes,
+        }
+    }
 }

@@ -27,6 +27,13 @@ pub const DOSAGE_FORM: &str = "F302.dosage-form";
 pub const POLYPHARMACY: &str = "F303.seven-or-more-internal";
 pub const MATERIAL_PRICE: &str = "T401.material-price";
 
+// Outcomes of the rule files and the 電子点数表 (the finding's `rule_id` names the rule).
+pub const RULE_EXCLUSION: &str = "R501.exclusion";
+pub const RULE_INCLUSION: &str = "R502.inclusion";
+pub const RULE_LIMIT: &str = "R503.count-limit";
+pub const RULE_REQUIREMENT: &str = "R504.requirement";
+pub const RULE_ADDITION: &str = "R505.addition";
+
 pub const CITE_MASTER: &str =
     "医科診療行為・医薬品・特定器材・コメントマスター (支払基金 基本マスター)";
 pub const CITE_INOUT: &str =

@@ -2,8 +2,9 @@
 
 use std::path::PathBuf;
 
-use santei_engine::Engine;
+use santei_engine::masters::etensu::Etensu;
 use santei_engine::masters::{LoadOptions, MasterCatalog, MasterSet};
+use santei_engine::{Engine, EngineOptions};
 use santei_golden::{case_files, case_revisions, check, load_case};
 
 fn shared() -> PathBuf {
@@ -32,7 +33,13 @@ fn engine() -> Engine {
         ..Default::default()
     };
     catalog.insert(MasterSet::load_with(m.join("r04"), &plain).expect("r04 masters"));
-    Engine::new(catalog)
+    // The bundled rule files and the r06 電子点数表, as a real deployment runs.
+    let etensu = Etensu::load(shared().join("etensu/r06")).expect("r06 電子点数表");
+    let options = EngineOptions {
+        etensu: vec![("r2024-06", etensu)],
+        ..Default::default()
+    };
+    Engine::with_options(catalog, options).expect("rules compile")
 }
 
 #[test]

@@ -23,6 +23,43 @@ pub use parser::{MAX_NESTING, parse};
 
 use std::path::Path;
 
+mod bundled {
+    include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
+}
+
+/// The rule files shipped with santei for a revision: (file name, text).
+pub fn bundled_rules(revision: &str) -> Vec<(&'static str, &'static str)> {
+    bundled::BUNDLED
+        .iter()
+        .filter(|(r, _, _)| *r == revision)
+        .map(|(_, f, t)| (*f, *t))
+        .collect()
+}
+
+/// Parses and compiles rule texts. `strict`: any error fails; otherwise rules with errors are
+/// left out and their diagnostics returned (how the bundled rules load against partial masters
+/// such as the demo subset).
+pub fn compile_texts(
+    texts: &[(String, String)],
+    set: &MasterSet,
+    strict: bool,
+) -> Result<(Vec<CompiledRule>, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    for (name, text) in texts {
+        match parse(name, text) {
+            Ok(f) => files.push((name.clone(), text.clone(), f)),
+            Err(d) => diags.push(d),
+        }
+    }
+    let (rules, more) = compile_files(&files, set);
+    diags.extend(more);
+    if strict && diags.iter().any(Diagnostic::is_error) {
+        return Err(diags);
+    }
+    Ok((rules, diags))
+}
+
 use santei_masters::MasterSet;
 use santei_masters::etensu::Etensu;
 
