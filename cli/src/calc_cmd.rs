@@ -5,16 +5,19 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use santei_engine::masters::{MasterCatalog, Revision};
-use santei_engine::{ClaimResult, Engine, Severity};
+use santei_engine::{ClaimResult, Engine, EngineOptions, Severity};
 
 use crate::masters_cmd::load_set;
 use crate::{CliError, LoadArgs};
 
+#[allow(clippy::too_many_arguments)]
 pub fn calc(
     file: &Path,
     revision: Option<&str>,
     dirs: &[PathBuf],
     load: &LoadArgs,
+    etensu: &[String],
+    rule_dirs: &[PathBuf],
     explain: bool,
     json: bool,
 ) -> Result<ExitCode, CliError> {
@@ -42,7 +45,32 @@ pub fn calc(
             )));
         }
     }
-    let engine = Engine::new(catalog);
+    let mut options = EngineOptions {
+        rule_dirs: rule_dirs.to_vec(),
+        ..Default::default()
+    };
+    for spec in etensu {
+        let (rev, dir) = spec.split_once('=').ok_or_else(|| {
+            CliError(format!(
+                "--etensu takes REVISION=DIR (e.g. r2024-06=../shared/etensu/r06), not `{spec}`"
+            ))
+        })?;
+        let rev =
+            Revision::parse(rev).ok_or_else(|| CliError(format!("unknown revision `{rev}`")))?;
+        let et = santei_engine::masters::etensu::Etensu::load(dir)?;
+        for w in &et.report.warnings {
+            eprintln!("santei: warning: {w}");
+        }
+        options.etensu.push((rev.id, et));
+    }
+    let engine = Engine::with_options(catalog, options).map_err(|d| {
+        CliError(
+            d.iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+    })?;
     let result = engine
         .calculate_json(&bytes)
         .map_err(|e| CliError(format!("`{}`: {} ({})", file.display(), e, e.code)))?;
@@ -127,7 +155,14 @@ fn print_table(out: &mut impl Write, r: &ClaimResult, explain: bool) -> std::io:
                 Severity::Warning => "warning",
                 Severity::Info => "info",
             };
-            writeln!(out, "  [{sev}] {} at {}: {}", f.rule, f.path, f.message)?;
+            match &f.rule_id {
+                Some(id) => writeln!(
+                    out,
+                    "  [{sev}] {} ({id}) at {}: {}",
+                    f.rule, f.path, f.message
+                )?,
+                None => writeln!(out, "  [{sev}] {} at {}: {}", f.rule, f.path, f.message)?,
+            }
             if explain {
                 writeln!(out, "      source: {}", f.citation)?;
             }

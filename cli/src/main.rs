@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand};
 
 mod calc_cmd;
 mod masters_cmd;
+mod rules_cmd;
 
 #[derive(Parser)]
 #[command(
@@ -42,6 +43,12 @@ enum Command {
         masters: Vec<PathBuf>,
         #[command(flatten)]
         load: LoadArgs,
+        /// 医科電子点数表 folder(s) to apply, as `REVISION=DIR` (e.g. r2024-06=../shared/etensu/r06).
+        #[arg(long = "etensu")]
+        etensu: Vec<String>,
+        /// Extra folders of `.rules` files (each file declares its revision).
+        #[arg(long = "rules")]
+        rules: Vec<PathBuf>,
         /// Show where every number comes from.
         #[arg(long)]
         explain: bool,
@@ -49,12 +56,57 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Check, format and explain rule files.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
     /// Print the JSON Schema of the claim format.
     Schema,
     /// Inspect the 医科電子点数表.
     Etensu {
         #[command(subcommand)]
         command: EtensuCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum RulesCommand {
+    /// Parse and compile rule files against the masters; print every diagnostic (exit 1 on errors).
+    Check {
+        /// A `.rules` file or a folder of them.
+        path: PathBuf,
+        /// Folder of official master files; the demo data when omitted.
+        #[arg(long)]
+        masters: Option<PathBuf>,
+        /// 医科電子点数表 folder to compile in as well.
+        #[arg(long)]
+        etensu: Option<PathBuf>,
+        #[command(flatten)]
+        load: LoadArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a rule file in canonical layout (`--check`: exit 1 if it is not).
+    Fmt {
+        file: PathBuf,
+        #[arg(long)]
+        check: bool,
+    },
+    /// Every rule that mentions a code, and where it came from.
+    Explain {
+        code: String,
+        /// Extra rule folders (the bundled rules are always included).
+        #[arg(long = "rules")]
+        rules: Vec<PathBuf>,
+        #[arg(long)]
+        masters: Option<PathBuf>,
+        #[arg(long)]
+        etensu: Option<PathBuf>,
+        #[command(flatten)]
+        load: LoadArgs,
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -162,6 +214,8 @@ fn main() -> ExitCode {
             file,
             masters,
             load,
+            etensu,
+            rules,
             explain,
             json,
         } => calc_cmd::calc(
@@ -169,9 +223,36 @@ fn main() -> ExitCode {
             load.revision.clone().as_deref(),
             &masters,
             &load,
+            &etensu,
+            &rules,
             explain,
             json,
         ),
+        Command::Rules { command } => match command {
+            RulesCommand::Check {
+                path,
+                masters,
+                etensu,
+                load,
+                json,
+            } => rules_cmd::check(&path, masters.as_deref(), etensu.as_deref(), &load, json),
+            RulesCommand::Fmt { file, check } => rules_cmd::fmt(&file, check),
+            RulesCommand::Explain {
+                code,
+                rules,
+                masters,
+                etensu,
+                load,
+                json,
+            } => rules_cmd::explain(
+                &code,
+                &rules,
+                masters.as_deref(),
+                etensu.as_deref(),
+                &load,
+                json,
+            ),
+        },
         Command::Schema => serde_json::to_string_pretty(&santei_engine::claim_schema())
             .map(|s| {
                 println!("{s}");

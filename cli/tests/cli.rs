@@ -186,3 +186,99 @@ fn calc_errors_and_findings_exit_codes() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["title"], "Claim");
 }
+
+#[test]
+fn rules_check_fmt_and_explain() {
+    let rules = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../rules-dsl/rules/r2024-06");
+    let o = santei(&[
+        "rules",
+        "check",
+        rules.to_str().unwrap(),
+        "--masters",
+        &r("r06"),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["hand_rules"].as_u64().unwrap() >= 1);
+    assert_eq!(v["diagnostics"].as_array().unwrap().len(), 0, "{v}");
+
+    // Every bundled file is in canonical layout.
+    for e in std::fs::read_dir(&rules).unwrap() {
+        let p = e.unwrap().path();
+        let o = santei(&["rules", "fmt", p.to_str().unwrap(), "--check"]);
+        assert!(
+            o.status.success(),
+            "{} is not formatted: run santei rules fmt",
+            p.display()
+        );
+    }
+
+    let etensu = shared().join("etensu/r06").display().to_string();
+    let o = santei(&[
+        "rules",
+        "explain",
+        "160171310",
+        "--masters",
+        &r("r06"),
+        "--etensu",
+        &etensu,
+    ]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("etensu.03-3.160171310.170000310") && out.contains("透視診断"),
+        "{out}"
+    );
+
+    // A bad file: error with file:line:col and exit 1.
+    let dir = std::env::temp_dir().join(format!("santei-rules-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.rules");
+    std::fs::write(&bad, "revision r2024-06\nrule x {\n    kind limit\n    cite \"c\"\n    items code 199999999\n    max 1 per month\n}\n").unwrap();
+    let o = santei(&[
+        "rules",
+        "check",
+        bad.to_str().unwrap(),
+        "--masters",
+        &r("r06"),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("bad.rules:5:16"), "{}", stdout(&o));
+}
+
+#[test]
+fn calc_applies_bundled_rules_and_etensu() {
+    let dir = std::env::temp_dir().join(format!("santei-calc-rules-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let claim = dir.join("claim.json");
+    // 外来診療料 at a 300床 hospital with 末梢血液一般 (included, A002 注6) and B-V.
+    std::fs::write(
+        &claim,
+        r#"{"format":"santei.claim/1","patient":{"birth_date":"1970-01-01","sex":"male"},
+            "facility":{"kind":"hospital","beds":300},
+            "visits":[{"date":"2024-07-01","items":[
+              {"type":"procedure","code":"112011310"},{"type":"procedure","code":"160008010"},{"type":"procedure","code":"160095710"}]}]}"#,
+    )
+    .unwrap();
+    let etensu = format!("r2024-06={}", shared().join("etensu/r06").display());
+    let o = santei(&[
+        "calc",
+        claim.to_str().unwrap(),
+        "--masters",
+        &r("r06"),
+        "--etensu",
+        &etensu,
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    // 外来診療料 76 + 血液学的検査判断料 125 + B-V 40; 末梢血液一般 21 is included.
+    assert_eq!(v["total_points"], 76 + 125 + 40);
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule_id"] == "A002-6.gairai-hokatsu")
+    );
+}

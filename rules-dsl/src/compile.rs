@@ -90,7 +90,8 @@ pub enum Body {
 pub enum RuleOrigin {
     /// A hand-written rule file, at this line.
     File { file: String, line: usize },
-    /// A row of the 医科電子点数表.
+    /// A row of the 医科電子点数表 (`line`: its position in santei's loaded order, which sorts
+    /// 03-x by code; the rule's citation names the codes and 新設年月日 to find the row).
     Etensu { table: &'static str, line: usize },
 }
 
@@ -98,7 +99,7 @@ impl std::fmt::Display for RuleOrigin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             RuleOrigin::File { file, line } => write!(f, "{file}:{line}"),
-            RuleOrigin::Etensu { table, line } => write!(f, "電子点数表 {table} line {line}"),
+            RuleOrigin::Etensu { table, .. } => write!(f, "電子点数表 {table}"),
         }
     }
 }

@@ -1,11 +1,94 @@
 //! The formatter (`santei rules fmt`): one canonical layout, whose output parses back to the same
-//! tree. Comments are not kept (the tree has none); the CLI refuses to rewrite a file whose
-//! comments would be lost unless asked.
+//! tree. [`format_source`] keeps the comments at the top of the file and the comment block above
+//! each rule; comments inside a rule are refused (move them above it, or into a `note`).
 
 use std::fmt::Write;
 
 use crate::ast::*;
 
+/// Formats a file keeping its comments (see the module doc).
+pub fn format_source(f: &File, text: &str) -> Result<String, String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let is_comment = |l: &str| l.trim_start().starts_with('#');
+    // Comments inside a rule block are not kept: refuse rather than lose them.
+    for r in &f.rules {
+        let end = text[..r.span.end.min(text.len())].lines().count();
+        for (i, l) in lines.iter().enumerate().take(end).skip(r.span.line) {
+            if l.contains('#')
+                && !l.trim_start().starts_with("cite")
+                && !l.trim_start().starts_with("note")
+                && is_comment_part(l)
+            {
+                return Err(format!(
+                    "line {}: a comment inside rule `{}` would be lost; move it above the rule or into a `note`",
+                    i + 1,
+                    r.id
+                ));
+            }
+        }
+    }
+    let block_above = |line: usize| -> Vec<&str> {
+        let mut v = Vec::new();
+        let mut i = line.saturating_sub(1);
+        while i > 0 && is_comment(lines[i - 1]) {
+            v.push(lines[i - 1].trim_start());
+            i -= 1;
+        }
+        v.reverse();
+        v
+    };
+    let first_code_line = f
+        .revision
+        .as_ref()
+        .map(|(_, s)| s.line)
+        .or_else(|| f.rules.first().map(|r| r.span.line))
+        .unwrap_or(lines.len() + 1);
+    let mut header: Vec<&str> = lines
+        .iter()
+        .take(first_code_line.saturating_sub(1))
+        .filter(|l| is_comment(l))
+        .map(|l| l.trim_start())
+        .collect();
+    if f.revision.is_none() {
+        header.clear();
+    }
+    let body = format_file(f);
+    let mut out = String::new();
+    for h in &header {
+        out.push_str(h);
+        out.push('\n');
+    }
+    let mut rule_iter = f.rules.iter();
+    for chunk in body.split_inclusive('\n') {
+        if chunk.starts_with("rule ") {
+            if let Some(r) = rule_iter.next() {
+                for c in block_above(r.span.line) {
+                    if !(f.revision.is_none() && header.contains(&c)) {
+                        out.push_str(c);
+                        out.push('\n');
+                    }
+                }
+            }
+        }
+        out.push_str(chunk);
+    }
+    Ok(out)
+}
+
+/// True when `#` starts a comment on this line (not inside a string).
+fn is_comment_part(l: &str) -> bool {
+    let mut in_str = false;
+    for c in l.chars() {
+        match c {
+            '"' => in_str = !in_str,
+            '#' if !in_str => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// The canonical layout, without comments.
 pub fn format_file(f: &File) -> String {
     let mut out = String::new();
     if let Some((rev, _)) = &f.revision {

@@ -18,7 +18,7 @@ pub use compile::{
 pub use diag::{Diagnostic, Severity};
 pub use etensu::compile_etensu;
 pub use eval::{Action, Item, Outcome, Subject};
-pub use fmt::format_file;
+pub use fmt::{format_file, format_source};
 pub use parser::{MAX_NESTING, parse};
 
 use std::path::Path;
