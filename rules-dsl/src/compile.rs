@@ -173,6 +173,9 @@ fn cond_codes(c: &CCond, out: &mut Vec<u32>) {
 pub struct RuleSet {
     pub rules: Vec<CompiledRule>,
     by_code: FxHashMap<u32, Vec<u32>>,
+    /// Exclusions between two single codes (all of the 電子点数表's), by (first, second): a claim
+    /// looks up its item pairs instead of scanning every rule that names one of its codes.
+    pairs: FxHashMap<(u32, u32), Vec<u32>>,
     /// Rules with no trigger code (additions on facility/age alone): always considered.
     global: Vec<u32>,
     /// What was compiled, skipped and why.
@@ -198,8 +201,18 @@ impl RuleSet {
 
     fn reindex(&mut self) {
         self.by_code.clear();
+        self.pairs.clear();
         self.global.clear();
         for (i, r) in self.rules.iter().enumerate() {
+            if let Body::Exclusion { first, second, .. } = &r.body {
+                if first.len() == 1 && second.len() == 1 {
+                    self.pairs
+                        .entry((first.codes()[0], second.codes()[0]))
+                        .or_default()
+                        .push(i as u32);
+                    continue;
+                }
+            }
             let t = r.triggers();
             if t.is_empty() {
                 self.global.push(i as u32);
@@ -234,6 +247,18 @@ impl RuleSet {
 
     pub fn global_rules(&self) -> &[u32] {
         &self.global
+    }
+
+    /// Single-code exclusions between `first` and `second` (in that order).
+    pub fn pair_rules(&self, first: u32, second: u32) -> &[u32] {
+        self.pairs
+            .get(&(first, second))
+            .map_or(&[], |v| v.as_slice())
+    }
+
+    /// True when some single-code exclusion exists (skips the pair scan otherwise).
+    pub fn has_pair_rules(&self) -> bool {
+        !self.pairs.is_empty()
     }
 
     /// Every rule that mentions `code`, for `santei rules explain`.

@@ -105,7 +105,8 @@ fn window_ja(w: Window) -> &'static str {
 }
 
 impl RuleSet {
-    /// Evaluates the rules the items can trigger.
+    /// Evaluates the rules the items can trigger: inclusions, then exclusions, requirements,
+    /// limits, additions.
     pub fn evaluate(&self, subject: &Subject<'_>, items: &[Item]) -> Vec<Outcome> {
         let mut cand: Vec<u32> = Vec::new();
         for it in items {
@@ -114,242 +115,310 @@ impl RuleSet {
         cand.extend_from_slice(self.global_rules());
         cand.sort_unstable();
         cand.dedup();
-        let prio = |k: RuleKind| match k {
-            RuleKind::Inclusion => 0,
-            RuleKind::Exclusion => 1,
-            RuleKind::Requirement => 2,
-            RuleKind::Limit => 3,
-            RuleKind::Addition => 4,
+        let of_kind = |k: RuleKind| {
+            cand.iter()
+                .copied()
+                .filter(move |&i| self.rules[i as usize].kind == k)
         };
-        cand.sort_by_key(|&i| (prio(self.rules[i as usize].kind), i));
         let mut alive = vec![true; items.len()];
         let mut out = Vec::new();
-        for &ri in &cand {
-            let ri = ri as usize;
-            let r = &self.rules[ri];
-            match &r.body {
-                Body::Inclusion {
-                    parent,
-                    children,
-                    window,
-                } => {
-                    for (p, pit) in items.iter().enumerate() {
-                        if !alive[p] || !parent.contains(pit.code) || !r.is_valid_on(pit.date) {
-                            continue;
-                        }
-                        for (c, cit) in items.iter().enumerate() {
-                            if c == p
-                                || !alive[c]
-                                || cit.history
-                                || !children.contains(cit.code)
-                                || !within(*window, pit.date, cit.date)
-                            {
-                                continue;
-                            }
-                            let action = if r.special {
-                                Action::Warn
-                            } else {
-                                Action::Drop
-                            };
-                            if action == Action::Drop {
-                                alive[c] = false;
-                            }
-                            out.push(Outcome {
-                                rule: ri,
-                                action,
-                                items: vec![c, p],
-                                date: cit.date,
-                                message: format!(
-                                    "{:09} is included in {:09} ({}, 包括){}",
-                                    cit.code,
-                                    pit.code,
-                                    window_ja(*window),
-                                    if r.special {
-                                        ": 特例条件あり — check the condition"
-                                    } else {
-                                        ""
-                                    }
-                                ),
-                            });
-                        }
-                    }
-                }
-                Body::Exclusion {
-                    first,
-                    second,
-                    window,
-                    keep,
-                } => {
-                    for (a, ait) in items.iter().enumerate() {
-                        if !alive[a] || !first.contains(ait.code) || !r.is_valid_on(ait.date) {
-                            continue;
-                        }
-                        for (b, bit) in items.iter().enumerate() {
-                            if b == a
-                                || !alive[a]
-                                || !alive[b]
-                                || !second.contains(bit.code)
-                                || !within(*window, ait.date, bit.date)
-                            {
-                                continue;
-                            }
-                            if ait.history && bit.history {
-                                continue;
-                            }
-                            let loser = match keep {
-                                Keep::First => Some(b),
-                                Keep::Second => Some(a),
-                                Keep::Either => None,
-                            };
-                            let can_drop = !r.special && loser.is_some_and(|l| !items[l].history);
-                            let (action, msg, involved) = match (can_drop, loser) {
-                                (true, Some(l)) => {
-                                    alive[l] = false;
-                                    let other = if l == a { b } else { a };
-                                    (
-                                        Action::Drop,
-                                        format!(
-                                            "{:09} is not billed with {:09} ({}, 背反)",
-                                            items[l].code,
-                                            items[other].code,
-                                            window_ja(*window)
-                                        ),
-                                        vec![l, other],
-                                    )
-                                }
-                                _ => (
-                                    Action::Warn,
-                                    format!(
-                                        "{:09} and {:09} exclude each other ({}, 背反){}",
-                                        ait.code,
-                                        bit.code,
-                                        window_ja(*window),
-                                        if r.special {
-                                            ": 特例条件あり — check the condition"
-                                        } else if loser.is_none() {
-                                            ": bill only one of them"
-                                        } else {
-                                            ": the one to drop is on an earlier claim"
-                                        }
-                                    ),
-                                    vec![a, b],
-                                ),
-                            };
-                            out.push(Outcome {
-                                rule: ri,
-                                action,
-                                items: involved,
-                                date: ait.date.max(bit.date),
-                                message: msg,
-                            });
-                        }
-                    }
-                }
-                Body::Requirement { items: set, cond } => {
-                    for (i, it) in items.iter().enumerate() {
-                        if !alive[i]
-                            || it.history
-                            || !set.contains(it.code)
-                            || !r.is_valid_on(it.date)
-                        {
-                            continue;
-                        }
-                        if !self.holds(cond, subject, items, &alive, i) {
-                            let action = if r.special {
-                                Action::Warn
-                            } else {
-                                Action::Drop
-                            };
-                            if action == Action::Drop {
-                                alive[i] = false;
-                            }
-                            out.push(Outcome {
-                                rule: ri,
-                                action,
-                                items: vec![i],
-                                date: it.date,
-                                message: format!("{:09}: 算定要件を満たさない", it.code),
-                            });
-                        }
-                    }
-                }
-                Body::Limit {
-                    items: set,
-                    max,
-                    per,
-                } => {
-                    let mut order: Vec<usize> = (0..items.len())
-                        .filter(|&i| alive[i] && set.contains(items[i].code))
-                        .collect();
-                    order.sort_by_key(|&i| (items[i].date, !items[i].history, i));
-                    for (k, &i) in order.iter().enumerate() {
-                        let it = &items[i];
-                        if it.history || !r.is_valid_on(it.date) {
-                            continue;
-                        }
-                        let count: u32 = order[..=k]
-                            .iter()
-                            .filter(|&&j| alive[j] && in_period(*per, it.date, items[j].date))
-                            .map(|&j| items[j].times)
-                            .sum();
-                        if count > *max {
-                            let action = if r.special {
-                                Action::Warn
-                            } else {
-                                Action::Drop
-                            };
-                            if action == Action::Drop {
-                                alive[i] = false;
-                            }
-                            out.push(Outcome {
-                                rule: ri,
-                                action,
-                                items: vec![i],
-                                date: it.date,
-                                message: format!(
-                                    "{:09}: {count}回 exceeds {max}回 per {} (算定回数){}",
-                                    it.code,
-                                    describe_period(*per),
-                                    if r.special {
-                                        ": 特例条件あり — check the condition"
-                                    } else {
-                                        ""
-                                    }
-                                ),
-                            });
-                        }
-                    }
-                }
-                Body::Addition { when, add } => {
-                    let mut dates: Vec<(Date, usize)> = Vec::new();
-                    for (i, it) in items.iter().enumerate() {
-                        if alive[i]
-                            && !it.history
-                            && r.is_valid_on(it.date)
-                            && !dates.iter().any(|(d, _)| *d == it.date)
-                        {
-                            dates.push((it.date, i));
-                        }
-                    }
-                    for (d, rep) in dates {
-                        let present = items
-                            .iter()
-                            .enumerate()
-                            .any(|(i, it)| alive[i] && it.code == *add && it.date == d);
-                        if !present && self.holds(when, subject, items, &alive, rep) {
-                            out.push(Outcome {
-                                rule: ri,
-                                action: Action::Add(*add),
-                                items: vec![rep],
-                                date: d,
-                                message: format!("{add:09} added (加算)"),
-                            });
+        for ri in of_kind(RuleKind::Inclusion) {
+            self.inclusion(ri as usize, items, &mut alive, &mut out);
+        }
+        // Single-code exclusions through the pair index, in item order.
+        if self.has_pair_rules() {
+            let mut pair_hits: Vec<(u32, usize, usize)> = Vec::new();
+            for (a, ait) in items.iter().enumerate() {
+                for (b, bit) in items.iter().enumerate() {
+                    if a != b {
+                        for &ri in self.pair_rules(ait.code, bit.code) {
+                            pair_hits.push((ri, a, b));
                         }
                     }
                 }
             }
+            pair_hits.sort_unstable();
+            for (ri, a, b) in pair_hits {
+                self.exclusion_pair(ri as usize, a, b, items, &mut alive, &mut out);
+            }
+        }
+        for ri in of_kind(RuleKind::Exclusion) {
+            let ri = ri as usize;
+            let Body::Exclusion { first, second, .. } = &self.rules[ri].body else {
+                continue;
+            };
+            for a in 0..items.len() {
+                if !first.contains(items[a].code) {
+                    continue;
+                }
+                for b in 0..items.len() {
+                    if a != b && second.contains(items[b].code) {
+                        self.exclusion_pair(ri, a, b, items, &mut alive, &mut out);
+                    }
+                }
+            }
+        }
+        for ri in of_kind(RuleKind::Requirement) {
+            self.requirement(ri as usize, subject, items, &mut alive, &mut out);
+        }
+        for ri in of_kind(RuleKind::Limit) {
+            self.limit(ri as usize, items, &mut alive, &mut out);
+        }
+        for ri in of_kind(RuleKind::Addition) {
+            self.addition(ri as usize, subject, items, &alive, &mut out);
         }
         out
+    }
+
+    fn inclusion(&self, ri: usize, items: &[Item], alive: &mut [bool], out: &mut Vec<Outcome>) {
+        let r = &self.rules[ri];
+        let Body::Inclusion {
+            parent,
+            children,
+            window,
+        } = &r.body
+        else {
+            return;
+        };
+        for (p, pit) in items.iter().enumerate() {
+            if !alive[p] || !parent.contains(pit.code) || !r.is_valid_on(pit.date) {
+                continue;
+            }
+            for (c, cit) in items.iter().enumerate() {
+                if c == p
+                    || !alive[c]
+                    || cit.history
+                    || !children.contains(cit.code)
+                    || !within(*window, pit.date, cit.date)
+                {
+                    continue;
+                }
+                let action = if r.special {
+                    Action::Warn
+                } else {
+                    Action::Drop
+                };
+                if action == Action::Drop {
+                    alive[c] = false;
+                }
+                out.push(Outcome {
+                    rule: ri,
+                    action,
+                    items: vec![c, p],
+                    date: cit.date,
+                    message: format!(
+                        "{:09} is included in {:09} ({}, 包括){}",
+                        cit.code,
+                        pit.code,
+                        window_ja(*window),
+                        if r.special {
+                            ": 特例条件あり — check the condition"
+                        } else {
+                            ""
+                        }
+                    ),
+                });
+            }
+        }
+    }
+
+    /// One (first, second) item pair of an exclusion rule.
+    fn exclusion_pair(
+        &self,
+        ri: usize,
+        a: usize,
+        b: usize,
+        items: &[Item],
+        alive: &mut [bool],
+        out: &mut Vec<Outcome>,
+    ) {
+        let r = &self.rules[ri];
+        let Body::Exclusion { window, keep, .. } = &r.body else {
+            return;
+        };
+        let (ait, bit) = (&items[a], &items[b]);
+        if !alive[a]
+            || !alive[b]
+            || !r.is_valid_on(ait.date)
+            || !within(*window, ait.date, bit.date)
+            || (ait.history && bit.history)
+        {
+            return;
+        }
+        let loser = match keep {
+            Keep::First => Some(b),
+            Keep::Second => Some(a),
+            Keep::Either => None,
+        };
+        let can_drop = !r.special && loser.is_some_and(|l| !items[l].history);
+        let (action, message, involved) = match (can_drop, loser) {
+            (true, Some(l)) => {
+                alive[l] = false;
+                let other = if l == a { b } else { a };
+                (
+                    Action::Drop,
+                    format!(
+                        "{:09} is not billed with {:09} ({}, 背反)",
+                        items[l].code,
+                        items[other].code,
+                        window_ja(*window)
+                    ),
+                    vec![l, other],
+                )
+            }
+            _ => (
+                Action::Warn,
+                format!(
+                    "{:09} and {:09} exclude each other ({}, 背反){}",
+                    ait.code,
+                    bit.code,
+                    window_ja(*window),
+                    if r.special {
+                        ": 特例条件あり — check the condition"
+                    } else if loser.is_none() {
+                        ": bill only one of them"
+                    } else {
+                        ": the one to drop is on an earlier claim"
+                    }
+                ),
+                vec![a, b],
+            ),
+        };
+        out.push(Outcome {
+            rule: ri,
+            action,
+            items: involved,
+            date: ait.date.max(bit.date),
+            message,
+        });
+    }
+
+    fn requirement(
+        &self,
+        ri: usize,
+        subject: &Subject<'_>,
+        items: &[Item],
+        alive: &mut [bool],
+        out: &mut Vec<Outcome>,
+    ) {
+        let r = &self.rules[ri];
+        let Body::Requirement { items: set, cond } = &r.body else {
+            return;
+        };
+        for (i, it) in items.iter().enumerate() {
+            if !alive[i] || it.history || !set.contains(it.code) || !r.is_valid_on(it.date) {
+                continue;
+            }
+            if !self.holds(cond, subject, items, alive, i) {
+                let action = if r.special {
+                    Action::Warn
+                } else {
+                    Action::Drop
+                };
+                if action == Action::Drop {
+                    alive[i] = false;
+                }
+                out.push(Outcome {
+                    rule: ri,
+                    action,
+                    items: vec![i],
+                    date: it.date,
+                    message: format!("{:09}: 算定要件を満たさない", it.code),
+                });
+            }
+        }
+    }
+
+    fn limit(&self, ri: usize, items: &[Item], alive: &mut [bool], out: &mut Vec<Outcome>) {
+        let r = &self.rules[ri];
+        let Body::Limit {
+            items: set,
+            max,
+            per,
+        } = &r.body
+        else {
+            return;
+        };
+        let mut order: Vec<usize> = (0..items.len())
+            .filter(|&i| alive[i] && set.contains(items[i].code))
+            .collect();
+        order.sort_by_key(|&i| (items[i].date, !items[i].history, i));
+        for (k, &i) in order.iter().enumerate() {
+            let it = &items[i];
+            if it.history || !r.is_valid_on(it.date) {
+                continue;
+            }
+            let count: u32 = order[..=k]
+                .iter()
+                .filter(|&&j| alive[j] && in_period(*per, it.date, items[j].date))
+                .map(|&j| items[j].times)
+                .sum();
+            if count > *max {
+                let action = if r.special {
+                    Action::Warn
+                } else {
+                    Action::Drop
+                };
+                if action == Action::Drop {
+                    alive[i] = false;
+                }
+                out.push(Outcome {
+                    rule: ri,
+                    action,
+                    items: vec![i],
+                    date: it.date,
+                    message: format!(
+                        "{:09}: {count}回 exceeds {max}回 per {} (算定回数){}",
+                        it.code,
+                        describe_period(*per),
+                        if r.special {
+                            ": 特例条件あり — check the condition"
+                        } else {
+                            ""
+                        }
+                    ),
+                });
+            }
+        }
+    }
+
+    fn addition(
+        &self,
+        ri: usize,
+        subject: &Subject<'_>,
+        items: &[Item],
+        alive: &[bool],
+        out: &mut Vec<Outcome>,
+    ) {
+        let r = &self.rules[ri];
+        let Body::Addition { when, add } = &r.body else {
+            return;
+        };
+        let mut dates: Vec<(Date, usize)> = Vec::new();
+        for (i, it) in items.iter().enumerate() {
+            if alive[i]
+                && !it.history
+                && r.is_valid_on(it.date)
+                && !dates.iter().any(|(d, _)| *d == it.date)
+            {
+                dates.push((it.date, i));
+            }
+        }
+        for (d, rep) in dates {
+            let present = items
+                .iter()
+                .enumerate()
+                .any(|(i, it)| alive[i] && it.code == *add && it.date == d);
+            if !present && self.holds(when, subject, items, alive, rep) {
+                out.push(Outcome {
+                    rule: ri,
+                    action: Action::Add(*add),
+                    items: vec![rep],
+                    date: d,
+                    message: format!("{add:09} added (加算)"),
+                });
+            }
+        }
     }
 
     fn holds(&self, c: &CCond, s: &Subject<'_>, items: &[Item], alive: &[bool], at: usize) -> bool {

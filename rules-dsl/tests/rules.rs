@@ -150,7 +150,14 @@ fn katsuyou_tebiki_examples_from_the_etensu() {
         item(113001810, "2024-07-08"),
         item(113001810, "2024-07-15"),
     ];
-    let out = rs.evaluate(&subject(), &items);
+    // At a clinic, with a 特定疾患 傷病名 (特定疾患等対象区分 05), so its requirement rules hold.
+    let clinic = Subject {
+        facility: FacilityKind::Clinic,
+        beds: 0,
+        disease_specific: &[5],
+        ..subject()
+    };
+    let out = rs.evaluate(&clinic, &items);
     let drops: Vec<_> = out.iter().filter(|o| o.action == Action::Drop).collect();
     assert_eq!(drops.len(), 1, "{out:#?}");
     assert_eq!(drops[0].items[0], 2);
