@@ -309,7 +309,7 @@ impl RuleSet {
             if !alive[i] || it.history || !set.contains(it.code) || !r.is_valid_on(it.date) {
                 continue;
             }
-            if !self.holds(cond, subject, items, alive, i) {
+            if !self.holds(cond, subject, items, alive, i, true) {
                 let action = if r.special {
                     Action::Warn
                 } else {
@@ -409,7 +409,7 @@ impl RuleSet {
                 .iter()
                 .enumerate()
                 .any(|(i, it)| alive[i] && it.code == *add && it.date == d);
-            if !present && self.holds(when, subject, items, alive, rep) {
+            if !present && self.holds(when, subject, items, alive, rep, false) {
                 out.push(Outcome {
                     rule: ri,
                     action: Action::Add(*add),
@@ -421,12 +421,27 @@ impl RuleSet {
         }
     }
 
-    fn holds(&self, c: &CCond, s: &Subject<'_>, items: &[Item], alive: &[bool], at: usize) -> bool {
+    /// Evaluates a condition at item `at` (its date, age, quantity). `billed` looks at the other
+    /// items when `exclude_self` (a requirement asks about items besides the one it judges), at
+    /// every item otherwise (an addition asks about the day).
+    fn holds(
+        &self,
+        c: &CCond,
+        s: &Subject<'_>,
+        items: &[Item],
+        alive: &[bool],
+        at: usize,
+        exclude_self: bool,
+    ) -> bool {
         let it = &items[at];
         match c {
-            CCond::Or(v) => v.iter().any(|c| self.holds(c, s, items, alive, at)),
-            CCond::And(v) => v.iter().all(|c| self.holds(c, s, items, alive, at)),
-            CCond::Not(c) => !self.holds(c, s, items, alive, at),
+            CCond::Or(v) => v
+                .iter()
+                .any(|c| self.holds(c, s, items, alive, at, exclude_self)),
+            CCond::And(v) => v
+                .iter()
+                .all(|c| self.holds(c, s, items, alive, at, exclude_self)),
+            CCond::Not(c) => !self.holds(c, s, items, alive, at, exclude_self),
             CCond::Age(op, n) => op.holds(age_years(s.birth, it.date), *n),
             CCond::Sex(x) => s.sex == *x,
             CCond::Setting(x) => s.setting == *x,
@@ -434,7 +449,10 @@ impl RuleSet {
             CCond::Standard(x) => s.standards.contains(x),
             CCond::Beds(op, n) => op.holds(s.beds, *n),
             CCond::Billed(set, w) => items.iter().enumerate().any(|(j, o)| {
-                j != at && alive[j] && set.contains(o.code) && within(*w, it.date, o.date)
+                (!exclude_self || j != at)
+                    && alive[j]
+                    && set.contains(o.code)
+                    && within(*w, it.date, o.date)
             }),
             CCond::DiseaseSpecific(n) => s.disease_specific.contains(n),
             CCond::Comment(code) => s.comments.iter().any(|(d, c)| *c == *code && *d == it.date),
