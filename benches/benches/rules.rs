@@ -3,14 +3,17 @@
 //!
 //! Run: `cargo bench -p santei-benches --bench rules` (needs ../shared).
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use santei_benches::{shared_dir, typical_visit_json};
 use santei_engine::masters::etensu::Etensu;
 use santei_engine::masters::{LoadOptions, MasterCatalog, MasterSet};
 use santei_engine::{Engine, EngineOptions};
 
 fn set() -> MasterSet {
-    let opts = LoadOptions { parallel: true, ..Default::default() };
+    let opts = LoadOptions {
+        parallel: true,
+        ..Default::default()
+    };
     MasterSet::load_with(shared_dir().join("masters/r06"), &opts).expect("r06")
 }
 
@@ -25,7 +28,8 @@ fn compile(c: &mut Criterion) {
     g.sample_size(20);
     g.bench_function("bundled_files_plus_etensu", |b| {
         b.iter(|| {
-            let (mut rules, _) = santei_rules_dsl::compile_texts(&texts, &set, true).expect("compiles");
+            let (mut rules, _) =
+                santei_rules_dsl::compile_texts(&texts, &set, true).expect("compiles");
             rules.extend(santei_rules_dsl::compile_etensu(&et).0);
             let mut rs = santei_rules_dsl::RuleSet::default();
             rs.extend(rules);
@@ -40,15 +44,33 @@ fn evaluate(c: &mut Criterion) {
     let mut with = MasterCatalog::new();
     with.insert(set.clone());
     let et = Etensu::load(shared_dir().join("etensu/r06")).expect("etensu");
-    let with = Engine::with_options(with, EngineOptions { etensu: vec![("r2024-06", et)], ..Default::default() }).expect("engine");
+    let with = Engine::with_options(
+        with,
+        EngineOptions {
+            etensu: vec![("r2024-06", et)],
+            ..Default::default()
+        },
+    )
+    .expect("engine");
     let mut without = MasterCatalog::new();
     without.insert(set);
-    let without = Engine::with_options(without, EngineOptions { without_bundled_rules: true, ..Default::default() }).expect("engine");
+    let without = Engine::with_options(
+        without,
+        EngineOptions {
+            without_bundled_rules: true,
+            ..Default::default()
+        },
+    )
+    .expect("engine");
     let claim = Engine::parse_claim(&typical_visit_json(7)).expect("claim");
     let mut g = c.benchmark_group("typical_visit_rules");
     g.throughput(Throughput::Elements(1));
-    g.bench_function("without_rules", |b| b.iter(|| without.calculate(&claim).expect("ok")));
-    g.bench_function("with_all_rules", |b| b.iter(|| with.calculate(&claim).expect("ok")));
+    g.bench_function("without_rules", |b| {
+        b.iter(|| without.calculate(&claim).expect("ok"))
+    });
+    g.bench_function("with_all_rules", |b| {
+        b.iter(|| with.calculate(&claim).expect("ok"))
+    });
     g.finish();
 }
 
