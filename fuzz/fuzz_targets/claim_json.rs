@@ -41,5 +41,9 @@ fuzz_target!(|data: &[u8]| {
 fn touch_result(result: &santei_engine::ClaimResult) {
     let _ = serde_json::to_vec(result).expect("a claim result serialises");
     let _ = serde_json::to_string_pretty(result).expect("a claim result serialises (pretty)");
-    let _ = (result.total_points, result.lines.len(), result.findings.len());
+    let _ = (
+        result.total_points,
+        result.lines.len(),
+        result.findings.len(),
+    );
 }

@@ -7,7 +7,9 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     match santei_rules_dsl::parse("fuzz.rules", text) {
         Ok(ast) => {
             let formatted = santei_rules_dsl::format_file(&ast);
