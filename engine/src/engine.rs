@@ -292,7 +292,9 @@ impl Engine {
         for i in order {
             calc.visit(i, &claim.visits[i]);
         }
-        Ok(calc.finish())
+        let mut result = calc.finish();
+        crate::copay::attach(claim, &mut result);
+        Ok(result)
     }
 }
 
@@ -1535,6 +1537,7 @@ impl<'a> Calc<'a> {
             days,
             lines: self.lines,
             findings: self.findings,
+            copay: None,
         }
     }
 }

@@ -13,6 +13,7 @@
 
 pub use santei_masters::age;
 pub mod claim;
+pub mod copay;
 mod engine;
 pub mod error;
 mod prepared;
@@ -22,6 +23,7 @@ pub mod rules;
 pub mod tables;
 
 pub use claim::{CLAIM_FORMAT, Claim};
+pub use copay::{Copay, CopaySettings};
 pub use engine::{Engine, EngineOptions, section_name, section_of};
 pub use error::ClaimError;
 pub use result::{ClaimResult, Finding, Line, Origin, RESULT_FORMAT, RecordKind, Severity};

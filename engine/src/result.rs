@@ -26,6 +26,10 @@ pub struct ClaimResult {
     pub lines: Vec<Line>,
     /// What the engine decided or could not decide: excluded lines, rules applied, warnings.
     pub findings: Vec<Finding>,
+    /// The patient copayment (負担割合, 窓口, 高額療養費, 公費, UKE HO/KO amounts); absent when the
+    /// claim has no insurance or its insurance data cannot give an amount (see the findings).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub copay: Option<crate::copay::Copay>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

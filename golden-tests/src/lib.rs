@@ -76,6 +76,52 @@ pub struct Expected {
     /// The claim must be rejected with this error code (then nothing else is checked).
     #[serde(default)]
     pub error: Option<String>,
+    /// The copayment (issue 5), when the case checks it.
+    #[serde(default)]
+    pub copay: Option<ExpectedCopay>,
+}
+
+/// Expected copayment values; only the fields given are compared. Amounts in 円.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedCopay {
+    /// `false`: the copayment must be absent (input refused with a finding).
+    #[serde(default = "yes")]
+    pub computed: bool,
+    pub burden_percent: Option<u8>,
+    pub medical_cost_yen: Option<i64>,
+    /// 一部負担金 before 高額療養費
+    pub copay_before_limit_yen: Option<i64>,
+    /// 一部負担金 after 高額療養費
+    pub copay_yen: Option<i64>,
+    pub high_cost_yen: Option<i64>,
+    pub insurer_yen: Option<i64>,
+    /// The patient's monthly amount (to the yen)
+    pub patient_yen: Option<i64>,
+    /// Σ of the 窓口 amounts
+    pub window_yen: Option<i64>,
+    /// Per 公費, in priority order: what it pays, the patient's share under it, the amount it
+    /// applied to (公費給付対象 一部負担金).
+    pub public_pays_yen: Option<Vec<i64>>,
+    pub public_patient_yen: Option<Vec<i64>>,
+    pub public_target_yen: Option<Vec<i64>>,
+    /// Per visit day, in date order.
+    pub visit_window_yen: Option<Vec<i64>>,
+    pub visit_copay_yen: Option<Vec<i64>>,
+    /// 負担区分 of each line (comments included), in result order.
+    pub burden_kubun: Option<Vec<String>>,
+    /// UKE HO 負担金額; `ho_copay_blank = true` when the field must be empty.
+    pub ho_copay_yen: Option<i64>,
+    pub ho_copay_blank: Option<bool>,
+    /// UKE KO 負担金額 and 合計点数 per 公費.
+    pub ko_copay_yen: Option<Vec<i64>>,
+    pub ko_points: Option<Vec<i64>>,
+    /// RE レセプト特記事項 codes
+    pub special_notes: Option<Vec<String>>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A failed case with a readable explanation.
@@ -267,6 +313,146 @@ fn compare(exp: &Expected, r: &ClaimResult, report: &mut String) {
             let _ = writeln!(report, "missing info finding {i}");
         }
     }
+    if let Some(c) = &exp.copay {
+        compare_copay(c, r, report);
+    }
+}
+
+fn compare_copay(exp: &ExpectedCopay, r: &ClaimResult, report: &mut String) {
+    let Some(got) = &r.copay else {
+        if exp.computed {
+            let _ = writeln!(report, "copay: expected a copayment, got none");
+        }
+        return;
+    };
+    if !exp.computed {
+        let _ = writeln!(
+            report,
+            "copay: expected none (input refused), got patient {}円",
+            got.patient_yen
+        );
+        return;
+    }
+    let mut check = |name: &str, want: Option<String>, have: String| {
+        if let Some(w) = want {
+            if w != have {
+                let _ = writeln!(report, "copay.{name}: expected {w}, got {have}");
+            }
+        }
+    };
+    let s = |v: &Option<i64>| v.map(|v| v.to_string());
+    check(
+        "burden_percent",
+        exp.burden_percent.map(|v| v.to_string()),
+        got.burden_percent.map_or("none".into(), |v| v.to_string()),
+    );
+    check(
+        "medical_cost_yen",
+        s(&exp.medical_cost_yen),
+        got.medical_cost_yen.to_string(),
+    );
+    check(
+        "copay_before_limit_yen",
+        s(&exp.copay_before_limit_yen),
+        got.copay_before_limit_yen.to_string(),
+    );
+    check("copay_yen", s(&exp.copay_yen), got.copay_yen.to_string());
+    check(
+        "high_cost_yen",
+        s(&exp.high_cost_yen),
+        got.high_cost_yen.to_string(),
+    );
+    check(
+        "insurer_yen",
+        s(&exp.insurer_yen),
+        got.insurer_yen.to_string(),
+    );
+    check(
+        "patient_yen",
+        s(&exp.patient_yen),
+        got.patient_yen.to_string(),
+    );
+    check("window_yen", s(&exp.window_yen), got.window_yen.to_string());
+    let v = |v: &Option<Vec<i64>>| v.as_ref().map(|v| format!("{v:?}"));
+    let f = &got.public_funds;
+    check(
+        "public_pays_yen",
+        v(&exp.public_pays_yen),
+        format!("{:?}", f.iter().map(|x| x.pays_yen).collect::<Vec<_>>()),
+    );
+    check(
+        "public_patient_yen",
+        v(&exp.public_patient_yen),
+        format!("{:?}", f.iter().map(|x| x.patient_yen).collect::<Vec<_>>()),
+    );
+    check(
+        "public_target_yen",
+        v(&exp.public_target_yen),
+        format!("{:?}", f.iter().map(|x| x.target_yen).collect::<Vec<_>>()),
+    );
+    check(
+        "visit_window_yen",
+        v(&exp.visit_window_yen),
+        format!(
+            "{:?}",
+            got.visits.iter().map(|x| x.window_yen).collect::<Vec<_>>()
+        ),
+    );
+    check(
+        "visit_copay_yen",
+        v(&exp.visit_copay_yen),
+        format!(
+            "{:?}",
+            got.visits.iter().map(|x| x.copay_yen).collect::<Vec<_>>()
+        ),
+    );
+    check(
+        "burden_kubun",
+        exp.burden_kubun.as_ref().map(|v| format!("{v:?}")),
+        format!("{:?}", got.burden_kubun),
+    );
+    let ho = got.receipt.ho.as_ref().and_then(|h| h.copay_yen);
+    check(
+        "ho_copay_yen",
+        s(&exp.ho_copay_yen),
+        ho.map_or("blank".into(), |v| v.to_string()),
+    );
+    if exp.ho_copay_blank == Some(true) {
+        check(
+            "ho_copay_blank",
+            Some("blank".into()),
+            ho.map_or("blank".into(), |v| v.to_string()),
+        );
+    }
+    check(
+        "ko_copay_yen",
+        v(&exp.ko_copay_yen),
+        format!(
+            "{:?}",
+            got.receipt
+                .ko
+                .iter()
+                .map(|k| k.copay_yen)
+                .collect::<Vec<_>>()
+        ),
+    );
+    check(
+        "ko_points",
+        v(&exp.ko_points),
+        format!(
+            "{:?}",
+            got.receipt
+                .ko
+                .iter()
+                .map(|k| k.total_points)
+                .collect::<Vec<_>>()
+        ),
+    );
+    check(
+        "special_notes",
+        exp.special_notes.as_ref().map(|v| format!("{v:?}")),
+        format!("{:?}", got.receipt.special_notes),
+    );
 }
 
 fn fmt_line(l: &(String, Option<i64>, u32)) -> String {

@@ -370,6 +370,7 @@ pub struct PublicScheme {
     pub citation: &'static str,
 }
 
+#[allow(clippy::too_many_arguments)]
 const fn scheme(
     law: &'static str,
     name: &'static str,

@@ -1,0 +1,472 @@
+//! 負担割合 and 所得区分: the age band at the date of care, the rate it gives, and the checks that
+//! the given rate and 区分 agree with the age.
+
+use santei_masters::Date;
+use serde::Serialize;
+
+use super::tables::{self, Band, Hairyo, LimitRow};
+use super::{
+    BURDEN_CONTRADICTS_AGE, CITE_CLASS, CITE_HIGH_COST, CITE_RATE, CopaySettings, HALVED,
+    INCOME_CLASS_INVALID, INCOME_CLASS_MISSING, IncomeClass, MissingOver70Class, NO_CERTIFICATE,
+    NO_TABLE, SCHEME_AGE, SPECIFIED_DISEASE, error,
+};
+use crate::age::{age_years, reaches};
+use crate::claim::{Claim, Scheme};
+use crate::result::{Finding, Severity};
+
+/// Age band of the 負担割合 at the date of care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgeBand {
+    /// 未就学 (until the first 31 March on or after the day one reaches 6)
+    Preschool,
+    /// 就学 〜 70歳に達する日の属する月
+    Under70,
+    /// 70歳に達する日の属する月の翌月 〜 75歳の誕生日の前日 (高齢受給者)
+    From70,
+    /// 75歳の誕生日以後 (後期高齢者)
+    From75,
+}
+
+/// The first 31 March on or after the day one reaches 6 (国保法42条1項2号).
+pub fn preschool_until(birth: Date) -> Date {
+    let r = reaches(birth, 6);
+    let year = if r.month() <= 3 {
+        r.year()
+    } else {
+        r.year() + 1
+    };
+    Date::from_ymd(year, 3, 31).unwrap_or(Date::MAX)
+}
+
+/// The first day of the 70–74 rate: the 1st of the month after the month one reaches 70 (born on
+/// the 1st: reaches 70 on the last day of the month before, so the birthday month).
+pub fn from70(birth: Date) -> Date {
+    let r = reaches(birth, 70);
+    let (y, m) = if r.month() == 12 {
+        (r.year() + 1, 1)
+    } else {
+        (r.year(), r.month() + 1)
+    };
+    Date::from_ymd(y, m, 1).unwrap_or(Date::MAX)
+}
+
+/// The 75th birthday: 後期高齢者 from this day (高確法50条, 52条).
+pub fn birthday75(birth: Date) -> Date {
+    reaches(birth, 75).succ()
+}
+
+pub fn band_on(birth: Date, on: Date) -> AgeBand {
+    if on <= preschool_until(birth) {
+        AgeBand::Preschool
+    } else if on < from70(birth) {
+        AgeBand::Under70
+    } else if on < birthday75(birth) {
+        AgeBand::From70
+    } else {
+        AgeBand::From75
+    }
+}
+
+/// Everything the calculation needs to know about the insurance.
+#[derive(Debug, Clone)]
+pub(crate) struct Rates {
+    pub insured: bool,
+    /// 負担割合 (%)
+    pub rate: Option<u8>,
+    pub band: AgeBand,
+    /// 70歳以上 limits (高齢受給者, 後期).
+    pub elder: bool,
+    pub class: Option<IncomeClass>,
+    /// The limits of the 区分 (None under 70 without 所得区分: no 高額療養費 at the 窓口).
+    pub row: Option<&'static LimitRow>,
+    /// The ウ row, for 公費 parts under 70.
+    pub u_row: Option<&'static LimitRow>,
+    pub halved: bool,
+    pub many: bool,
+    pub marucho: Option<i64>,
+    pub hairyo: Option<&'static Hairyo>,
+    pub floor: i64,
+    pub explain: Vec<String>,
+}
+
+pub(crate) fn decide(
+    claim: &Claim,
+    first: Date,
+    last: Date,
+    insured: bool,
+    settings: &CopaySettings,
+    findings: &mut Vec<Finding>,
+) -> Option<Rates> {
+    let ins = &claim.insurance;
+    let birth = claim.patient.birth_date;
+    let band = band_on(birth, first);
+    let mut ok = true;
+    let mut explain = Vec::new();
+    let b75 = birthday75(birth);
+    if band != band_on(birth, last) && (first < b75) != (last < b75) {
+        error(
+            findings,
+            SCHEME_AGE,
+            "visits",
+            CITE_RATE,
+            format!(
+                "the visits straddle the 75th birthday ({b75}): care before it is billed to the 健保/国保, from it to 後期高齢者医療 (two claims)"
+            ),
+        );
+        return None;
+    }
+    let kouki = match ins.scheme {
+        Some(Scheme::Kouki) => {
+            if age_years(birth, first) < 65 {
+                error(
+                    findings,
+                    SCHEME_AGE,
+                    "insurance.scheme",
+                    CITE_RATE,
+                    format!(
+                        "後期高齢者医療 at {} years (from 75, or 65 with 障害認定)",
+                        age_years(birth, first)
+                    ),
+                );
+                ok = false;
+            }
+            true
+        }
+        Some(s) if band == AgeBand::From75 => {
+            error(
+                findings,
+                SCHEME_AGE,
+                "insurance.scheme",
+                CITE_RATE,
+                format!(
+                    "{} on {first}, on or after the 75th birthday {b75}: the patient is in 後期高齢者医療",
+                    if s == Scheme::Shaho {
+                        "社保"
+                    } else {
+                        "国保"
+                    }
+                ),
+            );
+            ok = false;
+            false
+        }
+        Some(_) => false,
+        None => band == AgeBand::From75,
+    };
+    let elder = kouki || matches!(band, AgeBand::From70 | AgeBand::From75);
+    // 所得区分
+    let mut class = None;
+    if let Some(s) = &ins.income_class {
+        match IncomeClass::parse(s) {
+            None => {
+                error(
+                    findings,
+                    INCOME_CLASS_INVALID,
+                    "insurance.income_class",
+                    CITE_CLASS,
+                    format!(
+                        "`{s}` is not a 所得区分 (ア〜オ, 現役並みⅠ〜Ⅲ, 一般, 一般Ⅰ/Ⅱ, 低所得Ⅰ/Ⅱ)"
+                    ),
+                );
+                ok = false;
+            }
+            Some(c) if elder == c.is_under70() => {
+                error(
+                    findings,
+                    INCOME_CLASS_INVALID,
+                    "insurance.income_class",
+                    CITE_CLASS,
+                    format!(
+                        "{} is a {} 区分, but the patient is {} on {first}",
+                        c.japanese(),
+                        if c.is_under70() {
+                            "70歳未満"
+                        } else {
+                            "70歳以上"
+                        },
+                        if elder {
+                            "70歳以上 (高齢受給者/後期)"
+                        } else {
+                            "70歳未満"
+                        }
+                    ),
+                );
+                ok = false;
+            }
+            Some(c @ (IncomeClass::Ippan1 | IncomeClass::Ippan2)) if !kouki => {
+                error(
+                    findings,
+                    INCOME_CLASS_INVALID,
+                    "insurance.income_class",
+                    CITE_CLASS,
+                    format!(
+                        "{} is a 後期高齢者医療 区分; 70〜74歳 use 一般",
+                        c.japanese()
+                    ),
+                );
+                ok = false;
+            }
+            Some(IncomeClass::Ippan2) if first < date_2022_10() => {
+                error(
+                    findings,
+                    INCOME_CLASS_INVALID,
+                    "insurance.income_class",
+                    CITE_CLASS,
+                    "一般Ⅱ (後期 2割) exists from 2022-10-01".into(),
+                );
+                ok = false;
+            }
+            Some(IncomeClass::Ippan) if kouki => {
+                // 後期 一般: 一般Ⅰ (1割) or 一般Ⅱ (2割), told by the rate.
+                class = match ins.burden_percent {
+                    Some(10) => Some(IncomeClass::Ippan1),
+                    Some(20) if first >= date_2022_10() => Some(IncomeClass::Ippan2),
+                    None if first < date_2022_10() => Some(IncomeClass::Ippan1),
+                    None => {
+                        error(
+                            findings,
+                            INCOME_CLASS_MISSING,
+                            "insurance.income_class",
+                            CITE_CLASS,
+                            "後期高齢者 一般: give 一般Ⅰ or 一般Ⅱ (or burden_percent 10 / 20)"
+                                .into(),
+                        );
+                        ok = false;
+                        None
+                    }
+                    Some(p) => {
+                        error(
+                            findings,
+                            BURDEN_CONTRADICTS_AGE,
+                            "insurance.burden_percent",
+                            CITE_RATE,
+                            format!("後期高齢者 一般 pays 1割 or 2割, not {p}%"),
+                        );
+                        ok = false;
+                        None
+                    }
+                };
+            }
+            Some(c) => class = Some(c),
+        }
+    } else if insured && elder {
+        match (settings.missing_over70_class, ins.burden_percent) {
+            (MissingOver70Class::FromRate, Some(p @ (10 | 20 | 30))) => {
+                let c = match (p, kouki) {
+                    (30, _) => IncomeClass::Genekinami3,
+                    (20, true) => IncomeClass::Ippan2,
+                    (10, true) => IncomeClass::Ippan1,
+                    _ => IncomeClass::Ippan,
+                };
+                explain.push(format!(
+                    "所得区分 not given: {} assumed from {p}% (what applies without 限度額適用認定証; setting missing_over70_class = FromRate)",
+                    c.japanese()
+                ));
+                class = Some(c);
+            }
+            _ => {
+                error(
+                    findings,
+                    INCOME_CLASS_MISSING,
+                    "insurance.income_class",
+                    CITE_CLASS,
+                    format!(
+                        "the patient is 70歳以上 on {first}: the 所得区分 (現役並みⅠ〜Ⅲ, 一般, 低所得Ⅰ/Ⅱ) decides the 負担割合 and the limits; it is required"
+                    ),
+                );
+                ok = false;
+            }
+        }
+    }
+    // 負担割合
+    let rate = if !insured {
+        None
+    } else {
+        let derived: Option<(u8, &str)> = match (band, kouki, class) {
+            (_, true, Some(c)) if c.is_genekinami() => {
+                Some((30, "後期高齢者 現役並み所得 (高確法67条1項3号)"))
+            }
+            (_, true, Some(IncomeClass::Ippan2)) => {
+                Some((20, "後期高齢者 一般Ⅱ (高確法67条1項2号, 2022-10-01〜)"))
+            }
+            (_, true, Some(_)) => Some((10, "後期高齢者 一般Ⅰ・低所得 (高確法67条1項1号)")),
+            (_, true, None) => None,
+            (AgeBand::Preschool, _, _) => Some((
+                20,
+                "未就学: 6歳に達する日以後の最初の3月31日以前 (国保法42条1項2号, 健保法110条2項1号ロ)",
+            )),
+            (AgeBand::Under70, _, _) => Some((
+                30,
+                "就学後〜70歳に達する日の属する月 (健保法74条1項1号, 国保法42条1項1号)",
+            )),
+            (_, false, Some(c)) if c.is_genekinami() => Some((
+                30,
+                "70〜74歳 現役並み所得 (健保法74条1項3号, 国保法42条1項4号)",
+            )),
+            (_, false, Some(_)) => Some((
+                20,
+                "70〜74歳: 70歳に達する日の属する月の翌月以後 (健保法74条1項2号, 国保法42条1項3号)",
+            )),
+            (_, false, None) => None,
+        };
+        match (derived, ins.burden_percent) {
+            (Some((r, why)), Some(p)) if p != r => {
+                error(
+                    findings,
+                    BURDEN_CONTRADICTS_AGE,
+                    "insurance.burden_percent",
+                    CITE_RATE,
+                    format!("burden_percent {p} contradicts the age and 区分 on {first}: {why}"),
+                );
+                ok = false;
+                None
+            }
+            (Some((r, why)), _) => {
+                explain.push(format!("負担割合 {}割: {why}", r / 10));
+                Some(r)
+            }
+            (None, Some(p)) if matches!(p, 10 | 20 | 30) => Some(p),
+            (None, Some(p)) => {
+                error(
+                    findings,
+                    BURDEN_CONTRADICTS_AGE,
+                    "insurance.burden_percent",
+                    CITE_RATE,
+                    format!("burden_percent {p}: 負担割合 is 10, 20 or 30"),
+                );
+                ok = false;
+                None
+            }
+            (None, None) => None, // 70歳以上 without 区分: already an error
+        }
+    };
+    // Limits
+    let limit_band = if elder { Band::Over70 } else { Band::Under70 };
+    let mut row = None;
+    if let (true, Some(c)) = (insured, class) {
+        row = tables::limit(limit_band, c, first);
+        if row.is_none() {
+            error(
+                findings,
+                NO_TABLE,
+                "insurance.income_class",
+                CITE_HIGH_COST,
+                format!(
+                    "no 高額療養費 limits for {} on {first} in santei's tables (2026-08 見直し: RULEBOOK §2.8, Part 4 #6)",
+                    c.japanese()
+                ),
+            );
+            ok = false;
+        }
+    }
+    let u_row = tables::limit(Band::Under70, IncomeClass::U, first);
+    if insured && !elder && ins.income_class.is_none() {
+        findings.push(Finding::new(
+            NO_CERTIFICATE,
+            Severity::Info,
+            "insurance.income_class",
+            CITE_HIGH_COST,
+            vec![],
+            "70歳未満 without 所得区分 (限度額適用認定証 / マイナ保険証): no 高額療養費 at the 窓口; the insurer refunds any excess later",
+        ));
+    }
+    let auto_halved = b75.year() == first.year() && b75.month() == first.month() && b75.day() != 1;
+    let halved = ins.limit_halved.unwrap_or(auto_halved);
+    if halved && insured {
+        findings.push(Finding::new(
+            HALVED,
+            Severity::Info,
+            "insurance.limit_halved",
+            "健保令42条, 高確法施行令16条 (75歳到達月の自己負担限度額の特例: 2分の1); RULEBOOK §2.3",
+            vec![],
+            format!(
+                "75歳到達月 (75th birthday {b75}): every 高額療養費 limit is halved this month"
+            ),
+        ));
+    }
+    let mut marucho = None;
+    if let Some(m) = ins.specified_disease_cap_yen {
+        let m = i64::from(m);
+        let allowed = tables::SPECIFIED_DISEASE_CAPS.contains(&m)
+            && (m == 10_000
+                || (!elder && class.is_none_or(|c| matches!(c, IncomeClass::A | IncomeClass::I))));
+        if !allowed {
+            error(
+                findings,
+                SPECIFIED_DISEASE,
+                "insurance.specified_disease_cap_yen",
+                tables::CITE_SPECIFIED_DISEASE,
+                format!(
+                    "マル長 {m}円: the 特定疾病 limit is 10,000円 (20,000円 only under 70 in 区分ア・イ with 人工透析)"
+                ),
+            );
+            ok = false;
+        }
+        marucho = Some(m);
+    }
+    // 配慮措置: 一般Ⅱ 外来 only, and not on a マル長 (特定疾病) claim, whose limit is the 特定疾病 one
+    // (INFERRED from R5-04 事例21: マル長, 40,000円 → 8,000円, not 7,000円).
+    let hairyo = match class {
+        Some(IncomeClass::Ippan2)
+            if kouki && claim.setting == crate::claim::Setting::Outpatient && marucho.is_none() =>
+        {
+            tables::hairyo(first)
+        }
+        _ => None,
+    };
+    let floor = tables::combine_floor(first).map_or(0, |f| f.yen);
+    ok.then_some(Rates {
+        insured,
+        rate,
+        band,
+        elder,
+        class,
+        row,
+        u_row,
+        halved,
+        many: ins.many_times,
+        marucho,
+        hairyo,
+        floor,
+        explain,
+    })
+}
+
+fn date_2022_10() -> Date {
+    Date::from_yyyymmdd_const(20221001)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Date {
+        Date::parse_iso(s).unwrap()
+    }
+
+    #[test]
+    fn preschool_boundary() {
+        // Born 2018-04-01 reaches 6 on 2024-03-31 → 未就学 until 2024-03-31.
+        assert_eq!(preschool_until(d("2018-04-01")), d("2024-03-31"));
+        // Born 2018-04-02 reaches 6 on 2024-04-01 → until 2025-03-31.
+        assert_eq!(preschool_until(d("2018-04-02")), d("2025-03-31"));
+    }
+
+    #[test]
+    fn seventy_from_the_next_month_or_the_birthday_month_for_the_1st() {
+        assert_eq!(from70(d("1954-07-15")), d("2024-08-01"));
+        // Born on the 1st: reaches 70 on 2024-06-30 → from 2024-07-01.
+        assert_eq!(from70(d("1954-07-01")), d("2024-07-01"));
+        assert_eq!(from70(d("1954-12-20")), d("2025-01-01"));
+    }
+
+    #[test]
+    fn kouki_from_the_birthday() {
+        assert_eq!(birthday75(d("1949-07-15")), d("2024-07-15"));
+        assert_eq!(band_on(d("1949-07-15"), d("2024-07-14")), AgeBand::From70);
+        assert_eq!(band_on(d("1949-07-15"), d("2024-07-15")), AgeBand::From75);
+        // 29 February: reaches 75 on 28 February, birthday taken as 1 March.
+        assert_eq!(birthday75(d("1952-02-29")), d("2027-03-01"));
+    }
+}
