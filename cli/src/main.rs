@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand};
 
 mod calc_cmd;
 mod masters_cmd;
+mod recalc_cmd;
 mod rules_cmd;
 
 #[derive(Parser)]
@@ -55,6 +56,22 @@ enum Command {
         /// Machine-readable output (santei.result/1).
         #[arg(long)]
         json: bool,
+    },
+    /// Recalculate UKE (レセプト電算) files receipt by receipt and report every difference.
+    Recalc {
+        /// UKE files (医科).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Folder(s) of official master files, one per revision (chosen by 診療年月).
+        #[arg(long = "masters")]
+        masters: Vec<PathBuf>,
+        #[command(flatten)]
+        load: LoadArgs,
+        #[arg(long, value_enum, default_value = "table")]
+        format: recalc_cmd::Format,
+        /// Text encoding of the UKE files.
+        #[arg(long, value_enum, default_value = "auto")]
+        uke_encoding: recalc_cmd::UkeEncoding,
     },
     /// Check, format and explain rule files.
     Rules {
@@ -228,6 +245,13 @@ fn main() -> ExitCode {
             explain,
             json,
         ),
+        Command::Recalc {
+            files,
+            masters,
+            load,
+            format,
+            uke_encoding,
+        } => recalc_cmd::recalc(&files, &masters, &load, format, uke_encoding),
         Command::Rules { command } => match command {
             RulesCommand::Check {
                 path,

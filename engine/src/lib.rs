@@ -21,6 +21,7 @@ pub mod result;
 pub mod rounding;
 pub mod rules;
 pub mod tables;
+pub mod uke;
 
 pub use claim::{CLAIM_FORMAT, Claim};
 pub use copay::{Copay, CopaySettings};

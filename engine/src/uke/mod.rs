@@ -1,0 +1,12 @@
+//! レセプト電算処理システム (UKE) files, 医科: a streaming reader ([`reader`]) and the batch
+//! recalculation of every receipt against the masters of its 診療年月 ([`recalc`]).
+//! Layout: ../shared/docs/UKE_LAYOUT.md (R02–R06 医科).
+
+pub mod reader;
+pub mod recalc;
+
+pub use reader::{
+    Go, Insurance, Item, Line, LineKind, PublicExpense, Receipt, Record, UkeError, UkeReader, Unit,
+    YearMonth,
+};
+pub use recalc::{Check, CheckKind, Outcome, Recalc, ReceiptReport, Status, Summary};
