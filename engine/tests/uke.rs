@@ -212,3 +212,12 @@ fn ikasample_inpatient_payer_side() {
             .all(|k| k.contains("no masters loaded for 診療年月 2016-") || k.contains("97"))
     );
 }
+
+#[test]
+fn impossible_year_month_is_an_error_not_a_panic() {
+    use santei_engine::uke::reader::YearMonth;
+    assert!(YearMonth::parse("000001").is_none());
+    assert!(YearMonth::parse("202413").is_none());
+    assert!(YearMonth::parse("202410").is_some());
+    assert!(YearMonth::parse("50610").is_some()); // 令和6年10月
+}

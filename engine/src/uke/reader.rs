@@ -81,12 +81,12 @@ impl YearMonth {
             ),
             _ => return None,
         };
-        (1..=12)
-            .contains(&month)
+        // The year must make a calendar date (so `first_day` cannot fail): `000001` is not a month.
+        ((1..=12).contains(&month) && Date::from_ymd(year, month, 1).is_some())
             .then_some(YearMonth { year, month })
     }
     pub fn first_day(self) -> Date {
-        Date::from_ymd(self.year, self.month, 1).expect("valid month")
+        Date::from_ymd(self.year, self.month, 1).unwrap_or(Date::MIN)
     }
 }
 
