@@ -1,0 +1,45 @@
+//! The UKE reader and the recalculation: any bytes either read (receipt by receipt) or give
+//! errors — never a panic — and every receipt that reads can be recalculated against the demo
+//! masters. The first byte picks the encoding.
+
+#![no_main]
+
+use std::sync::OnceLock;
+
+use libfuzzer_sys::fuzz_target;
+use santei_engine::masters::{Encoding, MasterCatalog, MasterSet};
+use santei_engine::uke::{Item, Recalc, UkeReader};
+
+fn catalog() -> &'static MasterCatalog {
+    static C: OnceLock<MasterCatalog> = OnceLock::new();
+    C.get_or_init(|| {
+        let mut c = MasterCatalog::new();
+        c.insert(MasterSet::demo().expect("demo masters"));
+        c
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&first, rest)) = data.split_first() else {
+        return;
+    };
+    let encoding = if first % 2 == 0 {
+        Encoding::Cp932
+    } else {
+        Encoding::Utf8
+    };
+    let mut recalc = Recalc::new(catalog());
+    recalc.start_file();
+    for item in UkeReader::new(rest, "fuzz.UKE", encoding).take(10_000) {
+        match item {
+            Ok(Item::Receipt(r)) => {
+                let _ = recalc.receipt(&r);
+            }
+            Ok(Item::Totals(go)) => {
+                let _ = recalc.totals(&go);
+            }
+            Ok(_) => {}
+            Err(e) => recalc.malformed(&e),
+        }
+    }
+});
