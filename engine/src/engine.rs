@@ -107,8 +107,9 @@ impl Engine {
     ) -> Result<Engine, Vec<Diagnostic>> {
         let mut revisions: Vec<Arc<Prepared>> = Vec::new();
         let user = read_rule_dirs(&options.rule_dirs)?;
-        for set in catalog.sets() {
-            let mut p = Prepared::new(set.clone());
+        // The catalog is ours: move its sets in rather than copying every master.
+        for set in catalog.into_sets() {
+            let mut p = Prepared::new(set);
             let id = p.set.revision.id;
             let mut compiled = Vec::new();
             if !options.without_bundled_rules {
@@ -328,7 +329,11 @@ fn code_of(s: &str) -> Option<u32> {
         .flatten()
 }
 
-/// 診療識別 of an outpatient 点数集計先識別 (別紙 点数集計先; UKE 診療識別 別表).
+/// 診療識別 of an outpatient 点数集計先識別: the master's 項番15 (MASTER_S_LAYOUT #15: 110 初診, 120–125
+/// 再診 and its 外来管理加算/時間外 欄, 130 医学管理, 140 在宅, 210/230 調剤, 250 処方, 260 麻毒, 270 調基,
+/// 3xx 注射, 400 処置, 500/502 手術・輸血, 540 麻酔, 600 検査, 700 画像, 800 その他) mapped onto the UKE
+/// 診療識別 codes (記録条件仕様 別表, ../shared/docs/UKE_LAYOUT.md: 11, 12, 13, 14, 24, 25, 26, 27,
+/// 31–33, 40, 50, 54, 60, 70, 80).
 pub fn section_of(aggregation: u16) -> &'static str {
     match aggregation {
         110 => "11",
@@ -813,22 +818,18 @@ impl<'a> Calc<'a> {
         };
         ex.push(format!("{pts}点 × {}回", pr.times));
         let unit = self.unit();
-        self.lines.push(Line {
-            record: RecordKind::SI,
-            section: section_of(pr.rec.aggregation_outpatient),
+        self.lines.push(si_line(
+            pr.rec,
             date,
             unit,
-            code: pr.rec.code.to_string(),
-            name: pr.rec.abbr_name.to_string(),
-            quantity: pr.quantity,
-            points: Some(pts),
-            times: pr.times,
-            aggregation: pr.rec.aggregation_outpatient,
-            origin: Origin::Claimed {
+            pr.quantity,
+            Some(pts),
+            pr.times,
+            Origin::Claimed {
                 path: pr.path.clone(),
             },
-            explain: ex,
-        });
+            ex,
+        ));
         Some(pts)
     }
 
@@ -846,23 +847,19 @@ impl<'a> Calc<'a> {
         why.extend(ex);
         why.push(format!("{pts}点 × {times}回"));
         let unit = self.unit();
-        self.lines.push(Line {
-            record: RecordKind::SI,
-            section: section_of(rec.aggregation_outpatient),
+        self.lines.push(si_line(
+            rec,
             date,
             unit,
-            code: rec.code.to_string(),
-            name: rec.abbr_name.to_string(),
-            quantity: None,
-            points: Some(pts),
+            None,
+            Some(pts),
             times,
-            aggregation: rec.aggregation_outpatient,
-            origin: Origin::Derived {
+            Origin::Derived {
                 rule,
                 base_path: base_path.to_string(),
             },
-            explain: why,
-        });
+            why,
+        ));
     }
 
     /// 注加算 by age (項番100–111) and by time (時間加算区分) of a base item.
@@ -1132,22 +1129,18 @@ impl<'a> Calc<'a> {
                     b.kubun, b.citation
                 ));
             }
-            self.lines.push(Line {
-                record: RecordKind::SI,
-                section: section_of(pr.rec.aggregation_outpatient),
+            self.lines.push(si_line(
+                pr.rec,
                 date,
                 unit,
-                code: pr.rec.code.to_string(),
-                name: pr.rec.abbr_name.to_string(),
-                quantity: pr.quantity,
-                points: (k == last).then_some(points),
-                times: 1,
-                aggregation: pr.rec.aggregation_outpatient,
-                origin: Origin::Claimed {
+                pr.quantity,
+                (k == last).then_some(points),
+                1,
+                Origin::Claimed {
                     path: pr.path.clone(),
                 },
-                explain: ex,
-            });
+                ex,
+            ));
         }
         self.finding(
             rules::BUNDLING,
@@ -1748,6 +1741,34 @@ impl Calc<'_> {
                 format!("points × 回数 of this 算定単位 exceed {MAX_UNIT_POINTS}点: the quantity cannot be right; not billed"),
             );
         }
+    }
+}
+
+/// A 診療行為 (SI) line of a master row: section and 点数欄 from its 点数集計先識別（入院外）.
+#[allow(clippy::too_many_arguments)]
+fn si_line(
+    rec: &Procedure,
+    date: Date,
+    unit: usize,
+    quantity: Option<Decimal>,
+    points: Option<i64>,
+    times: u32,
+    origin: Origin,
+    explain: Vec<String>,
+) -> Line {
+    Line {
+        record: RecordKind::SI,
+        section: section_of(rec.aggregation_outpatient),
+        date,
+        unit,
+        code: rec.code.to_string(),
+        name: rec.abbr_name.to_string(),
+        quantity,
+        points,
+        times,
+        aggregation: rec.aggregation_outpatient,
+        origin,
+        explain,
     }
 }
 

@@ -484,4 +484,9 @@ impl MasterCatalog {
     pub fn sets(&self) -> &[MasterSet] {
         &self.sets
     }
+
+    /// The sets, oldest revision first, by value (no copy of the masters).
+    pub fn into_sets(self) -> Vec<MasterSet> {
+        self.sets
+    }
 }
