@@ -220,58 +220,18 @@ pub fn show(
     let key: u32 = code
         .parse()
         .map_err(|_| CliError(format!("`{code}` is not a number")))?;
+    macro_rules! show {
+        ($table:expr) => {
+            print_item($table, kind, code, key, date, set.revision, all, json)?
+        };
+    }
     let found = match kind {
-        MasterKind::Procedure => print_item(
-            &set.procedures,
-            kind,
-            code,
-            key,
-            date,
-            set.revision,
-            all,
-            json,
-        )?,
-        MasterKind::Drug => print_item(&set.drugs, kind, code, key, date, set.revision, all, json)?,
-        MasterKind::Material => print_item(
-            &set.materials,
-            kind,
-            code,
-            key,
-            date,
-            set.revision,
-            all,
-            json,
-        )?,
-        MasterKind::Comment => print_item(
-            &set.comments,
-            kind,
-            code,
-            key,
-            date,
-            set.revision,
-            all,
-            json,
-        )?,
-        MasterKind::Disease => print_item(
-            &set.diseases,
-            kind,
-            code,
-            key,
-            date,
-            set.revision,
-            all,
-            json,
-        )?,
-        MasterKind::Modifier => print_item(
-            &set.modifiers,
-            kind,
-            code,
-            key,
-            date,
-            set.revision,
-            all,
-            json,
-        )?,
+        MasterKind::Procedure => show!(&set.procedures),
+        MasterKind::Drug => show!(&set.drugs),
+        MasterKind::Material => show!(&set.materials),
+        MasterKind::Comment => show!(&set.comments),
+        MasterKind::Disease => show!(&set.diseases),
+        MasterKind::Modifier => show!(&set.modifiers),
     };
     Ok(if found {
         ExitCode::SUCCESS
