@@ -354,6 +354,17 @@ pub enum Item {
         /// The drugs of the 剤 with their amount per unit (1日量 for 内服, 1回量 for 頓服/注射,
         /// the whole amount for 外用).
         drugs: Vec<DrugUse>,
+        /// 臨時の投薬 (内服 only): the 連続する投与期間 of this 剤 is 2週間以内 (通知 F200 (6)エ).
+        /// Such a 剤 is left out of the 7種類 count of F200 注3, F100「2」 and F400「2」; its 薬剤料
+        /// is still part of the 所定点数 reduced by 注3 (通知 F200 (6)イ). The 投与期間 spans
+        /// earlier prescriptions, so santei cannot derive it from `days`: say it here. With
+        /// `days` above 14 the flag contradicts itself and is ignored (finding F306).
+        #[serde(default)]
+        temporary: bool,
+        /// 混合 (内服 only): the 散剤・顆粒剤・液剤 of this 剤 are mixed to be taken together, so the
+        /// 剤 counts as one 種類 (通知 F200 (6)ア(ハ)); otherwise each 銘柄 is one 種類.
+        #[serde(default)]
+        mixed: bool,
     },
     /// 特定保険医療材料 (TO)
     Material {

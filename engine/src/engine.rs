@@ -21,6 +21,10 @@ use crate::rules;
 use crate::tables;
 use santei_rules_dsl::Diagnostic;
 
+mod polypharmacy;
+pub use polypharmacy::PolypharmacyRounding;
+use polypharmacy::RxDone;
+
 /// How to build an [`Engine`] beyond its masters.
 #[derive(Debug, Default)]
 pub struct EngineOptions {
@@ -30,12 +34,16 @@ pub struct EngineOptions {
     pub rule_dirs: Vec<std::path::PathBuf>,
     /// 医科電子点数表 per revision id (`r2024-06`), compiled into rules.
     pub etensu: Vec<(&'static str, santei_masters::etensu::Etensu)>,
+    /// The unit the F200 注3 多剤投与 90/100 is rounded over (RULEBOOK Part 4 item 1: not
+    /// settled). Default: once over the 処方's sum, as 通知 F200 (6)イ defines the 所定点数.
+    pub polypharmacy_rounding: PolypharmacyRounding,
 }
 
 fn unreachable_lenient() -> Engine {
     // `with_options` only fails on user rule files; `new` passes none.
     Engine {
         revisions: Vec::new(),
+        polypharmacy_rounding: PolypharmacyRounding::default(),
     }
 }
 
@@ -80,6 +88,7 @@ fn io_diag(p: &std::path::Path, e: &std::io::Error) -> Diagnostic {
 #[derive(Clone)]
 pub struct Engine {
     revisions: Vec<Arc<Prepared>>,
+    polypharmacy_rounding: PolypharmacyRounding,
 }
 
 impl std::fmt::Debug for Engine {
@@ -143,7 +152,10 @@ impl Engine {
             revisions.push(Arc::new(p));
         }
         revisions.sort_by_key(|p| p.set.revision.effective_from);
-        Ok(Engine { revisions })
+        Ok(Engine {
+            revisions,
+            polypharmacy_rounding: options.polypharmacy_rounding,
+        })
     }
 
     /// An engine over one set (with the bundled rules).
@@ -182,6 +194,11 @@ impl Engine {
     /// The masters of the revision in force on `date`.
     pub fn masters_for(&self, date: Date) -> Option<&MasterSet> {
         self.prepared_for(date).map(|p| &p.set)
+    }
+
+    /// The compiled rules of the revision in force on `date`.
+    pub fn rules_for(&self, date: Date) -> Option<&santei_rules_dsl::RuleSet> {
+        self.prepared_for(date).map(|p| &p.rules)
     }
 
     fn prepared_for(&self, date: Date) -> Option<&Prepared> {
@@ -287,6 +304,7 @@ impl Engine {
             )
         })?;
         let mut calc = Calc::new(prepared, claim);
+        calc.polypharmacy_rounding = self.polypharmacy_rounding;
         calc.history();
         let mut order: Vec<usize> = (0..claim.visits.len()).collect();
         order.sort_by_key(|&i| claim.visits[i].date);
@@ -317,6 +335,8 @@ struct Calc<'a> {
     judged: FxHashSet<u8>,
     /// The claim's month (any day of it).
     month: Date,
+    /// F200 注3 rounding unit (from [`EngineOptions`]).
+    polypharmacy_rounding: PolypharmacyRounding,
 }
 
 fn same_month(a: Date, b: Date) -> bool {
@@ -396,6 +416,7 @@ impl<'a> Calc<'a> {
             findings: Vec::new(),
             next_unit: 0,
             judged: FxHashSet::default(),
+            polypharmacy_rounding: PolypharmacyRounding::default(),
         }
     }
 
@@ -614,11 +635,24 @@ impl<'a> Calc<'a> {
             .rev()
             .find(|l| l.date == date && l.record == RecordKind::SI)
             .map(|l| l.section);
+        let mut rx_done: Vec<RxDone> = Vec::new();
         for (ii, item) in visit.items.iter().enumerate() {
             let path = format!("visits[{vi}].items[{ii}]");
             match item {
                 Item::Procedure { .. } => {}
-                Item::Rx { form, days, drugs } => self.rx(&path, date, *form, *days, drugs),
+                Item::Rx {
+                    form,
+                    days,
+                    drugs,
+                    temporary,
+                    mixed,
+                } => {
+                    if let Some(mut done) = self.rx(&path, date, *form, *days, drugs) {
+                        done.temporary = *temporary;
+                        done.mixed = *mixed;
+                        rx_done.push(done);
+                    }
+                }
                 Item::Material {
                     code,
                     amount,
@@ -627,7 +661,7 @@ impl<'a> Calc<'a> {
                 Item::Comment { code, text } => self.comment(&path, date, code, text.as_deref()),
             }
         }
-        self.polypharmacy_check(vi, visit);
+        self.polypharmacy(vi, visit, &rx_done);
     }
 
     /// Why a row cannot be billed for this patient, facility and day, if it cannot.
@@ -1160,11 +1194,11 @@ impl<'a> Calc<'a> {
         form: RxForm,
         days: Option<u32>,
         drugs: &[crate::claim::DrugUse],
-    ) {
+    ) -> Option<RxDone> {
         let Some(days) = days.filter(|&d| d > 0) else {
             self.finding(rules::RX_DAYS, Severity::Error, format!("{path}.days"), rules::CITE_DRUG, vec![],
                 "a 剤 needs 日数 (内服), 回数 (頓服・注射) or 調剤数 (外用) of at least 1; 剤 not billed".into());
-            return;
+            return None;
         };
         if drugs.is_empty() {
             self.finding(
@@ -1175,7 +1209,7 @@ impl<'a> Calc<'a> {
                 vec![],
                 "a 剤 without drugs; not billed".into(),
             );
-            return;
+            return None;
         }
         let set = &self.p.set;
         let mut resolved = Vec::new();
@@ -1185,7 +1219,7 @@ impl<'a> Calc<'a> {
             let Some(rec) = found else {
                 self.finding(rules::UNKNOWN_CODE, Severity::Error, format!("{dpath}.code"), rules::CITE_MASTER, vec![d.code.clone()],
                     format!("医薬品 `{}` is not in the 医薬品マスター of {} on {date}; the 剤 is not billed", d.code, self.rev()));
-                return;
+                return None;
             };
             if d.amount <= Decimal::ZERO {
                 self.finding(
@@ -1196,7 +1230,7 @@ impl<'a> Calc<'a> {
                     vec![d.code.clone()],
                     "使用量 must be positive; the 剤 is not billed".into(),
                 );
-                return;
+                return None;
             }
             if rec.price_kind != 1 {
                 self.finding(
@@ -1210,7 +1244,7 @@ impl<'a> Calc<'a> {
                         d.code, rec.price_kind
                     ),
                 );
-                return;
+                return None;
             }
             resolved.push((dpath, rec, d.amount));
         }
@@ -1301,6 +1335,20 @@ impl<'a> Calc<'a> {
                 explain: ex,
             });
         }
+        Some(RxDone {
+            path: path.to_string(),
+            form,
+            unit,
+            points,
+            days,
+            yen,
+            drugs: resolved
+                .iter()
+                .map(|(_, rec, _)| (rec.code.to_string(), rec.narcotic_kind))
+                .collect(),
+            temporary: false,
+            mixed: false,
+        })
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1457,27 +1505,6 @@ impl<'a> Calc<'a> {
                 rec.pattern, rec.code
             )],
         });
-    }
-
-    /// F200 注3 (7種類以上の内服薬): detected and reported; the 90/100 is not applied yet.
-    fn polypharmacy_check(&mut self, vi: usize, visit: &Visit) {
-        let mut kinds: FxHashSet<&str> = FxHashSet::default();
-        for item in &visit.items {
-            if let Item::Rx {
-                form: RxForm::Internal,
-                drugs,
-                ..
-            } = item
-            {
-                for d in drugs {
-                    kinds.insert(d.code.as_str());
-                }
-            }
-        }
-        if kinds.len() >= 7 {
-            self.finding(rules::POLYPHARMACY, Severity::Warning, format!("visits[{vi}]"), rules::CITE_POLYPHARMACY, kinds.iter().map(|s| s.to_string()).collect(),
-                format!("{} 種類の内服薬 (銘柄数): F200 注3 (90/100) and F100/F400 「2」 may apply; santei does not yet apply the 種類 count rules (205円以下の剤 = 1種類) — check by hand", kinds.len()));
-        }
     }
 
     fn finish(mut self) -> ClaimResult {

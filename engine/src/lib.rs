@@ -25,7 +25,7 @@ pub mod uke;
 
 pub use claim::{CLAIM_FORMAT, Claim};
 pub use copay::{Copay, CopaySettings};
-pub use engine::{Engine, EngineOptions, section_name, section_of};
+pub use engine::{Engine, EngineOptions, PolypharmacyRounding, section_name, section_of};
 pub use error::ClaimError;
 pub use result::{ClaimResult, Finding, Line, Origin, RESULT_FORMAT, RecordKind, Severity};
 pub use santei_masters as masters;

@@ -25,6 +25,9 @@ pub const BUNDLING_UNKNOWN: &str = "D203.test-bundling-not-tabled";
 pub const RX_DAYS: &str = "F301.rx-days";
 pub const DOSAGE_FORM: &str = "F302.dosage-form";
 pub const POLYPHARMACY: &str = "F303.seven-or-more-internal";
+pub const PSYCHOTROPIC_POLYPHARMACY: &str = "F304.psychotropic-polypharmacy";
+pub const PRESCRIPTION_FEE: &str = "F305.prescription-fee-kind";
+pub const TEMPORARY_RX: &str = "F306.temporary-rx";
 pub const MATERIAL_PRICE: &str = "T401.material-price";
 
 // Outcomes of the rule files and the 電子点数表 (the finding's `rule_id` names the rule).
@@ -58,5 +61,9 @@ pub const CITE_DRUG: &str =
 pub const CITE_INJECTION_DRUG: &str =
     "告示 G100 薬剤: 15円以下は1点、超える場合は10円又はその端数を増すごとに1点";
 pub const CITE_DRUG_ZERO: &str = "告示 J300/D500/E300 薬剤: 薬価が15円以下である場合は算定しない";
-pub const CITE_POLYPHARMACY: &str = "告示 F200 注3, F100 2, F400 2; 通知 F200 (6)";
+pub const CITE_POLYPHARMACY: &str = "告示 F200 注3 (7種類以上の内服薬 → 100分の90); 通知 F200 (6)ア–オ (種類の数え方, 所定点数 = 1処方の全ての内服薬の薬剤料, 臨時の除外); 医薬品マスター 630010002 薬剤料逓減（９０／１００）（内服薬） (金額種別 7 減点; マスターファイル仕様説明書 R6 (3) 項番4)";
+pub const CITE_PSYCHOTROPIC: &str = "告示 F200 注2, F100 1; 通知 F100 (3) (向精神薬多剤投与, 種類は一般名・別紙36); 医薬品マスター 項番14 (向精神薬 = 5 only)";
+pub const CITE_PRESCRIPTION_FEE: &str = "告示 F100 2 (29点) / 3 (42点); 通知 F100 (4) (内服薬の種類は F200 注3 と同様, 6種類以下は「3」)";
+pub const CITE_TEMPORARY: &str =
+    "告示 F200 注3 (臨時の投薬であって投薬期間が2週間以内のもの); 通知 F200 (6)ウ・エ";
 pub const CITE_MATERIAL: &str = "告示 F300/G200/J400/K950 等: 材料価格を10円で除して得た点数 (四捨五入; 特定保険医療材料の材料価格算定に関する留意事項)";

@@ -68,3 +68,80 @@ fn parallel_equals_sequential() {
     });
     assert_eq!(seq, par);
 }
+
+/// F200 注3 on tazai_7shurui_gen (golden case): the UKE shape (CO 820000047 （減） before the
+/// 内服 lines, IY 630010002 after them) and the rounding option. 所定点数 23×28 + 24×28 = 1316:
+/// 処方単位 1316 × 0.9 = 1184.4 → 1184 (−132); 剤単位 644 → 580, 672 → 605 (−131).
+#[test]
+fn polypharmacy_reduction_lines_and_rounding_option() {
+    use santei_engine::masters::MasterCatalog;
+    use santei_engine::{EngineOptions, PolypharmacyRounding, RecordKind};
+    let json = r#"{"format":"santei.claim/1","patient":{"birth_date":"1950-05-10","sex":"male"},
+        "visits":[{"date":"2024-07-08","items":[
+          {"type":"procedure","code":"112007410"},{"type":"procedure","code":"120000710"},
+          {"type":"procedure","code":"120002610"},
+          {"type":"rx","form":"internal","days":28,"drugs":[{"code":"620005905","amount":"1"},
+            {"code":"620002430","amount":"1"},{"code":"610443014","amount":"1"},
+            {"code":"610443053","amount":"1"},{"code":"622404501","amount":"1"}]},
+          {"type":"rx","form":"internal","days":28,"drugs":[{"code":"621980701","amount":"2"},
+            {"code":"622538301","amount":"2"}]}]}]}"#;
+    let r = engine().calculate_json(json.as_bytes()).unwrap();
+    let codes: Vec<&str> = r
+        .lines
+        .iter()
+        .filter(|l| l.section == "21")
+        .map(|l| l.code.as_str())
+        .collect();
+    assert_eq!(codes.first(), Some(&"820000047"));
+    assert_eq!(codes.last(), Some(&"630010002"));
+    let cut = r.lines.last().unwrap();
+    assert_eq!(
+        (cut.record, cut.points, cut.times),
+        (RecordKind::IY, Some(-132), 1)
+    );
+    assert!(cut.explain.iter().any(|e| e.contains("1184.4 → 1184")));
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.rule == "F303.seven-or-more-internal")
+        .unwrap();
+    assert_eq!(f.severity, Severity::Info);
+    assert!(f.message.contains("処方単位"), "{}", f.message);
+
+    let dir = std::env::var_os("SANTEI_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
+    let mut catalog = MasterCatalog::new();
+    catalog.insert(MasterSet::load(dir.join("masters/r06")).unwrap());
+    let per_rx = Engine::with_options(
+        catalog,
+        EngineOptions {
+            polypharmacy_rounding: PolypharmacyRounding::PerRx,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let r = per_rx.calculate_json(json.as_bytes()).unwrap();
+    assert_eq!(r.lines.last().unwrap().points, Some(-131));
+    assert_eq!(r.total_points, 1351 + 1);
+}
+
+/// `temporary` with more than 14 days is a contradiction: the 剤 counts (F306).
+#[test]
+fn temporary_over_two_weeks_counts_as_regular() {
+    let json = r#"{"format":"santei.claim/1","patient":{"birth_date":"1950-05-10","sex":"male"},
+        "visits":[{"date":"2024-07-08","items":[
+          {"type":"rx","form":"internal","days":28,"drugs":[{"code":"620005905","amount":"1"},
+            {"code":"620002430","amount":"1"},{"code":"610443014","amount":"1"},
+            {"code":"610443053","amount":"1"},{"code":"622404501","amount":"1"}]},
+          {"type":"rx","form":"internal","days":21,"temporary":true,"drugs":[{"code":"621980701","amount":"2"},
+            {"code":"622538301","amount":"2"}]}]}]}"#;
+    let r = engine().calculate_json(json.as_bytes()).unwrap();
+    let rules: Vec<(&str, Severity)> = r.findings.iter().map(|f| (f.rule, f.severity)).collect();
+    assert!(
+        rules.contains(&("F306.temporary-rx", Severity::Warning)),
+        "{rules:?}"
+    );
+    // 23×28 + 24×21 = 644 + 504 = 1148 → 1033.2 → 1033: −115.
+    assert_eq!(r.lines.last().unwrap().points, Some(-115));
+}
