@@ -1,7 +1,10 @@
-//! santei-benches: criterion benches (`cargo bench -p santei-benches`) and, later, the synthetic
-//! workload generators. Benches read the official data from `../shared` by path.
+//! santei-benches: criterion benches (`cargo bench -p santei-benches`) and the synthetic workload
+//! generators ([`workload`]; binary `gen_uke`). Benches read the official data from `../shared`
+//! by path.
 
 use std::path::PathBuf;
+
+pub mod workload;
 
 /// `../shared` beside the project root (override with `SANTEI_SHARED`).
 pub fn shared_dir() -> PathBuf {

@@ -29,48 +29,7 @@ pub fn calc(
         std::fs::read(file)
             .map_err(|e| CliError(format!("cannot read `{}`: {e}", file.display())))?
     };
-    let mut catalog = MasterCatalog::new();
-    if dirs.is_empty() {
-        catalog.insert(load_set(None, load)?);
-    }
-    for d in dirs {
-        catalog.insert(load_set(Some(d), load)?);
-    }
-    if let Some(r) = revision {
-        let rev = Revision::parse(r)
-            .ok_or_else(|| CliError(format!("unknown revision `{r}` (try r2024-06)")))?;
-        if catalog.revision(rev).is_none() {
-            return Err(CliError(format!(
-                "revision {rev} is not loaded; pass its masters with --masters"
-            )));
-        }
-    }
-    let mut options = EngineOptions {
-        rule_dirs: rule_dirs.to_vec(),
-        ..Default::default()
-    };
-    for spec in etensu {
-        let (rev, dir) = spec.split_once('=').ok_or_else(|| {
-            CliError(format!(
-                "--etensu takes REVISION=DIR (e.g. r2024-06=../shared/etensu/r06), not `{spec}`"
-            ))
-        })?;
-        let rev =
-            Revision::parse(rev).ok_or_else(|| CliError(format!("unknown revision `{rev}`")))?;
-        let et = santei_engine::masters::etensu::Etensu::load(dir)?;
-        for w in &et.report.warnings {
-            eprintln!("santei: warning: {w}");
-        }
-        options.etensu.push((rev.id, et));
-    }
-    let engine = Engine::with_options(catalog, options).map_err(|d| {
-        CliError(
-            d.iter()
-                .map(|d| d.to_string())
-                .collect::<Vec<_>>()
-                .join("\n"),
-        )
-    })?;
+    let engine = build_engine(dirs, load, etensu, rule_dirs, revision)?;
     let result = engine
         .calculate_json(&bytes)
         .map_err(|e| CliError(format!("`{}`: {} ({})", file.display(), e, e.code)))?;
@@ -193,4 +152,58 @@ pub fn pad(s: &str, width: usize) -> String {
         out.push(' ');
     }
     out
+}
+
+/// The engine of `calc` and `recalc`: the masters of each `--masters` folder (the demo data when
+/// none), the 電子点数表 of each `--etensu REV=DIR`, the bundled rules and `--rules` folders.
+/// With `revision`, that revision must be among the loaded ones.
+pub fn build_engine(
+    dirs: &[PathBuf],
+    load: &LoadArgs,
+    etensu: &[String],
+    rule_dirs: &[PathBuf],
+    revision: Option<&str>,
+) -> Result<Engine, CliError> {
+    let mut catalog = MasterCatalog::new();
+    if dirs.is_empty() {
+        catalog.insert(load_set(None, load)?);
+    }
+    for d in dirs {
+        catalog.insert(load_set(Some(d), load)?);
+    }
+    if let Some(r) = revision {
+        let rev = Revision::parse(r)
+            .ok_or_else(|| CliError(format!("unknown revision `{r}` (try r2024-06)")))?;
+        if catalog.revision(rev).is_none() {
+            return Err(CliError(format!(
+                "revision {rev} is not loaded; pass its masters with --masters"
+            )));
+        }
+    }
+    let mut options = EngineOptions {
+        rule_dirs: rule_dirs.to_vec(),
+        ..Default::default()
+    };
+    for spec in etensu {
+        let (rev, dir) = spec.split_once('=').ok_or_else(|| {
+            CliError(format!(
+                "--etensu takes REVISION=DIR (e.g. r2024-06=../shared/etensu/r06), not `{spec}`"
+            ))
+        })?;
+        let rev =
+            Revision::parse(rev).ok_or_else(|| CliError(format!("unknown revision `{rev}`")))?;
+        let et = santei_engine::masters::etensu::Etensu::load(dir)?;
+        for w in &et.report.warnings {
+            eprintln!("santei: warning: {w}");
+        }
+        options.etensu.push((rev.id, et));
+    }
+    Engine::with_options(catalog, options).map_err(|d| {
+        CliError(
+            d.iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+    })
 }

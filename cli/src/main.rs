@@ -59,7 +59,7 @@ enum Command {
     },
     /// Recalculate UKE (レセプト電算) files receipt by receipt and report every difference.
     Recalc {
-        /// UKE files (医科).
+        /// UKE files (医科); `-` reads standard input.
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Folder(s) of official master files, one per revision (chosen by 診療年月).
@@ -72,6 +72,23 @@ enum Command {
         /// Text encoding of the UKE files.
         #[arg(long, value_enum, default_value = "auto")]
         uke_encoding: recalc_cmd::UkeEncoding,
+        /// 医科電子点数表 folder(s) whose rules to check, as `REVISION=DIR`.
+        #[arg(long = "etensu")]
+        etensu: Vec<String>,
+        /// Extra folders of `.rules` files (each file declares its revision).
+        #[arg(long = "rules")]
+        rules: Vec<PathBuf>,
+        /// Check points and totals only, not the rules (背反, 包括, 算定回数).
+        #[arg(long)]
+        no_rules: bool,
+        #[command(flatten)]
+        facility: recalc_cmd::FacilityArgs,
+        /// Worker threads (default: every core).
+        #[arg(long, short = 'j')]
+        jobs: Option<usize>,
+        /// Progress bar on stderr: `auto` when stderr is a terminal.
+        #[arg(long, value_enum, default_value = "auto")]
+        progress: recalc_cmd::ProgressArg,
     },
     /// Check, format and explain rule files.
     Rules {
@@ -251,7 +268,25 @@ fn main() -> ExitCode {
             load,
             format,
             uke_encoding,
-        } => recalc_cmd::recalc(&files, &masters, &load, format, uke_encoding),
+            etensu,
+            rules,
+            no_rules,
+            facility,
+            jobs,
+            progress,
+        } => recalc_cmd::recalc(recalc_cmd::Args {
+            files: &files,
+            dirs: &masters,
+            load: &load,
+            format,
+            encoding: uke_encoding,
+            etensu: &etensu,
+            rule_dirs: &rules,
+            no_rules,
+            facility,
+            jobs,
+            progress,
+        }),
         Command::Rules { command } => match command {
             RulesCommand::Check {
                 path,

@@ -282,3 +282,79 @@ fn calc_applies_bundled_rules_and_etensu() {
             .any(|f| f["rule_id"] == "A002-6.gairai-hokatsu")
     );
 }
+
+#[test]
+fn recalc_sample_any_jobs_same_output_and_exit_codes() {
+    let uke = shared()
+        .join("uke/receiptisan/RECEIPTC_GAIRAI_SAMPLE.UKE")
+        .display()
+        .to_string();
+    let r02 = r("r02");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["recalc", &uke, "--masters", &r02, "--progress", "never"];
+        args.extend_from_slice(extra);
+        santei(&args)
+    };
+    // All 75 receipts match: exit 0; the CSV has one receipt_total row per receipt.
+    let one = run(&["--format", "csv", "--jobs", "1"]);
+    assert_eq!(
+        one.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&one.stderr)
+    );
+    let csv = stdout(&one);
+    assert!(csv.starts_with("file,receipt,line,kind,status,"));
+    assert_eq!(csv.matches(",receipt_total,match,").count(), 75);
+    let two = run(&["--format", "csv", "--jobs", "2"]);
+    assert_eq!(
+        stdout(&two),
+        csv,
+        "--jobs 2 must give the same rows in the same order"
+    );
+    // JSON lines end with the summary.
+    let json = stdout(&run(&["--format", "json", "--jobs", "2"]));
+    let last: serde_json::Value =
+        serde_json::from_str(json.lines().last().unwrap()).expect("summary line");
+    assert_eq!(last["type"], "summary");
+    assert_eq!(last["receipts"], 75);
+    assert_eq!(last["by_kind"]["receipt_total"]["match"], 75);
+    assert_eq!(last["by_kind"]["go_points"]["match"], 1);
+    assert!(
+        last["cannot_check_reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["kind"] == "drug" && r["count"] == 22)
+    );
+
+    // A changed 合計点数 is a difference: exit 1, and the receipt says DIFFERS.
+    let mut bytes = std::fs::read(&uke).unwrap();
+    let ho = (0..bytes.len())
+        .find(|&i| bytes[i..].starts_with(b"\nHO,"))
+        .unwrap();
+    let pts = (ho..bytes.len())
+        .filter(|&i| bytes[i] == b',')
+        .nth(4)
+        .unwrap()
+        + 1;
+    bytes[pts] = if bytes[pts] == b'9' { b'1' } else { b'9' };
+    let dir = std::env::temp_dir().join(format!("santei-recalc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let changed = dir.join("changed.UKE");
+    std::fs::write(&changed, &bytes).unwrap();
+    let o = santei(&[
+        "recalc",
+        changed.to_str().unwrap(),
+        "--masters",
+        &r02,
+        "--progress",
+        "never",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("DIFFERS"));
+    // A file that is not there: exit 2.
+    let o = santei(&["recalc", "/nonexistent.UKE", "--masters", &r02]);
+    assert_eq!(o.status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).ok();
+}

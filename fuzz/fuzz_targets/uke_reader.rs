@@ -1,22 +1,19 @@
 //! The UKE reader and the recalculation: any bytes either read (receipt by receipt) or give
 //! errors — never a panic — and every receipt that reads can be recalculated against the demo
-//! masters. The first byte picks the encoding.
+//! engine (masters and bundled rules). The first byte picks the encoding.
 
 #![no_main]
 
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use santei_engine::masters::{Encoding, MasterCatalog, MasterSet};
+use santei_engine::Engine;
+use santei_engine::masters::Encoding;
 use santei_engine::uke::{Item, Recalc, UkeReader};
 
-fn catalog() -> &'static MasterCatalog {
-    static C: OnceLock<MasterCatalog> = OnceLock::new();
-    C.get_or_init(|| {
-        let mut c = MasterCatalog::new();
-        c.insert(MasterSet::demo().expect("demo masters"));
-        c
-    })
+fn engine() -> &'static Engine {
+    static E: OnceLock<Engine> = OnceLock::new();
+    E.get_or_init(|| Engine::demo().expect("demo engine"))
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -28,7 +25,7 @@ fuzz_target!(|data: &[u8]| {
     } else {
         Encoding::Utf8
     };
-    let mut recalc = Recalc::new(catalog());
+    let mut recalc = Recalc::with_engine(engine());
     recalc.start_file();
     for item in UkeReader::new(rest, "fuzz.UKE", encoding).take(10_000) {
         match item {

@@ -24,6 +24,20 @@ impl Encoding {
 
 /// Decodes `bytes` strictly. A trailing 0x1A (EOF mark) is dropped.
 pub fn decode(bytes: &[u8], encoding: Encoding, file: &str) -> Result<String, LoadError> {
+    let mut out = String::new();
+    decode_append(bytes, encoding, file, &mut out)?;
+    Ok(out)
+}
+
+/// Decodes `bytes` strictly and appends the text to `out` (no allocation when `out` has room).
+/// A trailing 0x1A (EOF mark) and, in UTF-8, a BOM are dropped. Pure ASCII, the bulk of the
+/// official files' numeric records, is copied without going through the decoder.
+pub fn decode_append(
+    bytes: &[u8],
+    encoding: Encoding,
+    file: &str,
+    out: &mut String,
+) -> Result<(), LoadError> {
     let bytes = match bytes.last() {
         Some(0x1A) => &bytes[..bytes.len() - 1],
         _ => bytes,
@@ -32,7 +46,10 @@ pub fn decode(bytes: &[u8], encoding: Encoding, file: &str) -> Result<String, Lo
         Encoding::Utf8 => {
             let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
             match std::str::from_utf8(body) {
-                Ok(s) => Ok(s.to_owned()),
+                Ok(s) => {
+                    out.push_str(s);
+                    Ok(())
+                }
                 Err(e) => {
                     let at = e.valid_up_to();
                     let len = e.error_len().unwrap_or(body.len() - at).max(1);
@@ -41,21 +58,26 @@ pub fn decode(bytes: &[u8], encoding: Encoding, file: &str) -> Result<String, Lo
             }
         }
         Encoding::Cp932 => {
+            if bytes.is_ascii() {
+                // ASCII is the same in CP932 and UTF-8.
+                out.push_str(std::str::from_utf8(bytes).unwrap_or_default());
+                return Ok(());
+            }
             let mut decoder = encoding_rs::SHIFT_JIS.new_decoder_without_bom_handling();
             let cap = decoder
                 .max_utf8_buffer_length_without_replacement(bytes.len())
                 .unwrap_or(bytes.len() * 3);
-            let mut out = String::with_capacity(cap);
-            let (result, read) =
-                decoder.decode_to_string_without_replacement(bytes, &mut out, true);
+            out.reserve(cap);
+            let (result, read) = decoder.decode_to_string_without_replacement(bytes, out, true);
             match result {
-                encoding_rs::DecoderResult::InputEmpty => Ok(out),
+                encoding_rs::DecoderResult::InputEmpty => Ok(()),
                 encoding_rs::DecoderResult::Malformed(bad, after) => {
                     let bad = bad as usize;
                     let at = read - after as usize - bad;
                     Err(malformed(bytes, at, bad, encoding, file))
                 }
-                // The capacity above is the documented upper bound, so the output never fills.
+                // The capacity reserved above is the documented upper bound, so the output
+                // never fills.
                 encoding_rs::DecoderResult::OutputFull => {
                     Err(malformed(bytes, read, 1, encoding, file))
                 }

@@ -52,6 +52,14 @@ pub enum RuleKind {
 }
 
 impl RuleKind {
+    pub const ALL: [RuleKind; 5] = [
+        RuleKind::Exclusion,
+        RuleKind::Inclusion,
+        RuleKind::Limit,
+        RuleKind::Requirement,
+        RuleKind::Addition,
+    ];
+
     pub fn keyword(self) -> &'static str {
         match self {
             RuleKind::Exclusion => "exclusion",

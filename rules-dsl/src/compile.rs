@@ -176,6 +176,8 @@ pub struct RuleSet {
     /// Exclusions between two single codes (all of the 電子点数表's), by (first, second): a claim
     /// looks up its item pairs instead of scanning every rule that names one of its codes.
     pairs: FxHashMap<(u32, u32), Vec<u32>>,
+    /// Codes that are the first of some pair: a claim looks up pairs only from these.
+    pair_firsts: rustc_hash::FxHashSet<u32>,
     /// Rules with no trigger code (additions on facility/age alone): always considered.
     global: Vec<u32>,
     /// What was compiled, skipped and why.
@@ -202,6 +204,7 @@ impl RuleSet {
     fn reindex(&mut self) {
         self.by_code.clear();
         self.pairs.clear();
+        self.pair_firsts.clear();
         self.global.clear();
         for (i, r) in self.rules.iter().enumerate() {
             if let Body::Exclusion { first, second, .. } = &r.body {
@@ -210,6 +213,7 @@ impl RuleSet {
                         .entry((first.codes()[0], second.codes()[0]))
                         .or_default()
                         .push(i as u32);
+                    self.pair_firsts.insert(first.codes()[0]);
                     continue;
                 }
             }
@@ -254,6 +258,11 @@ impl RuleSet {
         self.pairs
             .get(&(first, second))
             .map_or(&[], |v| v.as_slice())
+    }
+
+    /// True when `code` is the first code of some single-code exclusion.
+    pub fn is_pair_first(&self, code: u32) -> bool {
+        self.pair_firsts.contains(&code)
     }
 
     /// True when some single-code exclusion exists (skips the pair scan otherwise).

@@ -108,6 +108,18 @@ impl RuleSet {
     /// Evaluates the rules the items can trigger: inclusions, then exclusions, requirements,
     /// limits, additions.
     pub fn evaluate(&self, subject: &Subject<'_>, items: &[Item]) -> Vec<Outcome> {
+        self.evaluate_kinds(subject, items, &RuleKind::ALL)
+    }
+
+    /// Evaluates only the rules of the given kinds (in the same order as [`RuleSet::evaluate`]).
+    /// A caller that cannot know the facts some kinds ask about (UKE recalculation has no
+    /// 施設基準) leaves them out instead of computing outcomes it would throw away.
+    pub fn evaluate_kinds(
+        &self,
+        subject: &Subject<'_>,
+        items: &[Item],
+        kinds: &[RuleKind],
+    ) -> Vec<Outcome> {
         let mut cand: Vec<u32> = Vec::new();
         for it in items {
             cand.extend_from_slice(self.triggered_by(it.code));
@@ -116,9 +128,10 @@ impl RuleSet {
         cand.sort_unstable();
         cand.dedup();
         let of_kind = |k: RuleKind| {
+            let wanted = kinds.contains(&k);
             cand.iter()
                 .copied()
-                .filter(move |&i| self.rules[i as usize].kind == k)
+                .filter(move |&i| wanted && self.rules[i as usize].kind == k)
         };
         let mut alive = vec![true; items.len()];
         let mut out = Vec::new();
@@ -126,13 +139,27 @@ impl RuleSet {
             self.inclusion(ri as usize, items, &mut alive, &mut out);
         }
         // Single-code exclusions through the pair index, in item order.
-        if self.has_pair_rules() {
+        if self.has_pair_rules() && kinds.contains(&RuleKind::Exclusion) {
+            // Distinct codes first (a code billed on several days is one lookup), and only the
+            // codes that start some pair: a handful of lookups instead of one per item pair.
+            let mut codes: Vec<u32> = items.iter().map(|i| i.code).collect();
+            codes.sort_unstable();
+            codes.dedup();
             let mut pair_hits: Vec<(u32, usize, usize)> = Vec::new();
-            for (a, ait) in items.iter().enumerate() {
-                for (b, bit) in items.iter().enumerate() {
-                    if a != b {
-                        for &ri in self.pair_rules(ait.code, bit.code) {
-                            pair_hits.push((ri, a, b));
+            for &ca in codes.iter().filter(|&&c| self.is_pair_first(c)) {
+                for &cb in &codes {
+                    let rules = self.pair_rules(ca, cb);
+                    if rules.is_empty() {
+                        continue;
+                    }
+                    for (a, ait) in items.iter().enumerate() {
+                        if ait.code != ca {
+                            continue;
+                        }
+                        for (b, bit) in items.iter().enumerate() {
+                            if a != b && bit.code == cb {
+                                pair_hits.extend(rules.iter().map(|&ri| (ri, a, b)));
+                            }
                         }
                     }
                 }

@@ -2,11 +2,17 @@
 //! recalculation of every receipt against the masters of its 診療年月 ([`recalc`]).
 //! Layout: ../shared/docs/UKE_LAYOUT.md (R02–R06 医科).
 
+pub mod batch;
 pub mod reader;
 pub mod recalc;
+pub mod writer;
 
 pub use reader::{
-    Go, Insurance, Item, Line, LineKind, PublicExpense, Receipt, Record, UkeError, UkeReader, Unit,
-    YearMonth,
+    Burden, DayCounts, Go, Insurance, Item, Line, LineKind, PublicExpense, Receipt, Record,
+    RecordRef, Records, UkeError, UkeReader, Unit, YearMonth,
 };
-pub use recalc::{Check, CheckKind, Outcome, Recalc, ReceiptReport, Status, Summary};
+pub use recalc::{
+    Check, CheckKind, FacilityFacts, Outcome, Recalc, Recalculator, ReceiptReport, RuleRef, Status,
+    Summary, Tally,
+};
+pub use writer::{FacilityHeader, PatientInfo, UkeWriter, receipt_kind};

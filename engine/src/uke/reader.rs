@@ -10,7 +10,7 @@ use std::io::BufRead;
 use rust_decimal::Decimal;
 
 use crate::masters::csv::Rows;
-use crate::masters::text::{Encoding, decode};
+use crate::masters::text::{Encoding, decode_append};
 use crate::masters::{Date, LoadError};
 
 /// An error in a UKE file: where it is and what is wrong.
@@ -43,20 +43,136 @@ impl std::fmt::Display for UkeError {
 
 impl std::error::Error for UkeError {}
 
-/// One record as read: its ID (`SI`, `RE` …), 1-based line and all its fields (index 0 = the ID).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+/// One record outside a receipt (IR, or a record before the first RE), owned. Records inside a
+/// receipt live in the receipt's [`Records`] and are read through [`RecordRef`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Record {
     pub line: usize,
-    pub fields: Vec<String>,
+    text: String,
+    /// Byte ranges of the fields in `text` (index 0 = the ID).
+    spans: Vec<(u32, u32)>,
 }
 
 impl Record {
+    pub fn as_ref(&self) -> RecordRef<'_> {
+        RecordRef {
+            line: self.line,
+            text: &self.text,
+            spans: &self.spans,
+        }
+    }
     pub fn id(&self) -> &str {
-        self.fields.first().map(String::as_str).unwrap_or("")
+        self.as_ref().id()
     }
     /// Field `i` (index 0 = the ID); `""` when the record is shorter.
     pub fn get(&self, i: usize) -> &str {
-        self.fields.get(i).map(String::as_str).unwrap_or("")
+        self.as_ref().get(i)
+    }
+    fn clear(&mut self) {
+        self.text.clear();
+        self.spans.clear();
+    }
+}
+
+/// A record as read: its ID (`SI`, `RE` …), 1-based line and its fields (index 0 = the ID).
+#[derive(Debug, Clone, Copy)]
+pub struct RecordRef<'a> {
+    pub line: usize,
+    text: &'a str,
+    spans: &'a [(u32, u32)],
+}
+
+impl<'a> RecordRef<'a> {
+    pub fn id(&self) -> &'a str {
+        self.get(0)
+    }
+    /// Field `i` (index 0 = the ID); `""` when the record is shorter.
+    pub fn get(&self, i: usize) -> &'a str {
+        self.spans
+            .get(i)
+            .map_or("", |&(a, b)| &self.text[a as usize..b as usize])
+    }
+    /// Number of fields, the ID included.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+    /// True when field `i` is empty or missing (no text is touched).
+    pub fn is_blank(&self, i: usize) -> bool {
+        self.spans.get(i).is_none_or(|&(a, b)| a == b)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+    pub fn fields(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+        let text = self.text;
+        self.spans
+            .iter()
+            .map(move |&(a, b)| &text[a as usize..b as usize])
+    }
+}
+
+impl serde::Serialize for RecordRef<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Record", 2)?;
+        st.serialize_field("line", &self.line)?;
+        st.serialize_field("fields", &self.fields().collect::<Vec<_>>())?;
+        st.end()
+    }
+}
+
+impl serde::Serialize for Record {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.as_ref().serialize(s)
+    }
+}
+
+/// The records of one receipt in file order, stored in one text buffer (three allocations per
+/// receipt however many records and fields it has).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Records {
+    text: String,
+    spans: Vec<(u32, u32)>,
+    /// Per record: line, text start, first span, end span (spans are relative to the record's
+    /// text, so a record is copied in as it is).
+    recs: Vec<(usize, u32, u32, u32)>,
+}
+
+impl Records {
+    pub fn len(&self) -> usize {
+        self.recs.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.recs.is_empty()
+    }
+    pub fn get(&self, i: usize) -> Option<RecordRef<'_>> {
+        let &(line, t, a, b) = self.recs.get(i)?;
+        let end = match self.recs.get(i + 1) {
+            Some(next) => next.1 as usize,
+            None => self.text.len(),
+        };
+        Some(RecordRef {
+            line,
+            text: &self.text[t as usize..end],
+            spans: &self.spans[a as usize..b as usize],
+        })
+    }
+    pub fn iter(&self) -> impl Iterator<Item = RecordRef<'_>> {
+        (0..self.recs.len()).filter_map(|i| self.get(i))
+    }
+    fn push(&mut self, r: &Record) {
+        let start = self.text.len() as u32;
+        self.text.push_str(&r.text);
+        let first = self.spans.len() as u32;
+        self.spans.extend_from_slice(&r.spans);
+        self.recs
+            .push((r.line, start, first, self.spans.len() as u32));
+    }
+}
+
+impl serde::Serialize for Records {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
     }
 }
 
@@ -166,7 +282,7 @@ pub struct Line {
     /// 診療識別 (inherited when blank).
     pub section: u8,
     /// 負担区分.
-    pub burden: String,
+    pub burden: Burden,
     pub code: u32,
     /// 数量データ (SI) / 使用量 (IY, TO).
     pub quantity: Option<Decimal>,
@@ -175,15 +291,90 @@ pub struct Line {
     pub count: u32,
     /// TO 単価 (円).
     pub unit_price: Option<Decimal>,
-    /// 算定日: (day, count that day) for the days that carry a count.
-    pub days: Vec<(u8, u16)>,
+    /// 算定日: the count on each day of the month.
+    pub days: DayCounts,
+}
+
+/// 負担区分 (one character: `1` 医保単独, `2` 医保+第1公費 … `9`, `E`, `G` …; see
+/// [`crate::uke::recalc::burden_payers`]). `' '` when the field is blank.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Burden(pub char);
+
+impl Burden {
+    pub fn is_blank(self) -> bool {
+        self.0 == ' '
+    }
+}
+
+/// The 算定日 fields of a line: how many times it was done on each day of the month.
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
+pub struct DayCounts {
+    counts: [u16; 31],
+    /// Bit d−1 set when day d has a count.
+    mask: u32,
+    total: u32,
+}
+
+impl DayCounts {
+    /// Sets the count of `day` (1–31).
+    pub fn set(&mut self, day: u8, count: u16) {
+        let Some(i) = usize::from(day).checked_sub(1).filter(|&i| i < 31) else {
+            return;
+        };
+        self.total = self.total - u32::from(self.counts[i]) + u32::from(count);
+        self.counts[i] = count;
+        if count > 0 {
+            self.mask |= 1 << i;
+        } else {
+            self.mask &= !(1 << i);
+        }
+    }
+    /// The count on `day` (1–31).
+    pub fn get(&self, day: u8) -> u16 {
+        self.counts
+            .get(usize::from(day).wrapping_sub(1))
+            .copied()
+            .unwrap_or(0)
+    }
+    /// (day, count) for the days with a count, in day order.
+    pub fn iter(&self) -> impl Iterator<Item = (u8, u16)> + '_ {
+        let mut mask = self.mask;
+        std::iter::from_fn(move || {
+            if mask == 0 {
+                return None;
+            }
+            let i = mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            Some((i as u8 + 1, self.counts[i]))
+        })
+    }
+    /// Σ counts.
+    pub fn total(&self) -> u32 {
+        self.total
+    }
+    pub fn is_empty(&self) -> bool {
+        self.mask == 0
+    }
+}
+
+impl std::fmt::Debug for DayCounts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl serde::Serialize for DayCounts {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
 }
 
 /// An 算定単位: the records up to and including the one carrying the 点数.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Unit {
     pub section: u8,
-    pub lines: Vec<Line>,
+    /// The records of the unit (most units are one record: kept inline, no allocation).
+    pub lines: smallvec::SmallVec<[Line; 1]>,
     /// The claimed points of the unit; `None` when no record carried them (an incomplete unit).
     pub points: Option<i64>,
     /// 回数 of the unit (of its last record).
@@ -206,13 +397,18 @@ pub struct Receipt {
     pub kind: String,
     /// 診療年月.
     pub month: YearMonth,
+    /// RE 男女区分 (1 男, 2 女; 0 when blank or not a number).
+    pub sex: u8,
+    /// RE 生年月日, when it is a date.
+    pub birth: Option<Date>,
     pub insurance: Option<Insurance>,
     /// Further HO records (the payer-side variant repeats HO at the end of some receipts).
     pub later_insurance: Vec<Insurance>,
     pub publics: Vec<PublicExpense>,
     pub units: Vec<Unit>,
-    /// Every record of the receipt (RE, HO, KO, SI … and unknown ones), in file order.
-    pub records: Vec<Record>,
+    /// Every record of the receipt (RE, HO, KO, SI … and unknown ones), in file order; empty
+    /// when the reader was told not to keep them ([`UkeReader::keep_records`]).
+    pub records: Records,
 }
 
 impl Receipt {
@@ -274,21 +470,36 @@ pub fn sniff_encoding(head: &[u8]) -> Encoding {
     }
 }
 
+/// A record line longer than this is an error (no real record comes near it; it also keeps
+/// byte offsets in 32 bits).
+pub const MAX_RECORD_BYTES: usize = 1 << 20;
+/// A receipt whose records add up to more than this is an error.
+pub const MAX_RECEIPT_BYTES: usize = 256 << 20;
+
 struct Pending {
-    line: usize,
-    records: Vec<Record>,
+    records: Records,
+    builder: Option<Builder>,
+    number: Option<u32>,
     error: Option<UkeError>,
 }
 
-/// Reads a UKE file one receipt at a time.
+/// Reads a UKE file one receipt at a time. Buffers are reused: reading a record allocates
+/// nothing once the first receipts are read.
 pub struct UkeReader<R> {
     input: R,
     file: String,
     encoding: Encoding,
     line: usize,
     buf: Vec<u8>,
-    lookahead: Option<Result<Record, UkeError>>,
+    /// The record just read.
+    rec: Record,
+    /// `rec` holds a record read but not yet handled (an RE/IR/GO that ended a receipt).
+    lookahead: bool,
     pending: Option<Pending>,
+    /// Sizes of the last receipt's buffers: the next one starts with that capacity.
+    sizes: (usize, usize, usize),
+    /// Keep every record of each receipt in [`Receipt::records`] (default).
+    keep_records: bool,
     done: bool,
 }
 
@@ -300,10 +511,27 @@ impl<R: BufRead> UkeReader<R> {
             encoding,
             line: 0,
             buf: Vec::new(),
-            lookahead: None,
+            rec: Record::default(),
+            lookahead: false,
             pending: None,
+            sizes: (0, 0, 0),
+            keep_records: true,
             done: false,
         }
+    }
+
+    /// Whether to keep every record of each receipt in [`Receipt::records`] (the default). The
+    /// recalculation needs only the parsed receipt, so the batch turns it off.
+    pub fn keep_records(mut self, keep: bool) -> Self {
+        self.keep_records = keep;
+        self
+    }
+
+    /// Numbers lines from `first_line` (1-based) instead of 1: for a part of a file read on its
+    /// own (the parallel batch splits files into blocks of receipts).
+    pub fn starting_at_line(mut self, first_line: usize) -> Self {
+        self.line = first_line.saturating_sub(1);
+        self
     }
 
     fn error(&self, line: usize, field: Option<String>, message: String) -> UkeError {
@@ -317,8 +545,8 @@ impl<R: BufRead> UkeReader<R> {
         }
     }
 
-    /// The next non-empty record; `None` at the end of the input.
-    fn read_record(&mut self) -> Option<Result<Record, UkeError>> {
+    /// Reads the next non-empty record into `self.rec`; `None` at the end of the input.
+    fn read_record(&mut self) -> Option<Result<(), UkeError>> {
         loop {
             self.buf.clear();
             match self.input.read_until(b'\n', &mut self.buf) {
@@ -338,52 +566,81 @@ impl<R: BufRead> UkeReader<R> {
             if end > 0 && self.buf[end - 1] == b'\r' {
                 end -= 1;
             }
-            // `decode` drops a trailing 0x1A (the EOF mark some writers add).
-            let text = match decode(&self.buf[..end], self.encoding, &self.file) {
-                Ok(t) => t,
-                Err(e) => {
-                    let msg = match e {
-                        LoadError::Data { pos, error } => match pos.byte {
-                            Some(b) => format!("{error} (byte {b} of the line)"),
-                            None => error.to_string(),
-                        },
-                        other => other.to_string(),
-                    };
-                    return Some(Err(self.error(self.line, None, msg)));
-                }
-            };
-            if text.is_empty() {
-                continue;
+            if end > MAX_RECORD_BYTES {
+                let msg = format!("record of {end} bytes (at most {MAX_RECORD_BYTES})");
+                return Some(Err(self.error(self.line, None, msg)));
             }
-            let mut fields: Vec<&str> = Vec::with_capacity(48);
-            let mut rows = Rows::new(&text, &self.file);
-            if let Err(e) = rows.next_into(&mut fields) {
+            self.rec.clear();
+            self.rec.line = self.line;
+            // `decode_append` drops a trailing 0x1A (the EOF mark some writers add).
+            if let Err(e) = decode_append(
+                &self.buf[..end],
+                self.encoding,
+                &self.file,
+                &mut self.rec.text,
+            ) {
                 let msg = match e {
-                    LoadError::Data { error, .. } => error.to_string(),
+                    LoadError::Data { pos, error } => match pos.byte {
+                        Some(b) => format!("{error} (byte {b} of the line)"),
+                        None => error.to_string(),
+                    },
                     other => other.to_string(),
                 };
                 return Some(Err(self.error(self.line, None, msg)));
             }
-            return Some(Ok(Record {
-                line: self.line,
-                fields: fields.into_iter().map(str::to_owned).collect(),
-            }));
+            if self.rec.text.is_empty() {
+                continue;
+            }
+            if let Err(msg) = split_fields(&self.rec.text, &mut self.rec.spans, &self.file) {
+                return Some(Err(self.error(self.line, None, msg)));
+            }
+            return Some(Ok(()));
         }
     }
 
     fn finish(&mut self, p: Pending) -> Result<Item, UkeError> {
-        let number = p.records.first().and_then(|r| r.get(1).trim().parse().ok());
         if let Some(mut e) = p.error {
-            e.receipt = number;
+            e.receipt = p.number;
             return Err(e);
         }
-        parse_receipt(&self.file, p.line, p.records)
-            .map(|r| Item::Receipt(Box::new(r)))
-            .map_err(|mut e| {
-                e.receipt = number;
-                e
-            })
+        match p.builder {
+            Some(b) => Ok(Item::Receipt(Box::new(b.finish(p.records)))),
+            None => Err(self.error(0, None, "receipt without RE".into())),
+        }
     }
+}
+
+/// Splits a record into field byte ranges. UKE records are unquoted; a quoted field (which the
+/// master CSV dialect allows) is read the same way as in the masters.
+fn split_fields(text: &str, spans: &mut Vec<(u32, u32)>, file: &str) -> Result<(), String> {
+    spans.clear();
+    let bytes = text.as_bytes();
+    if memchr::memchr(b'"', bytes).is_none() {
+        // Fields are short (often empty): a plain loop beats a vectorised search per field.
+        let mut start = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b',' {
+                spans.push((start as u32, i as u32));
+                start = i + 1;
+            }
+        }
+        spans.push((start as u32, bytes.len() as u32));
+        return Ok(());
+    }
+    let mut fields: Vec<&str> = Vec::new();
+    let mut rows = Rows::new(text, file);
+    if let Err(e) = rows.next_into(&mut fields) {
+        return Err(match e {
+            LoadError::Data { error, .. } => error.to_string(),
+            other => other.to_string(),
+        });
+    }
+    let base = text.as_ptr() as usize;
+    spans.extend(fields.iter().map(|f| {
+        let a = f.as_ptr() as usize - base;
+        (a as u32, (a + f.len()) as u32)
+    }));
+    Ok(())
 }
 
 impl<R: BufRead> Iterator for UkeReader<R> {
@@ -394,46 +651,86 @@ impl<R: BufRead> Iterator for UkeReader<R> {
             return None;
         }
         loop {
-            let next = match self.lookahead.take() {
-                Some(r) => Some(r),
-                None => self.read_record(),
-            };
-            let Some(next) = next else {
-                self.done = true;
-                return self.pending.take().map(|p| self.finish(p));
-            };
-            let rec = match next {
-                Ok(r) => r,
-                Err(e) if e.fatal => {
-                    self.done = true;
-                    return Some(Err(e));
-                }
-                Err(e) => match &mut self.pending {
-                    Some(p) => {
-                        p.error.get_or_insert(e);
-                        continue;
+            if !self.lookahead {
+                match self.read_record() {
+                    None => {
+                        self.done = true;
+                        return self.pending.take().map(|p| self.finish(p));
                     }
-                    None => return Some(Err(e)),
-                },
-            };
-            match rec.id() {
+                    Some(Ok(())) => {}
+                    Some(Err(e)) if e.fatal => {
+                        self.done = true;
+                        return Some(Err(e));
+                    }
+                    Some(Err(e)) => match &mut self.pending {
+                        Some(p) => {
+                            p.error.get_or_insert(e);
+                            continue;
+                        }
+                        None => return Some(Err(e)),
+                    },
+                }
+            }
+            self.lookahead = false;
+            match self.rec.id() {
                 "RE" | "IR" | "GO" if self.pending.is_some() => {
                     let p = self.pending.take().expect("pending");
-                    self.lookahead = Some(Ok(rec));
+                    let r = &p.records;
+                    self.sizes = (r.text.len(), r.spans.len(), r.recs.len());
+                    self.lookahead = true;
                     return Some(self.finish(p));
                 }
                 "RE" => {
+                    let mut records = Records::default();
+                    if self.keep_records {
+                        let (t, f, n) = self.sizes;
+                        records = Records {
+                            text: String::with_capacity(t + t / 2),
+                            spans: Vec::with_capacity(f + f / 2),
+                            recs: Vec::with_capacity(n + n / 2),
+                        };
+                        records.push(&self.rec);
+                    }
+                    let re = self.rec.as_ref();
+                    let (builder, error) = match Builder::start(&self.file, re) {
+                        Ok(b) => (Some(b), None),
+                        Err(e) => (None, Some(e)),
+                    };
                     self.pending = Some(Pending {
-                        line: rec.line,
-                        records: vec![rec],
-                        error: None,
+                        records,
+                        builder,
+                        number: re.get(1).trim().parse().ok(),
+                        error,
                     });
                 }
-                "IR" => return Some(Ok(Item::Facility(rec))),
-                "GO" => return Some(parse_go(&self.file, rec).map(Item::Totals)),
+                "IR" => return Some(Ok(Item::Facility(self.rec.clone()))),
+                "GO" => return Some(parse_go(&self.file, self.rec.as_ref()).map(Item::Totals)),
                 _ => match &mut self.pending {
-                    Some(p) => p.records.push(rec),
-                    None => return Some(Ok(Item::Other(rec))),
+                    Some(p) if p.records.text.len() + self.rec.text.len() > MAX_RECEIPT_BYTES => {
+                        let msg = format!("receipt longer than {MAX_RECEIPT_BYTES} bytes");
+                        let e = UkeError {
+                            file: self.file.clone(),
+                            line: self.rec.line,
+                            field: None,
+                            receipt: None,
+                            message: msg,
+                            fatal: false,
+                        };
+                        p.error.get_or_insert(e);
+                    }
+                    Some(p) => {
+                        if p.error.is_none() {
+                            if let Some(b) = &mut p.builder {
+                                if let Err(e) = b.feed(&self.file, self.rec.as_ref()) {
+                                    p.error = Some(e);
+                                }
+                            }
+                        }
+                        if self.keep_records {
+                            p.records.push(&self.rec);
+                        }
+                    }
+                    None => return Some(Ok(Item::Other(self.rec.clone()))),
                 },
             }
         }
@@ -447,7 +744,7 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn err(&self, rec: &Record, i: usize, name: &str, message: String) -> UkeError {
+    fn err(&self, rec: RecordRef<'_>, i: usize, name: &str, message: String) -> UkeError {
         UkeError {
             file: self.file.to_owned(),
             line: rec.line,
@@ -458,13 +755,22 @@ impl Ctx<'_> {
         }
     }
 
-    fn opt_int<T: std::str::FromStr>(
+    fn opt_int<T: std::str::FromStr + TryFrom<u64>>(
         &self,
-        rec: &Record,
+        rec: RecordRef<'_>,
         i: usize,
         name: &str,
     ) -> Result<Option<T>, UkeError> {
-        let s = rec.get(i).trim();
+        let raw = rec.get(i);
+        // Fast path: plain digits (nearly every field); anything else goes through `FromStr`,
+        // which also gives the error.
+        if !raw.is_empty() && raw.len() <= 18 && raw.bytes().all(|b| b.is_ascii_digit()) {
+            let v = raw.bytes().fold(0u64, |v, b| v * 10 + u64::from(b - b'0'));
+            if let Ok(v) = T::try_from(v) {
+                return Ok(Some(v));
+            }
+        }
+        let s = raw.trim();
         if s.is_empty() {
             return Ok(None);
         }
@@ -473,7 +779,12 @@ impl Ctx<'_> {
             .map_err(|_| self.err(rec, i, name, format!("`{s}` is not a number")))
     }
 
-    fn opt_dec(&self, rec: &Record, i: usize, name: &str) -> Result<Option<Decimal>, UkeError> {
+    fn opt_dec(
+        &self,
+        rec: RecordRef<'_>,
+        i: usize,
+        name: &str,
+    ) -> Result<Option<Decimal>, UkeError> {
         let s = rec.get(i).trim();
         if s.is_empty() {
             return Ok(None);
@@ -483,9 +794,9 @@ impl Ctx<'_> {
             .map_err(|_| self.err(rec, i, name, format!("`{s}` is not a number")))
     }
 
-    fn req_int<T: std::str::FromStr>(
+    fn req_int<T: std::str::FromStr + TryFrom<u64>>(
         &self,
-        rec: &Record,
+        rec: RecordRef<'_>,
         i: usize,
         name: &str,
     ) -> Result<T, UkeError> {
@@ -494,40 +805,64 @@ impl Ctx<'_> {
     }
 }
 
-fn parse_go(file: &str, rec: Record) -> Result<Go, UkeError> {
+fn parse_go(file: &str, rec: RecordRef<'_>) -> Result<Go, UkeError> {
     let c = Ctx { file };
     Ok(Go {
         line: rec.line,
-        total_cases: c.opt_int(&rec, 1, "総件数")?,
-        total_points: c.opt_int(&rec, 2, "総合計点数")?,
+        total_cases: c.opt_int(rec, 1, "総件数")?,
+        total_points: c.opt_int(rec, 2, "総合計点数")?,
         volume: rec.get(3).to_owned(),
         // keep the record itself out: GO has no other content
     })
 }
 
-fn parse_receipt(file: &str, line: usize, records: Vec<Record>) -> Result<Receipt, UkeError> {
-    let c = Ctx { file };
-    let re = &records[0];
-    let number = c.req_int(re, 1, "レセプト番号")?;
-    let kind = re.get(2).trim().to_owned();
-    if kind.len() != 4 || !kind.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(c.err(re, 2, "レセプト種別", format!("`{kind}` is not 4 digits")));
+/// A receipt being read: each record is parsed as it arrives (while it is still in the cache),
+/// the first error wins.
+struct Builder {
+    receipt: Receipt,
+    current: Option<Unit>,
+    section: Option<u8>,
+}
+
+impl Builder {
+    /// From the RE record.
+    fn start(file: &str, re: RecordRef<'_>) -> Result<Builder, UkeError> {
+        let c = Ctx { file };
+        let number = c.req_int(re, 1, "レセプト番号")?;
+        let kind = re.get(2).trim().to_owned();
+        if kind.len() != 4 || !kind.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(c.err(re, 2, "レセプト種別", format!("`{kind}` is not 4 digits")));
+        }
+        let month = YearMonth::parse(re.get(3).trim()).ok_or_else(|| {
+            c.err(
+                re,
+                3,
+                "診療年月",
+                format!("`{}` is neither YYYYMM nor GYYMM", re.get(3)),
+            )
+        })?;
+        Ok(Builder {
+            receipt: Receipt {
+                line: re.line,
+                number,
+                kind,
+                month,
+                sex: re.get(5).trim().parse().unwrap_or(0),
+                birth: parse_date(re.get(6).trim()),
+                insurance: None,
+                later_insurance: Vec::new(),
+                publics: Vec::new(),
+                units: Vec::new(),
+                records: Records::default(),
+            },
+            current: None,
+            section: None,
+        })
     }
-    let month = YearMonth::parse(re.get(3).trim()).ok_or_else(|| {
-        c.err(
-            re,
-            3,
-            "診療年月",
-            format!("`{}` is neither YYYYMM nor GYYMM", re.get(3)),
-        )
-    })?;
-    let mut insurance = None;
-    let mut later_insurance = Vec::new();
-    let mut publics = Vec::new();
-    let mut units: Vec<Unit> = Vec::new();
-    let mut current: Option<Unit> = None;
-    let mut section: Option<u8> = None;
-    for rec in &records[1..] {
+
+    fn feed(&mut self, file: &str, rec: RecordRef<'_>) -> Result<(), UkeError> {
+        let c = Ctx { file };
+        let r = &mut self.receipt;
         match rec.id() {
             "HO" => {
                 let ho = Insurance {
@@ -541,13 +876,13 @@ fn parse_receipt(file: &str, line: usize, records: Vec<Record>) -> Result<Receip
                 };
                 // The payer-side variant repeats HO at the end of some receipts; the first is
                 // the claim, later ones are kept in `later_insurance`.
-                if insurance.is_none() {
-                    insurance = Some(ho);
+                if r.insurance.is_none() {
+                    r.insurance = Some(ho);
                 } else {
-                    later_insurance.push(ho);
+                    r.later_insurance.push(ho);
                 }
             }
-            "KO" => publics.push(PublicExpense {
+            "KO" => r.publics.push(PublicExpense {
                 line: rec.line,
                 payer: rec.get(1).trim().to_owned(),
                 recipient: rec.get(2).trim().to_owned(),
@@ -557,7 +892,7 @@ fn parse_receipt(file: &str, line: usize, records: Vec<Record>) -> Result<Receip
             }),
             "CO" => {
                 if let Some(s) = c.opt_int::<u8>(rec, 1, "診療識別")? {
-                    section = Some(s);
+                    self.section = Some(s);
                 }
             }
             id @ ("SI" | "IY" | "TO") => {
@@ -567,9 +902,9 @@ fn parse_receipt(file: &str, line: usize, records: Vec<Record>) -> Result<Receip
                     _ => (LineKind::Material, 17),
                 };
                 if let Some(s) = c.opt_int::<u8>(rec, 1, FIELD_NAMES_SI[1])? {
-                    section = Some(s);
+                    self.section = Some(s);
                 }
-                let Some(sec) = section else {
+                let Some(sec) = self.section else {
                     return Err(c.err(
                         rec,
                         1,
@@ -577,20 +912,37 @@ fn parse_receipt(file: &str, line: usize, records: Vec<Record>) -> Result<Receip
                         "blank on the first line of the receipt".into(),
                     ));
                 };
-                let mut days = Vec::new();
+                let mut days = DayCounts::default();
                 for d in 0..31u8 {
                     let i = day0 + d as usize;
+                    if rec.is_blank(i) {
+                        continue;
+                    }
                     if let Some(n) = c.opt_int::<u16>(rec, i, "算定日")? {
-                        if n > 0 {
-                            days.push((d + 1, n));
-                        }
+                        days.set(d + 1, n);
                     }
                 }
+                let burden = {
+                    let b = rec.get(2).trim();
+                    let mut chars = b.chars();
+                    match (chars.next(), chars.next()) {
+                        (None, _) => Burden(' '),
+                        (Some(ch), None) => Burden(ch),
+                        _ => {
+                            return Err(c.err(
+                                rec,
+                                2,
+                                FIELD_NAMES_SI[2],
+                                format!("`{b}` is not one character"),
+                            ));
+                        }
+                    }
+                };
                 let l = Line {
                     kind,
                     line: rec.line,
                     section: sec,
-                    burden: rec.get(2).trim().to_owned(),
+                    burden,
                     code: c.req_int(rec, 3, FIELD_NAMES_SI[3])?,
                     quantity: c.opt_dec(rec, 4, FIELD_NAMES_SI[4])?,
                     points: c.opt_int(rec, 5, FIELD_NAMES_SI[5])?,
@@ -603,12 +955,12 @@ fn parse_receipt(file: &str, line: usize, records: Vec<Record>) -> Result<Receip
                     days,
                 };
                 // A change of 診療識別 closes an incomplete unit.
-                if let Some(u) = current.take_if(|u| u.section != sec) {
-                    units.push(u);
+                if let Some(u) = self.current.take_if(|u| u.section != sec) {
+                    r.units.push(u);
                 }
-                let u = current.get_or_insert_with(|| Unit {
+                let u = self.current.get_or_insert_with(|| Unit {
                     section: sec,
-                    lines: Vec::new(),
+                    lines: smallvec::SmallVec::new(),
                     points: None,
                     count: l.count,
                 });
@@ -617,24 +969,19 @@ fn parse_receipt(file: &str, line: usize, records: Vec<Record>) -> Result<Receip
                 u.count = l.count;
                 u.lines.push(l);
                 if done {
-                    units.extend(current.take());
+                    r.units.extend(self.current.take());
                 }
             }
             _ => {}
         }
+        Ok(())
     }
-    units.extend(current.take());
-    Ok(Receipt {
-        line,
-        number,
-        kind,
-        month,
-        insurance,
-        later_insurance,
-        publics,
-        units,
-        records,
-    })
+
+    fn finish(mut self, records: Records) -> Receipt {
+        self.receipt.units.extend(self.current.take());
+        self.receipt.records = records;
+        self.receipt
+    }
 }
 
 #[cfg(test)]
@@ -719,7 +1066,10 @@ mod tests {
         assert_eq!(r.units[0].lines.len(), 2);
         assert_eq!((r.units[0].section, r.units[0].points), (60, Some(88)));
         assert_eq!(r.units[1].count, 2);
-        assert_eq!(r.units[1].lines[0].days, vec![(1, 1), (3, 1)]);
+        assert_eq!(
+            r.units[1].lines[0].days.iter().collect::<Vec<_>>(),
+            vec![(1, 1), (3, 1)]
+        );
         assert!(matches!(
             &lf[2],
             Ok(Item::Totals(Go {

@@ -2,11 +2,14 @@
 //! [`Status::Match`], [`Status::Differs`] (claimed vs computed, with the reason) or
 //! [`Status::CannotCheck`] (with the reason: unknown code, multi-code unit, percentage item …).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
 use super::reader::{Go, LineKind, Receipt, UkeError, Unit, YearMonth};
+use crate::claim::FacilityKind;
+use crate::engine::Engine;
 use crate::masters::{Date, MasterCatalog, MasterSet, PointKind};
 use crate::rounding::{Rounding, drug_points};
 
@@ -32,10 +35,15 @@ pub enum CheckKind {
     GoCases,
     /// GO 総合計点数 vs Σ main-payer 合計点数.
     GoPoints,
+    /// A rule of the rule engine (背反, 包括, 算定回数) that a billed line breaks, or that needs a
+    /// person's look (特例条件). Only outcomes are reported: no check is counted for the rules
+    /// that hold.
+    Rule,
 }
 
 impl CheckKind {
-    pub const ALL: [CheckKind; 8] = [
+    pub const COUNT: usize = 9;
+    pub const ALL: [CheckKind; CheckKind::COUNT] = [
         CheckKind::Procedure,
         CheckKind::Drug,
         CheckKind::Material,
@@ -44,6 +52,7 @@ impl CheckKind {
         CheckKind::PublicTotal,
         CheckKind::GoCases,
         CheckKind::GoPoints,
+        CheckKind::Rule,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -55,6 +64,7 @@ impl CheckKind {
             CheckKind::PublicTotal => "public_total",
             CheckKind::GoCases => "go_cases",
             CheckKind::GoPoints => "go_points",
+            CheckKind::Rule => "rule",
         }
     }
 }
@@ -77,13 +87,24 @@ pub struct Check {
     pub status: Status,
     /// Line of the first record concerned.
     pub line: usize,
-    /// The code, for single-code units.
+    /// The code, for single-code units (for a code no master knows, that code).
     pub code: Option<u32>,
     pub section: Option<u8>,
     pub claimed: Option<i64>,
     pub computed: Option<i64>,
-    /// Why it differs or cannot be checked; how it was computed when it matches.
-    pub reason: String,
+    /// Why it differs or cannot be checked (with the computation, for differences); what was
+    /// compared, when it matches.
+    pub reason: Cow<'static, str>,
+    /// For [`CheckKind::Rule`]: the rule's id and citation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<RuleRef>,
+}
+
+/// The rule behind a [`CheckKind::Rule`] check.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RuleRef {
+    pub id: String,
+    pub citation: String,
 }
 
 /// The checks of one receipt.
@@ -97,12 +118,22 @@ pub struct ReceiptReport {
     pub computed_total: i64,
     /// Number of SI/IY/TO records.
     pub lines: usize,
+    /// HO + KO records (the receipt's share of GO 総件数).
+    pub cases: u64,
     pub checks: Vec<Check>,
 }
 
 impl ReceiptReport {
     pub fn differs(&self) -> bool {
         self.checks.iter().any(|c| c.status == Status::Differs)
+    }
+    /// [match, differs, cannot check] over the receipt's checks.
+    pub fn counts(&self) -> [u64; 3] {
+        let mut c = [0; 3];
+        for k in &self.checks {
+            c[k.status as usize] += 1;
+        }
+        c
     }
 }
 
@@ -112,103 +143,301 @@ pub struct Summary {
     pub receipts: u64,
     pub malformed: u64,
     pub lines: u64,
-    /// Per check kind: [match, differs, cannot check].
-    pub by_kind: BTreeMap<CheckKind, [u64; 3]>,
-    /// Cannot-check reasons (without the code) and their counts.
-    pub cannot_check_reasons: BTreeMap<String, u64>,
+    /// Per check kind (index `CheckKind as usize`): [match, differs, cannot check].
+    #[serde(serialize_with = "ser_by_kind")]
+    pub by_kind: [[u64; 3]; CheckKind::COUNT],
+    /// Cannot-check reasons per kind, and their counts.
+    #[serde(serialize_with = "ser_reasons")]
+    pub cannot_check_reasons: BTreeMap<(CheckKind, Cow<'static, str>), u64>,
     pub claimed_points: i64,
     pub computed_points: i64,
 }
 
 impl Summary {
     pub fn count(&self, kind: CheckKind, status: Status) -> u64 {
-        self.by_kind.get(&kind).map_or(0, |c| c[status as usize])
+        self.by_kind[kind as usize][status as usize]
     }
     pub fn total(&self, status: Status) -> u64 {
-        self.by_kind.values().map(|c| c[status as usize]).sum()
+        self.by_kind.iter().map(|c| c[status as usize]).sum()
+    }
+    /// The kinds that have at least one check, with their [match, differs, cannot check].
+    pub fn kinds(&self) -> impl Iterator<Item = (CheckKind, [u64; 3])> + '_ {
+        CheckKind::ALL
+            .iter()
+            .map(|&k| (k, self.by_kind[k as usize]))
+            .filter(|(_, c)| c.iter().any(|&n| n > 0))
     }
     fn add(&mut self, c: &Check) {
-        self.by_kind.entry(c.kind).or_default()[c.status as usize] += 1;
+        self.by_kind[c.kind as usize][c.status as usize] += 1;
         if c.status == Status::CannotCheck {
             *self
                 .cannot_check_reasons
-                .entry(format!("{}: {}", c.kind.name(), c.reason))
+                .entry((c.kind, c.reason.clone()))
                 .or_default() += 1;
         }
     }
+    /// Adds another run's counts (the parallel batch keeps one summary per worker).
+    pub fn merge(&mut self, other: Summary) {
+        self.receipts += other.receipts;
+        self.malformed += other.malformed;
+        self.lines += other.lines;
+        for (a, b) in self.by_kind.iter_mut().zip(other.by_kind) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+        for (k, n) in other.cannot_check_reasons {
+            *self.cannot_check_reasons.entry(k).or_default() += n;
+        }
+        self.claimed_points += other.claimed_points;
+        self.computed_points += other.computed_points;
+    }
 }
 
-/// The recalculation of a run of files: per receipt, plus the GO totals per file.
-pub struct Recalc<'a> {
-    catalog: &'a MasterCatalog,
+fn ser_by_kind<S: serde::Serializer>(
+    by_kind: &[[u64; 3]; CheckKind::COUNT],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.collect_map(
+        CheckKind::ALL
+            .iter()
+            .filter(|k| by_kind[**k as usize].iter().any(|&n| n > 0))
+            .map(|k| {
+                let [m, d, n] = by_kind[*k as usize];
+                let counts: BTreeMap<&str, u64> =
+                    [("match", m), ("differs", d), ("cannot_check", n)].into();
+                (k.name(), counts)
+            }),
+    )
+}
+
+fn ser_reasons<S: serde::Serializer>(
+    reasons: &BTreeMap<(CheckKind, Cow<'static, str>), u64>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    #[derive(serde::Serialize)]
+    struct Reason<'a> {
+        kind: &'static str,
+        reason: &'a str,
+        count: u64,
+    }
+    s.collect_seq(reasons.iter().map(|((k, r), n)| Reason {
+        kind: k.name(),
+        reason: r,
+        count: *n,
+    }))
+}
+
+/// What is recalculated against: masters only, or an [`Engine`]'s masters, with or without its
+/// rules.
+#[derive(Clone, Copy)]
+enum Source<'a> {
+    Catalog(&'a MasterCatalog),
+    Engine(&'a Engine, bool),
+}
+
+/// The facility facts a UKE file does not carry, for the rules that ask about them.
+#[derive(Debug, Clone, Default)]
+pub struct FacilityFacts {
+    pub kind: FacilityKind,
+    pub beds: u32,
+    /// 施設基準 届出 codes.
+    pub standards: Vec<u16>,
+}
+
+/// Recalculates receipts; immutable, so one value serves every thread of a batch.
+#[derive(Clone)]
+pub struct Recalculator<'a> {
+    source: Source<'a>,
+    facility: FacilityFacts,
+}
+
+/// The running totals of a run in file order: the summary and the GO counters of the current
+/// file. Receipts may be recalculated in any order and on any thread; the tally takes their
+/// reports in file order.
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
     go_cases: u64,
     go_points: i64,
     pub summary: Summary,
 }
 
-/// The payers (0 = 医保, 1–4 = 第1–4公費) of a 負担区分 code (UKE_LAYOUT.md).
-pub fn burden_payers(code: &str) -> Option<&'static [u8]> {
-    Some(match code {
-        "1" => &[0],
-        "2" => &[0, 1],
-        "3" => &[0, 2],
-        "4" => &[0, 1, 2],
-        "5" => &[1],
-        "6" => &[2],
-        "7" => &[1, 2],
-        "E" => &[0, 3],
-        "G" => &[0, 4],
-        "B" => &[3],
-        "C" => &[4],
-        "H" => &[1, 3],
-        "I" => &[1, 4],
-        "J" => &[2, 3],
-        "K" => &[2, 4],
-        "L" => &[3, 4],
-        "M" => &[0, 1, 3],
-        "N" => &[0, 1, 4],
-        "O" => &[0, 2, 3],
-        "P" => &[0, 2, 4],
-        "Q" => &[0, 3, 4],
-        "R" => &[1, 2, 3],
-        "S" => &[1, 2, 4],
-        "T" => &[1, 3, 4],
-        "U" => &[2, 3, 4],
-        "V" => &[0, 1, 2, 3],
-        "W" => &[0, 1, 2, 4],
-        "X" => &[0, 1, 3, 4],
-        "Y" => &[0, 2, 3, 4],
-        "Z" => &[1, 2, 3, 4],
-        "9" => &[0, 1, 2, 3, 4],
-        _ => return None,
-    })
-}
-
-impl<'a> Recalc<'a> {
-    pub fn new(catalog: &'a MasterCatalog) -> Self {
-        Recalc {
-            catalog,
-            go_cases: 0,
-            go_points: 0,
-            summary: Summary::default(),
-        }
+impl Tally {
+    pub fn new() -> Self {
+        Tally::default()
     }
-
     /// Call at the start of each file (GO totals are per file).
     pub fn start_file(&mut self) {
         self.go_cases = 0;
         self.go_points = 0;
     }
-
     /// A malformed receipt (counted; the receipt itself cannot be checked).
     pub fn malformed(&mut self, _e: &UkeError) {
         self.summary.malformed += 1;
     }
+    /// Counts a receipt's report.
+    pub fn add(&mut self, rep: &ReceiptReport) {
+        self.go_cases += rep.cases;
+        self.go_points += rep.claimed_total.unwrap_or(0);
+        let s = &mut self.summary;
+        s.receipts += 1;
+        s.lines += rep.lines as u64;
+        s.claimed_points += rep.claimed_total.unwrap_or(0);
+        s.computed_points += rep.computed_total;
+        for c in &rep.checks {
+            s.add(c);
+        }
+    }
+    /// The GO record against the receipts counted since [`Tally::start_file`] (or the last GO).
+    pub fn totals(&mut self, go: &Go) -> Vec<Check> {
+        let checks = vec![
+            compare(
+                CheckKind::GoCases,
+                go.line,
+                go.total_cases.map(|c| c as i64),
+                self.go_cases as i64,
+                "count of HO + KO records",
+                "GO 総件数",
+            ),
+            compare(
+                CheckKind::GoPoints,
+                go.line,
+                go.total_points,
+                self.go_points,
+                "Σ main-payer 合計点数 of the receipts",
+                "GO 総合計点数",
+            ),
+        ];
+        for c in &checks {
+            self.summary.add(c);
+        }
+        self.start_file();
+        checks
+    }
+}
 
+/// A [`Recalculator`] and a [`Tally`] together, for reading one file after another on one thread.
+pub struct Recalc<'a> {
+    pub calc: Recalculator<'a>,
+    pub tally: Tally,
+}
+
+impl<'a> Recalc<'a> {
+    /// Against the masters only (no rule checks).
+    pub fn new(catalog: &'a MasterCatalog) -> Self {
+        Recalc {
+            calc: Recalculator::new(catalog),
+            tally: Tally::new(),
+        }
+    }
+    /// Against an engine's masters and rules.
+    pub fn with_engine(engine: &'a Engine) -> Self {
+        Recalc {
+            calc: Recalculator::with_engine(engine),
+            tally: Tally::new(),
+        }
+    }
+    pub fn summary(&self) -> &Summary {
+        &self.tally.summary
+    }
+    pub fn start_file(&mut self) {
+        self.tally.start_file();
+    }
+    pub fn malformed(&mut self, e: &UkeError) {
+        self.tally.malformed(e);
+    }
     pub fn receipt(&mut self, r: &Receipt) -> ReceiptReport {
+        let rep = self.calc.receipt(r);
+        self.tally.add(&rep);
+        rep
+    }
+    pub fn totals(&mut self, go: &Go) -> Vec<Check> {
+        self.tally.totals(go)
+    }
+}
+
+/// The payers (0 = 医保, 1–4 = 第1–4公費) of a 負担区分 code (UKE_LAYOUT.md).
+pub fn burden_payers(code: char) -> Option<&'static [u8]> {
+    Some(match code {
+        '1' => &[0],
+        '2' => &[0, 1],
+        '3' => &[0, 2],
+        '4' => &[0, 1, 2],
+        '5' => &[1],
+        '6' => &[2],
+        '7' => &[1, 2],
+        'E' => &[0, 3],
+        'G' => &[0, 4],
+        'B' => &[3],
+        'C' => &[4],
+        'H' => &[1, 3],
+        'I' => &[1, 4],
+        'J' => &[2, 3],
+        'K' => &[2, 4],
+        'L' => &[3, 4],
+        'M' => &[0, 1, 3],
+        'N' => &[0, 1, 4],
+        'O' => &[0, 2, 3],
+        'P' => &[0, 2, 4],
+        'Q' => &[0, 3, 4],
+        'R' => &[1, 2, 3],
+        'S' => &[1, 2, 4],
+        'T' => &[1, 3, 4],
+        'U' => &[2, 3, 4],
+        'V' => &[0, 1, 2, 3],
+        'W' => &[0, 1, 2, 4],
+        'X' => &[0, 1, 3, 4],
+        'Y' => &[0, 2, 3, 4],
+        'Z' => &[1, 2, 3, 4],
+        '9' => &[0, 1, 2, 3, 4],
+        _ => return None,
+    })
+}
+
+impl<'a> Recalculator<'a> {
+    /// Against the masters only: no rule checks.
+    pub fn new(catalog: &'a MasterCatalog) -> Self {
+        Recalculator {
+            source: Source::Catalog(catalog),
+            facility: FacilityFacts::default(),
+        }
+    }
+
+    /// Against an engine: its masters, and its rules (背反, 包括, 算定回数) on the SI lines.
+    pub fn with_engine(engine: &'a Engine) -> Self {
+        Recalculator {
+            source: Source::Engine(engine, true),
+            facility: FacilityFacts::default(),
+        }
+    }
+
+    /// Against an engine's masters only: no rule checks.
+    pub fn with_engine_masters(engine: &'a Engine) -> Self {
+        Recalculator {
+            source: Source::Engine(engine, false),
+            facility: FacilityFacts::default(),
+        }
+    }
+
+    /// The facility facts for the rules that ask about them (a UKE file does not carry them;
+    /// the default is a 診療所 without beds or 施設基準).
+    pub fn facility(mut self, facts: FacilityFacts) -> Self {
+        self.facility = facts;
+        self
+    }
+
+    fn masters(&self, date: Date) -> Option<&'a MasterSet> {
+        match self.source {
+            Source::Catalog(c) => c.for_date(date),
+            Source::Engine(e, _) => e.masters_for(date),
+        }
+    }
+
+    /// Recalculates one receipt.
+    pub fn receipt(&self, r: &Receipt) -> ReceiptReport {
         let date = r.month.first_day();
-        let set = self.catalog.for_date(date);
-        let mut checks = Vec::with_capacity(r.units.len() + 2);
+        let set = self.masters(date);
+        let mut checks = Vec::with_capacity(2 * r.units.len() + 2);
         let mut lines = 0;
         let mut computed_total = 0i64;
         let mut per_public = [0i64; 5];
@@ -216,7 +445,7 @@ impl<'a> Recalc<'a> {
             lines += u.lines.len();
             checks.push(check_unit(set, date, r.month, u));
             for l in &u.lines {
-                let days: i64 = l.days.iter().map(|&(_, n)| i64::from(n)).sum();
+                let days = i64::from(l.days.total());
                 let mut c = compare(
                     CheckKind::DayCounts,
                     l.line,
@@ -229,7 +458,7 @@ impl<'a> Recalc<'a> {
                 c.section = Some(l.section);
                 if l.days.is_empty() {
                     c.status = Status::CannotCheck;
-                    c.reason = "no 算定日 on the line".into();
+                    c.reason = Cow::Borrowed("no 算定日 on the line");
                 }
                 checks.push(c);
             }
@@ -237,9 +466,10 @@ impl<'a> Recalc<'a> {
                 continue;
             }
             let Some(p) = u.points else { continue };
-            let amount = p * i64::from(u.count);
+            let sign = if is_deduction(set, date, u) { -1 } else { 1 };
+            let amount = sign * p * i64::from(u.count);
             computed_total += amount;
-            let burden = u.lines.last().map(|l| l.burden.as_str()).unwrap_or("");
+            let burden = u.lines.last().map_or(' ', |l| l.burden.0);
             for &payer in burden_payers(burden).unwrap_or(&[]) {
                 per_public[payer as usize] += amount;
             }
@@ -277,14 +507,8 @@ impl<'a> Recalc<'a> {
                 ));
             }
         }
-        self.go_cases += r.cases();
-        self.go_points += claimed_total.unwrap_or(0);
-        self.summary.receipts += 1;
-        self.summary.lines += lines as u64;
-        self.summary.claimed_points += claimed_total.unwrap_or(0);
-        self.summary.computed_points += computed_total;
-        for c in &checks {
-            self.summary.add(c);
+        if let Source::Engine(engine, true) = self.source {
+            self.rule_checks(engine, r, &mut checks);
         }
         ReceiptReport {
             number: r.number,
@@ -294,35 +518,137 @@ impl<'a> Recalc<'a> {
             claimed_total,
             computed_total,
             lines,
+            cases: r.cases(),
             checks,
         }
     }
 
-    /// The GO record against the receipts read since [`Recalc::start_file`] (or the last GO).
-    pub fn totals(&mut self, go: &Go) -> Vec<Check> {
-        let checks = vec![
-            compare(
-                CheckKind::GoCases,
-                go.line,
-                go.total_cases.map(|c| c as i64),
-                self.go_cases as i64,
-                "count of HO + KO records",
-                "GO 総件数",
-            ),
-            compare(
-                CheckKind::GoPoints,
-                go.line,
-                go.total_points,
-                self.go_points,
-                "Σ main-payer 合計点数 of the receipts",
-                "GO 総合計点数",
-            ),
-        ];
-        for c in &checks {
-            self.summary.add(c);
+    /// The rule engine on the receipt's SI lines, one item per line and 算定日. Exclusions,
+    /// inclusions and count limits that drop a line billed with points are differences; rules
+    /// that need a person's look (特例条件, 背反区分 3) cannot be checked. Requirements (施設基準,
+    /// 傷病名, comments) and additions are not judged here: the file does not carry the facts
+    /// they ask about.
+    fn rule_checks(&self, engine: &Engine, r: &Receipt, checks: &mut Vec<Check>) {
+        use santei_rules_dsl::{Action, RuleKind, ast};
+        let first = r.month.first_day();
+        let Some(rules) = engine.rules_for(first) else {
+            return;
+        };
+        if rules.is_empty() {
+            return;
         }
-        self.start_file();
-        checks
+        // (unit index, line index) of each item.
+        let mut at: Vec<(usize, usize)> = Vec::new();
+        let mut items = Vec::new();
+        for (ui, u) in r.units.iter().enumerate() {
+            for (li, l) in u.lines.iter().enumerate() {
+                if l.kind != LineKind::Procedure {
+                    continue;
+                }
+                let quantity = l
+                    .quantity
+                    .filter(|q| q.fract().is_zero())
+                    .and_then(|q| rust_decimal::prelude::ToPrimitive::to_u32(&q));
+                for (day, n) in l.days.iter() {
+                    let Some(date) = Date::from_ymd(r.month.year, r.month.month, u32::from(day))
+                    else {
+                        continue;
+                    };
+                    items.push(santei_rules_dsl::Item {
+                        code: l.code,
+                        date,
+                        times: u32::from(n),
+                        quantity,
+                        history: false,
+                    });
+                    at.push((ui, li));
+                }
+            }
+        }
+        if items.is_empty() {
+            return;
+        }
+        let birth = r.birth.unwrap_or(first);
+        let sex = if r.sex == 2 {
+            ast::Sex::Female
+        } else {
+            ast::Sex::Male
+        };
+        let subject = santei_rules_dsl::Subject {
+            birth,
+            sex,
+            setting: if r.is_inpatient() {
+                ast::Setting::Inpatient
+            } else {
+                ast::Setting::Outpatient
+            },
+            facility: match self.facility.kind {
+                FacilityKind::Clinic => ast::FacilityKind::Clinic,
+                FacilityKind::Hospital => ast::FacilityKind::Hospital,
+            },
+            beds: self.facility.beds,
+            standards: &self.facility.standards,
+            disease_specific: &[],
+            comments: &[],
+        };
+        // Requirements and additions ask about facts the file does not carry; they are left out
+        // (their drops would also no longer thin the items the limits count).
+        let kinds = [RuleKind::Inclusion, RuleKind::Exclusion, RuleKind::Limit];
+        for o in rules.evaluate_kinds(&subject, &items, &kinds) {
+            let rule = &rules.rules[o.rule];
+            let Some(&first_item) = o.items.first() else {
+                continue;
+            };
+            let (ui, li) = at[first_item];
+            let unit = &r.units[ui];
+            let line = &unit.lines[li];
+            let status = match (&o.action, rule.kind) {
+                (Action::Drop, RuleKind::Exclusion | RuleKind::Inclusion | RuleKind::Limit) => {
+                    // A line inside a multi-code unit (まるめ, 包括) carries no points of its own.
+                    if unit.lines.len() > 1 || unit.points.unwrap_or(0) == 0 {
+                        continue;
+                    }
+                    Status::Differs
+                }
+                (Action::Warn, _) => Status::CannotCheck,
+                _ => continue,
+            };
+            checks.push(Check {
+                kind: CheckKind::Rule,
+                status,
+                line: line.line,
+                code: Some(line.code),
+                section: Some(unit.section),
+                claimed: unit.points,
+                computed: (status == Status::Differs).then_some(0),
+                reason: if status == Status::Differs {
+                    Cow::Owned(format!("{}: {}; billed all the same", rule.id, o.message))
+                } else {
+                    Cow::Owned(format!("{}: needs a person's look: {}", rule.id, o.message))
+                },
+                rule: Some(RuleRef {
+                    id: rule.id.clone(),
+                    citation: rule.citation.clone(),
+                }),
+            });
+        }
+    }
+}
+
+/// A 薬剤料減点 unit: one IY record of a drug whose 医薬品マスター 金額種別 is 7 (減点), such as
+/// 630010002 薬剤料逓減（９０／１００）（内服薬）. Its 点数 is recorded positive and subtracted
+/// from the receipt (ikasample.csv receipt 5: Σ lines 12,032 − 2 × 534 = HO 10,964). Without the
+/// month's 医薬品マスター, the 6300100xx family is taken (all six 金額種別 7 codes of r06).
+fn is_deduction(set: Option<&MasterSet>, date: Date, u: &Unit) -> bool {
+    let [l] = u.lines.as_slice() else {
+        return false;
+    };
+    if l.kind != LineKind::Drug {
+        return false;
+    }
+    match set.and_then(|s| s.drugs.get(l.code, date)) {
+        Some(d) => d.price_kind == 7,
+        None => l.code / 1000 == 630_010,
     }
 }
 
@@ -331,13 +657,16 @@ fn compare(
     line: usize,
     claimed: Option<i64>,
     computed: i64,
-    how: &str,
-    what: &str,
+    how: &'static str,
+    what: &'static str,
 ) -> Check {
     let (status, reason) = match claimed {
-        None => (Status::CannotCheck, format!("{what} is empty")),
-        Some(c) if c == computed => (Status::Match, how.to_owned()),
-        Some(c) => (Status::Differs, format!("{what} {c} ≠ {how} {computed}")),
+        None => (Status::CannotCheck, Cow::Owned(format!("{what} is empty"))),
+        Some(c) if c == computed => (Status::Match, Cow::Borrowed(how)),
+        Some(c) => (
+            Status::Differs,
+            Cow::Owned(format!("{what} {c} ≠ {how} {computed}")),
+        ),
     };
     Check {
         kind,
@@ -348,8 +677,65 @@ fn compare(
         claimed,
         computed: Some(computed),
         reason,
+        rule: None,
     }
 }
+
+/// How a unit's points were computed, written out only when someone reads it (a difference).
+enum How {
+    Master {
+        revision: &'static str,
+    },
+    Steps {
+        revision: &'static str,
+        base: Decimal,
+        step: Decimal,
+        steps: Decimal,
+        quantity: Decimal,
+        exact: Decimal,
+    },
+    Drug {
+        yen: Decimal,
+    },
+    Material {
+        price: Decimal,
+        quantity: Decimal,
+    },
+}
+
+impl How {
+    /// For a match: what was compared, without numbers.
+    fn matched(&self) -> &'static str {
+        match self {
+            How::Master { .. } => "the master's 点数",
+            How::Steps { .. } => "the master's きざみ",
+            How::Drug { .. } => "Σ 薬価 × 使用量 五捨五超入",
+            How::Material { .. } => "材料価格 × 使用量 / 10 四捨五入",
+        }
+    }
+    fn render(&self, points: i64) -> String {
+        match self {
+            How::Master { revision } => format!("{revision} master: {points}点"),
+            How::Steps {
+                revision,
+                base,
+                step,
+                steps,
+                quantity,
+                exact,
+            } => format!(
+                "{revision} master きざみ: {base} + {step} × {steps} (数量 {quantity}) = {exact} → {points}点"
+            ),
+            How::Drug { yen } => format!("Σ 薬価 × 使用量 = {yen}円 → {points}点 (五捨五超入)"),
+            How::Material { price, quantity } => {
+                format!("{price}円 × {quantity} / 10 → {points}点 (四捨五入)")
+            }
+        }
+    }
+}
+
+/// Why a unit cannot be checked, and the code concerned when it is one code.
+type NotChecked = (Cow<'static, str>, Option<u32>);
 
 fn check_unit(set: Option<&MasterSet>, date: Date, month: YearMonth, u: &Unit) -> Check {
     let first = &u.lines[0];
@@ -366,23 +752,31 @@ fn check_unit(set: Option<&MasterSet>, date: Date, month: YearMonth, u: &Unit) -
         section: Some(u.section),
         claimed: u.points,
         computed: None,
-        reason: String::new(),
+        reason: Cow::Borrowed(""),
+        rule: None,
     };
-    let computed = compute_unit(set, date, month, u);
-    match computed {
-        Err(reason) => check.reason = reason,
+    match compute_unit(set, date, month, u) {
+        Err((reason, code)) => {
+            check.reason = reason;
+            if code.is_some() {
+                check.code = code;
+            }
+        }
         Ok((points, how)) => {
             check.computed = Some(points);
             match u.points {
                 Some(c) if c == points => {
                     check.status = Status::Match;
-                    check.reason = how;
+                    check.reason = Cow::Borrowed(how.matched());
                 }
                 Some(c) => {
                     check.status = Status::Differs;
-                    check.reason = format!("claimed {c}, the master gives {points}: {how}");
+                    check.reason = Cow::Owned(format!(
+                        "claimed {c}, the master gives {points}: {}",
+                        how.render(points)
+                    ));
                 }
-                None => check.reason = "算定単位 without 点数".into(),
+                None => check.reason = Cow::Borrowed("算定単位 without 点数"),
             }
         }
     }
@@ -394,47 +788,54 @@ fn compute_unit(
     date: Date,
     month: YearMonth,
     u: &Unit,
-) -> Result<(i64, String), String> {
+) -> Result<(i64, How), NotChecked> {
+    let no = |r: &'static str| (Cow::Borrowed(r), None);
     if u.points.is_none() {
-        return Err("算定単位 without 点数 (incomplete unit)".into());
+        return Err(no("算定単位 without 点数 (incomplete unit)"));
     }
     if u.section == SECTION_MEALS {
-        return Err("食事・生活療養 (診療識別 97, yen)".into());
+        return Err(no("食事・生活療養 (診療識別 97, yen)"));
     }
-    let set = set.ok_or_else(|| format!("no masters loaded for 診療年月 {month}"))?;
+    let set = set.ok_or_else(|| {
+        (
+            Cow::Owned(format!("no masters loaded for 診療年月 {month}")),
+            None,
+        )
+    })?;
     let first = &u.lines[0];
     if u.lines.iter().any(|l| l.kind != first.kind) {
-        return Err("mixed unit (SI/IY/TO in one 算定単位)".into());
+        return Err(no("mixed unit (SI/IY/TO in one 算定単位)"));
     }
+    let revision = set.revision.id;
     match first.kind {
         LineKind::Procedure => {
             if u.lines.len() > 1 {
-                return Err("multi-code unit (まるめ/包括/加算 in one 算定単位)".into());
+                return Err(no("multi-code unit (まるめ/包括/加算 in one 算定単位)"));
             }
-            let p = set
-                .procedures
-                .get(first.code, date)
-                .ok_or_else(|| format!("code not in the {} 診療行為マスター", set.revision))?;
+            let p = set.procedures.get(first.code, date).ok_or((
+                Cow::Borrowed("code not in the 診療行為マスター of the 診療年月"),
+                Some(first.code),
+            ))?;
             match p.point_kind() {
                 PointKind::Points => {}
                 PointKind::PercentAdd | PointKind::PercentSubtract => {
-                    return Err("percentage item (点数識別 5/6)".into());
+                    return Err(no("percentage item (点数識別 5/6)"));
                 }
-                PointKind::Yen => return Err("amount in yen (点数識別 1)".into()),
-                other => return Err(format!("点数識別 {other:?}")),
+                PointKind::Yen => return Err(no("amount in yen (点数識別 1)")),
+                other => return Err((Cow::Owned(format!("点数識別 {other:?}")), None)),
             }
             let base = p.points.to_decimal();
             if p.step_calc == 0 {
                 if !base.fract().is_zero() {
-                    return Err(format!("fractional master points {base}"));
+                    return Err((Cow::Owned(format!("fractional master points {base}")), None));
                 }
                 let points = i64::try_from(base).unwrap_or(i64::MAX);
-                return Ok((points, format!("{} master: {points}点", set.revision)));
+                return Ok((points, How::Master { revision }));
             }
             // きざみ: 点数 + きざみ点数 × ⌈(数量 − 下限値) / きざみ値⌉, the 数量 capped at the
             // 上限値 when the master says so (上下限エラー処理 1).
             let Some(q) = first.quantity else {
-                return Err("きざみ item without 数量データ".into());
+                return Err(no("きざみ item without 数量データ"));
             };
             let (lo, hi, size) = (
                 Decimal::from(p.step_lower),
@@ -443,7 +844,10 @@ fn compute_unit(
             );
             let q_used = if p.step_upper > 0 && q > hi {
                 if p.step_bound_error != 1 {
-                    return Err(format!("数量 {q} above the きざみ 上限値 {hi}"));
+                    return Err((
+                        Cow::Owned(format!("数量 {q} above the きざみ 上限値 {hi}")),
+                        None,
+                    ));
                 }
                 hi
             } else {
@@ -454,61 +858,62 @@ fn compute_unit(
             } else {
                 Decimal::ZERO
             };
-            let exact = base + p.step_points.to_decimal() * steps;
+            let step = p.step_points.to_decimal();
+            let exact = base + step * steps;
             let points = Rounding::HalfUp.to_int(exact);
             Ok((
                 points,
-                format!(
-                    "{} master きざみ: {base} + {} × {steps} (数量 {q}) = {exact} → {points}点",
-                    set.revision,
-                    p.step_points.to_decimal()
-                ),
+                How::Steps {
+                    revision,
+                    base,
+                    step,
+                    steps,
+                    quantity: q,
+                    exact,
+                },
             ))
         }
         LineKind::Drug => {
+            if is_deduction(Some(set), date, u) {
+                return Err(no(
+                    "減点 (医薬品 金額種別 7): a share of the 処方's 薬剤料, subtracted from the total",
+                ));
+            }
             if set.drugs.is_empty() {
-                return Err(format!("no 医薬品マスター in the {} masters", set.revision));
+                return Err(no("no 医薬品マスター for the 診療年月"));
             }
             let mut yen = Decimal::ZERO;
             for l in &u.lines {
-                let d = set.drugs.get(l.code, date).ok_or_else(|| {
-                    format!("drug {} not in the {} masters", l.code, set.revision)
-                })?;
+                let d = set.drugs.get(l.code, date).ok_or((
+                    Cow::Borrowed("drug not in the 医薬品マスター of the 診療年月"),
+                    Some(l.code),
+                ))?;
                 let qty = l.quantity.unwrap_or(Decimal::ONE);
                 yen += d.price.to_decimal() * qty;
             }
             // F200/G100: ≤15円 → 1点 in 投薬・注射; 0点 elsewhere (処置・検査・画像 …).
             let floor = if (20..40).contains(&u.section) { 1 } else { 0 };
             let points = drug_points(yen, floor);
-            Ok((
-                points,
-                format!("Σ 薬価 × 使用量 = {yen}円 → {points}点 (五捨五超入)"),
-            ))
+            Ok((points, How::Drug { yen }))
         }
         LineKind::Material => {
             if u.lines.len() > 1 {
-                return Err("multi-code unit (several 特定器材 in one 算定単位)".into());
+                return Err(no("multi-code unit (several 特定器材 in one 算定単位)"));
             }
             if set.materials.is_empty() {
-                return Err(format!(
-                    "no 特定器材マスター in the {} masters",
-                    set.revision
-                ));
+                return Err(no("no 特定器材マスター for the 診療年月"));
             }
-            let m = set
-                .materials
-                .get(first.code, date)
-                .ok_or_else(|| format!("code not in the {} 特定器材マスター", set.revision))?;
+            let m = set.materials.get(first.code, date).ok_or((
+                Cow::Borrowed("code not in the 特定器材マスター of the 診療年月"),
+                Some(first.code),
+            ))?;
             let price = m.price.to_decimal();
             if price.is_zero() {
-                return Err("no price in the master (price given on the record)".into());
+                return Err(no("no price in the master (price given on the record)"));
             }
-            let qty = first.quantity.unwrap_or(Decimal::ONE);
-            let points = Rounding::HalfUp.to_int(price * qty / Decimal::from(10));
-            Ok((
-                points,
-                format!("{price}円 × {qty} / 10 → {points}点 (四捨五入)"),
-            ))
+            let quantity = first.quantity.unwrap_or(Decimal::ONE);
+            let points = Rounding::HalfUp.to_int(price * quantity / Decimal::from(10));
+            Ok((points, How::Material { price, quantity }))
         }
     }
 }

@@ -1,0 +1,353 @@
+//! The batch: one UKE input recalculated on several threads, reported in file order.
+//!
+//! One thread cuts the input into blocks of whole receipts (it only looks for lines that start
+//! with `RE,`, so it does no decoding); worker threads read and recalculate the blocks; the
+//! calling thread puts the reports back in file order, keeps the [`Tally`] (summary, GO totals)
+//! and hands every event to the caller. At most `4 × jobs` blocks are in flight, so memory stays
+//! flat however large the input is.
+
+use std::cell::Cell;
+use std::collections::BTreeMap;
+use std::io::BufRead;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
+
+use super::reader::{Go, Item, Record, UkeError, UkeReader};
+use super::recalc::{Check, Recalculator, ReceiptReport, Tally};
+use crate::masters::Encoding;
+
+/// What the batch hands to its caller, in file order.
+#[derive(Debug)]
+pub enum Event {
+    /// IR 医療機関情報.
+    Facility(Record),
+    /// A receipt, recalculated (already counted in the tally).
+    Receipt(ReceiptReport),
+    /// The GO checks (already counted in the tally).
+    Totals(Vec<Check>),
+    /// A record outside any receipt.
+    Other(Record),
+    /// A malformed receipt (counted), or a fatal read error (the rest of the input is lost).
+    Error(UkeError),
+}
+
+/// How the batch runs.
+#[derive(Debug, Clone, Copy)]
+pub struct BatchOptions {
+    /// Worker threads; 1 reads and recalculates on the calling thread.
+    pub jobs: usize,
+    /// Receipts per block handed to a worker.
+    pub block_receipts: usize,
+}
+
+impl Default for BatchOptions {
+    fn default() -> Self {
+        BatchOptions {
+            jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            block_receipts: 256,
+        }
+    }
+}
+
+/// Progress after each block: bytes of the input consumed, receipts reported.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    pub bytes: u64,
+    pub receipts: u64,
+}
+
+/// One input: its bytes, its name (for messages) and its text encoding.
+pub struct Input<'a, R> {
+    pub read: R,
+    pub file: &'a str,
+    pub encoding: Encoding,
+}
+
+/// An error of the caller's sink ends the batch and is returned.
+pub type SinkResult = std::io::Result<()>;
+
+struct Block {
+    seq: u64,
+    bytes: Vec<u8>,
+    first_line: usize,
+    /// Input bytes consumed up to the end of this block.
+    end: u64,
+    /// A read error after the block's bytes: the input ends here.
+    error: Option<UkeError>,
+}
+
+enum Raw {
+    Facility(Record),
+    Receipt(ReceiptReport),
+    Go(Go),
+    Other(Record),
+    Error(UkeError),
+}
+
+/// Recalculates one input (one file) and hands each event, in file order, to `sink`.
+/// `tally` takes every receipt and GO record (call [`Tally::start_file`] before each file, as
+/// [`run`] does). `progress` is called after each block.
+pub fn run<R: BufRead + Send>(
+    input: Input<'_, R>,
+    calc: &Recalculator<'_>,
+    tally: &mut Tally,
+    options: BatchOptions,
+    mut progress: impl FnMut(Progress),
+    mut sink: impl FnMut(Event) -> SinkResult,
+) -> SinkResult {
+    let Input {
+        read: input,
+        file,
+        encoding,
+    } = input;
+    tally.start_file();
+    let mut deliver = |raw: Raw, tally: &mut Tally| -> SinkResult {
+        let event = match raw {
+            Raw::Facility(r) => Event::Facility(r),
+            Raw::Other(r) => Event::Other(r),
+            Raw::Receipt(rep) => {
+                tally.add(&rep);
+                Event::Receipt(rep)
+            }
+            Raw::Go(go) => Event::Totals(tally.totals(&go)),
+            Raw::Error(e) => {
+                if !e.fatal {
+                    tally.malformed(&e);
+                }
+                Event::Error(e)
+            }
+        };
+        sink(event)
+    };
+    if options.jobs <= 1 {
+        let count = Cell::new(0u64);
+        let counted = CountingRead {
+            inner: input,
+            bytes: &count,
+        };
+        let mut since = 0usize;
+        let reader = UkeReader::new(counted, file, encoding).keep_records(false);
+        for item in reader {
+            let raw = to_raw(calc, item);
+            let is_receipt = matches!(raw, Raw::Receipt(_) | Raw::Error(_));
+            deliver(raw, tally)?;
+            if is_receipt {
+                since += 1;
+                if since == options.block_receipts.max(1) {
+                    since = 0;
+                    progress(Progress {
+                        bytes: count.get(),
+                        receipts: done_receipts(tally),
+                    });
+                }
+            }
+        }
+        progress(Progress {
+            bytes: count.get(),
+            receipts: done_receipts(tally),
+        });
+        return Ok(());
+    }
+
+    let jobs = options.jobs;
+    let in_flight = 4 * jobs;
+    let (block_tx, block_rx) = sync_channel::<Block>(jobs);
+    let block_rx = Arc::new(Mutex::new(block_rx));
+    let (result_tx, result_rx) = sync_channel::<(u64, u64, Vec<Raw>)>(in_flight);
+    // Permits: the cutter takes one per block, the merger gives it back when the block is out.
+    let (permit_tx, permit_rx) = sync_channel::<()>(in_flight);
+    for _ in 0..in_flight {
+        permit_tx.send(()).ok();
+    }
+    std::thread::scope(|scope| {
+        let block_receipts = options.block_receipts.max(1);
+        scope.spawn(move || cut(input, file, block_receipts, &block_tx, &permit_rx));
+        for _ in 0..jobs {
+            let rx = Arc::clone(&block_rx);
+            let tx = result_tx.clone();
+            scope.spawn(move || work(&rx, &tx, file, encoding, calc));
+        }
+        // Only the workers hold the block receiver and the result sender: when the workers are
+        // gone the cutter's sends fail, and when the merge is gone the workers' sends fail.
+        drop(block_rx);
+        drop(result_tx);
+        // The channels are moved in: when the merge ends (also on a sink error) they close,
+        // and the cutter and the workers stop instead of waiting on them.
+        merge(result_rx, permit_tx, |raw, end| match raw {
+            Some(raw) => deliver(raw, tally),
+            None => {
+                progress(Progress {
+                    bytes: end,
+                    receipts: done_receipts(tally),
+                });
+                Ok(())
+            }
+        })
+    })
+}
+
+/// Puts the workers' blocks back in order; `f(Some(raw), _)` per event, `f(None, end)` after
+/// each block.
+fn merge(
+    results: Receiver<(u64, u64, Vec<Raw>)>,
+    permits: SyncSender<()>,
+    mut f: impl FnMut(Option<Raw>, u64) -> SinkResult,
+) -> SinkResult {
+    let mut next = 0u64;
+    let mut waiting: BTreeMap<u64, (u64, Vec<Raw>)> = BTreeMap::new();
+    for (seq, end, raws) in results.iter() {
+        waiting.insert(seq, (end, raws));
+        while let Some((end, raws)) = waiting.remove(&next) {
+            next += 1;
+            for raw in raws {
+                f(Some(raw), end)?;
+            }
+            f(None, end)?;
+            // The cutter may have stopped (end of input): a lost permit is fine then.
+            permits.send(()).ok();
+        }
+    }
+    Ok(())
+}
+
+fn done_receipts(tally: &Tally) -> u64 {
+    tally.summary.receipts + tally.summary.malformed
+}
+
+fn to_raw(calc: &Recalculator<'_>, item: Result<Item, UkeError>) -> Raw {
+    match item {
+        Ok(Item::Receipt(r)) => Raw::Receipt(calc.receipt(&r)),
+        Ok(Item::Totals(go)) => Raw::Go(go),
+        Ok(Item::Facility(r)) => Raw::Facility(r),
+        Ok(Item::Other(r)) => Raw::Other(r),
+        Err(e) => Raw::Error(e),
+    }
+}
+
+fn work(
+    rx: &Mutex<Receiver<Block>>,
+    tx: &SyncSender<(u64, u64, Vec<Raw>)>,
+    file: &str,
+    encoding: Encoding,
+    calc: &Recalculator<'_>,
+) {
+    loop {
+        let block = {
+            let Ok(rx) = rx.lock() else { return };
+            match rx.recv() {
+                Ok(b) => b,
+                Err(_) => return,
+            }
+        };
+        let mut raws: Vec<Raw> = UkeReader::new(&block.bytes[..], file, encoding)
+            .keep_records(false)
+            .starting_at_line(block.first_line)
+            .map(|item| to_raw(calc, item))
+            .collect();
+        if let Some(e) = block.error {
+            raws.push(Raw::Error(e));
+        }
+        if tx.send((block.seq, block.end, raws)).is_err() {
+            return;
+        }
+    }
+}
+
+/// Cuts the input into blocks of `block_receipts` receipts, before a line that starts with `RE,`.
+fn cut<R: BufRead>(
+    mut input: R,
+    file: &str,
+    block_receipts: usize,
+    tx: &SyncSender<Block>,
+    permits: &Receiver<()>,
+) {
+    let mut seq = 0u64;
+    let mut line = 0usize;
+    let mut consumed = 0u64;
+    let mut bytes: Vec<u8> = Vec::new();
+    let mut first_line = 1usize;
+    let mut receipts = 0usize;
+    let mut buf: Vec<u8> = Vec::new();
+    let send = |seq: &mut u64,
+                bytes: Vec<u8>,
+                first_line: usize,
+                end: u64,
+                error: Option<UkeError>|
+     -> bool {
+        if permits.recv().is_err() {
+            return false;
+        }
+        let ok = tx
+            .send(Block {
+                seq: *seq,
+                bytes,
+                first_line,
+                end,
+                error,
+            })
+            .is_ok();
+        *seq += 1;
+        ok
+    };
+    loop {
+        buf.clear();
+        match input.read_until(b'\n', &mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                line += 1;
+                if buf.starts_with(b"RE,") {
+                    if receipts == block_receipts {
+                        let block = std::mem::take(&mut bytes);
+                        if !send(&mut seq, block, first_line, consumed, None) {
+                            return;
+                        }
+                        first_line = line;
+                        receipts = 0;
+                    }
+                    receipts += 1;
+                }
+                bytes.extend_from_slice(&buf);
+                consumed += n as u64;
+            }
+            Err(e) => {
+                let error = UkeError {
+                    file: file.to_owned(),
+                    line: line + 1,
+                    field: None,
+                    receipt: None,
+                    message: format!("cannot read: {e}"),
+                    fatal: true,
+                };
+                send(&mut seq, bytes, first_line, consumed, Some(error));
+                return;
+            }
+        }
+    }
+    if !bytes.is_empty() {
+        send(&mut seq, bytes, first_line, consumed, None);
+    }
+}
+
+/// Counts the bytes consumed through `BufRead` (all `UkeReader` uses).
+struct CountingRead<'c, R> {
+    inner: R,
+    bytes: &'c Cell<u64>,
+}
+
+impl<R: BufRead> std::io::Read for CountingRead<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bytes.set(self.bytes.get() + n as u64);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for CountingRead<'_, R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+    fn consume(&mut self, amt: usize) {
+        self.bytes.set(self.bytes.get() + amt as u64);
+        self.inner.consume(amt);
+    }
+}
