@@ -617,6 +617,7 @@ pub fn make_claim(pools: &Pools, rng: &mut SplitMix64) -> (Claim, PatientInfo) {
             regional_addition: None,
         },
         setting: Setting::Outpatient,
+        admission_date: None,
         visits,
         history: vec![],
         meals: vec![],

@@ -247,7 +247,7 @@ fn batch_is_the_sequential_run_in_file_order() {
     let seq = run_reader(&bytes[..], "g.UKE", Encoding::Cp932, &catalog);
     assert_eq!(seq.errors, 1);
     let calc = Recalculator::new(&catalog);
-    for (jobs, block) in [(1, 256), (2, 1), (3, 7), (4, 1000)] {
+    for (jobs, block) in [(1, 8192), (2, 1), (3, 20_000), (4, 1 << 20)] {
         let mut tally = Tally::new();
         let mut reports = Vec::new();
         let mut go = Vec::new();
@@ -263,7 +263,7 @@ fn batch_is_the_sequential_run_in_file_order() {
             &mut tally,
             BatchOptions {
                 jobs,
-                block_receipts: block,
+                block_bytes: block,
             },
             |p| {
                 assert!(p.bytes >= last);
@@ -309,7 +309,7 @@ fn batch_stops_on_a_sink_error() {
         &mut Tally::new(),
         BatchOptions {
             jobs: 2,
-            block_receipts: 2,
+            block_bytes: 1,
         },
         |_| {},
         |e| {
@@ -369,7 +369,7 @@ fn recalc_checks_the_rules_of_the_engine() {
         .iter()
         .filter(|c| c.kind == CheckKind::Rule)
         .map(|c| {
-            let RuleRef { id, .. } = c.rule.as_ref().unwrap();
+            let RuleRef { id, .. } = &**c.rule.as_ref().unwrap();
             (c.status, c.code.unwrap(), id.as_str())
         })
         .collect();

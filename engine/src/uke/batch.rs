@@ -1,7 +1,7 @@
 //! The batch: one UKE input recalculated on several threads, reported in file order.
 //!
-//! One thread cuts the input into blocks of whole receipts (it only looks for lines that start
-//! with `RE,`, so it does no decoding); worker threads read and recalculate the blocks; the
+//! One thread cuts the input into blocks of whole receipts (it only looks for the last `\nRE,`
+//! of each chunk read, so it does no decoding and no per-line work); worker threads read and recalculate the blocks; the
 //! calling thread puts the reports back in file order, keeps the [`Tally`] (summary, GO totals)
 //! and hands every event to the caller. At most `4 × jobs` blocks are in flight, so memory stays
 //! flat however large the input is.
@@ -36,18 +36,23 @@ pub enum Event {
 pub struct BatchOptions {
     /// Worker threads; 1 reads and recalculates on the calling thread.
     pub jobs: usize,
-    /// Receipts per block handed to a worker.
-    pub block_receipts: usize,
+    /// Bytes per block handed to a worker (at least 8 KiB; a block always holds whole
+    /// receipts, so one longer than this makes its block longer).
+    pub block_bytes: usize,
 }
 
 impl Default for BatchOptions {
     fn default() -> Self {
         BatchOptions {
             jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
-            block_receipts: 256,
+            block_bytes: 256 << 10,
         }
     }
 }
+
+/// Smallest block (and the progress step of a one-thread run, in receipts).
+const MIN_BLOCK_BYTES: usize = 8 << 10;
+const PROGRESS_EVERY: usize = 256;
 
 /// Progress after each block: bytes of the input consumed, receipts reported.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -133,7 +138,7 @@ pub fn run<R: BufRead + Send>(
             deliver(raw, tally)?;
             if is_receipt {
                 since += 1;
-                if since == options.block_receipts.max(1) {
+                if since == PROGRESS_EVERY {
                     since = 0;
                     progress(Progress {
                         bytes: count.get(),
@@ -160,8 +165,8 @@ pub fn run<R: BufRead + Send>(
         permit_tx.send(()).ok();
     }
     std::thread::scope(|scope| {
-        let block_receipts = options.block_receipts.max(1);
-        scope.spawn(move || cut(input, file, block_receipts, &block_tx, &permit_rx));
+        let block_bytes = options.block_bytes;
+        scope.spawn(move || cut(input, file, block_bytes, &block_tx, &permit_rx));
         for _ in 0..jobs {
             let rx = Arc::clone(&block_rx);
             let tx = result_tx.clone();
@@ -253,27 +258,25 @@ fn work(
     }
 }
 
-/// Cuts the input into blocks of `block_receipts` receipts, before a line that starts with `RE,`.
+/// Cuts the input into blocks of about `block_bytes`, each ending just before a line that
+/// starts with `RE,` (or at the end of the input). A receipt longer than a block makes the block
+/// grow until the next RE.
 fn cut<R: BufRead>(
     mut input: R,
     file: &str,
-    block_receipts: usize,
+    block_bytes: usize,
     tx: &SyncSender<Block>,
     permits: &Receiver<()>,
 ) {
+    let finder = memchr::memmem::FinderRev::new(b"\nRE,");
+    let target = block_bytes.max(MIN_BLOCK_BYTES);
     let mut seq = 0u64;
-    let mut line = 0usize;
+    // First line and byte offset of `block` in the input.
+    let mut line = 1usize;
     let mut consumed = 0u64;
-    let mut bytes: Vec<u8> = Vec::new();
-    let mut first_line = 1usize;
-    let mut receipts = 0usize;
-    let mut buf: Vec<u8> = Vec::new();
-    let send = |seq: &mut u64,
-                bytes: Vec<u8>,
-                first_line: usize,
-                end: u64,
-                error: Option<UkeError>|
-     -> bool {
+    let mut block: Vec<u8> = Vec::with_capacity(2 * target);
+    let mut want = target;
+    let send = |seq: &mut u64, bytes: Vec<u8>, first_line: usize, end: u64, error| -> bool {
         if permits.recv().is_err() {
             return false;
         }
@@ -290,41 +293,62 @@ fn cut<R: BufRead>(
         ok
     };
     loop {
-        buf.clear();
-        match input.read_until(b'\n', &mut buf) {
-            Ok(0) => break,
-            Ok(n) => {
-                line += 1;
-                if buf.starts_with(b"RE,") {
-                    if receipts == block_receipts {
-                        let block = std::mem::take(&mut bytes);
-                        if !send(&mut seq, block, first_line, consumed, None) {
-                            return;
-                        }
-                        first_line = line;
-                        receipts = 0;
-                    }
-                    receipts += 1;
+        let mut eof = false;
+        while block.len() < want {
+            let buf = match input.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    let lines = block.iter().filter(|&&b| b == b'\n').count();
+                    let error = UkeError {
+                        file: file.to_owned(),
+                        line: line + lines,
+                        field: None,
+                        receipt: None,
+                        message: format!("cannot read: {e}"),
+                        fatal: true,
+                    };
+                    let end = consumed + block.len() as u64;
+                    send(&mut seq, block, line, end, Some(error));
+                    return;
                 }
-                bytes.extend_from_slice(&buf);
-                consumed += n as u64;
+            };
+            if buf.is_empty() {
+                eof = true;
+                break;
             }
-            Err(e) => {
-                let error = UkeError {
-                    file: file.to_owned(),
-                    line: line + 1,
-                    field: None,
-                    receipt: None,
-                    message: format!("cannot read: {e}"),
-                    fatal: true,
-                };
-                send(&mut seq, bytes, first_line, consumed, Some(error));
-                return;
-            }
+            // A reader may hand out much more than a block at once (an in-memory input hands
+            // out all of it): take only what the block needs.
+            let n = buf.len().min(want - block.len());
+            block.extend_from_slice(&buf[..n]);
+            input.consume(n);
         }
-    }
-    if !bytes.is_empty() {
-        send(&mut seq, bytes, first_line, consumed, None);
+        if eof {
+            if !block.is_empty() {
+                let end = consumed + block.len() as u64;
+                send(&mut seq, block, line, end, None);
+            }
+            return;
+        }
+        match finder.rfind(&block) {
+            Some(p) => {
+                let at = p + 1;
+                let mut rest = Vec::with_capacity(2 * target);
+                rest.extend_from_slice(&block[at..]);
+                block.truncate(at);
+                let lines = block.iter().filter(|&&b| b == b'\n').count();
+                let len = block.len() as u64;
+                if !send(&mut seq, block, line, consumed + len, None) {
+                    return;
+                }
+                line += lines;
+                consumed += len;
+                block = rest;
+                want = target;
+            }
+            // No receipt starts in the block after its first: read on.
+            None => want = block.len() + target,
+        }
     }
 }
 

@@ -97,7 +97,7 @@ pub struct Check {
     pub reason: Cow<'static, str>,
     /// For [`CheckKind::Rule`]: the rule's id and citation.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rule: Option<RuleRef>,
+    pub rule: Option<Box<RuleRef>>,
 }
 
 /// The rule behind a [`CheckKind::Rule`] check.
@@ -626,10 +626,10 @@ impl<'a> Recalculator<'a> {
                 } else {
                     Cow::Owned(format!("{}: needs a person's look: {}", rule.id, o.message))
                 },
-                rule: Some(RuleRef {
+                rule: Some(Box::new(RuleRef {
                     id: rule.id.clone(),
                     citation: rule.citation.clone(),
-                }),
+                })),
             });
         }
     }
