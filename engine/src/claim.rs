@@ -1,4 +1,5 @@
-//! The claim santei computes: one patient, one month, one insurance, 外来 (入院 later). Format
+//! The claim santei computes: one patient, one month, one insurance, 外来 or 入院 (入院 in part:
+//! the items as claimed, at their master points, with the rules; see docs/CLAIM_FORMAT.md). Format
 //! `santei.claim/1`, documented in docs/CLAIM_FORMAT.md, with a generated JSON Schema
 //! (`santei schema claim`). Unknown fields are errors, so a typo never silently drops data.
 
@@ -10,7 +11,7 @@ use serde::{Deserialize, Serialize};
 /// The format identifier every claim carries.
 pub const CLAIM_FORMAT: &str = "santei.claim/1";
 
-/// A claim (レセプト単位: one patient, one month, 入院外).
+/// A claim (レセプト単位: one patient, one month, 入院外 or 入院).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Claim {
@@ -25,9 +26,16 @@ pub struct Claim {
     /// 医療機関
     #[serde(default)]
     pub facility: Facility,
-    /// 入院外 (only `outpatient` is computed so far).
+    /// 入院・入院外. `inpatient` needs `admission_date`, and is computed only in part (finding
+    /// I701 says what is left out).
     #[serde(default)]
     pub setting: Setting,
+    /// 入院年月日 of an `inpatient` claim: the 起算日 of the 入院期間 (告示 第1章第2部 通則5; 通知
+    /// 第2部 通則7: for a 再入院 counted with an earlier stay, that stay's 入院日). 入院中 limits
+    /// (電子点数表 05 算定単位 133) count from it. Not allowed on an `outpatient` claim.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub admission_date: Option<Date>,
     /// 受診日ごとの診療行為. All in one calendar month.
     pub visits: Vec<Visit>,
     /// Items billed earlier in the same month (earlier claims, other departments): counted for
@@ -258,7 +266,7 @@ pub enum Setting {
     /// 入院外
     #[default]
     Outpatient,
-    /// 入院 (not computed yet)
+    /// 入院 (computed in part; needs `Claim.admission_date`)
     Inpatient,
 }
 

@@ -258,11 +258,32 @@ impl Engine {
                 ),
             ));
         }
-        if claim.setting == Setting::Inpatient {
+        let inpatient = claim.setting == Setting::Inpatient;
+        match (inpatient, claim.admission_date) {
+            (true, None) => {
+                return Err(ClaimError::new(
+                    "claim.value",
+                    "admission_date",
+                    "an 入院 claim (setting `inpatient`) needs admission_date (入院年月日, the 起算日 of the 入院期間)",
+                ));
+            }
+            (false, Some(_)) => {
+                return Err(ClaimError::new(
+                    "claim.value",
+                    "admission_date",
+                    "admission_date is for 入院 claims only (setting `inpatient`)",
+                ));
+            }
+            _ => {}
+        }
+        if claim
+            .admission_date
+            .is_some_and(|d| d < claim.patient.birth_date)
+        {
             return Err(ClaimError::new(
-                "claim.unsupported",
-                "setting",
-                "入院 claims are not computed yet (issue 3 covers 入院外 first)",
+                "claim.value",
+                "admission_date",
+                "admission before the patient's birth date",
             ));
         }
         let Some(first) = claim.visits.iter().map(|v| v.date).min() else {
@@ -292,6 +313,13 @@ impl Engine {
                     "visit before the patient's birth date",
                 ));
             }
+            if let Some(adm) = claim.admission_date.filter(|&d| v.date < d) {
+                return Err(ClaimError::new(
+                    "claim.value",
+                    format!("visits[{i}].date"),
+                    format!("{} is before the admission_date {adm}", v.date),
+                ));
+            }
         }
         let prepared = self.prepared_for(first).ok_or_else(|| {
             ClaimError::new(
@@ -305,6 +333,9 @@ impl Engine {
         })?;
         let mut calc = Calc::new(prepared, claim);
         calc.polypharmacy_rounding = self.polypharmacy_rounding;
+        if inpatient {
+            calc.inpatient_notice();
+        }
         calc.history();
         let mut order: Vec<usize> = (0..claim.visits.len()).collect();
         order.sort_by_key(|&i| claim.visits[i].date);
@@ -337,6 +368,9 @@ struct Calc<'a> {
     month: Date,
     /// F200 注3 rounding unit (from [`EngineOptions`]).
     polypharmacy_rounding: PolypharmacyRounding,
+    /// An 入院 claim: master gates reversed (入外適用区分), 点数集計先識別（入院）, no 外来-only
+    /// derivations (外来管理加算, 時間外等加算 of 初再診, F200 注3).
+    inpatient: bool,
 }
 
 fn same_month(a: Date, b: Date) -> bool {
@@ -376,6 +410,19 @@ pub fn section_of(aggregation: u16) -> &'static str {
     }
 }
 
+/// 診療識別 of an inpatient 点数集計先識別（入院） (項番66): as [`section_of`], plus 240 調剤（入院）
+/// → 24, 903 入院基本料・入院基本料等加算 → 90, 920 特定入院料・その他 → 92, 970–975 食事・生活療養 → 97
+/// (UKE 診療識別 別表, ../shared/docs/UKE_LAYOUT.md).
+pub fn section_of_inpatient(aggregation: u16) -> &'static str {
+    match aggregation {
+        240 => "24",
+        900..=909 => "90",
+        910..=969 => "92",
+        970..=979 => "97",
+        a => section_of(a),
+    }
+}
+
 pub fn section_name(section: &str) -> &'static str {
     match section {
         "11" => "初診",
@@ -397,6 +444,9 @@ pub fn section_name(section: &str) -> &'static str {
         "54" => "麻酔",
         "60" => "検査・病理",
         "70" => "画像診断",
+        "90" => "入院基本料",
+        "92" => "特定入院料・その他",
+        "97" => "食事・生活療養",
         _ => "その他",
     }
 }
@@ -417,6 +467,41 @@ impl<'a> Calc<'a> {
             next_unit: 0,
             judged: FxHashSet::default(),
             polypharmacy_rounding: PolypharmacyRounding::default(),
+            inpatient: claim.setting == Setting::Inpatient,
+        }
+    }
+
+    /// The warning every 入院 claim carries: what santei computes for it and what it leaves out.
+    fn inpatient_notice(&mut self) {
+        self.finding(
+            rules::INPATIENT_PARTIAL,
+            Severity::Warning,
+            "setting".into(),
+            rules::CITE_INPATIENT_PARTIAL,
+            vec![],
+            "入院 claim computed in part: each claimed item is billed per day at its master points \
+             (入院外のみ items refused, M011), with the rule files and the 電子点数表 (05 入院中 counts \
+             from admission_date, 04 入院基本料 groups). NOT computed, check by hand: whether the \
+             claimed 入院料 matches the day's 入院期間 (14日以内, 15日以上… are billed as claimed), \
+             入院基本料・特定入院料 の注加算 and 入院基本料等加算 santei would have to add, 入院初日・退院時 \
+             limits, 入院時初回加算 of 検体検査, F200 注1/注2, 食事療養・生活療養 lines (see `meals`), \
+             DPC 包括評価, 病棟 types and 外泊・他医療機関受診の減算; 時間外等加算 are not derived"
+                .into(),
+        );
+        for (i, v) in self.claim.visits.iter().enumerate() {
+            if v.time != TimeCategory::Regular {
+                self.finding(
+                    rules::INPATIENT_PARTIAL,
+                    Severity::Warning,
+                    format!("visits[{i}].time"),
+                    rules::CITE_INPATIENT_PARTIAL,
+                    vec![],
+                    format!(
+                        "{}: 時間外等加算 are not derived on an 入院 claim; claim the 加算 as an item",
+                        v.time.japanese()
+                    ),
+                );
+            }
         }
     }
 
@@ -621,7 +706,8 @@ impl<'a> Calc<'a> {
             }
             self.procedure_line(pr, date);
             self.age_and_time_additions(pr, date, visit, &claimed);
-            if !management_added && !visit_blocks(pr) && self.is_revisit(pr.rec) {
+            if !self.inpatient && !management_added && !visit_blocks(pr) && self.is_revisit(pr.rec)
+            {
                 management_added = true;
                 self.outpatient_management(pr, date, visit, blocker.as_deref(), &claimed);
             }
@@ -661,7 +747,10 @@ impl<'a> Calc<'a> {
                 Item::Comment { code, text } => self.comment(&path, date, code, text.as_deref()),
             }
         }
-        self.polypharmacy(vi, visit, &rx_done);
+        // F200 注3 applies to 外来 only (通知 F200 (6)ア).
+        if !self.inpatient {
+            self.polypharmacy(vi, visit, &rx_done);
+        }
     }
 
     /// Why a row cannot be billed for this patient, facility and day, if it cannot.
@@ -672,7 +761,15 @@ impl<'a> Calc<'a> {
         birth: Date,
     ) -> Option<(&'static str, &'static str, String)> {
         let f = &self.claim.facility;
-        if rec.inout_applicability == 1 || rec.aggregation_outpatient == 0 {
+        if self.inpatient {
+            if rec.inout_applicability == 2 || rec.aggregation_inpatient == 0 {
+                return Some((
+                    rules::OUTPATIENT_ONLY,
+                    rules::CITE_INPATIENT,
+                    "入院外のみ算定できる項目 (入外適用区分 2 / 点数集計先識別（入院） 0)".into(),
+                ));
+            }
+        } else if rec.inout_applicability == 1 || rec.aggregation_outpatient == 0 {
             return Some((
                 rules::INPATIENT_ONLY,
                 rules::CITE_INOUT,
@@ -853,6 +950,7 @@ impl<'a> Calc<'a> {
         ex.push(format!("{pts}点 × {}回", pr.times));
         let unit = self.unit();
         self.lines.push(si_line(
+            self.inpatient,
             pr.rec,
             date,
             unit,
@@ -882,6 +980,7 @@ impl<'a> Calc<'a> {
         why.push(format!("{pts}点 × {times}回"));
         let unit = self.unit();
         self.lines.push(si_line(
+            self.inpatient,
             rec,
             date,
             unit,
@@ -906,7 +1005,11 @@ impl<'a> Calc<'a> {
     ) {
         let set = &self.p.set;
         let birth = self.claim.patient.birth_date;
-        let time = self.time_addition(pr.rec, date, visit);
+        let time = if self.inpatient {
+            None
+        } else {
+            self.time_addition(pr.rec, date, visit)
+        };
         let time_replaces_infant = time
             .as_ref()
             .is_some_and(|(t, _)| matches!(t.time_addition, 1..=5 | 7));
@@ -933,6 +1036,20 @@ impl<'a> Calc<'a> {
                 );
                 continue;
             };
+            if self.inpatient && (add.inout_applicability == 2 || add.aggregation_inpatient == 0) {
+                self.finding(
+                    rules::OUTPATIENT_ONLY,
+                    Severity::Info,
+                    pr.path.clone(),
+                    rules::CITE_INPATIENT,
+                    vec![code.to_string()],
+                    format!(
+                        "年齢加算 {} {} of {} not added: 入院外のみ (入外適用区分 2 / 点数集計先識別（入院） 0)",
+                        add.code, add.abbr_name, pr.rec.code
+                    ),
+                );
+                continue;
+            }
             if time_replaces_infant {
                 self.finding(
                     rules::AGE_ADDITION,
@@ -1164,6 +1281,7 @@ impl<'a> Calc<'a> {
                 ));
             }
             self.lines.push(si_line(
+                self.inpatient,
                 pr.rec,
                 date,
                 unit,
@@ -1626,7 +1744,11 @@ impl Calc<'_> {
                 crate::claim::Sex::Male => ast::Sex::Male,
                 crate::claim::Sex::Female => ast::Sex::Female,
             },
-            setting: ast::Setting::Outpatient,
+            setting: if self.inpatient {
+                ast::Setting::Inpatient
+            } else {
+                ast::Setting::Outpatient
+            },
             facility: match f.kind {
                 FacilityKind::Clinic => ast::FacilityKind::Clinic,
                 FacilityKind::Hospital => ast::FacilityKind::Hospital,
@@ -1636,7 +1758,12 @@ impl Calc<'_> {
             disease_specific: &disease_specific,
             comments: &comments,
         };
-        let outcomes = rs.evaluate(&subject, &items);
+        let outcomes = rs.evaluate_admitted(
+            &subject,
+            &items,
+            &santei_rules_dsl::RuleKind::ALL,
+            self.claim.admission_date,
+        );
         if outcomes.is_empty() {
             return;
         }
@@ -1771,9 +1898,11 @@ impl Calc<'_> {
     }
 }
 
-/// A 診療行為 (SI) line of a master row: section and 点数欄 from its 点数集計先識別（入院外）.
+/// A 診療行為 (SI) line of a master row: section and 点数欄 from its 点数集計先識別（入院外）, or
+/// （入院） on an 入院 claim.
 #[allow(clippy::too_many_arguments)]
 fn si_line(
+    inpatient: bool,
     rec: &Procedure,
     date: Date,
     unit: usize,
@@ -1783,9 +1912,20 @@ fn si_line(
     origin: Origin,
     explain: Vec<String>,
 ) -> Line {
+    let (section, aggregation) = if inpatient {
+        (
+            section_of_inpatient(rec.aggregation_inpatient),
+            rec.aggregation_inpatient,
+        )
+    } else {
+        (
+            section_of(rec.aggregation_outpatient),
+            rec.aggregation_outpatient,
+        )
+    };
     Line {
         record: RecordKind::SI,
-        section: section_of(rec.aggregation_outpatient),
+        section,
         date,
         unit,
         code: rec.code.to_string(),
@@ -1793,7 +1933,7 @@ fn si_line(
         quantity,
         points,
         times,
-        aggregation: rec.aggregation_outpatient,
+        aggregation,
         origin,
         explain,
     }

@@ -25,7 +25,9 @@ pub mod uke;
 
 pub use claim::{CLAIM_FORMAT, Claim};
 pub use copay::{Copay, CopaySettings};
-pub use engine::{Engine, EngineOptions, PolypharmacyRounding, section_name, section_of};
+pub use engine::{
+    Engine, EngineOptions, PolypharmacyRounding, section_name, section_of, section_of_inpatient,
+};
 pub use error::ClaimError;
 pub use result::{ClaimResult, Finding, Line, Origin, RESULT_FORMAT, RecordKind, Severity};
 pub use santei_masters as masters;

@@ -42,7 +42,7 @@ pub struct SectionTotal {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AggregationTotal {
-    /// 点数集計先識別（入院外）
+    /// 点数集計先識別（入院外, or （入院） on an 入院 claim）
     pub aggregation: u16,
     pub points: i64,
 }

@@ -12,6 +12,10 @@ pub const AGE_LIMIT: &str = "M007.age-limit";
 pub const SCHEME: &str = "M008.late-elderly-scheme";
 pub const UNSUPPORTED_POINT_KIND: &str = "M009.unsupported-price-kind";
 pub const LINK_MISSING: &str = "M010.linked-code-missing";
+pub const OUTPATIENT_ONLY: &str = "M011.outpatient-only";
+
+// 入院 claims: what santei does not compute for them yet.
+pub const INPATIENT_PARTIAL: &str = "I701.inpatient-partial";
 
 // Additions and monthly items.
 pub const AGE_ADDITION: &str = "A101.age-addition";
@@ -41,6 +45,9 @@ pub const CITE_MASTER: &str =
     "医科診療行為・医薬品・特定器材・コメントマスター (支払基金 基本マスター)";
 pub const CITE_INOUT: &str =
     "医科診療行為マスター 項番13 入外適用区分 / 項番15 点数集計先識別（入院外）";
+pub const CITE_INPATIENT: &str =
+    "医科診療行為マスター 項番13 入外適用区分 / 項番66 点数集計先識別（入院）";
+pub const CITE_INPATIENT_PARTIAL: &str = "告示 第1章第2部 入院料等 (通則, 第1節–第5節 各区分の注, 入院期間による区分); 入院時食事療養費に係る食事療養及び生活療養の費用の額の算定に関する基準; 告示 F200 注1・注2; 通知 F200 (6)ア (注3 は外来の場合に限る)";
 pub const CITE_HOSPITAL_CLINIC: &str = "医科診療行為マスター 項番19 病院・診療所区分";
 pub const CITE_BED_COUNT: &str =
     "医科診療行為マスター 項番71 病床数区分; 告示 A001 (200床未満), A002 (200床以上)";

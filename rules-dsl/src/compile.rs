@@ -61,11 +61,14 @@ pub enum CCond {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub enum Body {
     /// 背反: an item of `first` and one of `second` within `window`; `keep` says which stays.
+    /// With `only_with`, the rule acts only when an item of that set is also billed within the
+    /// window (04 入院基本料テーブル: the 入院料 whose group the pair belongs to).
     Exclusion {
         first: CodeSet,
         second: CodeSet,
         window: Window,
         keep: Keep,
+        only_with: Option<CodeSet>,
     },
     /// 包括: `parent` within `window` absorbs `children`.
     Inclusion {
@@ -129,7 +132,16 @@ impl CompiledRule {
     /// Every code the rule mentions.
     pub fn mentions(&self, code: u32) -> bool {
         match &self.body {
-            Body::Exclusion { first, second, .. } => first.contains(code) || second.contains(code),
+            Body::Exclusion {
+                first,
+                second,
+                only_with,
+                ..
+            } => {
+                first.contains(code)
+                    || second.contains(code)
+                    || only_with.as_ref().is_some_and(|s| s.contains(code))
+            }
             Body::Inclusion {
                 parent, children, ..
             } => parent.contains(code) || children.contains(code),
@@ -468,6 +480,7 @@ impl Lower<'_> {
                     second,
                     window: within.unwrap_or(Window::Day),
                     keep: keep.unwrap_or(Keep::Either),
+                    only_with: None,
                 }
             }
             RuleKind::Inclusion => {
@@ -681,6 +694,7 @@ fn check_contradictions(
             second,
             window,
             keep,
+            ..
         } = &r.body
         else {
             continue;

@@ -6,7 +6,7 @@ use santei_masters::Date;
 use santei_masters::age::age_years;
 
 use crate::ast::{FacilityKind, Keep, Period, RuleKind, Setting, Sex, Window};
-use crate::compile::{Body, CCond, RuleSet};
+use crate::compile::{Body, CCond, RuleOrigin, RuleSet};
 
 /// One billed item as the rules see it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -65,18 +65,21 @@ fn within(w: Window, a: Date, b: Date) -> bool {
     }
 }
 
-/// True when `b` falls in the limit period that ends with `a` (`b` ≤ `a`).
-fn in_period(per: Period, a: Date, b: Date) -> bool {
+/// True when `b` falls in the limit period that ends with `a` (`b` ≤ `a`). `admission` is the
+/// 入院年月日 of an 入院 claim: an 入院中 period runs from it; without one (入院外, or a caller that
+/// does not know it) nothing is in an 入院中 period, so such limits never act.
+fn in_period(per: Period, a: Date, b: Date, admission: Option<Date>) -> bool {
     if b > a {
         return false;
     }
     match per {
+        Period::Admission => admission.is_some_and(|d| d <= b),
         Period::Days(n) => a.day_number() - b.day_number() < n.max(1) as i64,
         Period::Weeks(n) => (a.week_start() - b.week_start()) / 7 < n.max(1) as i64,
         Period::Months(n) => a.month_number() - b.month_number() < n.max(1) as i64,
         Period::Years(n) => a.month_number() - b.month_number() < 12 * n.max(1) as i64,
         Period::Patient => true,
-        Period::FirstVisit | Period::Admission => a == b,
+        Period::FirstVisit => a == b,
     }
 }
 
@@ -119,6 +122,19 @@ impl RuleSet {
         subject: &Subject<'_>,
         items: &[Item],
         kinds: &[RuleKind],
+    ) -> Vec<Outcome> {
+        self.evaluate_admitted(subject, items, kinds, None)
+    }
+
+    /// [`RuleSet::evaluate_kinds`] for an 入院 claim: `admission` (入院年月日, 入院期間の起算日)
+    /// starts the 入院中 period of the limits (05 算定単位 133); items before it, such as history of
+    /// an earlier stay, do not count. `None`: 入院中 limits do not act.
+    pub fn evaluate_admitted(
+        &self,
+        subject: &Subject<'_>,
+        items: &[Item],
+        kinds: &[RuleKind],
+        admission: Option<Date>,
     ) -> Vec<Outcome> {
         let mut cand: Vec<u32> = Vec::new();
         for it in items {
@@ -171,15 +187,33 @@ impl RuleSet {
         }
         for ri in of_kind(RuleKind::Exclusion) {
             let ri = ri as usize;
-            let Body::Exclusion { first, second, .. } = &self.rules[ri].body else {
+            let Body::Exclusion {
+                first,
+                second,
+                only_with,
+                ..
+            } = &self.rules[ri].body
+            else {
                 continue;
             };
+            // A conditional rule whose condition no item can meet is skipped at once.
+            if only_with
+                .as_ref()
+                .is_some_and(|w| !items.iter().any(|it| w.contains(it.code)))
+            {
+                continue;
+            }
+            // `first == second` (04: additions of one 加算識別): each pair of codes once.
+            let symmetric = first == second;
             for a in 0..items.len() {
                 if !first.contains(items[a].code) {
                     continue;
                 }
                 for b in 0..items.len() {
-                    if a != b && second.contains(items[b].code) {
+                    if a != b
+                        && second.contains(items[b].code)
+                        && (!symmetric || items[a].code < items[b].code)
+                    {
                         self.exclusion_pair(ri, a, b, items, &mut alive, &mut out);
                     }
                 }
@@ -189,7 +223,7 @@ impl RuleSet {
             self.requirement(ri as usize, subject, items, &mut alive, &mut out);
         }
         for ri in of_kind(RuleKind::Limit) {
-            self.limit(ri as usize, items, &mut alive, &mut out);
+            self.limit(ri as usize, items, admission, &mut alive, &mut out);
         }
         for ri in of_kind(RuleKind::Addition) {
             self.addition(ri as usize, subject, items, &alive, &mut out);
@@ -260,7 +294,13 @@ impl RuleSet {
         out: &mut Vec<Outcome>,
     ) {
         let r = &self.rules[ri];
-        let Body::Exclusion { window, keep, .. } = &r.body else {
+        let Body::Exclusion {
+            window,
+            keep,
+            only_with,
+            ..
+        } = &r.body
+        else {
             return;
         };
         let (ait, bit) = (&items[a], &items[b]);
@@ -272,6 +312,23 @@ impl RuleSet {
         {
             return;
         }
+        if let Some(w) = only_with {
+            let with = items.iter().enumerate().any(|(j, o)| {
+                j != a
+                    && j != b
+                    && alive[j]
+                    && w.contains(o.code)
+                    && within(*window, ait.date, o.date)
+                    && within(*window, bit.date, o.date)
+            });
+            if !with {
+                return;
+            }
+        }
+        let what = match r.origin {
+            RuleOrigin::Etensu { table: "04", .. } => "入院基本料テーブル",
+            _ => "背反",
+        };
         let loser = match keep {
             Keep::First => Some(b),
             Keep::Second => Some(a),
@@ -285,7 +342,7 @@ impl RuleSet {
                 (
                     Action::Drop,
                     format!(
-                        "{:09} is not billed with {:09} ({}, 背反)",
+                        "{:09} is not billed with {:09} ({}, {what})",
                         items[l].code,
                         items[other].code,
                         window_ja(*window)
@@ -296,7 +353,7 @@ impl RuleSet {
             _ => (
                 Action::Warn,
                 format!(
-                    "{:09} and {:09} exclude each other ({}, 背反){}",
+                    "{:09} and {:09} exclude each other ({}, {what}){}",
                     ait.code,
                     bit.code,
                     window_ja(*window),
@@ -356,7 +413,14 @@ impl RuleSet {
         }
     }
 
-    fn limit(&self, ri: usize, items: &[Item], alive: &mut [bool], out: &mut Vec<Outcome>) {
+    fn limit(
+        &self,
+        ri: usize,
+        items: &[Item],
+        admission: Option<Date>,
+        alive: &mut [bool],
+        out: &mut Vec<Outcome>,
+    ) {
         let r = &self.rules[ri];
         let Body::Limit {
             items: set,
@@ -377,7 +441,7 @@ impl RuleSet {
             }
             let count: u32 = order[..=k]
                 .iter()
-                .filter(|&&j| alive[j] && in_period(*per, it.date, items[j].date))
+                .filter(|&&j| alive[j] && in_period(*per, it.date, items[j].date, admission))
                 .map(|&j| items[j].times)
                 .sum();
             if count > *max {

@@ -164,6 +164,73 @@ fn katsuyou_tebiki_examples_from_the_etensu() {
 }
 
 #[test]
+fn katsuyou_tebiki_admission_examples_04_and_05() {
+    let set = MasterSet::load(shared().join("masters/r06")).unwrap();
+    let et = Etensu::load(shared().join("etensu/r06")).unwrap();
+    let (rs, _) = load_rules(&rules_dir(), &set, Some(&et)).unwrap();
+    let inpatient = Subject {
+        setting: Setting::Inpatient,
+        ..subject()
+    };
+    let kinds = santei_rules_dsl::RuleKind::ALL;
+
+    // 有床診療所入院基本料１（１４日以内） 190169610: 05 算定単位 133 入院中 14回. Admitted 6/20 with 11
+    // days in history: 7/1–7/3 are the 12th–14th, 7/4 the 15th.
+    let mut items: Vec<Item> = (20..=30)
+        .map(|day| Item {
+            history: true,
+            ..item(190169610, &format!("2024-06-{day}"))
+        })
+        .collect();
+    for day in 1..=4 {
+        items.push(item(190169610, &format!("2024-07-0{day}")));
+    }
+    let out = rs.evaluate_admitted(&inpatient, &items, &kinds, Some(d("2024-06-20")));
+    let drops: Vec<(usize, &str)> = out
+        .iter()
+        .filter(|o| o.action == Action::Drop)
+        .map(|o| (o.items[0], rs.rules[o.rule].id.as_str()))
+        .collect();
+    assert_eq!(drops, vec![(14, "etensu.05.190169610.133")], "{out:#?}");
+    // Admitted 6/25: the 6/20–6/24 history is an earlier stay and does not count.
+    let out = rs.evaluate_admitted(&inpatient, &items, &kinds, Some(d("2024-06-25")));
+    assert!(out.iter().all(|o| o.action != Action::Drop), "{out:#?}");
+    // No admission known (入院外, UKE recalculation): 入院中 limits do not act.
+    let out = rs.evaluate_admitted(&inpatient, &items, &kinds, None);
+    assert!(out.iter().all(|o| o.action != Action::Drop), "{out:#?}");
+
+    // 精神療養病棟入院料 190055010 (入院基本料識別 067): 総合入院体制加算１ 190190410 is not in 067 → dropped;
+    // 基幹型 190117170 and 協力型 190119910 share 加算識別 1 in 067 → a warning; 1級地地域加算 stays.
+    let items = [
+        item(190055010, "2024-07-01"),
+        item(190117170, "2024-07-01"),
+        item(190119910, "2024-07-01"),
+        item(190077070, "2024-07-01"),
+        item(190190410, "2024-07-01"),
+    ];
+    let out = rs.evaluate_admitted(&inpatient, &items, &kinds, Some(d("2024-07-01")));
+    let drops: Vec<(usize, &str)> = out
+        .iter()
+        .filter(|o| o.action == Action::Drop)
+        .map(|o| (o.items[0], rs.rules[o.rule].id.as_str()))
+        .collect();
+    assert_eq!(drops, vec![(4, "etensu.04.067.other")], "{out:#?}");
+    let warns: Vec<(Vec<usize>, &str)> = out
+        .iter()
+        .filter(|o| o.action == Action::Warn)
+        .map(|o| (o.items.clone(), rs.rules[o.rule].id.as_str()))
+        .collect();
+    assert_eq!(warns, vec![(vec![1, 2], "etensu.04.067.1")], "{out:#?}");
+    // Without an 入院料 of 067 that day, the 067 rules do not act.
+    let out = rs.evaluate_admitted(&inpatient, &items[1..], &kinds, Some(d("2024-07-01")));
+    assert!(
+        out.iter()
+            .all(|o| !rs.rules[o.rule].id.starts_with("etensu.04.067")),
+        "{out:#?}"
+    );
+}
+
+#[test]
 fn deep_nesting_is_an_error_not_a_stack_overflow() {
     let deep = format!(
         "rule x {{ kind requirement cite \"c\" items code 111000110 require {}age < 6{} }}",
