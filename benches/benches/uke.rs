@@ -18,6 +18,11 @@ use santei_engine::uke::{Recalculator, Tally, UkeReader, YearMonth};
 
 const BLOCK: u32 = 10_000;
 
+// The `santei` binary uses mimalloc too: with several threads reading and recalculating, the
+// system allocator's locking showed in the profile.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn engine() -> Engine {
     let opts = LoadOptions {
         parallel: true,

@@ -437,7 +437,9 @@ impl<'a> Recalculator<'a> {
     pub fn receipt(&self, r: &Receipt) -> ReceiptReport {
         let date = r.month.first_day();
         let set = self.masters(date);
-        let mut checks = Vec::with_capacity(2 * r.units.len() + 2);
+        // One check per unit and per line, the totals, and a few rule outcomes: one allocation.
+        let n_lines: usize = r.units.iter().map(|u| u.lines.len()).sum();
+        let mut checks = Vec::with_capacity(r.units.len() + n_lines + r.publics.len() + 4);
         let mut lines = 0;
         let mut computed_total = 0i64;
         let mut per_public = [0i64; 5];
