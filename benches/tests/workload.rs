@@ -88,6 +88,9 @@ fn recalc(bytes: impl std::io::BufRead, enc: Encoding) -> Run {
                     }
                 }
                 run.tally.add(&rep.checks);
+                // Matching 回数 = Σ 算定日 lines are counted in the report, not listed.
+                run.tally.0.entry(CheckKind::DayCounts).or_default()[Status::Match as usize] +=
+                    u64::from(rep.day_counts_matched);
                 run.receipts += 1;
                 run.lines += rep.lines as u64;
                 run.claimed += rep.claimed_total.unwrap_or(0);

@@ -120,6 +120,9 @@ pub struct ReceiptReport {
     pub lines: usize,
     /// HO + KO records (the receipt's share of GO 総件数).
     pub cases: u64,
+    /// Lines whose 回数 equals the sum of their 算定日 counts: counted here, not listed in
+    /// `checks` (which holds every other check, matching or not).
+    pub day_counts_matched: u32,
     pub checks: Vec<Check>,
 }
 
@@ -129,7 +132,7 @@ impl ReceiptReport {
     }
     /// [match, differs, cannot check] over the receipt's checks.
     pub fn counts(&self) -> [u64; 3] {
-        let mut c = [0; 3];
+        let mut c = [u64::from(self.day_counts_matched), 0, 0];
         for k in &self.checks {
             c[k.status as usize] += 1;
         }
@@ -284,6 +287,8 @@ impl Tally {
         s.lines += rep.lines as u64;
         s.claimed_points += rep.claimed_total.unwrap_or(0);
         s.computed_points += rep.computed_total;
+        s.by_kind[CheckKind::DayCounts as usize][Status::Match as usize] +=
+            u64::from(rep.day_counts_matched);
         for c in &rep.checks {
             s.add(c);
         }
@@ -437,10 +442,10 @@ impl<'a> Recalculator<'a> {
     pub fn receipt(&self, r: &Receipt) -> ReceiptReport {
         let date = r.month.first_day();
         let set = self.masters(date);
-        // One check per unit and per line, the totals, and a few rule outcomes: one allocation.
-        let n_lines: usize = r.units.iter().map(|u| u.lines.len()).sum();
-        let mut checks = Vec::with_capacity(r.units.len() + n_lines + r.publics.len() + 4);
+        // One check per unit, the totals, and a few rule outcomes: one allocation.
+        let mut checks = Vec::with_capacity(r.units.len() + r.publics.len() + 4);
         let mut lines = 0;
+        let mut day_counts_matched = 0u32;
         let mut computed_total = 0i64;
         let mut per_public = [0i64; 5];
         for u in &r.units {
@@ -448,6 +453,12 @@ impl<'a> Recalculator<'a> {
             checks.push(check_unit(set, date, r.month, u));
             for l in &u.lines {
                 let days = i64::from(l.days.total());
+                // A matching line is counted, not listed: it is most of the checks, and the
+                // reports stay small (the summary and `counts()` still include it).
+                if !l.days.is_empty() && days == i64::from(l.count) {
+                    day_counts_matched += 1;
+                    continue;
+                }
                 let mut c = compare(
                     CheckKind::DayCounts,
                     l.line,
@@ -521,6 +532,7 @@ impl<'a> Recalculator<'a> {
             computed_total,
             lines,
             cases: r.cases(),
+            day_counts_matched,
             checks,
         }
     }
