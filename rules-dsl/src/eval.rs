@@ -6,7 +6,7 @@ use santei_masters::Date;
 use santei_masters::age::age_years;
 
 use crate::ast::{FacilityKind, Keep, Period, RuleKind, Setting, Sex, Window};
-use crate::compile::{Body, CCond, RuleOrigin, RuleSet};
+use crate::compile::{Body, CCond, CompiledRule, RuleOrigin, RuleSet};
 
 /// One billed item as the rules see it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -55,6 +55,26 @@ pub struct Outcome {
     pub items: Vec<usize>,
     pub date: Date,
     pub message: String,
+}
+
+/// What a rule does to the item it hits: drop it, or warn when the rule has a 特例条件 (the data
+/// cannot tell whether the condition holds, so a person decides). A dropped item stops counting.
+fn act(r: &CompiledRule, alive: &mut [bool], item: usize) -> Action {
+    if r.special {
+        Action::Warn
+    } else {
+        alive[item] = false;
+        Action::Drop
+    }
+}
+
+/// The end of the message of a rule with a 特例条件.
+fn special_note(r: &CompiledRule) -> &'static str {
+    if r.special {
+        ": 特例条件あり — check the condition"
+    } else {
+        ""
+    }
 }
 
 fn within(w: Window, a: Date, b: Date) -> bool {
@@ -254,14 +274,7 @@ impl RuleSet {
                 {
                     continue;
                 }
-                let action = if r.special {
-                    Action::Warn
-                } else {
-                    Action::Drop
-                };
-                if action == Action::Drop {
-                    alive[c] = false;
-                }
+                let action = act(r, alive, c);
                 out.push(Outcome {
                     rule: ri,
                     action,
@@ -272,11 +285,7 @@ impl RuleSet {
                         cit.code,
                         pit.code,
                         window_ja(*window),
-                        if r.special {
-                            ": 特例条件あり — check the condition"
-                        } else {
-                            ""
-                        }
+                        special_note(r)
                     ),
                 });
             }
@@ -394,14 +403,7 @@ impl RuleSet {
                 continue;
             }
             if !self.holds(cond, subject, items, alive, i, true) {
-                let action = if r.special {
-                    Action::Warn
-                } else {
-                    Action::Drop
-                };
-                if action == Action::Drop {
-                    alive[i] = false;
-                }
+                let action = act(r, alive, i);
                 out.push(Outcome {
                     rule: ri,
                     action,
@@ -445,14 +447,7 @@ impl RuleSet {
                 .map(|&j| items[j].times)
                 .sum();
             if count > *max {
-                let action = if r.special {
-                    Action::Warn
-                } else {
-                    Action::Drop
-                };
-                if action == Action::Drop {
-                    alive[i] = false;
-                }
+                let action = act(r, alive, i);
                 out.push(Outcome {
                     rule: ri,
                     action,
@@ -462,11 +457,7 @@ impl RuleSet {
                         "{:09}: {count}回 exceeds {max}回 per {} (算定回数){}",
                         it.code,
                         describe_period(*per),
-                        if r.special {
-                            ": 特例条件あり — check the condition"
-                        } else {
-                            ""
-                        }
+                        special_note(r)
                     ),
                 });
             }
