@@ -1,44 +1,25 @@
 //! The synthetic UKE workload on the official r06 masters: deterministic, realistic in size, and
 //! recalculated without a difference.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use santei_benches::shared_dir;
 use santei_benches::workload::{Block, generate};
 use santei_engine::Engine;
 use santei_engine::masters::{Encoding, MasterCatalog, MasterSet};
-use santei_engine::uke::{Check, CheckKind, Item, Recalc, Status, UkeReader, YearMonth};
+use santei_engine::uke::{CheckKind, Item, Recalc, Status, Summary, UkeReader, YearMonth};
 
 const JULY: YearMonth = YearMonth {
     year: 2024,
     month: 7,
 };
 
-/// [match, differs, cannot check] per check kind, counted from the reports.
-#[derive(Debug, Default)]
-struct Tally(HashMap<CheckKind, [u64; 3]>);
-
-impl Tally {
-    fn add(&mut self, checks: &[Check]) {
-        for c in checks {
-            self.0.entry(c.kind).or_default()[c.status as usize] += 1;
-        }
-    }
-    fn count(&self, kind: CheckKind, status: Status) -> u64 {
-        self.0.get(&kind).map_or(0, |c| c[status as usize])
-    }
-    fn total(&self, status: Status) -> u64 {
-        self.0.values().map(|c| c[status as usize]).sum()
-    }
-}
-
 /// What a file gave: receipts, SI/IY/TO records, check counts, claimed and computed points, and
 /// whether both GO checks match.
 struct Run {
     receipts: u64,
     lines: u64,
-    tally: Tally,
+    summary: Summary,
     claimed: i64,
     computed: i64,
     go_ok: bool,
@@ -68,7 +49,7 @@ fn recalc(bytes: impl std::io::BufRead, enc: Encoding) -> Run {
     let mut run = Run {
         receipts: 0,
         lines: 0,
-        tally: Tally::default(),
+        summary: Summary::default(),
         claimed: 0,
         computed: 0,
         go_ok: false,
@@ -87,10 +68,6 @@ fn recalc(bytes: impl std::io::BufRead, enc: Encoding) -> Run {
                         );
                     }
                 }
-                run.tally.add(&rep.checks);
-                // Matching 回数 = Σ 算定日 lines are counted in the report, not listed.
-                run.tally.0.entry(CheckKind::DayCounts).or_default()[Status::Match as usize] +=
-                    u64::from(rep.day_counts_matched);
                 run.receipts += 1;
                 run.lines += rep.lines as u64;
                 run.claimed += rep.claimed_total.unwrap_or(0);
@@ -103,6 +80,7 @@ fn recalc(bytes: impl std::io::BufRead, enc: Encoding) -> Run {
             _ => {}
         }
     }
+    run.summary = r.summary().clone();
     run
 }
 
@@ -127,7 +105,7 @@ fn two_hundred_receipts_recalculate_without_a_difference() {
     let (engine, _) = setup();
     let (bytes, stats) = generate(engine, 7, 200, JULY, Vec::new(), Encoding::Cp932).unwrap();
     let run = recalc(&bytes[..], Encoding::Cp932);
-    let s = &run.tally;
+    let s = &run.summary;
     assert_eq!(run.receipts, 200);
     assert!(run.go_ok, "GO totals");
     assert_eq!(run.lines, stats.lines);

@@ -478,6 +478,8 @@ pub const MAX_RECEIPT_BYTES: usize = 256 << 20;
 
 struct Pending {
     records: Records,
+    /// Bytes of the receipt's records so far (kept or not: the cap holds either way).
+    bytes: usize,
     builder: Option<Builder>,
     number: Option<u32>,
     error: Option<UkeError>,
@@ -702,6 +704,7 @@ impl<R: BufRead> Iterator for UkeReader<R> {
                         Err(e) => (None, Some(e)),
                     };
                     self.pending = Some(Pending {
+                        bytes: self.rec.text.len(),
                         records,
                         builder,
                         number: re.get(1).trim().parse().ok(),
@@ -711,7 +714,7 @@ impl<R: BufRead> Iterator for UkeReader<R> {
                 "IR" => return Some(Ok(Item::Facility(self.rec.clone()))),
                 "GO" => return Some(parse_go(&self.file, self.rec.as_ref()).map(Item::Totals)),
                 _ => match &mut self.pending {
-                    Some(p) if p.records.text.len() + self.rec.text.len() > MAX_RECEIPT_BYTES => {
+                    Some(p) if p.bytes + self.rec.text.len() > MAX_RECEIPT_BYTES => {
                         let msg = format!("receipt longer than {MAX_RECEIPT_BYTES} bytes");
                         let e = UkeError {
                             file: self.file.clone(),
@@ -724,6 +727,7 @@ impl<R: BufRead> Iterator for UkeReader<R> {
                         p.error.get_or_insert(e);
                     }
                     Some(p) => {
+                        p.bytes += self.rec.text.len();
                         if p.error.is_none() {
                             if let Some(b) = &mut p.builder {
                                 if let Err(e) = b.feed(&self.file, self.rec.as_ref()) {

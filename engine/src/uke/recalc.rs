@@ -179,22 +179,6 @@ impl Summary {
                 .or_default() += 1;
         }
     }
-    /// Adds another run's counts (the parallel batch keeps one summary per worker).
-    pub fn merge(&mut self, other: Summary) {
-        self.receipts += other.receipts;
-        self.malformed += other.malformed;
-        self.lines += other.lines;
-        for (a, b) in self.by_kind.iter_mut().zip(other.by_kind) {
-            for (x, y) in a.iter_mut().zip(b) {
-                *x += y;
-            }
-        }
-        for (k, n) in other.cannot_check_reasons {
-            *self.cannot_check_reasons.entry(k).or_default() += n;
-        }
-        self.claimed_points += other.claimed_points;
-        self.computed_points += other.computed_points;
-    }
 }
 
 fn ser_by_kind<S: serde::Serializer>(
