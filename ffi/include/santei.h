@@ -261,7 +261,8 @@ typedef uint32_t SanteiCopayAmount;
 #define SANTEI_STATUS_CLAIM_REVISION 304
 
 /**
- * The claim asks for something santei does not compute yet (入院).
+ * The claim asks for something santei does not compute yet. Kept for the ABI; no claim error
+ * uses it since 入院 claims are computed (what they leave out is warning I701).
  */
 #define SANTEI_STATUS_CLAIM_UNSUPPORTED 305
 
