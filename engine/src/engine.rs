@@ -1845,12 +1845,119 @@ impl Calc<'_> {
             finding.rule_id = Some(rule.id.clone());
             self.findings.push(finding);
         }
+        // A まるめ unit that lost a test: the tier is for the tests billed.
+        let mut retier: Vec<(usize, String)> = Vec::new();
+        for (k, l) in self.lines.iter().enumerate() {
+            if remove.get(k).copied().unwrap_or(false)
+                && self.lines.iter().filter(|o| o.unit == l.unit).count() > 1
+                && l.record == RecordKind::SI
+                && !retier.iter().any(|(u, _)| *u == l.unit)
+            {
+                retier.push((l.unit, l.code.clone()));
+            }
+        }
         let mut k = 0;
         self.lines.retain(|_| {
             let keep = !remove.get(k).copied().unwrap_or(false);
             k += 1;
             keep
         });
+        for (unit, dropped) in retier {
+            self.retier_bundle(unit, &dropped);
+        }
+    }
+
+    /// Tiers a まるめ unit again after a rule dropped one of its tests: the 告示 counts the
+    /// 項目数 billed (告示 D007 注 …), so a test that may not be billed does not count. Below the
+    /// first tier the tests are billed item by item, each its own 算定単位.
+    fn retier_bundle(&mut self, unit: usize, dropped_code: &str) {
+        // The first count, which included the dropped test, is replaced by this one.
+        self.findings
+            .retain(|f| !(f.rule == rules::BUNDLING && f.codes.iter().any(|c| c == dropped_code)));
+        let dropped = match dropped_code
+            .parse::<u32>()
+            .ok()
+            .and_then(|c| self.p.set.procedures.latest(c))
+        {
+            Some(rec) => format!("{dropped_code} {}", rec.abbr_name),
+            None => dropped_code.to_string(),
+        };
+        let dropped = dropped.as_str();
+        let members: Vec<usize> = (0..self.lines.len())
+            .filter(|&k| self.lines[k].unit == unit)
+            .collect();
+        let Some(&last) = members.last() else {
+            return;
+        };
+        let date = self.lines[last].date;
+        let set = &self.p.set;
+        let recs: Vec<&Procedure> = members
+            .iter()
+            .filter_map(|&k| {
+                let code = self.lines[k].code.parse::<u32>().ok()?;
+                set.procedures.get(code, date)
+            })
+            .collect();
+        let group = recs.first().map_or(0, |r| r.bundled_test_group);
+        if recs.len() != members.len()
+            || group == 0
+            || recs.iter().any(|r| r.bundled_test_group != group)
+        {
+            return;
+        }
+        let Some(b) = tables::bundling(group, date) else {
+            return;
+        };
+        let distinct: FxHashSet<u32> = recs.iter().map(|r| r.code.0).collect();
+        let n = distinct.len() as u32;
+        for &k in &members {
+            let l = &mut self.lines[k];
+            l.points = None;
+            l.explain.retain(|e| !e.starts_with("まるめ "));
+        }
+        let message = match b.points(n) {
+            Some(points) => {
+                let l = &mut self.lines[last];
+                l.points = Some(points);
+                l.explain.push(format!(
+                    "まるめ {}: {n}項目 → {points}点, counted without {dropped}, which a rule dropped; {}",
+                    b.kubun, b.citation
+                ));
+                format!(
+                    "{} まるめ recounted without {dropped}: {n}項目 → {points}点",
+                    b.kubun
+                )
+            }
+            None => {
+                for (&k, rec) in members.iter().zip(&recs) {
+                    let unit = self.unit();
+                    let points = Rounding::HalfUp.to_int(rec.points.to_decimal());
+                    let l = &mut self.lines[k];
+                    l.unit = unit;
+                    l.points = Some(points);
+                    l.explain.push(format!(
+                        "{n}項目 of {} without {dropped}, which a rule dropped: below the まるめ tiers, billed item by item: {points}点; {}",
+                        b.kubun, b.citation
+                    ));
+                }
+                format!(
+                    "{} まるめ recounted without {dropped}: {n}項目, below the tiers; billed item by item",
+                    b.kubun
+                )
+            }
+        };
+        let path = match &self.lines[last].origin {
+            Origin::Claimed { path } => path.clone(),
+            Origin::Derived { base_path, .. } => base_path.clone(),
+        };
+        self.finding(
+            rules::BUNDLING,
+            Severity::Info,
+            path,
+            b.citation,
+            distinct.iter().map(|c| format!("{c:09}")).collect(),
+            message,
+        );
     }
 }
 

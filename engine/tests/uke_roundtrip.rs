@@ -1,7 +1,7 @@
 //! UKE round trip on the official r06 masters: realistic 外来 claims computed by the engine, written
 //! with `UkeWriter`, read back with `UkeReader` and recalculated with `Recalc` against the same
-//! masters. Every check must match or be impossible to check (multi-code まるめ units); nothing may
-//! differ, and the totals must be the engine's.
+//! masters. Every check must match (まるめ units through the 告示's tiers): nothing may differ or
+//! be left unchecked, and the totals must be the engine's.
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -354,16 +354,7 @@ fn realistic_claims_round_trip_without_a_difference() {
                     assert_eq!(r.number as usize, receipts);
                     let rep = recalc.receipt(&r);
                     for ch in &rep.checks {
-                        assert!(
-                            matches!(ch.status, Status::Match | Status::CannotCheck),
-                            "{}: {ch:#?}",
-                            case.name
-                        );
-                        if ch.status == Status::CannotCheck {
-                            // Only まるめ units cannot be checked here.
-                            assert_eq!(ch.kind, CheckKind::Procedure, "{}: {ch:#?}", case.name);
-                            assert!(ch.reason.contains("multi-code"), "{}: {ch:#?}", case.name);
-                        }
+                        assert_eq!(ch.status, Status::Match, "{}: {ch:#?}", case.name);
                     }
                     assert!(!rep.differs());
                     assert_eq!(
@@ -399,15 +390,14 @@ fn realistic_claims_round_trip_without_a_difference() {
         assert_eq!(go_checks.len(), 2);
         assert!(go_checks.iter().all(|c| c.status == Status::Match));
         assert_eq!(s.total(Status::Differs), 0);
-        // Every single-code SI run, every 剤 (two merged 内服, 頓服, 外用) and every material
-        // run was recalculated from the master and matched.
-        assert_eq!(s.count(CheckKind::Procedure, Status::Match), 40, "{s:#?}");
+        // Every SI run (the まるめ of claim 1 through the 告示's tiers), every 剤 (two merged
+        // 内服, 頓服, 外用) and every material run was recalculated from the master and matched.
+        assert_eq!(s.count(CheckKind::Procedure, Status::Match), 41, "{s:#?}");
         assert_eq!(s.count(CheckKind::Drug, Status::Match), 4, "{s:#?}");
         assert_eq!(s.count(CheckKind::Drug, Status::CannotCheck), 0);
         assert_eq!(s.count(CheckKind::Material, Status::Match), 2, "{s:#?}");
         assert_eq!(s.count(CheckKind::PublicTotal, Status::Match), 1);
-        // Exactly one まるめ unit (claim 1): the only "cannot check".
-        assert_eq!(s.total(Status::CannotCheck), 1, "{s:#?}");
+        assert_eq!(s.total(Status::CannotCheck), 0, "{s:#?}");
     }
 }
 

@@ -10,8 +10,9 @@ use rust_decimal::Decimal;
 use super::reader::{Go, LineKind, Receipt, UkeError, Unit, YearMonth};
 use crate::claim::FacilityKind;
 use crate::engine::Engine;
-use crate::masters::{Date, MasterCatalog, MasterSet, PointKind};
+use crate::masters::{Date, MasterCatalog, MasterSet, PointKind, Procedure};
 use crate::rounding::{Rounding, drug_points};
+use crate::tables::{Bundling, bundling};
 
 /// 診療識別 97: 食事・生活療養, amounts in yen, outside the point totals.
 pub const SECTION_MEALS: u8 = 97;
@@ -633,6 +634,164 @@ impl<'a> Recalculator<'a> {
     }
 }
 
+/// The points of one 点数 (点数識別 3) item of the 医科診療行為マスター: its 点数, or with きざみ
+/// 点数 + きざみ点数 × ⌈(数量 − 下限値) / きざみ値⌉, the 数量 capped at the 上限値 when the master
+/// says so (上下限エラー処理 1), rounded half up.
+fn procedure_points(
+    p: &Procedure,
+    quantity: Option<Decimal>,
+    revision: &'static str,
+) -> Result<(i64, How), NotChecked> {
+    let base = p.points.to_decimal();
+    if p.step_calc == 0 {
+        if !base.fract().is_zero() {
+            return Err((Cow::Owned(format!("fractional master points {base}")), None));
+        }
+        let points = i64::try_from(base).unwrap_or(i64::MAX);
+        return Ok((points, How::Master { revision }));
+    }
+    // きざみ: 点数 + きざみ点数 × ⌈(数量 − 下限値) / きざみ値⌉, the 数量 capped at the
+    // 上限値 when the master says so (上下限エラー処理 1).
+    let Some(q) = quantity else {
+        return Err((
+            Cow::Borrowed("きざみ item without 数量データ"),
+            Some(p.code.0),
+        ));
+    };
+    let (lo, hi, size) = (
+        Decimal::from(p.step_lower),
+        Decimal::from(p.step_upper),
+        Decimal::from(p.step_size.max(1)),
+    );
+    let q_used = if p.step_upper > 0 && q > hi {
+        if p.step_bound_error != 1 {
+            return Err((
+                Cow::Owned(format!("数量 {q} above the きざみ 上限値 {hi}")),
+                None,
+            ));
+        }
+        hi
+    } else {
+        q
+    };
+    let steps = if q_used > lo {
+        ((q_used - lo) / size).ceil()
+    } else {
+        Decimal::ZERO
+    };
+    let step = p.step_points.to_decimal();
+    let exact = base + step * steps;
+    let points = Rounding::HalfUp.to_int(exact);
+    Ok((
+        points,
+        How::Steps {
+            revision,
+            base,
+            step,
+            steps,
+            quantity: q,
+            exact,
+        },
+    ))
+}
+
+/// A 算定単位 of several SI codes, computed the way UKE groups them:
+/// - every line in one 包括対象検査 group (項番16) that santei has まるめ tiers for on the date:
+///   the tier for the number of distinct codes (Σ of their 点数 below the first tier);
+/// - otherwise the 点数 lines (きざみ computed) add up, and one %加算/%減算 line (点数識別 5/6) applies to the Σ of
+///   the lines before it, rounded half up (RECEIPTC_GAIRAI_SAMPLE: ＥＣＧ１２ 130 + ＥＦ 1,140,
+///   乳幼児加算 70% → 2,159), the lines after it adding as they are.
+///
+/// Any other shape (金額, two % lines, a まるめ group mixed with other items, a group
+/// without tiers in santei) cannot be checked and says why.
+fn multi_procedure(set: &MasterSet, date: Date, u: &Unit) -> Result<(i64, How), NotChecked> {
+    let mut sum = 0i64;
+    let mut percent = None;
+    // The 包括対象検査 group shared by every line (Some(0): none), None when they differ.
+    let mut group = Some(u8::MAX);
+    for l in &u.lines {
+        let p = set.procedures.get(l.code, date).ok_or((
+            Cow::Borrowed("code not in the 診療行為マスター of the 診療年月"),
+            Some(l.code),
+        ))?;
+        group = match group {
+            Some(u8::MAX) => Some(p.bundled_test_group),
+            Some(g) if g == p.bundled_test_group => Some(g),
+            _ => None,
+        };
+        let value = p.points.to_decimal();
+        let sign = match p.point_kind() {
+            PointKind::Points => {
+                sum += procedure_points(p, l.quantity, set.revision.id)?.0;
+                continue;
+            }
+            PointKind::MinusPoints => -1,
+            kind @ (PointKind::PercentAdd | PointKind::PercentSubtract) => {
+                if percent.is_some() {
+                    return Err((
+                        Cow::Borrowed("multi-code unit with two %加算/%減算 items"),
+                        None,
+                    ));
+                }
+                let sign = if kind == PointKind::PercentAdd { 1 } else { -1 };
+                let add = sign
+                    * Rounding::HalfUp.to_int(Decimal::from(sum) * value / Decimal::ONE_HUNDRED);
+                percent = Some((value, sum, add));
+                sum += add;
+                continue;
+            }
+            other => {
+                return Err((
+                    Cow::Owned(format!("multi-code unit with 点数識別 {other:?}")),
+                    Some(l.code),
+                ));
+            }
+        };
+        if !value.fract().is_zero() {
+            return Err((
+                Cow::Owned(format!(
+                    "multi-code unit with fractional master points {value}"
+                )),
+                Some(l.code),
+            ));
+        }
+        sum += sign * i64::try_from(value).unwrap_or(i64::MAX / 2);
+    }
+    let revision = set.revision.id;
+    let summed = How::Sum {
+        revision,
+        codes: u.lines.len(),
+        percent,
+    };
+    match group {
+        Some(0) => Ok((sum, summed)),
+        Some(g) if percent.is_none() => {
+            let Some(bundling) = bundling(g, date) else {
+                return Err((
+                    Cow::Owned(format!(
+                        "multi-code unit: まるめ of 包括対象検査 group {g}, for which santei has no tiers on {date}"
+                    )),
+                    None,
+                ));
+            };
+            let mut codes: smallvec::SmallVec<[u32; 16]> = u.lines.iter().map(|l| l.code).collect();
+            codes.sort_unstable();
+            codes.dedup();
+            let items = codes.len() as u32;
+            Ok(match bundling.points(items) {
+                Some(points) => (points, How::Bundle { bundling, items }),
+                None => (sum, summed),
+            })
+        }
+        _ => Err((
+            Cow::Borrowed(
+                "multi-code unit: 包括対象検査 (まるめ) items with other items or a %加算",
+            ),
+            None,
+        )),
+    }
+}
+
 /// A 薬剤料減点 unit: one IY record of a drug whose 医薬品マスター 金額種別 is 7 (減点), such as
 /// 630010002 薬剤料逓減（９０／１００）（内服薬）. Its 点数 is recorded positive and subtracted
 /// from the receipt (ikasample.csv receipt 5: Σ lines 12,032 − 2 × 534 = HO 10,964). Without the
@@ -692,6 +851,18 @@ enum How {
         quantity: Decimal,
         exact: Decimal,
     },
+    /// Several SI codes: Σ of their 点数, one %加算/%減算 on the Σ before it.
+    Sum {
+        revision: &'static str,
+        codes: usize,
+        /// (%, the Σ it applies to, the points it adds (negative for %減算)).
+        percent: Option<(Decimal, i64, i64)>,
+    },
+    /// A 検体検査 まるめ: the tier for the number of items.
+    Bundle {
+        bundling: &'static Bundling,
+        items: u32,
+    },
     Drug {
         yen: Decimal,
     },
@@ -707,6 +878,9 @@ impl How {
         match self {
             How::Master { .. } => "the master's 点数",
             How::Steps { .. } => "the master's きざみ",
+            How::Sum { percent: None, .. } => "Σ of the master's 点数",
+            How::Sum { .. } => "Σ of the master's 点数 with the %加算 on the Σ before it",
+            How::Bundle { .. } => "the 告示's まるめ tier",
             How::Drug { .. } => "Σ 薬価 × 使用量 五捨五超入",
             How::Material { .. } => "材料価格 × 使用量 / 10 四捨五入",
         }
@@ -723,6 +897,20 @@ impl How {
                 exact,
             } => format!(
                 "{revision} master きざみ: {base} + {step} × {steps} (数量 {quantity}) = {exact} → {points}点"
+            ),
+            How::Sum {
+                revision,
+                codes,
+                percent,
+            } => match percent {
+                None => format!("{revision} master: Σ 点数 of the {codes} codes = {points}点"),
+                Some((pct, base, add)) => format!(
+                    "{revision} master: Σ 点数 of the {codes} codes, the {pct}% item on the Σ {base} before it: {add:+} (四捨五入) → {points}点"
+                ),
+            },
+            How::Bundle { bundling, items } => format!(
+                "まるめ {} {items}項目 → {points}点 ({})",
+                bundling.kubun, bundling.citation
             ),
             How::Drug { yen } => format!("Σ 薬価 × 使用量 = {yen}円 → {points}点 (五捨五超入)"),
             How::Material { price, quantity } => {
@@ -808,7 +996,7 @@ fn compute_unit(
     match first.kind {
         LineKind::Procedure => {
             if u.lines.len() > 1 {
-                return Err(no("multi-code unit (まるめ/包括/加算 in one 算定単位)"));
+                return multi_procedure(set, date, u);
             }
             let p = set.procedures.get(first.code, date).ok_or((
                 Cow::Borrowed("code not in the 診療行為マスター of the 診療年月"),
@@ -822,54 +1010,7 @@ fn compute_unit(
                 PointKind::Yen => return Err(no("amount in yen (点数識別 1)")),
                 other => return Err((Cow::Owned(format!("点数識別 {other:?}")), None)),
             }
-            let base = p.points.to_decimal();
-            if p.step_calc == 0 {
-                if !base.fract().is_zero() {
-                    return Err((Cow::Owned(format!("fractional master points {base}")), None));
-                }
-                let points = i64::try_from(base).unwrap_or(i64::MAX);
-                return Ok((points, How::Master { revision }));
-            }
-            // きざみ: 点数 + きざみ点数 × ⌈(数量 − 下限値) / きざみ値⌉, the 数量 capped at the
-            // 上限値 when the master says so (上下限エラー処理 1).
-            let Some(q) = first.quantity else {
-                return Err(no("きざみ item without 数量データ"));
-            };
-            let (lo, hi, size) = (
-                Decimal::from(p.step_lower),
-                Decimal::from(p.step_upper),
-                Decimal::from(p.step_size.max(1)),
-            );
-            let q_used = if p.step_upper > 0 && q > hi {
-                if p.step_bound_error != 1 {
-                    return Err((
-                        Cow::Owned(format!("数量 {q} above the きざみ 上限値 {hi}")),
-                        None,
-                    ));
-                }
-                hi
-            } else {
-                q
-            };
-            let steps = if q_used > lo {
-                ((q_used - lo) / size).ceil()
-            } else {
-                Decimal::ZERO
-            };
-            let step = p.step_points.to_decimal();
-            let exact = base + step * steps;
-            let points = Rounding::HalfUp.to_int(exact);
-            Ok((
-                points,
-                How::Steps {
-                    revision,
-                    base,
-                    step,
-                    steps,
-                    quantity: q,
-                    exact,
-                },
-            ))
+            procedure_points(p, first.quantity, revision)
         }
         LineKind::Drug => {
             if is_deduction(Some(set), date, u) {
