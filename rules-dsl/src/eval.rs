@@ -6,7 +6,7 @@ use santei_masters::Date;
 use santei_masters::age::age_years;
 
 use crate::ast::{FacilityKind, Keep, Period, RuleKind, Setting, Sex, Window};
-use crate::compile::{Body, CCond, CompiledRule, RuleOrigin, RuleSet};
+use crate::compile::{Body, CCond, CodeSet, CompiledRule, RuleOrigin, RuleSet};
 
 /// One billed item as the rules see it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -171,19 +171,17 @@ impl RuleSet {
         };
         let mut alive = vec![true; items.len()];
         let mut out = Vec::new();
+        let codes = Codes::new(items);
         for ri in of_kind(RuleKind::Inclusion) {
-            self.inclusion(ri as usize, items, &mut alive, &mut out);
+            self.inclusion(ri as usize, items, &codes, &mut alive, &mut out);
         }
         // Single-code exclusions through the pair index, in item order.
         if self.has_pair_rules() && kinds.contains(&RuleKind::Exclusion) {
             // Distinct codes first (a code billed on several days is one lookup), and only the
             // codes that start some pair: a handful of lookups instead of one per item pair.
-            let mut codes: Vec<u32> = items.iter().map(|i| i.code).collect();
-            codes.sort_unstable();
-            codes.dedup();
             let mut pair_hits: Vec<(u32, usize, usize)> = Vec::new();
-            for &ca in codes.iter().filter(|&&c| self.is_pair_first(c)) {
-                for &cb in &codes {
+            for &ca in codes.distinct.iter().filter(|&&c| self.is_pair_first(c)) {
+                for &cb in &codes.distinct {
                     let rules = self.pair_rules(ca, cb);
                     if rules.is_empty() {
                         continue;
@@ -216,22 +214,34 @@ impl RuleSet {
             else {
                 continue;
             };
-            // A conditional rule whose condition no item can meet is skipped at once.
+            // A rule none of whose sets (or whose condition) the items meet is skipped at once.
             if only_with
                 .as_ref()
-                .is_some_and(|w| !items.iter().any(|it| w.contains(it.code)))
+                .is_some_and(|w| codes.members(w).none(items))
             {
+                continue;
+            }
+            let in_first = codes.members(first);
+            if in_first.none(items) {
                 continue;
             }
             // `first == second` (04: additions of one 加算識別): each pair of codes once.
             let symmetric = first == second;
+            let in_second = if symmetric {
+                in_first
+            } else {
+                codes.members(second)
+            };
+            if in_second.none(items) {
+                continue;
+            }
             for a in 0..items.len() {
-                if !first.contains(items[a].code) {
+                if !in_first.has(a, items) {
                     continue;
                 }
                 for b in 0..items.len() {
                     if a != b
-                        && second.contains(items[b].code)
+                        && in_second.has(b, items)
                         && (!symmetric || items[a].code < items[b].code)
                     {
                         self.exclusion_pair(ri, a, b, items, &mut alive, &mut out);
@@ -240,10 +250,10 @@ impl RuleSet {
             }
         }
         for ri in of_kind(RuleKind::Requirement) {
-            self.requirement(ri as usize, subject, items, &mut alive, &mut out);
+            self.requirement(ri as usize, subject, items, &codes, &mut alive, &mut out);
         }
         for ri in of_kind(RuleKind::Limit) {
-            self.limit(ri as usize, items, admission, &mut alive, &mut out);
+            self.limit(ri as usize, items, &codes, admission, &mut alive, &mut out);
         }
         for ri in of_kind(RuleKind::Addition) {
             self.addition(ri as usize, subject, items, &alive, &mut out);
@@ -251,7 +261,14 @@ impl RuleSet {
         out
     }
 
-    fn inclusion(&self, ri: usize, items: &[Item], alive: &mut [bool], out: &mut Vec<Outcome>) {
+    fn inclusion(
+        &self,
+        ri: usize,
+        items: &[Item],
+        codes: &Codes,
+        alive: &mut [bool],
+        out: &mut Vec<Outcome>,
+    ) {
         let r = &self.rules[ri];
         let Body::Inclusion {
             parent,
@@ -261,15 +278,23 @@ impl RuleSet {
         else {
             return;
         };
+        let in_parent = codes.members(parent);
+        if in_parent.none(items) {
+            return;
+        }
+        let in_children = codes.members(children);
+        if in_children.none(items) {
+            return;
+        }
         for (p, pit) in items.iter().enumerate() {
-            if !alive[p] || !parent.contains(pit.code) || !r.is_valid_on(pit.date) {
+            if !alive[p] || !in_parent.has(p, items) || !r.is_valid_on(pit.date) {
                 continue;
             }
             for (c, cit) in items.iter().enumerate() {
                 if c == p
                     || !alive[c]
                     || cit.history
-                    || !children.contains(cit.code)
+                    || !in_children.has(c, items)
                     || !within(*window, pit.date, cit.date)
                 {
                     continue;
@@ -391,6 +416,7 @@ impl RuleSet {
         ri: usize,
         subject: &Subject<'_>,
         items: &[Item],
+        codes: &Codes,
         alive: &mut [bool],
         out: &mut Vec<Outcome>,
     ) {
@@ -398,8 +424,9 @@ impl RuleSet {
         let Body::Requirement { items: set, cond } = &r.body else {
             return;
         };
+        let in_set = codes.members(set);
         for (i, it) in items.iter().enumerate() {
-            if !alive[i] || it.history || !set.contains(it.code) || !r.is_valid_on(it.date) {
+            if !alive[i] || it.history || !in_set.has(i, items) || !r.is_valid_on(it.date) {
                 continue;
             }
             if !self.holds(cond, subject, items, alive, i, true) {
@@ -419,6 +446,7 @@ impl RuleSet {
         &self,
         ri: usize,
         items: &[Item],
+        codes: &Codes,
         admission: Option<Date>,
         alive: &mut [bool],
         out: &mut Vec<Outcome>,
@@ -432,8 +460,12 @@ impl RuleSet {
         else {
             return;
         };
+        let in_set = codes.members(set);
+        if in_set.none(items) {
+            return;
+        }
         let mut order: Vec<usize> = (0..items.len())
-            .filter(|&i| alive[i] && set.contains(items[i].code))
+            .filter(|&i| alive[i] && in_set.has(i, items))
             .collect();
         order.sort_by_key(|&i| (items[i].date, !items[i].history, i));
         for (k, &i) in order.iter().enumerate() {
@@ -539,6 +571,106 @@ impl RuleSet {
             CCond::DiseaseSpecific(n) => s.disease_specific.contains(n),
             CCond::Comment(code) => s.comments.iter().any(|(d, c)| *c == *code && *d == it.date),
             CCond::Quantity(op, n) => it.quantity.is_some_and(|q| op.holds(q, *n)),
+        }
+    }
+}
+
+/// The distinct codes of a claim's items, for set membership: with at most 64 of them, a set is
+/// tested once per distinct code (a bit mask) instead of once per item, and a rule none of whose
+/// codes is billed is passed over without looking at the items.
+struct Codes {
+    /// Sorted, distinct.
+    distinct: Vec<u32>,
+    /// Per item, its index in `distinct` (filled only when there are at most 64).
+    slot: Vec<u8>,
+}
+
+impl Codes {
+    fn new(items: &[Item]) -> Codes {
+        let mut distinct: Vec<u32> = items.iter().map(|i| i.code).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let slot = if distinct.len() <= 64 {
+            items
+                .iter()
+                .map(|i| distinct.binary_search(&i.code).unwrap_or(0) as u8)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Codes { distinct, slot }
+    }
+
+    fn members<'a>(&'a self, set: &'a CodeSet) -> Members<'a> {
+        if self.distinct.len() > 64 {
+            return Members::Set(set);
+        }
+        let mut mask = 0u64;
+        for (k, &c) in self.distinct.iter().enumerate() {
+            if set.contains(c) {
+                mask |= 1 << k;
+            }
+        }
+        Members::Mask(mask, &self.slot)
+    }
+}
+
+/// Which items have a code of a set.
+#[derive(Clone, Copy)]
+enum Members<'a> {
+    Mask(u64, &'a [u8]),
+    Set(&'a CodeSet),
+}
+
+impl Members<'_> {
+    fn has(&self, i: usize, items: &[Item]) -> bool {
+        match self {
+            Members::Mask(mask, slot) => mask >> slot[i] & 1 == 1,
+            Members::Set(set) => set.contains(items[i].code),
+        }
+    }
+    fn none(&self, items: &[Item]) -> bool {
+        match self {
+            Members::Mask(mask, _) => *mask == 0,
+            Members::Set(set) => !items.iter().any(|it| set.contains(it.code)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The bit masks answer as `CodeSet::contains` for every item, below and above 64 distinct
+    /// codes (where membership falls back to the set itself).
+    #[test]
+    fn code_masks_agree_with_the_sets() {
+        let date = Date::from_ymd(2024, 7, 1).unwrap();
+        let set = CodeSet::from_vec(
+            (0..200)
+                .filter(|c| c % 3 == 0)
+                .map(|c| 160_000_000 + c)
+                .collect(),
+        );
+        let one = CodeSet::one(160_000_010);
+        for n in [0u32, 1, 5, 64, 65, 150] {
+            let items: Vec<Item> = (0..2 * n)
+                .map(|k| Item {
+                    code: 160_000_000 + (k * 7) % n.max(1) * 2,
+                    date,
+                    times: 1,
+                    quantity: None,
+                    history: false,
+                })
+                .collect();
+            let codes = Codes::new(&items);
+            for s in [&set, &one] {
+                let m = codes.members(s);
+                for (i, it) in items.iter().enumerate() {
+                    assert_eq!(m.has(i, &items), s.contains(it.code), "{n} codes, item {i}");
+                }
+                assert_eq!(m.none(&items), !items.iter().any(|it| s.contains(it.code)));
+            }
         }
     }
 }

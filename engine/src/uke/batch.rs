@@ -299,7 +299,7 @@ fn cut<R: BufRead>(
                 Ok(b) => b,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(e) => {
-                    let lines = block.iter().filter(|&&b| b == b'\n').count();
+                    let lines = memchr::memchr_iter(b'\n', &block).count();
                     let error = UkeError {
                         file: file.to_owned(),
                         line: line + lines,
@@ -336,7 +336,7 @@ fn cut<R: BufRead>(
                 let mut rest = Vec::with_capacity(2 * target);
                 rest.extend_from_slice(&block[at..]);
                 block.truncate(at);
-                let lines = block.iter().filter(|&&b| b == b'\n').count();
+                let lines = memchr::memchr_iter(b'\n', &block).count();
                 let len = block.len() as u64;
                 if !send(&mut seq, block, line, consumed + len, None) {
                     return;

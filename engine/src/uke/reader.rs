@@ -866,6 +866,7 @@ struct FastFields<'a> {
 
 impl<'a> FastFields<'a> {
     /// A field that is only read past: any ASCII but a quote.
+    #[inline(always)]
     fn field(&mut self) -> Option<&'a [u8]> {
         let start = self.pos.min(self.b.len());
         let mut i = start;
@@ -884,6 +885,7 @@ impl<'a> FastFields<'a> {
 
     /// Digits only, at most `max_digits` of them (so the value fits the target type);
     /// `Some(None)` when empty.
+    #[inline(always)]
     fn int(&mut self, max_digits: usize) -> Option<Option<u64>> {
         let start = self.pos.min(self.b.len());
         let mut i = start;
@@ -907,6 +909,7 @@ impl<'a> FastFields<'a> {
     }
 
     /// Digits with at most one inner `.` (at most 18 digits); `Some(None)` when empty.
+    #[inline(always)]
     fn dec(&mut self) -> Option<Option<Decimal>> {
         let start = self.pos.min(self.b.len());
         let mut i = start;
@@ -939,6 +942,7 @@ impl<'a> FastFields<'a> {
     }
 
     /// Eight empty fields follow (the next eight bytes are commas): skips them.
+    #[inline(always)]
     fn commas8(&mut self) -> bool {
         let all = self.b.get(self.pos..self.pos + 8).is_some_and(|w| {
             u64::from_ne_bytes(w.try_into().unwrap_or([0; 8])) == u64::from_ne_bytes([b','; 8])
@@ -972,7 +976,8 @@ fn parse_go(file: &str, rec: RecordRef<'_>) -> Result<Go, UkeError> {
 /// the first error wins.
 struct Builder {
     receipt: Receipt,
-    current: Option<Unit>,
+    /// Index in `receipt.units` of the unit still open (no record with 点数 yet).
+    current: Option<usize>,
     section: Option<u8>,
 }
 
@@ -1115,26 +1120,33 @@ impl Builder {
     }
 
     /// Adds a parsed SI/IY/TO line to the current 算定単位; the line carrying the 点数 closes it.
+    /// A unit is placed in the receipt when it opens and its lines are added where it is (a line
+    /// is copied once).
+    #[inline]
     fn push_line(&mut self, l: Line) {
         let r = &mut self.receipt;
         let sec = l.section;
         self.section = Some(sec);
         // A change of 診療識別 closes an incomplete unit.
-        if let Some(u) = self.current.take_if(|u| u.section != sec) {
-            r.units.push(u);
+        if self.current.is_some_and(|i| r.units[i].section != sec) {
+            self.current = None;
         }
-        let u = self.current.get_or_insert_with(|| Unit {
-            section: sec,
-            lines: smallvec::SmallVec::new(),
-            points: None,
-            count: l.count,
+        let i = *self.current.get_or_insert_with(|| {
+            r.units.push(Unit {
+                section: sec,
+                lines: smallvec::SmallVec::new(),
+                points: None,
+                count: l.count,
+            });
+            r.units.len() - 1
         });
+        let u = &mut r.units[i];
         let done = l.points.is_some();
         u.points = l.points;
         u.count = l.count;
         u.lines.push(l);
         if done {
-            r.units.extend(self.current.take());
+            self.current = None;
         }
     }
 
@@ -1219,7 +1231,6 @@ impl Builder {
     }
 
     fn finish(mut self, records: Records) -> Receipt {
-        self.receipt.units.extend(self.current.take());
         self.receipt.records = records;
         self.receipt
     }

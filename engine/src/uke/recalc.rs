@@ -642,14 +642,14 @@ fn procedure_points(
     quantity: Option<Decimal>,
     revision: &'static str,
 ) -> Result<(i64, How), NotChecked> {
-    let base = p.points.to_decimal();
     if p.step_calc == 0 {
-        if !base.fract().is_zero() {
+        let Some(points) = p.points.whole() else {
+            let base = p.points.to_decimal();
             return Err((Cow::Owned(format!("fractional master points {base}")), None));
-        }
-        let points = i64::try_from(base).unwrap_or(i64::MAX);
+        };
         return Ok((points, How::Master { revision }));
     }
+    let base = p.points.to_decimal();
     // きざみ: 点数 + きざみ点数 × ⌈(数量 − 下限値) / きざみ値⌉, the 数量 capped at the
     // 上限値 when the master says so (上下限エラー処理 1).
     let Some(q) = quantity else {
