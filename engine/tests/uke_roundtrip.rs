@@ -478,3 +478,51 @@ fn kinds_burdens_and_merged_runs_in_the_text() {
         Some("7".into())
     );
 }
+
+/// An 入院 claim (the golden case nyuin/naifuku_7shurui_no_gen without its drugs): RE 入院年月日 is
+/// written from `admission_date`, read back into `Receipt::admission`, and the receipt
+/// recalculates without a difference (the rule checks count 入院中 limits from that date).
+#[test]
+fn inpatient_receipt_carries_its_admission_date() {
+    let (engine, _) = setup();
+    let json = r#"{"format":"santei.claim/1",
+      "patient":{"birth_date":"1950-05-10","sex":"male"},
+      "insurance":{"scheme":"kokuho","relation":"insured","burden_percent":30},
+      "facility":{"kind":"clinic","standards":[3259]},
+      "setting":"inpatient","admission_date":"2024-07-08",
+      "visits":[{"date":"2024-07-08","items":[
+        {"type":"procedure","code":"190169610"},{"type":"procedure","code":"120001110"}]}]}"#;
+    let claim = Engine::parse_claim(json.as_bytes()).unwrap();
+    let result = engine.calculate(&claim).unwrap();
+    // 告示 A108 1 イ 932 + F000 2 入院中 7 (see the golden case).
+    assert_eq!(result.total_points, 939);
+    let info = PatientInfo {
+        name: "入院　太郎".into(),
+        kana: "ニュウイン".into(),
+        chart: "7".into(),
+        insurer: "06132013".into(),
+        symbol: "１".into(),
+        number: "２".into(),
+    };
+    let mut w = UkeWriter::new(Vec::new(), &facility(), Encoding::Utf8).unwrap();
+    w.write_receipt_with(1, &claim, &result, &info).unwrap();
+    let bytes = w.finish().unwrap();
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    let re = text.lines().find(|l| l.starts_with("RE,")).unwrap();
+    let fields: Vec<&str> = re.split(',').collect();
+    // レセプト種別 1119 (医保単独, 入院, 高齢受給者 7割: 74歳 with 3割 負担), 8 入院年月日.
+    assert_eq!((fields[2], fields[8]), ("1119", "20240708"), "{re}");
+    let mut recalc = Recalc::with_engine(engine);
+    let mut seen = 0;
+    for item in UkeReader::new(&bytes[..], "nyuin.UKE", Encoding::Utf8) {
+        if let Item::Receipt(r) = item.unwrap() {
+            assert!(r.is_inpatient());
+            assert_eq!(r.admission, santei_engine::masters::Date::from_ymd(2024, 7, 8));
+            let rep = recalc.receipt(&r);
+            assert!(!rep.differs(), "{:#?}", rep.checks);
+            assert_eq!(rep.computed_total, 939);
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, 1);
+}

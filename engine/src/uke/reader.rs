@@ -401,6 +401,8 @@ pub struct Receipt {
     pub sex: u8,
     /// RE 生年月日, when it is a date.
     pub birth: Option<Date>,
+    /// RE 入院年月日 (入院 receipts), when it is a date.
+    pub admission: Option<Date>,
     pub insurance: Option<Insurance>,
     /// Further HO records (the payer-side variant repeats HO at the end of some receipts).
     pub later_insurance: Vec<Insurance>,
@@ -1006,6 +1008,7 @@ impl Builder {
                 month,
                 sex: re.get(5).trim().parse().unwrap_or(0),
                 birth: parse_date(re.get(6).trim()),
+                admission: parse_date(re.get(8).trim()),
                 insurance: None,
                 later_insurance: Vec::new(),
                 publics: Vec::new(),

@@ -593,7 +593,9 @@ impl<'a> Recalculator<'a> {
         // Requirements and additions ask about facts the file does not carry; they are left out
         // (their drops would also no longer thin the items the limits count).
         let kinds = [RuleKind::Inclusion, RuleKind::Exclusion, RuleKind::Limit];
-        for o in rules.evaluate_kinds(&subject, &items, &kinds) {
+        // 入院: the RE 入院年月日 starts the stay the 入院中 limits count over.
+        let admission = r.admission.filter(|_| r.is_inpatient());
+        for o in rules.evaluate_admitted(&subject, &items, &kinds, admission) {
             let rule = &rules.rules[o.rule];
             let Some(&first_item) = o.items.first() else {
                 continue;

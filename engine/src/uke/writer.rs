@@ -30,7 +30,8 @@
 //! Σ 点数 × 回数 = 合計点数.
 //!
 //! What the claim model does not hold is left empty or taken from [`PatientInfo`]: 氏名, 保険者番号,
-//! 記号・番号, カルテ番号. RE 給付割合 (国保), 一部負担金区分, 病棟区分, 診療科 and the comment fields of
+//! 記号・番号, カルテ番号. RE 入院年月日 is the claim's `admission_date`. RE 給付割合 (国保), 一部負担金区分,
+//! 病棟区分, 診療科 and the comment fields of
 //! SI/IY/TO are not written. SY 診療開始日 is the first visit of the month (the claim holds no
 //! start date) and 転帰区分 is 1 (継続).
 
@@ -549,7 +550,7 @@ fn receipt_text(
         .unwrap_or_default();
     let _ = write!(
         t,
-        "RE,{number},{kind},{},{},{},{:08},,,,,{notes},,{},",
+        "RE,{number},{kind},{},{},{},{:08},,{},,,{notes},,{},",
         yyyymm(year, month),
         info.name,
         match claim.patient.sex {
@@ -557,6 +558,11 @@ fn receipt_text(
             Sex::Female => 2,
         },
         claim.patient.birth_date.yyyymmdd(),
+        // 8 入院年月日 (入院 claims).
+        claim
+            .admission_date
+            .map(|d| format!("{:08}", d.yyyymmdd()))
+            .unwrap_or_default(),
         info.chart
     );
     // 14 割引点数単価 … 35 (診療科 ×3), 36 カタカナ氏名, 37 患者の状態.
