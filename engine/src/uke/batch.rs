@@ -166,12 +166,17 @@ pub fn run<R: BufRead + Send>(
     }
     std::thread::scope(|scope| {
         let block_bytes = options.block_bytes;
-        scope.spawn(move || cut(input, file, block_bytes, &block_tx, &permit_rx));
+        // Block buffers go back to the cutter once read: fresh 512 KiB buffers cost page
+        // faults and cross-thread frees.
+        let (spare_tx, spare_rx) = sync_channel::<Vec<u8>>(in_flight + jobs);
+        scope.spawn(move || cut(input, file, block_bytes, &block_tx, &permit_rx, &spare_rx));
         for _ in 0..jobs {
             let rx = Arc::clone(&block_rx);
             let tx = result_tx.clone();
-            scope.spawn(move || work(&rx, &tx, file, encoding, calc));
+            let spare = spare_tx.clone();
+            scope.spawn(move || work(&rx, &tx, &spare, file, encoding, calc));
         }
+        drop(spare_tx);
         // Only the workers hold the block receiver and the result sender: when the workers are
         // gone the cutter's sends fail, and when the merge is gone the workers' sends fail.
         drop(block_rx);
@@ -232,6 +237,7 @@ fn to_raw(calc: &Recalculator<'_>, item: Result<Item, UkeError>) -> Raw {
 fn work(
     rx: &Mutex<Receiver<Block>>,
     tx: &SyncSender<(u64, u64, Vec<Raw>)>,
+    spare: &SyncSender<Vec<u8>>,
     file: &str,
     encoding: Encoding,
     calc: &Recalculator<'_>,
@@ -252,6 +258,10 @@ fn work(
         if let Some(e) = block.error {
             raws.push(Raw::Error(e));
         }
+        let mut bytes = block.bytes;
+        bytes.clear();
+        // Full (the cutter has enough) or gone (end of input): the buffer is just dropped.
+        spare.try_send(bytes).ok();
         if tx.send((block.seq, block.end, raws)).is_err() {
             return;
         }
@@ -267,6 +277,7 @@ fn cut<R: BufRead>(
     block_bytes: usize,
     tx: &SyncSender<Block>,
     permits: &Receiver<()>,
+    spare: &Receiver<Vec<u8>>,
 ) {
     let finder = memchr::memmem::FinderRev::new(b"\nRE,");
     let target = block_bytes.max(MIN_BLOCK_BYTES);
@@ -333,7 +344,12 @@ fn cut<R: BufRead>(
         match finder.rfind(&block) {
             Some(p) => {
                 let at = p + 1;
-                let mut rest = Vec::with_capacity(2 * target);
+                // A buffer a worker gave back, unless a long receipt made it grow.
+                let mut rest = spare
+                    .try_recv()
+                    .ok()
+                    .filter(|b| b.capacity() <= 4 * target)
+                    .unwrap_or_else(|| Vec::with_capacity(2 * target));
                 rest.extend_from_slice(&block[at..]);
                 block.truncate(at);
                 let lines = memchr::memchr_iter(b'\n', &block).count();
