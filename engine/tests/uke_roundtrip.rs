@@ -517,7 +517,10 @@ fn inpatient_receipt_carries_its_admission_date() {
     for item in UkeReader::new(&bytes[..], "nyuin.UKE", Encoding::Utf8) {
         if let Item::Receipt(r) = item.unwrap() {
             assert!(r.is_inpatient());
-            assert_eq!(r.admission, santei_engine::masters::Date::from_ymd(2024, 7, 8));
+            assert_eq!(
+                r.admission,
+                santei_engine::masters::Date::from_ymd(2024, 7, 8)
+            );
             let rep = recalc.receipt(&r);
             assert!(!rep.differs(), "{:#?}", rep.checks);
             assert_eq!(rep.computed_total, 939);
