@@ -132,6 +132,10 @@ pub enum Window {
     Week,
     /// 同一月内
     Month,
+    /// 「Xの日から1月以内」: from the parent's (or first item's) day to the day before its
+    /// corresponding day of the next month, or to the end of that month when it has no such day
+    /// (民法 第143条; 6/20 → 7/19, 1/31 → 2/末日). For inclusion rules only.
+    MonthAfter,
     /// 同時 (the same occasion; santei treats it as the same day)
     Claim,
 }
@@ -142,6 +146,7 @@ impl Window {
             Window::Day => "day",
             Window::Week => "week",
             Window::Month => "month",
+            Window::MonthAfter => "month_after",
             Window::Claim => "claim",
         }
     }

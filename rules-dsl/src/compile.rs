@@ -475,6 +475,12 @@ impl Lower<'_> {
                     missing(self, "first` and `second");
                     return None;
                 };
+                if within == Some(Window::MonthAfter) {
+                    self.error(
+                        d.span,
+                        "`within month_after` counts from a parent's day: it is for inclusion rules".into(),
+                    );
+                }
                 Body::Exclusion {
                     first,
                     second,
@@ -652,7 +658,15 @@ impl Lower<'_> {
             Cond::Facility(f) => CCond::Facility(*f),
             Cond::Standard(s) => CCond::Standard(*s),
             Cond::Beds(o, n) => CCond::Beds(*o, *n),
-            Cond::Billed(s, w) => CCond::Billed(self.expand(s), *w),
+            Cond::Billed(s, w) => {
+                if *w == Window::MonthAfter {
+                    self.error(
+                        s.span,
+                        "`within month_after` counts from a parent's day: it is for inclusion rules, not `billed`".into(),
+                    );
+                }
+                CCond::Billed(self.expand(s), *w)
+            }
             Cond::DiseaseSpecific(n) => CCond::DiseaseSpecific(*n),
             Cond::Comment(c) => {
                 if self.set.comments.versions(c.code).is_empty() {

@@ -82,6 +82,25 @@ fn within(w: Window, a: Date, b: Date) -> bool {
         Window::Day | Window::Claim => a == b,
         Window::Week => a.week_start() == b.week_start(),
         Window::Month => a.month_number() == b.month_number(),
+        Window::MonthAfter => a <= b && b <= month_after_end(a),
+    }
+}
+
+/// The last day of 「`start` の日から1月以内」: the day before the corresponding day of the next
+/// month, or the last day of that month when it has none (民法 第143条第2項).
+fn month_after_end(start: Date) -> Date {
+    let (y, m) = match start.month() {
+        12 => (start.year() + 1, 1),
+        m => (start.year(), m + 1),
+    };
+    match Date::from_ymd(y, m, start.day()) {
+        Some(corresponding) => corresponding.pred(),
+        // No such day (1/31 → 2/31): the month's last day, the day before the 1st after it.
+        None => match m {
+            12 => Date::from_ymd(y + 1, 1, 1),
+            _ => Date::from_ymd(y, m + 1, 1),
+        }
+        .map_or(Date::MAX, Date::pred),
     }
 }
 
@@ -123,6 +142,7 @@ fn window_ja(w: Window) -> &'static str {
         Window::Day => "同一日",
         Window::Week => "同一週",
         Window::Month => "同一月",
+        Window::MonthAfter => "1月以内",
         Window::Claim => "同時",
     }
 }
@@ -640,6 +660,26 @@ impl Members<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// 「初診の日から1月以内」 (通知 B000 (3): 6/20 の初診 → 7/20 から算定できる), with the
+    /// 民法 第143条 end of month: 1/31 → 2/29 (2024) and 2/28 (2025); 12/15 → 1/14.
+    #[test]
+    fn month_after_window() {
+        let d = |y, m, dd| Date::from_ymd(y, m, dd).unwrap();
+        assert_eq!(month_after_end(d(2024, 6, 20)), d(2024, 7, 19));
+        assert_eq!(month_after_end(d(2024, 1, 31)), d(2024, 2, 29));
+        assert_eq!(month_after_end(d(2025, 1, 31)), d(2025, 2, 28));
+        assert_eq!(month_after_end(d(2024, 3, 31)), d(2024, 4, 30));
+        assert_eq!(month_after_end(d(2024, 12, 15)), d(2025, 1, 14));
+        assert_eq!(month_after_end(d(2024, 7, 1)), d(2024, 7, 31));
+        let w = Window::MonthAfter;
+        assert!(within(w, d(2024, 6, 20), d(2024, 6, 20)));
+        assert!(within(w, d(2024, 6, 20), d(2024, 7, 10)));
+        assert!(within(w, d(2024, 6, 20), d(2024, 7, 19)));
+        assert!(!within(w, d(2024, 6, 20), d(2024, 7, 20)));
+        // Before the parent's day: not within (the 同一月 approximation took it in).
+        assert!(!within(w, d(2024, 6, 20), d(2024, 6, 10)));
+    }
 
     /// The bit masks answer as `CodeSet::contains` for every item, below and above 64 distinct
     /// codes (where membership falls back to the set itself).

@@ -106,7 +106,7 @@ fn from_pest(file: &str, text: &str, e: pest::error::Error<Rule>) -> Diagnostic 
             Rule::rule_id => "a rule id (letters, digits, `.`, `-`, `_`)",
             Rule::rule => "`rule`",
             Rule::rule_kind => "exclusion, inclusion, limit, requirement or addition",
-            Rule::window => "day, week, month or claim",
+            Rule::window => "day, week, month, month_after or claim",
             Rule::keep => "first, second or either",
             Rule::period_unit => {
                 "day(s), week(s), month(s), year(s), patient, admission or first_visit"
@@ -282,6 +282,7 @@ fn window(p: &Pair<'_, Rule>) -> Window {
         "day" => Window::Day,
         "week" => Window::Week,
         "month" => Window::Month,
+        "month_after" => Window::MonthAfter,
         _ => Window::Claim,
     }
 }

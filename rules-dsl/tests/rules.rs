@@ -265,3 +265,49 @@ fn diagnostics_name_file_line_and_column() {
     assert_eq!(e.line, 3, "{e}");
     assert!(e.to_string().contains("syntax.rules:3:"), "{e}");
 }
+
+/// `within month_after` (「初診の日から1月以内」) counts from a parent's day: accepted in an
+/// inclusion, an error in an exclusion or a `billed` condition. B000-2.shoshin with it includes a
+/// 特定疾患療養管理料 of 7/10 in the 初診 of 6/20 (history) but not one of 7/20 (通知 B000 (3)).
+#[test]
+fn month_after_window_is_for_inclusions() {
+    let set = MasterSet::load(shared().join("masters/r06")).unwrap();
+    let compile = |text: &str| {
+        let f = parse("w.rules", text).unwrap();
+        santei_rules_dsl::compile_files(&[("w.rules".into(), text.into(), f)], &set)
+    };
+    let head = "revision r2024-06\n";
+    let (_, diags) = compile(&format!(
+        "{head}rule x \"x\" {{\n kind exclusion\n cite \"c\"\n first code 111000110\n second code 113001810\n within month_after\n}}\n"
+    ));
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.is_error() && d.message.contains("month_after")),
+        "{diags:?}"
+    );
+    let (_, diags) = compile(&format!(
+        "{head}rule x \"x\" {{\n kind requirement\n cite \"c\"\n items code 113001810\n require billed code 111000110 within month_after\n}}\n"
+    ));
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.is_error() && d.message.contains("month_after")),
+        "{diags:?}"
+    );
+    let (rules, _) = load_rules(&rules_dir(), &set, None).unwrap();
+    let mut first = item(111000110, "2024-06-20");
+    first.history = true;
+    for (date, included) in [
+        ("2024-07-10", true),
+        ("2024-07-19", true),
+        ("2024-07-20", false),
+    ] {
+        let items = [first, item(113001810, date)];
+        let out = rules.evaluate(&subject(), &items);
+        let dropped = out
+            .iter()
+            .any(|o| rules.rules[o.rule].id == "B000-2.shoshin" && o.items[0] == 1);
+        assert_eq!(dropped, included, "{date}: {out:?}");
+    }
+}
