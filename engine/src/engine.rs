@@ -935,27 +935,26 @@ impl<'a> Calc<'a> {
     }
 
     fn procedure_line(&mut self, pr: &Proc<'a>, date: Date) -> Option<i64> {
-        let prev = self
+        let base = self
             .lines
             .iter()
-            .rev()
-            .find(|l| l.date == date && l.record == RecordKind::SI)
-            .and_then(|l| l.points);
+            .rposition(|l| l.date == date && l.record == RecordKind::SI);
+        let prev = base.and_then(|k| self.lines[k].points);
         let (pts, mut ex) = self.points_of(pr.rec, pr.quantity, prev);
         let Some(pts) = pts else {
             self.finding(rules::UNSUPPORTED_POINT_KIND, Severity::Error, pr.path.clone(), rules::CITE_MASTER, vec![pr.rec.code.to_string()],
                 format!("{} {}: 点数識別 {} is not computed here (金額・減点・%加算 without a preceding item); line not billed", pr.rec.code, pr.rec.abbr_name, pr.rec.point_kind));
             return None;
         };
-        ex.push(format!("{pts}点 × {}回", pr.times));
-        let unit = self.unit();
+        let (unit, points) = self.unit_for(pr.rec, base, pts, pr.times, &mut ex);
+        ex.push(format!("{points}点 × {}回", pr.times));
         self.lines.push(si_line(
             self.inpatient,
             pr.rec,
             date,
             unit,
             pr.quantity,
-            Some(pts),
+            Some(points),
             pr.times,
             Origin::Claimed {
                 path: pr.path.clone(),
@@ -963,6 +962,38 @@ impl<'a> Calc<'a> {
             ex,
         ));
         Some(pts)
+    }
+
+    /// The 算定単位 of a new line and the 点数 it carries. A %加算/%減算 (点数識別 5/6) joins the
+    /// unit of the line it applies to, as UKE records it (RECEIPTC_GAIRAI_SAMPLE: ＥＣＧ１２ 130 +
+    /// 乳幼児加算（生体検査） 70% → one unit of 221): the base line's 点数 move to the new last
+    /// line, base + addition. Any other line (or a base billed a different number of times) is a
+    /// unit of its own.
+    fn unit_for(
+        &mut self,
+        rec: &Procedure,
+        base: Option<usize>,
+        pts: i64,
+        times: u32,
+        ex: &mut Vec<String>,
+    ) -> (usize, i64) {
+        let percent = matches!(
+            rec.point_kind(),
+            PointKind::PercentAdd | PointKind::PercentSubtract
+        );
+        if let Some(b) = base.map(|k| &mut self.lines[k]) {
+            if let (true, Some(prev), true) = (percent, b.points, b.times == times) {
+                b.points = None;
+                ex.push(format!(
+                    "one 算定単位 with {} {}: {prev} {pts:+} = {}点",
+                    b.code,
+                    b.name,
+                    prev + pts
+                ));
+                return (b.unit, prev + pts);
+            }
+        }
+        (self.unit(), pts)
     }
 
     fn derived_line(
@@ -974,18 +1005,39 @@ impl<'a> Calc<'a> {
         base_path: &str,
         mut why: Vec<String>,
     ) {
-        let (pts, ex) = self.points_of(rec, None, None);
-        let Some(pts) = pts else { return };
+        // A %加算 (an age addition such as 乳幼児加算（生体検査） 70%) is a share of the line of the
+        // item it belongs to.
+        let base = self.lines.iter().rposition(|l| {
+            l.date == date
+                && l.record == RecordKind::SI
+                && matches!(&l.origin, Origin::Claimed { path } if path == base_path)
+        });
+        let prev = base.and_then(|k| self.lines[k].points);
+        let (pts, ex) = self.points_of(rec, None, prev);
+        let Some(pts) = pts else {
+            self.finding(
+                rules::UNSUPPORTED_POINT_KIND,
+                Severity::Warning,
+                base_path.to_string(),
+                rules::CITE_MASTER,
+                vec![rec.code.to_string()],
+                format!(
+                    "{} {} (点数識別 {}) would be added to the item but is not computed here; not billed — check by hand",
+                    rec.code, rec.abbr_name, rec.point_kind
+                ),
+            );
+            return;
+        };
         why.extend(ex);
-        why.push(format!("{pts}点 × {times}回"));
-        let unit = self.unit();
+        let (unit, points) = self.unit_for(rec, base, pts, times, &mut why);
+        why.push(format!("{points}点 × {times}回"));
         self.lines.push(si_line(
             self.inpatient,
             rec,
             date,
             unit,
             None,
-            Some(pts),
+            Some(points),
             times,
             Origin::Derived {
                 rule,
