@@ -960,7 +960,7 @@ fn check_unit(set: Option<&MasterSet>, date: Date, month: YearMonth, u: &Unit) -
                 Some(c) => {
                     check.status = Status::Differs;
                     check.reason = Cow::Owned(format!(
-                        "claimed {c}, the master gives {points}: {}",
+                        "claimed {c}, computed {points}: {}",
                         how.render(points)
                     ));
                 }
