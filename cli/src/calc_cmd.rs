@@ -5,10 +5,28 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use santei_engine::masters::{MasterCatalog, Revision};
-use santei_engine::{ClaimResult, Engine, EngineOptions, Severity};
+use santei_engine::{ClaimResult, Engine, EngineOptions, PolypharmacyRounding, Severity};
 
 use crate::masters_cmd::load_set;
 use crate::{CliError, LoadArgs};
+
+/// `--polypharmacy-rounding`: the unit of the F200 注3 90/100 rounding.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum PolypharmacyUnit {
+    /// 処方単位: once over the sum of the 処方's 内服薬 (通知 F200 (6)イ's 所定点数).
+    Prescription,
+    /// 剤単位: per 剤, the reductions summed.
+    Rx,
+}
+
+impl From<PolypharmacyUnit> for PolypharmacyRounding {
+    fn from(u: PolypharmacyUnit) -> Self {
+        match u {
+            PolypharmacyUnit::Prescription => PolypharmacyRounding::PerPrescription,
+            PolypharmacyUnit::Rx => PolypharmacyRounding::PerRx,
+        }
+    }
+}
 
 #[allow(clippy::too_many_arguments)]
 pub fn calc(
@@ -20,6 +38,7 @@ pub fn calc(
     rule_dirs: &[PathBuf],
     explain: bool,
     json: bool,
+    polypharmacy: PolypharmacyRounding,
 ) -> Result<ExitCode, CliError> {
     let bytes = if file == Path::new("-") {
         let mut b = Vec::new();
@@ -29,7 +48,7 @@ pub fn calc(
         std::fs::read(file)
             .map_err(|e| CliError(format!("cannot read `{}`: {e}", file.display())))?
     };
-    let engine = build_engine(dirs, load, etensu, rule_dirs, revision)?;
+    let engine = build_engine(dirs, load, etensu, rule_dirs, revision, polypharmacy)?;
     let result = engine
         .calculate_json(&bytes)
         .map_err(|e| CliError(format!("`{}`: {} ({})", file.display(), e, e.code)))?;
@@ -163,6 +182,7 @@ pub fn build_engine(
     etensu: &[String],
     rule_dirs: &[PathBuf],
     revision: Option<&str>,
+    polypharmacy_rounding: PolypharmacyRounding,
 ) -> Result<Engine, CliError> {
     let mut catalog = MasterCatalog::new();
     if dirs.is_empty() {
@@ -182,6 +202,7 @@ pub fn build_engine(
     }
     let mut options = EngineOptions {
         rule_dirs: rule_dirs.to_vec(),
+        polypharmacy_rounding,
         ..Default::default()
     };
     for spec in etensu {

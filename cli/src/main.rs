@@ -61,6 +61,10 @@ enum Command {
         /// Machine-readable output (santei.result/1).
         #[arg(long)]
         json: bool,
+        /// The unit the F200 注3 多剤投与 90/100 is rounded over (not settled by the 通知; see
+        /// docs/RULEBOOK Part 4): once over the 処方's 内服薬 (default) or per 剤.
+        #[arg(long, value_enum, default_value = "prescription")]
+        polypharmacy_rounding: calc_cmd::PolypharmacyUnit,
     },
     /// Recalculate UKE (レセプト電算) files receipt by receipt and report every difference.
     Recalc {
@@ -257,6 +261,7 @@ fn main() -> ExitCode {
             rules,
             explain,
             json,
+            polypharmacy_rounding,
         } => calc_cmd::calc(
             &file,
             load.revision.clone().as_deref(),
@@ -266,6 +271,7 @@ fn main() -> ExitCode {
             &rules,
             explain,
             json,
+            polypharmacy_rounding.into(),
         ),
         Command::Recalc {
             files,

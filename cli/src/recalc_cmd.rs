@@ -285,7 +285,15 @@ pub fn recalc(a: Args<'_>) -> Result<ExitCode, CliError> {
     if a.files.is_empty() {
         return Err(CliError("no UKE file given".into()));
     }
-    let engine = build_engine(a.dirs, a.load, a.etensu, a.rule_dirs, None)?;
+    // The rule checks do not depend on the F200 注3 rounding unit.
+    let engine = build_engine(
+        a.dirs,
+        a.load,
+        a.etensu,
+        a.rule_dirs,
+        None,
+        santei_engine::PolypharmacyRounding::default(),
+    )?;
     let facts = FacilityFacts {
         kind: if a.facility.hospital {
             FacilityKind::Hospital

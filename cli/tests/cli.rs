@@ -358,3 +358,50 @@ fn recalc_sample_any_jobs_same_output_and_exit_codes() {
     assert_eq!(o.status.code(), Some(2));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `--polypharmacy-rounding`: the F200 注3 90/100 once over the 処方 (default) or per 剤. Two 内服
+/// 剤 of 644 and 672 (the claim of engine/tests/real_claims.rs): 処方単位 1,316 → 1,184 (−132),
+/// 剤単位 580 + 605 (−131).
+#[test]
+fn calc_polypharmacy_rounding_option() {
+    let claim = r#"{"format":"santei.claim/1","patient":{"birth_date":"1950-05-10","sex":"male"},
+        "visits":[{"date":"2024-07-08","items":[
+          {"type":"procedure","code":"112007410"},{"type":"procedure","code":"120000710"},
+          {"type":"procedure","code":"120002610"},
+          {"type":"rx","form":"internal","days":28,"drugs":[{"code":"620005905","amount":"1"},
+            {"code":"620002430","amount":"1"},{"code":"610443014","amount":"1"},
+            {"code":"610443053","amount":"1"},{"code":"622404501","amount":"1"}]},
+          {"type":"rx","form":"internal","days":28,"drugs":[{"code":"621980701","amount":"2"},
+            {"code":"622538301","amount":"2"}]}]}]}"#;
+    let dir = std::env::temp_dir().join(format!("santei-poly-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("claim.json");
+    std::fs::write(&file, claim).unwrap();
+    let file = file.display().to_string();
+    let masters = r("r06");
+    let deduction = |extra: &[&str]| {
+        let mut args = vec![
+            "calc",
+            file.as_str(),
+            "--masters",
+            masters.as_str(),
+            "--json",
+        ];
+        args.extend_from_slice(extra);
+        let o = santei(&args);
+        assert!(o.status.code().is_some_and(|c| c <= 1), "{o:?}");
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        let last = v["lines"].as_array().unwrap().last().unwrap().clone();
+        assert_eq!(last["code"], "630010002");
+        last["points"].as_i64().unwrap()
+    };
+    assert_eq!(deduction(&[]), -132);
+    assert_eq!(
+        deduction(&["--polypharmacy-rounding", "prescription"]),
+        -132
+    );
+    assert_eq!(deduction(&["--polypharmacy-rounding", "rx"]), -131);
+    let o = santei(&["calc", &file, "--polypharmacy-rounding", "day"]);
+    assert_eq!(o.status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).ok();
+}
