@@ -913,16 +913,16 @@ impl<'a> Calc<'a> {
             PointKind::MinusPoints => Some(-Rounding::HalfUp.to_int(base)),
             PointKind::PercentAdd | PointKind::PercentSubtract => match prev_unit_points {
                 Some(prev) => {
-                    let sign = if rec.point_kind() == PointKind::PercentAdd {
-                        1
-                    } else {
-                        -1
-                    };
-                    let v = Decimal::from(prev) * base / Decimal::from(100);
-                    let r = Rounding::HalfUp.to_int(v) * sign;
+                    let r = percent_change(prev, base, rec.point_kind() == PointKind::PercentAdd);
                     ex.push(format!(
-                        "{}% of the preceding 所定点数 {prev} = {v} → {r} ({})",
+                        "{}% {} the preceding 所定点数 {prev}: {} → {r:+} ({} of the result)",
                         rec.points,
+                        if rec.point_kind() == PointKind::PercentAdd {
+                            "added to"
+                        } else {
+                            "taken from"
+                        },
+                        prev + r,
                         Rounding::HalfUp.japanese()
                     ));
                     Some(r)
@@ -935,10 +935,13 @@ impl<'a> Calc<'a> {
     }
 
     fn procedure_line(&mut self, pr: &Proc<'a>, date: Date) -> Option<i64> {
-        let base = self
-            .lines
-            .iter()
-            .rposition(|l| l.date == date && l.record == RecordKind::SI);
+        // The preceding item of the day (a %加算 applies to it): a claimed one, not a line santei
+        // derived such as a 判断料.
+        let base = self.lines.iter().rposition(|l| {
+            l.date == date
+                && l.record == RecordKind::SI
+                && matches!(l.origin, Origin::Claimed { .. })
+        });
         let prev = base.and_then(|k| self.lines[k].points);
         let (pts, mut ex) = self.points_of(pr.rec, pr.quantity, prev);
         let Some(pts) = pts else {
@@ -1820,10 +1823,6 @@ impl Calc<'_> {
             return;
         }
         let mut remove = vec![false; self.lines.len()];
-        let path_of = |l: &Line| match &l.origin {
-            Origin::Claimed { path } => path.clone(),
-            Origin::Derived { base_path, .. } => base_path.clone(),
-        };
         for o in outcomes {
             let rule = &rs.rules[o.rule];
             let line = map[o.items[0]];
@@ -1898,14 +1897,21 @@ impl Calc<'_> {
             self.findings.push(finding);
         }
         // A まるめ unit that lost a test: the tier is for the tests billed.
-        let mut retier: Vec<(usize, String)> = Vec::new();
+        // (unit, dropped code, claim paths of the unit's lines)
+        let mut retier: Vec<(usize, String, Vec<String>)> = Vec::new();
         for (k, l) in self.lines.iter().enumerate() {
             if remove.get(k).copied().unwrap_or(false)
                 && self.lines.iter().filter(|o| o.unit == l.unit).count() > 1
                 && l.record == RecordKind::SI
-                && !retier.iter().any(|(u, _)| *u == l.unit)
+                && !retier.iter().any(|(u, _, _)| *u == l.unit)
             {
-                retier.push((l.unit, l.code.clone()));
+                let paths = self
+                    .lines
+                    .iter()
+                    .filter(|o| o.unit == l.unit)
+                    .map(path_of)
+                    .collect();
+                retier.push((l.unit, l.code.clone(), paths));
             }
         }
         let mut k = 0;
@@ -1914,18 +1920,75 @@ impl Calc<'_> {
             k += 1;
             keep
         });
-        for (unit, dropped) in retier {
-            self.retier_bundle(unit, &dropped);
+        for (unit, dropped, paths) in retier {
+            self.retier_bundle(unit, &dropped, &paths);
         }
+    }
+
+    /// An item with its %加算 (one 算定単位, see `unit_for`) that lost a line to a rule, billed again
+    /// from the master: each item its own 点数, a % line on the Σ before it. A % line left without
+    /// an item is not billed (M009).
+    fn reunit(&mut self, members: &[usize], recs: &[&Procedure], dropped: &str) {
+        let mut sum: Option<i64> = None;
+        let mut last = None;
+        let mut orphans = Vec::new();
+        for (&k, rec) in members.iter().zip(recs) {
+            let percent = matches!(
+                rec.point_kind(),
+                PointKind::PercentAdd | PointKind::PercentSubtract
+            );
+            let (pts, _) = if percent {
+                match sum {
+                    Some(s) => self.points_of(rec, None, Some(s)),
+                    None => {
+                        orphans.push(k);
+                        continue;
+                    }
+                }
+            } else {
+                self.points_of(rec, self.lines[k].quantity, None)
+            };
+            let Some(p) = pts else { return };
+            sum = Some(sum.unwrap_or(0) + p);
+            last = Some(k);
+        }
+        for &k in members {
+            self.lines[k].points = None;
+        }
+        if let (Some(k), Some(s)) = (last, sum) {
+            let l = &mut self.lines[k];
+            l.points = Some(s);
+            l.explain.push(format!(
+                "算定単位 billed again without {dropped}, which a rule dropped: {s}点"
+            ));
+        }
+        let mut gone = vec![false; self.lines.len()];
+        for &k in &orphans {
+            gone[k] = true;
+            let l = &self.lines[k];
+            let path = path_of(l);
+            let (code, name) = (l.code.clone(), l.name.clone());
+            self.finding(
+                rules::UNSUPPORTED_POINT_KIND,
+                Severity::Error,
+                path,
+                rules::CITE_MASTER,
+                vec![code.clone()],
+                format!("{code} {name}: %加算 without its item ({dropped} was dropped by a rule); line not billed"),
+            );
+        }
+        let mut i = 0;
+        self.lines.retain(|_| {
+            let keep = !gone[i];
+            i += 1;
+            keep
+        });
     }
 
     /// Tiers a まるめ unit again after a rule dropped one of its tests: the 告示 counts the
     /// 項目数 billed (告示 D007 注 …), so a test that may not be billed does not count. Below the
     /// first tier the tests are billed item by item, each its own 算定単位.
-    fn retier_bundle(&mut self, unit: usize, dropped_code: &str) {
-        // The first count, which included the dropped test, is replaced by this one.
-        self.findings
-            .retain(|f| !(f.rule == rules::BUNDLING && f.codes.iter().any(|c| c == dropped_code)));
+    fn retier_bundle(&mut self, unit: usize, dropped_code: &str, paths: &[String]) {
         let dropped = match dropped_code
             .parse::<u32>()
             .ok()
@@ -1950,16 +2013,22 @@ impl Calc<'_> {
                 set.procedures.get(code, date)
             })
             .collect();
+        if recs.len() != members.len() {
+            return;
+        }
         let group = recs.first().map_or(0, |r| r.bundled_test_group);
-        if recs.len() != members.len()
-            || group == 0
-            || recs.iter().any(|r| r.bundled_test_group != group)
-        {
+        if group == 0 || recs.iter().any(|r| r.bundled_test_group != group) {
+            // Not a まるめ: an item with its %加算 (see `unit_for`).
+            self.reunit(&members, &recs, dropped);
             return;
         }
         let Some(b) = tables::bundling(group, date) else {
             return;
         };
+        // The first count (its finding is on the unit's first test), which included the dropped
+        // test, is replaced by this one.
+        self.findings
+            .retain(|f| !(f.rule == rules::BUNDLING && paths.contains(&f.path)));
         let distinct: FxHashSet<u32> = recs.iter().map(|r| r.code.0).collect();
         let n = distinct.len() as u32;
         for &k in &members {
@@ -2011,6 +2080,27 @@ impl Calc<'_> {
             message,
         );
     }
+}
+
+/// The claim path a line comes from (its own, or the item santei derived it from).
+fn path_of(l: &Line) -> String {
+    match &l.origin {
+        Origin::Claimed { path } => path.clone(),
+        Origin::Derived { base_path, .. } => base_path.clone(),
+    }
+}
+
+/// The change a %加算/%減算 (点数識別 5/6) of `percent` makes to `base` points: the result
+/// (所定点数の100分の(100 ± percent)に相当する点数) is rounded half up (1点未満四捨五入), so a 30%
+/// 減算 of 225 gives 157.5 → 158, a change of −67.
+pub(crate) fn percent_change(base: i64, percent: Decimal, add: bool) -> i64 {
+    let hundred = Decimal::ONE_HUNDRED;
+    let factor = if add {
+        hundred + percent
+    } else {
+        hundred - percent
+    };
+    Rounding::HalfUp.to_int(Decimal::from(base) * factor / hundred) - base
 }
 
 /// The largest points × 回数 one 算定単位 may have (10^10点 = 1,000億円, far above any real item:

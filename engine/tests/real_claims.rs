@@ -145,3 +145,59 @@ fn temporary_over_two_weeks_counts_as_regular() {
     // 23×28 + 24×21 = 644 + 504 = 1148 → 1033.2 → 1033: −115.
     assert_eq!(r.lines.last().unwrap().points, Some(-115));
 }
+
+/// %加算/%減算 units (found in review):
+/// - 施設基準不適合減算 30% of 特定疾患療養管理料 225: 225 × 70/100 = 157.5 → 158 (the result is
+///   rounded, not the deduction), one 算定単位.
+/// - a claimed 乳幼児加算（生体検査） 70% applies to the claimed 肺気量分画測定 90 (+63 = 153), not to
+///   the 呼吸機能検査等判断料 140 santei derives on that day: 293.
+/// - when a rule drops the item (C103-4: SpO2 included in 在宅酸素療法指導管理料), its claimed % line
+///   is not billed either (M009), and the total is the 指導管理料 alone: 2,400.
+#[test]
+fn percent_units_round_the_result_take_a_claimed_base_and_go_with_it() {
+    let calc = |json: &str| engine().calculate_json(json.as_bytes()).unwrap();
+    let r = calc(
+        r#"{"format":"santei.claim/1","patient":{"birth_date":"1960-01-01","sex":"male"},"diseases":[{"code":"5319009"}],
+        "visits":[{"date":"2024-07-03","items":[{"type":"procedure","code":"112007410"},
+          {"type":"procedure","code":"113001810"},{"type":"procedure","code":"113023770"}]}]}"#,
+    );
+    let l: Vec<(&str, Option<i64>, usize)> = r
+        .lines
+        .iter()
+        .filter(|l| l.section == "13")
+        .map(|l| (l.code.as_str(), l.points, l.unit))
+        .collect();
+    assert_eq!((l[0].0, l[0].1), ("113001810", None));
+    assert_eq!((l[1].0, l[1].1), ("113023770", Some(158)));
+    assert_eq!(l[0].2, l[1].2, "one 算定単位");
+    assert_eq!(r.total_points, 75 + 52 + 158);
+
+    let r = calc(
+        r#"{"format":"santei.claim/1","patient":{"birth_date":"2023-01-01","sex":"male"},
+        "visits":[{"date":"2024-06-03","items":[{"type":"procedure","code":"160062610"},
+          {"type":"procedure","code":"160155390"}]}]}"#,
+    );
+    let add = r.lines.iter().find(|l| l.code == "160155390").unwrap();
+    let base = r.lines.iter().find(|l| l.code == "160062610").unwrap();
+    assert_eq!((add.points, add.unit), (Some(153), base.unit));
+    assert_eq!(r.total_points, 293);
+
+    let r = calc(
+        r#"{"format":"santei.claim/1","patient":{"birth_date":"2023-01-01","sex":"male"},
+        "visits":[{"date":"2024-06-03","items":[{"type":"procedure","code":"114003710"},
+          {"type":"procedure","code":"160155510"},{"type":"procedure","code":"160155390"}]}]}"#,
+    );
+    assert_eq!(r.total_points, 2400);
+    assert!(
+        r.lines.iter().all(|l| l.code == "114003710"),
+        "{:?}",
+        r.lines
+    );
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.rule == "M009.unsupported-price-kind" && f.severity == Severity::Error),
+        "{:?}",
+        r.findings
+    );
+}

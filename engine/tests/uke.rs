@@ -413,3 +413,32 @@ fn recalc_checks_the_rules_of_the_engine() {
     let plain = Recalculator::with_engine_masters(&engine).receipt(r);
     assert!(plain.checks.iter().all(|c| c.kind != CheckKind::Rule));
 }
+
+/// A %減算 unit in a UKE file: 特定疾患療養管理料 225 with 施設基準不適合減算 30% claims 158
+/// (157.5 rounded half up, the result of 所定点数の100分の70): a match, not a difference.
+#[test]
+fn percent_subtraction_unit_rounds_the_result() {
+    let mut catalog = MasterCatalog::new();
+    catalog.insert(MasterSet::load(shared("masters/r06")).expect("r06 masters"));
+    let text = "RE,1,1112,202407,a,1,19600101\nHO,06132013,1,1,1,158\n\
+        SI,13,1,113001810,,,1,,,,,,,,,1\nSI,,1,113023770,,158,1,,,,,,,,,1\n";
+    let mut recalc = Recalc::new(&catalog);
+    let mut seen = 0;
+    for item in UkeReader::new(text.as_bytes(), "t.UKE", Encoding::Utf8) {
+        if let Ok(Item::Receipt(r)) = item {
+            let rep = recalc.receipt(&r);
+            let unit = rep
+                .checks
+                .iter()
+                .find(|c| c.kind == CheckKind::Procedure)
+                .unwrap();
+            assert_eq!(
+                (unit.status, unit.computed),
+                (Status::Match, Some(158)),
+                "{unit:#?}"
+            );
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, 1);
+}

@@ -307,13 +307,16 @@ impl RuleSet {
             return;
         }
         for (p, pit) in items.iter().enumerate() {
-            if !alive[p] || !in_parent.has(p, items) || !r.is_valid_on(pit.date) {
+            if !alive[p] || !in_parent.has(p, items) {
                 continue;
             }
             for (c, cit) in items.iter().enumerate() {
+                // The rule in force on the day of the item it drops (a parent may be history from
+                // before the rule's first day: 5/25 の初診, 6/10 の管理料 within month_after).
                 if c == p
                     || !alive[c]
                     || cit.history
+                    || !r.is_valid_on(cit.date)
                     || !in_children.has(c, items)
                     || !within(*window, pit.date, cit.date)
                 {

@@ -310,4 +310,14 @@ fn month_after_window_is_for_inclusions() {
             .any(|o| rules.rules[o.rule].id == "B000-2.shoshin" && o.items[0] == 1);
         assert_eq!(dropped, included, "{date}: {out:?}");
     }
+    // A 初診 before the rules' first day (5/25, history) still starts the window of a 管理料 on
+    // 6/10: the rule in force is the one of the item it drops.
+    let mut may = item(111000110, "2024-05-25");
+    may.history = true;
+    let out = rules.evaluate(&subject(), &[may, item(113001810, "2024-06-10")]);
+    assert!(
+        out.iter()
+            .any(|o| rules.rules[o.rule].id == "B000-2.shoshin" && o.items[0] == 1),
+        "{out:?}"
+    );
 }

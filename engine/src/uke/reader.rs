@@ -574,6 +574,8 @@ impl<R: BufRead> UkeReader<R> {
             self.line += 1;
             let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
             let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+            // The receipt size counts text as the general way decodes it: without a final 0x1A.
+            let text_len = raw.len() - usize::from(raw.last() == Some(&0x1A));
             let fast = !self.keep_records
                 && raw.len() <= MAX_RECORD_BYTES
                 && match &mut self.pending {
@@ -582,10 +584,10 @@ impl<R: BufRead> UkeReader<R> {
                         error: None,
                         bytes,
                         ..
-                    }) if *bytes + raw.len() <= MAX_RECEIPT_BYTES => {
+                    }) if *bytes + text_len <= MAX_RECEIPT_BYTES => {
                         let fed = b.feed_fast(raw, self.line);
                         if fed {
-                            *bytes += raw.len();
+                            *bytes += text_len;
                         }
                         fed
                     }

@@ -710,17 +710,18 @@ fn multi_procedure(set: &MasterSet, date: Date, u: &Unit) -> Result<(i64, How), 
     let mut sum = 0i64;
     let mut percent = None;
     // The 包括対象検査 group shared by every line (Some(0): none), None when they differ.
-    let mut group = Some(u8::MAX);
-    for l in &u.lines {
+    let mut group = None;
+    let mut mixed = false;
+    for (i, l) in u.lines.iter().enumerate() {
         let p = set.procedures.get(l.code, date).ok_or((
             Cow::Borrowed("code not in the 診療行為マスター of the 診療年月"),
             Some(l.code),
         ))?;
-        group = match group {
-            Some(u8::MAX) => Some(p.bundled_test_group),
-            Some(g) if g == p.bundled_test_group => Some(g),
-            _ => None,
-        };
+        if i == 0 {
+            group = Some(p.bundled_test_group);
+        } else if group != Some(p.bundled_test_group) {
+            mixed = true;
+        }
         let value = p.points.to_decimal();
         let sign = match p.point_kind() {
             PointKind::Points => {
@@ -735,9 +736,7 @@ fn multi_procedure(set: &MasterSet, date: Date, u: &Unit) -> Result<(i64, How), 
                         None,
                     ));
                 }
-                let sign = if kind == PointKind::PercentAdd { 1 } else { -1 };
-                let add = sign
-                    * Rounding::HalfUp.to_int(Decimal::from(sum) * value / Decimal::ONE_HUNDRED);
+                let add = crate::engine::percent_change(sum, value, kind == PointKind::PercentAdd);
                 percent = Some((value, sum, add));
                 sum += add;
                 continue;
@@ -765,6 +764,9 @@ fn multi_procedure(set: &MasterSet, date: Date, u: &Unit) -> Result<(i64, How), 
         codes: u.lines.len(),
         percent,
     };
+    if mixed {
+        group = None;
+    }
     match group {
         Some(0) => Ok((sum, summed)),
         Some(g) if percent.is_none() => {
