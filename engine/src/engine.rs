@@ -2067,10 +2067,7 @@ impl Calc<'_> {
                 )
             }
         };
-        let path = match &self.lines[last].origin {
-            Origin::Claimed { path } => path.clone(),
-            Origin::Derived { base_path, .. } => base_path.clone(),
-        };
+        let path = path_of(&self.lines[last]);
         self.finding(
             rules::BUNDLING,
             Severity::Info,
@@ -2091,8 +2088,9 @@ fn path_of(l: &Line) -> String {
 }
 
 /// The change a %加算/%減算 (点数識別 5/6) of `percent` makes to `base` points: the result
-/// (所定点数の100分の(100 ± percent)に相当する点数) is rounded half up (1点未満四捨五入), so a 30%
-/// 減算 of 225 gives 157.5 → 158, a change of −67.
+/// (所定点数の100分の(100 ± percent)に相当する点数) is rounded half up once the rate is applied
+/// (RULEBOOK §1.2: 通知 第1章 「１点未満の端数があるときは、小数点以下第一位を四捨五入」; 疑義解釈
+/// その4 問24: 85点 × 90/100 = 76.5 → 77点). A 30% 減算 of 225 gives 157.5 → 158, a change of −67.
 pub(crate) fn percent_change(base: i64, percent: Decimal, add: bool) -> i64 {
     let hundred = Decimal::ONE_HUNDRED;
     let factor = if add {
@@ -2125,13 +2123,7 @@ impl Calc<'_> {
                         .is_none_or(|v| v.abs() > MAX_UNIT_POINTS)
                 })
             })
-            .map(|l| {
-                let path = match &l.origin {
-                    Origin::Claimed { path } => path.clone(),
-                    Origin::Derived { base_path, .. } => base_path.clone(),
-                };
-                (l.unit, path, l.code.clone())
-            })
+            .map(|l| (l.unit, path_of(l), l.code.clone()))
             .collect();
         for (unit, path, code) in bad {
             self.lines.retain(|l| l.unit != unit);

@@ -276,25 +276,20 @@ fn month_after_window_is_for_inclusions() {
         let f = parse("w.rules", text).unwrap();
         santei_rules_dsl::compile_files(&[("w.rules".into(), text.into(), f)], &set)
     };
-    let head = "revision r2024-06\n";
-    let (_, diags) = compile(&format!(
-        "{head}rule x \"x\" {{\n kind exclusion\n cite \"c\"\n first code 111000110\n second code 113001810\n within month_after\n}}\n"
-    ));
-    assert!(
-        diags
-            .iter()
-            .any(|d| d.is_error() && d.message.contains("month_after")),
-        "{diags:?}"
-    );
-    let (_, diags) = compile(&format!(
-        "{head}rule x \"x\" {{\n kind requirement\n cite \"c\"\n items code 113001810\n require billed code 111000110 within month_after\n}}\n"
-    ));
-    assert!(
-        diags
-            .iter()
-            .any(|d| d.is_error() && d.message.contains("month_after")),
-        "{diags:?}"
-    );
+    for body in [
+        "kind exclusion\n cite \"c\"\n first code 111000110\n second code 113001810\n within month_after",
+        "kind requirement\n cite \"c\"\n items code 113001810\n require billed code 111000110 within month_after",
+    ] {
+        let (_, diags) = compile(&format!(
+            "revision r2024-06\nrule x \"x\" {{\n {body}\n}}\n"
+        ));
+        assert!(
+            diags
+                .iter()
+                .any(|d| d.is_error() && d.message.contains("month_after")),
+            "{body}: {diags:?}"
+        );
+    }
     let (rules, _) = load_rules(&rules_dir(), &set, None).unwrap();
     let mut first = item(111000110, "2024-06-20");
     first.history = true;

@@ -435,7 +435,9 @@ impl<'a> Recalculator<'a> {
         let mut per_public = [0i64; 5];
         for u in &r.units {
             lines += u.lines.len();
-            checks.push(check_unit(set, date, r.month, u));
+            // One master lookup for the sign of the total and for the unit's check.
+            let deduction = is_deduction(set, date, u);
+            checks.push(check_unit(set, date, r.month, u, deduction));
             for l in &u.lines {
                 let days = i64::from(l.days.total());
                 // A matching line is counted, not listed: it is most of the checks, and the
@@ -464,7 +466,7 @@ impl<'a> Recalculator<'a> {
                 continue;
             }
             let Some(p) = u.points else { continue };
-            let sign = if is_deduction(set, date, u) { -1 } else { 1 };
+            let sign = if deduction { -1 } else { 1 };
             let amount = sign * p * i64::from(u.count);
             computed_total += amount;
             let burden = u.lines.last().map_or(' ', |l| l.burden.0);
@@ -927,7 +929,14 @@ impl How {
 /// Why a unit cannot be checked, and the code concerned when it is one code.
 type NotChecked = (Cow<'static, str>, Option<u32>);
 
-fn check_unit(set: Option<&MasterSet>, date: Date, month: YearMonth, u: &Unit) -> Check {
+/// `deduction`: the unit is a 減点 drug ([`is_deduction`], looked up once by the caller).
+fn check_unit(
+    set: Option<&MasterSet>,
+    date: Date,
+    month: YearMonth,
+    u: &Unit,
+    deduction: bool,
+) -> Check {
     let first = &u.lines[0];
     let kind = match first.kind {
         LineKind::Procedure => CheckKind::Procedure,
@@ -945,7 +954,7 @@ fn check_unit(set: Option<&MasterSet>, date: Date, month: YearMonth, u: &Unit) -
         reason: Cow::Borrowed(""),
         rule: None,
     };
-    match compute_unit(set, date, month, u) {
+    match compute_unit(set, date, month, u, deduction) {
         Err((reason, code)) => {
             check.reason = reason;
             if code.is_some() {
@@ -978,6 +987,7 @@ fn compute_unit(
     date: Date,
     month: YearMonth,
     u: &Unit,
+    deduction: bool,
 ) -> Result<(i64, How), NotChecked> {
     let no = |r: &'static str| (Cow::Borrowed(r), None);
     if u.points.is_none() {
@@ -1017,7 +1027,7 @@ fn compute_unit(
             procedure_points(p, first.quantity, revision)
         }
         LineKind::Drug => {
-            if is_deduction(Some(set), date, u) {
+            if deduction {
                 return Err(no(
                     "減点 (医薬品 金額種別 7): a share of the 処方's 薬剤料, subtracted from the total",
                 ));
