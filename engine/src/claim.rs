@@ -33,7 +33,7 @@ pub struct Claim {
     /// 入院年月日 of an `inpatient` claim: the 起算日 of the 入院期間 (告示 第1章第2部 通則5; 通知
     /// 第2部 通則7: for a 再入院 counted with an earlier stay, that stay's 入院日). 入院中 limits
     /// (電子点数表 05 算定単位 133) count from it. Not allowed on an `outpatient` claim.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "input::opt_date")]
     #[schemars(with = "Option<String>")]
     pub admission_date: Option<Date>,
     /// 受診日ごとの診療行為. All in one calendar month.
@@ -66,6 +66,7 @@ pub struct ClaimDisease {
 #[serde(deny_unknown_fields)]
 pub struct Patient {
     /// 生年月日 (YYYY-MM-DD)
+    #[serde(deserialize_with = "input::date")]
     #[schemars(with = "String")]
     pub birth_date: Date,
     /// 男女区分
@@ -274,7 +275,8 @@ pub enum Setting {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Visit {
-    /// 診療日
+    /// 診療日 (YYYY-MM-DD)
+    #[serde(deserialize_with = "input::date")]
     #[schemars(with = "String")]
     pub date: Date,
     /// 診療時間の区分 (for 時間外等加算)
@@ -336,8 +338,10 @@ impl TimeCategory {
     }
 }
 
-/// One thing done on a visit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+/// One thing done on a visit. Read through `input::ItemFields` (not serde's tagged-enum
+/// buffering) so that numbers are read exactly and an error names the field
+/// (`visits[0].items[2].drugs[0].amount`), not only the item.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Item {
     /// 診療行為 (SI)
@@ -346,7 +350,7 @@ pub enum Item {
         code: String,
         /// 数量データ, for items with a unit (きざみ, 分, 枚 …).
         #[serde(default)]
-        #[schemars(with = "Option<String>")]
+        #[schemars(with = "Option<input::Number>")]
         quantity: Option<Decimal>,
         /// 回数 on this day (default 1).
         #[serde(default = "one")]
@@ -379,11 +383,11 @@ pub enum Item {
         /// 特定器材コード (9 digits)
         code: String,
         /// 使用量
-        #[schemars(with = "String")]
+        #[schemars(with = "input::Number")]
         amount: Decimal,
         /// 購入価格 (円) for 金額種別 2 items (購入価格 materials).
         #[serde(default)]
-        #[schemars(with = "Option<String>")]
+        #[schemars(with = "Option<input::Number>")]
         unit_price: Option<Decimal>,
     },
     /// コメント (CO)
@@ -406,8 +410,10 @@ fn one() -> u32 {
 pub struct DrugUse {
     /// 医薬品コード (9 digits)
     pub code: String,
-    /// 使用量 in the master's 単位 (錠, ｇ, ｍＬ …). A JSON string keeps decimals exact.
-    #[schemars(with = "String")]
+    /// 使用量 in the master's 単位 (錠, ｇ, ｍＬ …): a JSON number (`1`, `1.5`) or string (`"1.5"`),
+    /// both read exactly.
+    #[serde(deserialize_with = "input::decimal")]
+    #[schemars(with = "input::Number")]
     pub amount: Decimal,
 }
 
@@ -439,10 +445,231 @@ pub enum RxForm {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HistoryItem {
+    /// 算定日 (YYYY-MM-DD)
+    #[serde(deserialize_with = "input::date")]
     #[schemars(with = "String")]
     pub date: Date,
     /// 診療行為コード
     pub code: String,
     #[serde(default = "one")]
     pub times: u32,
+}
+
+/// Reading claim input: exact decimals from JSON numbers or strings, ISO dates only, and the items
+/// as a flat table of fields so that serde's path tracking reaches every field.
+pub(crate) mod input {
+    use super::{DrugUse, Item, RxForm};
+    use rust_decimal::Decimal;
+    use santei_masters::Date;
+    use schemars::JsonSchema;
+    use schemars::r#gen::SchemaGenerator;
+    use schemars::schema::{InstanceType, Schema, SchemaObject, SingleOrVec};
+    use serde::Deserialize;
+    use serde::de::{self, Deserializer, MapAccess, Unexpected, Visitor};
+    use std::fmt;
+    use std::str::FromStr;
+
+    /// The schema of a decimal input: a JSON number or a string holding one.
+    pub struct Number;
+
+    impl JsonSchema for Number {
+        fn schema_name() -> String {
+            "Decimal".to_string()
+        }
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            let mut o = SchemaObject {
+                instance_type: Some(SingleOrVec::Vec(vec![
+                    InstanceType::Number,
+                    InstanceType::String,
+                ])),
+                ..Default::default()
+            };
+            o.metadata().description = Some(
+                "A decimal: a JSON number (`1`, `1.5`) or a string (`\"1.5\"`), both read exactly."
+                    .to_string(),
+            );
+            Schema::Object(o)
+        }
+    }
+
+    /// serde_json (feature `arbitrary_precision`) hands a number to `deserialize_any` as a map
+    /// with this one key and the number's text as its value.
+    const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+    struct DecimalVisitor;
+
+    fn parse<E: de::Error>(text: &str) -> Result<Decimal, E> {
+        Decimal::from_str(text)
+            .or_else(|_| Decimal::from_scientific(text))
+            .map_err(|_| E::invalid_value(Unexpected::Str(text), &DecimalVisitor))
+    }
+
+    impl<'de> Visitor<'de> for DecimalVisitor {
+        type Value = Decimal;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a decimal number (`1`, `1.5` or `\"1.5\"`)")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
+            parse(v.trim())
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
+            Ok(Decimal::from(v))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
+            Ok(Decimal::from(v))
+        }
+        // Only from non-JSON sources (TOML): the shortest text that reads back as `v`, which is
+        // the number as it was written.
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
+            if !v.is_finite() {
+                return Err(E::invalid_value(Unexpected::Float(v), &self));
+            }
+            parse(&format!("{v}"))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Decimal, A::Error> {
+            match map.next_key::<String>()? {
+                Some(k) if k == NUMBER_TOKEN => {
+                    let text: String = map.next_value()?;
+                    parse(&text)
+                }
+                _ => Err(de::Error::invalid_type(Unexpected::Map, &self)),
+            }
+        }
+    }
+
+    /// A decimal from a JSON number (exactly, through its text) or a string.
+    pub fn decimal<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        d.deserialize_any(DecimalVisitor)
+    }
+
+    #[derive(Deserialize)]
+    #[serde(transparent)]
+    pub(super) struct Dec(#[serde(deserialize_with = "decimal")] pub Decimal);
+
+    fn iso(s: &str) -> Option<Date> {
+        let b = s.as_bytes();
+        if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+            Date::parse_iso(s)
+        } else {
+            None
+        }
+    }
+
+    /// A date written `YYYY-MM-DD` (the claim format); `20240710` is refused, not guessed.
+    pub fn date<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        iso(&s).ok_or_else(|| {
+            de::Error::custom(format!(
+                "`{s}` is not a date written YYYY-MM-DD (e.g. `2024-07-10`)"
+            ))
+        })
+    }
+
+    pub fn opt_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(transparent)]
+        struct D0(#[serde(deserialize_with = "date")] Date);
+        Ok(Option::<D0>::deserialize(d)?.map(|x| x.0))
+    }
+
+    #[derive(Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
+    #[serde(rename_all = "snake_case")]
+    enum Kind {
+        Procedure,
+        Rx,
+        Material,
+        Comment,
+    }
+
+    /// Every field an item may have; which ones belong to its `type` is checked after reading.
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct ItemFields {
+        #[serde(rename = "type")]
+        kind: Kind,
+        code: Option<String>,
+        quantity: Option<Dec>,
+        times: Option<u32>,
+        form: Option<RxForm>,
+        days: Option<u32>,
+        drugs: Option<Vec<DrugUse>>,
+        temporary: Option<bool>,
+        mixed: Option<bool>,
+        amount: Option<Dec>,
+        unit_price: Option<Dec>,
+        text: Option<String>,
+    }
+
+    impl<'de> Deserialize<'de> for Item {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Item, D::Error> {
+            ItemFields::deserialize(d)?
+                .into_item()
+                .map_err(de::Error::custom)
+        }
+    }
+
+    impl ItemFields {
+        fn into_item(self) -> Result<Item, String> {
+            let kind = self.kind;
+            let name = match kind {
+                Kind::Procedure => "procedure",
+                Kind::Rx => "rx",
+                Kind::Material => "material",
+                Kind::Comment => "comment",
+            };
+            let allowed: &[&str] = match kind {
+                Kind::Procedure => &["code", "quantity", "times"],
+                Kind::Rx => &["form", "days", "drugs", "temporary", "mixed"],
+                Kind::Material => &["code", "amount", "unit_price"],
+                Kind::Comment => &["code", "text"],
+            };
+            let present = [
+                ("code", self.code.is_some()),
+                ("quantity", self.quantity.is_some()),
+                ("times", self.times.is_some()),
+                ("form", self.form.is_some()),
+                ("days", self.days.is_some()),
+                ("drugs", self.drugs.is_some()),
+                ("temporary", self.temporary.is_some()),
+                ("mixed", self.mixed.is_some()),
+                ("amount", self.amount.is_some()),
+                ("unit_price", self.unit_price.is_some()),
+                ("text", self.text.is_some()),
+            ];
+            if let Some((field, _)) = present.iter().find(|(f, p)| *p && !allowed.contains(f)) {
+                return Err(format!(
+                    "unknown field `{field}` for an item of type `{name}`, expected one of {}",
+                    allowed
+                        .iter()
+                        .map(|f| format!("`{f}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            let missing = |f: &str| format!("missing field `{f}` (an item of type `{name}`)");
+            Ok(match kind {
+                Kind::Procedure => Item::Procedure {
+                    code: self.code.ok_or_else(|| missing("code"))?,
+                    quantity: self.quantity.map(|q| q.0),
+                    times: self.times.unwrap_or(1),
+                },
+                Kind::Rx => Item::Rx {
+                    form: self.form.ok_or_else(|| missing("form"))?,
+                    days: self.days,
+                    drugs: self.drugs.ok_or_else(|| missing("drugs"))?,
+                    temporary: self.temporary.unwrap_or(false),
+                    mixed: self.mixed.unwrap_or(false),
+                },
+                Kind::Material => Item::Material {
+                    code: self.code.ok_or_else(|| missing("code"))?,
+                    amount: self.amount.ok_or_else(|| missing("amount"))?.0,
+                    unit_price: self.unit_price.map(|q| q.0),
+                },
+                Kind::Comment => Item::Comment {
+                    code: self.code.ok_or_else(|| missing("code"))?,
+                    text: self.text,
+                },
+            })
+        }
+    }
 }

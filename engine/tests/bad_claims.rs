@@ -37,8 +37,8 @@ fn wrong_type_names_the_path() {
         .calculate_json(claim(r#"{"type":"procedure","code":112007410}"#).as_bytes())
         .unwrap_err();
     assert_eq!(e.code, "claim.value");
-    // Items are tagged by `type`; serde names the item, and the message names the bad value.
-    assert_eq!(e.path, "visits[0].items[0]", "{e}");
+    // The path names the field, and the message names the bad value.
+    assert_eq!(e.path, "visits[0].items[0].code", "{e}");
     assert!(
         e.message.contains("112007410") && e.message.contains("expected a string"),
         "{e}"
@@ -50,7 +50,7 @@ fn unknown_field_is_an_error_not_ignored() {
     let e = engine()
         .calculate_json(claim(r#"{"type":"procedure","code":"112007410","qty":2}"#).as_bytes())
         .unwrap_err();
-    assert_eq!(e.path, "visits[0].items[0]", "{e}");
+    assert_eq!(e.path, "visits[0].items[0].qty", "{e}");
     assert!(e.message.contains("qty"), "{e}");
 }
 
