@@ -104,29 +104,58 @@ fn gairai_sample_totals_go_and_si_lines() {
     assert_eq!((s.claimed_points, s.computed_points), (86392, 86392));
 
     // SI 算定単位 vs the r02 医科診療行為マスター: 246 units.
-    // - 231 match. Checked by hand: 111000110 初診料 288点 and 112007410 再診料 73点 (r02, see
+    // - 238 match. Checked by hand: 111000110 初診料 288点 and 112007410 再診料 73点 (r02, see
     //   ../shared/masters/README.md); the 9 きざみ units, e.g. 160177770 (10点 per 数量, 下限 1):
     //   数量 5 → 10 + 10 × 4 = 50点 as claimed; 170000410 (85点 + 42.5 per further 1): 数量 3 →
     //   85 + 42.5 × 2 = 170点 as claimed. 20 of them are units of several codes (the 加算 written
     //   with their base item), e.g. 再診料 73 + 明細書発行体制等加算 1 = 74; ＥＣＧ１２ 130 + ＥＦ－胃・
     //   十二指腸 1,140 + 乳幼児加算（生体検査）70% of that Σ = 2,159; 心身医学療法 110 + 200% = 330;
     //   単純撮影（デジタル撮影） (きざみ, 数量 1: 68) + 幼児加算 30% (20.4 → 20) = 88.
+    //   7 of them are D007 生化学的検査(Ⅰ) まるめ, each billed on its last line at the r02 tier
+    //   (告示 D007 注, ../shared/law/r02/kokuji_ika.txt l.6439–6446: 5〜7項目 93点, 8・9項目 99点,
+    //   10項目以上 109点). Counted by hand from the file (all 包括対象検査 1 in s_ALL20220218):
+    //     receipt 15, l.139–143: ＴＰ, クレアチニン, ＵＡ, ＡＬＰ, カリウム                 5 → 93
+    //     receipt 21, l.189–193: ＴＰ, Ａｌｂ, ＢＵＮ, クレアチニン, Ｔｃｈｏ              5 → 93
+    //     receipt 22, l.200–206: ＴＰ, ＴＧ, Ｔｃｈｏ, ＡＳＴ, ＡＬＴ, 蛋白分画, ＬＤＬ     7 → 93
+    //     receipt 23, l.213–220: ＴＰ, ＵＡ, γ－ＧＴ, ＴＧ, Ｔｃｈｏ, ＡＳＴ, ＡＬＴ, ＬＤＬ 8 → 99
+    //     receipt 24, l.227–234: ＴＰ, ＢＵＮ, クレアチニン, ＡＬＰ, ＴＧ, Ｆｅ, Ｔｃｈｏ, ＨＤＬ 8 → 99
+    //     receipt 24, l.235–242: ＴＰ, Ａｌｂ, ＢＵＮ, クレアチニン, ＴＧ, Ｆｅ, Ｔｃｈｏ, ＨＤＬ 8 → 99
+    //     receipt 71, l.603–607: ＴＰ, Ａｌｂ, ＢＵＮ, クレアチニン, Ｔｃｈｏ              5 → 93
+    //   (l. = line of the file; the tier, not the Σ of the items, is what each unit claims).
     // - 0 differ.
-    // - 15 cannot be checked, each with its reason: 7 units with a code the 2022-02 r02 file no
-    //   longer has (the 2021 感染症 特例 加算 such as 111014070), 7 生化学的検査(I) まるめ (the r02
-    //   tiers are not in santei: its law texts are r06 and r08), one unit with two 乳幼児加算 (70%)
+    // - 8 cannot be checked, each with its reason: 7 units with a code the 2022-02 r02 file no
+    //   longer has (the 2021 感染症 特例 加算 such as 111014070), one unit with two 乳幼児加算 (70%)
     //   claiming 3,671 (1,270 × 170/100 would be 2,159).
-    assert_eq!(s.count(CheckKind::Procedure, Status::Match), 231);
+    assert_eq!(s.count(CheckKind::Procedure, Status::Match), 238);
     assert_eq!(s.count(CheckKind::Procedure, Status::Differs), 0);
-    assert_eq!(s.count(CheckKind::Procedure, Status::CannotCheck), 15);
+    assert_eq!(s.count(CheckKind::Procedure, Status::CannotCheck), 8);
     let reasons = |needle: &str| {
         checks(&r, CheckKind::Procedure)
             .filter(|(_, c)| c.status == Status::CannotCheck && c.reason.contains(needle))
             .count()
     };
     assert_eq!(reasons("code not in the 診療行為マスター"), 7);
-    assert_eq!(reasons("まるめ of 包括対象検査 group 1"), 7);
+    assert_eq!(reasons("まるめ"), 0);
     assert_eq!(reasons("two %加算/%減算"), 1);
+    let bundles: Vec<_> = checks(&r, CheckKind::Procedure)
+        .filter(|(_, c)| c.reason.contains("まるめ"))
+        .collect();
+    assert!(bundles.iter().all(|(_, c)| c.status == Status::Match));
+    assert_eq!(
+        bundles
+            .iter()
+            .map(|(n, c)| (*n, c.line, c.claimed, c.computed))
+            .collect::<Vec<_>>(),
+        [
+            (15, 139, Some(93), Some(93)),
+            (21, 189, Some(93), Some(93)),
+            (22, 200, Some(93), Some(93)),
+            (23, 213, Some(99), Some(99)),
+            (24, 227, Some(99), Some(99)),
+            (24, 235, Some(99), Some(99)),
+            (71, 603, Some(93), Some(93)),
+        ]
+    );
     for claimed in [74, 2159, 330, 88] {
         let unit = checks(&r, CheckKind::Procedure)
             .find(|(_, c)| c.claimed == Some(claimed) && c.code.is_none())
