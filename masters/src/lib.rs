@@ -37,7 +37,7 @@ pub use kinds::procedure::{PointKind, Procedure};
 pub use load::FileReport;
 pub use record::{ColumnInfo, MasterRecord};
 pub use revision::{REVISIONS, Revision};
-pub use set::{KindReport, LoadOptions, LoadReport, MasterCatalog, MasterSet, Provenance};
+pub use set::{Coverage, KindReport, LoadOptions, LoadReport, MasterCatalog, MasterSet, Provenance};
 pub use table::{Table, Version};
 pub use text::Encoding;
 

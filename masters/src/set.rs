@@ -14,7 +14,7 @@ use crate::kinds::{
 use crate::load::{FileReport, apply_changes, load_base};
 use crate::record::MasterRecord;
 use crate::revision::Revision;
-use crate::source::read_text;
+use crate::source::read_text_sniffed;
 use crate::table::Table;
 use crate::text::Encoding;
 
@@ -31,6 +31,70 @@ pub struct LoadOptions {
     pub kinds: Option<Vec<MasterKind>>,
     /// Load the kinds on parallel threads.
     pub parallel: bool,
+    /// For a partial set (an excerpt): the 医科診療行為 code prefixes (e.g. `111`, `120`) whose
+    /// rows the excerpt holds completely. A code of such a prefix that the set lacks is unknown;
+    /// any other missing code is "not verifiable with this set". Ignored for complete sets.
+    pub complete_prefixes: Vec<String>,
+}
+
+/// Whether a set holds a revision's whole masters or an excerpt of them.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Coverage {
+    /// The complete files as published (`s_ALL20240531.zip` …).
+    #[default]
+    Complete,
+    /// santei's embedded demo subset: a code it lacks is treated as unknown (bundled rules that
+    /// name one are left out), as the demo only serves the examples it was picked for.
+    Demo,
+    /// An excerpt (`s_excerpt_ALL20261001.csv`: a qualifier between the kind letter and `ALL`):
+    /// only some rows of the revision. Codes it lacks cannot be judged with it, except in the
+    /// `complete_prefixes` the user declared complete.
+    Partial {
+        /// The qualifier of the file name (`excerpt`).
+        label: String,
+        /// 医科診療行為 code prefixes held completely (declared, never guessed).
+        complete_prefixes: Vec<String>,
+    },
+}
+
+impl Coverage {
+    /// True for an excerpt.
+    pub fn is_partial(&self) -> bool {
+        matches!(self, Coverage::Partial { .. })
+    }
+
+    /// Whether a code missing from the set is known to be absent from the revision (`true`), or
+    /// merely absent from an excerpt (`false`: not verifiable with this set).
+    pub fn vouches_for(&self, code: &str) -> bool {
+        match self {
+            Coverage::Complete | Coverage::Demo => true,
+            Coverage::Partial {
+                complete_prefixes, ..
+            } => complete_prefixes.iter().any(|p| code.starts_with(p.as_str())),
+        }
+    }
+
+    /// One line for people: `complete` or `partial (excerpt; complete for 111, 112 …)`.
+    pub fn describe(&self) -> String {
+        match self {
+            Coverage::Complete => "complete".into(),
+            Coverage::Demo => "embedded demo subset (not official)".into(),
+            Coverage::Partial {
+                label,
+                complete_prefixes,
+            } if complete_prefixes.is_empty() => format!(
+                "PARTIAL ({label}): only some rows of the revision; a code it lacks is not verifiable with it"
+            ),
+            Coverage::Partial {
+                label,
+                complete_prefixes,
+            } => format!(
+                "PARTIAL ({label}): complete only for codes {}…; any other code it lacks is not verifiable with it",
+                complete_prefixes.join("…, ")
+            ),
+        }
+    }
 }
 
 /// Where a set came from.
@@ -93,6 +157,8 @@ pub struct MasterSet {
     pub diseases: Table<Disease>,
     /// 修飾語 (Z)
     pub modifiers: Table<Modifier>,
+    /// Complete files, or an excerpt.
+    pub coverage: Coverage,
     pub report: LoadReport,
 }
 
@@ -104,11 +170,19 @@ pub struct FoundFile {
     pub date: Date,
     /// `_ALL` (a complete file of 医科診療行為/医薬品/特定器材/コメント).
     pub all: bool,
+    /// The qualifier of an excerpt (`s_excerpt_ALL20261001.csv` → `excerpt`).
+    pub qualifier: Option<String>,
     pub path: PathBuf,
 }
 
 /// Recognises an official master file name.
 pub fn parse_file_name(name: &str) -> Option<(MasterKind, bool, Date)> {
+    parse_file_name_qualified(name).map(|(k, all, d, _)| (k, all, d))
+}
+
+/// Recognises a master file name, with the qualifier of an excerpt of a complete file
+/// (`s_excerpt_ALL20261001.csv`: kind `s`, `ALL`, 2026-10-01, `excerpt`).
+pub fn parse_file_name_qualified(name: &str) -> Option<(MasterKind, bool, Date, Option<String>)> {
     let lower = name.to_ascii_lowercase();
     let stem = lower
         .strip_suffix(".zip")
@@ -116,11 +190,18 @@ pub fn parse_file_name(name: &str) -> Option<(MasterKind, bool, Date)> {
         .or_else(|| lower.strip_suffix(".txt"))?;
     let (letter, rest) = stem.split_once('_')?;
     let kind = MasterKind::from_letter(letter)?;
-    let (all, digits) = match rest.strip_prefix("all") {
-        Some(d) => (true, d),
-        None => (false, rest),
-    };
-    Some((kind, all, Date::parse_yyyymmdd(digits)?))
+    if let Some(d) = rest.strip_prefix("all") {
+        return Some((kind, true, Date::parse_yyyymmdd(d)?, None));
+    }
+    if let Some((qualifier, d)) = rest.rsplit_once("_all") {
+        let ok = !qualifier.is_empty()
+            && qualifier
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        let date = Date::parse_yyyymmdd(d)?;
+        return ok.then(|| (kind, true, date, Some(qualifier.into())));
+    }
+    Some((kind, false, Date::parse_yyyymmdd(rest)?, None))
 }
 
 /// Lists the master files of a folder, sorted by date.
@@ -138,11 +219,12 @@ pub fn scan_folder(dir: &Path) -> Result<Vec<FoundFile>, LoadError> {
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let entry = entry.map_err(io)?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        if let Some((kind, all, date)) = parse_file_name(&name) {
+        if let Some((kind, all, date, qualifier)) = parse_file_name_qualified(&name) {
             out.push(FoundFile {
                 kind,
                 date,
                 all,
+                qualifier,
                 path: entry.path(),
             });
         }
@@ -248,12 +330,22 @@ fn load_kind<R: MasterRecord>(
         };
         return Ok((Table::default(), report, warnings));
     };
-    let (name, text) = read_text(&base.path, encoding)?;
+    let (name, text, enc) = read_text_sniffed(&base.path, encoding)?;
+    if enc != encoding {
+        warnings.push(Warning {
+            message: format!(
+                "`{name}` is {} text (a converted file; the official files are {}): read as {}",
+                enc.name(),
+                encoding.name(),
+                enc.name()
+            ),
+        });
+    }
     let (mut table, base_report) = load_base::<R>(&name, &text)?;
     drop(text);
     let mut update_reports = Vec::new();
     for u in &plan.updates {
-        let (name, text) = read_text(&u.path, encoding)?;
+        let (name, text, _) = read_text_sniffed(&u.path, encoding)?;
         update_reports.push(apply_changes(&mut table, &name, &text, &mut warnings)?);
     }
     let report = KindReport {
@@ -393,8 +485,35 @@ impl MasterSet {
                     LoadError::NoRevision("the latest 変更年月日 of the 医科診療行為 file".into())
                 })?,
         };
+        let coverage = match plans
+            .iter()
+            .find(|(k, _)| *k == MasterKind::Procedure)
+            .and_then(|(_, p)| p.base.as_ref())
+            .and_then(|b| b.qualifier.clone())
+        {
+            None => Coverage::Complete,
+            Some(label) => {
+                warnings.push(Warning {
+                    message: format!(
+                        "`{}` holds an excerpt ({label}) of the {} masters, not the complete files: {}",
+                        dir.display(),
+                        revision.id,
+                        Coverage::Partial {
+                            label: label.clone(),
+                            complete_prefixes: options.complete_prefixes.clone()
+                        }
+                        .describe()
+                    ),
+                });
+                Coverage::Partial {
+                    label,
+                    complete_prefixes: options.complete_prefixes.clone(),
+                }
+            }
+        };
         Ok(MasterSet {
             revision,
+            coverage,
             provenance: Provenance::Folder(dir.to_owned()),
             procedures,
             drugs,
@@ -410,20 +529,63 @@ impl MasterSet {
         })
     }
 
-    /// santei's embedded demo subset (hand-picked rows of the r06 masters, UTF-8; not official
-    /// data). Lets santei run on a fresh clone without the official files.
+    /// santei's embedded demo subset of r2024-06 (hand-picked rows of the r06 masters, UTF-8; not
+    /// official data). Lets santei run on a fresh clone without the official files.
     pub fn demo() -> Result<MasterSet, LoadError> {
+        MasterSet::demo_of(&crate::demo::R2024_06)
+    }
+
+    /// The embedded demo subset of one revision (see [`crate::demo::ALL`]).
+    pub fn demo_of(d: &crate::demo::DemoFiles) -> Result<MasterSet, LoadError> {
         let start = Instant::now();
-        let d = &crate::demo::R2024_06;
+        fn opt<R: MasterRecord>(
+            f: Option<(&str, &str)>,
+        ) -> Result<(Table<R>, Option<KindReport>), LoadError> {
+            match f {
+                Some((name, text)) => {
+                    let (t, r, _) = from_text::<R>(name, text)?;
+                    Ok((t, Some(r)))
+                }
+                None => Ok((Table::default(), None)),
+            }
+        }
         let (procedures, rs, _) = from_text::<Procedure>(d.s.0, d.s.1)?;
-        let (drugs, ry, _) = from_text::<Drug>(d.y.0, d.y.1)?;
-        let (materials, rt, _) = from_text::<Material>(d.t.0, d.t.1)?;
-        let (comments, rc, _) = from_text::<Comment>(d.c.0, d.c.1)?;
-        let (diseases, rb, _) = from_text::<Disease>(d.b.0, d.b.1)?;
-        let (modifiers, rz, _) = from_text::<Modifier>(d.z.0, d.z.1)?;
+        let (drugs, ry) = opt::<Drug>(d.y)?;
+        let (materials, rt) = opt::<Material>(d.t)?;
+        let (comments, rc) = opt::<Comment>(d.c)?;
+        let (diseases, rb) = opt::<Disease>(d.b)?;
+        let (modifiers, rz) = opt::<Modifier>(d.z)?;
+        let mut warnings = vec![Warning {
+            message: format!(
+                "demo data {}: a hand-picked subset ({}), not the official files",
+                d.revision, d.source
+            ),
+        }];
+        let mut kinds = vec![rs];
+        for (kind, r) in [
+            (MasterKind::Drug, ry),
+            (MasterKind::Material, rt),
+            (MasterKind::Comment, rc),
+            (MasterKind::Disease, rb),
+            (MasterKind::Modifier, rz),
+        ] {
+            match r {
+                Some(r) => kinds.push(r),
+                None => warnings.push(Warning {
+                    message: format!(
+                        "demo data {} has no {} rows: its codes are unknown to the demo",
+                        d.revision,
+                        kind.japanese()
+                    ),
+                }),
+            }
+        }
         Ok(MasterSet {
-            revision: Revision::parse("r2024-06").expect("known revision"),
+            revision: Revision::parse(d.revision).ok_or_else(|| {
+                LoadError::NoRevision(format!("demo revision {}", d.revision))
+            })?,
             provenance: Provenance::Demo,
+            coverage: Coverage::Demo,
             procedures,
             drugs,
             materials,
@@ -431,12 +593,8 @@ impl MasterSet {
             diseases,
             modifiers,
             report: LoadReport {
-                kinds: vec![rs, ry, rt, rc, rb, rz],
-                warnings: vec![Warning {
-                    message:
-                        "demo data: a hand-picked subset of the r06 masters, not the official files"
-                            .into(),
-                }],
+                kinds,
+                warnings,
                 elapsed: start.elapsed(),
             },
         })
@@ -483,6 +641,15 @@ impl MasterCatalog {
 
     pub fn sets(&self) -> &[MasterSet] {
         &self.sets
+    }
+
+    /// Every embedded demo revision (r2024-06, r2026-06), each answering for its period.
+    pub fn demo() -> Result<MasterCatalog, LoadError> {
+        let mut c = MasterCatalog::new();
+        for d in crate::demo::ALL {
+            c.insert(MasterSet::demo_of(d)?);
+        }
+        Ok(c)
     }
 
     /// The sets, oldest revision first, by value (no copy of the masters).

@@ -71,6 +71,27 @@ pub fn read_raw(path: &Path) -> Result<RawFile, LoadError> {
     })
 }
 
+/// Reads and strictly decodes `path`; a file given as CP932 that is valid UTF-8 with non-ASCII text
+/// (a converted copy, as published excerpts are) is read as UTF-8. Returns the encoding used.
+/// CP932 Japanese text is never valid UTF-8 beyond a few bytes, so the test cannot mistake an
+/// official file.
+pub fn read_text_sniffed(
+    path: &Path,
+    encoding: Encoding,
+) -> Result<(String, String, Encoding), LoadError> {
+    let raw = read_raw(path)?;
+    let enc = if encoding == Encoding::Cp932
+        && !raw.bytes.is_ascii()
+        && std::str::from_utf8(raw.bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&raw.bytes)).is_ok()
+    {
+        Encoding::Utf8
+    } else {
+        encoding
+    };
+    let text = decode(&raw.bytes, enc, &raw.display_name)?;
+    Ok((raw.display_name, text, enc))
+}
+
 /// Reads and strictly decodes `path`.
 pub fn read_text(path: &Path, encoding: Encoding) -> Result<(String, String), LoadError> {
     let raw = read_raw(path)?;

@@ -382,6 +382,21 @@ impl Lower<'_> {
         ));
     }
 
+    /// Nothing in the masters matches: an error on complete masters; on an excerpt, a warning that
+    /// the selector cannot be verified with it (the excerpt may simply not hold those rows).
+    fn absent(&mut self, span: Span, msg: String) {
+        if self.set.coverage.is_partial() {
+            let why = format!(
+                "not verifiable here: {msg} (the masters of {} are {})",
+                self.set.revision.id,
+                self.set.coverage.describe()
+            );
+            self.warn(span, why);
+        } else {
+            self.error(span, msg);
+        }
+    }
+
     fn rule(&mut self, d: &RuleDecl) -> Option<CompiledRule> {
         let before = self.errors;
         let mut kind = None;
@@ -552,7 +567,17 @@ impl Lower<'_> {
 
     fn code(&mut self, c: &CodeLit) -> u32 {
         let versions = self.set.procedures.versions(c.code);
-        if versions.is_empty() {
+        if versions.is_empty() && !self.set.coverage.vouches_for(&format!("{:09}", c.code)) {
+            self.warn(
+                c.span,
+                format!(
+                    "not verifiable here: {:09} is not in the masters of {}, which are {}",
+                    c.code,
+                    self.set.revision.id,
+                    self.set.coverage.describe()
+                ),
+            );
+        } else if versions.is_empty() {
             self.error(
                 c.span,
                 format!(
@@ -582,7 +607,16 @@ impl Lower<'_> {
             self.select(sel, &mut ex);
         }
         v.retain(|c| !ex.contains(c));
-        if v.is_empty() {
+        if v.is_empty() && self.set.coverage.is_partial() {
+            self.warn(
+                s.span,
+                format!(
+                    "not verifiable here: this item set selects no code of the masters of {}, which are {}",
+                    self.set.revision.id,
+                    self.set.coverage.describe()
+                ),
+            );
+        } else if v.is_empty() {
             self.error(
                 s.span,
                 "this item set selects no code of the masters".into(),
@@ -609,7 +643,7 @@ impl Lower<'_> {
             Selector::Kubun(k, sp) => {
                 let got = matching(&|p| kubun_of(p) == Some(*k));
                 if got.is_empty() {
-                    self.error(*sp, format!("no 医科診療行為 row has 区分番号 {k}"));
+                    self.absent(*sp, format!("no 医科診療行為 row has 区分番号 {k}"));
                 }
                 out.extend(got);
             }
@@ -620,7 +654,7 @@ impl Lower<'_> {
                 }
                 let got = matching(&|p| kubun_of(p).is_some_and(|k| *a <= k && k <= *b));
                 if got.is_empty() {
-                    self.error(
+                    self.absent(
                         *sp,
                         format!("no 医科診療行為 row has a 区分番号 in {a} .. {b}"),
                     );
@@ -630,14 +664,14 @@ impl Lower<'_> {
             Selector::BundleGroup(g, sp) => {
                 let got = matching(&|p| p.bundled_test_group == *g);
                 if got.is_empty() {
-                    self.error(*sp, format!("no row has 包括対象検査 {g}"));
+                    self.absent(*sp, format!("no row has 包括対象検査 {g}"));
                 }
                 out.extend(got);
             }
             Selector::JudgementGroup(g, sp) => {
                 let got = matching(&|p| p.test_judgement == 1 && p.test_judgement_group == *g);
                 if got.is_empty() {
-                    self.error(
+                    self.absent(
                         *sp,
                         format!("no 実施料 row has 検査等実施判断グループ区分 {g}"),
                     );
@@ -670,7 +704,7 @@ impl Lower<'_> {
             Cond::DiseaseSpecific(n) => CCond::DiseaseSpecific(*n),
             Cond::Comment(c) => {
                 if self.set.comments.versions(c.code).is_empty() {
-                    self.error(c.span, format!("unknown コメントコード {:09}", c.code));
+                    self.absent(c.span, format!("unknown コメントコード {:09}", c.code));
                 }
                 CCond::Comment(c.code)
             }
