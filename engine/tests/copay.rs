@@ -385,7 +385,8 @@ fn meals_refused_when_impossible() {
     let (r, f) = run(&c, &[("2024-07-01", 100, "visits[0].items[0]")]);
     assert!(r.is_none());
     assert_eq!(errors(&f), vec![copay::MEALS_INPUT]);
-    // 2026-06: the new 標準負担額 is not in the tables (RULEBOOK Part 4 #7).
+    // 2026-06-01: the new 標準負担額 (令和8年度改定) was not found: refused, the 2025 amount is
+    // not reused, and the finding names the 区分 and what is missing.
     let (r, f) = meals(
         "1980-01-01",
         r#"{"scheme":"shaho","income_class":"ウ"}"#,
@@ -393,7 +394,36 @@ fn meals_refused_when_impossible() {
         "2026-06-01",
     );
     assert!(r.is_none());
-    assert_eq!(errors(&f), vec![copay::NO_TABLE]);
+    assert_eq!(errors(&f), vec![copay::MEAL_AMOUNT_UNKNOWN]);
+    let e = f
+        .iter()
+        .find(|f| f.rule == copay::MEAL_AMOUNT_UNKNOWN)
+        .unwrap();
+    assert!(e.message.contains("区分 一般"), "{}", e.message);
+    assert!(e.message.contains("2026-06-01"), "{}", e.message);
+    assert!(!e.message.contains("RULEBOOK"));
+    // Every reduced 区分 too (低所得Ⅰ, given explicitly or derived).
+    for (class, meal) in [
+        ("低所得Ⅰ", r#"[{"count":3}]"#),
+        ("低所得Ⅱ", r#"[{"count":3,"class":"low_income_long_stay"}]"#),
+    ] {
+        let (r, f) = meals(
+            "1950-01-01",
+            &format!(r#"{{"scheme":"kouki","income_class":"{class}"}}"#),
+            meal,
+            "2026-07-01",
+        );
+        assert!(r.is_none(), "{class}");
+        assert_eq!(errors(&f), vec![copay::MEAL_AMOUNT_UNKNOWN], "{class}");
+    }
+    // The last day of the 2025-04 amounts.
+    let (r, _) = meals(
+        "1980-01-01",
+        r#"{"scheme":"shaho","income_class":"ウ"}"#,
+        r#"[{"count":3}]"#,
+        "2026-05-31",
+    );
+    assert_eq!(r.unwrap().meals.unwrap().patient_yen, 1_530);
 }
 
 // ── 公費
@@ -540,31 +570,308 @@ fn over70_without_class_from_rate_setting() {
     assert_eq!(r.unwrap().patient_yen, 18_000);
 }
 
-#[test]
-fn limits_after_2026_07_are_not_guessed() {
-    // RULEBOOK §2.8 / Part 4 #6: the 2026-08 高額療養費 has no 政令 text in the tables.
+// ── 高額療養費 見直し 2026-08-01 / 2027-08-01: MHLW 「高額療養費制度の見直しについて（令和8年8月診療分
+//    から）」 https://www.mhlw.go.jp/content/001726232.pdf (amending 政令 not found). Check values
+//    published with it (3割, 医療費 1,000,000円): 2026-08 標報30万 (ウ) 92,940, イ 183,130, ア 271,290;
+//    2027-08 標報40万 104,830, 65万 197,920, 110万 303,000 (医療費 2,000,000: 312,900).
+
+fn under70(class: &str, date: &str, pts: i64) -> (Option<Copay>, Vec<Finding>) {
     let c = make(
         "1980-01-01",
         "outpatient",
-        r#"{"scheme":"shaho","income_class":"ウ"}"#,
+        &format!(r#"{{"scheme":"shaho","income_class":"{class}"}}"#),
         "",
-        &["2026-08-03"],
+        &[date],
     );
-    let (r, f) = run(&c, &[("2026-08-03", 127, "visits[0].items[0]")]);
-    assert!(r.is_none());
-    assert_eq!(errors(&f), vec![copay::NO_TABLE]);
-    // The day before: the current table.
-    let c = make(
-        "1980-01-01",
-        "outpatient",
-        r#"{"scheme":"shaho","income_class":"ウ"}"#,
-        "",
-        &["2026-07-31"],
+    run(&c, &[(date, pts, "visits[0].items[0]")])
+}
+
+#[test]
+fn limits_from_2026_08() {
+    // ウ: 85,800 + (1,000,000 − 286,000) × 1% = 85,800 + 7,140 = 92,940.
+    let (r, f) = under70("ウ", "2026-09-01", 100_000);
+    let r = r.expect("a copayment");
+    assert_eq!((r.copay_before_limit_yen, r.copay_yen), (300_000, 92_940));
+    assert_eq!(r.window_yen, 92_940);
+    let c520 = f
+        .iter()
+        .find(|f| f.rule == copay::HIGH_COST_APPLIED)
+        .unwrap();
+    assert!(c520.message.contains("001726232.pdf"), "{}", c520.message);
+    assert!(c520.message.contains("政令"), "{}", c520.message);
+    assert!(!c520.message.contains("RULEBOOK"));
+    // イ: 179,100 + (1,000,000 − 597,000) × 1% = 183,130; ア: 270,300 + 990 = 271,290.
+    assert_eq!(
+        under70("イ", "2026-08-01", 100_000).0.unwrap().copay_yen,
+        183_130
     );
     assert_eq!(
-        ok(&c, &[("2026-07-31", 127, "visits[0].items[0]")]).window_yen,
-        380
+        under70("ア", "2027-07-31", 100_000).0.unwrap().copay_yen,
+        271_290
     );
+    // エ 61,500, オ 36,900 (flat).
+    assert_eq!(
+        under70("エ", "2026-08-03", 30_000).0.unwrap().copay_yen,
+        61_500
+    );
+    assert_eq!(
+        under70("オ", "2026-08-03", 30_000).0.unwrap().copay_yen,
+        36_900
+    );
+    // 1% part rounded half up (健保令42条): 85,800 + (286,050 − 286,000) × 1% = 85,800.5 → 85,801.
+    assert_eq!(
+        under70("ウ", "2026-08-03", 28_605).0.unwrap().copay_yen,
+        85_801
+    );
+    // The day before: the 2015 table (80,100 + (1,000,000 − 267,000) × 1% = 87,430).
+    assert_eq!(
+        under70("ウ", "2026-07-31", 100_000).0.unwrap().copay_yen,
+        87_430
+    );
+}
+
+#[test]
+fn over70_limits_from_2026_08() {
+    let elder = |class: &str, setting: &str, date: &str, pts: i64| {
+        let c = make(
+            "1954-01-10",
+            setting,
+            &format!(r#"{{"scheme":"kokuho","income_class":"{class}"}}"#),
+            "",
+            &[date],
+        );
+        ok(&c, &[(date, pts, "visits[0].items[0]")])
+    };
+    // 一般 外来 2割: 150,000 × 2割 = 30,000 > 外来特例 22,000 (was 18,000).
+    let r = elder("一般", "outpatient", "2026-09-01", 15_000);
+    assert_eq!((r.copay_before_limit_yen, r.copay_yen), (30_000, 22_000));
+    assert_eq!(
+        elder("一般", "outpatient", "2026-07-31", 15_000).copay_yen,
+        18_000
+    );
+    // 一般 入院: 世帯 61,500.
+    assert_eq!(
+        elder("一般", "inpatient", "2026-09-01", 50_000).copay_yen,
+        61_500
+    );
+    // 低所得Ⅱ 外来 11,000, 入院 25,700; 低所得Ⅰ 外来 8,000, 入院 15,700.
+    assert_eq!(
+        elder("低所得Ⅱ", "outpatient", "2026-09-01", 15_000).copay_yen,
+        11_000
+    );
+    assert_eq!(
+        elder("低所得Ⅱ", "inpatient", "2026-09-01", 50_000).copay_yen,
+        25_700
+    );
+    assert_eq!(
+        elder("低所得Ⅰ", "outpatient", "2026-09-01", 15_000).copay_yen,
+        8_000
+    );
+    assert_eq!(
+        elder("低所得Ⅰ", "inpatient", "2026-09-01", 50_000).copay_yen,
+        15_700
+    );
+    // 現役並みⅠ〜Ⅲ = ウ/イ/ア formulas: 1,000,000 → 92,940 / 183,130 / 271,290.
+    assert_eq!(
+        elder("現役並みⅠ", "inpatient", "2026-09-01", 100_000).copay_yen,
+        92_940
+    );
+    assert_eq!(
+        elder("現役並みⅡ", "inpatient", "2026-09-01", 100_000).copay_yen,
+        183_130
+    );
+    assert_eq!(
+        elder("現役並みⅢ", "inpatient", "2026-09-01", 100_000).copay_yen,
+        271_290
+    );
+}
+
+#[test]
+fn thirteen_classes_from_2027_08() {
+    // 標報40万 (36〜41万): 98,100 + (1,000,000 − 327,000) × 1% = 104,830.
+    assert_eq!(
+        under70("標報36〜41万", "2027-08-02", 100_000)
+            .0
+            .unwrap()
+            .copay_yen,
+        104_830
+    );
+    // 65万 (62〜68万): 194,400 + (1,000,000 − 648,000) × 1% = 197,920.
+    assert_eq!(
+        under70("標報62〜68万", "2027-08-02", 100_000)
+            .0
+            .unwrap()
+            .copay_yen,
+        197_920
+    );
+    // 110万 (103〜121万): limit 303,000 (医療費 below 1,010,000: 1% part 0), above the 3割 300,000,
+    // so nothing is cut; 2,000,000 → 303,000 + 9,900 = 312,900 < 600,000.
+    let r = under70("標報103〜121万", "2027-08-02", 100_000).0.unwrap();
+    assert_eq!((r.copay_yen, r.high_cost_yen), (300_000, 0));
+    assert_eq!(
+        under70("標報103〜121万", "2027-08-02", 200_000)
+            .0
+            .unwrap()
+            .copay_yen,
+        312_900
+    );
+    // Other spellings of the band.
+    assert_eq!(
+        under70("標準報酬月額36万～41万円", "2027-08-02", 100_000)
+            .0
+            .unwrap()
+            .copay_yen,
+        104_830
+    );
+    // 15万以下: 61,500 flat; 住民税非課税 stays オ: 36,900.
+    assert_eq!(
+        under70("標報15万以下", "2027-09-01", 30_000)
+            .0
+            .unwrap()
+            .copay_yen,
+        61_500
+    );
+    assert_eq!(
+        under70("オ", "2027-09-01", 30_000).0.unwrap().copay_yen,
+        36_900
+    );
+    // The 特記事項 code of a band is not known: info finding, nothing written.
+    let (r, f) = under70("標報36〜41万", "2027-08-02", 100_000);
+    assert!(r.unwrap().receipt.special_notes.is_empty());
+    assert!(f.iter().any(|f| f.rule == copay::SPECIAL_NOTE_UNKNOWN));
+}
+
+#[test]
+fn five_classes_refused_from_2027_08() {
+    // ウ splits into three from 2027-08-01: refused, the finding names the bands.
+    let (r, f) = under70("ウ", "2027-08-02", 100_000);
+    assert!(r.is_none());
+    assert_eq!(errors(&f), vec![copay::CLASS_NOT_IN_FORCE]);
+    let e = &f
+        .iter()
+        .find(|f| f.rule == copay::CLASS_NOT_IN_FORCE)
+        .unwrap()
+        .message;
+    for band in ["標報44〜50万", "標報36〜41万", "標報28〜34万"] {
+        assert!(e.contains(band), "{e}");
+    }
+    for class in ["ア", "イ", "エ"] {
+        let (r, f) = under70(class, "2027-08-02", 100_000);
+        assert!(r.is_none(), "{class}");
+        assert_eq!(errors(&f), vec![copay::CLASS_NOT_IN_FORCE], "{class}");
+    }
+    // 70歳以上 from 2027-08-01: only the 外来特例 amounts are published.
+    let c = make(
+        "1954-01-10",
+        "outpatient",
+        r#"{"scheme":"kokuho","income_class":"一般"}"#,
+        "",
+        &["2027-08-02"],
+    );
+    let (r, f) = run(&c, &[("2027-08-02", 15_000, "visits[0].items[0]")]);
+    assert!(r.is_none());
+    assert_eq!(errors(&f), vec![copay::CLASS_NOT_IN_FORCE]);
+    // A 公費 part under 70 capped with the ウ formula (結核 10) has no limit from 2027-08-01.
+    let c = make(
+        "1980-01-01",
+        "outpatient",
+        &format!(
+            r#"{{"scheme":"shaho","income_class":"標報36〜41万","public_funds":[{{"law_number":"10",{P10}}}]}}"#
+        ),
+        "",
+        &["2027-08-02"],
+    );
+    let (r, f) = run(&c, &[("2027-08-02", 1_000, "visits[0].items[0]")]);
+    assert!(r.is_none());
+    assert_eq!(errors(&f), vec![copay::CLASS_NOT_IN_FORCE]);
+}
+
+#[test]
+fn a_band_before_2027_08_is_its_five_class() {
+    // 標報40万 on 2026-09 lies within ウ (28万〜50万): 92,940, 特記事項 28 区ウ.
+    let (r, _) = under70("標報36〜41万", "2026-09-01", 100_000);
+    let r = r.unwrap();
+    assert_eq!(r.copay_yen, 92_940);
+    assert_eq!(r.receipt.special_notes, vec!["28"]);
+    // 標報15万以下 on 2026-09 is エ: 61,500.
+    assert_eq!(
+        under70("標報15万以下", "2026-09-01", 30_000)
+            .0
+            .unwrap()
+            .copay_yen,
+        61_500
+    );
+}
+
+#[test]
+fn marucho_20000_for_upper_bands() {
+    // 人工透析 20,000円 for 上位所得 (標準報酬月額 53万円以上) only.
+    let c = |class: &str| {
+        make(
+            "1980-01-01",
+            "outpatient",
+            &format!(
+                r#"{{"scheme":"shaho","income_class":"{class}","specified_disease_cap_yen":20000}}"#
+            ),
+            "",
+            &["2027-08-02"],
+        )
+    };
+    let r = ok(
+        &c("標報53〜59万"),
+        &[("2027-08-02", 10_000, "visits[0].items[0]")],
+    );
+    assert_eq!(r.copay_yen, 20_000);
+    let (r, f) = run(
+        &c("標報44〜50万"),
+        &[("2027-08-02", 10_000, "visits[0].items[0]")],
+    );
+    assert!(r.is_none());
+    assert_eq!(errors(&f), vec![copay::SPECIFIED_DISEASE]);
+}
+
+#[test]
+fn seiho_part_over70_uses_teishotoku1() {
+    // MHLW H30 事例29 (高齢受給者入院・難病医療・生活保護), 低所得Ⅱ 2割: 難病 part 15,500点 → 31,000 >
+    // 24,600 (own 区分) → 24,600; 生活保護 part 9,000点 → 18,000 > 15,000 (低所得Ⅰ) → 15,000.
+    let ins = format!(
+        r#"{{"scheme":"kokuho","income_class":"低所得Ⅱ","public_funds":[
+            {{"law_number":"54",{P54},"monthly_cap_yen":0,"covers":["visits[0].items[0]"]}},
+            {{"law_number":"12","payer_number":"{}","recipient_number":"1234566","covers":["visits[0].items[1]"]}}]}}"#,
+        payer("12")
+    );
+    let c = claim(&format!(
+        r#"{{"format":"santei.claim/1","patient":{{"birth_date":"1952-03-10","sex":"male"}},
+        "setting":"inpatient","insurance":{ins},"visits":[{{"date":"2024-07-01","items":[]}}]}}"#
+    ));
+    let (r, f) = run(
+        &c,
+        &[
+            ("2024-07-01", 15_500, "visits[0].items[0]"),
+            ("2024-07-01", 9_000, "visits[0].items[1]"),
+        ],
+    );
+    assert!(errors(&f).is_empty(), "{f:?}");
+    let r = r.unwrap();
+    assert_eq!(r.patient_yen, 0);
+    assert_eq!(r.public_funds[0].target_yen, 24_600);
+    assert_eq!(r.public_funds[1].target_yen, 15_000);
+    assert!(f.iter().any(|f| f.rule == copay::SEIHO_ELDER_PART));
+    // 事例30: 低所得Ⅰ: 生活保護 part 7,800点 → 15,600 → 15,000.
+    let ins30 = ins.replace("低所得Ⅱ", "低所得Ⅰ");
+    let c = claim(&format!(
+        r#"{{"format":"santei.claim/1","patient":{{"birth_date":"1952-03-10","sex":"male"}},
+        "setting":"inpatient","insurance":{ins30},"visits":[{{"date":"2024-07-01","items":[]}}]}}"#
+    ));
+    let r = ok(
+        &c,
+        &[
+            ("2024-07-01", 9_600, "visits[0].items[0]"),
+            ("2024-07-01", 7_800, "visits[0].items[1]"),
+        ],
+    );
+    assert_eq!(r.public_funds[0].target_yen, 15_000);
+    assert_eq!(r.public_funds[1].target_yen, 15_000);
 }
 
 #[test]

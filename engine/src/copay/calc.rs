@@ -13,9 +13,10 @@ use santei_masters::Date;
 use super::rate::Rates;
 use super::tables::{self, LimitRow, MealCover, Under70PartLimit};
 use super::{
-    CITE_HIGH_COST, Copay, CopaySettings, FundCopay, HAIRYO_APPLIED, HIGH_COST_APPLIED, HoCopay,
-    HoRecord, INCOME_CLASS_MISSING, IncomeClass, KoRecord, LinePoints, MealCopay, NO_TABLE,
-    PublicReceiptRounding, ReceiptCopay, Under70PublicLimit, VisitCopay, covers_path, error,
+    CITE_HIGH_COST, CLASS_NOT_IN_FORCE, Copay, CopaySettings, FundCopay, HAIRYO_APPLIED,
+    HIGH_COST_APPLIED, HoCopay, HoRecord, INCOME_CLASS_MISSING, IncomeClass, KoRecord, LinePoints,
+    MEAL_AMOUNT_UNKNOWN, MealCopay, NO_TABLE, PublicReceiptRounding, ReceiptCopay,
+    SEIHO_ELDER_PART, SPECIAL_NOTE_UNKNOWN, Under70PublicLimit, VisitCopay, covers_path, error,
     round10,
 };
 use crate::claim::{Claim, MealClass, Setting};
@@ -127,12 +128,8 @@ impl Ctx<'_> {
         } else {
             row.household
         };
-        let mut v = dec(f.base);
-        if let Some(t) = f.threshold {
-            let over = (cost - dec(t)).max(Decimal::ZERO);
-            // 健保令42条1項: 1円未満 四捨五入 of the 1% part.
-            v += dec(Rounding::HalfUp.to_int(over / dec(100)));
-        }
+        // 健保令42条1項: 1円未満 四捨五入 of the 1% part.
+        let mut v = f.amount(cost);
         if self.rates.many {
             if let Some(m) = row.many_times {
                 v = v.min(dec(self.halve(m)));
@@ -189,10 +186,18 @@ impl Ctx<'_> {
     fn fund_part_limit(&self, cost: Decimal, first_fund: &Fund) -> Option<(Decimal, &'static str)> {
         let r = self.rates;
         if r.elder {
-            let row = r.row?;
-            Some(match self.outpatient_limit(row) {
-                Some(o) => (o, "外来 (個人) limit of the 区分"),
-                None => (self.household(row, cost), "limit of the 区分"),
+            let (row, own) = match first_fund.elder_part_class {
+                Some(c) => (
+                    tables::limit(tables::Band::Over70, c, r.date).or(r.row)?,
+                    false,
+                ),
+                None => (r.row?, true),
+            };
+            Some(match (self.outpatient_limit(row), own) {
+                (Some(o), true) => (o, "外来 (個人) limit of the 区分"),
+                (None, true) => (self.household(row, cost), "limit of the 区分"),
+                (Some(o), false) => (o, tables::SEIHO_ELDER),
+                (None, false) => (self.household(row, cost), tables::SEIHO_ELDER),
             })
         } else {
             match self.under70_kind(first_fund) {
@@ -264,7 +269,7 @@ impl Ctx<'_> {
                         m.hairyo = true;
                         st.part_limit = Some((
                             l,
-                            "後期 2割 配慮措置: 6,000 + (医療費 − 30,000) × 10% (RULEBOOK §2.4)",
+                            "後期 2割 配慮措置: 6,000 + (医療費 − 30,000) × 10% (高確法施行令 附則, 令和4年10月〜令和7年9月)",
                         ));
                     }
                 }
@@ -453,19 +458,64 @@ pub(crate) fn run(
             }
         }
     }
+    // 特定給付対象療養 (the ウ formula for a 公費 part under 70) has no row from 2027-08-01, when ウ
+    // splits into three: which band the 政令 will use is not published.
+    if rates.insured && !rates.elder && rates.u_row.is_none() {
+        for (k, f) in funds.iter().enumerate() {
+            let kind = match settings.under70_public_limit {
+                Under70PublicLimit::ByLaw => f.under70,
+                Under70PublicLimit::UFormula => Under70PartLimit::UFormula,
+                Under70PublicLimit::OwnClass => Under70PartLimit::OwnClass,
+            };
+            if kind == Under70PartLimit::UFormula {
+                error(
+                    findings,
+                    CLASS_NOT_IN_FORCE,
+                    format!("insurance.public_funds[{k}]"),
+                    f.citation,
+                    format!(
+                        "法別{} {}: its part under 70 is capped with the 区分ウ formula (特定給付対象療養, MHLW H27 事例14–31), but 区分ウ does not exist on {first_date} (13 区分 from 2027-08-01) and the limit that replaces it for 特定給付対象療養 was not found",
+                        f.law, f.name
+                    ),
+                );
+                return None;
+            }
+        }
+    }
     let meal_row = if claim.meals.iter().any(|m| m.count > 0) {
-        let row = tables::meals(first_date);
-        if row.is_none() {
+        let Some(row) = tables::meals(first_date) else {
             error(
                 findings,
                 NO_TABLE,
                 "meals",
-                "入院時食事療養費に係る食事療養標準負担額; RULEBOOK §2.5, Part 4 #7",
+                "入院時食事療養費に係る食事療養標準負担額 (健保法85条2項)",
                 format!("no 標準負担額 for {first_date} in santei's tables"),
             );
             return None;
+        };
+        let derived = meal_class(rates, funds);
+        let mut ok = true;
+        for (i, m) in claim.meals.iter().enumerate() {
+            let c = m.class.unwrap_or(derived);
+            if m.count > 0 && row.amount(c).is_none() {
+                error(
+                    findings,
+                    MEAL_AMOUNT_UNKNOWN,
+                    format!("meals[{i}]"),
+                    row.citation,
+                    format!(
+                        "no 食事療養標準負担額 for 区分 {} on {first_date}: {}",
+                        meal_class_name(c),
+                        row.citation
+                    ),
+                );
+                ok = false;
+            }
         }
-        row
+        if !ok {
+            return None;
+        }
+        Some(row)
     } else {
         None
     };
@@ -649,18 +699,53 @@ pub(crate) fn run(
             ));
         }
     }
+    if let Some(row) = rates.row {
+        if let Some(a) = row.annual {
+            explain.push(format!(
+                "年間上限 {a}円 (8月〜翌7月, of what is left after the monthly limits{}) is settled by the insurer; not applied at the 窓口 ({})",
+                if row.class == IncomeClass::E {
+                    "; 410,000円 for 年収 about 200万円未満"
+                } else {
+                    ""
+                },
+                row.citation
+            ));
+        }
+    }
     if limited {
+        // The row whose amounts were used: the 区分's own, else (a 公費 part only) the row of the
+        // part limit.
+        let source = rates.row.or(rates.u_row);
+        let (citation, note) = match source {
+            Some(r) => (r.citation, r.note),
+            None => (CITE_HIGH_COST, None),
+        };
         findings.push(Finding::new(
             HIGH_COST_APPLIED,
             Severity::Info,
             "insurance",
-            CITE_HIGH_COST,
+            citation,
             vec![],
             format!(
-                "高額療養費 {high_cost}円 paid in kind: 一部負担金 {}円 → {}円",
+                "高額療養費 {high_cost}円 paid in kind: 一部負担金 {}円 → {}円 (limits of {}: {})",
                 Yen(m.natural_ib),
-                Yen(m.ib)
+                Yen(m.ib),
+                source.map_or(rates.date, |r| r.from),
+                note.unwrap_or(citation)
             ),
+        ));
+    }
+    if m.parts.iter().any(|p| {
+        p.part_limit
+            .is_some_and(|(_, why)| std::ptr::eq(why, tables::SEIHO_ELDER))
+    }) {
+        findings.push(Finding::new(
+            SEIHO_ELDER_PART,
+            Severity::Info,
+            "insurance.public_funds",
+            tables::SEIHO_ELDER,
+            vec![],
+            "生活保護 併用 (70歳以上): the part 生活保護 pays is capped with the 低所得Ⅰ limit, not the patient's own 区分",
         ));
     }
     if m.hairyo {
@@ -668,7 +753,7 @@ pub(crate) fn run(
             HAIRYO_APPLIED,
             Severity::Info,
             "insurance",
-            "RULEBOOK §2.4 (配慮措置 2022-10-01〜2025-09-30)",
+            "高確法施行令 附則 (配慮措置 2022-10-01〜2025-09-30); MHLW 「後期高齢者医療制度の負担割合見直しに係る計算事例集（令和5年4月）」",
             vec![],
             "後期 2割 配慮措置: the 外来 increase is limited to 3,000円 over the 1割 amount",
         ));
@@ -753,8 +838,22 @@ pub(crate) fn run(
     });
     let mut special_notes = Vec::new();
     if rates.insured {
-        if let Some(c) = rates.class.and_then(IncomeClass::special_note) {
-            special_notes.push(c);
+        if let Some(c) = rates.class {
+            match c.special_note() {
+                Some(n) => special_notes.push(n),
+                None if c.is_hyoho_band() => findings.push(Finding::new(
+                    SPECIAL_NOTE_UNKNOWN,
+                    Severity::Info,
+                    "insurance.income_class",
+                    CITE_HIGH_COST,
+                    vec![],
+                    format!(
+                        "{}: the レセプト 特記事項 code of the 2027-08 所得区分 was not found; none written",
+                        c.japanese()
+                    ),
+                )),
+                None => {}
+            }
         }
         match rates.marucho {
             Some(10_000) => special_notes.push("02"),
@@ -787,14 +886,9 @@ pub(crate) fn run(
     })
 }
 
-/// 入院時食事療養 標準負担額 of the month, and the HO 食事 合計金額 when the cost is given.
-fn meals(
-    claim: &Claim,
-    rates: &Rates,
-    funds: &[Fund],
-    row: &tables::MealRow,
-) -> (MealCopay, Option<i64>) {
-    let derived = if funds.iter().any(|f| f.law == "54" || f.law == "52") {
+/// The 標準負担額 区分 of a claim's meals when the claim gives none.
+fn meal_class(rates: &Rates, funds: &[Fund]) -> MealClass {
+    if funds.iter().any(|f| f.law == "54" || f.law == "52") {
         MealClass::Nanbyo
     } else {
         match rates.class {
@@ -802,14 +896,29 @@ fn meals(
             Some(IncomeClass::Teishotoku2 | IncomeClass::O) => MealClass::LowIncome,
             _ => MealClass::General,
         }
-    };
-    let per = |c: MealClass| match c {
-        MealClass::General => row.general,
-        MealClass::Nanbyo => row.nanbyo,
-        MealClass::LowIncome => row.low_income,
-        MealClass::LowIncomeLongStay => row.low_income_long_stay,
-        MealClass::LowIncome1 => row.low_income1,
-    };
+    }
+}
+
+fn meal_class_name(c: MealClass) -> &'static str {
+    match c {
+        MealClass::General => "一般",
+        MealClass::Nanbyo => "指定難病・小児慢性",
+        MealClass::LowIncome => "住民税非課税・低所得Ⅱ",
+        MealClass::LowIncomeLongStay => "住民税非課税・低所得Ⅱ 90日超",
+        MealClass::LowIncome1 => "低所得Ⅰ",
+    }
+}
+
+/// 入院時食事療養 標準負担額 of the month, and the HO 食事 合計金額 when the cost is given.
+fn meals(
+    claim: &Claim,
+    rates: &Rates,
+    funds: &[Fund],
+    row: &tables::MealRow,
+) -> (MealCopay, Option<i64>) {
+    let derived = meal_class(rates, funds);
+    // Every 区分 used was checked in `run` (C526), so a missing amount cannot reach here.
+    let per = |c: MealClass| row.amount(c).unwrap_or(0);
     let mut count = 0u32;
     let mut standard_total = 0i64;
     let mut cost_total = Some(0i64);
@@ -835,13 +944,7 @@ fn meals(
     let explain = vec![format!(
         "{count}食 × 標準負担額 {}円 ({}) = {standard_total}円; the patient pays {rest}円 (not part of the 一部負担金 nor of 高額療養費; {})",
         per(class),
-        match class {
-            MealClass::General => "一般",
-            MealClass::Nanbyo => "指定難病・小児慢性",
-            MealClass::LowIncome => "住民税非課税・低所得Ⅱ",
-            MealClass::LowIncomeLongStay => "住民税非課税・低所得Ⅱ 90日超",
-            MealClass::LowIncome1 => "低所得Ⅰ",
-        },
+        meal_class_name(class),
         row.citation
     )];
     let ho_total = cost_total

@@ -52,13 +52,15 @@ pub const LINES_MONTH: &str = "C516.lines-not-one-month";
 pub const NO_CERTIFICATE: &str = "C522.no-income-class-under-70";
 pub const HALVED: &str = "C523.limit-halved-75";
 pub const HAIRYO_APPLIED: &str = "C524.kouki-hairyo";
+pub const CLASS_NOT_IN_FORCE: &str = "C525.income-class-not-in-force";
+pub const MEAL_AMOUNT_UNKNOWN: &str = "C526.meal-amount-unknown";
+pub const SPECIAL_NOTE_UNKNOWN: &str = "C527.special-note-unknown";
+pub const SEIHO_ELDER_PART: &str = "C528.seiho-elder-teishotoku1";
 
-const CITE_RATE: &str = "健保法74条1項 / 国保法42条1項 (6歳に達する日以後の最初の3月31日以前 2割, 70歳に達する日の属する月の翌月以後 2割・現役並み3割); 高確法67条 (1割・2割・3割); RULEBOOK §2.1";
-const CITE_FUND: &str =
-    "記載要領 別添 法別番号及び制度の略称表; 公費負担者番号の検証番号 (RULEBOOK §2.6)";
-const CITE_CLASS: &str =
-    "健保令42条 / 高確法施行令15条: 所得区分 (限度額適用認定証, 高齢受給者証); RULEBOOK §2.3";
-const CITE_HIGH_COST: &str = "健保法115条, 健保令41条・42条; RULEBOOK §2.3";
+const CITE_RATE: &str = "健保法74条1項 / 国保法42条1項 (6歳に達する日以後の最初の3月31日以前 2割, 70歳に達する日の属する月の翌月以後 2割・現役並み3割); 高確法67条 (1割・2割・3割)";
+const CITE_FUND: &str = "記載要領 別添 法別番号及び制度の略称表; 公費負担者番号の検証番号";
+const CITE_CLASS: &str = "健保令42条 / 高確法施行令15条: 所得区分 (限度額適用認定証, 高齢受給者証)";
+const CITE_HIGH_COST: &str = "健保法115条, 健保令41条・42条";
 
 /// 所得区分 (限度額適用認定証 / 高齢受給者証 / 後期高齢者医療被保険者証).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,6 +91,77 @@ pub enum IncomeClass {
     Teishotoku2,
     /// 低所得Ⅰ
     Teishotoku1,
+    // 70歳未満, 2027-08-01 onward: the 13 区分 named by their 標準報酬月額 band (the 住民税非課税
+    // 区分 stays オ). MHLW 「高額療養費制度の見直しについて（令和8年8月診療分から）」
+    // https://www.mhlw.go.jp/content/001726232.pdf. The codes a 限度額適用認定証 / マイナ資格確認
+    // will carry for them were not found, so santei names them by the band (docs/CLAIM_FORMAT.md).
+    /// 標準報酬月額 127万円以上 (2027-08-01〜)
+    Hyoho127,
+    /// 標準報酬月額 103万〜121万円 (2027-08-01〜)
+    Hyoho103,
+    /// 標準報酬月額 83万〜98万円 (2027-08-01〜)
+    Hyoho83,
+    /// 標準報酬月額 71万〜79万円 (2027-08-01〜)
+    Hyoho71,
+    /// 標準報酬月額 62万〜68万円 (2027-08-01〜)
+    Hyoho62,
+    /// 標準報酬月額 53万〜59万円 (2027-08-01〜)
+    Hyoho53,
+    /// 標準報酬月額 44万〜50万円 (2027-08-01〜)
+    Hyoho44,
+    /// 標準報酬月額 36万〜41万円 (2027-08-01〜)
+    Hyoho36,
+    /// 標準報酬月額 28万〜34万円 (2027-08-01〜)
+    Hyoho28,
+    /// 標準報酬月額 20万〜26万円 (2027-08-01〜)
+    Hyoho20,
+    /// 標準報酬月額 16万〜19万円 (2027-08-01〜)
+    Hyoho16,
+    /// 標準報酬月額 15万円以下 (2027-08-01〜)
+    Hyoho15,
+}
+
+/// The 70歳未満 標準報酬月額 bands of 2027-08-01 (the 13 区分 without オ): the class, how it is
+/// written (`標報` + band), and the 5-区分 class whose band contains it.
+const HYOHO_BANDS: [(IncomeClass, &str, IncomeClass); 12] = [
+    (IncomeClass::Hyoho127, "127万以上", IncomeClass::A),
+    (IncomeClass::Hyoho103, "103〜121万", IncomeClass::A),
+    (IncomeClass::Hyoho83, "83〜98万", IncomeClass::A),
+    (IncomeClass::Hyoho71, "71〜79万", IncomeClass::I),
+    (IncomeClass::Hyoho62, "62〜68万", IncomeClass::I),
+    (IncomeClass::Hyoho53, "53〜59万", IncomeClass::I),
+    (IncomeClass::Hyoho44, "44〜50万", IncomeClass::U),
+    (IncomeClass::Hyoho36, "36〜41万", IncomeClass::U),
+    (IncomeClass::Hyoho28, "28〜34万", IncomeClass::U),
+    (IncomeClass::Hyoho20, "20〜26万", IncomeClass::E),
+    (IncomeClass::Hyoho16, "16〜19万", IncomeClass::E),
+    (IncomeClass::Hyoho15, "15万以下", IncomeClass::E),
+];
+
+/// A 標準報酬月額 band as written: `標報44〜50万`, `標準報酬月額44万〜50万円`, `標報44-50万`,
+/// `標報127万以上`, `標報15万以下` (full-width digits, `～`, `~`, `-`, `－` accepted).
+fn parse_hyoho(t: &str) -> Option<IncomeClass> {
+    let rest = t
+        .strip_prefix("標準報酬月額")
+        .or_else(|| t.strip_prefix("標報"))?;
+    let mut n = String::with_capacity(rest.len());
+    for c in rest.chars() {
+        match c {
+            '０'..='９' => n.push(char::from(b'0' + (c as u32 - '０' as u32) as u8)),
+            '～' | '~' | '-' | '－' | '〜' => n.push('〜'),
+            '円' | ' ' | '　' => {}
+            c => n.push(c),
+        }
+    }
+    // `44万〜50万` → `44〜50万`
+    let n = match n.split_once("万〜") {
+        Some((a, b)) => format!("{a}〜{b}"),
+        None => n,
+    };
+    HYOHO_BANDS
+        .iter()
+        .find(|(_, w, _)| *w == n)
+        .map(|(c, _, _)| *c)
 }
 
 impl IncomeClass {
@@ -96,6 +169,9 @@ impl IncomeClass {
     /// `一般`, `一般Ⅰ`, `一般Ⅱ`, `低所得Ⅱ`, `低所得Ⅰ`.
     pub fn parse(s: &str) -> Option<IncomeClass> {
         let t = s.trim();
+        if let Some(c) = parse_hyoho(t) {
+            return Some(c);
+        }
         let t = t.strip_prefix('区').unwrap_or(t);
         // Roman numerals as written (Ⅰ Ⅱ Ⅲ), ASCII (I II III) or digits (1 2 3, full width too).
         let (stem, n) = match t.char_indices().find(|(_, c)| {
@@ -148,7 +224,49 @@ impl IncomeClass {
             IncomeClass::Ippan2 => "一般Ⅱ",
             IncomeClass::Teishotoku2 => "低所得Ⅱ",
             IncomeClass::Teishotoku1 => "低所得Ⅰ",
+            IncomeClass::Hyoho127 => "標報127万以上",
+            IncomeClass::Hyoho103 => "標報103〜121万",
+            IncomeClass::Hyoho83 => "標報83〜98万",
+            IncomeClass::Hyoho71 => "標報71〜79万",
+            IncomeClass::Hyoho62 => "標報62〜68万",
+            IncomeClass::Hyoho53 => "標報53〜59万",
+            IncomeClass::Hyoho44 => "標報44〜50万",
+            IncomeClass::Hyoho36 => "標報36〜41万",
+            IncomeClass::Hyoho28 => "標報28〜34万",
+            IncomeClass::Hyoho20 => "標報20〜26万",
+            IncomeClass::Hyoho16 => "標報16〜19万",
+            IncomeClass::Hyoho15 => "標報15万以下",
         }
+    }
+
+    /// A 2027-08 標準報酬月額 band (`標報…`).
+    pub fn is_hyoho_band(self) -> bool {
+        HYOHO_BANDS.iter().any(|(c, _, _)| *c == self)
+    }
+
+    /// The 5-区分 class (ア〜エ) whose 標準報酬月額 range contains a 2027-08 band: 標報40万 is
+    /// within ウ (28万〜50万). `None` for every other class.
+    pub fn five_class(self) -> Option<IncomeClass> {
+        HYOHO_BANDS
+            .iter()
+            .find(|(c, _, _)| *c == self)
+            .map(|(_, _, old)| *old)
+    }
+
+    /// The 2027-08 bands a 5-区分 class splits into (ア → 127万以上, 103〜121万, 83〜98万 …).
+    pub fn bands_of(self) -> Vec<IncomeClass> {
+        HYOHO_BANDS
+            .iter()
+            .filter(|(_, _, old)| *old == self)
+            .map(|(c, _, _)| *c)
+            .collect()
+    }
+
+    /// 上位所得 (70歳未満 標準報酬月額 53万円以上: ア・イ and the bands within them), for the
+    /// 20,000円 マル長 of 人工透析 (健保令42条9項).
+    pub fn is_upper_under70(self) -> bool {
+        matches!(self, IncomeClass::A | IncomeClass::I)
+            || matches!(self.five_class(), Some(IncomeClass::A | IncomeClass::I))
     }
 
     /// The row of the limit table (後期 一般Ⅰ/Ⅱ share the 一般 limits).
@@ -164,7 +282,7 @@ impl IncomeClass {
         matches!(
             self,
             IncomeClass::A | IncomeClass::I | IncomeClass::U | IncomeClass::E | IncomeClass::O
-        )
+        ) || self.is_hyoho_band()
     }
 
     pub fn is_genekinami(self) -> bool {
@@ -619,6 +737,8 @@ pub(crate) struct Fund {
     pub max_visits: Option<u32>,
     pub cap: Option<i64>,
     pub under70: tables::Under70PartLimit,
+    /// 70歳以上: the 区分 whose limit caps this 公費's part when not the patient's own (生活保護).
+    pub elder_part_class: Option<IncomeClass>,
     pub meals: tables::MealCover,
     /// Claim paths it covers (`None`: all).
     pub covers: Option<Vec<String>>,
@@ -710,6 +830,7 @@ fn resolve_funds(
                 max_visits: l.max_charged_visits,
                 cap: f.monthly_cap_yen.or(l.monthly_cap_yen).map(i64::from),
                 under70: tables::Under70PartLimit::UFormula,
+                elder_part_class: None,
                 meals: tables::MealCover::None,
                 covers: f.covers.clone(),
                 citation: "地方単独 公費: the scheme given as data (PublicFund.local / LocalSchemes)",
@@ -754,7 +875,7 @@ fn resolve_funds(
                         n.citation,
                         vec![],
                         format!(
-                            "法別{} {}: the patient share comes from santei's 法別番号 table, not checked against the 実施要綱 (RULEBOOK Part 4 #5)",
+                            "法別{} {}: the patient share comes from santei's 法別番号 table, not checked against the 実施要綱 (記載要領 別添 法別番号表 only)",
                             n.law, n.name
                         ),
                     ));
@@ -769,6 +890,7 @@ fn resolve_funds(
                     max_visits: None,
                     cap: f.monthly_cap_yen.map(i64::from).or(n.default_cap),
                     under70: n.under70,
+                    elder_part_class: n.elder_part_class,
                     meals: n.meals,
                     covers: f.covers.clone(),
                     citation: n.citation,
@@ -894,7 +1016,7 @@ fn resolve_funds(
             FUND_ORDER,
             Severity::Warning,
             "insurance.public_funds",
-            "記載要領: 公費の順位 (法別番号順, 生活保護は国の公費の最後, 地方単独はその後); RULEBOOK §2.6 6",
+            "記載要領: 公費の順位 (法別番号順, 生活保護は国の公費の最後, 地方単独はその後)",
             vec![],
             "the 公費 are not in the usual priority order; santei applies them in the order given",
         ));
@@ -1002,6 +1124,27 @@ mod tests {
         );
         assert_eq!(IncomeClass::parse("一般２"), Some(IncomeClass::Ippan2));
         assert_eq!(IncomeClass::parse("アⅡ"), None);
+        assert_eq!(
+            IncomeClass::parse("標報44〜50万"),
+            Some(IncomeClass::Hyoho44)
+        );
+        assert_eq!(
+            IncomeClass::parse("標準報酬月額127万円以上"),
+            Some(IncomeClass::Hyoho127)
+        );
+        assert_eq!(
+            IncomeClass::parse("標報15万以下"),
+            Some(IncomeClass::Hyoho15)
+        );
+        assert_eq!(
+            IncomeClass::parse("標報３６-４１万"),
+            Some(IncomeClass::Hyoho36)
+        );
+        assert_eq!(IncomeClass::parse("標報40万"), None);
+        for c in IncomeClass::U.bands_of() {
+            assert_eq!(IncomeClass::parse(c.japanese()), Some(c));
+            assert_eq!(c.five_class(), Some(IncomeClass::U));
+        }
         assert_eq!(IncomeClass::parse("上位"), None);
     }
 

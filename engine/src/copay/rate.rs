@@ -6,9 +6,9 @@ use serde::Serialize;
 
 use super::tables::{self, Band, Hairyo, LimitRow};
 use super::{
-    BURDEN_CONTRADICTS_AGE, CITE_CLASS, CITE_HIGH_COST, CITE_RATE, CopaySettings, HALVED,
-    INCOME_CLASS_INVALID, INCOME_CLASS_MISSING, IncomeClass, MissingOver70Class, NO_CERTIFICATE,
-    NO_TABLE, SCHEME_AGE, SPECIFIED_DISEASE, error,
+    BURDEN_CONTRADICTS_AGE, CITE_CLASS, CITE_HIGH_COST, CITE_RATE, CLASS_NOT_IN_FORCE,
+    CopaySettings, HALVED, INCOME_CLASS_INVALID, INCOME_CLASS_MISSING, IncomeClass,
+    MissingOver70Class, NO_CERTIFICATE, NO_TABLE, SCHEME_AGE, SPECIFIED_DISEASE, error,
 };
 use crate::age::{age_years, reaches};
 use crate::claim::{Claim, Scheme};
@@ -87,6 +87,8 @@ pub(crate) struct Rates {
     pub marucho: Option<i64>,
     pub hairyo: Option<&'static Hairyo>,
     pub floor: i64,
+    /// The first day of care (the date the tables are read on).
+    pub date: Date,
     pub explain: Vec<String>,
 }
 
@@ -166,7 +168,7 @@ pub(crate) fn decide(
                     "insurance.income_class",
                     CITE_CLASS,
                     format!(
-                        "`{s}` is not a 所得区分 (ア〜オ, 現役並みⅠ〜Ⅲ, 一般, 一般Ⅰ/Ⅱ, 低所得Ⅰ/Ⅱ)"
+                        "`{s}` is not a 所得区分 (ア〜オ, 標報…万 (2027-08 bands), 現役並みⅠ〜Ⅲ, 一般, 一般Ⅰ/Ⅱ, 低所得Ⅰ/Ⅱ)"
                     ),
                 );
                 ok = false;
@@ -247,6 +249,17 @@ pub(crate) fn decide(
                         None
                     }
                 };
+            }
+            Some(c) if c.is_hyoho_band() && first < tables::THIRTEEN_FROM => {
+                // A 2027-08 標準報酬月額 band before 2027-08-01: the 5-区分 class whose range holds it
+                // (標報36〜41万 lies within ウ 28万〜50万), no guess involved.
+                let old = c.five_class().unwrap_or(c);
+                explain.push(format!(
+                    "所得区分 {} on {first}: the 13 区分 start on 2027-08-01; before, the band lies within {} (健保令42条1項, 標準報酬月額)",
+                    c.japanese(),
+                    old.japanese()
+                ));
+                class = Some(old);
             }
             Some(c) => class = Some(c),
         }
@@ -347,19 +360,30 @@ pub(crate) fn decide(
     if let (true, Some(c)) = (insured, class) {
         row = tables::limit(limit_band, c, first);
         if row.is_none() {
-            error(
-                findings,
-                NO_TABLE,
-                "insurance.income_class",
-                CITE_HIGH_COST,
-                format!(
-                    "no 高額療養費 limits for {} on {first} in santei's tables (2026-08 見直し: RULEBOOK §2.8, Part 4 #6)",
-                    c.japanese()
+            match tables::missing(limit_band, c, first) {
+                Some(why) => error(
+                    findings,
+                    CLASS_NOT_IN_FORCE,
+                    "insurance.income_class",
+                    CITE_HIGH_COST,
+                    why,
                 ),
-            );
+                None => error(
+                    findings,
+                    NO_TABLE,
+                    "insurance.income_class",
+                    CITE_HIGH_COST,
+                    format!(
+                        "no 高額療養費 limits for {} on {first} in santei's tables",
+                        c.japanese()
+                    ),
+                ),
+            }
             ok = false;
         }
     }
+    // The ウ row for 特定給付対象療養 parts under 70; none from 2027-08-01, when ウ splits (a claim
+    // that needs it is refused in calc::run).
     let u_row = tables::limit(Band::Under70, IncomeClass::U, first);
     if insured && !elder && ins.income_class.is_none() {
         findings.push(Finding::new(
@@ -378,7 +402,7 @@ pub(crate) fn decide(
             HALVED,
             Severity::Info,
             "insurance.limit_halved",
-            "健保令42条, 高確法施行令16条 (75歳到達月の自己負担限度額の特例: 2分の1); RULEBOOK §2.3",
+            "健保令42条, 高確法施行令16条 (75歳到達月の自己負担限度額の特例: 2分の1)",
             vec![],
             format!(
                 "75歳到達月 (75th birthday {b75}): every 高額療養費 limit is halved this month"
@@ -389,8 +413,7 @@ pub(crate) fn decide(
     if let Some(m) = ins.specified_disease_cap_yen {
         let m = i64::from(m);
         let allowed = tables::SPECIFIED_DISEASE_CAPS.contains(&m)
-            && (m == 10_000
-                || (!elder && class.is_none_or(|c| matches!(c, IncomeClass::A | IncomeClass::I))));
+            && (m == 10_000 || (!elder && class.is_none_or(IncomeClass::is_upper_under70)));
         if !allowed {
             error(
                 findings,
@@ -429,6 +452,7 @@ pub(crate) fn decide(
         marucho,
         hairyo,
         floor,
+        date: first,
         explain,
     })
 }
