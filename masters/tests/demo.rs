@@ -1,4 +1,4 @@
-//! The embedded demo data is a faithful subset of the official r06 masters: every demo row equals
+//! The embedded demo data is a faithful subset of the official masters (r06; r08 excerpt): every demo row equals
 //! the official row of the same code, so results on the demo data are real results.
 
 mod common;
@@ -51,4 +51,39 @@ fn demo_has_the_outpatient_basics() {
             "{code}"
         );
     }
+}
+
+#[test]
+fn r2026_06_demo_rows_equal_the_r08_rows() {
+    let demo = MasterSet::demo_of(&santei_masters::demo::R2026_06).unwrap();
+    assert_eq!(demo.provenance, Provenance::Demo);
+    assert_eq!(demo.revision.id, "r2026-06");
+    let real = MasterSet::load(masters("r08-excerpt")).unwrap();
+    assert!(real.coverage.is_partial(), "the excerpt is flagged partial");
+    assert_eq!(same_rows(&demo.procedures, &real.procedures), 63);
+    assert_eq!(same_rows(&demo.drugs, &real.drugs), 8);
+    // r08 changed values the demo shows (告示 A001 再診料 76点, A002 外来診療料 77点; the
+    // ベースアップ評価料 of 第2章第14部 O 17点).
+    let d = date("2026-12-01");
+    for (code, points) in [
+        (111000110, 291),
+        (112007410, 76),
+        (112011310, 77),
+        (180725710, 17),
+        (112016070, 7),
+    ] {
+        assert_eq!(
+            demo.procedures.get(code, d).unwrap().points.whole(),
+            Some(points),
+            "{code}"
+        );
+    }
+}
+
+#[test]
+fn the_demo_catalog_picks_by_date() {
+    let c = santei_masters::MasterCatalog::demo().unwrap();
+    assert_eq!(c.for_date(date("2026-05-29")).unwrap().revision.id, "r2024-06");
+    assert_eq!(c.for_date(date("2026-06-01")).unwrap().revision.id, "r2026-06");
+    assert!(c.for_date(date("2024-05-31")).is_none());
 }
