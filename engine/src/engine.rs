@@ -337,6 +337,10 @@ impl Engine {
             calc.inpatient_notice();
         }
         calc.history();
+        calc.findings
+            .extend(crate::claim_checks::diseases(claim, &prepared.set, first));
+        calc.findings
+            .extend(crate::claim_checks::holiday_visits(claim));
         let mut order: Vec<usize> = (0..claim.visits.len()).collect();
         order.sort_by_key(|&i| claim.visits[i].date);
         for i in order {
@@ -1885,6 +1889,15 @@ impl Calc<'_> {
                     }
                 }
             };
+            // A 傷病名 requirement on a claim without 傷病名: say so (R504).
+            let message = if category == rules::RULE_REQUIREMENT
+                && self.claim.diseases.is_empty()
+                && message.contains("傷病名")
+            {
+                format!("{message} — no 傷病名 given (the claim has no `diseases`)")
+            } else {
+                message
+            };
             let mut finding = Finding::new(
                 category,
                 severity,
@@ -2104,7 +2117,7 @@ pub(crate) fn percent_change(base: i64, percent: Decimal, add: bool) -> i64 {
 /// The largest points × 回数 one 算定単位 may have (10^10点 = 1,000億円, far above any real item:
 /// the dearest drug in the r06 master is 167,077,222円). Above it the input is wrong, and keeping
 /// every sum far below `i64::MAX` makes overflow impossible for any claim that fits in memory.
-const MAX_UNIT_POINTS: i64 = 10_000_000_000;
+pub(crate) const MAX_UNIT_POINTS: i64 = 10_000_000_000;
 
 /// Points × 回数 of a line (0 on lines without points); bounded by `reject_out_of_range_units`.
 fn line_points(l: &Line) -> i64 {

@@ -12,7 +12,9 @@
 //! ```
 
 pub use santei_masters::age;
+pub mod calendar;
 pub mod claim;
+mod claim_checks;
 pub mod copay;
 mod engine;
 pub mod error;

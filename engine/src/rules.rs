@@ -13,6 +13,7 @@ pub const SCHEME: &str = "M008.late-elderly-scheme";
 pub const UNSUPPORTED_POINT_KIND: &str = "M009.unsupported-price-kind";
 pub const LINK_MISSING: &str = "M010.linked-code-missing";
 pub const OUTPATIENT_ONLY: &str = "M011.outpatient-only";
+pub const UNKNOWN_DISEASE: &str = "M013.unknown-disease";
 
 // 入院 claims: what santei does not compute for them yet.
 pub const INPATIENT_PARTIAL: &str = "I701.inpatient-partial";
@@ -21,6 +22,7 @@ pub const INPATIENT_PARTIAL: &str = "I701.inpatient-partial";
 pub const AGE_ADDITION: &str = "A101.age-addition";
 pub const TIME_ADDITION: &str = "A102.time-addition";
 pub const OUTPATIENT_MANAGEMENT: &str = "A103.outpatient-management";
+pub const HOLIDAY_CALENDAR: &str = "A104.not-a-holiday";
 pub const JUDGEMENT_FEE: &str = "D201.judgement-fee";
 pub const BUNDLING: &str = "D202.test-bundling";
 pub const BUNDLING_UNKNOWN: &str = "D203.test-bundling-not-tabled";

@@ -143,7 +143,126 @@ fn dates_must_be_iso() {
     assert!(Engine::parse_claim(claim_with("2024-07-10", "").as_bytes()).is_ok());
 }
 
-#[allow(dead_code)]
+fn findings(rule_prefix: &str, json: &str) -> Vec<(String, Severity, String)> {
+    severity_of(rule_prefix, json)
+}
+
+fn with_diseases(diseases: &str, items: &str) -> String {
+    format!(
+        r#"{{"format":"santei.claim/1","patient":{{"birth_date":"1970-01-01","sex":"male"}},
+        "diseases":[{diseases}],
+        "visits":[{{"date":"2024-06-03","items":[{items}]}}]}}"#
+    )
+}
+
+#[test]
+fn disease_codes_are_checked_against_the_master() {
+    let f = findings(
+        "M013",
+        &with_diseases(
+            r#"{"code":"9999999"},{"code":"0000000"},{"code":"12345"},{"code":"8833421","main":true},{"code":"0000999"}"#,
+            r#"{"type":"procedure","code":"112007410"}"#,
+        ),
+    );
+    assert_eq!(f.len(), 3, "{f:?}");
+    assert_eq!(f[0].0, "diseases[0].code");
+    assert_eq!(f[0].1, Severity::Error);
+    assert!(
+        f[0].2.contains("9999999") && f[0].2.contains("not in the 傷病名マスター"),
+        "{f:?}"
+    );
+    assert_eq!(f[1].0, "diseases[1].code");
+    assert!(
+        f[1].2.contains("0000000") && f[1].2.contains("not in the 傷病名マスター"),
+        "{f:?}"
+    );
+    assert_eq!(f[2].0, "diseases[2].code");
+    assert!(
+        f[2].2.contains("12345") && f[2].2.contains("7 digits"),
+        "{f:?}"
+    );
+}
+
+#[test]
+fn r504_says_what_is_missing() {
+    let rx = r#"{"type":"procedure","code":"112007410"},{"type":"procedure","code":"120001210"},{"type":"procedure","code":"120005610"},
+        {"type":"rx","form":"internal","days":28,"drugs":[{"code":"620002023","amount":3}]}"#;
+    // No 傷病名 at all.
+    let f = findings("R504", &with_diseases("", rx));
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert!(
+        f[0].2.contains("no 傷病名 given") && f[0].2.contains("別表第一"),
+        "{f:?}"
+    );
+    // A 傷病名 that is not a 特定疾患 (急性上気道炎): the 主病 is not in 別表第一.
+    let f = findings(
+        "R504",
+        &with_diseases(r#"{"code":"4659007","main":true}"#, rx),
+    );
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert!(
+        f[0].2.contains("主病 not in 別表第一")
+            && f[0].2.contains("05 or 08")
+            && !f[0].2.contains("no 傷病名 given"),
+        "{f:?}"
+    );
+    // 慢性胃炎 is 05: no finding.
+    assert!(
+        findings(
+            "R504",
+            &with_diseases(r#"{"code":"5351003","main":true}"#, rx)
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn holiday_on_a_working_day_is_flagged() {
+    let visit = |date: &str, time: &str| {
+        format!(
+            r#"{{"format":"santei.claim/1","patient":{{"birth_date":"1970-01-01","sex":"male"}},
+            "visits":[{{"date":"{date}","time":"{time}","items":[{{"type":"procedure","code":"112007410"}}]}}]}}"#
+        )
+    };
+    // Wednesday 2024-07-10: not a 休日.
+    let f = findings("A104", &visit("2024-07-10", "holiday"));
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].0, "visits[0].time");
+    assert_eq!(f[0].1, Severity::Warning);
+    assert!(
+        f[0].2.contains("2024-07-10") && f[0].2.contains("水曜日"),
+        "{f:?}"
+    );
+    let r = engine()
+        .calculate_json(visit("2024-07-10", "holiday").as_bytes())
+        .unwrap();
+    let a104 = r
+        .findings
+        .iter()
+        .find(|f| f.rule.starts_with("A104"))
+        .unwrap();
+    assert!(
+        a104.citation.contains("通知 A000 (19)ア") && a104.citation.contains("12月29日"),
+        "{a104:?}"
+    );
+    // 海の日, a Sunday, 12/30 and 1/2 (年末年始), a 振替休日: no finding.
+    for d in [
+        "2024-07-15",
+        "2024-07-14",
+        "2024-12-30",
+        "2025-01-02",
+        "2024-08-12",
+        "2024-06-30",
+    ] {
+        assert!(findings("A104", &visit(d, "holiday")).is_empty(), "{d}");
+    }
+    assert!(findings("A104", &visit("2024-07-10", "regular")).is_empty());
+    assert_eq!(
+        findings("A104", &visit("2024-07-10", "pediatric_holiday")).len(),
+        1
+    );
+}
+
 fn severity_of(rule_prefix: &str, json: &str) -> Vec<(String, Severity, String)> {
     engine()
         .calculate_json(json.as_bytes())

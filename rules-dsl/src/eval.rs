@@ -459,7 +459,11 @@ impl RuleSet {
                     action,
                     items: vec![i],
                     date: it.date,
-                    message: format!("{:09}: 算定要件を満たさない", it.code),
+                    message: format!(
+                        "{:09}: 算定要件を満たさない: {}",
+                        it.code,
+                        self.unmet(cond, subject, items, alive, i).join("; ")
+                    ),
                 });
             }
         }
@@ -561,6 +565,67 @@ impl RuleSet {
     /// Evaluates a condition at item `at` (its date, age, quantity). `billed` looks at the other
     /// items when `exclude_self` (a requirement asks about items besides the one it judges), at
     /// every item otherwise (an addition asks about the day).
+    /// What an unmet condition lacks, in words a user can act on (R504 messages).
+    fn unmet(
+        &self,
+        c: &CCond,
+        s: &Subject<'_>,
+        items: &[Item],
+        alive: &[bool],
+        at: usize,
+    ) -> Vec<String> {
+        if self.holds(c, s, items, alive, at, true) {
+            return Vec::new();
+        }
+        let it = &items[at];
+        match c {
+            CCond::And(v) => v
+                .iter()
+                .flat_map(|c| self.unmet(c, s, items, alive, at))
+                .collect(),
+            CCond::Or(v) if v.iter().all(|c| matches!(c, CCond::DiseaseSpecific(_))) => {
+                let ns: Vec<u8> = v
+                    .iter()
+                    .filter_map(|c| match c {
+                        CCond::DiseaseSpecific(n) => Some(*n),
+                        _ => None,
+                    })
+                    .collect();
+                vec![disease_unmet(&ns)]
+            }
+            CCond::Or(v) => vec![format!(
+                "none of: {}",
+                v.iter()
+                    .flat_map(|c| self.unmet(c, s, items, alive, at))
+                    .collect::<Vec<_>>()
+                    .join(" / ")
+            )],
+            CCond::Not(_) => vec!["a condition that excludes the item holds (see the rule)".into()],
+            CCond::Age(op, n) => vec![format!(
+                "age {} {n} required (the patient is {} on {})",
+                op.symbol(),
+                age_years(s.birth, it.date),
+                it.date
+            )],
+            CCond::Sex(x) => vec![format!("patient sex {x:?} required")],
+            CCond::Setting(x) => vec![format!("setting {x:?} required")],
+            CCond::Facility(x) => vec![format!("facility kind {x:?} required")],
+            CCond::Standard(x) => vec![format!("施設基準 {x} not notified (facility.standards)")],
+            CCond::Beds(op, n) => vec![format!(
+                "beds {} {n} required (facility.beds = {})",
+                op.symbol(),
+                s.beds
+            )],
+            CCond::Billed(_, w) => vec![format!(
+                "a required item is not billed within the {}",
+                w.keyword()
+            )],
+            CCond::DiseaseSpecific(n) => vec![disease_unmet(&[*n])],
+            CCond::Comment(code) => vec![format!("comment {code:09} not given on {}", it.date)],
+            CCond::Quantity(op, n) => vec![format!("数量 {} {n} required", op.symbol())],
+        }
+    }
+
     fn holds(
         &self,
         c: &CCond,
@@ -596,6 +661,29 @@ impl RuleSet {
             CCond::Quantity(op, n) => it.quantity.is_some_and(|q| op.holds(q, *n)),
         }
     }
+}
+
+/// Why a `disease specific` condition fails: no 傷病名 at all, or none of the wanted 特定疾患等対象区分
+/// (傷病名マスター 項番21: 03/04 皮膚科特定疾患指導管理料(Ⅰ)/(Ⅱ), 05 特定疾患療養管理料 (告示 別表第一),
+/// 07 てんかん指導料, 08 05 and 07).
+fn disease_unmet(ns: &[u8]) -> String {
+    let wanted = ns
+        .iter()
+        .map(|n| format!("{n:02}"))
+        .collect::<Vec<_>>()
+        .join(" or ");
+    let what = if ns.iter().all(|n| matches!(n, 5 | 8)) {
+        "主病 not in 別表第一 (特定疾患)"
+    } else if ns.iter().all(|n| matches!(n, 7 | 8)) {
+        "no てんかん 傷病名"
+    } else {
+        "no 傷病名 of the required kind"
+    };
+    // `disease_specific` holds the 区分 of the claim's 傷病名 other than 00; the engine adds
+    // "no 傷病名 given" when the claim has none at all.
+    format!(
+        "{what}: no 傷病名 of the claim has 特定疾患等対象区分 {wanted} (傷病名マスター 項番21)"
+    )
 }
 
 /// The distinct codes of a claim's items, for set membership: with at most 64 of them, a set is

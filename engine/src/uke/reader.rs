@@ -411,6 +411,10 @@ pub struct Receipt {
     /// Every record of the receipt (RE, HO, KO, SI … and unknown ones), in file order; empty
     /// when the reader was told not to keep them ([`UkeReader::keep_records`]).
     pub records: Records,
+    /// Records of a type the 医科 layout does not have (../shared/docs/UKE_LAYOUT.md): how many,
+    /// and the line and ID of the first. They are not read; the caller reports them.
+    pub unknown_records: u32,
+    pub first_unknown: Option<(usize, String)>,
 }
 
 impl Receipt {
@@ -956,17 +960,62 @@ impl<'a> FastFields<'a> {
         }
         all
     }
+}
 
-    /// The rest of the line is plain ASCII without quotes.
-    fn rest_is_plain(&self) -> bool {
-        self.b
-            .get(self.pos..)
-            .is_none_or(|r| r.iter().all(|&c| c < 0x80 && c != b'"'))
+/// Record IDs of a 医科 file (../shared/docs/UKE_LAYOUT.md, 記録条件仕様 医科; DPC and 臓器提供
+/// records included): read, or knowingly passed over. Any other ID is reported as unknown.
+pub const KNOWN_RECORDS: &[&str] = &[
+    "IR", "RE", "HO", "KO", "SN", "JD", "MF", "GR", "SY", "SI", "IY", "TO", "CO", "SJ", "KH", "GO",
+    "RC", "EX", "JY", "MN", "NI", "TR", "TS", "BU", "SB", "KK", "GA", "HH", "GT", "CD", "SK", "RO",
+];
+
+/// Record IDs only 歯科 files have (記録条件仕様（歯科用）: SS 歯科診療行為レコード, HS 傷病名部位レコード;
+/// UK 受付情報 in the R08 歯科 schema, ../shared/docs/UKE_LAYOUT.md): a 歯科 file is refused, not
+/// read as 医科.
+pub const DENTAL_RECORDS: &[&str] = &["HS", "SS", "UK"];
+
+/// Too few fields (a field the reader needs is missing) or more than the layout has: the record
+/// is malformed (its receipt is reported with the line, and reading goes on). Trailing empty
+/// fields may be left out, as some writers do.
+fn check_field_count(c: &Ctx<'_>, rec: RecordRef<'_>) -> Result<(), UkeError> {
+    let (min, max, needed) = match rec.id() {
+        // 7 = up to 回数; 44 / 48 = up to 算定日 31 (SI/IY 13–43, TO 17–47).
+        "SI" | "IY" => (7, 44, "回数"),
+        "TO" => (7, 48, "回数"),
+        "HO" | "KO" => (6, usize::MAX, "合計点数"),
+        "GO" => (3, 4, "総合計点数"),
+        _ => return Ok(()),
+    };
+    let n = rec.len();
+    if n < min {
+        return Err(c.err(
+            rec,
+            n,
+            "レコード",
+            format!(
+                "{} has {n} field(s); at least {min} are needed (up to field {} {needed})",
+                rec.id(),
+                min - 1
+            ),
+        ));
     }
+    if n > max {
+        return Err(c.err(
+            rec,
+            max,
+            "レコード",
+            format!(
+                "{} has {n} fields; the 医科 layout has {max} (../shared/docs/UKE_LAYOUT.md)",
+                rec.id()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn parse_go(file: &str, rec: RecordRef<'_>) -> Result<Go, UkeError> {
     let c = Ctx { file };
+    check_field_count(&c, rec)?;
     Ok(Go {
         line: rec.line,
         total_cases: c.opt_int(rec, 1, "総件数")?,
@@ -1017,6 +1066,8 @@ impl Builder {
                 // A typical 外来 receipt has 10–20 units: start there instead of growing 4 times.
                 units: Vec::with_capacity(16),
                 records: Records::default(),
+                unknown_records: 0,
+                first_unknown: None,
             },
             current: None,
             section: None,
@@ -1025,6 +1076,7 @@ impl Builder {
 
     fn feed(&mut self, file: &str, rec: RecordRef<'_>) -> Result<(), UkeError> {
         let c = Ctx { file };
+        check_field_count(&c, rec)?;
         let r = &mut self.receipt;
         match rec.id() {
             "HO" => {
@@ -1119,7 +1171,23 @@ impl Builder {
                 };
                 self.push_line(l);
             }
-            _ => {}
+            id if DENTAL_RECORDS.contains(&id) => {
+                return Err(c.err(
+                    rec,
+                    0,
+                    "レコード識別情報",
+                    format!(
+                        "`{id}` is a 歯科 record: santei recalculates 医科 files (IR 点数表 1) only"
+                    ),
+                ));
+            }
+            id if KNOWN_RECORDS.contains(&id) => {}
+            id => {
+                r.unknown_records += 1;
+                if r.first_unknown.is_none() {
+                    r.first_unknown = Some((rec.line, id.to_owned()));
+                }
+            }
         }
         Ok(())
     }
@@ -1216,8 +1284,8 @@ impl Builder {
             }
             i += 1;
         }
-        // Fields after the last 算定日 are not read, but must not change where fields end.
-        if !f.rest_is_plain() {
+        // A field after the last 算定日: more fields than the layout has (`feed` reports it).
+        if f.pos <= raw.len() {
             return false;
         }
         self.push_line(Line {

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 
 use super::reader::{Go, LineKind, Receipt, UkeError, Unit, YearMonth};
 use crate::claim::FacilityKind;
-use crate::engine::Engine;
+use crate::engine::{Engine, MAX_UNIT_POINTS};
 use crate::masters::{Date, MasterCatalog, MasterSet, PointKind, Procedure};
 use crate::rounding::{Rounding, drug_points};
 use crate::tables::{Bundling, bundling};
@@ -125,6 +125,9 @@ pub struct ReceiptReport {
     /// `checks` (which holds every other check, matching or not).
     pub day_counts_matched: u32,
     pub checks: Vec<Check>,
+    /// Records of a type the 医科 layout does not have (not read): count, first line and ID.
+    pub unknown_records: u32,
+    pub first_unknown: Option<(usize, String)>,
 }
 
 impl ReceiptReport {
@@ -155,6 +158,8 @@ pub struct Summary {
     pub cannot_check_reasons: BTreeMap<(CheckKind, Cow<'static, str>), u64>,
     pub claimed_points: i64,
     pub computed_points: i64,
+    /// Records of a type the 医科 layout does not have, inside receipts (not read).
+    pub unknown_records: u64,
 }
 
 impl Summary {
@@ -265,13 +270,19 @@ impl Tally {
     }
     /// Counts a receipt's report.
     pub fn add(&mut self, rep: &ReceiptReport) {
-        self.go_cases += rep.cases;
-        self.go_points += rep.claimed_total.unwrap_or(0);
+        // Claimed numbers come from the file: sums saturate instead of wrapping.
+        self.go_cases = self.go_cases.saturating_add(rep.cases);
+        self.go_points = self
+            .go_points
+            .saturating_add(rep.claimed_total.unwrap_or(0));
         let s = &mut self.summary;
         s.receipts += 1;
         s.lines += rep.lines as u64;
-        s.claimed_points += rep.claimed_total.unwrap_or(0);
-        s.computed_points += rep.computed_total;
+        s.unknown_records += u64::from(rep.unknown_records);
+        s.claimed_points = s
+            .claimed_points
+            .saturating_add(rep.claimed_total.unwrap_or(0));
+        s.computed_points = s.computed_points.saturating_add(rep.computed_total);
         s.by_kind[CheckKind::DayCounts as usize][Status::Match as usize] +=
             u64::from(rep.day_counts_matched);
         for c in &rep.checks {
@@ -467,11 +478,38 @@ impl<'a> Recalculator<'a> {
             }
             let Some(p) = u.points else { continue };
             let sign = if deduction { -1 } else { 1 };
-            let amount = sign * p * i64::from(u.count);
-            computed_total += amount;
+            // 点数 × 回数 of the file, checked: an absurd line (a 点数 of 15 digits) is refused as
+            // the claim engine refuses an oversized 算定単位 (finding M002), not summed.
+            let Some(amount) = p
+                .checked_mul(i64::from(u.count))
+                .filter(|v| v.abs() <= MAX_UNIT_POINTS)
+                .map(|v| sign * v)
+            else {
+                let l = u.lines.last().expect("a unit has lines");
+                checks.push(Check {
+                    kind: match l.kind {
+                        LineKind::Procedure => CheckKind::Procedure,
+                        LineKind::Drug => CheckKind::Drug,
+                        LineKind::Material => CheckKind::Material,
+                    },
+                    status: Status::Differs,
+                    line: l.line,
+                    code: Some(l.code),
+                    section: Some(u.section),
+                    claimed: Some(p),
+                    computed: None,
+                    reason: Cow::Owned(format!(
+                        "点数 {p} × 回数 {} exceeds {MAX_UNIT_POINTS}点 for one 算定単位: the line cannot be right and is left out of the computed total",
+                        u.count
+                    )),
+                    rule: None,
+                });
+                continue;
+            };
+            computed_total = computed_total.saturating_add(amount);
             let burden = u.lines.last().map_or(' ', |l| l.burden.0);
             for &payer in burden_payers(burden).unwrap_or(&[]) {
-                per_public[payer as usize] += amount;
+                per_public[payer as usize] = per_public[payer as usize].saturating_add(amount);
             }
         }
         let claimed_total = r.claimed_total();
@@ -521,6 +559,8 @@ impl<'a> Recalculator<'a> {
             cases: r.cases(),
             day_counts_matched,
             checks,
+            unknown_records: r.unknown_records,
+            first_unknown: r.first_unknown.clone(),
         }
     }
 
@@ -678,13 +718,22 @@ fn procedure_points(
     } else {
         q
     };
+    let too_large = || {
+        (
+            Cow::Owned(format!("数量 {q}: the きざみ points overflow")),
+            Some(p.code.0),
+        )
+    };
     let steps = if q_used > lo {
-        ((q_used - lo) / size).ceil()
+        (q_used.checked_sub(lo).ok_or_else(too_large)? / size).ceil()
     } else {
         Decimal::ZERO
     };
     let step = p.step_points.to_decimal();
-    let exact = base + step * steps;
+    let exact = step
+        .checked_mul(steps)
+        .and_then(|v| v.checked_add(base))
+        .ok_or_else(too_large)?;
     let points = Rounding::HalfUp.to_int(exact);
     Ok((
         points,
@@ -709,6 +758,7 @@ fn procedure_points(
 /// Any other shape (金額, two % lines, a まるめ group mixed with other items, a group
 /// without tiers in santei) cannot be checked and says why.
 fn multi_procedure(set: &MasterSet, date: Date, u: &Unit) -> Result<(i64, How), NotChecked> {
+    let overflow = || (Cow::Borrowed("the Σ of the unit's points overflows"), None);
     let mut sum = 0i64;
     let mut percent = None;
     // The 包括対象検査 group shared by every line (Some(0): none), None when they differ.
@@ -727,7 +777,9 @@ fn multi_procedure(set: &MasterSet, date: Date, u: &Unit) -> Result<(i64, How), 
         let value = p.points.to_decimal();
         let sign = match p.point_kind() {
             PointKind::Points => {
-                sum += procedure_points(p, l.quantity, set.revision.id)?.0;
+                sum = sum
+                    .checked_add(procedure_points(p, l.quantity, set.revision.id)?.0)
+                    .ok_or_else(overflow)?;
                 continue;
             }
             PointKind::MinusPoints => -1,
@@ -740,7 +792,7 @@ fn multi_procedure(set: &MasterSet, date: Date, u: &Unit) -> Result<(i64, How), 
                 }
                 let add = crate::engine::percent_change(sum, value, kind == PointKind::PercentAdd);
                 percent = Some((value, sum, add));
-                sum += add;
+                sum = sum.checked_add(add).ok_or_else(overflow)?;
                 continue;
             }
             other => {
@@ -758,7 +810,9 @@ fn multi_procedure(set: &MasterSet, date: Date, u: &Unit) -> Result<(i64, How), 
                 Some(l.code),
             ));
         }
-        sum += sign * i64::try_from(value).unwrap_or(i64::MAX / 2);
+        sum = sum
+            .checked_add(sign * i64::try_from(value).unwrap_or(i64::MAX / 2))
+            .ok_or_else(overflow)?;
     }
     let revision = set.revision.id;
     let summed = How::Sum {
@@ -1042,7 +1096,15 @@ fn compute_unit(
                     Some(l.code),
                 ))?;
                 let qty = l.quantity.unwrap_or(Decimal::ONE);
-                yen += d.price.to_decimal() * qty;
+                yen = d
+                    .price
+                    .to_decimal()
+                    .checked_mul(qty)
+                    .and_then(|v| v.checked_add(yen))
+                    .ok_or((
+                        Cow::Owned(format!("使用量 {qty}: the 薬価 × 使用量 overflows")),
+                        Some(l.code),
+                    ))?;
             }
             // F200/G100: ≤15円 → 1点 in 投薬・注射; 0点 elsewhere (処置・検査・画像 …).
             let floor = if (20..40).contains(&u.section) { 1 } else { 0 };
@@ -1065,7 +1127,11 @@ fn compute_unit(
                 return Err(no("no price in the master (price given on the record)"));
             }
             let quantity = first.quantity.unwrap_or(Decimal::ONE);
-            let points = Rounding::HalfUp.to_int(price * quantity / Decimal::from(10));
+            let yen = price.checked_mul(quantity).ok_or((
+                Cow::Owned(format!("使用量 {quantity}: the price × 使用量 overflows")),
+                Some(first.code),
+            ))?;
+            let points = Rounding::HalfUp.to_int(yen / Decimal::from(10));
             Ok((points, How::Material { price, quantity }))
         }
     }
