@@ -95,7 +95,12 @@ pub struct Insurance {
     /// 負担割合 in percent (10, 20, 30) when known; otherwise derived from age (issue 5).
     #[serde(default)]
     pub burden_percent: Option<u8>,
-    /// 所得区分 (ア〜オ, 現役並みⅠ〜Ⅲ, 一般, 低所得Ⅰ/Ⅱ) as written on the 限度額適用認定証.
+    /// 所得区分 as written on the 限度額適用認定証 / 高齢受給者証: 70歳未満 `ア`〜`オ` (up to
+    /// 2027-07-31) or, from 2027-08-01 (13 区分), the 標準報酬月額 band `標報127万以上`,
+    /// `標報103〜121万`, `標報83〜98万`, `標報71〜79万`, `標報62〜68万`, `標報53〜59万`,
+    /// `標報44〜50万`, `標報36〜41万`, `標報28〜34万`, `標報20〜26万`, `標報16〜19万`, `標報15万以下`
+    /// (住民税非課税: `オ`); 70歳以上 `現役並みⅠ`〜`Ⅲ`, `一般`, `一般Ⅰ`/`一般Ⅱ` (後期), `低所得Ⅰ`/`Ⅱ`.
+    /// See docs/CLAIM_FORMAT.md (所得区分).
     #[serde(default)]
     pub income_class: Option<String>,
     /// 公費, in priority order (up to four).
