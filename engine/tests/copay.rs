@@ -872,6 +872,23 @@ fn seiho_part_over70_uses_teishotoku1() {
     );
     assert_eq!(r.public_funds[0].target_yen, 15_000);
     assert_eq!(r.public_funds[1].target_yen, 15_000);
+    // From 2026-08-01 the 低所得Ⅰ row in force is used: 世帯 15,700 (事例29 amounts, 2026-09): the
+    // 生活保護 part 18,000 → 15,700; the 難病 part 31,000 → 低所得Ⅱ 25,700.
+    let ins_r8 = ins.clone();
+    let c = claim(&format!(
+        r#"{{"format":"santei.claim/1","patient":{{"birth_date":"1954-03-10","sex":"male"}},
+        "setting":"inpatient","insurance":{ins_r8},"visits":[{{"date":"2026-09-01","items":[]}}]}}"#
+    ));
+    let r = ok(
+        &c,
+        &[
+            ("2026-09-01", 15_500, "visits[0].items[0]"),
+            ("2026-09-01", 9_000, "visits[0].items[1]"),
+        ],
+    );
+    assert_eq!(r.public_funds[0].target_yen, 25_700);
+    assert_eq!(r.public_funds[1].target_yen, 15_700);
+    assert_eq!(r.patient_yen, 0);
 }
 
 #[test]
