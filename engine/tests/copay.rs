@@ -787,6 +787,26 @@ fn five_classes_refused_from_2027_08() {
 }
 
 #[test]
+fn tokutei_kyufu_part_uses_the_2026_08_u_row() {
+    // 結核 (10) part under 70, 区分ア, 2026-09, 医療費 1,000,000: the part is capped with the ウ
+    // formula in force (85,800 + 7,140 = 92,940; MHLW H27 事例14–31 for the rule, the 2026-08 row
+    // for the amounts), the patient keeps 5% = 50,000, the 公費 pays 42,940.
+    let c = make(
+        "1980-01-01",
+        "outpatient",
+        &format!(
+            r#"{{"scheme":"shaho","income_class":"ア","public_funds":[{{"law_number":"10",{P10}}}]}}"#
+        ),
+        "",
+        &["2026-09-01"],
+    );
+    let r = ok(&c, &[("2026-09-01", 100_000, "visits[0].items[0]")]);
+    assert_eq!(r.copay_yen, 92_940);
+    assert_eq!(r.public_funds[0].pays_yen, 42_940);
+    assert_eq!(r.patient_yen, 50_000);
+}
+
+#[test]
 fn a_band_before_2027_08_is_its_five_class() {
     // 標報40万 on 2026-09 lies within ウ (28万〜50万): 92,940, 特記事項 28 区ウ.
     let (r, _) = under70("標報36〜41万", "2026-09-01", 100_000);

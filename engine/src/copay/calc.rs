@@ -204,7 +204,7 @@ impl Ctx<'_> {
                 Under70PartLimit::UFormula => r.u_row.map(|row| {
                     (
                         self.household(row, cost),
-                        "特定給付対象療養: ウ 80,100 + (医療費 − 267,000) × 1% whatever the 区分 (MHLW H27 事例14–31; setting under70_public_limit)",
+                        "特定給付対象療養: the 区分ウ formula whatever the 区分 (MHLW H27 事例14–31; from 2026-08-01 the new ウ row, INFERRED: the 政令 text was not found; setting under70_public_limit)",
                     )
                 }),
                 Under70PartLimit::OwnClass => r
