@@ -1193,10 +1193,10 @@ impl<'a> Calc<'a> {
         }
         .copied()?;
         let why = vec![format!(
-            "時間外等加算 for {} {} on a {:?} visit: 時間加算区分 {} in {} (項番43), {}",
+            "時間外等加算 for {} {} on a {} visit: 時間加算区分 {} in {} (項番43), {}",
             base.code,
             base.abbr_name,
-            visit.time,
+            visit.time.japanese(),
             chosen.time_addition,
             key,
             age::describe(chosen.min_age, chosen.max_age)
@@ -1469,8 +1469,11 @@ impl<'a> Calc<'a> {
                         rules::CITE_DRUG,
                         vec![rec.code.to_string()],
                         format!(
-                            "{} {} has 剤形 {} but is in a {:?} 剤",
-                            rec.code, rec.name, rec.dosage_form, form
+                            "{} {} has 剤形 {} but is in a {} 剤 (診療識別 {section})",
+                            rec.code,
+                            rec.name,
+                            rec.dosage_form,
+                            section_name(section)
                         ),
                     );
                 }

@@ -700,7 +700,26 @@ pub fn compute_lines(
     if count_errors(findings) > errors_before || !meals {
         return None;
     }
-    calc::run(claim, lines, settings, rates, &funds, findings)
+    let copay = calc::run(claim, lines, settings, rates, &funds, findings)?;
+    drop_needless_c522(&copay, first, ins.many_times, findings);
+    Some(copay)
+}
+
+/// C522 (70歳未満 without 所得区分) only when a limit could have applied: the month's 一部負担金
+/// reaches the lowest 70歳未満 limit in force (オ, or its 多数回 amount). Below it no 所得区分
+/// changes the amount, and the note would be on nearly every claim.
+fn drop_needless_c522(copay: &Copay, date: Date, many_times: bool, findings: &mut Vec<Finding>) {
+    let lowest = tables::LIMITS
+        .iter()
+        .filter(|r| r.band == tables::Band::Under70 && tables::in_force(r.from, r.until, date))
+        .map(|r| match (many_times, r.many_times) {
+            (true, Some(m)) => m,
+            _ => r.household.base,
+        })
+        .min();
+    if lowest.is_some_and(|l| copay.copay_before_limit_yen < l) {
+        findings.retain(|f| f.rule != NO_CERTIFICATE);
+    }
 }
 
 fn count_errors(f: &[Finding]) -> usize {
