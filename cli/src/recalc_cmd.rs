@@ -3,8 +3,13 @@
 //! Every receipt appears in the output (its 合計点数 check at least), with every line that
 //! differs or cannot be checked; malformed receipts are reported and reading goes on. Exit 0 when
 //! everything checked matches, 1 when differences were found, 2 on an error (unreadable file,
-//! malformed receipt).
+//! malformed receipt). Input santei cannot judge is never a clean run: an empty file, a gzip or
+//! zip file, a file without any RE record (another CSV, a master), a 歯科 file (IR 点数表 ≠ 1, or
+//! SS/HS/UK records), receipts without the closing GO record, or receipts of a 診療年月 that no
+//! loaded master covers are errors (exit 2) with a message; records of unknown types are counted
+//! and the first one named.
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -12,9 +17,9 @@ use std::process::ExitCode;
 use santei_engine::claim::FacilityKind;
 use santei_engine::masters::Encoding;
 use santei_engine::uke::batch::{self, BatchOptions, Event, Progress};
-use santei_engine::uke::reader::sniff_encoding;
+use santei_engine::uke::reader::{DENTAL_RECORDS, sniff_encoding};
 use santei_engine::uke::{
-    Check, FacilityFacts, Recalculator, ReceiptReport, Status, Summary, Tally, UkeError,
+    Check, FacilityFacts, Recalculator, ReceiptReport, Status, Summary, Tally, UkeError, YearMonth,
 };
 
 use crate::calc_cmd::build_engine;
@@ -331,9 +336,12 @@ pub fn recalc(a: Args<'_>) -> Result<ExitCode, CliError> {
     let mut bar = ProgressBar::new(show, a.files);
     let mut tally = Tally::new();
     let mut errors = 0u64;
+    // 診療年月 of the receipts read: (receipts, covered by the loaded masters).
+    let mut months: BTreeMap<YearMonth, (u64, bool)> = BTreeMap::new();
     for path in a.files {
         bar.start_file(path);
-        if let Err(e) = one_file(
+        let mut facts = FileFacts::default();
+        let res = one_file(
             path,
             a.encoding,
             &calc,
@@ -342,11 +350,39 @@ pub fn recalc(a: Args<'_>) -> Result<ExitCode, CliError> {
             &mut out,
             &mut bar,
             &mut errors,
-        ) {
-            bar.clear();
+            &mut facts,
+        );
+        bar.clear();
+        for (m, n) in &facts.months {
+            let covered = engine.masters_for(m.first_day()).is_some();
+            let e = months.entry(*m).or_insert((0, covered));
+            e.0 += n;
+        }
+        let name = path.display().to_string();
+        let res = res.and_then(|()| facts.judge(&name));
+        for w in facts.warnings(&name) {
+            eprintln!("santei: warning: {w}");
+        }
+        if let Err(e) = res {
             eprintln!("santei: error: {}", e.0);
             errors += 1;
         }
+    }
+    // Receipts of a 診療年月 no loaded master covers were not checked against any master: the
+    // run cannot end like a clean one.
+    let uncovered: Vec<String> = months
+        .iter()
+        .filter(|(_, (_, covered))| !covered)
+        .map(|(m, (n, _))| format!("{m} ({n} receipt(s))"))
+        .collect();
+    if !uncovered.is_empty() {
+        bar.clear();
+        eprintln!(
+            "santei: error: no masters loaded for 診療年月 {}: those receipts were not checked against any master; the loaded masters cover {} (give the masters of those months with --masters)",
+            uncovered.join(", "),
+            coverage(&engine)
+        );
+        errors += 1;
     }
     bar.finish(&tally.summary);
     out.summary(&tally.summary, a.files.len())?;
@@ -360,6 +396,93 @@ pub fn recalc(a: Args<'_>) -> Result<ExitCode, CliError> {
     })
 }
 
+/// The periods the loaded masters cover: `r2024-06 (2024-06-01 – 2026-05-31)`, ….
+fn coverage(engine: &santei_engine::Engine) -> String {
+    let ids = engine.revision_ids();
+    if ids.is_empty() {
+        return "nothing (no masters loaded)".into();
+    }
+    ids.iter()
+        .map(|id| {
+            match santei_engine::masters::REVISIONS
+                .iter()
+                .find(|r| r.id == *id)
+            {
+                Some(r) => match r.until() {
+                    Some(u) => format!("{id} ({} – {u})", r.effective_from),
+                    None => format!("{id} (from {})", r.effective_from),
+                },
+                None => (*id).to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What one file held besides its receipts' checks: enough to refuse a file santei cannot judge
+/// (no receipt, no GO) and to report the records it did not read.
+#[derive(Default)]
+struct FileFacts {
+    receipts: u64,
+    malformed: u64,
+    go: bool,
+    /// Records outside any receipt other than IR/GO: count, first (line, ID).
+    other: u64,
+    first_other: Option<(usize, String)>,
+    /// Records inside receipts of a type the 医科 layout does not have.
+    unknown: u64,
+    first_unknown: Option<(usize, String)>,
+    /// Receipts per 診療年月.
+    months: BTreeMap<YearMonth, u64>,
+}
+
+impl FileFacts {
+    /// A file with no receipt, or whose receipts end without the GO record, is an error.
+    fn judge(&self, name: &str) -> Result<(), CliError> {
+        if self.receipts + self.malformed == 0 {
+            let what = match &self.first_other {
+                Some((line, id)) => format!(
+                    "{} record(s) santei does not read, the first at line {line}: `{}`",
+                    self.other,
+                    id.chars().take(40).collect::<String>()
+                ),
+                None => "no record but IR/GO".to_string(),
+            };
+            return Err(CliError(format!(
+                "`{name}` holds no receipt (no RE record): {what}. Not a UKE file of 医科 receipts? (a master or another CSV cannot be recalculated)"
+            )));
+        }
+        if !self.go {
+            return Err(CliError(format!(
+                "`{name}`: no GO record (診療報酬請求書レコード) after the receipts: the file is incomplete (cut after its last record?); the GO totals were not checked"
+            )));
+        }
+        Ok(())
+    }
+
+    fn warnings(&self, name: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.unknown > 0 {
+            if let Some((line, id)) = &self.first_unknown {
+                out.push(format!(
+                    "`{name}`: {} record(s) in receipts of a type the 記録条件仕様（医科用） does not define were not read; the first at line {line}: `{id}`",
+                    self.unknown
+                ));
+            }
+        }
+        if self.other > 0 && self.receipts + self.malformed > 0 {
+            if let Some((line, id)) = &self.first_other {
+                out.push(format!(
+                    "`{name}`: {} record(s) outside any receipt were not read; the first at line {line}: `{}`",
+                    self.other,
+                    id.chars().take(40).collect::<String>()
+                ));
+            }
+        }
+        out
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn one_file<W: Write>(
     path: &Path,
@@ -370,6 +493,7 @@ fn one_file<W: Write>(
     out: &mut Out<W>,
     bar: &mut ProgressBar,
     errors: &mut u64,
+    facts: &mut FileFacts,
 ) -> Result<(), CliError> {
     let name = path.display().to_string();
     // `-` reads standard input (e.g. `zcat month.UKE.gz | santei recalc -`).
@@ -382,6 +506,24 @@ fn one_file<W: Write>(
         )
     };
     let mut input = BufReader::with_capacity(1 << 16, source);
+    // What the first bytes say the file is, before any of it is decoded.
+    let head = input.fill_buf()?;
+    if head.is_empty() {
+        return Err(CliError(format!(
+            "`{name}` is empty: there is nothing to recalculate"
+        )));
+    }
+    if head.starts_with(&[0x1f, 0x8b]) {
+        let shown = if name == "-" { "FILE" } else { name.as_str() };
+        return Err(CliError(format!(
+            "`{name}` is gzip: decompress it first (zcat {shown} | santei recalc -)"
+        )));
+    }
+    if head.starts_with(b"PK\x03\x04") {
+        return Err(CliError(format!(
+            "`{name}` is a zip archive: extract the UKE file first (unzip {name})"
+        )));
+    }
     let enc = match encoding {
         UkeEncoding::Cp932 => Encoding::Cp932,
         UkeEncoding::Utf8 => Encoding::Utf8,
@@ -398,10 +540,48 @@ fn one_file<W: Write>(
         options,
         |p| bar.update(p),
         |event| match event {
-            Event::Receipt(rep) => out.receipt(&name, &rep),
-            Event::Totals(checks) => out.totals(&name, &checks),
-            Event::Facility(_) | Event::Other(_) => Ok(()),
+            Event::Receipt(rep) => {
+                facts.receipts += 1;
+                *facts.months.entry(rep.month).or_default() += 1;
+                if rep.unknown_records > 0 {
+                    facts.unknown += u64::from(rep.unknown_records);
+                    if facts.first_unknown.is_none() {
+                        facts.first_unknown = rep.first_unknown.clone();
+                    }
+                }
+                out.receipt(&name, &rep)
+            }
+            Event::Totals(checks) => {
+                facts.go = true;
+                out.totals(&name, &checks)
+            }
+            // IR 点数表 (別表3): 1 医科. Any other is refused before its receipts are read as 医科.
+            Event::Facility(ir) => match ir.get(3).trim() {
+                "1" => Ok(()),
+                t => Err(std::io::Error::other(format!(
+                    "`{name}` line {}: IR 点数表 is `{t}`{}: santei recalculates 医科 files (点数表 1) only",
+                    ir.line,
+                    if t == "3" { " (歯科)" } else { "" }
+                ))),
+            },
+            Event::Other(rec) if DENTAL_RECORDS.contains(&rec.id()) => {
+                Err(std::io::Error::other(format!(
+                    "`{name}` line {}: `{}` is a 歯科 record: santei recalculates 医科 files only",
+                    rec.line,
+                    rec.id()
+                )))
+            }
+            Event::Other(rec) => {
+                facts.other += 1;
+                if facts.first_other.is_none() {
+                    facts.first_other = Some((rec.line, rec.id().to_owned()));
+                }
+                Ok(())
+            }
             Event::Error(e) => {
+                if !e.fatal {
+                    facts.malformed += 1;
+                }
                 *errors += 1;
                 out.error(&e)
             }

@@ -991,7 +991,7 @@ fn check_field_count(c: &Ctx<'_>, rec: RecordRef<'_>) -> Result<(), UkeError> {
         return Err(c.err(
             rec,
             n,
-            "レコード",
+            "missing",
             format!(
                 "{} has {n} field(s); at least {min} are needed (up to field {} {needed})",
                 rec.id(),
@@ -1003,9 +1003,9 @@ fn check_field_count(c: &Ctx<'_>, rec: RecordRef<'_>) -> Result<(), UkeError> {
         return Err(c.err(
             rec,
             max,
-            "レコード",
+            "beyond the layout",
             format!(
-                "{} has {n} fields; the 医科 layout has {max} (../shared/docs/UKE_LAYOUT.md)",
+                "{} has {n} fields; the 記録条件仕様（医科用） defines {max}",
                 rec.id()
             ),
         ));
