@@ -71,6 +71,35 @@ fn read_rule_dirs(dirs: &[std::path::PathBuf]) -> Result<Vec<(String, String)>, 
     Ok(out)
 }
 
+/// Why a revision's engine runs without bundled hand rules, if it does.
+fn bundled_rules_gap(id: &str, files: usize, compiled: usize) -> Option<String> {
+    match crate::revisions::parts(id).map(|p| p.rules) {
+        None => Some(format!(
+            "{id}: santei declares no parts for this revision (engine/src/revisions.rs)"
+        )),
+        Some(crate::revisions::Part::Lacks(why)) => Some(format!("{id}: {why}")),
+        Some(crate::revisions::Part::Have) if files == 0 => Some(format!(
+            "{id}: the bundled rule files of this revision are missing from this build (rules-dsl/rules/{id}/)"
+        )),
+        Some(crate::revisions::Part::Have) if compiled == 0 => Some(format!(
+            "{id}: none of the {files} bundled rule files compiled against these masters (see the diagnostics above)"
+        )),
+        Some(crate::revisions::Part::Have) => None,
+    }
+}
+
+fn revision_diag(id: &str, message: String) -> Diagnostic {
+    Diagnostic {
+        severity: santei_rules_dsl::Severity::Warning,
+        file: format!("rules-dsl/rules/{id}/"),
+        line: 0,
+        col: 0,
+        len: 1,
+        message,
+        source_line: String::new(),
+    }
+}
+
 fn io_diag(p: &std::path::Path, e: &std::io::Error) -> Diagnostic {
     Diagnostic {
         severity: santei_rules_dsl::Severity::Error,
@@ -130,6 +159,13 @@ impl Engine {
                     compiled.extend(rules);
                     p.rule_diagnostics.extend(diags);
                 }
+                // A revision never runs without its hand rules unnoticed: the lack is declared
+                // in `revisions.rs` and said here, and declared rules that compile to nothing
+                // are a warning too.
+                if let Some(why) = bundled_rules_gap(id, texts.len(), compiled.len()) {
+                    p.rule_diagnostics.push(revision_diag(id, why.clone()));
+                    p.rules_gap = Some(why);
+                }
             }
             let mine: Vec<(String, String)> = user
                 .iter()
@@ -165,9 +201,9 @@ impl Engine {
         Engine::new(c)
     }
 
-    /// An engine over the embedded demo data (r2024-06 subset; not official data).
+    /// An engine over the embedded demo data (r2024-06 and r2026-06 subsets; not official data).
     pub fn demo() -> Result<Engine, LoadError> {
-        Ok(Engine::from_set(MasterSet::demo()?))
+        Ok(Engine::new(MasterCatalog::demo()?))
     }
 
     /// The compiled rules of a revision.
@@ -337,6 +373,7 @@ impl Engine {
             calc.inpatient_notice();
         }
         calc.history();
+        calc.revision_notices();
         calc.findings
             .extend(crate::claim_checks::diseases(claim, &prepared.set, first));
         calc.findings
@@ -525,6 +562,35 @@ impl<'a> Calc<'a> {
     ) {
         self.findings
             .push(Finding::new(rule, severity, path, citation, codes, message));
+    }
+
+    /// What the claim's revision lacks, said on every claim it computes: a revision without
+    /// hand rules (R500), masters that are an excerpt (M012).
+    fn revision_notices(&mut self) {
+        if let Some(why) = &self.p.rules_gap {
+            self.finding(
+                "R500.revision-without-rules",
+                Severity::Info,
+                "visits[0].date".into(),
+                "engine/src/revisions.rs",
+                vec![],
+                format!("computed without santei's hand rules: {why}"),
+            );
+        }
+        if self.p.set.coverage.is_partial() {
+            self.finding(
+                "M012.partial-masters",
+                Severity::Info,
+                "visits[0].date".into(),
+                "基本マスター (支払基金): the complete s_ALL/y_ALL/t_ALL/c_ALL files of the revision",
+                vec![],
+                format!(
+                    "computed with the {} masters, which are {}: a code they lack is refused (M001) although the complete files may hold it",
+                    self.p.set.revision.id,
+                    self.p.set.coverage.describe()
+                ),
+            );
+        }
     }
 
     fn rev(&self) -> &'static str {

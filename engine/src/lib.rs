@@ -20,6 +20,7 @@ mod engine;
 pub mod error;
 mod prepared;
 pub mod result;
+pub mod revisions;
 pub mod rounding;
 pub mod rules;
 pub mod tables;

@@ -19,6 +19,8 @@ pub struct Prepared {
     pub rules: RuleSet,
     /// What compiling the rules reported (warnings; errors of bundled rules that were left out).
     pub rule_diagnostics: Vec<Diagnostic>,
+    /// Why this revision runs without santei's hand rules, when it does (see `revisions.rs`).
+    pub rules_gap: Option<String>,
 }
 
 /// `A000`-style key of a row's コード表用番号 (letter + 区分番号).
@@ -66,6 +68,7 @@ impl Prepared {
             outpatient_management,
             rules: RuleSet::default(),
             rule_diagnostics: Vec::new(),
+            rules_gap: None,
         }
     }
 }

@@ -33,6 +33,16 @@ fn engine() -> Engine {
         ..Default::default()
     };
     catalog.insert(MasterSet::load_with(m.join("r04"), &plain).expect("r04 masters"));
+    // r2026-06: the r08 excerpt (every row of 111–113, 120 and 130, and the other rows its
+    // README lists; masters/r08-excerpt/README.md), declared complete for those prefixes.
+    let r08 = LoadOptions {
+        complete_prefixes: ["111", "112", "113", "120", "130"].map(String::from).to_vec(),
+        ..Default::default()
+    };
+    let r08 = MasterSet::load_with(m.join("r08-excerpt"), &r08).expect("r08 excerpt masters");
+    assert_eq!(r08.revision.id, "r2026-06");
+    assert!(r08.coverage.is_partial());
+    catalog.insert(r08);
     // The bundled rule files and the r06 電子点数表, as a real deployment runs.
     let etensu = Etensu::load(shared().join("etensu/r06")).expect("r06 電子点数表");
     let options = EngineOptions {
