@@ -76,7 +76,27 @@ run_all() {
   run test_cpp "$OUT/test_cpp" "$MASTERS"
   run calc "$OUT/calc" --demo "$ROOT/examples/claim.json" > "$OUT/calc.out"
   grep -q '^total_points [0-9]' "$OUT/calc.out"
-  echo "calc example: 1 passed, 0 failed"
+  grep -q '^copay    month ' "$OUT/calc.out"
+  if [ "$MODE" = plain ]; then
+    # A line that cannot be billed (an unknown code): the finding is printed and the exit code
+    # is 1. (Not under valgrind, whose --error-exitcode is 1 too.)
+    sed 's/"111000110"/"199999999"/' "$ROOT/examples/claim.json" > "$OUT/calc-bad.json"
+    local rc=0
+    "$OUT/calc" --demo "$OUT/calc-bad.json" > "$OUT/calc-bad.out" 2>&1 || rc=$?
+    if [ "$rc" != 1 ] || ! grep -q '^finding  error    M001.unknown-code' "$OUT/calc-bad.out"; then
+      cat "$OUT/calc-bad.out" >&2
+      echo "calc example: exit $rc on a claim with an unbilled line (expected 1 and the finding)" >&2
+      return 1
+    fi
+    # The deliberate panic of test_api stays quiet, also with RUST_BACKTRACE set.
+    RUST_BACKTRACE=1 "$OUT/test_api" "$MASTERS" > "$OUT/test_api-bt.out" 2>&1
+    if grep -q 'deliberate panic\|stack backtrace' "$OUT/test_api-bt.out"; then
+      cat "$OUT/test_api-bt.out" >&2
+      echo "test_api: the deliberate panic printed its message or a backtrace" >&2
+      return 1
+    fi
+  fi
+  echo "calc example: 2 passed, 0 failed"
 }
 
 echo "== C/C++ tests"
