@@ -4,11 +4,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use santei_engine::masters::{MasterCatalog, Revision};
-use santei_engine::{ClaimResult, Engine, EngineOptions, PolypharmacyRounding, Severity};
+use santei_engine::masters::Revision;
+use santei_engine::{
+    ClaimResult, Engine, EngineOptions, PolypharmacyRounding, RecordKind, Severity,
+};
 
-use crate::masters_cmd::load_set;
-use crate::{CliError, LoadArgs};
+use crate::masters_cmd::load_sets;
+use crate::{CliError, Failure, LoadArgs};
 
 /// `--polypharmacy-rounding`: the unit of the F200 注3 90/100 rounding.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -39,26 +41,56 @@ pub fn calc(
     explain: bool,
     json: bool,
     polypharmacy: PolypharmacyRounding,
-) -> Result<ExitCode, CliError> {
+) -> Result<ExitCode, Failure> {
+    let name = if file == Path::new("-") {
+        "(stdin)".to_string()
+    } else {
+        file.display().to_string()
+    };
+    let claim_error = |code: &'static str, path: Option<String>, message: String| Failure {
+        code,
+        file: Some(name.clone()),
+        path,
+        message,
+    };
     let bytes = if file == Path::new("-") {
         let mut b = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut b)?;
         b
     } else {
-        std::fs::read(file)
-            .map_err(|e| CliError(format!("cannot read `{}`: {e}", file.display())))?
+        std::fs::read(file).map_err(|e| {
+            claim_error(
+                "input",
+                None,
+                format!("cannot read `{name}`: {}", io_reason(&e)),
+            )
+        })?
     };
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(claim_error(
+            "claim.json",
+            None,
+            format!(
+                "`{name}` is empty: expected a santei.claim/1 JSON object (docs/CLAIM_FORMAT.md, `santei schema`)"
+            ),
+        ));
+    }
     let engine = build_engine(dirs, load, etensu, rule_dirs, revision, polypharmacy)?;
-    let result = engine
-        .calculate_json(&bytes)
-        .map_err(|e| CliError(format!("`{}`: {} ({})", file.display(), e, e.code)))?;
+    let result = engine.calculate_json(&bytes).map_err(|e| {
+        let (path, message) = claim_error_text(&name, &e);
+        claim_error(e.code, path, message)
+    })?;
     if let Some(r) = revision {
         let want = Revision::parse(r).map(|r| r.id);
         if want != Some(result.revision) {
-            return Err(CliError(format!(
-                "the claim's dates fall in {}, not {r}",
-                result.revision
-            )));
+            return Err(claim_error(
+                "claim.revision",
+                None,
+                format!(
+                    "`{name}`: the claim's dates fall in {}, not {r} (--revision)",
+                    result.revision
+                ),
+            ));
         }
     }
     let mut out = std::io::stdout().lock();
@@ -66,7 +98,19 @@ pub fn calc(
         serde_json::to_writer_pretty(&mut out, &result)?;
         writeln!(out)?;
     } else {
-        print_table(&mut out, &result, explain)?;
+        let claim = Engine::parse_claim(&bytes).ok();
+        let source = if dirs.is_empty() {
+            "embedded demo data, not official".to_string()
+        } else {
+            let d: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
+            format!("masters {}", d.join(", "))
+        };
+        let head = Heading {
+            file: &name,
+            source: &source,
+            claim: claim.as_ref(),
+        };
+        print_table(&mut out, &result, &engine, &head, explain)?;
     }
     let errors = result
         .findings
@@ -79,51 +123,306 @@ pub fn calc(
     })
 }
 
-fn print_table(out: &mut impl Write, r: &ClaimResult, explain: bool) -> std::io::Result<()> {
-    writeln!(out, "santei {}  revision {}", r.format, r.revision)?;
-    writeln!(out)?;
-    writeln!(
-        out,
-        "{:<10} {:>2} {:<3} {:<9} {:<38} {:>7} {:>5}",
-        "日付", "識別", "種", "コード", "名称", "点数", "回数"
-    )?;
-    for l in &r.lines {
-        let pts = l.points.map(|p| p.to_string()).unwrap_or_default();
-        let times = if l.times > 0 {
-            l.times.to_string()
-        } else {
-            String::new()
-        };
-        let qty = l.quantity.map(|q| format!(" {q}")).unwrap_or_default();
-        let derived = matches!(l.origin, santei_engine::Origin::Derived { .. });
-        writeln!(
-            out,
-            "{:<10} {:>2} {:<3} {:<9} {}{:>7} {:>5}",
-            l.date.to_string(),
-            l.section,
-            format!("{:?}", l.record),
-            l.code,
-            pad(
-                &format!("{}{}{}", if derived { "+" } else { "" }, l.name, qty),
-                38
-            ),
-            pts,
-            times
-        )?;
-        if explain {
-            for e in &l.explain {
-                writeln!(out, "{:>28}↳ {e}", "")?;
+/// What the first lines of the table say about the claim.
+pub struct Heading<'a> {
+    pub file: &'a str,
+    /// Where the masters came from.
+    pub source: &'a str,
+    pub claim: Option<&'a santei_engine::Claim>,
+}
+
+/// Display width of a text: CJK and full-width characters take 2 columns (unicode-width).
+pub fn width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+/// Pads to a display width (left-aligned).
+pub fn pad(s: &str, w: usize) -> String {
+    let mut out = s.to_string();
+    out.extend(std::iter::repeat_n(' ', w.saturating_sub(width(s))));
+    out
+}
+
+/// Pads to a display width (right-aligned).
+pub fn rpad(s: &str, w: usize) -> String {
+    let mut out: String = std::iter::repeat_n(' ', w.saturating_sub(width(s))).collect();
+    out.push_str(s);
+    out
+}
+
+/// Cuts a text to a display width, ending in `…` when cut.
+fn cut(s: &str, w: usize) -> String {
+    if width(s) <= w {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    for c in s.chars() {
+        if width(&out) + unicode_width::UnicodeWidthChar::width(c).unwrap_or(0) + 1 > w {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// 1234567 → `1,234,567`.
+pub fn grouped(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+/// The error text of a claim that cannot be computed: `(claim path, message)`. A JSON syntax
+/// error is located by line and column only (the path of an unfinished document is a guess).
+fn claim_error_text(file: &str, e: &santei_engine::ClaimError) -> (Option<String>, String) {
+    let mut message = e.message.clone();
+    // serde_json repeats the location at the end (" at line 1 column 29").
+    if let Some(i) = message.rfind(" at line ") {
+        let tail = &message[i + " at line ".len()..];
+        if tail
+            .split(" column ")
+            .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        {
+            message.truncate(i);
+        }
+    }
+    if e.code == "claim.json" || e.path.is_empty() || e.path == "$" {
+        (None, format!("`{file}`: {message}"))
+    } else {
+        (
+            Some(e.path.clone()),
+            format!("`{file}` at {}: {message}", e.path),
+        )
+    }
+}
+
+/// The reason of an I/O error without Rust's "(os error 2)".
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::IsADirectory => "it is a folder, not a claim file".into(),
+        _ => {
+            let t = e.to_string();
+            match t.find(" (os error") {
+                Some(i) => t[..i].to_string(),
+                None => t,
             }
         }
     }
+}
+
+fn scheme_name(s: santei_engine::claim::Scheme) -> &'static str {
+    use santei_engine::claim::Scheme;
+    match s {
+        Scheme::Shaho => "社保",
+        Scheme::Kokuho => "国保",
+        Scheme::Kouki => "後期高齢者医療",
+    }
+}
+
+fn age_band_name(b: santei_engine::copay::AgeBand) -> &'static str {
+    use santei_engine::copay::AgeBand;
+    match b {
+        AgeBand::Preschool => "未就学",
+        AgeBand::Under70 => "70歳未満",
+        AgeBand::From70 => "70〜74歳 高齢受給者",
+        AgeBand::From75 => "後期高齢者",
+    }
+}
+
+/// The amount of a line with the unit of its master row: `3錠`, `2枚`, `120` (no unit).
+fn quantity_text(engine: &Engine, l: &santei_engine::Line) -> String {
+    let Some(q) = l.quantity else {
+        return String::new();
+    };
+    let q = q.normalize();
+    let unit = l.code.parse::<u32>().ok().and_then(|code| {
+        let set = engine.masters_for(l.date)?;
+        let u = match l.record {
+            RecordKind::IY => set.drugs.get(code, l.date)?.unit_name.to_string(),
+            RecordKind::TO => set.materials.get(code, l.date)?.unit_name.to_string(),
+            RecordKind::SI => set.procedures.get(code, l.date)?.data_unit_name.to_string(),
+            RecordKind::CO => return None,
+        };
+        Some(u)
+    });
+    format!("{q}{}", unit.unwrap_or_default())
+}
+
+fn print_table(
+    out: &mut impl Write,
+    r: &ClaimResult,
+    engine: &Engine,
+    head: &Heading<'_>,
+    explain: bool,
+) -> std::io::Result<()> {
+    // Heading: the claim, the revision and the masters, the patient.
+    let setting = match head.claim.map(|c| c.setting) {
+        Some(santei_engine::claim::Setting::Inpatient) => "入院",
+        _ => "外来",
+    };
+    let dates: Vec<String> = r.days.iter().map(|d| d.date.to_string()).collect();
+    let dates = if dates.len() > 4 {
+        format!("{} – {}", dates[0], dates[dates.len() - 1])
+    } else {
+        dates.join(", ")
+    };
+    writeln!(
+        out,
+        "{}: {setting}, {} 日 ({dates}), 合計 {}点",
+        head.file,
+        r.days.len(),
+        grouped(r.total_points)
+    )?;
+    writeln!(out, "revision {} ({})", r.revision, head.source)?;
+    if let Some(c) = head.claim {
+        let sex = match c.patient.sex {
+            santei_engine::claim::Sex::Male => "男",
+            santei_engine::claim::Sex::Female => "女",
+        };
+        let first = r.days.first().map(|d| d.date);
+        let age = first
+            .map(|d| {
+                format!(
+                    " ({}歳 on {d})",
+                    santei_engine::age::age_years(c.patient.birth_date, d)
+                )
+            })
+            .unwrap_or_default();
+        let mut insurance = Vec::new();
+        if let Some(s) = c.insurance.scheme {
+            insurance.push(scheme_name(s));
+        }
+        match c.insurance.relation {
+            Some(santei_engine::claim::Relation::Insured) => insurance.push("本人"),
+            Some(santei_engine::claim::Relation::Dependent) => insurance.push("家族"),
+            None => {}
+        }
+        let insurance = if insurance.is_empty() {
+            "no insurance given".to_string()
+        } else {
+            insurance.join(" ")
+        };
+        writeln!(
+            out,
+            "patient born {} {sex}{age}; {insurance}",
+            c.patient.birth_date
+        )?;
+    }
     writeln!(out)?;
+
+    // The lines, every column padded to its display width.
+    const NAME_MAX: usize = 50;
+    let header = [
+        "日付",
+        "識別",
+        "種",
+        "コード",
+        "名称",
+        "数量",
+        "点数",
+        "回数",
+    ];
+    let right = [false, false, false, false, false, true, true, true];
+    let rows: Vec<[String; 8]> = r
+        .lines
+        .iter()
+        .map(|l| {
+            let derived = matches!(l.origin, santei_engine::Origin::Derived { .. });
+            let name = format!("{}{}", if derived { "+" } else { "" }, l.name);
+            [
+                l.date.to_string(),
+                l.section.to_string(),
+                format!("{:?}", l.record),
+                l.code.clone(),
+                cut(&name, NAME_MAX),
+                quantity_text(engine, l),
+                l.points.map(grouped).unwrap_or_default(),
+                if l.times > 0 {
+                    l.times.to_string()
+                } else {
+                    String::new()
+                },
+            ]
+        })
+        .collect();
+    let mut widths = header.map(width);
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(width(cell));
+        }
+    }
+    let render = |cells: [&str; 8]| -> String {
+        let parts: Vec<String> = cells
+            .iter()
+            .zip(widths)
+            .zip(right)
+            .map(|((c, w), r)| if r { rpad(c, w) } else { pad(c, w) })
+            .collect();
+        parts.join(" ").trim_end().to_string()
+    };
+    writeln!(out, "{}", render(header))?;
+    let indent = widths[..4].iter().sum::<usize>() + 4;
+    for (l, row) in r.lines.iter().zip(&rows) {
+        writeln!(out, "{}", render(row.each_ref().map(String::as_str)))?;
+        if explain {
+            for e in &l.explain {
+                writeln!(out, "{:indent$}↳ {e}", "")?;
+            }
+        }
+    }
+
+    // Totals per 診療識別, the claim, each day.
+    writeln!(out)?;
+    let label_w = r
+        .sections
+        .iter()
+        .map(|s| width(s.section) + 1 + width(s.name))
+        .chain([width("合計点数")])
+        .max()
+        .unwrap_or(0);
+    let pts_w = r
+        .sections
+        .iter()
+        .map(|s| grouped(s.points).len())
+        .chain([grouped(r.total_points).len()])
+        .max()
+        .unwrap_or(0)
+        + 2;
     for s in &r.sections {
-        writeln!(out, "  {} {}{:>8}点", s.section, pad(s.name, 20), s.points)?;
+        writeln!(
+            out,
+            "  {} {}点",
+            pad(&format!("{} {}", s.section, s.name), label_w),
+            rpad(&grouped(s.points), pts_w)
+        )?;
     }
-    writeln!(out, "  合計点数{:>23}点", r.total_points)?;
+    writeln!(
+        out,
+        "  {} {}点",
+        pad("合計点数", label_w),
+        rpad(&grouped(r.total_points), pts_w)
+    )?;
     for d in &r.days {
-        writeln!(out, "  {}{:>21}点", d.date, d.points)?;
+        writeln!(
+            out,
+            "  {} {}点",
+            pad(&d.date.to_string(), label_w),
+            rpad(&grouped(d.points), pts_w)
+        )?;
     }
+
+    writeln!(out)?;
+    print_copay(out, r, explain)?;
+
     if !r.findings.is_empty() {
         writeln!(out)?;
         writeln!(out, "findings:")?;
@@ -149,28 +448,151 @@ fn print_table(out: &mut impl Write, r: &ClaimResult, explain: bool) -> std::io:
     writeln!(out)?;
     writeln!(
         out,
-        "(+ = added by santei; --explain shows where every number comes from)"
+        "(+ = added by santei; --explain shows where every number comes from; --json gives all of it)"
     )?;
     Ok(())
 }
 
-/// Pads to a display width, counting full-width characters as 2 columns.
-pub fn pad(s: &str, width: usize) -> String {
-    let w: usize = s
-        .chars()
-        .map(|c| {
-            if (c as u32) < 0x1100 || ('\u{FF61}'..='\u{FF9F}').contains(&c) {
-                1
-            } else {
-                2
-            }
-        })
-        .sum();
-    let mut out = s.to_string();
-    for _ in w..width {
-        out.push(' ');
+/// The 窓口負担: the 負担割合, each day's amounts and the month's, 高額療養費 and 公費 when they
+/// apply. The numbers are the `copay` fields of the JSON result.
+fn print_copay(out: &mut impl Write, r: &ClaimResult, explain: bool) -> std::io::Result<()> {
+    let Some(c) = &r.copay else {
+        return writeln!(
+            out,
+            "窓口負担: not computed (the claim gives no insurance, or its insurance data cannot give an amount: see the findings)"
+        );
+    };
+    let rate = match c.burden_percent {
+        Some(p) if p % 10 == 0 => format!("{}割", p / 10),
+        Some(p) => format!("{p}%"),
+        None => "公費単独".into(),
+    };
+    let class = c
+        .income_class
+        .map(|k| format!(", {}", k.japanese()))
+        .unwrap_or_default();
+    writeln!(
+        out,
+        "窓口負担: 負担割合 {rate} ({}{class})",
+        age_band_name(c.age_band)
+    )?;
+    let high = c.high_cost_yen != 0 || c.visits.iter().any(|v| v.high_cost_yen != 0);
+    let public = !c.public_funds.is_empty();
+    let mut header = vec!["日付", "点数", "医療費", "一部負担金"];
+    if high {
+        header.push("高額療養費");
     }
-    out
+    if public {
+        header.push("公費負担");
+    }
+    header.push("窓口");
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for v in &c.visits {
+        let mut row = vec![
+            v.date.to_string(),
+            format!("{}点", grouped(v.points)),
+            format!("{}円", grouped(v.medical_cost_yen)),
+            format!("{}円", grouped(v.copay_yen)),
+        ];
+        if high {
+            row.push(format!("{}円", grouped(v.high_cost_yen)));
+        }
+        if public {
+            row.push(format!("{}円", grouped(v.public_yen.iter().sum())));
+        }
+        row.push(format!("{}円", grouped(v.window_yen)));
+        rows.push(row);
+    }
+    let mut month = vec![
+        "月計".to_string(),
+        format!("{}点", grouped(c.total_points)),
+        format!("{}円", grouped(c.medical_cost_yen)),
+        format!("{}円", grouped(c.copay_yen)),
+    ];
+    if high {
+        month.push(format!("{}円", grouped(c.high_cost_yen)));
+    }
+    if public {
+        month.push(format!(
+            "{}円",
+            grouped(c.public_funds.iter().map(|f| f.pays_yen).sum())
+        ));
+    }
+    month.push(format!("{}円", grouped(c.window_yen)));
+    rows.push(month);
+    let mut widths: Vec<usize> = header.iter().map(|h| width(h)).collect();
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(width(cell));
+        }
+    }
+    let render = |cells: &[&str]| -> String {
+        let parts: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(i, (c, &w))| if i == 0 { pad(c, w) } else { rpad(c, w) })
+            .collect();
+        format!("  {}", parts.join("  "))
+    };
+    writeln!(out, "{}", render(&header))?;
+    for (i, row) in rows.iter().enumerate() {
+        let cells: Vec<&str> = row.iter().map(String::as_str).collect();
+        writeln!(out, "{}", render(&cells))?;
+        if explain && i < c.visits.len() {
+            for e in &c.visits[i].explain {
+                writeln!(out, "    ↳ {e}")?;
+            }
+        }
+    }
+    writeln!(
+        out,
+        "  患者負担 {}円 for the month; 窓口 {}円 (10円未満 四捨五入 per visit, to the yen once a limit applies); 保険者負担 {}円",
+        grouped(c.patient_yen),
+        grouped(c.window_yen),
+        grouped(c.insurer_yen)
+    )?;
+    if high {
+        writeln!(
+            out,
+            "  高額療養費 {}円 paid in kind: 一部負担金 {}円 → {}円",
+            grouped(c.high_cost_yen),
+            grouped(c.copay_before_limit_yen),
+            grouped(c.copay_yen)
+        )?;
+    }
+    for f in &c.public_funds {
+        let cap = f
+            .cap_yen
+            .map(|y| format!(", 自己負担上限額 {}円/月", grouped(y)))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "  第{}公費 {} {}: {}点 over {} 日, 公費負担 {}円, 患者負担 {}円{cap}",
+            f.priority,
+            f.law_number,
+            f.name,
+            grouped(f.points),
+            f.days,
+            grouped(f.pays_yen),
+            grouped(f.patient_yen)
+        )?;
+    }
+    if let Some(m) = &c.meals {
+        writeln!(
+            out,
+            "  食事療養 標準負担額 {}円 × {} 食: 患者 {}円 (outside the 一部負担金)",
+            grouped(m.standard_yen),
+            m.count,
+            grouped(m.patient_yen)
+        )?;
+    }
+    if explain {
+        for e in &c.explain {
+            writeln!(out, "    ↳ {e}")?;
+        }
+    }
+    Ok(())
 }
 
 /// The engine of `calc` and `recalc`: the masters of each `--masters` folder (the demo data when
@@ -184,13 +606,7 @@ pub fn build_engine(
     revision: Option<&str>,
     polypharmacy_rounding: PolypharmacyRounding,
 ) -> Result<Engine, CliError> {
-    let mut catalog = MasterCatalog::new();
-    if dirs.is_empty() {
-        catalog.insert(load_set(None, load)?);
-    }
-    for d in dirs {
-        catalog.insert(load_set(Some(d), load)?);
-    }
+    let catalog = load_sets(dirs, load)?;
     if let Some(r) = revision {
         let rev = Revision::parse(r)
             .ok_or_else(|| CliError(format!("unknown revision `{r}` (try r2024-06)")))?;
@@ -205,14 +621,9 @@ pub fn build_engine(
         polypharmacy_rounding,
         ..Default::default()
     };
+    let loaded: Vec<Revision> = catalog.sets().iter().map(|s| s.revision).collect();
     for spec in etensu {
-        let (rev, dir) = spec.split_once('=').ok_or_else(|| {
-            CliError(format!(
-                "--etensu takes REVISION=DIR (e.g. r2024-06=../shared/etensu/r06), not `{spec}`"
-            ))
-        })?;
-        let rev =
-            Revision::parse(rev).ok_or_else(|| CliError(format!("unknown revision `{rev}`")))?;
+        let (rev, dir) = etensu_spec(spec, &loaded)?;
         let et = santei_engine::masters::etensu::Etensu::load(dir)?;
         for w in &et.report.warnings {
             eprintln!("santei: warning: {w}");
@@ -227,4 +638,31 @@ pub fn build_engine(
                 .join("\n"),
         )
     })
+}
+
+/// `--etensu REVISION=DIR`, or `DIR` alone when exactly one revision of masters is loaded.
+pub fn etensu_spec<'a>(
+    spec: &'a str,
+    loaded: &[Revision],
+) -> Result<(Revision, &'a str), CliError> {
+    match spec.split_once('=') {
+        Some((rev, dir)) => {
+            let rev = Revision::parse(rev).ok_or_else(|| {
+                CliError(format!(
+                    "--etensu `{spec}`: unknown revision `{rev}` (write REVISION=DIR, e.g. r2024-06=../shared/etensu/r06)"
+                ))
+            })?;
+            Ok((rev, dir))
+        }
+        None => match loaded {
+            [one] => Ok((*one, spec)),
+            _ => {
+                let names: Vec<String> = loaded.iter().map(|r| r.to_string()).collect();
+                Err(CliError(format!(
+                    "--etensu `{spec}`: several revisions of masters are loaded ({}); say which the 電子点数表 is for, as REVISION=DIR (e.g. r2024-06={spec})",
+                    names.join(", ")
+                )))
+            }
+        },
+    }
 }

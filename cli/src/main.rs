@@ -25,8 +25,16 @@ mod rules_cmd;
     name = "santei",
     version,
     about = "santei: 医科診療報酬 calculation on the official masters",
-    after_help = "Exit codes: 0 success, 1 not found / error findings / differences, 2 error.\n\
-                  Without --masters, santei uses its embedded demo data (a hand-picked subset of the r06 masters)."
+    after_help = "Output: a table for people by default; `--json` for programs (calc: santei.result/1, \
+docs/CLAIM_FORMAT.md; masters, rules, etensu: the same facts as JSON); recalc: `--format table|csv|json` \
+(json = JSON Lines, one object per receipt and a summary).\n\
+Errors: `santei: error: …` on stderr; with `--json` (or recalc `--format json`) one JSON object on stdout \
+instead, {\"error\": {\"code\", \"file\", \"path\", \"message\"}} (path: the claim path, e.g. \
+visits[0].items[2]).\n\
+Exit codes: 0 success, 1 not found / error findings / differences, 2 error.\n\
+Without --masters, santei uses its embedded demo data (a hand-picked subset of the official masters).\n\
+Getting the binary: `cargo install --path cli` (then `santei …`), or `cargo build --release` and \
+target/release/santei."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -40,7 +48,11 @@ enum Command {
         #[command(subcommand)]
         command: MastersCommand,
     },
-    /// Compute a claim (santei.claim/1 JSON; `-` reads stdin).
+    /// Compute a claim (santei.claim/1 JSON; `-` reads stdin): points, 窓口負担, findings.
+    #[command(mut_arg("revision", |a| a.help(
+        "Revision (r2024-06, r06 …) of the --masters files when it should not be inferred from them; \
+         also a check that the claim's dates fall in it (exit 2 if not)"
+    )))]
     Calc {
         /// The claim file. `--revision` (below) checks that the claim falls in that revision.
         file: PathBuf,
@@ -49,8 +61,9 @@ enum Command {
         masters: Vec<PathBuf>,
         #[command(flatten)]
         load: LoadArgs,
-        /// 医科電子点数表 folder(s) to apply, as `REVISION=DIR` (e.g. r2024-06=../shared/etensu/r06).
-        #[arg(long = "etensu")]
+        /// 医科電子点数表 folder(s) to apply: `REVISION=DIR` (e.g. r2024-06=../shared/etensu/r06), or
+        /// just `DIR` when one revision is loaded.
+        #[arg(long = "etensu", value_name = "[REVISION=]DIR")]
         etensu: Vec<String>,
         /// Extra folders of `.rules` files (each file declares its revision).
         #[arg(long = "rules")]
@@ -58,15 +71,19 @@ enum Command {
         /// Show where every number comes from.
         #[arg(long)]
         explain: bool,
-        /// Machine-readable output (santei.result/1).
+        /// Machine-readable output (santei.result/1, docs/CLAIM_FORMAT.md); errors as JSON too.
         #[arg(long)]
         json: bool,
-        /// The unit the F200 注3 多剤投与 90/100 is rounded over (not settled by the 通知; see
-        /// docs/RULEBOOK Part 4): once over the 処方's 内服薬 (default) or per 剤.
+        /// The unit the F200 注3 多剤投与 90/100 is rounded over (the 通知 F200 (6) does not settle it;
+        /// finding F303 says which was used): once over the 処方's 内服薬 (default) or per 剤.
         #[arg(long, value_enum, default_value = "prescription")]
         polypharmacy_rounding: calc_cmd::PolypharmacyUnit,
     },
     /// Recalculate UKE (レセプト電算) files receipt by receipt and report every difference.
+    #[command(mut_arg("revision", |a| a.help(
+        "Revision (r2024-06, r06 …) of the --masters files when it should not be inferred from them \
+         (each receipt is checked with the masters of its 診療年月)"
+    )))]
     Recalc {
         /// UKE files (医科); `-` reads standard input.
         #[arg(required = true)]
@@ -76,13 +93,16 @@ enum Command {
         masters: Vec<PathBuf>,
         #[command(flatten)]
         load: LoadArgs,
+        /// Output: `table` for people, `csv` (one row per check; the summary on stderr), `json`
+        /// (JSON Lines: one object per receipt, GO and error, then a summary; errors as JSON too).
         #[arg(long, value_enum, default_value = "table")]
         format: recalc_cmd::Format,
         /// Text encoding of the UKE files.
         #[arg(long, value_enum, default_value = "auto")]
         uke_encoding: recalc_cmd::UkeEncoding,
-        /// 医科電子点数表 folder(s) whose rules to check, as `REVISION=DIR`.
-        #[arg(long = "etensu")]
+        /// 医科電子点数表 folder(s) whose rules to check: `REVISION=DIR` (e.g.
+        /// r2024-06=../shared/etensu/r06), or just `DIR` when one revision is loaded.
+        #[arg(long = "etensu", value_name = "[REVISION=]DIR")]
         etensu: Vec<String>,
         /// Extra folders of `.rules` files (each file declares its revision).
         #[arg(long = "rules")]
@@ -116,38 +136,54 @@ enum Command {
 #[derive(Subcommand)]
 enum RulesCommand {
     /// Parse and compile rule files against the masters; print every diagnostic (exit 1 on errors).
+    #[command(mut_arg("revision", |a| a.help(
+        "Revision (r2024-06, r06 …) of the --masters files when it should not be inferred from them"
+    )))]
     Check {
-        /// A `.rules` file or a folder of them.
+        /// A `.rules` file or a folder of them (docs/RULES.md).
         path: PathBuf,
-        /// Folder of official master files; the demo data when omitted.
+        /// Folder of official master files (one revision); the demo data when omitted.
         #[arg(long)]
         masters: Option<PathBuf>,
-        /// 医科電子点数表 folder to compile in as well.
-        #[arg(long)]
-        etensu: Option<PathBuf>,
+        /// 医科電子点数表 folder to compile in as well: `DIR`, or `REVISION=DIR` (the
+        /// revision must be the one of --masters).
+        #[arg(long, value_name = "[REVISION=]DIR")]
+        etensu: Option<String>,
         #[command(flatten)]
         load: LoadArgs,
+        /// Machine-readable output (counts and every diagnostic); errors as JSON too.
         #[arg(long)]
         json: bool,
     },
-    /// Print a rule file in canonical layout (`--check`: exit 1 if it is not).
+    /// Print a rule file in canonical layout, or with `--check` exit 1 if it is not in it.
     Fmt {
+        /// The `.rules` file.
         file: PathBuf,
+        /// Print nothing; exit 0 when the file is in canonical layout, 1 when it is not.
         #[arg(long)]
         check: bool,
     },
-    /// Every rule that mentions a code, and where it came from.
+    /// Every rule that mentions a 診療行為 code (bundled rules, --rules, --etensu), with its id,
+    /// kind, origin and 告示/通知 citation; exit 1 when none does.
+    #[command(mut_arg("revision", |a| a.help(
+        "Revision (r2024-06, r06 …) of the --masters files when it should not be inferred from them"
+    )))]
     Explain {
+        /// 診療行為コード (9 digits), e.g. 160171310.
         code: String,
-        /// Extra rule folders (the bundled rules are always included).
+        /// Extra rule folders (the bundled rules of the revision are always included).
         #[arg(long = "rules")]
         rules: Vec<PathBuf>,
+        /// Folder of official master files (one revision); the demo data when omitted.
         #[arg(long)]
         masters: Option<PathBuf>,
-        #[arg(long)]
-        etensu: Option<PathBuf>,
+        /// 医科電子点数表 folder whose rules to include: `DIR`, or `REVISION=DIR` (the revision of
+        /// --masters).
+        #[arg(long, value_name = "[REVISION=]DIR")]
+        etensu: Option<String>,
         #[command(flatten)]
         load: LoadArgs,
+        /// Machine-readable output (the rules as JSON); errors as JSON too.
         #[arg(long)]
         json: bool,
     },
@@ -199,6 +235,31 @@ enum MastersCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Find codes by name: TEXT in the 名称 or カナ名称 (kana and letters match in either width,
+    /// ひらがな as カタカナ); prints code, name, points or price, valid dates. Exit 1 when nothing
+    /// matches.
+    Search {
+        /// Part of the name, e.g. 初診, しょしん, ｶﾛﾅｰﾙ, ＣＴ.
+        text: String,
+        /// Only items valid on this date (YYYY-MM-DD), in the revision in force that day. Default:
+        /// every item of the newest loaded revision, with its dates.
+        #[arg(long)]
+        date: Option<String>,
+        /// Only this master: s 診療行為, y 医薬品, t 特定器材, c コメント, b 傷病名, z 修飾語.
+        #[arg(long, value_parser = ["s", "y", "t", "c", "b", "z"])]
+        kind: Option<String>,
+        /// Folder(s) of official master files, one per revision; the demo data when omitted.
+        #[arg(long = "masters")]
+        masters: Vec<PathBuf>,
+        #[command(flatten)]
+        load: LoadArgs,
+        /// At most this many items (0: all).
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(clap::Args, Clone)]
@@ -209,10 +270,14 @@ pub struct LoadArgs {
     /// Text encoding of the files.
     #[arg(long, value_enum, default_value = "cp932")]
     encoding: EncodingArg,
-    /// Revision (r2024-06, r06 …) of the files when it should not be inferred from them; for
-    /// `calc`, also a check that the claim's dates fall in it.
+    /// Revision (r2024-06, r06 …) of the files when it should not be inferred from them.
     #[arg(long)]
     revision: Option<String>,
+    /// For an excerpt of the masters (a file named like `s_excerpt_ALL20261001.csv`): the
+    /// 医科診療行為 code prefixes it holds completely, e.g. `111,112,113,120,130`. A code of
+    /// another prefix that the excerpt lacks is reported as not verifiable, never as unknown.
+    #[arg(long, value_delimiter = ',', value_name = "PREFIX,...")]
+    complete_prefixes: Vec<String>,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy)]
@@ -239,9 +304,99 @@ impl<E: std::fmt::Display> From<E> for CliError {
     }
 }
 
+/// An error with what it is about: a stable code (`claim.json`, `claim.value` … of the engine,
+/// `usage`, `error` for the rest), the file and the claim path. With `--json` it is printed as
+/// `{"error": {"code", "file", "path", "message"}}` on stdout; otherwise as text on stderr.
+pub struct Failure {
+    pub code: &'static str,
+    pub file: Option<String>,
+    pub path: Option<String>,
+    pub message: String,
+}
+
+impl From<CliError> for Failure {
+    fn from(CliError(message): CliError) -> Self {
+        Failure {
+            code: "error",
+            file: None,
+            path: None,
+            message,
+        }
+    }
+}
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure::from(CliError(e.to_string()))
+    }
+}
+
+impl Failure {
+    fn report(&self, json: bool) {
+        if json {
+            let v = serde_json::json!({"error": {
+                "code": self.code, "file": self.file, "path": self.path, "message": self.message,
+            }});
+            println!("{v}");
+        } else {
+            eprintln!("santei: error: {}", self.message);
+        }
+    }
+}
+
+impl Command {
+    /// Whether the user asked for machine-readable output, so errors are JSON too.
+    fn json(&self) -> bool {
+        match self {
+            Command::Calc { json, .. } => *json,
+            Command::Recalc { format, .. } => *format == recalc_cmd::Format::Json,
+            Command::Masters { command } => match command {
+                MastersCommand::Info { json, .. }
+                | MastersCommand::Show { json, .. }
+                | MastersCommand::Search { json, .. } => *json,
+                #[allow(unreachable_patterns)]
+                _ => false,
+            },
+            Command::Rules { command } => match command {
+                RulesCommand::Check { json, .. } | RulesCommand::Explain { json, .. } => *json,
+                RulesCommand::Fmt { .. } => false,
+            },
+            Command::Etensu {
+                command: EtensuCommand::Info { json, .. },
+            } => *json,
+            Command::Schema => false,
+        }
+    }
+}
+
+/// Whether the raw arguments ask for JSON (for errors found before the arguments parse).
+fn args_ask_json() -> bool {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().any(|a| a == "--json" || a == "--format=json")
+        || args
+            .windows(2)
+            .any(|w| w[0] == "--format" && w[1] == "json")
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let result = match cli.command {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if e.use_stderr() && args_ask_json() => {
+            let message = e.to_string();
+            let first = message.lines().next().unwrap_or_default();
+            Failure {
+                code: "usage",
+                file: None,
+                path: None,
+                message: first.trim_start_matches("error: ").to_string(),
+            }
+            .report(true);
+            return ExitCode::from(2);
+        }
+        Err(e) => e.exit(),
+    };
+    let json = cli.command.json();
+    let result: Result<ExitCode, Failure> = match cli.command {
         Command::Masters { command } => match command {
             MastersCommand::Info { dir, load, json } => masters_cmd::info(dir, &load, json),
             MastersCommand::Show {
@@ -252,7 +407,25 @@ fn main() -> ExitCode {
                 all,
                 json,
             } => masters_cmd::show(&code, date.as_deref(), &masters, &load, all, json),
-        },
+            MastersCommand::Search {
+                text,
+                date,
+                kind,
+                masters,
+                load,
+                limit,
+                json,
+            } => masters_cmd::search(masters_cmd::SearchArgs {
+                text: &text,
+                date: date.as_deref(),
+                kind: kind.as_deref(),
+                dirs: &masters,
+                load: &load,
+                limit,
+                json,
+            }),
+        }
+        .map_err(Failure::from),
         Command::Calc {
             file,
             masters,
@@ -297,7 +470,8 @@ fn main() -> ExitCode {
             facility,
             jobs,
             progress,
-        }),
+        })
+        .map_err(Failure::from),
         Command::Rules { command } => match command {
             RulesCommand::Check {
                 path,
@@ -322,13 +496,14 @@ fn main() -> ExitCode {
                 &load,
                 json,
             ),
-        },
+        }
+        .map_err(Failure::from),
         Command::Schema => serde_json::to_string_pretty(&santei_engine::claim_schema())
             .map(|s| {
                 println!("{s}");
                 ExitCode::SUCCESS
             })
-            .map_err(CliError::from),
+            .map_err(Failure::from),
         Command::Etensu {
             command:
                 EtensuCommand::Info {
@@ -336,12 +511,12 @@ fn main() -> ExitCode {
                     encoding,
                     json,
                 },
-        } => masters_cmd::etensu_info(&dir, encoding, json),
+        } => masters_cmd::etensu_info(&dir, encoding, json).map_err(Failure::from),
     };
     match result {
         Ok(code) => code,
-        Err(CliError(msg)) => {
-            eprintln!("santei: error: {msg}");
+        Err(f) => {
+            f.report(json);
             ExitCode::from(2)
         }
     }

@@ -1,4 +1,4 @@
-//! `santei masters info` and `santei masters show`.
+//! `santei masters info`, `santei masters show` and `santei masters search`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -27,6 +27,7 @@ fn options(args: &LoadArgs) -> Result<LoadOptions, CliError> {
         revision,
         kinds: None,
         parallel: true,
+        complete_prefixes: args.complete_prefixes.clone(),
     })
 }
 
@@ -40,14 +41,107 @@ pub fn load_set(dir: Option<&Path>, args: &LoadArgs) -> Result<MasterSet, CliErr
             MasterSet::demo()?
         }
         Some(d) => {
+            check_folder(d)?;
             eprintln!("santei: loading masters from `{}`", d.display());
-            MasterSet::load_with(d, &options(args)?)?
+            MasterSet::load_with(d, &options(args)?)
+                .map_err(|e| CliError(format!("{e}{}", subfolder_hint(d))))?
         }
     };
     for w in &set.report.warnings {
         eprintln!("santei: warning: {w}");
     }
     Ok(set)
+}
+
+/// A `--masters` folder that is not there, or is a file, said plainly before loading.
+fn check_folder(d: &Path) -> Result<(), CliError> {
+    if !d.exists() {
+        return Err(CliError(format!(
+            "`{}` does not exist (expected a folder of 基本マスター files of one revision, e.g. ../shared/masters/r06)",
+            d.display()
+        )));
+    }
+    if !d.is_dir() {
+        return Err(CliError(format!(
+            "`{}` is a file; pass the folder that holds the master files (s_ALL*.zip …) of one revision",
+            d.display()
+        )));
+    }
+    Ok(())
+}
+
+/// When a folder holds folders of masters (one per revision, like ../shared/masters) rather than
+/// master files: which ones, and how to pass them.
+fn subfolder_hint(d: &Path) -> String {
+    let Ok(entries) = std::fs::read_dir(d) else {
+        return String::new();
+    };
+    let mut revisions = Vec::new();
+    let mut complete = Vec::new();
+    let mut updates = Vec::new();
+    for e in entries.flatten() {
+        let p = e.path();
+        let Ok(files) = std::fs::read_dir(&p) else {
+            continue;
+        };
+        let names: Vec<String> = files
+            .flatten()
+            .map(|f| f.file_name().to_string_lossy().to_ascii_lowercase())
+            .filter(|n| n.starts_with("s_"))
+            .collect();
+        let name = format!("{}/", e.file_name().to_string_lossy());
+        if names.iter().any(|n| n.starts_with("s_all")) {
+            complete.push(name.clone());
+            revisions.push(name);
+        } else if names.iter().any(|n| n.contains("all")) {
+            revisions.push(name);
+        } else if !names.is_empty() {
+            updates.push(name);
+        }
+    }
+    if revisions.is_empty() {
+        return String::new();
+    }
+    updates.sort();
+    revisions.sort();
+    // The example: the last complete folder (an s_ALL* file), else the last one.
+    let example = complete
+        .iter()
+        .max()
+        .or(revisions.last())
+        .map_or_else(|| d.to_path_buf(), |r| d.join(r.trim_end_matches('/')));
+    let mut hint = format!(
+        "\n  `{}` holds one folder per revision: {}; pass one of them (e.g. `{}`), or several with one --masters each",
+        d.display(),
+        revisions.join(", "),
+        example.display()
+    );
+    if !updates.is_empty() {
+        hint.push_str(&format!(
+            "; {} holds change files, for --updates",
+            updates.join(", ")
+        ));
+    }
+    hint
+}
+
+/// Loads each folder as one revision, or, with no folder, every embedded demo revision
+/// (r2024-06 and r2026-06), so that a claim of any supported date computes on a fresh clone.
+pub fn load_sets(dirs: &[PathBuf], args: &LoadArgs) -> Result<MasterCatalog, CliError> {
+    let mut catalog = MasterCatalog::new();
+    if dirs.is_empty() {
+        eprintln!(
+            "santei: using the embedded demo data (not official; pass a folder of official masters)"
+        );
+        for set in MasterCatalog::demo()?.into_sets() {
+            catalog.insert(set);
+        }
+        return Ok(catalog);
+    }
+    for d in dirs {
+        catalog.insert(load_set(Some(d), args)?);
+    }
+    Ok(catalog)
 }
 
 #[derive(Serialize)]
@@ -192,13 +286,7 @@ pub fn show(
             .ok_or_else(|| CliError(format!("`{d}` is not a date (YYYY-MM-DD)")))?,
         None => today(),
     };
-    let mut catalog = MasterCatalog::new();
-    if dirs.is_empty() {
-        catalog.insert(load_set(None, args)?);
-    }
-    for d in dirs {
-        catalog.insert(load_set(Some(d), args)?);
-    }
+    let catalog = load_sets(dirs, args)?;
     let set = match catalog.for_date(date) {
         Some(s) => s,
         None => {
@@ -309,11 +397,28 @@ fn print_item<R: MasterRecord>(
         }
     }
     writeln!(out)?;
-    for (col, value) in v.record.values() {
-        if !all && (value.is_empty() || value == "0" || value == "0.00" || value == "00") {
-            continue;
-        }
-        writeln!(out, "{:>4} {:<34} {}", col.no, col.label, value)?;
+    let shown: Vec<_> = v
+        .record
+        .values()
+        .into_iter()
+        .filter(|(_, value)| {
+            all || !(value.is_empty() || value == "0" || value == "0.00" || value == "00")
+        })
+        .collect();
+    // Labels padded by display width (a 全角 character takes two columns) so the values line up.
+    let label_w = shown
+        .iter()
+        .map(|(col, _)| crate::calc_cmd::width(col.label))
+        .max()
+        .unwrap_or(0);
+    for (col, value) in &shown {
+        writeln!(
+            out,
+            "{:>4} {}  {}",
+            col.no,
+            crate::calc_cmd::pad(col.label, label_w),
+            value
+        )?;
     }
     if !all {
         writeln!(
@@ -322,6 +427,321 @@ fn print_item<R: MasterRecord>(
         )?;
     }
     Ok(true)
+}
+
+/// `santei masters search` arguments.
+pub struct SearchArgs<'a> {
+    pub text: &'a str,
+    pub date: Option<&'a str>,
+    pub kind: Option<&'a str>,
+    pub dirs: &'a [PathBuf],
+    pub load: &'a LoadArgs,
+    pub limit: usize,
+    pub json: bool,
+}
+
+/// One item found by `masters search`.
+#[derive(Serialize)]
+struct Hit {
+    kind: &'static str,
+    code: String,
+    name: String,
+    /// 点数 / 金額 with its unit (`291点`, `6.70円/錠`, `70%`); empty for コメント, 傷病名, 修飾語.
+    price: String,
+    valid_from: String,
+    valid_to: String,
+}
+
+/// Text folded for matching: full-width letters and digits to ASCII, lower case, half-width
+/// katakana to full-width (with their ﾞ/ﾟ), ひらがな to カタカナ, 全角 space to space.
+pub fn fold(s: &str) -> String {
+    const HALF: &str = "ヲァィゥェォャュョッーアイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン";
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let u = c as u32;
+        let folded = match u {
+            0xFF01..=0xFF5E => char::from_u32(u - 0xFEE0).unwrap_or(c),
+            0x3000 => ' ',
+            0x3041..=0x3096 => char::from_u32(u + 0x60).unwrap_or(c),
+            0xFF61 => '。',
+            0xFF62 => '「',
+            0xFF63 => '」',
+            0xFF64 => '、',
+            0xFF65 => '・',
+            0xFF66..=0xFF9D => HALF.chars().nth((u - 0xFF66) as usize).unwrap_or(c),
+            0xFF9E | 0xFF9F | 0x309B | 0x309C | 0x3099 | 0x309A => {
+                let voiced = matches!(u, 0xFF9E | 0x309B | 0x3099);
+                if let Some(prev) = out.pop() {
+                    let base = "カキクケコサシスセソタチツテトハヒフヘホ";
+                    let p = prev as u32;
+                    let combined = if voiced && prev == 'ウ' {
+                        Some('ヴ')
+                    } else if voiced && base.contains(prev) {
+                        char::from_u32(p + 1)
+                    } else if !voiced && "ハヒフヘホ".contains(prev) {
+                        char::from_u32(p + 2)
+                    } else {
+                        None
+                    };
+                    match combined {
+                        Some(x) => out.push(x),
+                        None => {
+                            out.push(prev);
+                            out.push(if voiced { '゛' } else { '゜' });
+                        }
+                    }
+                }
+                continue;
+            }
+            _ => c,
+        };
+        out.push(folded.to_ascii_lowercase());
+    }
+    out
+}
+
+/// `291.00` → `291`, `6.70` stays.
+fn trim_zero(s: String) -> String {
+    match s.strip_suffix(".00") {
+        Some(t) => t.to_string(),
+        None => s,
+    }
+}
+
+/// The columns searched: every 名称 (漢字, カナ, 省略, 基本) and 一般名 column, not units or flags.
+fn searched(label: &str) -> bool {
+    (label.contains("名称") || label.contains("一般名処方の標準"))
+        && !label.contains("桁数")
+        && !label.contains("変更")
+        && !label.contains("単位")
+        && !label.contains("データ規格")
+}
+
+fn search_table<R: MasterRecord>(
+    table: &Table<R>,
+    kind: MasterKind,
+    needle: &str,
+    date: Option<Date>,
+    price: impl Fn(&R) -> String,
+    hits: &mut Vec<Hit>,
+) {
+    for code in table.codes() {
+        let version = match date {
+            Some(d) => table.version(code, d),
+            None => table.versions(code).last(),
+        };
+        let Some(v) = version else { continue };
+        let found = v
+            .record
+            .values()
+            .iter()
+            .any(|(col, value)| searched(col.label) && fold(value).contains(needle));
+        if found {
+            let width = match kind {
+                MasterKind::Disease => 7,
+                MasterKind::Modifier => 4,
+                _ => 9,
+            };
+            hits.push(Hit {
+                kind: kind.letter(),
+                code: format!("{code:0width$}"),
+                name: v.record.name().to_string(),
+                price: price(&v.record),
+                valid_from: fmt_date(v.valid_from),
+                valid_to: fmt_date(v.valid_to),
+            });
+        }
+    }
+}
+
+/// `santei masters search TEXT`: codes whose 名称 or カナ名称 contain TEXT; exit 1 when none.
+pub fn search(a: SearchArgs<'_>) -> Result<ExitCode, CliError> {
+    let needle = fold(a.text.trim());
+    if needle.is_empty() {
+        return Err(CliError("search for what? give part of a name".into()));
+    }
+    let date = match a.date {
+        Some(d) => Some(
+            Date::parse_iso(d)
+                .ok_or_else(|| CliError(format!("`{d}` is not a date (YYYY-MM-DD)")))?,
+        ),
+        None => None,
+    };
+    let catalog = load_sets(a.dirs, a.load)?;
+    let newest = catalog
+        .sets()
+        .iter()
+        .max_by_key(|s| s.revision.effective_from)
+        .ok_or_else(|| CliError("no masters loaded".into()))?;
+    let set = match date {
+        Some(d) => match catalog.for_date(d) {
+            Some(s) => s,
+            None => {
+                eprintln!(
+                    "santei: warning: no loaded revision covers {d}; searching {}",
+                    newest.revision
+                );
+                newest
+            }
+        },
+        None => newest,
+    };
+    let wants = |k: MasterKind| a.kind.is_none_or(|x| x == k.letter());
+    let mut hits = Vec::new();
+    use santei_engine::masters::{Drug, Material, Procedure};
+    if wants(MasterKind::Procedure) {
+        let price = |p: &Procedure| {
+            let v = trim_zero(p.points.to_string());
+            match p.point_kind {
+                1 => format!("{v}円"),
+                5 => format!("+{v}%"),
+                6 => format!("-{v}%"),
+                _ => format!("{v}点"),
+            }
+        };
+        search_table(
+            &set.procedures,
+            MasterKind::Procedure,
+            &needle,
+            date,
+            price,
+            &mut hits,
+        );
+    }
+    if wants(MasterKind::Drug) {
+        let price = |d: &Drug| format!("{}円/{}", d.price, d.unit_name);
+        search_table(
+            &set.drugs,
+            MasterKind::Drug,
+            &needle,
+            date,
+            price,
+            &mut hits,
+        );
+    }
+    if wants(MasterKind::Material) {
+        let price = |m: &Material| format!("{}円/{}", m.price, m.unit_name);
+        search_table(
+            &set.materials,
+            MasterKind::Material,
+            &needle,
+            date,
+            price,
+            &mut hits,
+        );
+    }
+    if wants(MasterKind::Comment) {
+        search_table(
+            &set.comments,
+            MasterKind::Comment,
+            &needle,
+            date,
+            |_| String::new(),
+            &mut hits,
+        );
+    }
+    if wants(MasterKind::Disease) {
+        search_table(
+            &set.diseases,
+            MasterKind::Disease,
+            &needle,
+            date,
+            |_| String::new(),
+            &mut hits,
+        );
+    }
+    if wants(MasterKind::Modifier) {
+        search_table(
+            &set.modifiers,
+            MasterKind::Modifier,
+            &needle,
+            date,
+            |_| String::new(),
+            &mut hits,
+        );
+    }
+    let order = |k: &str| "sytcbz".find(k).unwrap_or(9);
+    hits.sort_by(|x, y| order(x.kind).cmp(&order(y.kind)).then(x.code.cmp(&y.code)));
+    let total = hits.len();
+    if a.limit > 0 {
+        hits.truncate(a.limit);
+    }
+    let mut out = std::io::stdout().lock();
+    if a.json {
+        serde_json::to_writer_pretty(&mut out, &hits)?;
+        writeln!(out)?;
+    } else if !hits.is_empty() {
+        let (name_h, price_h) = ("名称", "点数・金額");
+        let name_w = hits
+            .iter()
+            .map(|h| crate::calc_cmd::width(&h.name))
+            .chain([crate::calc_cmd::width(name_h)])
+            .max()
+            .unwrap_or(0);
+        let price_w = hits
+            .iter()
+            .map(|h| crate::calc_cmd::width(&h.price))
+            .chain([crate::calc_cmd::width(price_h)])
+            .max()
+            .unwrap_or(0);
+        writeln!(
+            out,
+            "{} {} {} {}  有効期間",
+            crate::calc_cmd::pad("種", 1),
+            crate::calc_cmd::pad("コード", 9),
+            crate::calc_cmd::pad(name_h, name_w),
+            crate::calc_cmd::rpad(price_h, price_w)
+        )?;
+        for h in &hits {
+            writeln!(
+                out,
+                "{} {:<9} {} {}  {} – {}",
+                h.kind,
+                h.code,
+                crate::calc_cmd::pad(&h.name, name_w),
+                crate::calc_cmd::rpad(&h.price, price_w),
+                h.valid_from,
+                h.valid_to
+            )?;
+        }
+    }
+    let kinds = a
+        .kind
+        .and_then(|k| {
+            [
+                MasterKind::Procedure,
+                MasterKind::Drug,
+                MasterKind::Material,
+                MasterKind::Comment,
+                MasterKind::Disease,
+                MasterKind::Modifier,
+            ]
+            .into_iter()
+            .find(|m| m.letter() == k)
+        })
+        .map_or("every master".to_string(), |k| {
+            format!("the {} master", k.japanese())
+        });
+    let when = date.map_or("the newest version of each code".to_string(), |d| {
+        format!("valid on {d}")
+    });
+    if total == 0 {
+        eprintln!(
+            "santei: no 名称 or カナ名称 contains `{}` ({kinds} of {}, {when})",
+            a.text, set.revision
+        );
+        return Ok(ExitCode::from(1));
+    }
+    let shown = if hits.len() < total {
+        format!("; the first {} shown (--limit N, 0 for all)", hits.len())
+    } else {
+        String::new()
+    };
+    eprintln!(
+        "santei: {total} item(s) match `{}` ({kinds} of {}, {when}){shown}",
+        a.text, set.revision
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 pub fn etensu_info(dir: &Path, encoding: EncodingArg, json: bool) -> Result<ExitCode, CliError> {

@@ -33,10 +33,18 @@ fn rule_texts(path: &Path) -> Result<Vec<(String, String)>, CliError> {
         .collect()
 }
 
-fn etensu(dir: Option<&Path>) -> Result<Option<Etensu>, CliError> {
-    match dir {
+/// The 電子点数表 of `--etensu DIR` or `--etensu REVISION=DIR` (the revision of the masters).
+fn etensu(spec: Option<&str>, set: &MasterSet) -> Result<Option<Etensu>, CliError> {
+    match spec {
         None => Ok(None),
-        Some(d) => {
+        Some(spec) => {
+            let (rev, d) = crate::calc_cmd::etensu_spec(spec, &[set.revision])?;
+            if rev.id != set.revision.id {
+                return Err(CliError(format!(
+                    "--etensu `{spec}` is for {rev} but the masters are {}",
+                    set.revision
+                )));
+            }
             let et = Etensu::load(d)?;
             for w in &et.report.warnings {
                 eprintln!("santei: warning: {w}");
@@ -50,7 +58,7 @@ fn etensu(dir: Option<&Path>) -> Result<Option<Etensu>, CliError> {
 pub fn check(
     path: &Path,
     masters: Option<&Path>,
-    etensu_dir: Option<&Path>,
+    etensu_dir: Option<&str>,
     load: &LoadArgs,
     json: bool,
 ) -> Result<ExitCode, CliError> {
@@ -64,7 +72,7 @@ pub fn check(
     let mut rs = RuleSet::default();
     let hand = rules.len();
     let mut all = rules;
-    if let Some(et) = etensu(etensu_dir)? {
+    if let Some(et) = etensu(etensu_dir, &set)? {
         let (r, skipped) = compile_etensu(&et);
         all.extend(r);
         rs.report.skipped = skipped;
@@ -140,7 +148,7 @@ pub fn explain(
     code: &str,
     dirs: &[PathBuf],
     masters: Option<&Path>,
-    etensu_dir: Option<&Path>,
+    etensu_dir: Option<&str>,
     load: &LoadArgs,
     json: bool,
 ) -> Result<ExitCode, CliError> {
@@ -160,7 +168,7 @@ pub fn explain(
     let (rules, _) = compile_texts(&texts, &set, false).unwrap_or_default();
     let mut rs = RuleSet::default();
     let mut all = rules;
-    if let Some(et) = etensu(etensu_dir)? {
+    if let Some(et) = etensu(etensu_dir, &set)? {
         all.extend(compile_etensu(&et).0);
     }
     rs.extend(all);

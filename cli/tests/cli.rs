@@ -126,7 +126,7 @@ fn exit_codes() {
     );
     let o = santei(&["masters", "info", "/nonexistent/masters"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("not a directory"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("does not exist"));
 }
 
 #[test]
@@ -171,7 +171,7 @@ fn calc_errors_and_findings_exit_codes() {
     std::fs::write(&bad, "{\"format\": \"santei.claim/1\", ").unwrap();
     let o = santei(&["calc", bad.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("claim.json"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("malformed JSON at line 1"));
     let unknown = dir.join("unknown.json");
     std::fs::write(
         &unknown,
