@@ -384,6 +384,8 @@ impl Engine {
             calc.visit(i, &claim.visits[i]);
         }
         let mut result = calc.finish();
+        let due = crate::price_response::check(claim, &prepared.set, &result);
+        result.findings.extend(due);
         crate::copay::attach(claim, &mut result);
         Ok(result)
     }

@@ -19,6 +19,7 @@ pub mod copay;
 mod engine;
 pub mod error;
 mod prepared;
+mod price_response;
 pub mod result;
 pub mod revisions;
 pub mod rounding;
