@@ -72,7 +72,7 @@ cat "$WORK/py.sh"
 printf '\npython3 %q\n' "$WORK/example.py" >> "$WORK/py.sh"
 bash -euo pipefail "$WORK/py.sh" > "$WORK/py.out"
 cat "$WORK/py.out"
-# The total and the 窓口 amount, then findings, then the refused claim's error code.
-head -1 "$WORK/py.out" | grep -Eq '^[0-9]+ [0-9]+$'
+# The total and the 窓口 amount, the findings, then the refused claim's error code.
+grep -Eq '^[0-9]+ [0-9]+$' "$WORK/py.out"
 grep -q '^claim.value ' "$WORK/py.out"
 echo "readme paths: C and Python instructions ran as written"
