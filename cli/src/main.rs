@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod calc_cmd;
+mod diff_cmd;
 mod masters_cmd;
 
 // mimalloc: `santei recalc --jobs N` allocates per receipt on every thread, and the system
@@ -260,6 +261,9 @@ enum MastersCommand {
         #[arg(long)]
         json: bool,
     },
+    /// What changed between two revisions' masters (改定差分): per kind, the codes added,
+    /// abolished, renamed, with new points or prices, with other columns changed; counts first.
+    Diff(diff_cmd::DiffArgs),
 }
 
 #[derive(clap::Args, Clone)]
@@ -354,6 +358,7 @@ impl Command {
                 MastersCommand::Info { json, .. }
                 | MastersCommand::Show { json, .. }
                 | MastersCommand::Search { json, .. } => *json,
+                MastersCommand::Diff(args) => args.json(),
                 #[allow(unreachable_patterns)]
                 _ => false,
             },
@@ -424,6 +429,7 @@ fn main() -> ExitCode {
                 limit,
                 json,
             }),
+            MastersCommand::Diff(args) => diff_cmd::run(&args),
         }
         .map_err(Failure::from),
         Command::Calc {

@@ -14,6 +14,7 @@
 pub mod age;
 pub mod csv;
 pub mod demo;
+pub mod diff;
 pub mod error;
 pub mod etensu;
 pub mod field;
@@ -26,6 +27,7 @@ pub mod source;
 pub mod table;
 pub mod text;
 
+pub use diff::{DiffError, DiffOptions, MasterDiff};
 pub use error::{DataError, LoadError, Position, Warning};
 pub use field::{AgeCode, ChangeKind, Char, Code, Date, EndDate, Fixed2, OptDate, Text};
 pub use kinds::comment::Comment;
@@ -37,7 +39,9 @@ pub use kinds::procedure::{PointKind, Procedure};
 pub use load::FileReport;
 pub use record::{ColumnInfo, MasterRecord};
 pub use revision::{REVISIONS, Revision};
-pub use set::{Coverage, KindReport, LoadOptions, LoadReport, MasterCatalog, MasterSet, Provenance};
+pub use set::{
+    Coverage, KindReport, LoadOptions, LoadReport, MasterCatalog, MasterSet, Provenance,
+};
 pub use table::{Table, Version};
 pub use text::Encoding;
 
