@@ -193,6 +193,20 @@ impl<W: Write> Out<W> {
         }
     }
 
+    /// An error about a whole file (or the run): with `--format json` a JSON line on stdout, like
+    /// every other error of `--json` output; otherwise `santei: error: …` on stderr.
+    fn file_error(&mut self, file: Option<&str>, message: &str) -> std::io::Result<()> {
+        if self.format == Format::Json {
+            let v = serde_json::json!({"type": "error", "error": {
+                "code": "error", "file": file, "path": null, "message": message,
+            }});
+            writeln!(self.w, "{v}")
+        } else {
+            eprintln!("santei: error: {message}");
+            Ok(())
+        }
+    }
+
     fn summary(&mut self, s: &Summary, files: usize) -> std::io::Result<()> {
         match self.format {
             Format::Json => {
@@ -364,7 +378,7 @@ pub fn recalc(a: Args<'_>) -> Result<ExitCode, CliError> {
             eprintln!("santei: warning: {w}");
         }
         if let Err(e) = res {
-            eprintln!("santei: error: {}", e.0);
+            out.file_error(Some(&name), &e.0)?;
             errors += 1;
         }
     }
@@ -377,11 +391,14 @@ pub fn recalc(a: Args<'_>) -> Result<ExitCode, CliError> {
         .collect();
     if !uncovered.is_empty() {
         bar.clear();
-        eprintln!(
-            "santei: error: no masters loaded for 診療年月 {}: those receipts were not checked against any master; the loaded masters cover {} (give the masters of those months with --masters)",
-            uncovered.join(", "),
-            coverage(&engine)
-        );
+        out.file_error(
+            None,
+            &format!(
+                "no masters loaded for 診療年月 {}: those receipts were not checked against any master; the loaded masters cover {} (give the masters of those months with --masters)",
+                uncovered.join(", "),
+                coverage(&engine)
+            ),
+        )?;
         errors += 1;
     }
     bar.finish(&tally.summary);

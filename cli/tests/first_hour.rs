@@ -609,3 +609,50 @@ fn masters_search_on_the_official_masters() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains("高血圧症"), "{}", stdout(&o));
 }
+
+#[test]
+fn recalc_errors_are_json_lines_with_format_json() {
+    let empty = temp_file("recalc-json", "empty.UKE", "");
+    for file in ["/nonexistent/month.UKE", empty.as_str()] {
+        let o = santei(&["recalc", file, "--format", "json", "--progress", "never"]);
+        assert_eq!(o.status.code(), Some(2), "{file}");
+        let out = stdout(&o);
+        let error = out
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .find(|v| v["type"] == "error")
+            .unwrap_or_else(|| panic!("no error line for {file} in\n{out}"));
+        assert_eq!(error["error"]["file"], file, "{error}");
+        assert!(error["error"]["message"].is_string(), "{error}");
+        assert!(!stderr(&o).contains("santei: error"), "{}", stderr(&o));
+    }
+    // The table format keeps the text on stderr.
+    let o = santei(&["recalc", "/nonexistent/month.UKE", "--progress", "never"]);
+    assert!(stderr(&o).contains("santei: error: "), "{}", stderr(&o));
+}
+
+// The result's `copay` is documented, field by field.
+
+#[test]
+fn every_copay_field_of_the_result_is_documented() {
+    let doc = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/CLAIM_FORMAT.md"),
+    )
+    .unwrap();
+    let o = santei(&["calc", &example(), "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let copay = v["copay"].as_object().unwrap();
+    let visit = v["copay"]["visits"][0].as_object().unwrap();
+    for key in copay.keys().chain(visit.keys()).map(String::as_str).chain([
+        "income_class",
+        "meals",
+        "public_funds",
+        "burden_kubun",
+    ]) {
+        assert!(
+            doc.contains(&format!("`{key}`")),
+            "docs/CLAIM_FORMAT.md does not document copay.{key}"
+        );
+    }
+    assert!(doc.contains("負担区分コード"));
+}
