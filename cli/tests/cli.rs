@@ -151,10 +151,13 @@ fn calc_example_on_demo_data() {
     let o = santei(&["calc", example.to_str().unwrap(), "--json"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    // The example is a claim of 2026-12, computed under r2026-06 (令和8年度改定) on the r08 demo rows.
     // Day 1: 初診料 291 + 乳幼児加算 75 + 末梢血液一般 21 + 血液学的検査判断料 125 + B-V 40 +
-    // 乳幼児加算（採血） 35 + 処方箋料 60 = 647. Day 2 (時間外, 3歳): 再診料 75 + 乳幼児時間外加算
-    // 135 + 外来管理加算 52 + 処方料 42 + 調剤料 11 + カロナール 6.70円×3 = 20.1円 → 2点 × 5日 = 325.
-    assert_eq!(v["total_points"], 647 + 325);
+    // 乳幼児加算（採血） 35 + 処方箋料 60 = 647. Day 2 (時間外, 5歳): 再診料 76 (r08 告示 A001) +
+    // 乳幼児時間外加算 135 + 外来管理加算 52 + 処方料 42 + 調剤料 11 + カロナール 6.50円×3 = 19.5円
+    // → 2点 (五捨五超入) × 5日 = 326.
+    assert_eq!(v["revision"], "r2026-06");
+    assert_eq!(v["total_points"], 647 + 326);
     let o = santei(&["calc", example.to_str().unwrap(), "--explain"]);
     let out = stdout(&o);
     assert!(
