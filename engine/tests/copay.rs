@@ -1,7 +1,7 @@
 //! Copayment cases that the golden runner cannot express: 入院 claims (the point engine computes
 //! 入院外 only, so their points are given as lines), 入院時食事療養, four 公費, the settings, the
 //! 地方単独 scheme file, and dates outside the tables. Expected values are computed by hand from the
-//! cited source (RULEBOOK Part 2 and the MHLW 事例 it cites).
+//! cited source (the law or MHLW 事例 named at each test).
 
 use santei_engine::copay::{
     self, Copay, CopaySettings, LinePoints, LocalSchemes, MissingOver70Class, Under70PublicLimit,
@@ -80,7 +80,7 @@ fn payer(law: &str) -> String {
 }
 
 // ── MHLW H30 事例 (高齢受給者 入院), transcribed in hangilc/myclinic-ts
-//    packages/rezept/futan/calc.kougaku.kourei.test.ts; RULEBOOK §2.3.
+//    packages/rezept/futan/calc.kougaku.kourei.test.ts.
 
 fn elder_inpatient(class: &str, many: bool, birth: &str, date: &str, pts: i64) -> Copay {
     let c = make(
@@ -263,7 +263,7 @@ fn h30_inpatient_nanbyo() {
     assert_eq!((r.copay_yen, r.patient_yen), (15_000, 5_000));
 }
 
-// ── 入院時食事療養 標準負担額 (RULEBOOK §2.5)
+// ── 入院時食事療養 標準負担額 (健保法85条2項)
 
 fn meals(birth: &str, insurance: &str, meals: &str, date: &str) -> (Option<Copay>, Vec<Finding>) {
     let c = make(
@@ -484,7 +484,7 @@ fn four_public_funds_chain_and_burden_code_9() {
 
 #[test]
 fn nanbyo_under70_own_class_and_the_u_formula_setting() {
-    // W-C10 事例2 (RULEBOOK Part 4 #3): 難病, 区分ア, 医療費 1,540,000: the own-区分 formula
+    // W-C10 事例2: 難病, 区分ア, 医療費 1,540,000: the own-区分 formula
     // 252,600 + (1,540,000 − 842,000) × 1% = 259,580 (the default, by 法別番号).
     let c = make(
         "1980-01-01",

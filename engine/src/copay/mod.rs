@@ -3,9 +3,9 @@
 //! 21,000円 合算 floor, the 後期 2割 配慮措置), 入院時食事療養 標準負担額, and the split between the
 //! insurance, up to four 公費 and the patient, with the values of the UKE HO and KO records.
 //!
-//! Sources: ../shared/docs/RULEBOOK.md Part 2 and the laws it cites. The limits, amounts and 公費
-//! are dated data in [`tables`]; the choices made where the rulebook leaves a rule open (Part 4)
-//! are [`CopaySettings`].
+//! Sources: the laws and MHLW calculation examples named on each row and finding (健保法・健保令,
+//! 国保法, 高確法, the MHLW 事例). The limits, amounts and 公費 are dated data in [`tables`]; the
+//! choices made where no primary text found settles a rule are [`CopaySettings`].
 //!
 //! Impossible input (70歳以上 without 所得区分, a 公費 without its 受給者番号, a 負担割合 that
 //! contradicts the age …) gives an error finding (`C5xx`) and no copayment: santei never guesses an
@@ -292,7 +292,7 @@ impl IncomeClass {
         )
     }
 
-    /// レセプト 特記事項 of the 区分 (26 区ア … 30 区オ; 現役並みⅢ/Ⅱ/Ⅰ use 26/27/28; RULEBOOK §2.3).
+    /// レセプト 特記事項 of the 区分 (記載要領 別表 レセプト特記事項: 26 区ア … 30 区オ; 現役並みⅢ/Ⅱ/Ⅰ use 26/27/28).
     pub fn special_note(self) -> Option<&'static str> {
         match self {
             IncomeClass::A | IncomeClass::Genekinami3 => Some("26"),
@@ -311,7 +311,8 @@ impl Serialize for IncomeClass {
     }
 }
 
-/// How the 公費 part of an under-70 claim is capped (RULEBOOK Part 4 #3).
+/// How the 公費 part of an under-70 claim is capped (MHLW H27 事例14–31 use the ウ formula, the
+/// W-C10 難病 事例2 the own 区分; the 保険局 通知 on 公費 and 高額療養費 was not found).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Under70PublicLimit {
     /// Per 法別番号 ([`tables::PublicScheme::under70`]): the ウ formula for 特定給付対象療養
@@ -325,7 +326,8 @@ pub enum Under70PublicLimit {
     OwnClass,
 }
 
-/// How the KO 負担金額 (the patient's share under a 公費) is written (RULEBOOK Part 4 #4).
+/// How the KO 負担金額 (the patient's share under a 公費) is written (the 記載要領 text on its
+/// rounding was not found).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum PublicReceiptRounding {
     /// 10円 四捨五入 like the 窓口, except an amount fixed by a limit or cap, which is written to the
@@ -358,7 +360,7 @@ pub enum HoCopay {
     Always,
 }
 
-/// Choices where the rulebook leaves a rule open (Part 4). `Default` is what santei uses.
+/// Choices where no primary text found settles a rule. `Default` is what santei uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct CopaySettings {
     pub under70_public_limit: Under70PublicLimit,
@@ -769,7 +771,7 @@ fn digits(s: &str, n: usize) -> bool {
 }
 
 /// 公費負担者番号 検証番号: weights 2,1,2,1,2,1,2 from the left, digits of products ≥ 10 added,
-/// check = (10 − sum mod 10) mod 10 (RULEBOOK §2.6; 54016027 → 7).
+/// check = (10 − sum mod 10) mod 10 (a published 負担者番号: 54016027 → 7).
 pub fn payer_check_digit(first7: &str) -> Option<u8> {
     if !digits(first7, 7) {
         return None;
@@ -1113,7 +1115,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn check_digit_of_the_rulebook_example() {
+    fn check_digit_of_a_published_number() {
         assert_eq!(payer_check_digit("5401602"), Some(7));
     }
 

@@ -666,7 +666,8 @@ pub fn meals(date: Date) -> Option<&'static MealRow> {
     MEALS.iter().find(|m| in_force(m.from, m.until, date))
 }
 
-/// How a 公費's part is capped by 高額療養費 for a patient under 70 (RULEBOOK §2.6 4, Part 4 #3).
+/// How a 公費's part is capped by 高額療養費 for a patient under 70 (MHLW H27 事例14–31; W-C10 難病
+/// 事例2; the 保険局 通知 on 公費 and 高額療養費 was not found).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Under70PartLimit {
     /// 特定給付対象療養: the ウ formula 80,100 + (医療費 − 267,000) × 1% whatever the 区分 (MHLW H27
@@ -707,8 +708,8 @@ pub struct PublicScheme {
     pub meals: MealCover,
     /// Ordered last among national 公費 (生活保護, 中国残留邦人等支援給付).
     pub last: bool,
-    /// The patient share in this table was checked against a source (RULEBOOK §2.6); `false` rows
-    /// come from the standard 法別番号 table only (RULEBOOK Part 4 #5) and give an info finding.
+    /// The patient share in this table was checked against the source in `citation`; `false` rows
+    /// come from the 記載要領 別添 法別番号表 only (実施要綱 not checked) and give an info finding.
     pub verified: bool,
     pub citation: &'static str,
     /// 70歳以上: the 区分 whose limit caps the part this 公費 pays, when it is not the patient's own
@@ -763,7 +764,7 @@ const fn scheme(
 use MealCover as M;
 use Under70PartLimit as L;
 
-/// National 公費 (記載要領 別添 「法別番号及び制度の略称表」; RULEBOOK §2.6).
+/// National 公費 (記載要領 別添 「法別番号及び制度の略称表」).
 pub static NATIONAL_FUNDS: &[PublicScheme] = &[
     scheme(
         "10",
