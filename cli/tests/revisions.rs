@@ -41,7 +41,7 @@ fn write_claim(name: &str, facility: &str, date: &str, code: &str) -> PathBuf {
     f
 }
 
-fn calc(file: &PathBuf, extra: &[&str]) -> serde_json::Value {
+fn calc(file: &std::path::Path, extra: &[&str]) -> serde_json::Value {
     let mut args = vec!["calc", file.to_str().unwrap(), "--json"];
     args.extend_from_slice(extra);
     let o = santei(&args);
@@ -69,8 +69,20 @@ fn points_of(v: &serde_json::Value, code: &str) -> i64 {
 #[test]
 fn the_demo_computes_each_claim_under_the_revision_of_its_date() {
     let cases = [
-        ("saishin", r#"{"kind":"clinic","beds":0}"#, "112007410", 76, 75),
-        ("gairai", r#"{"kind":"hospital","beds":400}"#, "112011310", 77, 76),
+        (
+            "saishin",
+            r#"{"kind":"clinic","beds":0}"#,
+            "112007410",
+            76,
+            75,
+        ),
+        (
+            "gairai",
+            r#"{"kind":"hospital","beds":400}"#,
+            "112011310",
+            77,
+            76,
+        ),
         (
             "baseup",
             r#"{"kind":"clinic","beds":0,"standards":[4307]}"#,
@@ -101,7 +113,12 @@ fn official_folders_pick_by_date_and_the_excerpt_says_it_is_partial() {
         "--masters",
         r08.to_str().unwrap(),
     ];
-    let f = write_claim("saishin", r#"{"kind":"clinic","beds":0}"#, "2026-12-01", "112007410");
+    let f = write_claim(
+        "saishin",
+        r#"{"kind":"clinic","beds":0}"#,
+        "2026-12-01",
+        "112007410",
+    );
     let mut full = vec!["calc", f.to_str().unwrap(), "--json"];
     full.extend_from_slice(&args);
     let o = santei(&full);
@@ -118,7 +135,12 @@ fn official_folders_pick_by_date_and_the_excerpt_says_it_is_partial() {
             .any(|f| f["rule"] == "M012.partial-masters"),
         "{v}"
     );
-    let old = write_claim("saishin", r#"{"kind":"clinic","beds":0}"#, "2026-05-29", "112007410");
+    let old = write_claim(
+        "saishin",
+        r#"{"kind":"clinic","beds":0}"#,
+        "2026-05-29",
+        "112007410",
+    );
     let v = calc(&old, &args);
     assert_eq!(v["revision"], "r2024-06");
     assert_eq!(points_of(&v, "112007410"), 75);
@@ -149,13 +171,20 @@ fn rules_check_on_the_r08_excerpt() {
         "111,112,113,120,130",
     ]);
     let out = String::from_utf8_lossy(&o.stdout);
-    assert!(o.status.success(), "{out}\n{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "{out}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert!(out.contains("0 error(s)"), "{out}");
     assert!(out.contains("not verifiable here"), "{out}");
     // No code of a complete prefix is among the unverifiable ones.
     for l in out.lines().filter(|l| l.contains("not verifiable here:")) {
         for p in ["111", "112", "113", "120", "130"] {
-            assert!(!l.contains(&format!(": {p}")), "a complete prefix was not verified: {l}");
+            assert!(
+                !l.contains(&format!(": {p}")),
+                "a complete prefix was not verified: {l}"
+            );
         }
     }
     // A code of a complete prefix that the excerpt lacks is an error, not a warning.
@@ -176,7 +205,12 @@ fn rules_check_on_the_r08_excerpt() {
         "--complete-prefixes",
         "111,112,113,120,130",
     ]);
-    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stdout));
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
     // Without the declaration, the same code is only "not verifiable".
     let o = santei(&[
         "rules",

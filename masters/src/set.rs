@@ -71,7 +71,9 @@ impl Coverage {
             Coverage::Complete | Coverage::Demo => true,
             Coverage::Partial {
                 complete_prefixes, ..
-            } => complete_prefixes.iter().any(|p| code.starts_with(p.as_str())),
+            } => complete_prefixes
+                .iter()
+                .any(|p| code.starts_with(p.as_str())),
         }
     }
 
@@ -532,7 +534,10 @@ impl MasterSet {
     /// santei's embedded demo subset of r2024-06 (hand-picked rows of the r06 masters, UTF-8; not
     /// official data). Lets santei run on a fresh clone without the official files.
     pub fn demo() -> Result<MasterSet, LoadError> {
-        MasterSet::demo_of(&crate::demo::R2024_06)
+        let d = crate::demo::of("r2024-06").ok_or_else(|| {
+            LoadError::NoRevision("the embedded r2024-06 demo (masters/demo/r2024-06/)".into())
+        })?;
+        MasterSet::demo_of(d)
     }
 
     /// The embedded demo subset of one revision (see [`crate::demo::ALL`]).
@@ -557,7 +562,7 @@ impl MasterSet {
         let (modifiers, rz) = opt::<Modifier>(d.z)?;
         let mut warnings = vec![Warning {
             message: format!(
-                "demo data {}: a hand-picked subset ({}), not the official files",
+                "demo data {} ({}): a hand-picked subset, not the official files",
                 d.revision, d.source
             ),
         }];
@@ -581,9 +586,8 @@ impl MasterSet {
             }
         }
         Ok(MasterSet {
-            revision: Revision::parse(d.revision).ok_or_else(|| {
-                LoadError::NoRevision(format!("demo revision {}", d.revision))
-            })?,
+            revision: Revision::parse(d.revision)
+                .ok_or_else(|| LoadError::NoRevision(format!("demo revision {}", d.revision)))?,
             provenance: Provenance::Demo,
             coverage: Coverage::Demo,
             procedures,

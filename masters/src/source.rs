@@ -82,7 +82,12 @@ pub fn read_text_sniffed(
     let raw = read_raw(path)?;
     let enc = if encoding == Encoding::Cp932
         && !raw.bytes.is_ascii()
-        && std::str::from_utf8(raw.bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&raw.bytes)).is_ok()
+        && std::str::from_utf8(
+            raw.bytes
+                .strip_prefix(b"\xEF\xBB\xBF")
+                .unwrap_or(&raw.bytes),
+        )
+        .is_ok()
     {
         Encoding::Utf8
     } else {

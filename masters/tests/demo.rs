@@ -55,7 +55,7 @@ fn demo_has_the_outpatient_basics() {
 
 #[test]
 fn r2026_06_demo_rows_equal_the_r08_rows() {
-    let demo = MasterSet::demo_of(&santei_masters::demo::R2026_06).unwrap();
+    let demo = MasterSet::demo_of(santei_masters::demo::of("r2026-06").unwrap()).unwrap();
     assert_eq!(demo.provenance, Provenance::Demo);
     assert_eq!(demo.revision.id, "r2026-06");
     let real = MasterSet::load(masters("r08-excerpt")).unwrap();
@@ -83,7 +83,13 @@ fn r2026_06_demo_rows_equal_the_r08_rows() {
 #[test]
 fn the_demo_catalog_picks_by_date() {
     let c = santei_masters::MasterCatalog::demo().unwrap();
-    assert_eq!(c.for_date(date("2026-05-29")).unwrap().revision.id, "r2024-06");
-    assert_eq!(c.for_date(date("2026-06-01")).unwrap().revision.id, "r2026-06");
+    assert_eq!(
+        c.for_date(date("2026-05-29")).unwrap().revision.id,
+        "r2024-06"
+    );
+    assert_eq!(
+        c.for_date(date("2026-06-01")).unwrap().revision.id,
+        "r2026-06"
+    );
     assert!(c.for_date(date("2024-05-31")).is_none());
 }
