@@ -147,7 +147,9 @@ fn wrong_field_counts_are_malformed_and_the_rest_is_read() {
     assert_eq!(o.status.code(), Some(2));
     let s = out(&o);
     assert!(
-        s.contains("MALFORMED") && s.contains(":7 (receipt 2): SI field 4 (missing)") && s.contains("at least 7"),
+        s.contains("MALFORMED")
+            && s.contains(":7 (receipt 2): SI field 4 (missing)")
+            && s.contains("at least 7"),
         "{s}"
     );
     assert!(
@@ -190,6 +192,22 @@ fn absurd_points_are_refused_not_wrapped() {
     let s = out(&o);
     assert!(
         s.contains("exceeds 10000000000点") && s.contains("computed       75"),
+        "{s}"
+    );
+}
+
+#[test]
+fn file_errors_are_in_the_json_output_too() {
+    let d = Dir::new("formats");
+    let f = d.file("empty.UKE", b"");
+    let o = Command::new(env!("CARGO_BIN_EXE_santei"))
+        .args(["recalc", &f, "--progress", "never", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let s = out(&o);
+    assert!(
+        s.contains("\"type\":\"error\"") && s.contains("is empty"),
         "{s}"
     );
 }
