@@ -12,11 +12,12 @@ use crate::claim::{
 };
 use crate::error::ClaimError;
 use crate::prepared::{Prepared, kubun_key};
+use crate::price::drug_points;
 use crate::result::{
     AggregationTotal, ClaimResult, DayTotal, Finding, Line, Origin, RESULT_FORMAT, RecordKind,
     SectionTotal, Severity,
 };
-use crate::rounding::{Rounding, drug_points};
+use crate::rounding::Rounding;
 use crate::rules;
 use crate::tables;
 use santei_rules_dsl::Diagnostic;
@@ -935,13 +936,17 @@ impl<'a> Calc<'a> {
             && rec.outpatient_management == 0
     }
 
-    /// Points of one procedure for one time, with its explanation.
+    /// Points of one procedure for one time, with its explanation: the pricing library
+    /// ([`crate::price::procedure_points`], its きざみ policy; [`crate::price::percent_change`]
+    /// for a %加算/%減算 on the preceding 所定点数). `None`: not computed here (金額, 減点, a % item
+    /// without a preceding item, a 数量 the きざみ table refuses); the explanation says why.
     fn points_of(
         &self,
         rec: &Procedure,
         quantity: Option<Decimal>,
         prev_unit_points: Option<i64>,
     ) -> (Option<i64>, Vec<String>) {
+        use crate::price::{Bound, PriceError, PricedHow, percent_change, procedure_points};
         let mut ex = vec![format!(
             "master {} {} ({}; 変更年月日 {}): 新又は現点数 {} (点数識別 {})",
             rec.code,
@@ -951,59 +956,53 @@ impl<'a> Calc<'a> {
             rec.points,
             rec.point_kind
         )];
-        let base = rec.points.to_decimal();
-        let pts = match rec.point_kind() {
-            PointKind::Points | PointKind::PrefecturalPurchasePrice => {
-                if rec.step_calc == 1 {
-                    let q = quantity.unwrap_or(Decimal::ZERO);
-                    let lower = Decimal::from(rec.step_lower);
-                    let step = Decimal::from(rec.step_size.max(1));
-                    let steps = if q > lower {
-                        Rounding::Up.to_int((q - lower) / step)
-                    } else {
-                        0
-                    };
-                    let mut total = base + Decimal::from(steps) * rec.step_points.to_decimal();
+        let kind = rec.point_kind();
+        if matches!(kind, PointKind::PercentAdd | PointKind::PercentSubtract) {
+            let Some(prev) = prev_unit_points else {
+                return (None, ex);
+            };
+            let add = kind == PointKind::PercentAdd;
+            let r = percent_change(prev, rec.points.to_decimal(), add);
+            ex.push(format!(
+                "{}% {} the preceding 所定点数 {prev}: {} → {r:+} ({} of the result)",
+                rec.points,
+                if add { "added to" } else { "taken from" },
+                prev.saturating_add(r),
+                Rounding::HalfUp.japanese()
+            ));
+            return (Some(r), ex);
+        }
+        match procedure_points(rec, quantity) {
+            Ok(priced) => {
+                if let PricedHow::Steps(s) = priced.how {
+                    let q = s
+                        .quantity
+                        .map_or_else(|| "not given (基本点数)".to_string(), |q| q.to_string());
                     ex.push(format!(
-                        "きざみ: 数量 {q}, 下限 {}, きざみ値 {}, きざみ点数 {} → {} + {steps} × {} ({}, 項番30–34)",
-                        rec.step_lower, rec.step_size, rec.step_points, rec.points, rec.step_points, Rounding::Up.japanese()
+                        "きざみ: 数量 {q}, 下限 {}, きざみ値 {}, きざみ点数 {} → {} + {} × {} = {} ({} of the steps, {} of the result; 項番30–35)",
+                        s.lower, s.size, rec.step_points, rec.points, s.steps, rec.step_points, s.exact.normalize(),
+                        Rounding::Up.japanese(), Rounding::HalfUp.japanese()
                     ));
-                    if rec.step_upper != 99_999_999 && q > Decimal::from(rec.step_upper) {
-                        ex.push(format!(
-                            "数量 {q} exceeds the きざみ 上限値 {}",
-                            rec.step_upper
-                        ));
-                        let capped =
-                            Rounding::Up.to_int((Decimal::from(rec.step_upper) - lower) / step);
-                        total = base + Decimal::from(capped) * rec.step_points.to_decimal();
+                    match s.bound {
+                        Bound::AboveUpperCapped { upper } => ex.push(format!(
+                            "数量 exceeds the きざみ 上限値 {upper}: 上下限エラー処理 {} → 点数算定式２ (the 上限値 for the 数量)",
+                            rec.step_bound_error
+                        )),
+                        Bound::AboveUpperWarned { upper } => ex.push(format!(
+                            "数量 exceeds the きざみ 上限値 {upper}: 上下限エラー処理 {} → 点数算定式１ on the 数量 as given (警告)",
+                            rec.step_bound_error
+                        )),
+                        Bound::Within | Bound::NoQuantity => {}
                     }
-                    Some(Rounding::HalfUp.to_int(total))
-                } else {
-                    Some(Rounding::HalfUp.to_int(base))
                 }
+                (Some(priced.points), ex)
             }
-            PointKind::MinusPoints => Some(-Rounding::HalfUp.to_int(base)),
-            PointKind::PercentAdd | PointKind::PercentSubtract => match prev_unit_points {
-                Some(prev) => {
-                    let r = percent_change(prev, base, rec.point_kind() == PointKind::PercentAdd);
-                    ex.push(format!(
-                        "{}% {} the preceding 所定点数 {prev}: {} → {r:+} ({} of the result)",
-                        rec.points,
-                        if rec.point_kind() == PointKind::PercentAdd {
-                            "added to"
-                        } else {
-                            "taken from"
-                        },
-                        prev + r,
-                        Rounding::HalfUp.japanese()
-                    ));
-                    Some(r)
-                }
-                None => None,
-            },
-            PointKind::Yen | PointKind::Deduction | PointKind::Other(_) => None,
-        };
-        (pts, ex)
+            Err(e @ PriceError::BelowLower { .. }) => {
+                ex.push(e.to_string());
+                (None, ex)
+            }
+            Err(_) => (None, ex),
+        }
     }
 
     fn procedure_line(&mut self, pr: &Proc<'a>, date: Date) -> Option<i64> {
@@ -1017,6 +1016,21 @@ impl<'a> Calc<'a> {
         let prev = base.and_then(|k| self.lines[k].points);
         let (pts, mut ex) = self.points_of(pr.rec, pr.quantity, prev);
         let Some(pts) = pts else {
+            if let Err(
+                e @ (crate::price::PriceError::BelowLower { .. }
+                | crate::price::PriceError::Overflow(_)),
+            ) = crate::price::procedure_points(pr.rec, pr.quantity)
+            {
+                self.finding(
+                    rules::BAD_QUANTITY,
+                    Severity::Error,
+                    format!("{}.quantity", pr.path),
+                    crate::price::procedure::CITE_STEPS,
+                    vec![pr.rec.code.to_string()],
+                    format!("{} {}: {e}; line not billed", pr.rec.code, pr.rec.abbr_name),
+                );
+                return None;
+            }
             self.finding(rules::UNSUPPORTED_POINT_KIND, Severity::Error, pr.path.clone(), rules::CITE_MASTER, vec![pr.rec.code.to_string()],
                 format!("{} {}: 点数識別 {} is not computed here (金額・減点・%加算 without a preceding item); line not billed", pr.rec.code, pr.rec.abbr_name, pr.rec.point_kind));
             return None;
@@ -1493,24 +1507,35 @@ impl<'a> Calc<'a> {
             }
             resolved.push((dpath, rec, d.amount));
         }
-        let (section, floor, unit_word, cite) = match form {
-            RxForm::Internal => ("21", 1, "1剤1日分", rules::CITE_DRUG),
-            RxForm::AsNeeded => ("22", 1, "1回分", rules::CITE_DRUG),
-            RxForm::External => ("23", 1, "1調剤", rules::CITE_DRUG),
-            RxForm::InjectionIntramuscular => ("31", 1, "1回分", rules::CITE_INJECTION_DRUG),
-            RxForm::InjectionIntravenous => ("32", 1, "1回分", rules::CITE_INJECTION_DRUG),
-            RxForm::InjectionOther => ("33", 1, "1回分", rules::CITE_INJECTION_DRUG),
-            RxForm::Treatment => ("40", 0, "1回分", rules::CITE_DRUG_ZERO),
-            RxForm::Test => ("60", 0, "1回分", rules::CITE_DRUG_ZERO),
-            RxForm::Imaging => ("70", 0, "1回分", rules::CITE_DRUG_ZERO),
+        let (section, section_no, unit_word, cite) = match form {
+            RxForm::Internal => ("21", 21, "1剤1日分", rules::CITE_DRUG),
+            RxForm::AsNeeded => ("22", 22, "1回分", rules::CITE_DRUG),
+            RxForm::External => ("23", 23, "1調剤", rules::CITE_DRUG),
+            RxForm::InjectionIntramuscular => ("31", 31, "1回分", rules::CITE_INJECTION_DRUG),
+            RxForm::InjectionIntravenous => ("32", 32, "1回分", rules::CITE_INJECTION_DRUG),
+            RxForm::InjectionOther => ("33", 33, "1回分", rules::CITE_INJECTION_DRUG),
+            RxForm::Treatment => ("40", 40, "1回分", rules::CITE_DRUG_ZERO),
+            RxForm::Test => ("60", 60, "1回分", rules::CITE_DRUG_ZERO),
+            RxForm::Imaging => ("70", 70, "1回分", rules::CITE_DRUG_ZERO),
         };
+        let floor = crate::price::drug_floor(section_no);
         let mut yen = Decimal::ZERO;
         let unit = self.unit();
         let last = resolved.len() - 1;
         let mut explain_unit = Vec::new();
         for (dpath, rec, amount) in &resolved {
-            let sub = rec.price.to_decimal() * *amount;
-            yen += sub;
+            let Some((sub, sum)) = crate::price::drug::drug_yen(rec, *amount, yen) else {
+                self.finding(
+                    rules::BAD_QUANTITY,
+                    Severity::Error,
+                    format!("{dpath}.amount"),
+                    rules::CITE_DRUG,
+                    vec![rec.code.to_string()],
+                    format!("使用量 {amount}: the 薬価 × 使用量 overflows; the 剤 is not billed"),
+                );
+                return None;
+            };
+            yen = sum;
             explain_unit.push(format!(
                 "{} {}: {}円/{} × {} = {}円",
                 rec.code,
@@ -1665,28 +1690,38 @@ impl<'a> Calc<'a> {
                 return;
             }
         };
-        let divisor = match rec.material_kind {
-            3 => Decimal::from(50),
-            4 => Decimal::from(1000),
-            _ => Decimal::from(10),
+        let Some(mp) = crate::price::material_points(rec, price, amount) else {
+            self.finding(
+                rules::BAD_QUANTITY,
+                Severity::Error,
+                format!("{path}.amount"),
+                rules::CITE_MATERIAL,
+                vec![code.to_string()],
+                format!("使用量 {amount}: the price × 使用量 overflows; line not billed"),
+            );
+            return;
         };
-        let yen = price * amount;
-        let mut points = Rounding::HalfUp.to_int(yen / divisor);
+        let points = mp.points;
         let mut ex = vec![format!(
-            "master {} {} ({}): {}円/{} × {} = {}円 ÷ {}円 → {points}点 ({}; 材料価格基準 留意事項 / RULEBOOK §1.4)",
+            "master {} {} ({}): {}円/{} × {} = {}円 ÷ {}円 (特定器材種別 {}, 項番22) → {} ({}; 材料価格基準 留意事項)",
             rec.code,
             rec.name,
             self.rev(),
             price.normalize(),
             rec.unit_name,
             amount,
-            yen.normalize(),
-            divisor,
+            mp.yen.normalize(),
+            mp.divisor,
+            rec.material_kind,
+            if mp.capped.is_some() {
+                "over the cap".to_string()
+            } else {
+                format!("{points}点")
+            },
             Rounding::HalfUp.japanese()
         )];
-        if rec.point_cap > 0 && points > rec.point_cap as i64 {
-            ex.push(format!("上限点数 {} (項番24)", rec.point_cap));
-            points = rec.point_cap as i64;
+        if let Some(cap) = mp.capped {
+            ex.push(format!("上限点数 {cap} (項番24) → {points}点"));
         }
         let unit = self.unit();
         self.lines.push(Line {
@@ -2169,20 +2204,6 @@ fn path_of(l: &Line) -> String {
         Origin::Claimed { path } => path.clone(),
         Origin::Derived { base_path, .. } => base_path.clone(),
     }
-}
-
-/// The change a %加算/%減算 (点数識別 5/6) of `percent` makes to `base` points: the result
-/// (所定点数の100分の(100 ± percent)に相当する点数) is rounded half up once the rate is applied
-/// (RULEBOOK §1.2: 通知 第1章 「１点未満の端数があるときは、小数点以下第一位を四捨五入」; 疑義解釈
-/// その4 問24: 85点 × 90/100 = 76.5 → 77点). A 30% 減算 of 225 gives 157.5 → 158, a change of −67.
-pub(crate) fn percent_change(base: i64, percent: Decimal, add: bool) -> i64 {
-    let hundred = Decimal::ONE_HUNDRED;
-    let factor = if add {
-        hundred + percent
-    } else {
-        hundred - percent
-    };
-    Rounding::HalfUp.to_int(Decimal::from(base) * factor / hundred) - base
 }
 
 /// The largest points × 回数 one 算定単位 may have (10^10点 = 1,000億円, far above any real item:

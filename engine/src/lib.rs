@@ -19,6 +19,7 @@ pub mod copay;
 mod engine;
 pub mod error;
 mod prepared;
+pub mod price;
 mod price_response;
 pub mod result;
 pub mod revisions;

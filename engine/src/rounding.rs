@@ -46,15 +46,8 @@ impl Rounding {
     }
 }
 
-/// 薬剤料 of one unit (1剤1日分, 1回分, 1調剤): `yen` ≤ 15円 → `floor_points` (1点 in 投薬・注射,
-/// 0点 in 処置・検査・画像 …); above, 五捨五超入 of yen/10 (告示 F200, G100; RULEBOOK §1.3).
-pub fn drug_points(yen: Decimal, floor_points: i64) -> i64 {
-    if yen <= Decimal::from(15) {
-        floor_points
-    } else {
-        Rounding::HalfDown.to_int(yen / Decimal::from(10))
-    }
-}
+/// 薬剤料 of one unit: kept here for the public API; the pricing library holds it.
+pub use crate::price::drug_points;
 
 #[cfg(test)]
 mod tests {
@@ -63,25 +56,6 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
-    }
-
-    #[test]
-    fn gosha_gochonyu_examples_from_the_rulebook() {
-        // RULEBOOK §1.3: 25円 → 2点, 25.01円 → 3点, 35円 → 3点, 85円 → 8点, 155.1円 → 16点; ≤15円 → 1点.
-        for (yen, pts) in [
-            ("25", 2),
-            ("25.01", 3),
-            ("35", 3),
-            ("85", 8),
-            ("155.1", 16),
-            ("15", 1),
-            ("15.01", 2),
-            ("3.5", 1),
-        ] {
-            assert_eq!(drug_points(d(yen), 1), pts, "{yen}");
-        }
-        assert_eq!(drug_points(d("14.9"), 0), 0);
-        assert_eq!(drug_points(d("16"), 0), 2);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use super::reader::{Go, LineKind, Receipt, UkeError, Unit, YearMonth};
 use crate::claim::FacilityKind;
 use crate::engine::{Engine, MAX_UNIT_POINTS};
 use crate::masters::{Date, MasterCatalog, MasterSet, PointKind, Procedure};
-use crate::rounding::{Rounding, drug_points};
+use crate::price::{self, Bound, PriceError, PricedHow};
 use crate::tables::{Bundling, bundling};
 
 /// 診療識別 97: 食事・生活療養, amounts in yen, outside the point totals.
@@ -678,74 +678,26 @@ impl<'a> Recalculator<'a> {
     }
 }
 
-/// The points of one 点数 (点数識別 3) item of the 医科診療行為マスター: its 点数, or with きざみ
-/// 点数 + きざみ点数 × ⌈(数量 − 下限値) / きざみ値⌉, the 数量 capped at the 上限値 when the master
-/// says so (上下限エラー処理 1), rounded half up.
+/// The points of one 点数 (点数識別 3/4, or 7 減算) item of the 医科診療行為マスター, from the pricing
+/// library ([`crate::price::procedure_points`] and its きざみ policy).
 fn procedure_points(
     p: &Procedure,
     quantity: Option<Decimal>,
     revision: &'static str,
 ) -> Result<(i64, How), NotChecked> {
-    if p.step_calc == 0 {
-        let Some(points) = p.points.whole() else {
-            let base = p.points.to_decimal();
-            return Err((Cow::Owned(format!("fractional master points {base}")), None));
-        };
-        return Ok((points, How::Master { revision }));
-    }
-    let base = p.points.to_decimal();
-    // きざみ: 点数 + きざみ点数 × ⌈(数量 − 下限値) / きざみ値⌉, the 数量 capped at the
-    // 上限値 when the master says so (上下限エラー処理 1).
-    let Some(q) = quantity else {
-        return Err((
-            Cow::Borrowed("きざみ item without 数量データ"),
-            Some(p.code.0),
-        ));
-    };
-    let (lo, hi, size) = (
-        Decimal::from(p.step_lower),
-        Decimal::from(p.step_upper),
-        Decimal::from(p.step_size.max(1)),
-    );
-    let q_used = if p.step_upper > 0 && q > hi {
-        if p.step_bound_error != 1 {
-            return Err((
-                Cow::Owned(format!("数量 {q} above the きざみ 上限値 {hi}")),
-                None,
-            ));
+    match price::procedure_points(p, quantity) {
+        Ok(priced) => Ok((
+            priced.points,
+            match priced.how {
+                PricedHow::Steps(steps) => How::Steps { revision, steps },
+                PricedHow::Master | PricedHow::Minus => How::Master { revision },
+            },
+        )),
+        Err(PriceError::NotPoints(kind)) => {
+            Err((Cow::Owned(format!("点数識別 {kind:?}")), Some(p.code.0)))
         }
-        hi
-    } else {
-        q
-    };
-    let too_large = || {
-        (
-            Cow::Owned(format!("数量 {q}: the きざみ points overflow")),
-            Some(p.code.0),
-        )
-    };
-    let steps = if q_used > lo {
-        (q_used.checked_sub(lo).ok_or_else(too_large)? / size).ceil()
-    } else {
-        Decimal::ZERO
-    };
-    let step = p.step_points.to_decimal();
-    let exact = step
-        .checked_mul(steps)
-        .and_then(|v| v.checked_add(base))
-        .ok_or_else(too_large)?;
-    let points = Rounding::HalfUp.to_int(exact);
-    Ok((
-        points,
-        How::Steps {
-            revision,
-            base,
-            step,
-            steps,
-            quantity: q,
-            exact,
-        },
-    ))
+        Err(e) => Err((Cow::Owned(e.to_string()), Some(p.code.0))),
+    }
 }
 
 /// A 算定単位 of several SI codes, computed the way UKE groups them:
@@ -775,14 +727,12 @@ fn multi_procedure(set: &MasterSet, date: Date, u: &Unit) -> Result<(i64, How), 
             mixed = true;
         }
         let value = p.points.to_decimal();
-        let sign = match p.point_kind() {
-            PointKind::Points => {
+        match p.point_kind() {
+            PointKind::Points | PointKind::PrefecturalPurchasePrice | PointKind::MinusPoints => {
                 sum = sum
                     .checked_add(procedure_points(p, l.quantity, set.revision.id)?.0)
                     .ok_or_else(overflow)?;
-                continue;
             }
-            PointKind::MinusPoints => -1,
             kind @ (PointKind::PercentAdd | PointKind::PercentSubtract) => {
                 if percent.is_some() {
                     return Err((
@@ -790,10 +740,9 @@ fn multi_procedure(set: &MasterSet, date: Date, u: &Unit) -> Result<(i64, How), 
                         None,
                     ));
                 }
-                let add = crate::engine::percent_change(sum, value, kind == PointKind::PercentAdd);
+                let add = price::percent_change(sum, value, kind == PointKind::PercentAdd);
                 percent = Some((value, sum, add));
                 sum = sum.checked_add(add).ok_or_else(overflow)?;
-                continue;
             }
             other => {
                 return Err((
@@ -801,18 +750,7 @@ fn multi_procedure(set: &MasterSet, date: Date, u: &Unit) -> Result<(i64, How), 
                     Some(l.code),
                 ));
             }
-        };
-        if !value.fract().is_zero() {
-            return Err((
-                Cow::Owned(format!(
-                    "multi-code unit with fractional master points {value}"
-                )),
-                Some(l.code),
-            ));
         }
-        sum = sum
-            .checked_add(sign * i64::try_from(value).unwrap_or(i64::MAX / 2))
-            .ok_or_else(overflow)?;
     }
     let revision = set.revision.id;
     let summed = How::Sum {
@@ -905,11 +843,7 @@ enum How {
     },
     Steps {
         revision: &'static str,
-        base: Decimal,
-        step: Decimal,
-        steps: Decimal,
-        quantity: Decimal,
-        exact: Decimal,
+        steps: price::Steps,
     },
     /// Several SI codes: Σ of their 点数, one %加算/%減算 on the Σ before it.
     Sum {
@@ -942,22 +876,34 @@ impl How {
             How::Sum { .. } => "Σ of the master's 点数 with the %加算 on the Σ before it",
             How::Bundle { .. } => "the 告示's まるめ tier",
             How::Drug { .. } => "Σ 薬価 × 使用量 五捨五超入",
-            How::Material { .. } => "材料価格 × 使用量 / 10 四捨五入",
+            How::Material { .. } => "材料価格 × 使用量 ÷ 10円 (特定器材種別) 四捨五入",
         }
     }
     fn render(&self, points: i64) -> String {
         match self {
             How::Master { revision } => format!("{revision} master: {points}点"),
-            How::Steps {
-                revision,
-                base,
-                step,
-                steps,
-                quantity,
-                exact,
-            } => format!(
-                "{revision} master きざみ: {base} + {step} × {steps} (数量 {quantity}) = {exact} → {points}点"
-            ),
+            How::Steps { revision, steps } => {
+                let q = steps
+                    .quantity
+                    .map_or_else(|| "not given".to_string(), |q| q.to_string());
+                let bound = match steps.bound {
+                    Bound::Within => String::new(),
+                    Bound::NoQuantity => " (no 数量: 基本点数)".to_string(),
+                    Bound::AboveUpperWarned { upper } => {
+                        format!(" (above the 上限値 {upper}: 点数算定式１, 警告)")
+                    }
+                    Bound::AboveUpperCapped { upper } => {
+                        format!(" (above the 上限値 {upper}: 点数算定式２)")
+                    }
+                };
+                format!(
+                    "{revision} master きざみ: {} + {} × {} (数量 {q}){bound} = {} → {points}点 (項番30–35)",
+                    steps.base,
+                    steps.step_points,
+                    steps.steps,
+                    steps.exact.normalize()
+                )
+            }
             How::Sum {
                 revision,
                 codes,
@@ -1071,7 +1017,7 @@ fn compute_unit(
                 Some(first.code),
             ))?;
             match p.point_kind() {
-                PointKind::Points => {}
+                PointKind::Points | PointKind::PrefecturalPurchasePrice => {}
                 PointKind::PercentAdd | PointKind::PercentSubtract => {
                     return Err(no("percentage item (点数識別 5/6)"));
                 }
@@ -1096,19 +1042,14 @@ fn compute_unit(
                     Some(l.code),
                 ))?;
                 let qty = l.quantity.unwrap_or(Decimal::ONE);
-                yen = d
-                    .price
-                    .to_decimal()
-                    .checked_mul(qty)
-                    .and_then(|v| v.checked_add(yen))
+                yen = price::drug::drug_yen(d, qty, yen)
                     .ok_or((
                         Cow::Owned(format!("使用量 {qty}: the 薬価 × 使用量 overflows")),
                         Some(l.code),
-                    ))?;
+                    ))?
+                    .1;
             }
-            // F200/G100: ≤15円 → 1点 in 投薬・注射; 0点 elsewhere (処置・検査・画像 …).
-            let floor = if (20..40).contains(&u.section) { 1 } else { 0 };
-            let points = drug_points(yen, floor);
+            let points = price::drug_points(yen, price::drug_floor(u.section));
             Ok((points, How::Drug { yen }))
         }
         LineKind::Material => {
@@ -1127,11 +1068,12 @@ fn compute_unit(
                 return Err(no("no price in the master (price given on the record)"));
             }
             let quantity = first.quantity.unwrap_or(Decimal::ONE);
-            let yen = price.checked_mul(quantity).ok_or((
-                Cow::Owned(format!("使用量 {quantity}: the price × 使用量 overflows")),
-                Some(first.code),
-            ))?;
-            let points = Rounding::HalfUp.to_int(yen / Decimal::from(10));
+            let points = price::material_points(m, price, quantity)
+                .ok_or((
+                    Cow::Owned(format!("使用量 {quantity}: the price × 使用量 overflows")),
+                    Some(first.code),
+                ))?
+                .points;
             Ok((points, How::Material { price, quantity }))
         }
     }

@@ -1,0 +1,64 @@
+//! 薬剤料: 薬価 × 使用量 of a 剤 (1剤1日分, 1回分, 1調剤) to points.
+
+use rust_decimal::Decimal;
+
+use crate::masters::Drug;
+use crate::rounding::Rounding;
+
+/// 薬価 × 使用量 of one drug of a 剤, and `sum` plus it: `None` when the input is so large that
+/// it overflows (the 剤 cannot be right).
+pub fn drug_yen(d: &Drug, amount: Decimal, sum: Decimal) -> Option<(Decimal, Decimal)> {
+    let sub = d.price.to_decimal().checked_mul(amount)?;
+    Some((sub, sum.checked_add(sub)?))
+}
+
+/// 薬剤料 of one unit (1剤1日分, 1回分, 1調剤): `yen` ≤ 15円 → `floor_points` (see [`drug_floor`]);
+/// above, 五捨五超入 of yen/10 (告示 F200 薬剤, G100 薬剤: 「15円を超える場合は10円又はその端数を
+/// 増すごとに1点」, read as 五捨五超入 of yen/10 as the 支払基金 計算例 do: 25円 → 2点, 25.01円 → 3点).
+pub fn drug_points(yen: Decimal, floor_points: i64) -> i64 {
+    if yen <= Decimal::from(15) {
+        floor_points
+    } else {
+        Rounding::HalfDown.to_int(yen / Decimal::from(10))
+    }
+}
+
+/// The points of a 剤 of 15円以下 by 診療識別: 1点 in 投薬 (21–27: 告示 F200 「薬価が15円以下で
+/// ある場合は1点」) and 注射 (30–39: 告示 G100 同); 0点 elsewhere (処置 40, 手術 50, 麻酔 54, 検査
+/// 60, 画像 70 …: 告示 J300, K940, L200, D500, E300 「薬価が15円を超える場合は…」, so 15円以下は
+/// 算定しない).
+pub fn drug_floor(section: u8) -> i64 {
+    if (20..40).contains(&section) { 1 } else { 0 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn gosha_gochonyu_and_the_15_yen_floor() {
+        for (yen, pts) in [
+            ("25", 2),
+            ("25.01", 3),
+            ("35", 3),
+            ("85", 8),
+            ("155.1", 16),
+            ("15", 1),
+            ("15.01", 2),
+            ("3.5", 1),
+        ] {
+            assert_eq!(drug_points(d(yen), drug_floor(21)), pts, "{yen}");
+        }
+        assert_eq!(drug_points(d("14.9"), drug_floor(40)), 0);
+        assert_eq!(drug_points(d("16"), drug_floor(60)), 2);
+        assert_eq!(
+            [21, 22, 23, 31, 32, 33, 40, 50, 60, 70].map(drug_floor),
+            [1, 1, 1, 1, 1, 1, 0, 0, 0, 0]
+        );
+    }
+}
