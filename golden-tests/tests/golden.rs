@@ -36,7 +36,9 @@ fn engine() -> Engine {
     // r2026-06: the r08 excerpt (every row of 111–113, 120 and 130, and the other rows its
     // README lists; masters/r08-excerpt/README.md), declared complete for those prefixes.
     let r08 = LoadOptions {
-        complete_prefixes: ["111", "112", "113", "120", "130"].map(String::from).to_vec(),
+        complete_prefixes: ["111", "112", "113", "120", "130"]
+            .map(String::from)
+            .to_vec(),
         ..Default::default()
     };
     let r08 = MasterSet::load_with(m.join("r08-excerpt"), &r08).expect("r08 excerpt masters");
@@ -108,8 +110,27 @@ fn golden_cases() {
     }
     assert!(
         files.len() >= 40,
-        "issue 3 asks for at least 40 golden cases; found {}",
+        "the golden suite must keep at least 40 cases; found {}",
         files.len()
+    );
+    // The revision in force today is covered by its own cases, and the 改定 by cases that run
+    // one claim under both revisions with different expected values.
+    let r08 = per_revision.get("r2026-06").copied().unwrap_or(0);
+    assert!(r08 >= 40, "at least 40 r2026-06 runs expected; found {r08}");
+    let both = files
+        .iter()
+        .filter_map(|f| load_case(f).ok().map(|c| (f, c)))
+        .filter(|(f, c)| {
+            let revs = case_revisions(f, c);
+            revs.iter().any(|r| r == "r2024-06")
+                && revs.iter().any(|r| r == "r2026-06")
+                && c.expected.contains_key("r2024-06")
+                && c.expected.contains_key("r2026-06")
+        })
+        .count();
+    assert!(
+        both >= 10,
+        "at least 10 cases should run one claim under r2024-06 and r2026-06 with their own expected values; found {both}"
     );
     assert!(
         failures.is_empty(),
