@@ -204,7 +204,7 @@ fn claim_error_text(file: &str, e: &santei_engine::ClaimError) -> (Option<String
 }
 
 /// The reason of an I/O error without Rust's "(os error 2)".
-fn io_reason(e: &std::io::Error) -> String {
+pub fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
@@ -624,7 +624,10 @@ pub fn build_engine(
     let loaded: Vec<Revision> = catalog.sets().iter().map(|s| s.revision).collect();
     for spec in etensu {
         let (rev, dir) = etensu_spec(spec, &loaded)?;
-        let et = santei_engine::masters::etensu::Etensu::load(dir)?;
+        let et = crate::masters_cmd::load_etensu(
+            Path::new(dir),
+            santei_engine::masters::Encoding::Cp932,
+        )?;
         for w in &et.report.warnings {
             eprintln!("santei: warning: {w}");
         }

@@ -450,6 +450,8 @@ struct Hit {
     price: String,
     valid_from: String,
     valid_to: String,
+    /// The revision whose masters the item comes from.
+    revision: &'static str,
 }
 
 /// Text folded for matching: full-width letters and digits to ASCII, lower case, half-width
@@ -549,6 +551,7 @@ fn search_table<R: MasterRecord>(
                 price: price(&v.record),
                 valid_from: fmt_date(v.valid_from),
                 valid_to: fmt_date(v.valid_to),
+                revision: "",
             });
         }
     }
@@ -573,92 +576,102 @@ pub fn search(a: SearchArgs<'_>) -> Result<ExitCode, CliError> {
         .iter()
         .max_by_key(|s| s.revision.effective_from)
         .ok_or_else(|| CliError("no masters loaded".into()))?;
-    let set = match date {
-        Some(d) => match catalog.for_date(d) {
-            Some(s) => s,
-            None => {
-                eprintln!(
-                    "santei: warning: no loaded revision covers {d}; searching {}",
-                    newest.revision
-                );
-                newest
-            }
-        },
-        None => newest,
+    // With --date: the revision in force that day. Without: every loaded revision, newest first,
+    // each code once (as in the newest revision that has it; the demo's r2026-06 has no 傷病名).
+    let mut sets: Vec<&MasterSet> = match date {
+        Some(d) => vec![catalog.for_date(d).unwrap_or_else(|| {
+            eprintln!(
+                "santei: warning: no loaded revision covers {d}; searching {}",
+                newest.revision
+            );
+            newest
+        })],
+        None => catalog.sets().iter().collect(),
     };
+    sets.sort_by_key(|s| std::cmp::Reverse(s.revision.effective_from));
     let wants = |k: MasterKind| a.kind.is_none_or(|x| x == k.letter());
-    let mut hits = Vec::new();
-    use santei_engine::masters::{Drug, Material, Procedure};
-    if wants(MasterKind::Procedure) {
-        let price = |p: &Procedure| {
-            let v = trim_zero(p.points.to_string());
-            match p.point_kind {
-                1 => format!("{v}円"),
-                5 => format!("+{v}%"),
-                6 => format!("-{v}%"),
-                _ => format!("{v}点"),
+    let mut hits: Vec<Hit> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for set in &sets {
+        let mut found = Vec::new();
+        use santei_engine::masters::{Drug, Material, Procedure};
+        if wants(MasterKind::Procedure) {
+            let price = |p: &Procedure| {
+                let v = trim_zero(p.points.to_string());
+                match p.point_kind {
+                    1 => format!("{v}円"),
+                    5 => format!("+{v}%"),
+                    6 => format!("-{v}%"),
+                    _ => format!("{v}点"),
+                }
+            };
+            search_table(
+                &set.procedures,
+                MasterKind::Procedure,
+                &needle,
+                date,
+                price,
+                &mut found,
+            );
+        }
+        if wants(MasterKind::Drug) {
+            let price = |d: &Drug| format!("{}円/{}", d.price, d.unit_name);
+            search_table(
+                &set.drugs,
+                MasterKind::Drug,
+                &needle,
+                date,
+                price,
+                &mut found,
+            );
+        }
+        if wants(MasterKind::Material) {
+            let price = |m: &Material| format!("{}円/{}", m.price, m.unit_name);
+            search_table(
+                &set.materials,
+                MasterKind::Material,
+                &needle,
+                date,
+                price,
+                &mut found,
+            );
+        }
+        if wants(MasterKind::Comment) {
+            search_table(
+                &set.comments,
+                MasterKind::Comment,
+                &needle,
+                date,
+                |_| String::new(),
+                &mut found,
+            );
+        }
+        if wants(MasterKind::Disease) {
+            search_table(
+                &set.diseases,
+                MasterKind::Disease,
+                &needle,
+                date,
+                |_| String::new(),
+                &mut found,
+            );
+        }
+        if wants(MasterKind::Modifier) {
+            search_table(
+                &set.modifiers,
+                MasterKind::Modifier,
+                &needle,
+                date,
+                |_| String::new(),
+                &mut found,
+            );
+        }
+        for mut h in found {
+            if seen.insert((h.kind, h.code.clone())) {
+                h.revision = set.revision.id;
+                hits.push(h);
             }
-        };
-        search_table(
-            &set.procedures,
-            MasterKind::Procedure,
-            &needle,
-            date,
-            price,
-            &mut hits,
-        );
-    }
-    if wants(MasterKind::Drug) {
-        let price = |d: &Drug| format!("{}円/{}", d.price, d.unit_name);
-        search_table(
-            &set.drugs,
-            MasterKind::Drug,
-            &needle,
-            date,
-            price,
-            &mut hits,
-        );
-    }
-    if wants(MasterKind::Material) {
-        let price = |m: &Material| format!("{}円/{}", m.price, m.unit_name);
-        search_table(
-            &set.materials,
-            MasterKind::Material,
-            &needle,
-            date,
-            price,
-            &mut hits,
-        );
-    }
-    if wants(MasterKind::Comment) {
-        search_table(
-            &set.comments,
-            MasterKind::Comment,
-            &needle,
-            date,
-            |_| String::new(),
-            &mut hits,
-        );
-    }
-    if wants(MasterKind::Disease) {
-        search_table(
-            &set.diseases,
-            MasterKind::Disease,
-            &needle,
-            date,
-            |_| String::new(),
-            &mut hits,
-        );
-    }
-    if wants(MasterKind::Modifier) {
-        search_table(
-            &set.modifiers,
-            MasterKind::Modifier,
-            &needle,
-            date,
-            |_| String::new(),
-            &mut hits,
-        );
+        }
     }
     let order = |k: &str| "sytcbz".find(k).unwrap_or(9);
     hits.sort_by(|x, y| order(x.kind).cmp(&order(y.kind)).then(x.code.cmp(&y.code)));
@@ -686,7 +699,7 @@ pub fn search(a: SearchArgs<'_>) -> Result<ExitCode, CliError> {
             .unwrap_or(0);
         writeln!(
             out,
-            "{} {} {} {}  有効期間",
+            "{} {} {} {}  有効期間                 改定",
             crate::calc_cmd::pad("種", 1),
             crate::calc_cmd::pad("コード", 9),
             crate::calc_cmd::pad(name_h, name_w),
@@ -695,13 +708,13 @@ pub fn search(a: SearchArgs<'_>) -> Result<ExitCode, CliError> {
         for h in &hits {
             writeln!(
                 out,
-                "{} {:<9} {} {}  {} – {}",
+                "{} {:<9} {} {}  {}  {}",
                 h.kind,
                 h.code,
                 crate::calc_cmd::pad(&h.name, name_w),
                 crate::calc_cmd::rpad(&h.price, price_w),
-                h.valid_from,
-                h.valid_to
+                crate::calc_cmd::pad(&format!("{} – {}", h.valid_from, h.valid_to), 23),
+                h.revision
             )?;
         }
     }
@@ -725,10 +738,12 @@ pub fn search(a: SearchArgs<'_>) -> Result<ExitCode, CliError> {
     let when = date.map_or("the newest version of each code".to_string(), |d| {
         format!("valid on {d}")
     });
+    let revisions: Vec<&str> = sets.iter().map(|s| s.revision.id).collect();
+    let revisions = revisions.join(", ");
     if total == 0 {
         eprintln!(
             "santei: no 名称 or カナ名称 contains `{}` ({kinds} of {}, {when})",
-            a.text, set.revision
+            a.text, revisions
         );
         return Ok(ExitCode::from(1));
     }
@@ -739,15 +754,48 @@ pub fn search(a: SearchArgs<'_>) -> Result<ExitCode, CliError> {
     };
     eprintln!(
         "santei: {total} item(s) match `{}` ({kinds} of {}, {when}){shown}",
-        a.text, set.revision
+        a.text, revisions
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Loads a 医科電子点数表 folder; when it fails on a folder of such folders (like ../shared/etensu),
+/// the error names them.
+pub fn load_etensu(
+    dir: &Path,
+    enc: Encoding,
+) -> Result<santei_engine::masters::etensu::Etensu, CliError> {
+    santei_engine::masters::etensu::Etensu::load_with(dir, enc).map_err(|e| {
+        let mut subs: Vec<String> = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| {
+                std::fs::read_dir(e.path()).into_iter().flatten().flatten().any(|f| {
+                    let n = f.file_name().to_string_lossy().to_lowercase();
+                    n.starts_with("01") || (n.starts_with("tensuhyo") && n.ends_with(".zip"))
+                })
+            })
+            .map(|e| format!("{}/", e.file_name().to_string_lossy()))
+            .collect();
+        subs.sort();
+        let hint = match subs.last() {
+            Some(last) => format!(
+                "\n  `{}` holds one 電子点数表 folder per revision: {}; pass one of them (e.g. `{}`)",
+                dir.display(),
+                subs.join(", "),
+                dir.join(last.trim_end_matches('/')).display()
+            ),
+            None => String::new(),
+        };
+        CliError(format!("{e}{hint}"))
+    })
 }
 
 pub fn etensu_info(dir: &Path, encoding: EncodingArg, json: bool) -> Result<ExitCode, CliError> {
     let enc: Encoding = encoding.into();
     eprintln!("santei: loading the 電子点数表 from `{}`", dir.display());
-    let et = santei_engine::masters::etensu::Etensu::load_with(dir, enc)?;
+    let et = load_etensu(dir, enc)?;
     for w in &et.report.warnings {
         eprintln!("santei: warning: {w}");
     }

@@ -15,7 +15,13 @@ use crate::{CliError, LoadArgs};
 fn rule_texts(path: &Path) -> Result<Vec<(String, String)>, CliError> {
     let mut paths = if path.is_dir() {
         std::fs::read_dir(path)
-            .map_err(|e| CliError(format!("cannot read `{}`: {e}", path.display())))?
+            .map_err(|e| {
+                CliError(format!(
+                    "cannot read `{}`: {}",
+                    path.display(),
+                    crate::calc_cmd::io_reason(&e)
+                ))
+            })?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "rules"))
             .collect()
@@ -28,7 +34,13 @@ fn rule_texts(path: &Path) -> Result<Vec<(String, String)>, CliError> {
         .map(|p| {
             std::fs::read_to_string(&p)
                 .map(|t| (p.display().to_string(), t))
-                .map_err(|e| CliError(format!("cannot read `{}`: {e}", p.display())))
+                .map_err(|e| {
+                    CliError(format!(
+                        "cannot read `{}`: {}",
+                        p.display(),
+                        crate::calc_cmd::io_reason(&e)
+                    ))
+                })
         })
         .collect()
 }
@@ -45,7 +57,10 @@ fn etensu(spec: Option<&str>, set: &MasterSet) -> Result<Option<Etensu>, CliErro
                     set.revision
                 )));
             }
-            let et = Etensu::load(d)?;
+            let et = crate::masters_cmd::load_etensu(
+                Path::new(d),
+                santei_engine::masters::Encoding::Cp932,
+            )?;
             for w in &et.report.warnings {
                 eprintln!("santei: warning: {w}");
             }
@@ -125,8 +140,13 @@ pub fn check(
 
 /// `santei rules fmt`: print the canonical layout, or with `--check` say whether the file is in it.
 pub fn fmt(file: &Path, check: bool) -> Result<ExitCode, CliError> {
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| CliError(format!("cannot read `{}`: {e}", file.display())))?;
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        CliError(format!(
+            "cannot read `{}`: {}",
+            file.display(),
+            crate::calc_cmd::io_reason(&e)
+        ))
+    })?;
     let name = file.display().to_string();
     let ast = parse(&name, &text).map_err(|d| CliError(d.to_string()))?;
     let formatted = format_source(&ast, &text).map_err(|e| CliError(format!("`{name}` {e}")))?;

@@ -571,6 +571,20 @@ fn masters_search_finds_codes_by_name_and_kana() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v[0]["code"], "111000110");
     assert_eq!(v[0]["price"], "291点");
+    // Without --date every loaded revision is searched, newest first: the demo's r2026-06 has no
+    // 傷病名, its r2024-06 has.
+    let o = search(&["高血圧"]);
+    let row = stdout(&o)
+        .lines()
+        .find(|l| l.contains("8833421"))
+        .map(String::from);
+    assert!(
+        row.as_deref().is_some_and(|r| r.ends_with("r2024-06")),
+        "{}",
+        stdout(&o)
+    );
+    let o = search(&["初診料"]);
+    assert_eq!(stdout(&o).matches("111000110").count(), 1, "{}", stdout(&o));
     // A bad --kind or date: exit 2.
     assert_eq!(search(&["初診", "--kind", "x"]).status.code(), Some(2));
     assert_eq!(
@@ -655,4 +669,42 @@ fn every_copay_field_of_the_result_is_documented() {
         );
     }
     assert!(doc.contains("負担区分コード"));
+}
+
+// 6. Siblings: the 電子点数表 folder and rule files say the same as the masters.
+
+#[test]
+fn etensu_folder_errors_say_does_not_exist_and_name_revision_folders() {
+    let o = santei(&["etensu", "info", "/nonexistent/etensu"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("`/nonexistent/etensu` does not exist"),
+        "{}",
+        stderr(&o)
+    );
+    let all = shared().join("etensu").display().to_string();
+    for args in [
+        vec!["etensu", "info", all.as_str()],
+        vec!["rules", "explain", "160171310", "--etensu", all.as_str()],
+    ] {
+        let o = santei(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = stderr(&o);
+        assert!(
+            err.contains("one 電子点数表 folder per revision: r06/"),
+            "{args:?}: {err}"
+        );
+    }
+    // A file given as a folder.
+    let o = santei(&["masters", "info", &example()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is a file"), "{}", stderr(&o));
+    // Rule files: no Rust "os error" in the message.
+    let o = santei(&["rules", "fmt", "/nonexistent/my.rules"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("cannot read `/nonexistent/my.rules`: no such file"),
+        "{}",
+        stderr(&o)
+    );
 }

@@ -99,10 +99,23 @@ pub enum LoadError {
         file: &'static str,
         dir: PathBuf,
     },
-    #[error("`{}` is not a directory of masters", path.display())]
+    /// A folder of files that is not there, or is a file.
+    #[error("{}", not_a_folder(path))]
     NotADirectory { path: PathBuf },
     #[error("no revision is known for the date {0}")]
     NoRevision(String),
+}
+
+/// "does not exist" for a path that is not there (the usual mistake), else "is a file".
+fn not_a_folder(path: &std::path::Path) -> String {
+    if path.exists() {
+        format!(
+            "`{}` is a file, not a folder: pass the folder that holds the files",
+            path.display()
+        )
+    } else {
+        format!("`{}` does not exist", path.display())
+    }
 }
 
 impl LoadError {
