@@ -5,8 +5,11 @@
 # official data) beside it and a new virtual environment. Called by .ci/run.
 #
 # Usage: .ci/readme_paths.sh      (SANTEI_SHARED: another copy of ../shared)
-# The clone builds into this checkout's target dir (a symlink) so that CI does not compile twice;
-# set README_PATHS_OWN_TARGET=1 to build the clone from scratch.
+# The clone lives at a fixed path, target/readme-paths/santei (cloned afresh each run), with its
+# own build directory target/readme-paths/target kept between runs. It never shares this
+# checkout's target dir: cargo hashes path dependencies relative to the workspace, so a clone
+# elsewhere would reuse (and overwrite) this checkout's build-script binaries, which embed their
+# source path (masters/build.rs reads masters/demo/ there).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,13 +20,12 @@ if [ ! -d "$SHARED/masters" ]; then
 fi
 SHARED=$(cd "$SHARED" && pwd)
 
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+WORK=$ROOT/target/readme-paths
+rm -rf "$WORK/santei" "$WORK/shared" "$WORK"/*.sh "$WORK"/*.py "$WORK"/*.out
+mkdir -p "$WORK/target"
 git clone --quiet "$ROOT" "$WORK/santei"
 ln -s "$SHARED" "$WORK/shared"
-if [ "${README_PATHS_OWN_TARGET:-0}" != 1 ]; then
-  ln -s "${CARGO_TARGET_DIR:-$ROOT/target}" "$WORK/santei/target"
-fi
+ln -s "$WORK/target" "$WORK/santei/target"
 unset CARGO_TARGET_DIR
 
 # Prints the body of the first ```LANG block (the N-th with a third argument) of a "### TITLE"
