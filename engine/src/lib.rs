@@ -12,6 +12,7 @@
 //! ```
 
 pub use santei_masters::age;
+mod builder;
 pub mod calendar;
 pub mod claim;
 mod claim_checks;
@@ -28,6 +29,7 @@ pub mod rules;
 pub mod tables;
 pub mod uke;
 
+pub use builder::{BuildError, BuildReport, EngineBuilder, MastersFolder};
 pub use claim::{CLAIM_FORMAT, Claim};
 pub use copay::{Copay, CopaySettings};
 pub use engine::{

@@ -1,0 +1,172 @@
+//! `EngineBuilder` on the official data: every setting the CLI has (masters with change files and
+//! 電子点数表, rule folders, 多剤投与 rounding, the demo data) changes the engine it builds, and
+//! every mistake is an error naming the folder.
+
+use santei_engine::masters::Revision;
+use santei_engine::{BuildError, EngineBuilder, MastersFolder, PolypharmacyRounding};
+
+/// F200 注3 on 7 kinds in 2 剤 (golden case tazai_7shurui_gen): 処方単位 1316 × 0.9 = 1184.4 →
+/// −132; 剤単位 644 → 580, 672 → 605, −131.
+pub const SEVEN_KINDS: &str = r#"{"format":"santei.claim/1","patient":{"birth_date":"1950-05-10","sex":"male"},
+  "visits":[{"date":"2024-07-08","items":[
+    {"type":"procedure","code":"112007410"},{"type":"procedure","code":"120000710"},
+    {"type":"procedure","code":"120002610"},
+    {"type":"rx","form":"internal","days":28,"drugs":[{"code":"620005905","amount":"1"},
+      {"code":"620002430","amount":"1"},{"code":"610443014","amount":"1"},
+      {"code":"610443053","amount":"1"},{"code":"622404501","amount":"1"}]},
+    {"type":"rx","form":"internal","days":28,"drugs":[{"code":"621980701","amount":"2"},
+      {"code":"622538301","amount":"2"}]}]}]}"#;
+
+/// A user rule: 処方料 F100 is not billed on a day with 再診料 (not the law: a test of --rules).
+const USER_RULE: &str = r#"revision r2024-06
+
+rule F100.builder-test "再診料の日は処方料を算定しない (test)" {
+    kind     exclusion
+    cite     "santei engine/tests/builder.rs (a test rule, not law)"
+    first    code 112007410
+    second   code 120000710
+    within   day
+    keep     first
+}
+"#;
+
+fn reduction(engine: &santei_engine::Engine) -> Option<i64> {
+    let r = engine.calculate_json(SEVEN_KINDS.as_bytes()).unwrap();
+    r.lines
+        .iter()
+        .find(|l| l.code == "630010002")
+        .and_then(|l| l.points)
+}
+
+#[test]
+fn official_masters_with_every_setting() {
+    let rules = std::env::temp_dir().join(format!("santei-builder-rules-{}", std::process::id()));
+    std::fs::create_dir_all(&rules).unwrap();
+    std::fs::write(rules.join("test.rules"), USER_RULE).unwrap();
+
+    let base = || {
+        EngineBuilder::new().masters(
+            MastersFolder::new(santei_test_data::masters("r06"))
+                .updates(santei_test_data::updates())
+                .etensu(santei_test_data::etensu("r06")),
+        )
+    };
+    let default = base().build().unwrap();
+    assert_eq!(default.revision_ids(), ["r2024-06"]);
+    assert_eq!(reduction(&default), Some(-132));
+
+    let per_rx = base()
+        .polypharmacy_rounding(PolypharmacyRounding::PerRx)
+        .rules_dir(&rules)
+        .build()
+        .unwrap();
+    assert_eq!(reduction(&per_rx), Some(-131));
+    let r = per_rx.calculate_json(SEVEN_KINDS.as_bytes()).unwrap();
+    assert!(
+        r.lines.iter().all(|l| l.code != "120000710"),
+        "処方料 dropped"
+    );
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.rule_id.as_deref() == Some("F100.builder-test")),
+        "{:?}",
+        r.findings
+    );
+    std::fs::remove_dir_all(&rules).ok();
+}
+
+#[test]
+fn several_revisions_and_the_demo() {
+    let e = EngineBuilder::new()
+        .masters(santei_test_data::masters("r04"))
+        .masters(santei_test_data::masters("r06"))
+        .build()
+        .unwrap();
+    assert_eq!(e.revision_ids(), ["r2022-04", "r2024-06"]);
+    let demo = EngineBuilder::new().demo().build().unwrap();
+    assert_eq!(demo.revision_ids(), ["r2024-06", "r2026-06"]);
+    assert!(
+        EngineBuilder::new()
+            .demo()
+            .without_bundled_rules()
+            .build()
+            .unwrap()
+            .rules("r2024-06")
+            .unwrap()
+            .len()
+            < demo.rules("r2024-06").unwrap().len()
+    );
+}
+
+#[test]
+fn an_excerpt_takes_its_complete_prefixes() {
+    let (e, _) = EngineBuilder::new()
+        .masters(santei_test_data::masters("r08-excerpt"))
+        .complete_prefixes(["111", "112"])
+        .build_with_report()
+        .unwrap();
+    let set = e
+        .masters_for(Revision::parse("r08").unwrap().effective_from)
+        .unwrap();
+    assert!(set.coverage.vouches_for("111000110"));
+    assert!(!set.coverage.vouches_for("160000110"));
+}
+
+#[test]
+fn errors_name_the_folder() {
+    let err = |b: EngineBuilder| b.build().unwrap_err();
+    assert!(matches!(err(EngineBuilder::new()), BuildError::NoMasters));
+    let e = err(EngineBuilder::new().masters("/nonexistent/masters"));
+    assert!(matches!(e, BuildError::FolderMissing { .. }));
+    assert!(
+        e.to_string()
+            .contains("`/nonexistent/masters` does not exist"),
+        "{e}"
+    );
+    let e = err(EngineBuilder::new()
+        .masters(MastersFolder::new(santei_test_data::masters("r06")).updates("/nonexistent/u")));
+    assert!(
+        e.to_string()
+            .contains("change-files folder `/nonexistent/u`"),
+        "{e}"
+    );
+    let file = santei_test_data::shared().join("masters/README.md");
+    let e = err(EngineBuilder::new().masters(file.as_path()));
+    assert!(matches!(e, BuildError::NotAFolder { .. }), "{e}");
+    let e = err(EngineBuilder::new()
+        .demo()
+        .revision(Revision::parse("r02").unwrap()));
+    assert!(e.to_string().contains("r2020-04 is not loaded"), "{e}");
+    let e = err(EngineBuilder::new()
+        .demo()
+        .etensu(santei_test_data::etensu("r06")));
+    assert!(matches!(e, BuildError::EtensuAmbiguous { .. }), "{e}");
+    let e = err(EngineBuilder::new().demo().etensu_for(
+        Revision::parse("r04").unwrap(),
+        santei_test_data::etensu("r06"),
+    ));
+    assert!(
+        matches!(e, BuildError::EtensuRevisionNotLoaded { .. }),
+        "{e}"
+    );
+    let e = err(EngineBuilder::new().demo().rules_dir("/nonexistent/rules"));
+    match &e {
+        BuildError::Rules { diagnostics } => {
+            assert_eq!(diagnostics[0].file, "/nonexistent/rules")
+        }
+        other => panic!("{other}"),
+    }
+    // A malformed master file: the folder, the file, the line.
+    let bad = std::env::temp_dir().join(format!("santei-builder-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&bad).unwrap();
+    std::fs::write(bad.join("s_ALL20240601.csv"), "not,a,master\n").unwrap();
+    let e = err(EngineBuilder::new().masters(bad.as_path()));
+    assert!(matches!(e, BuildError::Masters { .. }), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with(&format!("masters folder `{}`", bad.display())),
+        "{e}"
+    );
+    std::fs::remove_dir_all(&bad).ok();
+}
