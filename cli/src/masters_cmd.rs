@@ -227,6 +227,26 @@ pub fn info(dir: Option<PathBuf>, args: &LoadArgs, json: bool) -> Result<ExitCod
         "loaded in {:.1} ms (wall, kinds on parallel threads; per-kind times above)",
         wall.as_secs_f64() * 1000.0
     )?;
+    if dir.is_none() {
+        // calc, show and search load every demo revision; say so, or a first user wonders why
+        // `calc examples/claim.json` reports another revision than this.
+        let others: Vec<&str> = MasterCatalog::demo()
+            .map(|c| {
+                c.sets()
+                    .iter()
+                    .map(|s| s.revision.id)
+                    .filter(|id| *id != set.revision.id)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !others.is_empty() {
+            writeln!(
+                out,
+                "the embedded demo data also holds {} (`santei masters info` shows the first): calc, show and search pick the revision in force on the date",
+                others.join(", ")
+            )?;
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -321,11 +341,42 @@ pub fn show(
         MasterKind::Disease => show!(&set.diseases),
         MasterKind::Modifier => show!(&set.modifiers),
     };
+    if !found && !json {
+        // Another loaded revision may have it (the demo's r2026-06 has no 傷病名, for one).
+        for other in catalog.sets().iter().filter(|s| s.revision != set.revision) {
+            let versions: Vec<(Date, Date)> = match kind {
+                MasterKind::Procedure => ranges(&other.procedures, key),
+                MasterKind::Drug => ranges(&other.drugs, key),
+                MasterKind::Material => ranges(&other.materials, key),
+                MasterKind::Comment => ranges(&other.comments, key),
+                MasterKind::Disease => ranges(&other.diseases, key),
+                MasterKind::Modifier => ranges(&other.modifiers, key),
+            };
+            if let Some(&(from, to)) = versions.last() {
+                eprintln!(
+                    "santei: the masters of {} have it, valid {} – {}: add --date {}",
+                    other.revision.id,
+                    fmt_date(from),
+                    fmt_date(to),
+                    from.max(other.revision.effective_from)
+                );
+            }
+        }
+    }
     Ok(if found {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+/// The date ranges of every version of a code.
+fn ranges<R: MasterRecord>(table: &Table<R>, key: u32) -> Vec<(Date, Date)> {
+    table
+        .versions(key)
+        .iter()
+        .map(|v| (v.valid_from, v.valid_to))
+        .collect()
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -708,3 +708,32 @@ fn etensu_folder_errors_say_does_not_exist_and_name_revision_folders() {
         stderr(&o)
     );
 }
+
+#[test]
+fn masters_info_on_the_demo_data_names_every_demo_revision() {
+    let o = santei(&["masters", "info"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("revision  r2024-06"), "{out}");
+    assert!(
+        out.contains("the embedded demo data also holds r2026-06"),
+        "{out}"
+    );
+}
+
+#[test]
+fn masters_show_points_to_the_revision_that_has_the_code() {
+    // Today's demo revision (r2026-06) has no 傷病名; r2024-06 has 8833421 高血圧症.
+    let o = santei(&["masters", "show", "8833421", "--date", "2026-12-01"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains(
+            "the masters of r2024-06 have it, valid 2024-06-01 – open: add --date 2024-06-01"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let o = santei(&["masters", "show", "8833421", "--date", "2024-06-01"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("高血圧症"));
+}
