@@ -6,10 +6,9 @@ use std::process::ExitCode;
 
 use santei_engine::masters::Revision;
 use santei_engine::{
-    ClaimResult, Engine, EngineOptions, PolypharmacyRounding, RecordKind, Severity,
+    BuildError, ClaimResult, Engine, EngineBuilder, PolypharmacyRounding, RecordKind, Severity,
 };
 
-use crate::masters_cmd::load_sets;
 use crate::{CliError, Failure, LoadArgs};
 
 /// `--polypharmacy-rounding`: the unit of the F200 注3 90/100 rounding.
@@ -595,9 +594,11 @@ fn print_copay(out: &mut impl Write, r: &ClaimResult, explain: bool) -> std::io:
     Ok(())
 }
 
-/// The engine of `calc` and `recalc`: the masters of each `--masters` folder (the demo data when
-/// none), the 電子点数表 of each `--etensu REV=DIR`, the bundled rules and `--rules` folders.
-/// With `revision`, that revision must be among the loaded ones.
+/// The engine of `calc` and `recalc`, through [`EngineBuilder`] (as the C ABI and Python build
+/// theirs): the masters of each `--masters` folder (the demo data when none) with `--updates`,
+/// `--encoding` and `--complete-prefixes`, the 電子点数表 of each `--etensu [REV=]DIR`, the
+/// bundled rules and `--rules` folders, the 多剤投与 rounding. With `revision`, the files are of
+/// that revision and it must be among the loaded ones.
 pub fn build_engine(
     dirs: &[PathBuf],
     load: &LoadArgs,
@@ -606,41 +607,73 @@ pub fn build_engine(
     revision: Option<&str>,
     polypharmacy_rounding: PolypharmacyRounding,
 ) -> Result<Engine, CliError> {
-    let catalog = load_sets(dirs, load)?;
-    if let Some(r) = revision {
+    let mut builder = EngineBuilder::new()
+        .encoding(load.encoding.into())
+        .complete_prefixes(load.complete_prefixes.iter().cloned())
+        .polypharmacy_rounding(polypharmacy_rounding);
+    if let Some(u) = &load.updates {
+        builder = builder.updates(u);
+    }
+    if let Some(r) = revision.or(load.revision.as_deref()) {
         let rev = Revision::parse(r)
             .ok_or_else(|| CliError(format!("unknown revision `{r}` (try r2024-06)")))?;
-        if catalog.revision(rev).is_none() {
-            return Err(CliError(format!(
-                "revision {rev} is not loaded; pass its masters with --masters"
-            )));
-        }
+        builder = builder.revision(rev);
     }
-    let mut options = EngineOptions {
-        rule_dirs: rule_dirs.to_vec(),
-        polypharmacy_rounding,
-        ..Default::default()
-    };
-    let loaded: Vec<Revision> = catalog.sets().iter().map(|s| s.revision).collect();
+    if dirs.is_empty() {
+        eprintln!(
+            "santei: using the embedded demo data (not official; pass a folder of official masters)"
+        );
+        builder = builder.demo();
+    }
+    for d in dirs {
+        eprintln!("santei: loading masters from `{}`", d.display());
+        builder = builder.masters(d.as_path());
+    }
     for spec in etensu {
-        let (rev, dir) = etensu_spec(spec, &loaded)?;
-        let et = crate::masters_cmd::load_etensu(
-            Path::new(dir),
-            santei_engine::masters::Encoding::Cp932,
-        )?;
-        for w in &et.report.warnings {
-            eprintln!("santei: warning: {w}");
-        }
-        options.etensu.push((rev.id, et));
+        builder = match spec.split_once('=') {
+            Some(_) => {
+                let (rev, dir) = etensu_spec(spec, &[])?;
+                builder.etensu_for(rev, dir)
+            }
+            None => builder.etensu(spec),
+        };
     }
-    Engine::with_options(catalog, options).map_err(|d| {
-        CliError(
-            d.iter()
-                .map(|d| d.to_string())
-                .collect::<Vec<_>>()
-                .join("\n"),
-        )
-    })
+    for d in rule_dirs {
+        builder = builder.rules_dir(d);
+    }
+    let (engine, report) = builder.build_with_report().map_err(|e| match e {
+        BuildError::Masters { dir, source } => CliError(format!(
+            "{source}{}",
+            crate::masters_cmd::subfolder_hint(&dir)
+        )),
+        BuildError::RevisionNotLoaded { revision, .. } => CliError(format!(
+            "revision {revision} is not loaded; pass its masters with --masters"
+        )),
+        BuildError::EtensuAmbiguous { dir, loaded } => CliError(format!(
+            "--etensu `{}`: several revisions of masters are loaded ({}); say which the 電子点数表 is for, as REVISION=DIR (e.g. r2024-06={})",
+            dir.display(),
+            loaded.join(", "),
+            dir.display()
+        )),
+        BuildError::FolderMissing {
+            what: "masters folder",
+            dir,
+        } => CliError(format!(
+            "`{}` does not exist (expected a folder of 基本マスター files of one revision, e.g. ../shared/masters/r06)",
+            dir.display()
+        )),
+        // The CLI's hint for a folder of 電子点数表 folders: loading it again fails the same way.
+        BuildError::Etensu { dir, source } => {
+            crate::masters_cmd::load_etensu(&dir, santei_engine::masters::Encoding::Cp932)
+                .err()
+                .unwrap_or_else(|| CliError(source.to_string()))
+        }
+        other => CliError(other.to_string()),
+    })?;
+    for w in &report.warnings {
+        eprintln!("santei: warning: {w}");
+    }
+    Ok(engine)
 }
 
 /// `--etensu REVISION=DIR`, or `DIR` alone when exactly one revision of masters is loaded.

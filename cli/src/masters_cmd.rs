@@ -72,7 +72,7 @@ fn check_folder(d: &Path) -> Result<(), CliError> {
 
 /// When a folder holds folders of masters (one per revision, like ../shared/masters) rather than
 /// master files: which ones, and how to pass them.
-fn subfolder_hint(d: &Path) -> String {
+pub(crate) fn subfolder_hint(d: &Path) -> String {
     let Ok(entries) = std::fs::read_dir(d) else {
         return String::new();
     };
