@@ -192,6 +192,11 @@ fn claim_error_text(file: &str, e: &santei_engine::ClaimError) -> (Option<String
             message.truncate(i);
         }
     }
+    if e.code == "claim.revision" {
+        message.push_str(
+            "; pass the masters in force on that date with --masters (one folder per revision)",
+        );
+    }
     if e.code == "claim.json" || e.path.is_empty() || e.path == "$" {
         (None, format!("`{file}`: {message}"))
     } else {
@@ -424,7 +429,19 @@ fn print_table(
 
     if !r.findings.is_empty() {
         writeln!(out)?;
-        writeln!(out, "findings:")?;
+        let count = |s: Severity| r.findings.iter().filter(|f| f.severity == s).count();
+        let errors = count(Severity::Error);
+        writeln!(
+            out,
+            "findings: {errors} error(s){}, {} warning(s), {} info",
+            if errors > 0 {
+                " (a line not billed or a claim wrong as written: exit code 1)"
+            } else {
+                ""
+            },
+            count(Severity::Warning),
+            count(Severity::Info)
+        )?;
         for f in &r.findings {
             let sev = match f.severity {
                 Severity::Error => "error",

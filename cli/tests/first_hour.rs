@@ -737,3 +737,33 @@ fn masters_show_points_to_the_revision_that_has_the_code() {
     assert!(o.status.success());
     assert!(stdout(&o).contains("高血圧症"));
 }
+
+#[test]
+fn calc_says_how_many_findings_and_what_exit_code_1_means() {
+    let file = temp_file(
+        "findings",
+        "claim.json",
+        &claim(
+            "1970-01-01",
+            "{}",
+            r#"{"type":"procedure","code":"199999999"}"#,
+        ),
+    );
+    let o = santei(&["calc", &file]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains(
+            "findings: 1 error(s) (a line not billed or a claim wrong as written: exit code 1)"
+        ),
+        "{}",
+        stdout(&o)
+    );
+    // A claim of a date no loaded masters cover: how to fix it.
+    let o = santei(&["calc", &file, "--masters", &r("r04")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("pass the masters in force on that date with --masters"),
+        "{}",
+        stderr(&o)
+    );
+}
