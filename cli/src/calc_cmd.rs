@@ -391,6 +391,7 @@ fn print_table(
         .iter()
         .map(|s| width(s.section) + 1 + width(s.name))
         .chain([width("合計点数")])
+        .chain(r.days.iter().map(|d| width(&d.date.to_string())))
         .max()
         .unwrap_or(0);
     let pts_w = r

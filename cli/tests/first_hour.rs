@@ -194,13 +194,28 @@ fn calc_table_says_when_there_is_no_copay() {
 
 #[test]
 fn calc_table_lines_up_by_display_width() {
-    let out = stdout(&santei(&["calc", &example()]));
+    // The example, and a claim whose only 診療識別 label is narrower than a date.
+    let small = temp_file(
+        "aligned",
+        "claim.json",
+        &claim(
+            "1970-01-01",
+            "{}",
+            r#"{"type":"procedure","code":"112007410"}"#,
+        ),
+    );
+    for file in [example(), small] {
+        lines_up(&stdout(&santei(&["calc", &file])));
+    }
+}
+
+fn lines_up(out: &str) {
     let block: Vec<&str> = out
         .lines()
         .skip_while(|l| !l.starts_with("日付"))
         .take_while(|l| !l.is_empty())
         .collect();
-    assert!(block.len() > 10, "{out}");
+    assert!(block.len() > 2, "{out}");
     // Every row ends with its 回数, right-aligned under the header's: the same display width.
     let w = block[0].width();
     for l in &block {
@@ -213,6 +228,27 @@ fn calc_table_lines_up_by_display_width() {
     };
     for l in &block {
         assert_eq!(end_of_points(l), end_of_points(block[0]), "{l}");
+    }
+    // The totals per 診療識別, the 合計点数 and the days end in one column too.
+    let totals: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("日付"))
+        .skip_while(|l| !l.is_empty())
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert!(totals.iter().any(|l| l.contains("合計点数")), "{out}");
+    assert!(
+        totals.iter().any(|l| l.trim_start().starts_with("20")),
+        "{out}"
+    );
+    for l in &totals {
+        assert_eq!(
+            l.width(),
+            totals[0].width(),
+            "not aligned:\n{}",
+            totals.join("\n")
+        );
     }
 }
 
