@@ -130,6 +130,12 @@ pub fn check(
         for (why, n) in &rs.report.skipped {
             writeln!(out, "  not compiled: {n} × {why}")?;
         }
+        if masters.is_none() && errors > 0 {
+            writeln!(
+                out,
+                "(compiled against the embedded demo data, a few rows of the masters: codes it lacks are errors here; check with the official files, --masters DIR)"
+            )?;
+        }
     }
     Ok(if errors > 0 {
         ExitCode::from(1)

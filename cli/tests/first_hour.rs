@@ -803,3 +803,25 @@ fn calc_says_how_many_findings_and_what_exit_code_1_means() {
         stderr(&o)
     );
 }
+
+#[test]
+fn rules_check_on_the_demo_data_says_why_codes_are_unknown() {
+    let rules = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../rules-dsl/rules/r2024-06");
+    let o = santei(&["rules", "check", rules.to_str().unwrap()]);
+    let out = stdout(&o);
+    if o.status.code() == Some(1) {
+        assert!(
+            out.contains("compiled against the embedded demo data"),
+            "{out}"
+        );
+    }
+    // With the official masters: no such note.
+    let o = santei(&[
+        "rules",
+        "check",
+        rules.to_str().unwrap(),
+        "--masters",
+        &r("r06"),
+    ]);
+    assert!(!stdout(&o).contains("embedded demo data"), "{}", stdout(&o));
+}
