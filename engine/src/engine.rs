@@ -238,7 +238,7 @@ impl Engine {
         self.prepared_for(date).map(|p| &p.rules)
     }
 
-    fn prepared_for(&self, date: Date) -> Option<&Prepared> {
+    pub(crate) fn prepared_for(&self, date: Date) -> Option<&Prepared> {
         self.revisions
             .iter()
             .rev()
@@ -621,9 +621,8 @@ impl<'a> Calc<'a> {
                 // 判断料 are 月1回 per calendar month (D026 注1): history of other months is kept
                 // for longer windows but does not count here.
                 Some(r)
-                    if r.test_judgement == 2
-                        && r.test_judgement_group != 0
-                        && same_month(h.date, self.month) =>
+                    if same_month(h.date, self.month)
+                        && crate::derive::judgement_fee_group(r).is_some() =>
                 {
                     self.judged.insert(r.test_judgement_group);
                 }
@@ -718,15 +717,13 @@ impl<'a> Calc<'a> {
                 });
             }
         }
-        let blocker = procs
-            .iter()
-            .find(|p| p.rec.outpatient_management == 1)
-            .map(|p| format!("{} {}", p.rec.code, p.rec.abbr_name));
+        let blocker = crate::derive::outpatient_management_blocker(procs.iter().map(|p| p.rec))
+            .map(|r| format!("{} {}", r.code, r.abbr_name));
         // A claimed 外来管理加算 on a day with a blocking item is not billed (A001 注8).
         if let Some(b) = &blocker {
             let mut kept = Vec::with_capacity(procs.len());
             for pr in procs {
-                if pr.rec.outpatient_management == 2 {
+                if crate::derive::is_outpatient_management(pr.rec) {
                     self.finding(
                         rules::OUTPATIENT_MANAGEMENT,
                         Severity::Error,
@@ -833,98 +830,14 @@ impl<'a> Calc<'a> {
         date: Date,
         birth: Date,
     ) -> Option<(&'static str, &'static str, String)> {
-        let f = &self.claim.facility;
-        if self.inpatient {
-            if rec.inout_applicability == 2 || rec.aggregation_inpatient == 0 {
-                return Some((
-                    rules::OUTPATIENT_ONLY,
-                    rules::CITE_INPATIENT,
-                    "入院外のみ算定できる項目 (入外適用区分 2 / 点数集計先識別（入院） 0)".into(),
-                ));
-            }
-        } else if rec.inout_applicability == 1 || rec.aggregation_outpatient == 0 {
-            return Some((
-                rules::INPATIENT_ONLY,
-                rules::CITE_INOUT,
-                "入院のみ算定できる項目 (入外適用区分 1 / 点数集計先識別（入院外） 0)".into(),
-            ));
-        }
-        match (rec.hospital_clinic, f.kind) {
-            (1, FacilityKind::Clinic) => {
-                return Some((
-                    rules::FACILITY_KIND,
-                    rules::CITE_HOSPITAL_CLINIC,
-                    "病院のみ算定できる項目 (病院・診療所区分 1)".into(),
-                ));
-            }
-            (2, FacilityKind::Hospital) => {
-                return Some((
-                    rules::FACILITY_KIND,
-                    rules::CITE_HOSPITAL_CLINIC,
-                    "診療所のみ算定できる項目 (病院・診療所区分 2)".into(),
-                ));
-            }
-            _ => {}
-        }
-        let large_hospital = f.kind == FacilityKind::Hospital && f.beds >= 200;
-        match rec.bed_count_class {
-            5 if large_hospital => {
-                return Some((
-                    rules::BED_COUNT,
-                    rules::CITE_BED_COUNT,
-                    "一般病床200床以上の病院では算定できない (病床数区分 5; A002 外来診療料を算定)"
-                        .into(),
-                ));
-            }
-            6 if !large_hospital => {
-                return Some((
-                    rules::BED_COUNT,
-                    rules::CITE_BED_COUNT,
-                    "一般病床200床以上の病院に限る (病床数区分 6)".into(),
-                ));
-            }
-            _ => {}
-        }
-        let needed: Vec<u16> = rec.facility_standards().collect();
-        if !needed.is_empty() && !needed.iter().any(|s| f.standards.contains(s)) {
-            let list: Vec<String> = needed.iter().map(|s| s.to_string()).collect();
-            return Some((
-                rules::FACILITY_STANDARD,
-                rules::CITE_FACILITY_STANDARD,
-                format!(
-                    "施設基準の届出が必要 (施設基準コード {} のいずれか)",
-                    list.join("/")
-                ),
-            ));
-        }
-        if !age::in_range(birth, date, rec.min_age, rec.max_age) {
-            return Some((
-                rules::AGE_LIMIT,
-                rules::CITE_AGE,
-                format!(
-                    "年齢制限 {} に該当しない",
-                    age::describe(rec.min_age, rec.max_age)
-                ),
-            ));
-        }
-        match (rec.late_elderly_applicability, self.claim.insurance.scheme) {
-            (1, Some(Scheme::Kouki)) => {
-                return Some((
-                    rules::SCHEME,
-                    rules::CITE_SCHEME,
-                    "後期高齢者には算定できない (後期高齢者医療適用区分 1)".into(),
-                ));
-            }
-            (2, Some(s)) if s != Scheme::Kouki => {
-                return Some((
-                    rules::SCHEME,
-                    rules::CITE_SCHEME,
-                    "後期高齢者に限る (後期高齢者医療適用区分 2)".into(),
-                ));
-            }
-            _ => {}
-        }
-        None
+        gate(
+            rec,
+            date,
+            birth,
+            self.inpatient,
+            &self.claim.facility,
+            self.claim.insurance.scheme,
+        )
     }
 
     fn is_revisit(&self, rec: &Procedure) -> bool {
@@ -1153,14 +1066,14 @@ impl<'a> Calc<'a> {
         };
         let time_replaces_infant = time
             .as_ref()
-            .is_some_and(|(t, _)| matches!(t.time_addition, 1..=5 | 7));
+            .is_some_and(|(t, _)| crate::derive::time_addition_replaces_infant(t));
         if let Some((t, why)) = time {
             if !claimed.contains(&t.code.0) {
                 self.derived_line(t, date, pr.times, rules::TIME_ADDITION, &pr.path, why);
             }
         }
-        for (min, max, code) in pr.rec.age_additions() {
-            if claimed.contains(&code.0) || !age::in_range(birth, date, min, max) {
+        for (min, max, code) in crate::derive::due_age_additions(pr.rec, birth, date) {
+            if claimed.contains(&code.0) {
                 continue;
             }
             let Some(add) = set.procedures.get(code.0, date) else {
@@ -1224,56 +1137,12 @@ impl<'a> Calc<'a> {
         date: Date,
         visit: &Visit,
     ) -> Option<(&'a Procedure, Vec<String>)> {
-        if visit.time == TimeCategory::Regular
-            || !matches!(base.time_addition, 1 | 3)
-            || base.addition_serial.as_char() != '0'
-        {
-            return None;
-        }
-        let key = kubun_key(base);
-        if !matches!(key.as_str(), "A000" | "A001" | "A002") {
-            return None;
-        }
-        let (kinds, pediatric): (&[u8], bool) = match visit.time {
-            TimeCategory::Regular => return None,
-            TimeCategory::Overtime => (&[1], false),
-            TimeCategory::Holiday => (&[2, 3], false),
-            TimeCategory::LateNight => (&[4], false),
-            TimeCategory::OvertimeSpecial => (&[5], false),
-            TimeCategory::NightEarlyMorning => (&[6], false),
-            TimeCategory::PediatricNight => (&[7], true),
-            TimeCategory::PediatricHoliday => (&[2, 3], true),
-            TimeCategory::PediatricLateNight => (&[4], true),
-        };
         let birth = self.claim.patient.birth_date;
         let p: &'a Prepared = self.p;
-        let codes = p.time_additions.get(&key)?;
-        let mut cands: Vec<&'a Procedure> = codes
-            .iter()
-            .filter_map(|&c| p.set.procedures.get(c, date))
-            .filter(|r| kinds.contains(&r.time_addition) && r.aggregation_outpatient != 0)
-            .filter(|r| self.gate(r, date, birth).is_none())
-            .collect();
-        // 乳幼児 variants (with an age range) take precedence when the patient is in range.
-        if cands
-            .iter()
-            .any(|r| !(r.min_age.is_none() && r.max_age.is_none()))
-        {
-            cands.retain(|r| !(r.min_age.is_none() && r.max_age.is_none()));
-        }
-        // 小児科 (A000 注8, A001 注6, A002 注9) is the later 項番 of the same 区分.
-        cands.sort_by(|a, b| {
-            a.code_table_item
-                .as_str()
-                .cmp(b.code_table_item.as_str())
-                .then(a.code.cmp(&b.code))
-        });
-        let chosen = if pediatric {
-            cands.last()
-        } else {
-            cands.first()
-        }
-        .copied()?;
+        let chosen = crate::derive::choose_time_addition(p, base, date, visit.time, |r| {
+            self.gate(r, date, birth).is_none()
+        })?;
+        let key = kubun_key(base);
         let why = vec![format!(
             "時間外等加算 for {} {} on a {} visit: 時間加算区分 {} in {} (項番43), {}",
             base.code,
@@ -1338,17 +1207,16 @@ impl<'a> Calc<'a> {
     /// 検体検査判断料 (D026) once a month per group, after the first test of the group.
     fn judgement_fee(&mut self, pr: &Proc<'a>, date: Date) {
         let rec = pr.rec;
-        if rec.test_judgement == 2 && rec.test_judgement_group != 0 {
-            self.judged.insert(rec.test_judgement_group);
+        if let Some(g) = crate::derive::judgement_fee_group(rec) {
+            self.judged.insert(g);
             return;
         }
-        if rec.test_judgement != 1
-            || rec.test_judgement_group == 0
-            || self.judged.contains(&rec.test_judgement_group)
-        {
+        let Some(group) = crate::derive::judged_test_group(rec) else {
+            return;
+        };
+        if self.judged.contains(&group) {
             return;
         }
-        let group = rec.test_judgement_group;
         let p: &'a Prepared = self.p;
         let birth = self.claim.patient.birth_date;
         let best = p.judgement_fees.get(&group).and_then(|codes| {
@@ -2285,6 +2153,110 @@ fn si_line(
     }
 }
 
+/// Why a row of the 医科診療行為マスター cannot be billed for this patient, facility and day, if it
+/// cannot (the master gates: 入外, 病院・診療所, 病床数, 施設基準, 年齢, 後期高齢者): the rule id,
+/// its citation and the reason. Shared by the claim engine and the UKE recalculation.
+pub(crate) fn gate(
+    rec: &Procedure,
+    date: Date,
+    birth: Date,
+    inpatient: bool,
+    f: &crate::claim::Facility,
+    scheme: Option<Scheme>,
+) -> Option<(&'static str, &'static str, String)> {
+    if inpatient {
+        if rec.inout_applicability == 2 || rec.aggregation_inpatient == 0 {
+            return Some((
+                rules::OUTPATIENT_ONLY,
+                rules::CITE_INPATIENT,
+                "入院外のみ算定できる項目 (入外適用区分 2 / 点数集計先識別（入院） 0)".into(),
+            ));
+        }
+    } else if rec.inout_applicability == 1 || rec.aggregation_outpatient == 0 {
+        return Some((
+            rules::INPATIENT_ONLY,
+            rules::CITE_INOUT,
+            "入院のみ算定できる項目 (入外適用区分 1 / 点数集計先識別（入院外） 0)".into(),
+        ));
+    }
+    match (rec.hospital_clinic, f.kind) {
+        (1, FacilityKind::Clinic) => {
+            return Some((
+                rules::FACILITY_KIND,
+                rules::CITE_HOSPITAL_CLINIC,
+                "病院のみ算定できる項目 (病院・診療所区分 1)".into(),
+            ));
+        }
+        (2, FacilityKind::Hospital) => {
+            return Some((
+                rules::FACILITY_KIND,
+                rules::CITE_HOSPITAL_CLINIC,
+                "診療所のみ算定できる項目 (病院・診療所区分 2)".into(),
+            ));
+        }
+        _ => {}
+    }
+    let large_hospital = f.kind == FacilityKind::Hospital && f.beds >= 200;
+    match rec.bed_count_class {
+        5 if large_hospital => {
+            return Some((
+                rules::BED_COUNT,
+                rules::CITE_BED_COUNT,
+                "一般病床200床以上の病院では算定できない (病床数区分 5; A002 外来診療料を算定)"
+                    .into(),
+            ));
+        }
+        6 if !large_hospital => {
+            return Some((
+                rules::BED_COUNT,
+                rules::CITE_BED_COUNT,
+                "一般病床200床以上の病院に限る (病床数区分 6)".into(),
+            ));
+        }
+        _ => {}
+    }
+    let needed: Vec<u16> = rec.facility_standards().collect();
+    if !needed.is_empty() && !needed.iter().any(|s| f.standards.contains(s)) {
+        let list: Vec<String> = needed.iter().map(|s| s.to_string()).collect();
+        return Some((
+            rules::FACILITY_STANDARD,
+            rules::CITE_FACILITY_STANDARD,
+            format!(
+                "施設基準の届出が必要 (施設基準コード {} のいずれか)",
+                list.join("/")
+            ),
+        ));
+    }
+    if !age::in_range(birth, date, rec.min_age, rec.max_age) {
+        return Some((
+            rules::AGE_LIMIT,
+            rules::CITE_AGE,
+            format!(
+                "年齢制限 {} に該当しない",
+                age::describe(rec.min_age, rec.max_age)
+            ),
+        ));
+    }
+    match (rec.late_elderly_applicability, scheme) {
+        (1, Some(Scheme::Kouki)) => {
+            return Some((
+                rules::SCHEME,
+                rules::CITE_SCHEME,
+                "後期高齢者には算定できない (後期高齢者医療適用区分 1)".into(),
+            ));
+        }
+        (2, Some(s)) if s != Scheme::Kouki => {
+            return Some((
+                rules::SCHEME,
+                rules::CITE_SCHEME,
+                "後期高齢者に限る (後期高齢者医療適用区分 2)".into(),
+            ));
+        }
+        _ => {}
+    }
+    None
+}
+
 fn visit_blocks(pr: &Proc<'_>) -> bool {
-    pr.rec.outpatient_management == 1
+    crate::derive::blocks_outpatient_management(pr.rec)
 }

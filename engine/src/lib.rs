@@ -17,6 +17,7 @@ pub mod calendar;
 pub mod claim;
 mod claim_checks;
 pub mod copay;
+mod derive;
 mod engine;
 pub mod error;
 mod prepared;

@@ -1,0 +1,410 @@
+//! The engine's derivations checked in UKE files (`Recalculator::with_engine`): claims computed by
+//! the engine on the official r06 masters, written with `UkeWriter`, recalculated without a
+//! difference; then each receipt mutated the way a レセコン gets it wrong (a derived line removed,
+//! a blocked 加算 added, a 判断料 billed twice, a 時間外等加算 of the wrong variant), which must
+//! give exactly one difference naming the rule and its source.
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use santei_engine::masters::{Encoding, MasterSet};
+use santei_engine::uke::{
+    Check, CheckKind, FacilityHeader, Item, PatientInfo, Recalculator, ReceiptReport, Status,
+    UkeReader, UkeWriter, YearMonth,
+};
+use santei_engine::{Engine, Origin};
+
+fn shared() -> PathBuf {
+    let dir = std::env::var_os("SANTEI_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
+    assert!(
+        dir.join("masters/r06").is_dir(),
+        "{}: the official masters (../shared/masters/r06) are missing; set SANTEI_SHARED",
+        dir.display()
+    );
+    dir
+}
+
+fn engine() -> &'static Engine {
+    static E: OnceLock<Engine> = OnceLock::new();
+    E.get_or_init(|| {
+        Engine::from_set(MasterSet::load(shared().join("masters/r06")).expect("r06 masters"))
+    })
+}
+
+fn facility() -> FacilityHeader {
+    FacilityHeader {
+        payer: 1,
+        prefecture: 13,
+        code: "1312345".into(),
+        name: "算定クリニック".into(),
+        billing_month: YearMonth {
+            year: 2024,
+            month: 8,
+        },
+        phone: "0312345678".into(),
+    }
+}
+
+/// A 社保 claim of a patient born `birth` with these visits (`(date, time, codes)`).
+fn claim(birth: &str, visits: &[(&str, &str, &[&str])]) -> String {
+    let visits: Vec<String> = visits
+        .iter()
+        .map(|(date, time, codes)| {
+            let items: Vec<String> = codes
+                .iter()
+                .map(|c| format!(r#"{{"type":"procedure","code":"{c}"}}"#))
+                .collect();
+            format!(
+                r#"{{"date":"{date}","time":"{time}","items":[{}]}}"#,
+                items.join(",")
+            )
+        })
+        .collect();
+    // 未就学 2割 (family), else 3割 (本人, under 70).
+    let (relation, burden) = if birth.starts_with("202") {
+        ("dependent", 20)
+    } else {
+        ("insured", 30)
+    };
+    format!(
+        r#"{{"format":"santei.claim/1","patient":{{"birth_date":"{birth}","sex":"female"}},
+        "insurance":{{"scheme":"shaho","relation":"{relation}","burden_percent":{burden}}},
+        "facility":{{"kind":"clinic"}},"visits":[{}]}}"#,
+        visits.join(",")
+    )
+}
+
+/// The claim computed and written as one receipt (UTF-8, CRLF), with the lines santei derived.
+fn receipt(json: &str) -> (String, santei_engine::ClaimResult) {
+    let claim = Engine::parse_claim(json.as_bytes()).unwrap();
+    let result = engine().calculate(&claim).unwrap();
+    let errors: Vec<_> = result
+        .findings
+        .iter()
+        .filter(|f| f.severity == santei_engine::Severity::Error)
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let info = PatientInfo {
+        name: "患者　一".into(),
+        kana: "カンジャ".into(),
+        chart: "1".into(),
+        insurer: "06132013".into(),
+        symbol: "１".into(),
+        number: "２".into(),
+    };
+    let mut w = UkeWriter::new(Vec::new(), &facility(), Encoding::Utf8).unwrap();
+    w.write_receipt_with(1, &claim, &result, &info).unwrap();
+    (String::from_utf8(w.finish().unwrap()).unwrap(), result)
+}
+
+fn recalc(text: &str) -> ReceiptReport {
+    let calc = Recalculator::with_engine(engine());
+    let mut reports = Vec::new();
+    for item in UkeReader::new(text.as_bytes(), "t.UKE", Encoding::Utf8) {
+        if let Item::Receipt(r) = item.unwrap_or_else(|e| panic!("{e}\n{text}")) {
+            reports.push(calc.receipt(&r));
+        }
+    }
+    assert_eq!(reports.len(), 1);
+    reports.pop().unwrap()
+}
+
+fn differences(rep: &ReceiptReport) -> Vec<&Check> {
+    rep.checks
+        .iter()
+        .filter(|c| c.status == Status::Differs)
+        .collect()
+}
+
+/// The one difference of a receipt: a rule check with this rule id and code whose citation
+/// contains `cite`.
+fn only_difference(rep: &ReceiptReport, rule: &str, code: u32, cite: &str) {
+    let d = differences(rep);
+    assert_eq!(d.len(), 1, "{d:#?}");
+    let c = d[0];
+    assert_eq!((c.kind, c.code), (CheckKind::Rule, Some(code)), "{c:#?}");
+    let r = c.rule.as_ref().expect("a rule reference");
+    assert_eq!(r.id, rule, "{c:#?}");
+    assert!(r.citation.contains(cite), "{c:#?}");
+    assert!(c.reason.starts_with(rule), "{c:#?}");
+}
+
+fn field(line: &str, i: usize) -> &str {
+    line.split(',').nth(i).unwrap_or("")
+}
+
+/// Adds `delta` to the HO 合計点数 (and the GO 総合計点数) so that the totals stay consistent
+/// with a mutated line: the only difference left is the one under test.
+fn shift_totals(lines: &mut [String], delta: i64) {
+    for l in lines.iter_mut() {
+        let idx = if l.starts_with("HO,") {
+            5
+        } else if l.starts_with("GO,") {
+            2
+        } else {
+            continue;
+        };
+        let mut f: Vec<String> = l.split(',').map(str::to_string).collect();
+        let v: i64 = f[idx].parse().unwrap();
+        f[idx] = (v + delta).to_string();
+        *l = f.join(",");
+    }
+}
+
+fn split(text: &str) -> Vec<String> {
+    text.split("\r\n").map(str::to_string).collect()
+}
+
+/// A copy of SI line `from` for another code and 点数, as the next record, same 算定日.
+fn si_like(from: &str, code: u32, points: i64) -> String {
+    let mut f: Vec<String> = from.split(',').map(str::to_string).collect();
+    f[1] = String::new(); // 診療識別 inherited from the record before
+    f[3] = code.to_string();
+    f[4] = String::new();
+    f[5] = points.to_string();
+    f.join(",")
+}
+
+fn points_of(code: u32) -> i64 {
+    let set = engine()
+        .masters_for(santei_engine::masters::Date::from_ymd(2024, 7, 1).unwrap())
+        .unwrap();
+    set.procedures.latest(code).unwrap().points.whole().unwrap()
+}
+
+fn derived_code(result: &santei_engine::ClaimResult, rule: &str) -> Vec<String> {
+    result
+        .lines
+        .iter()
+        .filter(|l| matches!(&l.origin, Origin::Derived { rule: r, .. } if *r == rule))
+        .map(|l| l.code.clone())
+        .collect()
+}
+
+const SAISHIN: u32 = 112007410;
+const GAIRAI_KANRI: u32 = 112011010;
+const SOSHO: u32 = 140000610;
+
+/// Every golden-like claim of this file round-trips through compute → write → recalc with the
+/// engine's rules and derivations without a difference.
+#[test]
+fn computed_receipts_recalculate_without_a_difference() {
+    for json in [
+        // 再診 + 外来管理加算 (derived) + 末梢血液一般 with its 判断料 (derived), twice in the month.
+        claim(
+            "1970-04-01",
+            &[
+                ("2024-07-02", "regular", &["112007410", "160008010"]),
+                ("2024-07-16", "regular", &["112007410", "160008010"]),
+            ],
+        ),
+        // 再診 + 創傷処置: no 外来管理加算.
+        claim(
+            "1960-01-01",
+            &[("2024-07-03", "regular", &["112007410", "140000610"])],
+        ),
+        // 2歳: 初診 with 乳幼児加算, 処方箋料 with its 乳幼児加算 (derived).
+        claim(
+            "2022-01-15",
+            &[("2024-07-13", "regular", &["111000110", "120002910"])],
+        ),
+        // 2歳, 時間外: the 乳幼児時間外加算 replaces the 乳幼児加算.
+        claim(
+            "2022-01-15",
+            &[("2024-07-13", "overtime", &["111000110", "120002910"])],
+        ),
+        // Adult, 再診 on a 休日.
+        claim("1980-05-05", &[("2024-07-07", "holiday", &["112007410"])]),
+    ] {
+        let (text, result) = receipt(&json);
+        let rep = recalc(&text);
+        assert!(
+            differences(&rep).is_empty(),
+            "{json}\n{text}\n{:#?}",
+            rep.checks
+        );
+        assert_eq!(rep.computed_total, result.total_points);
+        assert_eq!(rep.claimed_total, Some(result.total_points));
+    }
+}
+
+/// 再診料 + 外来管理加算 + 創傷処置 on one day, written by hand: 外来管理加算 is not billable on a
+/// day with a 処置 (外来管理加算区分 1): a difference citing 告示 A001 注8, the only one.
+#[test]
+fn saishin_gairai_kanri_and_a_shochi_on_one_day_differ_citing_a001_chu8() {
+    let (s, k, j) = (
+        points_of(SAISHIN),
+        points_of(GAIRAI_KANRI),
+        points_of(SOSHO),
+    );
+    let total = s + k + j;
+    let text = format!(
+        "RE,1,1112,202407,患者,2,19700401,,,,,,,,\r\n\
+         HO,06132013,1,1,1,{total},,,,,,,,,\r\n\
+         SI,12,1,{SAISHIN},,{s},1,,,,,,,,,1\r\n\
+         SI,12,1,{GAIRAI_KANRI},,{k},1,,,,,,,,,1\r\n\
+         SI,40,1,{SOSHO},,{j},1,,,,,,,,,1\r\n"
+    );
+    let rep = recalc(&text);
+    only_difference(&rep, "A103.outpatient-management", GAIRAI_KANRI, "A001 注8");
+    let d = differences(&rep)[0];
+    assert_eq!((d.claimed, d.computed), (Some(k), Some(0)));
+    assert!(d.reason.contains(&SOSHO.to_string()), "{d:#?}");
+    // The points are the master's and the total adds up: the law, not the sums, is broken.
+    assert_eq!(rep.computed_total, total);
+}
+
+/// The same from a computed claim: the engine did not add 外来管理加算 on the 処置 day; a レセコン
+/// that adds it gets the A001 注8 difference.
+#[test]
+fn a_blocked_gairai_kanri_added_to_a_computed_receipt_differs() {
+    let (text, result) = receipt(&claim(
+        "1960-01-01",
+        &[("2024-07-03", "regular", &["112007410", "140000610"])],
+    ));
+    assert!(derived_code(&result, "A103.outpatient-management").is_empty());
+    let mut lines = split(&text);
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("SI,") && field(l, 3) == SAISHIN.to_string())
+        .unwrap();
+    let k = points_of(GAIRAI_KANRI);
+    let added = si_like(&lines[at], GAIRAI_KANRI, k);
+    lines.insert(at + 1, added);
+    shift_totals(&mut lines, k);
+    let rep = recalc(&lines.join("\r\n"));
+    only_difference(&rep, "A103.outpatient-management", GAIRAI_KANRI, "A001 注8");
+}
+
+/// A 判断料 (D026) billed on both test days of the month: the second is a difference (月1回).
+#[test]
+fn a_judgement_fee_billed_twice_in_a_month_differs() {
+    let (text, result) = receipt(&claim(
+        "1970-04-01",
+        &[
+            ("2024-07-02", "regular", &["112007410", "160008010"]),
+            ("2024-07-16", "regular", &["112007410", "160008010"]),
+        ],
+    ));
+    let fees = derived_code(&result, "D201.judgement-fee");
+    assert_eq!(fees.len(), 1, "{fees:?}");
+    let fee: u32 = fees[0].parse().unwrap();
+    let mut lines = split(&text);
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("SI,") && field(l, 3) == fee.to_string())
+        .unwrap();
+    // 回数 2: on the 2nd and the 16th.
+    let mut f: Vec<String> = lines[at].split(',').map(str::to_string).collect();
+    assert_eq!(f[12 + 2], "1", "{}", lines[at]);
+    f[6] = "2".into();
+    f[12 + 16] = "1".into();
+    lines[at] = f.join(",");
+    let points: i64 = f[5].parse().unwrap();
+    shift_totals(&mut lines, points);
+    let rep = recalc(&lines.join("\r\n"));
+    only_difference(&rep, "D201.judgement-fee", fee, "D026");
+    assert!(differences(&rep)[0].reason.contains("day 16"));
+}
+
+/// A 2歳 patient's 初診: the 乳幼児加算 the engine derived, removed from the receipt, is a
+/// difference naming the 加算 (the RE 生年月日 gives the age).
+#[test]
+fn a_missing_age_addition_differs() {
+    let (text, result) = receipt(&claim(
+        "2022-01-15",
+        &[("2024-07-13", "regular", &["111000110", "120002910"])],
+    ));
+    let adds = derived_code(&result, "A101.age-addition");
+    assert_eq!(adds.len(), 2, "{adds:?}: 初診 and 処方箋料 乳幼児加算");
+    for add in adds {
+        let code: u32 = add.parse().unwrap();
+        let mut lines = split(&text);
+        let at = lines
+            .iter()
+            .position(|l| l.starts_with("SI,") && field(l, 3) == add)
+            .unwrap();
+        let removed = lines.remove(at);
+        let points: i64 = field(&removed, 5).parse().unwrap();
+        // The next record inherits a 診療識別 it no longer can: give it the removed one's.
+        if !field(&removed, 1).is_empty() && lines[at].starts_with("SI,,") {
+            lines[at] = lines[at].replacen("SI,,", &format!("SI,{},", field(&removed, 1)), 1);
+        }
+        shift_totals(&mut lines, -points);
+        let rep = recalc(&lines.join("\r\n"));
+        only_difference(&rep, "A101.age-addition", code, "項番100–111");
+        let d = differences(&rep)[0];
+        assert_eq!((d.claimed, d.computed), (None, Some(points)), "{d:#?}");
+    }
+}
+
+/// An adult's 時間外 再診: the 時間外加算 replaced by its 乳幼児 variant (same 時間加算区分) is
+/// contradicted by the patient's age; and for a 2歳 patient's 時間外 初診, a 乳幼児加算 added
+/// beside the 乳幼児時間外加算 that includes it is a difference.
+#[test]
+fn time_additions_the_other_lines_contradict_differ() {
+    let (text, result) = receipt(&claim(
+        "1980-05-05",
+        &[("2024-07-08", "overtime", &["112007410"])],
+    ));
+    let times = derived_code(&result, "A102.time-addition");
+    assert_eq!(times.len(), 1, "{times:?}");
+    let adult: u32 = times[0].parse().unwrap();
+    // The 乳幼児 variant of the same 区分 and 時間加算区分 in the master.
+    let set = engine()
+        .masters_for(santei_engine::masters::Date::from_ymd(2024, 7, 8).unwrap())
+        .unwrap();
+    let a = set.procedures.latest(adult).unwrap();
+    let infant = set
+        .procedures
+        .codes()
+        .filter_map(|c| set.procedures.latest(c))
+        .find(|r| {
+            r.code != a.code
+                && r.time_addition == a.time_addition
+                && r.code_table_alpha.as_str() == a.code_table_alpha.as_str()
+                && r.code_table_section.as_str() == a.code_table_section.as_str()
+                && r.notice_kind_2.as_char() == '7'
+                && !(r.min_age.is_none() && r.max_age.is_none())
+        })
+        .expect("a 乳幼児 時間外加算");
+    let infant_points = infant.points.whole().unwrap();
+    let mut lines = split(&text);
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("SI,") && field(l, 3) == adult.to_string())
+        .unwrap();
+    let mut f: Vec<String> = lines[at].split(',').map(str::to_string).collect();
+    let old: i64 = f[5].parse().unwrap();
+    f[3] = infant.code.0.to_string();
+    f[5] = infant_points.to_string();
+    lines[at] = f.join(",");
+    shift_totals(&mut lines, infant_points - old);
+    let rep = recalc(&lines.join("\r\n"));
+    only_difference(&rep, "A102.time-addition", infant.code.0, "A001 注5");
+    assert_eq!(differences(&rep)[0].computed, Some(old));
+
+    // 2歳, 時間外 初診: add the 乳幼児加算 of 初診 beside the 乳幼児時間外加算.
+    let (text, _) = receipt(&claim(
+        "2022-01-15",
+        &[("2024-07-13", "overtime", &["111000110"])],
+    ));
+    let shoshin = set.procedures.latest(111000110).unwrap();
+    let (_, _, infant_add) = shoshin
+        .age_additions()
+        .next()
+        .expect("初診料 has a 乳幼児加算 link");
+    let add_points = points_of(infant_add.0);
+    let mut lines = split(&text);
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("SI,") && field(l, 3) == "111000110")
+        .unwrap();
+    let added = si_like(&lines[at], infant_add.0, add_points);
+    lines.insert(at + 1, added);
+    shift_totals(&mut lines, add_points);
+    let rep = recalc(&lines.join("\r\n"));
+    only_difference(&rep, "A101.age-addition", infant_add.0, "注7");
+}
