@@ -53,6 +53,9 @@ pub fn calc(
         message,
     };
     let bytes = if file == Path::new("-") {
+        if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+            eprintln!("santei: reading the claim from standard input (end it with Ctrl-D)");
+        }
         let mut b = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut b)?;
         b
@@ -72,6 +75,24 @@ pub fn calc(
             format!(
                 "`{name}` is empty: expected a santei.claim/1 JSON object (docs/CLAIM_FORMAT.md, `santei schema`)"
             ),
+        ));
+    }
+    // Files people pass by mistake: a UKE file, a compressed file.
+    let start = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let not_a_claim = if start.starts_with(b"IR,") || start.starts_with(b"MN,") {
+        Some("a UKE (レセプト電算) file; recalculate it with `santei recalc`")
+    } else if start.starts_with(&[0x1f, 0x8b]) {
+        Some("gzip-compressed; decompress it first (`zcat`)")
+    } else if start.starts_with(b"PK\x03\x04") {
+        Some("a zip archive; extract the claim first")
+    } else {
+        None
+    };
+    if let Some(what) = not_a_claim {
+        return Err(claim_error(
+            "claim.json",
+            None,
+            format!("`{name}` is not a santei.claim/1 JSON claim: it is {what}"),
         ));
     }
     let engine = build_engine(dirs, load, etensu, rule_dirs, revision, polypharmacy)?;

@@ -825,3 +825,30 @@ fn rules_check_on_the_demo_data_says_why_codes_are_unknown() {
     ]);
     assert!(!stdout(&o).contains("embedded demo data"), "{}", stdout(&o));
 }
+
+#[test]
+fn calc_of_a_file_that_is_not_a_claim_says_what_it_is() {
+    let uke = temp_file(
+        "not-a-claim",
+        "RECEIPTC.UKE",
+        "IR,1,13,1,1234567,,クリニック,202406,00,\r\n",
+    );
+    let o = santei(&["calc", &uke]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("it is a UKE (レセプト電算) file; recalculate it with `santei recalc`"),
+        "{}",
+        stderr(&o)
+    );
+    let dir = std::env::temp_dir().join(format!("santei-first-hour-{}-gz", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let gz = dir.join("claim.json.gz");
+    std::fs::write(&gz, [0x1f, 0x8b, 8, 0, 0, 0, 0, 0]).unwrap();
+    let o = santei(&["calc", gz.to_str().unwrap(), "--json"]);
+    assert_eq!(o.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains("gzip"),
+        "{v}"
+    );
+}
