@@ -236,9 +236,10 @@ enum MastersCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Find codes by name: TEXT in the 名称 or カナ名称 (kana and letters match in either width,
-    /// ひらがな as カタカナ); prints code, name, points or price, valid dates. Exit 1 when nothing
-    /// matches.
+    /// Find codes by part of their 名称 or カナ名称.
+    ///
+    /// Kana and letters match in either width, ひらがな as カタカナ; prints code, name, points or
+    /// price, valid dates and revision. Exit 1 when nothing matches.
     Search {
         /// Part of the name, e.g. 初診, しょしん, ｶﾛﾅｰﾙ, ＣＴ.
         text: String,
