@@ -503,20 +503,33 @@ fn print_copay(out: &mut impl Write, r: &ClaimResult, explain: bool) -> std::io:
     let rate = match c.burden_percent {
         Some(p) if p % 10 == 0 => format!("{}割", p / 10),
         Some(p) => format!("{p}%"),
-        None => "公費単独".into(),
+        None => String::new(),
     };
+    // 公費単独: no 一部負担金 of an insurance to show.
+    let insured = c.burden_percent.is_some();
     let class = c
         .income_class
         .map(|k| format!(", {}", k.japanese()))
         .unwrap_or_default();
-    writeln!(
-        out,
-        "窓口負担: 負担割合 {rate} ({}{class})",
-        age_band_name(c.age_band)
-    )?;
+    if insured {
+        writeln!(
+            out,
+            "窓口負担: 負担割合 {rate} ({}{class})",
+            age_band_name(c.age_band)
+        )?;
+    } else {
+        writeln!(
+            out,
+            "窓口負担: 公費単独, no 医療保険 ({})",
+            age_band_name(c.age_band)
+        )?;
+    }
     let high = c.high_cost_yen != 0 || c.visits.iter().any(|v| v.high_cost_yen != 0);
     let public = !c.public_funds.is_empty();
-    let mut header = vec!["日付", "点数", "医療費", "一部負担金"];
+    let mut header = vec!["日付", "点数", "医療費"];
+    if insured {
+        header.push("一部負担金");
+    }
     if high {
         header.push("高額療養費");
     }
@@ -530,8 +543,10 @@ fn print_copay(out: &mut impl Write, r: &ClaimResult, explain: bool) -> std::io:
             v.date.to_string(),
             format!("{}点", grouped(v.points)),
             format!("{}円", grouped(v.medical_cost_yen)),
-            format!("{}円", grouped(v.copay_yen)),
         ];
+        if insured {
+            row.push(format!("{}円", grouped(v.copay_yen)));
+        }
         if high {
             row.push(format!("{}円", grouped(v.high_cost_yen)));
         }
@@ -545,8 +560,10 @@ fn print_copay(out: &mut impl Write, r: &ClaimResult, explain: bool) -> std::io:
         "月計".to_string(),
         format!("{}点", grouped(c.total_points)),
         format!("{}円", grouped(c.medical_cost_yen)),
-        format!("{}円", grouped(c.copay_yen)),
     ];
+    if insured {
+        month.push(format!("{}円", grouped(c.copay_yen)));
+    }
     if high {
         month.push(format!("{}円", grouped(c.high_cost_yen)));
     }
@@ -585,10 +602,14 @@ fn print_copay(out: &mut impl Write, r: &ClaimResult, explain: bool) -> std::io:
     }
     writeln!(
         out,
-        "  患者負担 {}円 for the month; 窓口 {}円 (10円未満 四捨五入 per visit, to the yen once a limit applies); 保険者負担 {}円",
+        "  患者負担 {}円 for the month; 窓口 {}円 (10円未満 四捨五入 per visit, to the yen once a limit applies){}",
         grouped(c.patient_yen),
         grouped(c.window_yen),
-        grouped(c.insurer_yen)
+        if insured {
+            format!("; 保険者負担 {}円", grouped(c.insurer_yen))
+        } else {
+            String::new()
+        }
     )?;
     if high {
         writeln!(

@@ -852,3 +852,34 @@ fn calc_of_a_file_that_is_not_a_claim_says_what_it_is() {
         "{v}"
     );
 }
+
+#[test]
+fn calc_table_of_a_public_fund_only_claim_has_no_insurance_share() {
+    // 生活保護 (法別 12) alone: no 一部負担金 column, the 公費 pays everything.
+    let file = temp_file(
+        "kohi-only",
+        "claim.json",
+        &claim(
+            "1970-01-01",
+            r#"{"public_funds":[{"law_number":"12","payer_number":"12136016","recipient_number":"1234567"}]}"#,
+            r#"{"type":"procedure","code":"111000110"}"#,
+        ),
+    );
+    let v: serde_json::Value =
+        serde_json::from_slice(&santei(&["calc", &file, "--json"]).stdout).unwrap();
+    let c = &v["copay"];
+    assert!(c["burden_percent"].is_null(), "{c}");
+    let out = stdout(&santei(&["calc", &file]));
+    assert!(out.contains("窓口負担: 公費単独"), "{out}");
+    let header = out
+        .lines()
+        .find(|l| l.contains("公費負担") && l.contains("窓口"))
+        .unwrap();
+    assert!(!header.contains("一部負担金"), "{out}");
+    let month = out.lines().find(|l| l.starts_with("  月計")).unwrap();
+    assert!(
+        month.ends_with(&format!("{}円", grouped(c["window_yen"].as_i64().unwrap()))),
+        "{month}"
+    );
+    assert!(!out.contains("保険者負担"), "{out}");
+}
