@@ -1081,9 +1081,12 @@ fn multi_procedure(set: &MasterSet, date: Date, u: &Unit) -> Result<(i64, How), 
                 percent = Some((value, sum, add));
                 sum = sum.checked_add(add).ok_or_else(overflow)?;
             }
-            other => {
+            _ => {
                 return Err((
-                    Cow::Owned(format!("multi-code unit with 点数識別 {other:?}")),
+                    Cow::Owned(format!(
+                        "multi-code unit with 点数識別 {} (master column 11)",
+                        p.point_kind
+                    )),
                     Some(l.code),
                 ));
             }
@@ -1362,7 +1365,12 @@ fn compute_unit(
                     return Err(no("percentage item (点数識別 5/6)"));
                 }
                 PointKind::Yen => return Err(no("amount in yen (点数識別 1)")),
-                other => return Err((Cow::Owned(format!("点数識別 {other:?}")), None)),
+                _ => {
+                    return Err((
+                        Cow::Owned(format!("点数識別 {} (master column 11)", p.point_kind)),
+                        None,
+                    ));
+                }
             }
             procedure_points(p, first.quantity, revision)
         }
