@@ -443,6 +443,8 @@ struct FileFacts {
     receipts: u64,
     malformed: u64,
     go: bool,
+    /// IR records: more than one is the payer-side format (one IR per receipt, no GO).
+    facilities: u64,
     /// Records outside any receipt other than IR/GO: count, first (line, ID).
     other: u64,
     first_other: Option<(usize, String)>,
@@ -469,7 +471,8 @@ impl FileFacts {
                 "`{name}` holds no receipt (no RE record): {what}. Not a UKE file of 医科 receipts? (a master or another CSV cannot be recalculated)"
             )));
         }
-        if !self.go {
+        // The payer-side variant (one IR per receipt, EX/RC/MN/JY records) has no GO record.
+        if !self.go && self.facilities <= 1 {
             return Err(CliError(format!(
                 "`{name}`: no GO record (診療報酬請求書レコード) after the receipts: the file is incomplete (cut after its last record?); the GO totals were not checked"
             )));
@@ -574,7 +577,10 @@ fn one_file<W: Write>(
             }
             // IR 点数表 (別表3): 1 医科. Any other is refused before its receipts are read as 医科.
             Event::Facility(ir) => match ir.get(3).trim() {
-                "1" => Ok(()),
+                "1" => {
+                    facts.facilities += 1;
+                    Ok(())
+                }
                 t => Err(std::io::Error::other(format!(
                     "`{name}` line {}: IR 点数表 is `{t}`{}: santei recalculates 医科 files (点数表 1) only",
                     ir.line,

@@ -211,3 +211,15 @@ fn file_errors_are_in_the_json_output_too() {
         "{s}"
     );
 }
+
+/// The payer-side variant (one IR per receipt, ../shared/uke/receparser/ikasample.csv) has no GO
+/// record: not an error there.
+#[test]
+fn payer_side_files_need_no_go() {
+    let d = Dir::new("payer");
+    let one = OK.trim_end_matches("GO,1,75,99\n");
+    let text = format!("{one}{}", one.replace("RE,1,", "RE,2,"));
+    let o = recalc(&d.file("payer.UKE", text.as_bytes()));
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(!err(&o).contains("no GO record"), "{}", err(&o));
+}
