@@ -44,6 +44,34 @@
 typedef struct SanteiEngine SanteiEngine;
 
 /**
+ * The settings of an engine to build: masters folders (each with its change files and
+ * 医科電子点数表), the demo data, rule folders, the 多剤投与 rounding, the encoding of the files.
+ * What `santei calc` can set, a builder can set:
+ *
+ * | `santei calc`                 | C                                          |
+ * |-------------------------------|--------------------------------------------|
+ * | `--masters DIR` (none: demo)  | `santei_builder_add_masters`, `santei_builder_demo` |
+ * | `--updates DIR`               | `santei_builder_updates` (or per folder)   |
+ * | `--etensu [REV=]DIR`          | `santei_builder_etensu` (or per folder)    |
+ * | `--complete-prefixes P,…`     | `santei_builder_complete_prefixes`         |
+ * | `--revision REV`              | `santei_builder_revision`                  |
+ * | `--encoding ENCODING`         | `santei_builder_encoding`                  |
+ * | `--rules DIR`                 | `santei_builder_rules_dir`                 |
+ * | `--polypharmacy-rounding U`   | `santei_builder_polypharmacy_rounding`     |
+ * | (library only)                | `santei_builder_without_bundled_rules`     |
+ *
+ * The setters only record (paths are not checked until the build); `santei_builder_build` loads
+ * everything and reports the first problem, naming the folder.
+ *
+ * Ownership: created by `santei_builder_new`, owned by the caller, released with
+ * `santei_builder_free`. `santei_builder_build` does not consume it: build again, or free it.
+ *
+ * Thread safety: not synchronised. Use a builder from one thread at a time (it may move between
+ * threads); the engines it builds are shared freely.
+ */
+typedef struct SanteiEngineBuilder SanteiEngineBuilder;
+
+/**
  * Why a call failed: a status code, a message, and where (a JSON path or a masters file, with a
  * line and column when known).
  *
@@ -76,6 +104,16 @@ typedef struct SanteiResult SanteiResult;
  * its range. `santei_status_name` gives its stable text id.
  */
 typedef uint32_t SanteiStatus;
+
+/**
+ * The text encoding of master files (`--encoding`).
+ */
+typedef uint32_t SanteiEncoding;
+
+/**
+ * The unit the F200 注3 多剤投与 90/100 is rounded over (`--polypharmacy-rounding`).
+ */
+typedef uint32_t SanteiPolypharmacyRounding;
 
 /**
  * One folder of official masters to load, and optionally a folder of change files for it.
@@ -122,6 +160,26 @@ typedef uint32_t SanteiSeverity;
  * All amounts are yen, integers.
  */
 typedef uint32_t SanteiCopayAmount;
+
+/**
+ * 処方単位 (the default): once over the sum of the 処方's 内服薬 (通知 F200 (6)イ).
+ */
+#define SANTEI_POLYPHARMACY_ROUNDING_PRESCRIPTION 0
+
+/**
+ * 剤単位: per 剤, the reductions summed.
+ */
+#define SANTEI_POLYPHARMACY_ROUNDING_RX 1
+
+/**
+ * CP932 (Windows-31J), as 支払基金 publishes: the default.
+ */
+#define SANTEI_ENCODING_CP932 0
+
+/**
+ * UTF-8 (hand-written or converted files).
+ */
+#define SANTEI_ENCODING_UTF8 1
 
 /**
  * A line was not billed, or the claim is wrong as submitted.
@@ -195,7 +253,7 @@ typedef uint32_t SanteiCopayAmount;
 
 /**
  * Another invalid argument: a length above `PTRDIFF_MAX`, an empty folder list, an unknown
- * severity.
+ * severity, rounding, encoding or revision, a builder with no masters.
  */
 #define SANTEI_STATUS_INVALID_ARGUMENT 103
 
@@ -233,6 +291,17 @@ typedef uint32_t SanteiCopayAmount;
  * No 改定 (revision) is known for the dates of the masters.
  */
 #define SANTEI_STATUS_MASTERS_NO_REVISION 206
+
+/**
+ * A revision asked for (`santei_builder_revision`, a 電子点数表 given for a revision) has no
+ * masters loaded; the message lists the revisions that are.
+ */
+#define SANTEI_STATUS_MASTERS_REVISION_NOT_LOADED 207
+
+/**
+ * A 医科電子点数表 was given without its revision while several revisions are loaded.
+ */
+#define SANTEI_STATUS_MASTERS_ETENSU_AMBIGUOUS 208
 
 /**
  * The claim is not well-formed JSON; the error gives line and column.
@@ -294,9 +363,217 @@ extern "C" {
 #endif // __cplusplus
 
 /**
+ * Creates an empty builder: no masters yet, santei's bundled rules, CP932 files, the 多剤投与
+ * rounding per 処方.
+ *
+ * On success writes a new builder to `*builder_out` (free it with `santei_builder_free`).
+ * Returns `SANTEI_STATUS_OK`, `SANTEI_STATUS_NULL_ARGUMENT` or `SANTEI_STATUS_PANIC`.
+ *
+ * # Safety
+ * `builder_out` is NULL or valid for writing one pointer.
+ */
+SanteiStatus santei_builder_new(SanteiEngineBuilder **builder_out);
+
+/**
+ * Releases a builder. NULL is allowed and does nothing. Engines built with it stay valid.
+ *
+ * # Safety
+ * `builder` is NULL or a builder from `santei_builder_new` not released yet; it must not be
+ * used afterwards.
+ */
+void santei_builder_free(SanteiEngineBuilder *builder);
+
+/**
+ * Adds one folder of official masters (the `*_ALL*` files of one revision, zip or CSV, as
+ * published), with an optional folder of change files (NULL: the builder's
+ * `santei_builder_updates`, if any) and an optional 医科電子点数表 folder of the same revision
+ * (NULL for none). A later folder of the same revision replaces an earlier one. Paths are UTF-8
+ * (pointer, length), read during the call only; they are checked by `santei_builder_build`.
+ *
+ * Returns `SANTEI_STATUS_OK`, `SANTEI_STATUS_NULL_ARGUMENT`, `SANTEI_STATUS_INVALID_UTF8`,
+ * `SANTEI_STATUS_INVALID_ARGUMENT` or `SANTEI_STATUS_PANIC`; on failure the builder is
+ * unchanged and, when `error_out` is not NULL, a new error is written there.
+ *
+ * # Safety
+ * `builder` is NULL or a live builder; `dir` is NULL or valid for `dir_len` bytes; `updates` and
+ * `etensu` are NULL or valid for their lengths; `error_out` is NULL or valid for writing one
+ * pointer.
+ */
+SanteiStatus santei_builder_add_masters(SanteiEngineBuilder *builder,
+                                        const char *dir,
+                                        size_t dir_len,
+                                        const char *updates,
+                                        size_t updates_len,
+                                        const char *etensu,
+                                        size_t etensu_len,
+                                        SanteiError **error_out);
+
+/**
+ * Adds every revision of santei's embedded demo data (r2024-06, r2026-06: hand-picked subsets
+ * of the masters, not official), as `santei calc` does without `--masters`.
+ *
+ * Returns `SANTEI_STATUS_OK`, `SANTEI_STATUS_NULL_ARGUMENT` or `SANTEI_STATUS_PANIC`.
+ *
+ * # Safety
+ * `builder` is NULL or a live builder.
+ */
+SanteiStatus santei_builder_demo(SanteiEngineBuilder *builder);
+
+/**
+ * A folder of change files (`s_20240621.csv` …) for every masters folder added without its own
+ * (`santei calc --updates DIR`).
+ *
+ * Returns `SANTEI_STATUS_OK`, `SANTEI_STATUS_NULL_ARGUMENT`, `SANTEI_STATUS_INVALID_UTF8`,
+ * `SANTEI_STATUS_INVALID_ARGUMENT` or `SANTEI_STATUS_PANIC`.
+ *
+ * # Safety
+ * `builder` is NULL or a live builder; `dir` is NULL or valid for `dir_len` bytes; `error_out`
+ * is NULL or valid for writing one pointer.
+ */
+SanteiStatus santei_builder_updates(SanteiEngineBuilder *builder,
+                                    const char *dir,
+                                    size_t dir_len,
+                                    SanteiError **error_out);
+
+/**
+ * A 医科電子点数表 folder (or zip) for a revision (`santei calc --etensu REV=DIR`): `revision` is
+ * `r2024-06` or `r06` …, or NULL for the only revision loaded (`--etensu DIR`; the build fails
+ * with `SANTEI_STATUS_MASTERS_ETENSU_AMBIGUOUS` when several are). Its 背反・包括・算定回数
+ * tables become rules of the engine.
+ *
+ * Returns `SANTEI_STATUS_OK`, `SANTEI_STATUS_NULL_ARGUMENT`, `SANTEI_STATUS_INVALID_UTF8`,
+ * `SANTEI_STATUS_INVALID_ARGUMENT` (an unknown revision) or `SANTEI_STATUS_PANIC`.
+ *
+ * # Safety
+ * `builder` is NULL or a live builder; `revision` is NULL or valid for `revision_len` bytes;
+ * `dir` is NULL or valid for `dir_len` bytes; `error_out` is NULL or valid for writing one
+ * pointer.
+ */
+SanteiStatus santei_builder_etensu(SanteiEngineBuilder *builder,
+                                   const char *revision,
+                                   size_t revision_len,
+                                   const char *dir,
+                                   size_t dir_len,
+                                   SanteiError **error_out);
+
+/**
+ * For an excerpt of the masters (`s_excerpt_ALL….csv`): the 医科診療行為 code prefixes it holds
+ * completely, comma-separated (`"111,112,113,120,130"`), for every masters folder
+ * (`santei calc --complete-prefixes`). A code of another prefix that the excerpt lacks is then
+ * "not verifiable", never "unknown". An empty text clears them.
+ *
+ * Returns `SANTEI_STATUS_OK`, `SANTEI_STATUS_NULL_ARGUMENT`, `SANTEI_STATUS_INVALID_UTF8`,
+ * `SANTEI_STATUS_INVALID_ARGUMENT` or `SANTEI_STATUS_PANIC`.
+ *
+ * # Safety
+ * `builder` is NULL or a live builder; `prefixes` is NULL or valid for `prefixes_len` bytes;
+ * `error_out` is NULL or valid for writing one pointer.
+ */
+SanteiStatus santei_builder_complete_prefixes(SanteiEngineBuilder *builder,
+                                              const char *prefixes,
+                                              size_t prefixes_len,
+                                              SanteiError **error_out);
+
+/**
+ * The revision of the masters folders' files when it should not be inferred from them
+ * (`santei calc --revision`): `r2024-06` or `r06` …; the build fails with
+ * `SANTEI_STATUS_MASTERS_REVISION_NOT_LOADED` when no masters of it are loaded.
+ *
+ * Returns `SANTEI_STATUS_OK`, `SANTEI_STATUS_NULL_ARGUMENT`, `SANTEI_STATUS_INVALID_UTF8`,
+ * `SANTEI_STATUS_INVALID_ARGUMENT` (an unknown revision) or `SANTEI_STATUS_PANIC`.
+ *
+ * # Safety
+ * `builder` is NULL or a live builder; `revision` is NULL or valid for `revision_len` bytes;
+ * `error_out` is NULL or valid for writing one pointer.
+ */
+SanteiStatus santei_builder_revision(SanteiEngineBuilder *builder,
+                                     const char *revision,
+                                     size_t revision_len,
+                                     SanteiError **error_out);
+
+/**
+ * The text encoding of the master files (`santei calc --encoding`): `SANTEI_ENCODING_CP932`
+ * (the default, as published) or `SANTEI_ENCODING_UTF8`.
+ *
+ * Returns `SANTEI_STATUS_OK`, `SANTEI_STATUS_NULL_ARGUMENT`, `SANTEI_STATUS_INVALID_ARGUMENT`
+ * (another number) or `SANTEI_STATUS_PANIC`.
+ *
+ * # Safety
+ * `builder` is NULL or a live builder; `error_out` is NULL or valid for writing one pointer.
+ */
+SanteiStatus santei_builder_encoding(SanteiEngineBuilder *builder,
+                                     SanteiEncoding encoding,
+                                     SanteiError **error_out);
+
+/**
+ * Adds a folder of `*.rules` files (`santei calc --rules DIR`; each file declares its
+ * `revision`). A file that does not compile fails the build with `SANTEI_STATUS_RULES_INVALID`
+ * and its file, line and column.
+ *
+ * Returns `SANTEI_STATUS_OK`, `SANTEI_STATUS_NULL_ARGUMENT`, `SANTEI_STATUS_INVALID_UTF8`,
+ * `SANTEI_STATUS_INVALID_ARGUMENT` or `SANTEI_STATUS_PANIC`.
+ *
+ * # Safety
+ * `builder` is NULL or a live builder; `dir` is NULL or valid for `dir_len` bytes; `error_out`
+ * is NULL or valid for writing one pointer.
+ */
+SanteiStatus santei_builder_rules_dir(SanteiEngineBuilder *builder,
+                                      const char *dir,
+                                      size_t dir_len,
+                                      SanteiError **error_out);
+
+/**
+ * Leaves out santei's bundled rule files (`rules-dsl/rules/<revision>/`): only the rule folders
+ * and 電子点数表 given are applied.
+ *
+ * Returns `SANTEI_STATUS_OK`, `SANTEI_STATUS_NULL_ARGUMENT` or `SANTEI_STATUS_PANIC`.
+ *
+ * # Safety
+ * `builder` is NULL or a live builder.
+ */
+SanteiStatus santei_builder_without_bundled_rules(SanteiEngineBuilder *builder);
+
+/**
+ * The unit the F200 注3 多剤投与 90/100 is rounded over (`santei calc
+ * --polypharmacy-rounding`): `SANTEI_POLYPHARMACY_ROUNDING_PRESCRIPTION` (the default) or
+ * `SANTEI_POLYPHARMACY_ROUNDING_RX`. Finding F303 of each result says which was used.
+ *
+ * Returns `SANTEI_STATUS_OK`, `SANTEI_STATUS_NULL_ARGUMENT`, `SANTEI_STATUS_INVALID_ARGUMENT`
+ * (another number) or `SANTEI_STATUS_PANIC`.
+ *
+ * # Safety
+ * `builder` is NULL or a live builder; `error_out` is NULL or valid for writing one pointer.
+ */
+SanteiStatus santei_builder_polypharmacy_rounding(SanteiEngineBuilder *builder,
+                                                  SanteiPolypharmacyRounding rounding,
+                                                  SanteiError **error_out);
+
+/**
+ * Loads everything the builder names and creates an engine. Takes about 0.1–0.3 s and 70 MB per
+ * full revision. The builder is not consumed: free it with `santei_builder_free`.
+ *
+ * On success writes a new engine reference to `*engine_out` (free it with
+ * `santei_engine_free`). On failure writes nothing to `*engine_out` and, when `error_out` is not
+ * NULL, a new error naming the folder at fault (its path in `santei_error_path`; a malformed
+ * file gives the file, line and column).
+ *
+ * Returns `SANTEI_STATUS_OK`, `SANTEI_STATUS_NULL_ARGUMENT`, `SANTEI_STATUS_INVALID_ARGUMENT`
+ * (no masters and no demo data added), a `SANTEI_STATUS_MASTERS_*` code (a folder that is not
+ * there is `SANTEI_STATUS_MASTERS_NOT_A_DIRECTORY`), `SANTEI_STATUS_RULES_INVALID` or
+ * `SANTEI_STATUS_PANIC`. Thread-safe as long as no other thread changes the builder.
+ *
+ * # Safety
+ * `builder` is NULL or a live builder; `engine_out` and `error_out` are NULL or valid for
+ * writing one pointer.
+ */
+SanteiStatus santei_builder_build(const SanteiEngineBuilder *builder,
+                                  SanteiEngine **engine_out,
+                                  SanteiError **error_out);
+
+/**
  * Creates an engine over santei's embedded demo data: a few hundred rows hand-picked from the
- * r06 (令和6年度) masters. For trying santei out; it is not a master, use
- * `santei_engine_load` for real claims.
+ * r06 (令和6年度) and r08 masters. For trying santei out; it is not a master, use
+ * `santei_engine_load` for real claims. The same as a builder with `santei_builder_demo`.
  *
  * On success writes a new engine reference to `*engine_out` (free it with
  * `santei_engine_free`). On failure writes nothing to `*engine_out` and, when `error_out` is not
@@ -314,7 +591,8 @@ SanteiStatus santei_engine_new_demo(SanteiEngine **engine_out, SanteiError **err
  * Loads one folder of official 支払基金 基本マスター (the `s`, `y`, `t`, `c`, `b`, `z` files of
  * one revision, zip or CSV, CP932, as published) and creates an engine over it. The revision is
  * inferred from the 医科診療行為 file. Takes about 0.1–0.3 s and 70 MB for a full revision.
- * For change files, several revisions or the 医科電子点数表, use `santei_engine_load_folders`.
+ * For change files, several revisions or the 医科電子点数表, use `santei_engine_load_folders`;
+ * for every other setting (rule folders, 多剤投与 rounding …), a `SanteiEngineBuilder`.
  *
  * `dir`/`dir_len`: the folder path, UTF-8, not NUL-terminated.
  *

@@ -1,13 +1,11 @@
 //! `SanteiEngine`: masters loaded once, shared by every thread, and the calculation of a claim.
 
 use std::ffi::c_char;
-use std::path::Path;
 use std::sync::Arc;
 
-use santei_engine::masters::etensu::Etensu;
-use santei_engine::masters::{LoadOptions, MasterCatalog, MasterSet};
-use santei_engine::{Engine, EngineOptions};
+use santei_engine::{Engine, EngineBuilder, MastersFolder};
 
+use crate::builder::build;
 use crate::error::SanteiError;
 use crate::guard::{self, non_null, out};
 use crate::result::SanteiResult;
@@ -53,24 +51,15 @@ pub struct SanteiMastersFolder {
     pub etensu_len: usize,
 }
 
-fn publish(engine: Engine, engine_out: *mut *mut SanteiEngine) {
+pub(crate) fn publish(engine: Engine, engine_out: *mut *mut SanteiEngine) {
     let handle = Arc::into_raw(Arc::new(SanteiEngine { engine })).cast_mut();
     // SAFETY: `engine_out` was checked non-NULL and points to writable storage (contract).
     unsafe { engine_out.write(handle) };
 }
 
-fn load_set(dir: &str, updates: Option<&str>) -> Result<MasterSet, SanteiError> {
-    let options = LoadOptions {
-        updates: updates.map(Into::into),
-        parallel: true,
-        ..LoadOptions::default()
-    };
-    MasterSet::load_with(Path::new(dir), &options).map_err(|e| SanteiError::load(&e))
-}
-
 /// Creates an engine over santei's embedded demo data: a few hundred rows hand-picked from the
-/// r06 (令和6年度) masters. For trying santei out; it is not a master, use
-/// `santei_engine_load` for real claims.
+/// r06 (令和6年度) and r08 masters. For trying santei out; it is not a master, use
+/// `santei_engine_load` for real claims. The same as a builder with `santei_builder_demo`.
 ///
 /// On success writes a new engine reference to `*engine_out` (free it with
 /// `santei_engine_free`). On failure writes nothing to `*engine_out` and, when `error_out` is not
@@ -88,8 +77,7 @@ pub unsafe extern "C" fn santei_engine_new_demo(
 ) -> SanteiStatus {
     guard::run(error_out, || {
         out(engine_out, "engine_out")?;
-        let engine = Engine::demo().map_err(|e| SanteiError::load(&e))?;
-        publish(engine, engine_out);
+        publish(build(EngineBuilder::new().demo())?, engine_out);
         Ok(())
     })
 }
@@ -97,7 +85,8 @@ pub unsafe extern "C" fn santei_engine_new_demo(
 /// Loads one folder of official 支払基金 基本マスター (the `s`, `y`, `t`, `c`, `b`, `z` files of
 /// one revision, zip or CSV, CP932, as published) and creates an engine over it. The revision is
 /// inferred from the 医科診療行為 file. Takes about 0.1–0.3 s and 70 MB for a full revision.
-/// For change files, several revisions or the 医科電子点数表, use `santei_engine_load_folders`.
+/// For change files, several revisions or the 医科電子点数表, use `santei_engine_load_folders`;
+/// for every other setting (rule folders, 多剤投与 rounding …), a `SanteiEngineBuilder`.
 ///
 /// `dir`/`dir_len`: the folder path, UTF-8, not NUL-terminated.
 ///
@@ -123,8 +112,7 @@ pub unsafe extern "C" fn santei_engine_load(
         // SAFETY: per the contract.
         let dir = unsafe { guard::text(dir, dir_len, "dir") }?;
         out(engine_out, "engine_out")?;
-        let set = load_set(dir, None)?;
-        publish(Engine::from_set(set), engine_out);
+        publish(build(EngineBuilder::new().masters(dir))?, engine_out);
         Ok(())
     })
 }
@@ -182,35 +170,14 @@ pub unsafe extern "C" fn santei_engine_load_folders(
             paths.push((dir, updates, etensu));
         }
         out(engine_out, "engine_out")?;
-        let mut catalog = MasterCatalog::new();
-        let mut options = EngineOptions::default();
+        let mut builder = EngineBuilder::new();
         for (dir, updates, etensu) in paths {
-            let set = load_set(dir, updates)?;
-            if let Some(e) = etensu {
-                let tables = Etensu::load(Path::new(e)).map_err(|e| SanteiError::load(&e))?;
-                options.etensu.push((set.revision.id, tables));
-            }
-            catalog.insert(set);
+            let mut folder = MastersFolder::new(dir);
+            folder.updates = updates.map(Into::into);
+            folder.etensu = etensu.map(Into::into);
+            builder = builder.masters(folder);
         }
-        let engine = Engine::with_options(catalog, options).map_err(|diagnostics| {
-            let first = diagnostics.first();
-            SanteiError::rules(
-                diagnostics
-                    .iter()
-                    .map(|d| {
-                        format!(
-                            "`{}` line {}, column {}: {}",
-                            d.file, d.line, d.col, d.message
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join("; "),
-                first.map_or("", |d| d.file.as_str()),
-                first.map_or(0, |d| d.line),
-                first.map_or(0, |d| d.col),
-            )
-        })?;
-        publish(engine, engine_out);
+        publish(build(builder)?, engine_out);
         Ok(())
     })
 }

@@ -2,8 +2,8 @@
 
 use std::ffi::{CString, c_char};
 
-use santei_engine::ClaimError;
 use santei_engine::masters::LoadError;
+use santei_engine::{BuildError, ClaimError};
 
 use crate::status::*;
 
@@ -71,6 +71,61 @@ impl SanteiError {
     /// Rule files that do not compile.
     pub(crate) fn rules(message: String, file: &str, line: usize, column: usize) -> SanteiError {
         SanteiError::new(SANTEI_STATUS_RULES_INVALID, message).at(file, line, column)
+    }
+
+    /// An engine that could not be built: the status of what went wrong, the message naming the
+    /// folder, the path of the file or folder at fault.
+    pub(crate) fn build(e: &BuildError) -> SanteiError {
+        let message = e.to_string();
+        let with_message = |mut err: SanteiError| {
+            err.message = c_string(&message);
+            err
+        };
+        match e {
+            BuildError::NoMasters => SanteiError::new(SANTEI_STATUS_INVALID_ARGUMENT, &message),
+            BuildError::FolderMissing { dir, .. } | BuildError::NotAFolder { dir, .. } => {
+                SanteiError::new(SANTEI_STATUS_MASTERS_NOT_A_DIRECTORY, &message).at(
+                    &dir.to_string_lossy(),
+                    0,
+                    0,
+                )
+            }
+            BuildError::Masters { source, .. }
+            | BuildError::Etensu { source, .. }
+            | BuildError::Demo(source) => with_message(SanteiError::load(source)),
+            BuildError::EtensuRevisionNotLoaded { dir, .. } => SanteiError::new(
+                SANTEI_STATUS_MASTERS_REVISION_NOT_LOADED,
+                &message,
+            )
+            .at(&dir.to_string_lossy(), 0, 0),
+            BuildError::RevisionNotLoaded { .. } => {
+                SanteiError::new(SANTEI_STATUS_MASTERS_REVISION_NOT_LOADED, &message)
+            }
+            BuildError::EtensuAmbiguous { dir, .. } => SanteiError::new(
+                SANTEI_STATUS_MASTERS_ETENSU_AMBIGUOUS,
+                &message,
+            )
+            .at(&dir.to_string_lossy(), 0, 0),
+            BuildError::Rules { diagnostics } => {
+                let first = diagnostics.first();
+                SanteiError::rules(
+                    diagnostics
+                        .iter()
+                        .map(|d| {
+                            format!(
+                                "`{}` line {}, column {}: {}",
+                                d.file, d.line, d.col, d.message
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    first.map_or("", |d| d.file.as_str()),
+                    first.map_or(0, |d| d.line),
+                    first.map_or(0, |d| d.col),
+                )
+            }
+            _ => SanteiError::new(SANTEI_STATUS_INVALID_ARGUMENT, &message),
+        }
     }
 
     /// Masters that could not be loaded.

@@ -3,6 +3,8 @@
 //! the doc comments in this crate: they are the C reference).
 //!
 //! Design, after rustls-ffi and regex-capi:
+//! - one way to build: [`SanteiEngineBuilder`] (`santei_builder_*`) takes every setting
+//!   `santei calc` has, and the one-call constructors (`santei_engine_load` …) are built on it;
 //! - opaque handles: [`SanteiEngine`] is an `Arc` (immutable, shared across threads, counted with
 //!   `santei_engine_clone`/`santei_engine_free`); [`SanteiResult`] and [`SanteiError`] are boxes
 //!   owned by the caller until their `_free`;
@@ -26,6 +28,7 @@ compile_error!(
     "santei-ffi must be built with panic = \"unwind\": every entry point turns a panic into SANTEI_STATUS_PANIC"
 );
 
+mod builder;
 mod engine;
 mod error;
 mod guard;
@@ -35,6 +38,15 @@ pub mod status;
 mod test_hooks;
 mod version;
 
+pub use builder::{
+    SANTEI_ENCODING_CP932, SANTEI_ENCODING_UTF8, SANTEI_POLYPHARMACY_ROUNDING_PRESCRIPTION,
+    SANTEI_POLYPHARMACY_ROUNDING_RX, SanteiEncoding, SanteiEngineBuilder,
+    SanteiPolypharmacyRounding, santei_builder_add_masters, santei_builder_build,
+    santei_builder_complete_prefixes, santei_builder_demo, santei_builder_encoding,
+    santei_builder_etensu, santei_builder_free, santei_builder_new,
+    santei_builder_polypharmacy_rounding, santei_builder_revision, santei_builder_rules_dir,
+    santei_builder_updates, santei_builder_without_bundled_rules,
+};
 pub use engine::{
     SanteiEngine, SanteiMastersFolder, santei_engine_calculate, santei_engine_clone,
     santei_engine_free, santei_engine_load, santei_engine_load_folders, santei_engine_new_demo,

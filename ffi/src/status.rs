@@ -21,7 +21,7 @@ pub const SANTEI_STATUS_INVALID_UTF8: SanteiStatus = 101;
 /// An index argument is not below the matching count (`santei_result_section_count` …).
 pub const SANTEI_STATUS_INDEX_OUT_OF_RANGE: SanteiStatus = 102;
 /// Another invalid argument: a length above `PTRDIFF_MAX`, an empty folder list, an unknown
-/// severity.
+/// severity, rounding, encoding or revision, a builder with no masters.
 pub const SANTEI_STATUS_INVALID_ARGUMENT: SanteiStatus = 103;
 
 /// The masters path is not a folder.
@@ -38,6 +38,11 @@ pub const SANTEI_STATUS_MASTERS_MISSING_ETENSU: SanteiStatus = 204;
 pub const SANTEI_STATUS_MASTERS_DATA: SanteiStatus = 205;
 /// No 改定 (revision) is known for the dates of the masters.
 pub const SANTEI_STATUS_MASTERS_NO_REVISION: SanteiStatus = 206;
+/// A revision asked for (`santei_builder_revision`, a 電子点数表 given for a revision) has no
+/// masters loaded; the message lists the revisions that are.
+pub const SANTEI_STATUS_MASTERS_REVISION_NOT_LOADED: SanteiStatus = 207;
+/// A 医科電子点数表 was given without its revision while several revisions are loaded.
+pub const SANTEI_STATUS_MASTERS_ETENSU_AMBIGUOUS: SanteiStatus = 208;
 
 /// The claim is not well-formed JSON; the error gives line and column.
 pub const SANTEI_STATUS_CLAIM_JSON: SanteiStatus = 300;
@@ -83,6 +88,8 @@ pub(crate) fn name(status: SanteiStatus) -> Option<&'static std::ffi::CStr> {
         SANTEI_STATUS_MASTERS_MISSING_ETENSU => c"masters.missing_etensu",
         SANTEI_STATUS_MASTERS_DATA => c"masters.data",
         SANTEI_STATUS_MASTERS_NO_REVISION => c"masters.no_revision",
+        SANTEI_STATUS_MASTERS_REVISION_NOT_LOADED => c"masters.revision_not_loaded",
+        SANTEI_STATUS_MASTERS_ETENSU_AMBIGUOUS => c"masters.etensu_ambiguous",
         SANTEI_STATUS_CLAIM_JSON => c"claim.json",
         SANTEI_STATUS_CLAIM_VALUE => c"claim.value",
         SANTEI_STATUS_CLAIM_FORMAT => c"claim.format",

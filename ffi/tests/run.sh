@@ -73,6 +73,7 @@ run_all() {
   run test_api "$OUT/test_api" "$MASTERS"
   run test_threads "$OUT/test_threads" "$MASTERS"
   run test_golden "$OUT/test_golden" "$MASTERS" "$SHARED/etensu/r06" "$OUT/golden"
+  run test_builder "$OUT/test_builder" "$MASTERS" "$SHARED/etensu/r06" "$FFI/tests/rules"
   run test_cpp "$OUT/test_cpp" "$MASTERS"
   run calc "$OUT/calc" --demo "$ROOT/examples/claim.json" > "$OUT/calc.out"
   grep -q '^total_points [0-9]' "$OUT/calc.out"
