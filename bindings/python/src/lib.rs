@@ -17,14 +17,15 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
 use rayon::prelude::*;
-use santei_engine::masters::etensu::Etensu;
-use santei_engine::masters::{LoadError, LoadOptions, MasterCatalog, MasterSet};
-use santei_engine::{ClaimError, Engine, EngineOptions};
+use santei_engine::masters::{Encoding, LoadError, Revision};
+use santei_engine::{
+    BuildError, ClaimError, Engine, EngineBuilder, MastersFolder, PolypharmacyRounding,
+};
 
 /// Why the engine could not do what was asked; raised as the matching `santei` exception.
 struct Failure {
@@ -39,6 +40,8 @@ struct Failure {
 
 #[derive(Clone, Copy)]
 enum Area {
+    /// A ValueError (a builder with no masters).
+    Argument,
     Masters,
     Rules,
     Claim,
@@ -95,6 +98,68 @@ impl Failure {
         }
     }
 
+    /// An engine that could not be built; the codes are those of the C API.
+    fn build(e: BuildError) -> Failure {
+        let message = e.to_string();
+        let masters = |code: &str, path: String| Failure {
+            area: Area::Masters,
+            code: code.into(),
+            message: message.clone(),
+            path,
+            line: 0,
+            column: 0,
+        };
+        match e {
+            BuildError::FolderMissing { dir, .. } | BuildError::NotAFolder { dir, .. } => {
+                masters("masters.not_a_directory", dir.display().to_string())
+            }
+            BuildError::Masters { source, .. }
+            | BuildError::Etensu { source, .. }
+            | BuildError::Demo(source) => Failure {
+                message: message.clone(),
+                ..Failure::load(source)
+            },
+            BuildError::EtensuRevisionNotLoaded { dir, .. } => {
+                masters("masters.revision_not_loaded", dir.display().to_string())
+            }
+            BuildError::RevisionNotLoaded { .. } => {
+                masters("masters.revision_not_loaded", String::new())
+            }
+            BuildError::EtensuAmbiguous { dir, .. } => {
+                masters("masters.etensu_ambiguous", dir.display().to_string())
+            }
+            BuildError::Rules { diagnostics } => {
+                let first = diagnostics.first();
+                Failure {
+                    area: Area::Rules,
+                    code: "rules.invalid".into(),
+                    message: diagnostics
+                        .iter()
+                        .map(|d| {
+                            format!(
+                                "`{}` line {}, column {}: {}",
+                                d.file, d.line, d.col, d.message
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    path: first.map_or_else(String::new, |d| d.file.clone()),
+                    line: first.map_or(0, |d| d.line),
+                    column: first.map_or(0, |d| d.col),
+                }
+            }
+            // NoMasters, and any later variant: a mistake of the caller.
+            _ => Failure {
+                area: Area::Argument,
+                code: "argument.invalid".into(),
+                message,
+                path: String::new(),
+                line: 0,
+                column: 0,
+            },
+        }
+    }
+
     fn panic(payload: Box<dyn std::any::Any + Send>) -> Failure {
         let message = payload
             .downcast_ref::<&str>()
@@ -114,8 +179,11 @@ impl Failure {
 
     /// The Python exception (`santei.ClaimError` …), with `index` for a batch.
     fn into_exception(self, py: Python<'_>, index: Option<usize>) -> PyErr {
+        if let Area::Argument = self.area {
+            return PyValueError::new_err(self.message);
+        }
         let class = match self.area {
-            Area::Masters => "MastersError",
+            Area::Argument | Area::Masters => "MastersError",
             Area::Rules => "RulesError",
             Area::Claim => "ClaimError",
             Area::Panic => "PanicError",
@@ -180,57 +248,230 @@ fn to_python<'py>(py: Python<'py>, json: &[u8]) -> PyResult<Bound<'py, PyAny>> {
     LOADS.import(py, "json", "loads")?.call1((text,))
 }
 
-fn load_set(dir: PathBuf, updates: Option<PathBuf>) -> Result<MasterSet, Failure> {
-    let options = LoadOptions {
-        updates,
-        parallel: true,
-        ..LoadOptions::default()
-    };
-    MasterSet::load_with(&dir, &options).map_err(Failure::load)
+/// Builds an engine without the GIL.
+fn build(py: Python<'_>, builder: EngineBuilder) -> PyResult<PyEngine> {
+    py.detach(|| guarded(|| builder.build().map_err(Failure::build)))
+        .map(|engine| PyEngine { engine })
+        .map_err(|f| f.into_exception(py, None))
 }
 
-/// Loads the folders `(masters, updates, etensu)` without the GIL and builds an engine.
-fn build(py: Python<'_>, folders: Vec<Folder>) -> PyResult<PyEngine> {
-    py.detach(|| {
-        guarded(|| {
-            let mut catalog = MasterCatalog::new();
-            let mut options = EngineOptions::default();
-            for (dir, updates, etensu) in folders {
-                let set = load_set(dir, updates)?;
-                if let Some(e) = etensu {
-                    let tables = Etensu::load(&e).map_err(Failure::load)?;
-                    options.etensu.push((set.revision.id, tables));
-                }
-                catalog.insert(set);
-            }
-            Engine::with_options(catalog, options).map_err(|diagnostics| {
-                let first = diagnostics.first();
-                Failure {
-                    area: Area::Rules,
-                    code: "rules.invalid".into(),
-                    message: diagnostics
-                        .iter()
-                        .map(|d| {
-                            format!(
-                                "`{}` line {}, column {}: {}",
-                                d.file, d.line, d.col, d.message
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                    path: first.map_or_else(String::new, |d| d.file.clone()),
-                    line: first.map_or(0, |d| d.line),
-                    column: first.map_or(0, |d| d.col),
-                }
-            })
-        })
+fn parse_revision(text: &str) -> PyResult<Revision> {
+    Revision::parse(text).ok_or_else(|| {
+        PyValueError::new_err(format!(
+            "unknown revision `{text}` (write \"r2024-06\" or \"r06\")"
+        ))
     })
-    .map(|engine| PyEngine { engine })
-    .map_err(|f| f.into_exception(py, None))
 }
 
-/// A folder of masters, its change files, its 医科電子点数表.
-type Folder = (PathBuf, Option<PathBuf>, Option<PathBuf>);
+fn parse_rounding(text: &str) -> PyResult<PolypharmacyRounding> {
+    match text {
+        "prescription" => Ok(PolypharmacyRounding::PerPrescription),
+        "rx" => Ok(PolypharmacyRounding::PerRx),
+        _ => Err(PyValueError::new_err(format!(
+            "polypharmacy_rounding `{text}`: write \"prescription\" (処方単位, the default) or \"rx\" (剤単位)"
+        ))),
+    }
+}
+
+fn parse_encoding(text: &str) -> PyResult<Encoding> {
+    match text {
+        "cp932" => Ok(Encoding::Cp932),
+        "utf8" | "utf-8" => Ok(Encoding::Utf8),
+        _ => Err(PyValueError::new_err(format!(
+            "encoding `{text}`: write \"cp932\" (the default, as published) or \"utf8\""
+        ))),
+    }
+}
+
+/// Code prefixes as a list of str, or one comma-separated str (`"111,112"`).
+fn parse_prefixes(prefixes: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
+    let list: Vec<String> = if let Ok(s) = prefixes.cast::<PyString>() {
+        s.to_cow()?
+            .split(',')
+            .map(|p| p.trim().to_string())
+            .collect()
+    } else {
+        prefixes
+            .try_iter()?
+            .map(|p| p?.extract::<String>())
+            .collect::<PyResult<_>>()?
+    };
+    let list: Vec<String> = list.into_iter().filter(|p| !p.is_empty()).collect();
+    if let Some(bad) = list.iter().find(|p| !p.bytes().all(|b| b.is_ascii_digit())) {
+        return Err(PyValueError::new_err(format!(
+            "complete_prefixes: `{bad}` is not a code prefix (digits, e.g. \"111\")"
+        )));
+    }
+    Ok(list)
+}
+
+/// The keyword settings of `Engine.load`, `Engine.load_folders` and `Engine.demo`, the same as
+/// `EngineBuilder`'s methods and `santei calc`'s options.
+#[allow(clippy::too_many_arguments)]
+fn configure(
+    mut b: EngineBuilder,
+    complete_prefixes: Option<&Bound<'_, PyAny>>,
+    rules: Option<&Bound<'_, PyAny>>,
+    without_bundled_rules: bool,
+    polypharmacy_rounding: &str,
+    encoding: &str,
+    revision: Option<&str>,
+) -> PyResult<EngineBuilder> {
+    if let Some(p) = complete_prefixes {
+        b = b.complete_prefixes(parse_prefixes(p)?);
+    }
+    if let Some(r) = rules {
+        // One folder, or several.
+        if let Ok(one) = r.extract::<PathBuf>() {
+            b = b.rules_dir(one);
+        } else {
+            for d in r.try_iter()? {
+                b = b.rules_dir(d?.extract::<PathBuf>()?);
+            }
+        }
+    }
+    if without_bundled_rules {
+        b = b.without_bundled_rules();
+    }
+    b = b
+        .polypharmacy_rounding(parse_rounding(polypharmacy_rounding)?)
+        .encoding(parse_encoding(encoding)?);
+    if let Some(r) = revision {
+        b = b.revision(parse_revision(r)?);
+    }
+    Ok(b)
+}
+
+/// Assembles an engine setting by setting, the way `santei calc`'s options and the C API's
+/// `santei_builder_*` do; every method returns the builder, `build()` the engine.
+#[pyclass(name = "EngineBuilder", module = "santei")]
+struct PyEngineBuilder {
+    builder: EngineBuilder,
+}
+
+impl PyEngineBuilder {
+    fn update(
+        mut slf: PyRefMut<'_, Self>,
+        f: impl FnOnce(EngineBuilder) -> EngineBuilder,
+    ) -> PyRefMut<'_, Self> {
+        let b = std::mem::take(&mut slf.builder);
+        slf.builder = f(b);
+        slf
+    }
+}
+
+#[pymethods]
+impl PyEngineBuilder {
+    #[new]
+    fn new() -> Self {
+        PyEngineBuilder {
+            builder: EngineBuilder::new(),
+        }
+    }
+
+    /// Adds a folder of official masters of one revision (`--masters`), with its change files
+    /// (`--updates`), 医科電子点数表 (`--etensu`) and, for an excerpt, the code prefixes it holds
+    /// completely (`--complete-prefixes`).
+    #[pyo3(signature = (path, *, updates = None, etensu = None, complete_prefixes = None))]
+    fn masters<'py>(
+        slf: PyRefMut<'py, Self>,
+        path: PathBuf,
+        updates: Option<PathBuf>,
+        etensu: Option<PathBuf>,
+        complete_prefixes: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<PyRefMut<'py, Self>> {
+        let mut folder = MastersFolder::new(path);
+        folder.updates = updates;
+        folder.etensu = etensu;
+        if let Some(p) = complete_prefixes {
+            folder.complete_prefixes = parse_prefixes(p)?;
+        }
+        Ok(Self::update(slf, |b| b.masters(folder)))
+    }
+
+    /// Adds every embedded demo revision (not official data; `santei calc` without `--masters`).
+    fn demo(slf: PyRefMut<'_, Self>) -> PyRefMut<'_, Self> {
+        Self::update(slf, EngineBuilder::demo)
+    }
+
+    /// A folder of change files for every masters folder without its own (`--updates`).
+    fn updates(slf: PyRefMut<'_, Self>, path: PathBuf) -> PyRefMut<'_, Self> {
+        Self::update(slf, |b| b.updates(path))
+    }
+
+    /// A 医科電子点数表 folder for `revision` (`"r2024-06"`, `"r06"`), or for the only revision
+    /// loaded (`--etensu [REV=]DIR`).
+    #[pyo3(signature = (path, *, revision = None))]
+    fn etensu<'py>(
+        slf: PyRefMut<'py, Self>,
+        path: PathBuf,
+        revision: Option<&str>,
+    ) -> PyResult<PyRefMut<'py, Self>> {
+        let rev = revision.map(parse_revision).transpose()?;
+        Ok(Self::update(slf, |b| match rev {
+            Some(r) => b.etensu_for(r, path),
+            None => b.etensu(path),
+        }))
+    }
+
+    /// The code prefixes an excerpt holds completely, for every masters folder without its own
+    /// (`--complete-prefixes`): a list of str or `"111,112"`.
+    fn complete_prefixes<'py>(
+        slf: PyRefMut<'py, Self>,
+        prefixes: &Bound<'py, PyAny>,
+    ) -> PyResult<PyRefMut<'py, Self>> {
+        let list = parse_prefixes(prefixes)?;
+        Ok(Self::update(slf, |b| b.complete_prefixes(list)))
+    }
+
+    /// The revision of the masters files when it should not be inferred (`--revision`).
+    fn revision<'py>(slf: PyRefMut<'py, Self>, revision: &str) -> PyResult<PyRefMut<'py, Self>> {
+        let rev = parse_revision(revision)?;
+        Ok(Self::update(slf, |b| b.revision(rev)))
+    }
+
+    /// The text encoding of the masters files: `"cp932"` (default) or `"utf8"` (`--encoding`).
+    fn encoding<'py>(slf: PyRefMut<'py, Self>, encoding: &str) -> PyResult<PyRefMut<'py, Self>> {
+        let e = parse_encoding(encoding)?;
+        Ok(Self::update(slf, |b| b.encoding(e)))
+    }
+
+    /// Adds a folder of `*.rules` files (`--rules`).
+    fn rules_dir(slf: PyRefMut<'_, Self>, path: PathBuf) -> PyRefMut<'_, Self> {
+        Self::update(slf, |b| b.rules_dir(path))
+    }
+
+    /// Leaves out santei's bundled rule files.
+    fn without_bundled_rules(slf: PyRefMut<'_, Self>) -> PyRefMut<'_, Self> {
+        Self::update(slf, EngineBuilder::without_bundled_rules)
+    }
+
+    /// The unit of the F200 注3 多剤投与 90/100 rounding: `"prescription"` (処方単位, the
+    /// default) or `"rx"` (剤単位) (`--polypharmacy-rounding`).
+    fn polypharmacy_rounding<'py>(
+        slf: PyRefMut<'py, Self>,
+        rounding: &str,
+    ) -> PyResult<PyRefMut<'py, Self>> {
+        let r = parse_rounding(rounding)?;
+        Ok(Self::update(slf, |b| b.polypharmacy_rounding(r)))
+    }
+
+    /// Loads everything (without the GIL) and returns the engine. The builder can build again.
+    /// Raises `MastersError` or `RulesError` naming the folder at fault, `ValueError` when no
+    /// masters were added.
+    fn build(&self, py: Python<'_>) -> PyResult<PyEngine> {
+        build(py, self.builder.clone())
+    }
+
+    fn __repr__(&self) -> String {
+        let folders: Vec<String> = self
+            .builder
+            .masters_folders()
+            .map(|f| f.dir.display().to_string())
+            .collect();
+        format!("<santei.EngineBuilder masters=[{}]>", folders.join(", "))
+    }
+}
 
 /// An engine: the official masters of one or more revisions, loaded once. Immutable: share one
 /// engine between threads.
@@ -241,53 +482,118 @@ struct PyEngine {
 
 #[pymethods]
 impl PyEngine {
-    /// The engine over santei's embedded demo data (a subset of the r06 masters; not official).
+    /// The engine over santei's embedded demo data (subsets of the r06 and r08 masters; not
+    /// official), with the same keyword settings as `load`.
     #[staticmethod]
-    fn demo(py: Python<'_>) -> PyResult<PyEngine> {
-        guarded(|| Engine::demo().map_err(Failure::load))
-            .map(|engine| PyEngine { engine })
-            .map_err(|f| f.into_exception(py, None))
+    #[pyo3(signature = (*, rules = None, without_bundled_rules = false,
+                        polypharmacy_rounding = "prescription"))]
+    fn demo(
+        py: Python<'_>,
+        rules: Option<&Bound<'_, PyAny>>,
+        without_bundled_rules: bool,
+        polypharmacy_rounding: &str,
+    ) -> PyResult<PyEngine> {
+        let b = configure(
+            EngineBuilder::new().demo(),
+            None,
+            rules,
+            without_bundled_rules,
+            polypharmacy_rounding,
+            "cp932",
+            None,
+        )?;
+        build(py, b)
     }
 
     /// Loads one folder of official 基本マスター (zip or CSV, CP932, as published), with an
     /// optional folder of change files and an optional 医科電子点数表 folder (its tables become
-    /// rules, as in a real deployment). The GIL is released while loading.
+    /// rules, as in a real deployment). The keywords are `santei calc`'s options (see
+    /// `EngineBuilder`). The GIL is released while loading.
     #[staticmethod]
-    #[pyo3(signature = (path, *, updates = None, etensu = None))]
+    #[pyo3(signature = (path, *, updates = None, etensu = None, complete_prefixes = None,
+                        rules = None, without_bundled_rules = false,
+                        polypharmacy_rounding = "prescription", encoding = "cp932",
+                        revision = None))]
+    #[allow(clippy::too_many_arguments)]
     fn load(
         py: Python<'_>,
         path: PathBuf,
         updates: Option<PathBuf>,
         etensu: Option<PathBuf>,
+        complete_prefixes: Option<&Bound<'_, PyAny>>,
+        rules: Option<&Bound<'_, PyAny>>,
+        without_bundled_rules: bool,
+        polypharmacy_rounding: &str,
+        encoding: &str,
+        revision: Option<&str>,
     ) -> PyResult<PyEngine> {
-        build(py, vec![(path, updates, etensu)])
+        let mut folder = MastersFolder::new(path);
+        folder.updates = updates;
+        folder.etensu = etensu;
+        let b = configure(
+            EngineBuilder::new().masters(folder),
+            complete_prefixes,
+            rules,
+            without_bundled_rules,
+            polypharmacy_rounding,
+            encoding,
+            revision,
+        )?;
+        build(py, b)
     }
 
     /// Loads several folders (one per revision), each a path or a `(path, updates)` or
     /// `(path, updates, etensu)` tuple (None for what is absent); a claim is computed with the
-    /// revision in force on its dates.
+    /// revision in force on its dates. The keywords are those of `load`.
     #[staticmethod]
-    fn load_folders(py: Python<'_>, folders: &Bound<'_, PyAny>) -> PyResult<PyEngine> {
-        let mut list = Vec::new();
+    #[pyo3(signature = (folders, *, complete_prefixes = None, rules = None,
+                        without_bundled_rules = false, polypharmacy_rounding = "prescription",
+                        encoding = "cp932", revision = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn load_folders(
+        py: Python<'_>,
+        folders: &Bound<'_, PyAny>,
+        complete_prefixes: Option<&Bound<'_, PyAny>>,
+        rules: Option<&Bound<'_, PyAny>>,
+        without_bundled_rules: bool,
+        polypharmacy_rounding: &str,
+        encoding: &str,
+        revision: Option<&str>,
+    ) -> PyResult<PyEngine> {
+        let mut b = EngineBuilder::new();
+        let mut count = 0;
         for f in folders.try_iter()? {
             let f = f?;
-            if let Ok(t) = f.cast::<PyTuple>() {
-                if t.len() == 2 {
-                    let (dir, updates) = t.extract()?;
-                    list.push((dir, updates, None));
+            let (dir, updates, etensu): (PathBuf, Option<PathBuf>, Option<PathBuf>) =
+                if let Ok(t) = f.cast::<PyTuple>() {
+                    if t.len() == 2 {
+                        let (dir, updates) = t.extract()?;
+                        (dir, updates, None)
+                    } else {
+                        t.extract()?
+                    }
                 } else {
-                    list.push(t.extract()?);
-                }
-            } else {
-                list.push((f.extract::<PathBuf>()?, None, None));
-            }
+                    (f.extract::<PathBuf>()?, None, None)
+                };
+            let mut folder = MastersFolder::new(dir);
+            folder.updates = updates;
+            folder.etensu = etensu;
+            b = b.masters(folder);
+            count += 1;
         }
-        if list.is_empty() {
-            return Err(pyo3::exceptions::PyValueError::new_err(
-                "give at least one folder of masters",
-            ));
+        if count == 0 {
+            return Err(PyValueError::new_err("give at least one folder of masters"));
         }
-        build(py, list)
+        let b = configure(
+            b,
+            complete_prefixes,
+            rules,
+            without_bundled_rules,
+            polypharmacy_rounding,
+            encoding,
+            revision,
+        )?;
+        build(py, b)
     }
 
     /// The revisions loaded (`["r2022-04", "r2024-06"]`).
@@ -364,6 +670,7 @@ fn _test_panic(py: Python<'_>) -> PyResult<()> {
 #[pymodule]
 fn _santei(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyEngine>()?;
+    m.add_class::<PyEngineBuilder>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     #[cfg(feature = "test-hooks")]
     m.add_function(wrap_pyfunction!(_test_panic, m)?)?;

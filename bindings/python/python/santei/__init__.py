@@ -2,7 +2,10 @@
 
     import santei
     engine = santei.Engine.load("masters/r06", updates="masters/updates", etensu="etensu/r06")
-    # or santei.Engine.demo(), or santei.Engine.load_folders([...]) for several revisions
+    # or santei.Engine.demo(), or santei.Engine.load_folders([...]) for several revisions;
+    # every `santei calc` option is a keyword (rules=, polypharmacy_rounding="rx" …) or a step:
+    engine = (santei.EngineBuilder().masters("masters/r06", updates="masters/updates")
+              .rules_dir("my-rules").polypharmacy_rounding("rx").build())
     result = engine.calculate(claim)                      # claim: dict, JSON str or bytes
     result["total_points"]
     results = engine.calculate_many(claims)               # parallel, without the GIL
@@ -12,10 +15,11 @@ Errors are `santei.SanteiError` subclasses with a stable `.code`.
 """
 
 from ._errors import ClaimError, MastersError, PanicError, RulesError, SanteiError
-from ._santei import Engine, __version__
+from ._santei import Engine, EngineBuilder, __version__
 
 __all__ = [
     "Engine",
+    "EngineBuilder",
     "SanteiError",
     "MastersError",
     "RulesError",

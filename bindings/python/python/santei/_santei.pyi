@@ -13,19 +13,77 @@ Claim = Union[Mapping[str, Any], str, bytes]
 Result = Dict[str, Any]
 """A `santei.result/1` result: total_points, sections, aggregations, days, lines, findings."""
 
+_Rounding = Literal["prescription", "rx"]
+_Encoding = Literal["cp932", "utf8"]
+_Prefixes = Union[str, Iterable[str]]
+_Rules = Union[_Path, Iterable[_Path]]
+
+class EngineBuilder:
+    """Assembles an engine setting by setting: the options of `santei calc` and the C API's
+    `santei_builder_*`. Every method returns the builder; `build()` returns the engine and can be
+    called again."""
+
+    def __init__(self) -> None: ...
+    def masters(
+        self,
+        path: _Path,
+        *,
+        updates: Optional[_Path] = None,
+        etensu: Optional[_Path] = None,
+        complete_prefixes: Optional[_Prefixes] = None,
+    ) -> "EngineBuilder":
+        """Adds a folder of official masters of one revision (`--masters`), with its change
+        files, 医科電子点数表 and, for an excerpt, the code prefixes it holds completely."""
+    def demo(self) -> "EngineBuilder":
+        """Adds every embedded demo revision (not official data)."""
+    def updates(self, path: _Path) -> "EngineBuilder":
+        """Change files for every masters folder without its own (`--updates`)."""
+    def etensu(self, path: _Path, *, revision: Optional[str] = None) -> "EngineBuilder":
+        """A 医科電子点数表 for `revision`, or for the only revision loaded (`--etensu`)."""
+    def complete_prefixes(self, prefixes: _Prefixes) -> "EngineBuilder":
+        """Code prefixes an excerpt holds completely (`--complete-prefixes`)."""
+    def revision(self, revision: str) -> "EngineBuilder":
+        """The revision of the masters files when not inferred (`--revision`)."""
+    def encoding(self, encoding: _Encoding) -> "EngineBuilder":
+        """The text encoding of the masters files (`--encoding`)."""
+    def rules_dir(self, path: _Path) -> "EngineBuilder":
+        """Adds a folder of `*.rules` files (`--rules`)."""
+    def without_bundled_rules(self) -> "EngineBuilder":
+        """Leaves out santei's bundled rule files."""
+    def polypharmacy_rounding(self, rounding: _Rounding) -> "EngineBuilder":
+        """The unit of the F200 注3 90/100 rounding (`--polypharmacy-rounding`)."""
+    def build(self) -> "Engine":
+        """Loads everything without the GIL. Raises `MastersError` / `RulesError` naming the
+        folder at fault, `ValueError` when no masters were added."""
+
 class Engine:
     """The official masters of one or more revisions, loaded once. Immutable: share one engine
     between threads."""
 
     @staticmethod
-    def demo() -> "Engine":
+    def demo(
+        *,
+        rules: Optional[_Rules] = None,
+        without_bundled_rules: bool = False,
+        polypharmacy_rounding: _Rounding = "prescription",
+    ) -> "Engine":
         """The engine over santei's embedded demo data (not official masters)."""
     @staticmethod
     def load(
-        path: _Path, *, updates: Optional[_Path] = None, etensu: Optional[_Path] = None
+        path: _Path,
+        *,
+        updates: Optional[_Path] = None,
+        etensu: Optional[_Path] = None,
+        complete_prefixes: Optional[_Prefixes] = None,
+        rules: Optional[_Rules] = None,
+        without_bundled_rules: bool = False,
+        polypharmacy_rounding: _Rounding = "prescription",
+        encoding: _Encoding = "cp932",
+        revision: Optional[str] = None,
     ) -> "Engine":
         """Loads one folder of official masters (CP932 zip or CSV), with an optional folder of
-        change files and an optional 医科電子点数表 folder. Raises `MastersError`."""
+        change files and an optional 医科電子点数表 folder; the other keywords are `santei calc`'s
+        options. Raises `MastersError`, `RulesError`."""
     @staticmethod
     def load_folders(
         folders: Iterable[
@@ -35,6 +93,13 @@ class Engine:
                 Tuple[_Path, Optional[_Path], Optional[_Path]],
             ]
         ],
+        *,
+        complete_prefixes: Optional[_Prefixes] = None,
+        rules: Optional[_Rules] = None,
+        without_bundled_rules: bool = False,
+        polypharmacy_rounding: _Rounding = "prescription",
+        encoding: _Encoding = "cp932",
+        revision: Optional[str] = None,
     ) -> "Engine":
         """Loads several folders, one per revision: a path, `(path, updates)` or
         `(path, updates, etensu)`."""
