@@ -189,9 +189,9 @@ pub fn info(dir: Option<PathBuf>, args: &LoadArgs, json: bool) -> Result<ExitCod
         };
         writeln!(
             out,
-            "{} {:<38} {:>7} {:>7} {:>8} {:<23} {:>8.1}",
+            "{} {} {:>7} {:>7} {:>8} {:<23} {:>8.1}",
             crate::calc_cmd::pad(&format!("{} {}", k.kind.letter(), k.kind.japanese()), 14),
-            file,
+            crate::calc_cmd::pad(file, 38),
             rows,
             k.codes,
             k.versions,

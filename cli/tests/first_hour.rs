@@ -883,3 +883,23 @@ fn calc_table_of_a_public_fund_only_claim_has_no_insurance_share() {
     );
     assert!(!out.contains("保険者負担"), "{out}");
 }
+
+#[test]
+fn masters_info_lines_up_by_display_width() {
+    let out = stdout(&santei(&["masters", "info", &r("r06")]));
+    let rows: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("kind"))
+        .take_while(|l| !l.is_empty())
+        .filter(|l| !l.starts_with("  "))
+        .collect();
+    assert!(rows.len() >= 7, "{out}");
+    for l in &rows {
+        assert_eq!(
+            l.width(),
+            rows[0].width(),
+            "not aligned:\n{}",
+            rows.join("\n")
+        );
+    }
+}
