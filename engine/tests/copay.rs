@@ -1019,3 +1019,37 @@ fn odd_input_is_refused_or_survived_without_panic() {
     assert!(r.is_none());
     assert_eq!(errors(&f), vec![copay::UNKNOWN_FUND]);
 }
+
+/// 公費単独 (生活保護 法別12, no insurance): there is no 一部負担金, so each day's `copay_yen` is 0
+/// like the month's; the 公費 pays the whole 医療費 (生活保護法15条, 52条).
+#[test]
+fn public_fund_only_days_have_no_insurance_copay() {
+    let c = make(
+        "1970-01-01",
+        "outpatient",
+        r#"{"public_funds":[{"law_number":"12","payer_number":"12136016","recipient_number":"1234567"}]}"#,
+        "",
+        &["2026-12-01", "2026-12-08"],
+    );
+    let cp = ok(
+        &c,
+        &[
+            ("2026-12-01", 291, "visits[0].items[0]"),
+            ("2026-12-08", 76, "visits[1].items[0]"),
+        ],
+    );
+    assert_eq!(cp.copay_yen, 0);
+    assert!(
+        cp.visits.iter().all(|v| v.copay_yen == 0),
+        "{:?}",
+        cp.visits
+    );
+    assert_eq!(
+        cp.visits
+            .iter()
+            .map(|v| v.public_yen[0])
+            .collect::<Vec<_>>(),
+        [2910, 760]
+    );
+    assert_eq!(cp.window_yen, 0);
+}

@@ -625,7 +625,12 @@ pub(crate) fn run(
             date: *date,
             points,
             medical_cost_yen: points.saturating_mul(10),
-            copay_yen: yen(cur.ib - prev.ib),
+            // 公費単独: no 一部負担金 (the month's `copay_yen` is 0 too); the 公費 pays the day.
+            copay_yen: if rates.insured {
+                yen(cur.ib - prev.ib)
+            } else {
+                0
+            },
             high_cost_yen: yen((cur.natural_ib - cur.ib) - (prev.natural_ib - prev.ib)),
             public_yen: (0..funds.len())
                 .map(|k| yen(cur.pay[k] - prev.pay[k]))
