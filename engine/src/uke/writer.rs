@@ -34,6 +34,13 @@
 //! 病棟区分, 診療科 and the comment fields of
 //! SI/IY/TO are not written. SY 診療開始日 is the first visit of the month (the claim holds no
 //! start date) and 転帰区分 is 1 (継続).
+//!
+//! **What is refused** (an error naming the receipt; nothing of it is written): a レセプト番号
+//! outside 1–999,999; a claim without a visit (no 診療年月); more than 4 公費 (a receipt holds at
+//! most 4 KO, 負担区分 has no code for a 5th); a line outside the claim's 診療年月; a field with a
+//! comma, a double quote or a line break (UKE fields are unquoted); in CP932, a character without
+//! a CP932 code. The engine's own refusals (a claim it rejects, e.g. 入院 without
+//! `admission_date`) leave no result to write.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
