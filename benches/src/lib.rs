@@ -6,11 +6,9 @@ use std::path::PathBuf;
 
 pub mod workload;
 
-/// `../shared` beside the project root (override with `SANTEI_SHARED`).
+/// `../shared` beside the project root (override with `SANTEI_SHARED`); fails when missing.
 pub fn shared_dir() -> PathBuf {
-    std::env::var_os("SANTEI_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"))
+    santei_test_data::shared()
 }
 
 /// The typical 外来 visit of the benches: 再診 + 処方箋料 + one 剤 of 3 drugs + 5 検体検査, on

@@ -1,6 +1,5 @@
 //! `santei masters diff` end to end on the official masters in ../shared/masters.
 
-use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn santei(args: &[&str]) -> Output {
@@ -11,15 +10,7 @@ fn santei(args: &[&str]) -> Output {
 }
 
 fn r(rev: &str) -> String {
-    let dir = std::env::var_os("SANTEI_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
-    assert!(
-        dir.join("masters").is_dir(),
-        "../shared (official data) is missing: {}",
-        dir.display()
-    );
-    dir.join("masters").join(rev).display().to_string()
+    santei_test_data::masters(rev).display().to_string()
 }
 
 fn ok(o: &Output) -> String {

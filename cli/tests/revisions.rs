@@ -13,15 +13,7 @@ fn santei(args: &[&str]) -> Output {
 }
 
 fn shared() -> PathBuf {
-    let dir = std::env::var_os("SANTEI_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
-    assert!(
-        dir.join("masters").is_dir(),
-        "../shared (official data) is missing: {}",
-        dir.display()
-    );
-    dir
+    santei_test_data::shared()
 }
 
 fn write_claim(name: &str, facility: &str, date: &str, code: &str) -> PathBuf {

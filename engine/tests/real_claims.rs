@@ -1,19 +1,10 @@
 //! Claims on the official r06 masters that the demo subset cannot express.
 
-use std::path::PathBuf;
-
 use santei_engine::masters::MasterSet;
 use santei_engine::{Engine, Severity};
 
 fn engine() -> Engine {
-    let dir = std::env::var_os("SANTEI_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
-    assert!(
-        dir.join("masters").is_dir(),
-        "../shared (official masters) is missing"
-    );
-    Engine::from_set(MasterSet::load(dir.join("masters/r06")).unwrap())
+    Engine::from_set(MasterSet::load(santei_test_data::masters("r06")).unwrap())
 }
 
 #[test]
@@ -108,11 +99,8 @@ fn polypharmacy_reduction_lines_and_rounding_option() {
     assert_eq!(f.severity, Severity::Info);
     assert!(f.message.contains("処方単位"), "{}", f.message);
 
-    let dir = std::env::var_os("SANTEI_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
     let mut catalog = MasterCatalog::new();
-    catalog.insert(MasterSet::load(dir.join("masters/r06")).unwrap());
+    catalog.insert(MasterSet::load(santei_test_data::masters("r06")).unwrap());
     let per_rx = Engine::with_options(
         catalog,
         EngineOptions {

@@ -7,9 +7,7 @@ use santei_engine::masters::{Encoding, MasterCatalog, MasterSet};
 use santei_engine::uke::{CheckKind, Item, Recalc, ReceiptReport, Status, UkeReader};
 
 fn shared(p: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared")
-        .join(p)
+    santei_test_data::path(p)
 }
 
 fn catalog_r02() -> MasterCatalog {

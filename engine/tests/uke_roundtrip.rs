@@ -14,15 +14,7 @@ use santei_engine::uke::{
 use santei_engine::{Claim, ClaimResult, Engine};
 
 fn shared() -> PathBuf {
-    let dir = std::env::var_os("SANTEI_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
-    assert!(
-        dir.join("masters/r06").is_dir(),
-        "{}: the official masters (../shared/masters/r06) are missing; set SANTEI_SHARED",
-        dir.display()
-    );
-    dir
+    santei_test_data::shared()
 }
 
 /// The engine and a catalog of the same r06 set, loaded once for every test of this file.

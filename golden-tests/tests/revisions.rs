@@ -155,15 +155,7 @@ fn a_missing_part_is_caught() {
 }
 
 fn shared() -> PathBuf {
-    let dir = std::env::var_os("SANTEI_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
-    assert!(
-        dir.join("masters").is_dir(),
-        "../shared (the official masters) is missing: {}",
-        dir.display()
-    );
-    dir
+    santei_test_data::shared()
 }
 
 /// An engine over a revision that lacks hand rules says so on every claim (R500), and one over

@@ -9,15 +9,7 @@ use santei_rules_dsl::ast::{FacilityKind, Setting, Sex};
 use santei_rules_dsl::{Action, Item, Subject, format_file, load_rules, parse};
 
 fn shared() -> PathBuf {
-    let dir = std::env::var_os("SANTEI_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
-    assert!(
-        dir.join("masters").is_dir(),
-        "../shared (official data) is missing: {}",
-        dir.display()
-    );
-    dir
+    santei_test_data::shared()
 }
 
 fn rules_dir() -> PathBuf {

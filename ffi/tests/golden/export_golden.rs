@@ -26,15 +26,8 @@ fn main() {
             .nth(1)
             .expect("usage: export_golden OUT_DIR"),
     );
-    let shared = std::env::var_os("SANTEI_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
+    let shared = santei_test_data::shared();
     let m = shared.join("masters");
-    assert!(
-        m.is_dir(),
-        "../shared/masters (the official masters) is missing: {}",
-        m.display()
-    );
     let mut catalog = MasterCatalog::new();
     let r06 = LoadOptions {
         updates: Some(m.join("updates")),

@@ -6,20 +6,11 @@
 use std::path::PathBuf;
 
 pub fn shared() -> PathBuf {
-    let dir = std::env::var_os("SANTEI_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
-    assert!(
-        dir.join("masters").is_dir(),
-        "the official data folder `{}` is missing: these tests read the real masters from ../shared \
-         (beside the project root) or from $SANTEI_SHARED",
-        dir.display()
-    );
-    dir
+    santei_test_data::shared()
 }
 
 pub fn masters(rev: &str) -> PathBuf {
-    shared().join("masters").join(rev)
+    santei_test_data::masters(rev)
 }
 
 pub fn date(s: &str) -> santei_masters::Date {
