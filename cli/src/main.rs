@@ -49,14 +49,18 @@ enum Command {
         #[command(subcommand)]
         command: MastersCommand,
     },
-    /// Compute a claim (santei.claim/1 JSON; `-` reads stdin): points, 窓口負担, findings.
+    /// Compute a claim (santei.claim/1 JSON; `-` reads stdin): points, 窓口負担, findings; or
+    /// write claims as a UKE file (`--uke FILE`).
     #[command(mut_arg("revision", |a| a.help(
         "Revision (r2024-06, r06 …) of the --masters files when it should not be inferred from them; \
          also a check that the claim's dates fall in it (exit 2 if not)"
     )))]
     Calc {
-        /// The claim file. `--revision` (below) checks that the claim falls in that revision.
-        file: PathBuf,
+        /// The claim file(s): a santei.claim/1 JSON object, a JSON array of claims or JSON lines
+        /// (one claim per line). Several claims are computed into one UKE file with --uke.
+        /// `--revision` (below) checks that each claim falls in that revision.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
         /// Folder(s) of official master files, one per revision; the demo data when omitted.
         #[arg(long = "masters")]
         masters: Vec<PathBuf>,
@@ -79,6 +83,8 @@ enum Command {
         /// finding F303 says which was used): once over the 処方's 内服薬 (default) or per 剤.
         #[arg(long, value_enum, default_value = "prescription")]
         polypharmacy_rounding: calc_cmd::PolypharmacyUnit,
+        #[command(flatten)]
+        uke: calc_cmd::UkeArgs,
     },
     /// Recalculate UKE (レセプト電算) files receipt by receipt and report every difference.
     #[command(mut_arg("revision", |a| a.help(
@@ -434,7 +440,7 @@ fn main() -> ExitCode {
         }
         .map_err(Failure::from),
         Command::Calc {
-            file,
+            files,
             masters,
             load,
             etensu,
@@ -442,8 +448,9 @@ fn main() -> ExitCode {
             explain,
             json,
             polypharmacy_rounding,
+            uke,
         } => calc_cmd::calc(
-            &file,
+            &files,
             load.revision.clone().as_deref(),
             &masters,
             &load,
@@ -452,6 +459,7 @@ fn main() -> ExitCode {
             explain,
             json,
             polypharmacy_rounding.into(),
+            &uke,
         ),
         Command::Recalc {
             files,
