@@ -9,8 +9,13 @@ fn santei(args: &[&str]) -> Output {
         .expect("run santei")
 }
 
+/// The masters folder of a revision (which may not exist: the errors are tested too).
 fn r(rev: &str) -> String {
-    santei_test_data::masters(rev).display().to_string()
+    santei_test_data::shared()
+        .join("masters")
+        .join(rev)
+        .display()
+        .to_string()
 }
 
 fn ok(o: &Output) -> String {
