@@ -1,7 +1,9 @@
 //! compute → write UKE → read → recalc over every golden claim: each case's claim is computed under
 //! each revision it runs in (with the engine of tests/golden.rs), written as one receipt with
 //! `UkeWriter`, read back with `UkeReader` and recalculated with the same engine, its rules and the
-//! claim's facility facts. No receipt, line, total or rule may differ.
+//! claim's facility facts. No receipt, line, total or rule may differ. Then every written claim
+//! goes into one UTF-8 file, as a month's file would hold them: receipt numbers and the GO totals
+//! over all of them must match too.
 //!
 //! A case whose claim cannot be written as a receipt is listed with its reason, never skipped
 //! silently: the claim is rejected by the engine (`error = …` in the case: there is no result to
@@ -110,6 +112,8 @@ fn every_golden_claim_round_trips_without_a_difference() {
     let mut not_written: Vec<(String, String, NotWritten)> = Vec::new();
     let mut failures = Vec::new();
     let mut cannot = BTreeMap::<String, usize>::new();
+    // Every claim written, for the file of all of them below.
+    let mut all = Vec::new();
     // Receipts of claims with a line not billed (an error finding): written as computed.
     let mut with_errors = 0;
     for f in &files {
@@ -206,7 +210,7 @@ fn every_golden_claim_round_trips_without_a_difference() {
                 standards: claim.facility.standards.clone(),
             };
             let mut recalc = Recalc {
-                calc: Recalculator::with_engine(&engine).facility(facts),
+                calc: Recalculator::with_engine(&engine).facility(facts.clone()),
                 tally: Tally::new(),
             };
             let mut report = String::new();
@@ -258,6 +262,7 @@ fn every_golden_claim_round_trips_without_a_difference() {
                 }
             }
             receipts += seen;
+            all.push((rel.clone(), rev.clone(), claim, result, facts));
             if seen != 1 {
                 report.push_str(&format!("  {seen} receipts read back, expected 1\n"));
             }
@@ -270,6 +275,56 @@ fn every_golden_claim_round_trips_without_a_difference() {
             }
         }
     }
+    // All of them in one file (UTF-8 this time): receipt numbers 1…n, the GO totals over every
+    // receipt, each receipt recalculated with its own claim's facility facts.
+    let mut w = UkeWriter::new(
+        Vec::new(),
+        &facility(YearMonth {
+            year: 2026,
+            month: 12,
+        }),
+        Encoding::Utf8,
+    )
+    .expect("IR");
+    for (i, (rel, rev, claim, result, _)) in all.iter().enumerate() {
+        w.write_receipt(i as u32 + 1, claim, result)
+            .unwrap_or_else(|e| panic!("{rel} [{rev}]: {e}"));
+    }
+    let bytes = w.finish().expect("GO");
+    let mut tally = Tally::new();
+    let mut read = 0;
+    let mut go_checks = Vec::new();
+    for item in UkeReader::new(&bytes[..], "golden.UKE", Encoding::Utf8) {
+        match item.unwrap_or_else(|e| panic!("golden.UKE: {e}")) {
+            Item::Receipt(r) => {
+                read += 1;
+                assert_eq!(r.number as usize, read);
+                let (rel, rev, _, result, facts) = &all[read - 1];
+                let rep = Recalculator::with_engine(&engine)
+                    .facility(facts.clone())
+                    .receipt(&r);
+                tally.add(&rep);
+                let differs: Vec<_> = rep
+                    .checks
+                    .iter()
+                    .filter(|c| c.status == Status::Differs)
+                    .collect();
+                assert!(
+                    differs.is_empty(),
+                    "{rel} [{rev}] in golden.UKE: {differs:#?}"
+                );
+                assert_eq!(rep.computed_total, result.total_points, "{rel} [{rev}]");
+            }
+            Item::Totals(go) => go_checks = tally.totals(&go),
+            _ => {}
+        }
+    }
+    assert_eq!(read, all.len());
+    assert_eq!(go_checks.len(), 2);
+    assert!(
+        go_checks.iter().all(|c| c.status == Status::Match),
+        "{go_checks:#?}"
+    );
     let mut reasons = BTreeMap::<NotWritten, usize>::new();
     for (_, _, r) in &not_written {
         *reasons.entry(r.clone()).or_default() += 1;
