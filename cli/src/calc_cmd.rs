@@ -849,10 +849,7 @@ pub fn build_engine(
         builder = builder.rules_dir(d);
     }
     let (engine, report) = builder.build_with_report().map_err(|e| match e {
-        BuildError::Masters { dir, source } => CliError(format!(
-            "{source}{}",
-            crate::masters_cmd::subfolder_hint(&dir)
-        )),
+        BuildError::Masters { source, hint, .. } => CliError(format!("{source}{hint}")),
         BuildError::RevisionNotLoaded { revision, .. } => CliError(format!(
             "revision {revision} is not loaded; pass its masters with --masters"
         )),
@@ -869,12 +866,7 @@ pub fn build_engine(
             "`{}` does not exist (expected a folder of 基本マスター files of one revision, e.g. ../shared/masters/r06)",
             dir.display()
         )),
-        // The CLI's hint for a folder of 電子点数表 folders: loading it again fails the same way.
-        BuildError::Etensu { dir, source } => {
-            crate::masters_cmd::load_etensu(&dir, santei_engine::masters::Encoding::Cp932)
-                .err()
-                .unwrap_or_else(|| CliError(source.to_string()))
-        }
+        BuildError::Etensu { source, hint, .. } => CliError(format!("{source}{hint}")),
         other => CliError(other.to_string()),
     })?;
     for w in &report.warnings {

@@ -129,21 +129,26 @@ pub enum BuildError {
     NotAFolder { what: &'static str, dir: PathBuf },
     /// A masters folder could not be loaded (a malformed file: the error gives the file, line
     /// and column).
-    #[error("masters folder `{}`: {source}", dir.display())]
+    #[error("masters folder `{}`: {source}{hint}", dir.display())]
     Masters {
         dir: PathBuf,
         #[source]
         source: LoadError,
+        /// When the folder holds one folder per revision (like ../shared/masters) rather than
+        /// master files: which ones, and how to give them (empty otherwise).
+        hint: String,
     },
     /// The embedded demo data could not be loaded (a bug).
     #[error("the embedded demo data: {0}")]
     Demo(#[source] LoadError),
     /// A 電子点数表 folder could not be loaded.
-    #[error("電子点数表 `{}`: {source}", dir.display())]
+    #[error("電子点数表 `{}`: {source}{hint}", dir.display())]
     Etensu {
         dir: PathBuf,
         #[source]
         source: LoadError,
+        /// When the folder holds one 電子点数表 folder per revision: which ones (empty otherwise).
+        hint: String,
     },
     /// A 電子点数表 given for a revision whose masters are not loaded.
     #[error(
@@ -413,6 +418,7 @@ impl EngineBuilder {
         }
         for (rev, dir) in wanted {
             let et = Etensu::load(&dir).map_err(|source| BuildError::Etensu {
+                hint: etensu_folders_hint(&dir),
                 dir: dir.clone(),
                 source,
             })?;
@@ -446,6 +452,7 @@ impl EngineBuilder {
             complete_prefixes,
         };
         MasterSet::load_with(&f.dir, &options).map_err(|source| BuildError::Masters {
+            hint: revision_folders_hint(&f.dir),
             dir: f.dir.clone(),
             source,
         })
@@ -467,4 +474,88 @@ fn check_folder(what: &'static str, dir: &Path) -> Result<(), BuildError> {
         });
     }
     Ok(())
+}
+
+/// When `d` holds folders of masters (one per revision, like ../shared/masters) rather than master
+/// files: which ones, and how to give them.
+fn revision_folders_hint(d: &Path) -> String {
+    let Ok(entries) = std::fs::read_dir(d) else {
+        return String::new();
+    };
+    let mut revisions = Vec::new();
+    let mut complete = Vec::new();
+    let mut updates = Vec::new();
+    for e in entries.flatten() {
+        let Ok(files) = std::fs::read_dir(e.path()) else {
+            continue;
+        };
+        let names: Vec<String> = files
+            .flatten()
+            .map(|f| f.file_name().to_string_lossy().to_ascii_lowercase())
+            .filter(|n| n.starts_with("s_"))
+            .collect();
+        let name = format!("{}/", e.file_name().to_string_lossy());
+        if names.iter().any(|n| n.starts_with("s_all")) {
+            complete.push(name.clone());
+            revisions.push(name);
+        } else if names.iter().any(|n| n.contains("all")) {
+            revisions.push(name);
+        } else if !names.is_empty() {
+            updates.push(name);
+        }
+    }
+    if revisions.is_empty() {
+        return String::new();
+    }
+    updates.sort();
+    revisions.sort();
+    // The example: the last complete folder (an s_ALL* file), else the last one.
+    let example = complete
+        .iter()
+        .max()
+        .or(revisions.last())
+        .map_or_else(|| d.to_path_buf(), |r| d.join(r.trim_end_matches('/')));
+    let mut hint = format!(
+        "\n  `{}` holds one folder per revision: {}; give one of them (e.g. `{}`), or several, one masters folder each",
+        d.display(),
+        revisions.join(", "),
+        example.display()
+    );
+    if !updates.is_empty() {
+        hint.push_str(&format!(
+            "; {} holds change files: give it as the change-files folder (--updates)",
+            updates.join(", ")
+        ));
+    }
+    hint
+}
+
+/// When `dir` holds 医科電子点数表 folders (one per revision, like ../shared/etensu): which ones.
+fn etensu_folders_hint(dir: &Path) -> String {
+    let mut subs: Vec<String> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| {
+            std::fs::read_dir(e.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+                .any(|f| {
+                    let n = f.file_name().to_string_lossy().to_lowercase();
+                    n.starts_with("01") || (n.starts_with("tensuhyo") && n.ends_with(".zip"))
+                })
+        })
+        .map(|e| format!("{}/", e.file_name().to_string_lossy()))
+        .collect();
+    subs.sort();
+    match subs.last() {
+        Some(last) => format!(
+            "\n  `{}` holds one 電子点数表 folder per revision: {}; pass one of them (e.g. `{}`)",
+            dir.display(),
+            subs.join(", "),
+            dir.join(last.trim_end_matches('/')).display()
+        ),
+        None => String::new(),
+    }
 }

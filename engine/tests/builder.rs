@@ -169,4 +169,18 @@ fn errors_name_the_folder() {
         "{e}"
     );
     std::fs::remove_dir_all(&bad).ok();
+    // A folder of revision folders, a folder of 電子点数表 folders: named, for every front end.
+    let e = err(EngineBuilder::new().masters(santei_test_data::shared().join("masters")));
+    for sub in [
+        "r04/",
+        "r06/",
+        "one folder per revision",
+        "updates/ holds change files",
+    ] {
+        assert!(e.to_string().contains(sub), "{sub} missing in {e}");
+    }
+    let e = err(EngineBuilder::new()
+        .masters(santei_test_data::masters("r06"))
+        .etensu(santei_test_data::shared().join("etensu")));
+    assert!(e.to_string().contains("r06/"), "{e}");
 }
