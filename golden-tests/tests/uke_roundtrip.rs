@@ -353,9 +353,9 @@ fn every_golden_claim_round_trips_without_a_difference() {
     );
     assert!(files.len() >= 40 && receipts >= 300, "{receipts} receipts");
     // Only claims the engine rejects or the writer documents as refused are not written, and
-    // they are few.
+    // they are few (at most 5% of the runs).
     assert!(
-        not_written.len() * 10 <= runs,
+        not_written.len() * 20 <= runs,
         "{} of {runs} runs not written",
         not_written.len()
     );
