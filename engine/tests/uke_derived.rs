@@ -15,15 +15,7 @@ use santei_engine::uke::{
 use santei_engine::{Engine, Origin};
 
 fn shared() -> PathBuf {
-    let dir = std::env::var_os("SANTEI_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
-    assert!(
-        dir.join("masters/r06").is_dir(),
-        "{}: the official masters (../shared/masters/r06) are missing; set SANTEI_SHARED",
-        dir.display()
-    );
-    dir
+    santei_test_data::shared()
 }
 
 fn engine() -> &'static Engine {

@@ -22,15 +22,7 @@ use santei_engine::{Engine, EngineOptions};
 use santei_golden::{case_files, case_revisions, claim_json, load_case};
 
 fn shared() -> PathBuf {
-    let dir = std::env::var_os("SANTEI_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
-    assert!(
-        dir.join("masters").is_dir(),
-        "../shared (the official masters) is missing: {}",
-        dir.display()
-    );
-    dir
+    santei_test_data::shared()
 }
 
 /// The engine of tests/golden.rs: r06 with its change files, r04, the r08 excerpt, the bundled
