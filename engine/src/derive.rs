@@ -6,7 +6,7 @@
 use crate::age;
 use crate::claim::TimeCategory;
 use crate::masters::{AgeCode, Code, Date, Procedure};
-use crate::prepared::{Prepared, kubun_key};
+use crate::prepared::Prepared;
 
 /// The source of the 時間外等加算 of 初診料, 再診料 and 外来診療料.
 pub const CITE_TIME_ADDITION: &str = "告示 A000 注7・注8 (r06 kokuji_ika.txt l.168–180), A001 注5・注6 (l.238–), A002 注8・注9 (l.395–); 医科診療行為マスター 項番43 時間加算区分";
@@ -50,8 +50,17 @@ pub fn due_age_additions(
     birth: Date,
     date: Date,
 ) -> impl Iterator<Item = (AgeCode, AgeCode, Code)> + '_ {
+    due_age_additions_by(base, move |min, max| age::in_range(birth, date, min, max))
+}
+
+/// [`due_age_additions`] with the patient's age test given (`in_range(下限年齢, 上限年齢)`), for a
+/// caller that asks it of many items on one day and remembers the answers.
+pub fn due_age_additions_by<'a>(
+    base: &'a Procedure,
+    in_range: impl Fn(AgeCode, AgeCode) -> bool + 'a,
+) -> impl Iterator<Item = (AgeCode, AgeCode, Code)> + 'a {
     base.age_additions()
-        .filter(move |&(min, max, _)| age::in_range(birth, date, min, max))
+        .filter(move |&(min, max, _)| in_range(min, max))
 }
 
 /// Whether a 時間外等加算 of this 時間加算区分 replaces the 乳幼児加算 of its base (告示 A000 注6,
@@ -60,14 +69,30 @@ pub fn time_addition_replaces_infant(time_addition: &Procedure) -> bool {
     matches!(time_addition.time_addition, 1..=5 | 7)
 }
 
+/// The 区分 whose 時間外等加算 santei derives: 初診料, 再診料, 外来診療料.
+const TIME_KUBUN: [&str; 3] = ["A000", "A001", "A002"];
+
+/// `A000`, `A001` or `A002` when the row's コード表用番号 is in one of them (no allocation: this runs
+/// on every SI line of a UKE file).
+fn basic_kubun(rec: &Procedure) -> Option<&'static str> {
+    if rec.code_table_alpha.as_str() != "A" {
+        return None;
+    }
+    match rec.code_table_section.as_str() {
+        "000" => Some(TIME_KUBUN[0]),
+        "001" => Some(TIME_KUBUN[1]),
+        "002" => Some(TIME_KUBUN[2]),
+        _ => None,
+    }
+}
+
 /// The コード表 区分 (`A000`, `A001`, `A002`) of a base item that takes a 時間外等加算 (時間加算区分
 /// 1 or 3, 注加算通番 0), if it is one.
-pub fn time_addition_base(base: &Procedure) -> Option<String> {
+pub fn time_addition_base(base: &Procedure) -> Option<&'static str> {
     if !matches!(base.time_addition, 1 | 3) || base.addition_serial.as_char() != '0' {
         return None;
     }
-    let key = kubun_key(base);
-    matches!(key.as_str(), "A000" | "A001" | "A002").then_some(key)
+    basic_kubun(base)
 }
 
 /// The 時間加算区分 (項番43) values of a visit's time category, and whether it is a 小児科 (注8,
@@ -113,7 +138,7 @@ pub fn choose_time_addition<'a>(
 ) -> Option<&'a Procedure> {
     let (kinds, pediatric) = time_kinds(time)?;
     let key = time_addition_base(base)?;
-    let codes = p.time_additions.get(&key)?;
+    let codes = p.time_additions.get(key)?;
     let mut cands: smallvec::SmallVec<[&'a Procedure; 8]> = codes
         .iter()
         .filter_map(|&c| p.set.procedures.get(c, date))
@@ -142,14 +167,15 @@ pub fn choose_time_addition<'a>(
     .copied()
 }
 
-/// Whether `rec` is one of the revision's 時間外等加算 (of A000, A001 or A002).
-pub fn is_time_addition(p: &Prepared, rec: &Procedure) -> Option<String> {
+/// Whether `rec` is one of the revision's 時間外等加算 of A000, A001 or A002 (the 区分 whose 加算
+/// santei derives; the 加算 of other 区分, such as B001-2 小児科外来診療料's, are not judged): its 区分.
+pub fn is_time_addition(p: &Prepared, rec: &Procedure) -> Option<&'static str> {
     if rec.time_addition == 0 || rec.notice_kind_2.as_char() != '7' {
         return None;
     }
-    let key = kubun_key(rec);
+    let key = basic_kubun(rec)?;
     p.time_additions
-        .get(&key)
+        .get(key)
         .is_some_and(|c| c.contains(&rec.code.0))
         .then_some(key)
 }

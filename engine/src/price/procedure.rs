@@ -118,16 +118,23 @@ impl std::fmt::Display for PriceError {
     }
 }
 
+/// The master's 新又は現点数 as whole points: exact when whole (every 点数 item of r06 is), else
+/// 四捨五入 (「１点未満の端数」, 通知 第1章).
+fn whole_points(p: &Procedure) -> i64 {
+    p.points
+        .whole()
+        .unwrap_or_else(|| Rounding::HalfUp.to_int(p.points.to_decimal()))
+}
+
 /// The points of one item of the 医科診療行為マスター for one time: its 点数 (四捨五入 when the
 /// master gives decimals), minus its 点数 for a 減算 (点数識別 7), or by きざみ under the policy of
 /// this module's documentation.
 pub fn procedure_points(p: &Procedure, quantity: Option<Decimal>) -> Result<Priced, PriceError> {
-    let base = p.points.to_decimal();
     match p.point_kind() {
         PointKind::Points | PointKind::PrefecturalPurchasePrice => {}
         PointKind::MinusPoints => {
             return Ok(Priced {
-                points: -Rounding::HalfUp.to_int(base),
+                points: -whole_points(p),
                 how: PricedHow::Minus,
             });
         }
@@ -135,10 +142,11 @@ pub fn procedure_points(p: &Procedure, quantity: Option<Decimal>) -> Result<Pric
     }
     if p.step_calc != 1 {
         return Ok(Priced {
-            points: Rounding::HalfUp.to_int(base),
+            points: whole_points(p),
             how: PricedHow::Master,
         });
     }
+    let base = p.points.to_decimal();
     let size = p.step_size.max(1);
     let (lower, size_d) = (Decimal::from(p.step_lower), Decimal::from(size));
     let step_points = p.step_points.to_decimal();

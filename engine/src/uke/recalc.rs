@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use super::reader::{Go, LineKind, Receipt, UkeError, Unit, YearMonth};
 use crate::claim::FacilityKind;
 use crate::engine::{Engine, MAX_UNIT_POINTS};
-use crate::masters::{Date, MasterCatalog, MasterSet, PointKind, Procedure};
+use crate::masters::{AgeCode, Date, MasterCatalog, MasterSet, PointKind, Procedure};
 use crate::price::{self, Bound, PriceError, PricedHow};
 use crate::tables::{Bundling, bundling};
 use crate::{age, rules};
@@ -723,11 +723,28 @@ impl<'a> Recalculator<'a> {
             return;
         };
         let set = &prep.set;
-        // (day, date, unit, line, master row, times that day) of every SI line, by day.
+        // (day, date, unit, line, master row, times that day) of the SI lines a derivation is
+        // about (外来管理加算 and what blocks it, 判断料, 時間外等加算 and their bases, items with
+        // 年齢加算 links), by day. One master lookup per line, on its first 算定日.
         let mut all: smallvec::SmallVec<[DayLine<'_>; 32]> = smallvec::SmallVec::new();
         for (ui, u) in r.units.iter().enumerate() {
             for (li, l) in u.lines.iter().enumerate() {
                 if l.kind != LineKind::Procedure {
+                    continue;
+                }
+                let Some((first, _)) = l.days.iter().next() else {
+                    continue;
+                };
+                let Some(rec) = Date::from_ymd(r.month.year, r.month.month, u32::from(first))
+                    .and_then(|d| set.procedures.get(l.code, d))
+                else {
+                    continue;
+                };
+                let relevant = rec.outpatient_management != 0
+                    || rec.test_judgement == 2
+                    || rec.time_addition != 0
+                    || rec.age_additions().next().is_some();
+                if !relevant {
                     continue;
                 }
                 for (day, n) in l.days.iter() {
@@ -735,9 +752,7 @@ impl<'a> Recalculator<'a> {
                     else {
                         continue;
                     };
-                    if let Some(rec) = set.procedures.get(l.code, date) {
-                        all.push((day, date, ui, li, rec, u32::from(n)));
-                    }
+                    all.push((day, date, ui, li, rec, u32::from(n)));
                 }
             }
         }
@@ -786,7 +801,17 @@ impl<'a> Recalculator<'a> {
             let today = &all[start..end];
             start = end;
             let date = today[0].1;
-            let billed = |code: u32| today.iter().any(|e| e.4.code.0 == code);
+            // Whether any SI line of the receipt bills `code` on this day.
+            let billed_at = |code: u32| {
+                r.units.iter().enumerate().find_map(|(ui, u)| {
+                    u.lines.iter().enumerate().find_map(|(li, l)| {
+                        (l.kind == LineKind::Procedure
+                            && l.code == code
+                            && l.days.iter().any(|(d, _)| d == day))
+                        .then_some((ui, li))
+                    })
+                })
+            };
             // 外来管理加算 on a day with a blocking item.
             if let Some(b) = derive::outpatient_management_blocker(today.iter().map(|e| e.4)) {
                 for &(_, _, ui, li, rec, _) in today {
@@ -847,8 +872,8 @@ impl<'a> Recalculator<'a> {
             }
             // 時間外等加算 and the lines that contradict it.
             let birth = r.birth;
-            let mut time_seen: smallvec::SmallVec<[String; 2]> = smallvec::SmallVec::new();
-            let mut replacing: smallvec::SmallVec<[(String, &Procedure); 2]> =
+            let mut time_seen: smallvec::SmallVec<[&str; 2]> = smallvec::SmallVec::new();
+            let mut replacing: smallvec::SmallVec<[(&str, &Procedure); 2]> =
                 smallvec::SmallVec::new();
             for &(_, _, ui, li, rec, _) in today {
                 let Some(key) = derive::is_time_addition(prep, rec) else {
@@ -872,10 +897,10 @@ impl<'a> Recalculator<'a> {
                     );
                     continue;
                 }
-                time_seen.push(key.clone());
+                time_seen.push(key);
                 let base = today
                     .iter()
-                    .find(|e| derive::time_addition_base(e.4).as_deref() == Some(key.as_str()));
+                    .find(|e| derive::time_addition_base(e.4) == Some(key));
                 let Some(base) = base.map(|e| e.4) else {
                     differs(
                         ui,
@@ -894,9 +919,11 @@ impl<'a> Recalculator<'a> {
                     continue;
                 };
                 if derive::time_addition_replaces_infant(rec) {
-                    replacing.push((key.clone(), rec));
+                    replacing.push((key, rec));
                 }
-                let Some(birth) = birth else { continue };
+                let Some(birth) = birth.filter(|b| *b <= date) else {
+                    continue;
+                };
                 let gate = |x: &Procedure| {
                     crate::engine::gate(x, date, birth, false, &facility, None).is_none()
                 };
@@ -937,8 +964,23 @@ impl<'a> Recalculator<'a> {
                     cite,
                 );
             }
-            // 年齢加算: billed with a 時間外等加算 that includes it, or due and missing.
-            let Some(birth) = birth else { continue };
+            // 年齢加算: billed with a 時間外等加算 that includes it, or due and missing. Not judged
+            // without a 生年月日, or with one after the day (the RE cannot be right).
+            let Some(birth) = birth.filter(|b| *b <= date) else {
+                continue;
+            };
+            // The patient's age test of the day, remembered per (下限年齢, 上限年齢): a receipt asks
+            // the same few ranges of many items.
+            let ages: std::cell::RefCell<smallvec::SmallVec<[(AgeCode, AgeCode, bool); 8]>> =
+                std::cell::RefCell::default();
+            let in_range = |min: AgeCode, max: AgeCode| {
+                if let Some(&(_, _, v)) = ages.borrow().iter().find(|e| e.0 == min && e.1 == max) {
+                    return v;
+                }
+                let v = age::in_range(birth, date, min, max);
+                ages.borrow_mut().push((min, max, v));
+                v
+            };
             for &(_, _, ui, li, rec, _) in today {
                 let unit = &r.units[ui];
                 if unit.lines.len() > 1 && rec.bundled_test_group != 0 {
@@ -946,37 +988,33 @@ impl<'a> Recalculator<'a> {
                 }
                 let replaced_by = derive::time_addition_base(rec)
                     .and_then(|k| replacing.iter().find(|(kk, _)| *kk == k).map(|(_, t)| *t));
-                for (min, max, code) in derive::due_age_additions(rec, birth, date) {
+                for (min, max, code) in derive::due_age_additions_by(rec, in_range) {
                     let Some(add) = set.procedures.get(code.0, date) else {
                         continue;
                     };
-                    let is_billed = billed(code.0);
+                    let billed = billed_at(code.0);
                     if let Some(t) = replaced_by {
-                        if is_billed {
-                            if let Some(&(_, _, aui, ali, _, _)) =
-                                today.iter().find(|e| e.4.code.0 == code.0)
-                            {
-                                differs(
-                                    aui,
-                                    ali,
-                                    None,
-                                    r.units[aui].points,
-                                    Some(0),
-                                    format!(
-                                        "{}: {} {} billed on day {day} with {} {}, the 時間外等加算 for 6歳未満 that includes it",
-                                        rules::AGE_ADDITION,
-                                        add.code,
-                                        add.abbr_name,
-                                        t.code,
-                                        t.abbr_name
-                                    ),
-                                    rule_ref(rules::AGE_ADDITION, rules::CITE_INFANT_WITH_TIME),
-                                );
-                            }
+                        if let Some((aui, ali)) = billed {
+                            differs(
+                                aui,
+                                ali,
+                                None,
+                                r.units[aui].points,
+                                Some(0),
+                                format!(
+                                    "{}: {} {} billed on day {day} with {} {}, the 時間外等加算 for 6歳未満 that includes it",
+                                    rules::AGE_ADDITION,
+                                    add.code,
+                                    add.abbr_name,
+                                    t.code,
+                                    t.abbr_name
+                                ),
+                                rule_ref(rules::AGE_ADDITION, rules::CITE_INFANT_WITH_TIME),
+                            );
                         }
                         continue;
                     }
-                    if is_billed {
+                    if billed.is_some() {
                         continue;
                     }
                     let computed = match add.point_kind() {
