@@ -400,3 +400,45 @@ fn time_additions_the_other_lines_contradict_differ() {
     let rep = recalc(&lines.join("\r\n"));
     only_difference(&rep, "A101.age-addition", infant_add.0, "注7");
 }
+
+/// The public RECEIPTC_GAIRAI_SAMPLE (2021-10, r02 masters, a viewer's test patterns, many of them
+/// children): every receipt total still matches, and the derivations find what the law asks and
+/// the file lacks — 43 年齢加算 due and not billed (乳幼児加算 of 初診料/再診料, 血液採取, 画像, 生体検査;
+/// master 項番100–111) and one 判断料 billed on two days (receipt 24, 生化学的検査（１）判断料 × 2:
+/// 告示 D026 注1 月1回). The 加算 of B001-2 小児科外来診療料 (乳幼児夜間加算 …) are not judged.
+#[test]
+fn receiptc_sample_differs_only_where_the_law_asks_more() {
+    let set = MasterSet::load(shared().join("masters/r02")).expect("r02 masters");
+    let engine = Engine::from_set(set);
+    let calc = Recalculator::with_engine(&engine);
+    let bytes = std::fs::read(shared().join("uke/receiptisan/RECEIPTC_GAIRAI_SAMPLE.UKE")).unwrap();
+    let mut receipts = 0;
+    let mut by_rule: std::collections::BTreeMap<String, usize> = Default::default();
+    for item in UkeReader::new(&bytes[..], "RECEIPTC_GAIRAI_SAMPLE.UKE", Encoding::Cp932) {
+        let Ok(Item::Receipt(r)) = item else { continue };
+        receipts += 1;
+        let rep = calc.receipt(&r);
+        for c in differences(&rep) {
+            assert_eq!(c.kind, CheckKind::Rule, "receipt {}: {c:#?}", r.number);
+            *by_rule
+                .entry(c.rule.as_ref().unwrap().id.clone())
+                .or_default() += 1;
+        }
+        assert!(
+            rep.checks
+                .iter()
+                .filter(|c| c.kind == CheckKind::ReceiptTotal)
+                .all(|c| c.status == Status::Match),
+            "receipt {}",
+            r.number
+        );
+    }
+    assert_eq!(receipts, 75);
+    assert_eq!(
+        by_rule.into_iter().collect::<Vec<_>>(),
+        [
+            ("A101.age-addition".to_string(), 43),
+            ("D201.judgement-fee".to_string(), 1)
+        ]
+    );
+}
