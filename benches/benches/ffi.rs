@@ -1,7 +1,7 @@
 //! The C ABI's cost over the Rust call: the typical 外来 visit, JSON in and JSON out, through
 //! `santei_engine_calculate` + `santei_result_json` + `santei_result_free` (the same `extern "C"`
 //! functions a C host calls) against `Engine::calculate_json` + `serde_json::to_vec`, on the
-//! official r06 masters. The difference is the FFI overhead (issue 6 target: under 10 µs).
+//! official r06 masters. The difference is the FFI overhead (target: under 10 µs).
 //!
 //! Run: `cargo bench -p santei-benches --bench ffi` (needs ../shared).
 

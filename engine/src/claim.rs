@@ -19,7 +19,7 @@ pub struct Claim {
     pub format: String,
     /// 患者
     pub patient: Patient,
-    /// 保険 (保険者, 負担割合, 公費). Used by the copayment (issue 5); points do not depend on it
+    /// 保険 (保険者, 負担割合, 公費). Used by the copayment; points do not depend on it
     /// except for 後期高齢者 applicability.
     #[serde(default)]
     pub insurance: Insurance,
@@ -42,7 +42,7 @@ pub struct Claim {
     /// once-a-month items such as 判断料.
     #[serde(default)]
     pub history: Vec<HistoryItem>,
-    /// 入院時食事療養 of the month (入院 claims), for the 標準負担額 (issue 5).
+    /// 入院時食事療養 of the month (入院 claims), for the 標準負担額.
     #[serde(default)]
     pub meals: Vec<Meals>,
     /// 傷病名 of the claim (for rules that need a 傷病名, e.g. 特定疾患).
@@ -92,7 +92,7 @@ pub struct Insurance {
     /// 本人・家族
     #[serde(default)]
     pub relation: Option<Relation>,
-    /// 負担割合 in percent (10, 20, 30) when known; otherwise derived from age (issue 5).
+    /// 負担割合 in percent (10, 20, 30) when known; otherwise derived from age.
     #[serde(default)]
     pub burden_percent: Option<u8>,
     /// 所得区分 as written on the 限度額適用認定証 / 高齢受給者証: 70歳未満 `ア`〜`オ` (up to
@@ -107,7 +107,7 @@ pub struct Insurance {
     #[serde(default)]
     pub public_funds: Vec<PublicFund>,
     /// 多数回該当: the 4th or later month in 12 with a 高額療養費 paid to the 世帯, so the
-    /// 多数回 limit applies (issue 5; the insurer's record, not derivable from one claim).
+    /// 多数回 limit applies (the insurer's record, not derivable from one claim).
     #[serde(default)]
     pub many_times: bool,
     /// 75歳到達月の自己負担限度額の特例 (half limits). Derived from the birth date when absent (the

@@ -35,7 +35,7 @@ pub struct EngineOptions {
     pub rule_dirs: Vec<std::path::PathBuf>,
     /// 医科電子点数表 per revision id (`r2024-06`), compiled into rules.
     pub etensu: Vec<(&'static str, santei_masters::etensu::Etensu)>,
-    /// The unit the F200 注3 多剤投与 90/100 is rounded over (RULEBOOK Part 4 item 1: not
+    /// The unit the F200 注3 多剤投与 90/100 is rounded over (通知 F200 (6)イ: not
     /// settled). Default: once over the 処方's sum, as 通知 F200 (6)イ defines the 所定点数.
     pub polypharmacy_rounding: PolypharmacyRounding,
 }

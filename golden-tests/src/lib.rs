@@ -76,7 +76,7 @@ pub struct Expected {
     /// The claim must be rejected with this error code (then nothing else is checked).
     #[serde(default)]
     pub error: Option<String>,
-    /// The copayment (issue 5), when the case checks it.
+    /// The copayment, when the case checks it.
     #[serde(default)]
     pub copay: Option<ExpectedCopay>,
 }

@@ -1,4 +1,4 @@
-//! The patient copayment of a claim (issue 5): 負担割合 from age and 所得区分, the 窓口 amount per
+//! The patient copayment of a claim: 負担割合 from age and 所得区分, the 窓口 amount per
 //! visit (10円 四捨五入, 健保法75条), 高額療養費 (monthly limits, 多数回, 75歳到達月, マル長, the
 //! 21,000円 合算 floor, the 後期 2割 配慮措置), 入院時食事療養 標準負担額, and the split between the
 //! insurance, up to four 公費 and the patient, with the values of the UKE HO and KO records.

@@ -52,7 +52,7 @@ const TEMPORARY_MAX_DAYS: u32 = 14;
 /// 医薬品 項番14 麻薬・毒薬・覚醒剤原料・向精神薬: 5 = 向精神薬.
 const PSYCHOTROPIC_FLAG: u8 = 5;
 
-/// The unit the F200 注3 90/100 is rounded over. RULEBOOK Part 4 item 1: not settled by an
+/// The unit the F200 注3 90/100 is rounded over. 通知 F200 (6)イ: not settled by an
 /// official example; see docs/FINDINGS.md F303.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum PolypharmacyRounding {
@@ -273,7 +273,7 @@ impl Calc<'_> {
             .map(|r| format!("{}点×{}", r.points, r.days))
             .collect();
         self.finding(rules::POLYPHARMACY, Severity::Info, vpath.clone(), rules::CITE_POLYPHARMACY, codes,
-            format!("F200 注3 applied: {counted}; 内服薬の薬剤料 {base}点 × 90/100 → 630010002 −{cut}点. Interpretation: 四捨五入 of the 90/100 (x.5 up; the UKE's 10/100 share is the remainder), {} — no official example settles the unit (RULEBOOK Part 4 item 1); the default follows 通知 F200 (6)イ (所定点数 = the 処方's sum); EngineOptions.polypharmacy_rounding selects per 剤",
+            format!("F200 注3 applied: {counted}; 内服薬の薬剤料 {base}点 × 90/100 → 630010002 −{cut}点. Interpretation: 四捨五入 of the 90/100 (x.5 up; the UKE's 10/100 share is the remainder), {} — no official example settles the unit (通知 F200 (6)イ); the default follows 通知 F200 (6)イ (所定点数 = the 処方's sum); EngineOptions.polypharmacy_rounding selects per 剤",
                 self.polypharmacy_rounding.japanese()));
         if cut == 0 {
             return;
