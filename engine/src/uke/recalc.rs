@@ -449,11 +449,22 @@ impl<'a> Recalculator<'a> {
         // Per unit: the points of one time that count in the computed total (None: left out).
         let mut per_time: smallvec::SmallVec<[Option<i64>; 32]> =
             smallvec::SmallVec::with_capacity(r.units.len());
+        // The 診療行為マスター row of every line (None: not an SI line, or not in the master), looked
+        // up once for the unit checks and the derivations; `start[ui]` is unit ui's first line.
+        let mut rows: smallvec::SmallVec<[Option<&Procedure>; 32]> = smallvec::SmallVec::new();
+        let mut start: smallvec::SmallVec<[usize; 32]> = smallvec::SmallVec::new();
         for u in &r.units {
             lines += u.lines.len();
+            start.push(rows.len());
+            let first = rows.len();
+            rows.extend(u.lines.iter().map(|l| {
+                (l.kind == LineKind::Procedure)
+                    .then(|| set.and_then(|s| s.procedures.get(l.code, date)))
+                    .flatten()
+            }));
             // One master lookup for the sign of the total and for the unit's check.
             let deduction = is_deduction(set, date, u);
-            let check = check_unit(set, date, r.month, u, deduction);
+            let check = check_unit(set, date, r.month, u, deduction, &rows[first..]);
             let computed = check.computed;
             checks.push(check);
             for l in &u.lines {
@@ -524,7 +535,7 @@ impl<'a> Recalculator<'a> {
         if let Source::Engine(engine, true) = self.source {
             self.rule_checks(engine, r, &mut outcomes);
             if !r.is_inpatient() {
-                self.derived_checks(engine, r, &mut outcomes);
+                self.derived_checks(engine, r, &mut outcomes, &rows, &start);
             }
         }
         let mut computed_total = 0i64;
@@ -717,7 +728,14 @@ impl<'a> Recalculator<'a> {
     ///   時間外等加算 that includes it (A101.age-addition; 告示 A000 注6, A001 注4, A002 注7).
     ///
     /// Lines inside a まるめ unit take no 年齢加算 (the engine adds none to them either).
-    fn derived_checks(&self, engine: &Engine, r: &Receipt, checks: &mut Vec<Check>) {
+    fn derived_checks(
+        &self,
+        engine: &Engine,
+        r: &Receipt,
+        checks: &mut Vec<Check>,
+        rows: &[Option<&Procedure>],
+        start: &[usize],
+    ) {
         use crate::derive;
         let Some(prep) = engine.prepared_for(r.month.first_day()) else {
             return;
@@ -725,18 +743,15 @@ impl<'a> Recalculator<'a> {
         let set = &prep.set;
         // (day, date, unit, line, master row, times that day) of the SI lines a derivation is
         // about (外来管理加算 and what blocks it, 判断料, 時間外等加算 and their bases, items with
-        // 年齢加算 links), by day. One master lookup per line, on its first 算定日.
+        // 年齢加算 links), by day; the rows are those of the unit checks (the 診療年月's).
         let mut all: smallvec::SmallVec<[DayLine<'_>; 32]> = smallvec::SmallVec::new();
         for (ui, u) in r.units.iter().enumerate() {
             for (li, l) in u.lines.iter().enumerate() {
-                if l.kind != LineKind::Procedure {
-                    continue;
-                }
-                let Some((first, _)) = l.days.iter().next() else {
-                    continue;
-                };
-                let Some(rec) = Date::from_ymd(r.month.year, r.month.month, u32::from(first))
-                    .and_then(|d| set.procedures.get(l.code, d))
+                let Some(rec) = start
+                    .get(ui)
+                    .and_then(|&k| rows.get(k + li))
+                    .copied()
+                    .flatten()
                 else {
                     continue;
                 };
@@ -1084,7 +1099,12 @@ fn procedure_points(
 ///
 /// Any other shape (金額, two % lines, a まるめ group mixed with other items, a group
 /// without tiers in santei) cannot be checked and says why.
-fn multi_procedure(set: &MasterSet, date: Date, u: &Unit) -> Result<(i64, How), NotChecked> {
+fn multi_procedure(
+    set: &MasterSet,
+    date: Date,
+    u: &Unit,
+    rows: &[Option<&Procedure>],
+) -> Result<(i64, How), NotChecked> {
     let overflow = || (Cow::Borrowed("the Σ of the unit's points overflows"), None);
     let mut sum = 0i64;
     let mut percent = None;
@@ -1092,7 +1112,7 @@ fn multi_procedure(set: &MasterSet, date: Date, u: &Unit) -> Result<(i64, How), 
     let mut group = None;
     let mut mixed = false;
     for (i, l) in u.lines.iter().enumerate() {
-        let p = set.procedures.get(l.code, date).ok_or((
+        let p = rows.get(i).copied().flatten().ok_or((
             Cow::Borrowed("code not in the 診療行為マスター of the 診療年月"),
             Some(l.code),
         ))?;
@@ -1317,6 +1337,7 @@ fn check_unit(
     month: YearMonth,
     u: &Unit,
     deduction: bool,
+    rows: &[Option<&Procedure>],
 ) -> Check {
     let first = &u.lines[0];
     let kind = match first.kind {
@@ -1335,7 +1356,7 @@ fn check_unit(
         reason: Cow::Borrowed(""),
         rule: None,
     };
-    match compute_unit(set, date, month, u, deduction) {
+    match compute_unit(set, date, month, u, deduction, rows) {
         Err((reason, code)) => {
             check.reason = reason;
             if code.is_some() {
@@ -1369,6 +1390,7 @@ fn compute_unit(
     month: YearMonth,
     u: &Unit,
     deduction: bool,
+    rows: &[Option<&Procedure>],
 ) -> Result<(i64, How), NotChecked> {
     let no = |r: &'static str| (Cow::Borrowed(r), None);
     if u.points.is_none() {
@@ -1391,9 +1413,9 @@ fn compute_unit(
     match first.kind {
         LineKind::Procedure => {
             if u.lines.len() > 1 {
-                return multi_procedure(set, date, u);
+                return multi_procedure(set, date, u, rows);
             }
-            let p = set.procedures.get(first.code, date).ok_or((
+            let p = rows.first().copied().flatten().ok_or((
                 Cow::Borrowed("code not in the 診療行為マスター of the 診療年月"),
                 Some(first.code),
             ))?;
