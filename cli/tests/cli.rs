@@ -290,7 +290,31 @@ fn recalc_sample_any_jobs_same_output_and_exit_codes() {
         args.extend_from_slice(extra);
         santei(&args)
     };
-    // All 75 receipts match: exit 0; the CSV has one receipt_total row per receipt.
+    // With the rule and derivation checks, the sample differs only where the law asks more: 43
+    // 年齢加算 due from the RE 生年月日 and not billed (A101; e.g. receipt 4, born 2021-01-27:
+    // 初診料 without 乳幼児加算, 告示 A000 注6) and one 判断料 billed twice in a month (D201, D026
+    // 注1). Its points and totals all match (below, with --no-rules).
+    let ruled = run(&["--format", "csv", "--jobs", "2"]);
+    assert_eq!(ruled.status.code(), Some(1));
+    let rows = stdout(&ruled);
+    assert_eq!(rows.matches(",rule,differs,").count(), 44, "{rows}");
+    assert_eq!(rows.matches("A101.age-addition").count(), 43);
+    assert_eq!(rows.matches("D201.judgement-fee").count(), 1);
+    assert_eq!(rows.matches(",receipt_total,match,").count(), 75);
+    // Points only: all 75 receipts match, exit 0; one receipt_total row per receipt.
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "recalc",
+            &uke,
+            "--masters",
+            &r02,
+            "--progress",
+            "never",
+            "--no-rules",
+        ];
+        args.extend_from_slice(extra);
+        santei(&args)
+    };
     let one = run(&["--format", "csv", "--jobs", "1"]);
     assert_eq!(
         one.status.code(),
@@ -345,6 +369,7 @@ fn recalc_sample_any_jobs_same_output_and_exit_codes() {
         &r02,
         "--progress",
         "never",
+        "--no-rules",
     ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).contains("DIFFERS"));
