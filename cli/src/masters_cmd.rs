@@ -44,7 +44,7 @@ pub fn load_set(dir: Option<&Path>, args: &LoadArgs) -> Result<MasterSet, CliErr
             check_folder(d)?;
             eprintln!("santei: loading masters from `{}`", d.display());
             MasterSet::load_with(d, &options(args)?)
-                .map_err(|e| CliError(format!("{e}{}", subfolder_hint(d))))?
+                .map_err(|e| CliError(format!("{e}{}", santei_engine::revision_folders_hint(d))))?
         }
     };
     for w in &set.report.warnings {
@@ -68,61 +68,6 @@ fn check_folder(d: &Path) -> Result<(), CliError> {
         )));
     }
     Ok(())
-}
-
-/// When a folder holds folders of masters (one per revision, like ../shared/masters) rather than
-/// master files: which ones, and how to pass them.
-pub(crate) fn subfolder_hint(d: &Path) -> String {
-    let Ok(entries) = std::fs::read_dir(d) else {
-        return String::new();
-    };
-    let mut revisions = Vec::new();
-    let mut complete = Vec::new();
-    let mut updates = Vec::new();
-    for e in entries.flatten() {
-        let p = e.path();
-        let Ok(files) = std::fs::read_dir(&p) else {
-            continue;
-        };
-        let names: Vec<String> = files
-            .flatten()
-            .map(|f| f.file_name().to_string_lossy().to_ascii_lowercase())
-            .filter(|n| n.starts_with("s_"))
-            .collect();
-        let name = format!("{}/", e.file_name().to_string_lossy());
-        if names.iter().any(|n| n.starts_with("s_all")) {
-            complete.push(name.clone());
-            revisions.push(name);
-        } else if names.iter().any(|n| n.contains("all")) {
-            revisions.push(name);
-        } else if !names.is_empty() {
-            updates.push(name);
-        }
-    }
-    if revisions.is_empty() {
-        return String::new();
-    }
-    updates.sort();
-    revisions.sort();
-    // The example: the last complete folder (an s_ALL* file), else the last one.
-    let example = complete
-        .iter()
-        .max()
-        .or(revisions.last())
-        .map_or_else(|| d.to_path_buf(), |r| d.join(r.trim_end_matches('/')));
-    let mut hint = format!(
-        "\n  `{}` holds one folder per revision: {}; pass one of them (e.g. `{}`), or several with one --masters each",
-        d.display(),
-        revisions.join(", "),
-        example.display()
-    );
-    if !updates.is_empty() {
-        hint.push_str(&format!(
-            "; {} holds change files, for --updates",
-            updates.join(", ")
-        ));
-    }
-    hint
 }
 
 /// Loads each folder as one revision, or, with no folder, every embedded demo revision

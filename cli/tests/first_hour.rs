@@ -468,7 +468,7 @@ fn a_folder_of_revision_folders_names_them() {
         assert!(err.contains(sub), "{sub} missing in {err}");
     }
     assert!(
-        err.contains("updates/ holds change files, for --updates"),
+        err.contains("updates/ holds change files") && err.contains("(--updates)"),
         "{err}"
     );
 }

@@ -478,7 +478,7 @@ fn check_folder(what: &'static str, dir: &Path) -> Result<(), BuildError> {
 
 /// When `d` holds folders of masters (one per revision, like ../shared/masters) rather than master
 /// files: which ones, and how to give them.
-fn revision_folders_hint(d: &Path) -> String {
+pub fn revision_folders_hint(d: &Path) -> String {
     let Ok(entries) = std::fs::read_dir(d) else {
         return String::new();
     };

@@ -30,7 +30,7 @@ pub mod rules;
 pub mod tables;
 pub mod uke;
 
-pub use builder::{BuildError, BuildReport, EngineBuilder, MastersFolder};
+pub use builder::{BuildError, BuildReport, EngineBuilder, MastersFolder, revision_folders_hint};
 pub use claim::{CLAIM_FORMAT, Claim};
 pub use copay::{Copay, CopaySettings};
 pub use engine::{
