@@ -2,49 +2,10 @@
 
 use std::path::PathBuf;
 
-use santei_engine::masters::etensu::Etensu;
-use santei_engine::masters::{LoadOptions, MasterCatalog, MasterSet};
-use santei_engine::{Engine, EngineOptions};
 use santei_golden::{case_files, case_revisions, check, load_case};
 
-fn shared() -> PathBuf {
-    santei_test_data::shared()
-}
-
-fn engine() -> Engine {
-    let m = shared().join("masters");
-    let mut catalog = MasterCatalog::new();
-    let r06 = LoadOptions {
-        updates: Some(m.join("updates")),
-        parallel: true,
-        ..Default::default()
-    };
-    catalog.insert(MasterSet::load_with(m.join("r06"), &r06).expect("r06 masters"));
-    let plain = LoadOptions {
-        parallel: true,
-        ..Default::default()
-    };
-    catalog.insert(MasterSet::load_with(m.join("r04"), &plain).expect("r04 masters"));
-    // r2026-06: the r08 excerpt (every row of 111–113, 120 and 130, and the other rows its
-    // README lists; masters/r08-excerpt/README.md), declared complete for those prefixes.
-    let r08 = LoadOptions {
-        complete_prefixes: ["111", "112", "113", "120", "130"]
-            .map(String::from)
-            .to_vec(),
-        ..Default::default()
-    };
-    let r08 = MasterSet::load_with(m.join("r08-excerpt"), &r08).expect("r08 excerpt masters");
-    assert_eq!(r08.revision.id, "r2026-06");
-    assert!(r08.coverage.is_partial());
-    catalog.insert(r08);
-    // The bundled rule files and the r06 電子点数表, as a real deployment runs.
-    let etensu = Etensu::load(shared().join("etensu/r06")).expect("r06 電子点数表");
-    let options = EngineOptions {
-        etensu: vec![("r2024-06", etensu)],
-        ..Default::default()
-    };
-    Engine::with_options(catalog, options).expect("rules compile")
-}
+mod common;
+use common::engine;
 
 #[test]
 fn golden_cases() {

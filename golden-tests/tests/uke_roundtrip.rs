@@ -12,49 +12,16 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use santei_engine::masters::etensu::Etensu;
-use santei_engine::masters::{Encoding, LoadOptions, MasterCatalog, MasterSet};
+use santei_engine::Engine;
+use santei_engine::masters::Encoding;
 use santei_engine::uke::{
     FacilityFacts, FacilityHeader, Item, PatientInfo, Recalc, Recalculator, Status, Tally,
     UkeReader, UkeWriter, YearMonth,
 };
-use santei_engine::{Engine, EngineOptions};
 use santei_golden::{case_files, case_revisions, claim_json, load_case};
 
-fn shared() -> PathBuf {
-    santei_test_data::shared()
-}
-
-/// The engine of tests/golden.rs: r06 with its change files, r04, the r08 excerpt, the bundled
-/// rules and the r06 電子点数表.
-fn engine() -> Engine {
-    let m = shared().join("masters");
-    let mut catalog = MasterCatalog::new();
-    let r06 = LoadOptions {
-        updates: Some(m.join("updates")),
-        parallel: true,
-        ..Default::default()
-    };
-    catalog.insert(MasterSet::load_with(m.join("r06"), &r06).expect("r06 masters"));
-    let plain = LoadOptions {
-        parallel: true,
-        ..Default::default()
-    };
-    catalog.insert(MasterSet::load_with(m.join("r04"), &plain).expect("r04 masters"));
-    let r08 = LoadOptions {
-        complete_prefixes: ["111", "112", "113", "120", "130"]
-            .map(String::from)
-            .to_vec(),
-        ..Default::default()
-    };
-    catalog.insert(MasterSet::load_with(m.join("r08-excerpt"), &r08).expect("r08 excerpt"));
-    let etensu = Etensu::load(shared().join("etensu/r06")).expect("r06 電子点数表");
-    let options = EngineOptions {
-        etensu: vec![("r2024-06", etensu)],
-        ..Default::default()
-    };
-    Engine::with_options(catalog, options).expect("rules compile")
-}
+mod common;
+use common::engine;
 
 fn facility(month: YearMonth) -> FacilityHeader {
     let billing_month = if month.month == 12 {
