@@ -101,7 +101,11 @@ pub(crate) fn check(claim: &Claim, set: &MasterSet, result: &ClaimResult) -> Vec
                     "{} is due with {base} on {day}; santei cannot bill it: the loaded {} masters hold {} 物価対応料 row of group {group} (項番132 = 1), so claim the item from the complete r08 医科診療行為マスター",
                     kind_name(group),
                     set.revision.id,
-                    if candidates.is_empty() { "no" } else { "more than one" }
+                    if candidates.is_empty() {
+                        "no"
+                    } else {
+                        "more than one"
+                    }
                 ),
             )
         };

@@ -51,7 +51,9 @@ fn actual(r: &Revision) -> [(&'static str, bool); 5] {
     let golden = !files.is_empty();
     let (from, to) = (r.effective_from, last_day(r));
     let tiers = TIERED_GROUPS.iter().all(|&g| {
-        BUNDLINGS.iter().any(|b| b.group == g && b.from <= from && b.until.is_none_or(|u| to <= u))
+        BUNDLINGS
+            .iter()
+            .any(|b| b.group == g && b.from <= from && b.until.is_none_or(|u| to <= u))
             || {
                 // Covered by consecutive rows (e.g. a mid-period change).
                 let rows: Vec<_> = BUNDLINGS.iter().filter(|b| b.group == g).collect();
@@ -144,9 +146,18 @@ fn a_missing_part_is_caught() {
     };
     p.id = "r2099-04";
     let m = mismatches(&p, &stranger);
-    assert!(m.iter().any(|s| s.contains("`rules` is declared present")), "{m:?}");
-    assert!(m.iter().any(|s| s.contains("`demo` is declared present")), "{m:?}");
-    assert!(m.iter().any(|s| s.contains("`golden` is declared present")), "{m:?}");
+    assert!(
+        m.iter().any(|s| s.contains("`rules` is declared present")),
+        "{m:?}"
+    );
+    assert!(
+        m.iter().any(|s| s.contains("`demo` is declared present")),
+        "{m:?}"
+    );
+    assert!(
+        m.iter().any(|s| s.contains("`golden` is declared present")),
+        "{m:?}"
+    );
     // A gap declared for a part that exists.
     let mut q = *parts("r2024-06").unwrap();
     q.demo = Part::Lacks("no demo rows for this revision: pass --masters");
@@ -178,19 +189,37 @@ fn the_engine_says_what_a_revision_lacks() {
             "visits":[{{"date":"{date}","items":[{{"type":"procedure","code":"112007410"}}]}}]}}"#
         )
     };
-    let r04 = engine.calculate_json(claim("2023-07-03").as_bytes()).unwrap();
+    let r04 = engine
+        .calculate_json(claim("2023-07-03").as_bytes())
+        .unwrap();
     let r500 = r04
         .findings
         .iter()
         .find(|f| f.rule == "R500.revision-without-rules")
         .expect("R500 on a r2022-04 claim");
     assert!(r500.message.contains("令和4年度改定"), "{}", r500.message);
-    assert!(r04.findings.iter().all(|f| f.rule != "M012.partial-masters"));
-    let r08 = engine.calculate_json(claim("2026-12-01").as_bytes()).unwrap();
-    assert_eq!(r08.total_points, 76 + 52, "再診料 76 (r08 告示 A001) + 外来管理加算 52");
-    assert!(r08.findings.iter().any(|f| f.rule == "M012.partial-masters"));
     assert!(
-        r08.findings.iter().all(|f| f.rule != "R500.revision-without-rules"),
+        r04.findings
+            .iter()
+            .all(|f| f.rule != "M012.partial-masters")
+    );
+    let r08 = engine
+        .calculate_json(claim("2026-12-01").as_bytes())
+        .unwrap();
+    assert_eq!(
+        r08.total_points,
+        76 + 52,
+        "再診料 76 (r08 告示 A001) + 外来管理加算 52"
+    );
+    assert!(
+        r08.findings
+            .iter()
+            .any(|f| f.rule == "M012.partial-masters")
+    );
+    assert!(
+        r08.findings
+            .iter()
+            .all(|f| f.rule != "R500.revision-without-rules"),
         "r2026-06 has hand rules: {:?}",
         r08.findings
     );
