@@ -266,12 +266,15 @@ impl Engine {
             } else {
                 inner.to_string()
             };
+            // A claim cut off inside an object ends its path with `?` (serde_path_to_error's
+            // unknown key): keep the part that is known.
+            let path = path.trim_end_matches(".?");
             ClaimError::new(
                 code,
-                if path.is_empty() || path == "." {
+                if path.is_empty() || path == "." || path == "?" {
                     "$".to_string()
                 } else {
-                    path
+                    path.to_string()
                 },
                 msg,
             )

@@ -151,3 +151,26 @@ fn total_is_the_sum_of_lines_whatever_the_order() {
     // 再診 75 + 外来管理 52 + 末梢血液一般 21 + 血液学的検査判断料 125 + 処方箋料 60
     assert_eq!(ra.total_points, 75 + 52 + 21 + 125 + 60);
 }
+
+/// A claim cut off inside an object: the path names what is known (`patient`), never `patient.?`
+/// (the C ABI and Python show this path as it is).
+#[test]
+fn a_truncated_claim_has_no_unknown_path_segment() {
+    for (json, path) in [
+        (
+            r#"{"format":"santei.claim/1","patient":{"birth_date":"1970-"#,
+            "patient.birth_date",
+        ),
+        (r#"{"format":"santei.claim/1","patient":{"#, "patient"),
+        (r#"{"format":"santei.claim/1","#, "$"),
+    ] {
+        let e = Engine::parse_claim(json.as_bytes()).unwrap_err();
+        assert_eq!(e.code, "claim.json", "{json}");
+        assert!(!e.path.contains('?'), "{json}: {}", e.path);
+        assert!(
+            e.path == path || path.starts_with(&e.path),
+            "{json}: {} vs {path}",
+            e.path
+        );
+    }
+}
