@@ -204,10 +204,12 @@ def test_masters_errors_have_stable_codes(tmp_path):
     assert e.value.code == "masters.missing_etensu"
 
 
-def test_a_panic_is_an_exception_and_the_interpreter_goes_on(demo):
+def test_a_panic_is_an_exception_and_the_interpreter_goes_on(demo, capfd):
     assert hasattr(_santei, "_test_panic"), "build with `--features test-hooks` for this test"
     with pytest.raises(santei.PanicError) as e:
         _santei._test_panic()
+    # The expected panic prints nothing (no message, no backtrace even with RUST_BACKTRACE set).
+    assert "deliberate panic" not in capfd.readouterr().err
     assert e.value.code == "panic"
     assert "deliberate panic" in str(e.value)
     assert demo.calculate(SAISHIN)["total_points"] == 127
