@@ -58,8 +58,7 @@ pub const CITE_AGE: &str =
     "医科診療行為マスター 項番41/42 下限・上限年齢; 特定器材マスター 項番15/16";
 pub const CITE_SCHEME: &str = "医科診療行為マスター 項番14 後期高齢者医療適用区分";
 pub const CITE_AGE_LINK: &str = "医科診療行為マスター 項番100–111 年齢加算";
-pub const CITE_INFANT_WITH_TIME: &str =
-    "告示 A000 注6 / A001 注4 / A002 注6: 乳幼児加算は注7（時間外等）を算定する場合は算定しない";
+pub const CITE_INFANT_WITH_TIME: &str = "告示 A000 注6 ただし書 (注7・注8), A001 注4 ただし書 (注5・注6), A002 注7 ただし書 (注8・注9) (r06 kokuji_ika.txt l.165–167, 235–237, 392–394): 時間外・休日・深夜加算 (6歳未満の点数) 又は小児科の夜間等加算を算定する場合は乳幼児加算を算定しない";
 pub const CITE_OUTPATIENT_MANAGEMENT: &str =
     "告示 A001 注8; 通知 A001 (7); 医科診療行為マスター 項番56 外来管理加算区分";
 pub const CITE_JUDGEMENT: &str =
