@@ -21,6 +21,11 @@ pub struct Prepared {
     pub rule_diagnostics: Vec<Diagnostic>,
     /// Why this revision runs without santei's hand rules, when it does (see `revisions.rs`).
     pub rules_gap: Option<String>,
+    /// 物価対応料 (r08 告示 O100): whether any row is a base item after which one is due
+    /// (医科診療行為 項番132 = 2), and the 物価対応料 rows themselves (項番132 = 1) by
+    /// 物価対応料グループ区分 (項番133). Built once so a claim never scans the master.
+    pub price_response_bases: bool,
+    pub price_response_items: FxHashMap<u32, Vec<u32>>,
 }
 
 /// `A000`-style key of a row's コード表用番号 (letter + 区分番号).
@@ -33,6 +38,8 @@ impl Prepared {
         let mut time_additions: FxHashMap<String, Vec<u32>> = FxHashMap::default();
         let mut judgement_fees: FxHashMap<u8, Vec<u32>> = FxHashMap::default();
         let mut outpatient_management = Vec::new();
+        let mut price_response_bases = false;
+        let mut price_response_items: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
         for code in set.procedures.codes() {
             for v in set.procedures.versions(code) {
                 let p = &v.record;
@@ -51,6 +58,18 @@ impl Prepared {
                 if p.outpatient_management == 2 && !outpatient_management.contains(&code) {
                     outpatient_management.push(code);
                 }
+                match p.price_response {
+                    Some(crate::price_response::BASE) => price_response_bases = true,
+                    Some(crate::price_response::ITEM) => {
+                        let e = price_response_items
+                            .entry(p.price_response_group.unwrap_or(0))
+                            .or_default();
+                        if !e.contains(&code) {
+                            e.push(code);
+                        }
+                    }
+                    _ => {}
+                }
             }
         }
         // Deterministic order, whatever the hash map's.
@@ -61,6 +80,9 @@ impl Prepared {
             v.sort_unstable();
         }
         outpatient_management.sort_unstable();
+        for v in price_response_items.values_mut() {
+            v.sort_unstable();
+        }
         Prepared {
             set,
             time_additions,
@@ -69,6 +91,8 @@ impl Prepared {
             rules: RuleSet::default(),
             rule_diagnostics: Vec::new(),
             rules_gap: None,
+            price_response_bases,
+            price_response_items,
         }
     }
 }

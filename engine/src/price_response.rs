@@ -12,18 +12,19 @@
 //! billed: a warning naming the code when the loaded masters hold exactly one 物価対応料 row
 //! (項番132 = 1) of that group, otherwise an info finding naming what is missing.
 
-use santei_masters::{Date, MasterSet};
+use santei_masters::Date;
 
 use crate::claim::{Claim, Setting};
+use crate::prepared::Prepared;
 use crate::result::{ClaimResult, Finding, RecordKind, Severity};
 
 pub const RULE: &str = "O100.price-response";
 pub const CITE: &str = "告示 O100 注1・注2 (r08 kokuji_ika.txt l.20688–20693); 通知 O100 (1)〜(3) (r08 tsuchi_ika.txt l.30020–30034); 医科診療行為マスター 項番132 物価対応料区分, 項番133 物価対応料グループ区分";
 
 /// 項番132: the row is a base item after which a 物価対応料 is due.
-const BASE: u32 = 2;
+pub(crate) const BASE: u32 = 2;
 /// 項番132: the row is a 物価対応料 itself.
-const ITEM: u32 = 1;
+pub(crate) const ITEM: u32 = 1;
 
 fn kind_name(group: u32) -> &'static str {
     match group {
@@ -35,10 +36,12 @@ fn kind_name(group: u32) -> &'static str {
 }
 
 /// One finding per 外来 day on which a base item is billed without its 物価対応料.
-pub(crate) fn check(claim: &Claim, set: &MasterSet, result: &ClaimResult) -> Vec<Finding> {
-    if claim.setting == Setting::Inpatient {
+pub(crate) fn check(claim: &Claim, prepared: &Prepared, result: &ClaimResult) -> Vec<Finding> {
+    // Masters without the r08 column (every revision before r2026-06) cost nothing here.
+    if claim.setting == Setting::Inpatient || !prepared.price_response_bases {
         return Vec::new();
     }
+    let set = &prepared.set;
     let mut out = Vec::new();
     let mut days: Vec<Date> = result.lines.iter().map(|l| l.date).collect();
     days.sort();
@@ -65,14 +68,14 @@ pub(crate) fn check(claim: &Claim, set: &MasterSet, result: &ClaimResult) -> Vec
         if billed {
             continue;
         }
-        let candidates: Vec<u32> = set
-            .procedures
-            .codes()
-            .filter(|&c| {
-                set.procedures.get(c, day).is_some_and(|p| {
-                    p.price_response == Some(ITEM) && p.price_response_group == Some(group)
-                })
-            })
+        // The 物価対応料 rows of the group valid on the day (an index built once per revision).
+        let candidates: Vec<u32> = prepared
+            .price_response_items
+            .get(&group)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|&c| set.procedures.get(c, day).is_some())
             .collect();
         let path = match claim.visits.iter().position(|v| v.date == day) {
             Some(i) => format!("visits[{i}]"),
