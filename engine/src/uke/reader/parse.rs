@@ -1,0 +1,352 @@
+//! The general field parser: a record's fields, checked and parsed into the receipt being
+//! built ([`Builder`]).
+
+use rust_decimal::Decimal;
+
+use super::UkeError;
+use super::model::{
+    Burden, DayCounts, Go, Insurance, Line, LineKind, PublicExpense, Receipt, RecordRef, Records,
+    Unit, YearMonth, parse_date,
+};
+
+pub(super) const FIELD_NAMES_SI: [&str; 7] =
+    ["", "診療識別", "負担区分", "コード", "数量", "点数", "回数"];
+
+pub(super) struct Ctx<'a> {
+    pub(super) file: &'a str,
+}
+
+impl Ctx<'_> {
+    pub(super) fn err(
+        &self,
+        rec: RecordRef<'_>,
+        i: usize,
+        name: &str,
+        message: String,
+    ) -> UkeError {
+        UkeError {
+            file: self.file.to_owned(),
+            line: rec.line,
+            field: Some(format!("{} field {i} ({name})", rec.id())),
+            receipt: None,
+            message,
+            fatal: false,
+        }
+    }
+
+    fn opt_int<T: std::str::FromStr + TryFrom<u64>>(
+        &self,
+        rec: RecordRef<'_>,
+        i: usize,
+        name: &str,
+    ) -> Result<Option<T>, UkeError> {
+        let raw = rec.get(i);
+        // Fast path: plain digits (nearly every field); anything else goes through `FromStr`,
+        // which also gives the error.
+        if !raw.is_empty() && raw.len() <= 18 && raw.bytes().all(|b| b.is_ascii_digit()) {
+            let v = raw.bytes().fold(0u64, |v, b| v * 10 + u64::from(b - b'0'));
+            if let Ok(v) = T::try_from(v) {
+                return Ok(Some(v));
+            }
+        }
+        let s = raw.trim();
+        if s.is_empty() {
+            return Ok(None);
+        }
+        s.parse()
+            .map(Some)
+            .map_err(|_| self.err(rec, i, name, format!("`{s}` is not a number")))
+    }
+
+    fn opt_dec(
+        &self,
+        rec: RecordRef<'_>,
+        i: usize,
+        name: &str,
+    ) -> Result<Option<Decimal>, UkeError> {
+        let s = rec.get(i).trim();
+        if s.is_empty() {
+            return Ok(None);
+        }
+        s.parse::<Decimal>()
+            .map(Some)
+            .map_err(|_| self.err(rec, i, name, format!("`{s}` is not a number")))
+    }
+
+    fn req_int<T: std::str::FromStr + TryFrom<u64>>(
+        &self,
+        rec: RecordRef<'_>,
+        i: usize,
+        name: &str,
+    ) -> Result<T, UkeError> {
+        self.opt_int(rec, i, name)?
+            .ok_or_else(|| self.err(rec, i, name, "is empty".into()))
+    }
+}
+
+/// Record IDs of a 医科 file (../shared/docs/UKE_LAYOUT.md, 記録条件仕様 医科; DPC and 臓器提供
+/// records included): read, or knowingly passed over. Any other ID is reported as unknown.
+pub const KNOWN_RECORDS: &[&str] = &[
+    "IR", "RE", "HO", "KO", "SN", "JD", "MF", "GR", "SY", "SI", "IY", "TO", "CO", "SJ", "KH", "GO",
+    "RC", "EX", "JY", "MN", "NI", "TR", "TS", "BU", "SB", "KK", "GA", "HH", "GT", "CD", "SK", "RO",
+];
+
+/// Record IDs only 歯科 files have (記録条件仕様（歯科用）: SS 歯科診療行為レコード, HS 傷病名部位レコード;
+/// UK 受付情報 in the R08 歯科 schema, ../shared/docs/UKE_LAYOUT.md): a 歯科 file is refused, not
+/// read as 医科.
+pub const DENTAL_RECORDS: &[&str] = &["HS", "SS", "UK"];
+
+/// Too few fields (a field the reader needs is missing) or more than the layout has: the record
+/// is malformed (its receipt is reported with the line, and reading goes on). Trailing empty
+/// fields may be left out, as some writers do.
+fn check_field_count(c: &Ctx<'_>, rec: RecordRef<'_>) -> Result<(), UkeError> {
+    let (min, max, needed) = match rec.id() {
+        // 7 = up to 回数; 44 / 48 = up to 算定日 31 (SI/IY 13–43, TO 17–47).
+        "SI" | "IY" => (7, 44, "回数"),
+        "TO" => (7, 48, "回数"),
+        "HO" | "KO" => (6, usize::MAX, "合計点数"),
+        "GO" => (3, 4, "総合計点数"),
+        _ => return Ok(()),
+    };
+    let n = rec.len();
+    if n < min {
+        return Err(c.err(
+            rec,
+            n,
+            "missing",
+            format!(
+                "{} has {n} field(s); at least {min} are needed (up to field {} {needed})",
+                rec.id(),
+                min - 1
+            ),
+        ));
+    }
+    if n > max {
+        return Err(c.err(
+            rec,
+            max,
+            "beyond the layout",
+            format!(
+                "{} has {n} fields; the 記録条件仕様（医科用） defines {max}",
+                rec.id()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+pub(super) fn parse_go(file: &str, rec: RecordRef<'_>) -> Result<Go, UkeError> {
+    let c = Ctx { file };
+    check_field_count(&c, rec)?;
+    Ok(Go {
+        line: rec.line,
+        total_cases: c.opt_int(rec, 1, "総件数")?,
+        total_points: c.opt_int(rec, 2, "総合計点数")?,
+        volume: rec.get(3).to_owned(),
+        // keep the record itself out: GO has no other content
+    })
+}
+
+/// A receipt being read: each record is parsed as it arrives (while it is still in the cache),
+/// the first error wins.
+pub(super) struct Builder {
+    pub(super) receipt: Receipt,
+    /// Index in `receipt.units` of the unit still open (no record with 点数 yet).
+    pub(super) current: Option<usize>,
+    pub(super) section: Option<u8>,
+}
+
+impl Builder {
+    /// From the RE record.
+    pub(super) fn start(file: &str, re: RecordRef<'_>) -> Result<Builder, UkeError> {
+        let c = Ctx { file };
+        let number = c.req_int(re, 1, "レセプト番号")?;
+        let kind = re.get(2).trim().to_owned();
+        if kind.len() != 4 || !kind.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(c.err(re, 2, "レセプト種別", format!("`{kind}` is not 4 digits")));
+        }
+        let month = YearMonth::parse(re.get(3).trim()).ok_or_else(|| {
+            c.err(
+                re,
+                3,
+                "診療年月",
+                format!("`{}` is neither YYYYMM nor GYYMM", re.get(3)),
+            )
+        })?;
+        Ok(Builder {
+            receipt: Receipt {
+                line: re.line,
+                number,
+                kind,
+                month,
+                sex: re.get(5).trim().parse().unwrap_or(0),
+                birth: parse_date(re.get(6).trim()),
+                admission: parse_date(re.get(8).trim()),
+                insurance: None,
+                later_insurance: Vec::new(),
+                publics: Vec::new(),
+                // A typical 外来 receipt has 10–20 units: start there instead of growing 4 times.
+                units: Vec::with_capacity(16),
+                records: Records::default(),
+                unknown_records: 0,
+                first_unknown: None,
+            },
+            current: None,
+            section: None,
+        })
+    }
+
+    pub(super) fn feed(&mut self, file: &str, rec: RecordRef<'_>) -> Result<(), UkeError> {
+        let c = Ctx { file };
+        check_field_count(&c, rec)?;
+        let r = &mut self.receipt;
+        match rec.id() {
+            "HO" => {
+                let ho = Insurance {
+                    line: rec.line,
+                    insurer: rec.get(1).trim().to_owned(),
+                    days: c.opt_int(rec, 4, "診療実日数")?,
+                    points: c.opt_int(rec, 5, "合計点数")?,
+                    meal_count: c.opt_int(rec, 7, "食事療養回数")?,
+                    meal_yen: c.opt_int(rec, 8, "食事療養合計金額")?,
+                    burden_yen: c.opt_int(rec, 11, "負担金額")?,
+                };
+                // The payer-side variant repeats HO at the end of some receipts; the first is
+                // the claim, later ones are kept in `later_insurance`.
+                if r.insurance.is_none() {
+                    r.insurance = Some(ho);
+                } else {
+                    r.later_insurance.push(ho);
+                }
+            }
+            "KO" => r.publics.push(PublicExpense {
+                line: rec.line,
+                payer: rec.get(1).trim().to_owned(),
+                recipient: rec.get(2).trim().to_owned(),
+                days: c.opt_int(rec, 4, "診療実日数")?,
+                points: c.opt_int(rec, 5, "合計点数")?,
+                burden_yen: c.opt_int(rec, 6, "負担金額")?,
+            }),
+            "CO" => {
+                if let Some(s) = c.opt_int::<u8>(rec, 1, "診療識別")? {
+                    self.section = Some(s);
+                }
+            }
+            id @ ("SI" | "IY" | "TO") => {
+                let (kind, day0) = match id {
+                    "SI" => (LineKind::Procedure, 13),
+                    "IY" => (LineKind::Drug, 13),
+                    _ => (LineKind::Material, 17),
+                };
+                if let Some(s) = c.opt_int::<u8>(rec, 1, FIELD_NAMES_SI[1])? {
+                    self.section = Some(s);
+                }
+                let Some(sec) = self.section else {
+                    return Err(c.err(
+                        rec,
+                        1,
+                        FIELD_NAMES_SI[1],
+                        "blank on the first line of the receipt".into(),
+                    ));
+                };
+                let mut days = DayCounts::default();
+                for d in 0..31u8 {
+                    let i = day0 + d as usize;
+                    if rec.is_blank(i) {
+                        continue;
+                    }
+                    if let Some(n) = c.opt_int::<u16>(rec, i, "算定日")? {
+                        days.set(d + 1, n);
+                    }
+                }
+                let burden = {
+                    let b = rec.get(2).trim();
+                    let mut chars = b.chars();
+                    match (chars.next(), chars.next()) {
+                        (None, _) => Burden(' '),
+                        (Some(ch), None) => Burden(ch),
+                        _ => {
+                            return Err(c.err(
+                                rec,
+                                2,
+                                FIELD_NAMES_SI[2],
+                                format!("`{b}` is not one character"),
+                            ));
+                        }
+                    }
+                };
+                let l = Line {
+                    kind,
+                    line: rec.line,
+                    section: sec,
+                    burden,
+                    code: c.req_int(rec, 3, FIELD_NAMES_SI[3])?,
+                    quantity: c.opt_dec(rec, 4, FIELD_NAMES_SI[4])?,
+                    points: c.opt_int(rec, 5, FIELD_NAMES_SI[5])?,
+                    count: c.req_int(rec, 6, FIELD_NAMES_SI[6])?,
+                    unit_price: if kind == LineKind::Material {
+                        c.opt_dec(rec, 8, "単価")?
+                    } else {
+                        None
+                    },
+                    days,
+                };
+                self.push_line(l);
+            }
+            id if DENTAL_RECORDS.contains(&id) => {
+                return Err(c.err(
+                    rec,
+                    0,
+                    "レコード識別情報",
+                    format!(
+                        "`{id}` is a 歯科 record: santei recalculates 医科 files (IR 点数表 1) only"
+                    ),
+                ));
+            }
+            id if KNOWN_RECORDS.contains(&id) => {}
+            id => {
+                r.unknown_records += 1;
+                if r.first_unknown.is_none() {
+                    r.first_unknown = Some((rec.line, id.to_owned()));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds a parsed SI/IY/TO line to the current 算定単位; the line carrying the 点数 closes it.
+    /// A unit is placed in the receipt when it opens and its lines are added where it is (a line
+    /// is copied once).
+    #[inline]
+    pub(super) fn push_line(&mut self, l: Line) {
+        let r = &mut self.receipt;
+        let sec = l.section;
+        self.section = Some(sec);
+        // A change of 診療識別 closes an incomplete unit.
+        if self.current.is_some_and(|i| r.units[i].section != sec) {
+            self.current = None;
+        }
+        let i = *self.current.get_or_insert_with(|| {
+            r.units.push(Unit {
+                section: sec,
+                lines: smallvec::SmallVec::new(),
+                points: None,
+                count: l.count,
+            });
+            r.units.len() - 1
+        });
+        let u = &mut r.units[i];
+        let done = l.points.is_some();
+        u.points = l.points;
+        u.count = l.count;
+        u.lines.push(l);
+        if done {
+            self.current = None;
+        }
+    }
+
+    pub(super) fn finish(mut self, records: Records) -> Receipt {
+        self.receipt.records = records;
+        self.receipt
+    }
+}

@@ -1,0 +1,252 @@
+use super::*;
+use crate::masters::Date;
+
+fn read(bytes: &[u8]) -> Vec<Result<Item, UkeError>> {
+    UkeReader::new(bytes, "t.UKE", Encoding::Utf8).collect()
+}
+
+fn receipts(items: &[Result<Item, UkeError>]) -> Vec<&Receipt> {
+    items
+        .iter()
+        .filter_map(|i| match i {
+            Ok(Item::Receipt(r)) => Some(&**r),
+            _ => None,
+        })
+        .collect()
+}
+
+const BODY: &str = "IR,1,13,1,1234567,,医院,202111,00,\n\
+    RE,1,1112,202110,氏名,1,19800101,,,,,,,,\n\
+    HO,  138057,記号,番号,1,161,,,,,,,,,\n\
+    SI,60,1,160068410,,,1,,,,,,,1\n\
+    SI,,1,160093810,,88,1,,,,,,,1\n\
+    SI,12,1,112007410,,73,2,,,,,,,1,,1\n\
+    GO,1,161,99\n";
+
+#[test]
+fn wareki_dates() {
+    assert_eq!(
+        YearMonth::parse("42805"),
+        Some(YearMonth {
+            year: 2016,
+            month: 5
+        })
+    );
+    assert_eq!(
+        YearMonth::parse("50310"),
+        Some(YearMonth {
+            year: 2021,
+            month: 10
+        })
+    );
+    assert_eq!(
+        YearMonth::parse("202110"),
+        Some(YearMonth {
+            year: 2021,
+            month: 10
+        })
+    );
+    assert_eq!(YearMonth::parse("62805"), None);
+    assert_eq!(YearMonth::parse("42813"), None);
+    assert_eq!(parse_date("3170801"), Date::from_ymd(1942, 8, 1));
+    assert_eq!(parse_date("4010108"), Date::from_ymd(1989, 1, 8));
+    assert_eq!(parse_date("19911121"), Date::from_ymd(1991, 11, 21));
+    assert_eq!(parse_date("4280231"), None);
+}
+
+#[test]
+fn lf_crlf_and_eof_mark_read_the_same() {
+    let lf = read(BODY.as_bytes());
+    let crlf = read(BODY.replace('\n', "\r\n").as_bytes());
+    let mut eof = BODY.replace('\n', "\r\n").into_bytes();
+    eof.push(0x1A);
+    let eof = read(&eof);
+    assert_eq!(lf, crlf);
+    assert_eq!(lf, eof);
+    assert_eq!(lf.len(), 3, "{lf:?}");
+    let r = receipts(&lf)[0];
+    assert_eq!(
+        r.month,
+        YearMonth {
+            year: 2021,
+            month: 10
+        }
+    );
+    // Space-padded 国保 保険者番号.
+    assert_eq!(r.insurance.as_ref().unwrap().insurer, "138057");
+    // Two units: a まるめ of two codes (点数 on the last), then 再診料 × 2 with per-day counts.
+    assert_eq!(r.units.len(), 2);
+    assert_eq!(r.units[0].lines.len(), 2);
+    assert_eq!((r.units[0].section, r.units[0].points), (60, Some(88)));
+    assert_eq!(r.units[1].count, 2);
+    assert_eq!(
+        r.units[1].lines[0].days.iter().collect::<Vec<_>>(),
+        vec![(1, 1), (3, 1)]
+    );
+    assert!(matches!(
+        &lf[2],
+        Ok(Item::Totals(Go {
+            total_cases: Some(1),
+            total_points: Some(161),
+            ..
+        }))
+    ));
+}
+
+#[test]
+fn malformed_receipt_is_reported_and_the_next_one_read() {
+    let text = "RE,1,1112,202113,a,1,19800101\n\
+        HO,06132013,1,1,1,73,,,,,,,,,\n\
+        SI,12,1,112007410,,73,1\n\
+        RE,2,1112,202110,b,1,19800101\n\
+        HO,06132013,1,1,1,73,,,,,,,,,\n\
+        SI,12,1,112007410,,x73,1\n\
+        RE,3,1112,202110,c,1,19800101\n\
+        HO,06132013,1,1,1,73,,,,,,,,,\n\
+        XX,kept\n\
+        SI,12,1,112007410,,73,1\n";
+    let items = read(text.as_bytes());
+    assert_eq!(items.len(), 3);
+    let Err(e) = &items[0] else { panic!() };
+    assert_eq!((e.line, e.receipt), (1, Some(1)));
+    assert_eq!(e.field.as_deref(), Some("RE field 3 (診療年月)"));
+    let Err(e) = &items[1] else { panic!() };
+    assert_eq!((e.line, e.receipt), (6, Some(2)));
+    assert_eq!(e.field.as_deref(), Some("SI field 5 (点数)"));
+    assert_eq!(
+        e.to_string(),
+        "t.UKE:6 (receipt 2): SI field 5 (点数): `x73` is not a number"
+    );
+    let r = receipts(&items);
+    assert_eq!(r.len(), 1);
+    assert_eq!(r[0].number, 3);
+    assert!(r[0].records.iter().any(|x| x.id() == "XX" && x.line == 9));
+}
+
+/// The fast SI/IY/TO path (records not kept) and the general one (records kept) read every
+/// record shape the same: same receipts, same errors, same line numbers.
+#[test]
+fn fast_path_reads_as_the_general_reader() {
+    let sections = ["11", "", " 11", "011", "256", "99", "x"];
+    let burdens = ["1", "", " ", "12", "E", "\"", "１"];
+    let codes = ["112007410", "", "1234567890", "00000001", "-1", "11200741a"];
+    let quantities = [
+        "",
+        "1",
+        "1.50",
+        "0.0",
+        ".5",
+        "5.",
+        "1.2.3",
+        " 2",
+        "1234567890123456789",
+    ];
+    let points = ["", "73", "-5", "0", "999999999999999999", "1e3"];
+    let counts = ["1", "", "4294967296", "2 "];
+    let tails = [
+        ",,,,,,,1",
+        ",,,,,,,0,,2,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,",
+        ",,,,,,,65536",
+        ",,,,,,,1\x1a",
+        ",820000001,コメント,,,,,1",
+        ",,,,,,,1,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,extra,\"q,\"",
+        ",,\"a,b\",,,,,1",
+        "",
+    ];
+    let mut text = String::from("RE,1,1112,202110,a,1,19800101\nHO,06132013,1,1,1,73\n");
+    // A fixed mix of every variant with every other (SplitMix64-style hash of line and field).
+    let pick = |k: usize, field: usize, len: usize| {
+        let mut x = (k as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (field as u64) << 32;
+        x ^= x >> 31;
+        x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        x ^= x >> 29;
+        // The first variant (valid) most of the time, so that receipts get through.
+        if x % 100 < 93 {
+            0
+        } else {
+            (x / 100 % len as u64) as usize
+        }
+    };
+    for k in 0..3000usize {
+        if k % 4 == 0 {
+            text.push_str(&format!("RE,{},1112,202110,b,1,19800101\n", k + 2));
+        }
+        let id = ["SI", "IY", "TO"][k % 3];
+        let mut line = format!(
+            "{id},{},{},{},{},{},{}",
+            sections[pick(k, 0, sections.len())],
+            burdens[pick(k, 1, burdens.len())],
+            codes[pick(k, 2, codes.len())],
+            quantities[pick(k, 3, quantities.len())],
+            points[pick(k, 4, points.len())],
+            counts[pick(k, 5, counts.len())],
+        );
+        if id == "TO" {
+            line.push_str(&format!(
+                ",,{},,,,,,,,",
+                quantities[pick(k, 6, quantities.len())]
+            ));
+        }
+        line.push_str(tails[pick(k, 7, tails.len())]);
+        text.push_str(&line.replace("\\x1a", "\u{1a}"));
+        text.push_str(if k % 5 == 0 { "\r\n" } else { "\n" });
+    }
+    text.push_str("GO,1,1,99\n");
+    let general: Vec<_> = UkeReader::new(text.as_bytes(), "t.UKE", Encoding::Utf8)
+        .map(|item| match item {
+            Ok(Item::Receipt(mut r)) => {
+                r.records = Records::default();
+                Ok(Item::Receipt(r))
+            }
+            other => other,
+        })
+        .collect();
+    // Small reads too, so lines cross the input's buffer.
+    for cap in [usize::MAX, 64] {
+        let input = std::io::BufReader::with_capacity(cap.min(1 << 16), text.as_bytes());
+        let fast: Vec<_> = UkeReader::new(input, "t.UKE", Encoding::Utf8)
+            .keep_records(false)
+            .collect();
+        assert_eq!(
+            format!("{fast:#?}"),
+            format!("{general:#?}"),
+            "buffer {cap}"
+        );
+    }
+    let ok = receipts(&general);
+    let units: usize = ok.iter().map(|r| r.units.len()).sum();
+    let errors = general.iter().filter(|i| i.is_err()).count();
+    assert!(
+        units > 20 && errors > 5,
+        "{units} units, {errors} errors: both paths exercised"
+    );
+    // And the fast path does take the plain lines (the comparison above is not vacuous).
+    let mut rec = Record::default();
+    assert!(
+        load_record(
+            &mut rec,
+            b"RE,1,1112,202110,a,1,19800101",
+            1,
+            Encoding::Utf8,
+            "t"
+        )
+        .unwrap()
+    );
+    let mut b = Builder::start("t", rec.as_ref()).unwrap();
+    assert!(b.feed_fast(b"SI,11,1,111000110,,288,1,,,,,,,1", 2));
+    assert!(b.feed_fast(b"TO,40,1,700590000,1.5,12,1,,650,,,,,,,,,1", 3));
+    assert!(!b.feed_fast(b"SI,11,1,111000110,,288,1,820100001,\xe3\x81\x82,,,,,1", 4));
+    assert_eq!(b.receipt.units.len(), 2);
+}
+
+#[test]
+fn bad_bytes_are_an_error_with_the_line() {
+    let mut bytes = b"RE,1,1112,202110,a,1,19800101\nHO,1,".to_vec();
+    bytes.extend_from_slice(&[0xFF, 0xFE]);
+    bytes.extend_from_slice(b",1,1,73\nRE,2,1112,202110,b,1,19800101\n");
+    let items = read(&bytes);
+    assert_eq!(items.len(), 2);
+    let Err(e) = &items[0] else { panic!() };
+    assert_eq!((e.line, e.receipt), (2, Some(1)));
+    assert!(matches!(&items[1], Ok(Item::Receipt(r)) if r.number == 2));
+}
