@@ -1,0 +1,172 @@
+//! The claim-facing entry points: [`attach`], [`compute`] and [`compute_lines`], which check the
+//! input and hand the month to the arithmetic.
+
+use super::funds::resolve_funds;
+use super::*;
+
+/// Computes the copayment with the default settings and sets `result.copay`; findings are added
+/// to `result.findings`. Called by [`crate::Engine::calculate`].
+pub fn attach(claim: &Claim, result: &mut ClaimResult) {
+    attach_with(claim, result, &CopaySettings::DEFAULT, &LocalSchemes::EMPTY);
+}
+
+/// [`attach`] with settings and user-supplied 地方単独 schemes.
+pub fn attach_with(
+    claim: &Claim,
+    result: &mut ClaimResult,
+    settings: &CopaySettings,
+    schemes: &LocalSchemes,
+) {
+    let mut findings = Vec::new();
+    let copay = compute(claim, result, settings, schemes, &mut findings);
+    result.findings.extend(findings);
+    result.copay = copay;
+}
+
+/// One billed line as the copayment sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LinePoints<'a> {
+    pub date: Date,
+    /// 点数 × 回数
+    pub points: i64,
+    /// Claim path of the item (for `PublicFund.covers`).
+    pub path: &'a str,
+}
+
+/// The copayment of a claim whose points are `result`. `None` (with an error finding) when the
+/// input cannot give an amount, or (with an info finding) when the claim carries no insurance.
+pub fn compute(
+    claim: &Claim,
+    result: &ClaimResult,
+    settings: &CopaySettings,
+    schemes: &LocalSchemes,
+    findings: &mut Vec<Finding>,
+) -> Option<Copay> {
+    let lines: Vec<LinePoints<'_>> = result
+        .lines
+        .iter()
+        .map(|l| LinePoints {
+            date: l.date,
+            points: l.points.unwrap_or(0) * i64::from(l.times),
+            path: line_path(&l.origin),
+        })
+        .collect();
+    compute_lines(claim, &lines, settings, schemes, findings)
+}
+
+/// The copayment of a claim from its billed lines (one entry per result line, in result order;
+/// `burden_kubun` follows that order). Use it for claims whose points come from elsewhere (入院,
+/// a UKE file).
+pub fn compute_lines(
+    claim: &Claim,
+    lines: &[LinePoints<'_>],
+    settings: &CopaySettings,
+    schemes: &LocalSchemes,
+    findings: &mut Vec<Finding>,
+) -> Option<Copay> {
+    let ins = &claim.insurance;
+    let insured =
+        ins.scheme.is_some() || ins.burden_percent.is_some() || ins.income_class.is_some();
+    if !insured && ins.public_funds.is_empty() {
+        // A points-only claim: no copayment, and nothing to report.
+        return None;
+    }
+    if let (Some(a), Some(b)) = (
+        lines.iter().map(|l| l.date).min(),
+        lines.iter().map(|l| l.date).max(),
+    ) {
+        if (a.year(), a.month()) != (b.year(), b.month()) {
+            error(
+                findings,
+                LINES_MONTH,
+                "visits",
+                CITE_RATE,
+                format!("lines from {a} to {b}: a copayment is computed for one calendar month"),
+            );
+            return None;
+        }
+    }
+    let errors_before = count_errors(findings);
+    let first = claim.visits.iter().map(|v| v.date).min()?;
+    let last = claim.visits.iter().map(|v| v.date).max()?;
+    let rates = rate::decide(claim, first, last, insured, settings, findings);
+    let funds = resolve_funds(claim, lines, first, insured, schemes, findings);
+    let meals = validate_meals(claim, findings);
+    let (Some(rates), Some(funds)) = (rates, funds) else {
+        return None;
+    };
+    if count_errors(findings) > errors_before || !meals {
+        return None;
+    }
+    let copay = calc::run(claim, lines, settings, rates, &funds, findings)?;
+    drop_needless_c522(&copay, first, ins.many_times, findings);
+    Some(copay)
+}
+
+/// C522 (70歳未満 without 所得区分) only when a limit could have applied: the month's 一部負担金
+/// reaches the lowest 70歳未満 limit in force (オ, or its 多数回 amount). Below it no 所得区分
+/// changes the amount, and the note would be on nearly every claim.
+fn drop_needless_c522(copay: &Copay, date: Date, many_times: bool, findings: &mut Vec<Finding>) {
+    let lowest = tables::LIMITS
+        .iter()
+        .filter(|r| r.band == tables::Band::Under70 && tables::in_force(r.from, r.until, date))
+        .map(|r| match (many_times, r.many_times) {
+            (true, Some(m)) => m,
+            _ => r.household.base,
+        })
+        .min();
+    if lowest.is_some_and(|l| copay.copay_before_limit_yen < l) {
+        findings.retain(|f| f.rule != NO_CERTIFICATE);
+    }
+}
+
+fn count_errors(f: &[Finding]) -> usize {
+    f.iter().filter(|f| f.severity == Severity::Error).count()
+}
+
+pub(crate) fn error(
+    findings: &mut Vec<Finding>,
+    rule: &'static str,
+    path: impl Into<String>,
+    citation: &'static str,
+    message: String,
+) {
+    findings.push(Finding::new(
+        rule,
+        Severity::Error,
+        path,
+        citation,
+        vec![],
+        message,
+    ));
+}
+
+fn validate_meals(claim: &Claim, findings: &mut Vec<Finding>) -> bool {
+    let n: u64 = claim.meals.iter().map(|m| u64::from(m.count)).sum();
+    if n > 0 && claim.setting == Setting::Outpatient {
+        error(
+            findings,
+            MEALS_INPUT,
+            "meals",
+            "健保法85条 入院時食事療養費 (入院患者の食事)",
+            "meals given on an 入院外 claim".into(),
+        );
+        return false;
+    }
+    if n > 3 * 31 {
+        error(
+            findings,
+            MEALS_INPUT,
+            "meals",
+            "入院時食事療養(Ⅰ) 1日3食を限度",
+            format!("{n} meals in one month (at most 3 a day)"),
+        );
+        return false;
+    }
+    true
+}
+
+/// 10円 四捨五入 of a payment (健保法75条).
+pub(crate) fn round10(yen: rust_decimal::Decimal) -> i64 {
+    Rounding::HalfUp.to_int(yen / rust_decimal::Decimal::TEN) * 10
+}

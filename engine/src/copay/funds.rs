@@ -1,0 +1,361 @@
+//! The claim's 公費 resolved to their rules and checked (法別番号, 負担者番号 and its 検証番号,
+//! 受給者番号, caps, covered lines, order).
+
+use super::*;
+
+/// A 公費 of the claim, resolved to its rules.
+#[derive(Debug, Clone)]
+pub(crate) struct Fund {
+    pub law: String,
+    pub name: Cow<'static, str>,
+    pub payer: Option<String>,
+    pub recipient: Option<String>,
+    /// ‰ of the 医療費 the patient keeps under the 公費 (`None`: what is left to them).
+    pub permille: Option<i64>,
+    pub per_visit: Option<i64>,
+    pub max_visits: Option<u32>,
+    pub cap: Option<i64>,
+    pub under70: tables::Under70PartLimit,
+    /// 70歳以上: the 区分 whose limit caps this 公費's part when not the patient's own (生活保護).
+    pub elder_part_class: Option<IncomeClass>,
+    pub meals: tables::MealCover,
+    /// Claim paths it covers (`None`: all).
+    pub covers: Option<Vec<String>>,
+    pub citation: &'static str,
+}
+
+fn digits(s: &str, n: usize) -> bool {
+    s.len() == n && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// 公費負担者番号 検証番号: weights 2,1,2,1,2,1,2 from the left, digits of products ≥ 10 added,
+/// check = (10 − sum mod 10) mod 10 (a published 負担者番号: 54016027 → 7).
+pub fn payer_check_digit(first7: &str) -> Option<u8> {
+    if !digits(first7, 7) {
+        return None;
+    }
+    let mut sum = 0u32;
+    for (i, b) in first7.bytes().enumerate() {
+        let v = u32::from(b - b'0') * if i % 2 == 0 { 2 } else { 1 };
+        sum += v / 10 + v % 10;
+    }
+    Some(((10 - sum % 10) % 10) as u8)
+}
+
+pub(super) fn resolve_funds(
+    claim: &Claim,
+    lines: &[LinePoints<'_>],
+    date: Date,
+    insured: bool,
+    schemes: &LocalSchemes,
+    findings: &mut Vec<Finding>,
+) -> Option<Vec<Fund>> {
+    let list = &claim.insurance.public_funds;
+    if list.is_empty() {
+        return Some(Vec::new());
+    }
+    let mut ok = true;
+    if list.len() > 4 {
+        error(
+            findings,
+            TOO_MANY_FUNDS,
+            "insurance.public_funds",
+            CITE_FUND,
+            format!(
+                "{} 公費 given: a receipt carries at most four (第1〜第4公費)",
+                list.len()
+            ),
+        );
+        return None;
+    }
+    let mut out = Vec::with_capacity(list.len());
+    for (i, f) in list.iter().enumerate() {
+        let path = format!("insurance.public_funds[{i}]");
+        if !digits(&f.law_number, 2) {
+            error(
+                findings,
+                UNKNOWN_FUND,
+                format!("{path}.law_number"),
+                CITE_FUND,
+                format!("法別番号 `{}` is not two digits", f.law_number),
+            );
+            ok = false;
+            continue;
+        }
+        let local = f.local.as_ref().or_else(|| schemes.find(f));
+        let national = tables::national(&f.law_number, date);
+        if let Some(p) = local.and_then(|l| l.patient_percent).filter(|p| *p > 100) {
+            error(
+                findings,
+                UNKNOWN_FUND,
+                format!("{path}.local.patient_percent"),
+                CITE_FUND,
+                format!("patient_percent {p}: a share of the 医療費 is 0–100%"),
+            );
+            ok = false;
+        }
+        let fund = match (local, national) {
+            (Some(l), _) => Fund {
+                law: f.law_number.clone(),
+                name: Cow::Owned(
+                    l.name
+                        .clone()
+                        .unwrap_or_else(|| format!("地方単独 公費 (法別{})", f.law_number)),
+                ),
+                payer: f.payer_number.clone(),
+                recipient: f.recipient_number.clone(),
+                permille: l.patient_percent.map(|p| i64::from(p) * 10),
+                per_visit: l.per_visit_yen.map(i64::from),
+                max_visits: l.max_charged_visits,
+                cap: f.monthly_cap_yen.or(l.monthly_cap_yen).map(i64::from),
+                under70: tables::Under70PartLimit::UFormula,
+                elder_part_class: None,
+                meals: tables::MealCover::None,
+                covers: f.covers.clone(),
+                citation: "地方単独 公費: the scheme given as data (PublicFund.local / LocalSchemes)",
+            },
+            (None, Some(n)) => {
+                if n.cap_required && f.monthly_cap_yen.is_none() {
+                    error(
+                        findings,
+                        FUND_CAP_MISSING,
+                        format!("{path}.monthly_cap_yen"),
+                        n.citation,
+                        format!(
+                            "法別{} {}: the 受給者証's 自己負担上限額 is required",
+                            n.law, n.name
+                        ),
+                    );
+                    ok = false;
+                } else if f.monthly_cap_yen.is_none()
+                    && n.default_cap.is_none()
+                    && n.patient_permille == Some(100)
+                {
+                    // 自立支援医療 and the like: 1割 with a 負担上限月額 on the 受給者証.
+                    findings.push(Finding::new(
+                        FUND_CAP_MISSING,
+                        Severity::Warning,
+                        format!("{path}.monthly_cap_yen"),
+                        n.citation,
+                        vec![],
+                        format!(
+                            "法別{} {}: no 負担上限月額 given; only the {}% share and the insurance limits apply",
+                            n.law,
+                            n.name,
+                            n.patient_permille.unwrap_or(0) / 10
+                        ),
+                    ));
+                }
+                if !n.verified {
+                    findings.push(Finding::new(
+                        FUND_UNVERIFIED,
+                        Severity::Info,
+                        path.clone(),
+                        n.citation,
+                        vec![],
+                        format!(
+                            "法別{} {}: the patient share comes from santei's 法別番号 table, not checked against the 実施要綱 (記載要領 別添 法別番号表 only)",
+                            n.law, n.name
+                        ),
+                    ));
+                }
+                Fund {
+                    law: f.law_number.clone(),
+                    name: Cow::Borrowed(n.name),
+                    payer: f.payer_number.clone(),
+                    recipient: f.recipient_number.clone(),
+                    permille: n.patient_permille,
+                    per_visit: None,
+                    max_visits: None,
+                    cap: f.monthly_cap_yen.map(i64::from).or(n.default_cap),
+                    under70: n.under70,
+                    elder_part_class: n.elder_part_class,
+                    meals: n.meals,
+                    covers: f.covers.clone(),
+                    citation: n.citation,
+                }
+            }
+            (None, None) => {
+                error(
+                    findings,
+                    UNKNOWN_FUND,
+                    format!("{path}.law_number"),
+                    CITE_FUND,
+                    format!(
+                        "法別{} is not a national 公費 santei knows on {date}; a 地方単独 公費 needs its scheme (`local`, or a LocalSchemes file)",
+                        f.law_number
+                    ),
+                );
+                ok = false;
+                continue;
+            }
+        };
+        // 負担者番号: 8 digits, 法別番号 first, 検証番号 last.
+        match &f.payer_number {
+            None => {
+                error(
+                    findings,
+                    PAYER_NUMBER,
+                    format!("{path}.payer_number"),
+                    CITE_FUND,
+                    format!(
+                        "法別{}: the 公費負担者番号 (8 digits) is required (KO 1)",
+                        f.law_number
+                    ),
+                );
+                ok = false;
+            }
+            Some(p) => {
+                let check = payer_check_digit(p.get(..7).unwrap_or(""));
+                if !digits(p, 8) || !p.starts_with(&f.law_number) {
+                    error(
+                        findings,
+                        PAYER_NUMBER,
+                        format!("{path}.payer_number"),
+                        CITE_FUND,
+                        format!(
+                            "公費負担者番号 `{p}` must be 8 digits beginning with the 法別番号 {}",
+                            f.law_number
+                        ),
+                    );
+                    ok = false;
+                } else if check != Some(p.as_bytes()[7] - b'0') {
+                    error(
+                        findings,
+                        PAYER_NUMBER,
+                        format!("{path}.payer_number"),
+                        CITE_FUND,
+                        format!(
+                            "公費負担者番号 `{p}`: 検証番号 should be {}",
+                            check.unwrap_or(0)
+                        ),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        let recipient_required = local
+            .map(|l| l.recipient_required.unwrap_or(true))
+            .unwrap_or_else(|| national.is_none_or(|n| n.recipient_required));
+        match &f.recipient_number {
+            None if recipient_required => {
+                error(
+                    findings,
+                    RECIPIENT_MISSING,
+                    format!("{path}.recipient_number"),
+                    CITE_FUND,
+                    format!(
+                        "法別{} {}: the 受給者番号 (7 digits) is required (KO 2)",
+                        f.law_number, fund.name
+                    ),
+                );
+                ok = false;
+            }
+            Some(r) if !digits(r, 7) => {
+                error(
+                    findings,
+                    RECIPIENT_MISSING,
+                    format!("{path}.recipient_number"),
+                    CITE_FUND,
+                    format!("受給者番号 `{r}` must be 7 digits"),
+                );
+                ok = false;
+            }
+            _ => {}
+        }
+        if let Some(c) = &f.covers {
+            for (k, p) in c.iter().enumerate() {
+                let hit = lines.iter().any(|l| covers_path(p, l.path));
+                if !hit {
+                    error(
+                        findings,
+                        FUND_COVERS,
+                        format!("{path}.covers[{k}]"),
+                        CITE_FUND,
+                        format!("`{p}` names no billed line of the claim"),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        out.push(fund);
+    }
+    // Priority: 法別 order among national 公費, 生活保護 (12, 25) last among them, 地方単独 after.
+    let key = |f: &PublicFund| -> (u8, u8) {
+        let law: u8 = f.law_number.parse().unwrap_or(99);
+        match tables::national(&f.law_number, date) {
+            _ if f.local.is_some() || schemes.find(f).is_some() => (2, law),
+            Some(n) if n.last => (1, law),
+            Some(_) => (0, law),
+            None => (2, law),
+        }
+    };
+    if list.windows(2).any(|w| key(&w[0]) > key(&w[1])) {
+        findings.push(Finding::new(
+            FUND_ORDER,
+            Severity::Warning,
+            "insurance.public_funds",
+            "記載要領: 公費の順位 (法別番号順, 生活保護は国の公費の最後, 地方単独はその後)",
+            vec![],
+            "the 公費 are not in the usual priority order; santei applies them in the order given",
+        ));
+    }
+    if !insured && list.iter().all(|f| f.covers.is_some()) {
+        // 公費単独: every line needs a 公費.
+        let uncovered = lines.iter().any(|l| {
+            l.points != 0
+                && !list.iter().any(|f| {
+                    f.covers
+                        .as_ref()
+                        .is_some_and(|c| c.iter().any(|p| covers_path(p, l.path)))
+                })
+        });
+        if uncovered {
+            error(
+                findings,
+                FUND_COVERS,
+                "insurance.public_funds",
+                CITE_FUND,
+                "公費単独 claim: some billed lines are covered by no 公費 (and there is no insurance)"
+                    .into(),
+            );
+            ok = false;
+        }
+    }
+    ok.then_some(out)
+}
+
+pub(crate) fn line_path(o: &Origin) -> &str {
+    match o {
+        Origin::Claimed { path } => path,
+        Origin::Derived { base_path, .. } => base_path,
+    }
+}
+
+/// `visits[0]` covers `visits[0].items[3]`, not `visits[01]…` nor `visits[0]x`.
+pub(crate) fn covers_path(cover: &str, path: &str) -> bool {
+    path.strip_prefix(cover)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_digit_of_a_published_number() {
+        assert_eq!(payer_check_digit("5401602"), Some(7));
+    }
+
+    #[test]
+    fn cover_paths() {
+        assert!(covers_path("visits[1]", "visits[1].items[0]"));
+        assert!(covers_path("visits[1].items[0]", "visits[1].items[0]"));
+        assert!(covers_path(
+            "visits[1].items[0]",
+            "visits[1].items[0].drugs[2]"
+        ));
+        assert!(!covers_path("visits[1]", "visits[10].items[0]"));
+        assert!(!covers_path("visits[1].items[1]", "visits[1].items[10]"));
+    }
+}
