@@ -1,0 +1,371 @@
+//! Resolve: the claim's items against the masters on their date (code lookups, the master
+//! gates), the history of the month, and the walk through each visit.
+
+use rustc_hash::FxHashSet;
+use santei_masters::{Date, Procedure};
+
+use super::polypharmacy::RxDone;
+use super::{Calc, Proc, code_of, same_month};
+use crate::age;
+use crate::claim::{FacilityKind, Item, Scheme, Visit};
+use crate::result::{RecordKind, Severity};
+use crate::rules;
+
+impl<'a> Calc<'a> {
+    /// Items of earlier claims this month: 判断料 already billed.
+    pub(super) fn history(&mut self) {
+        for (i, h) in self.claim.history.iter().enumerate() {
+            let Some(code) = code_of(&h.code) else {
+                self.finding(
+                    rules::UNKNOWN_CODE,
+                    Severity::Warning,
+                    format!("history[{i}].code"),
+                    rules::CITE_MASTER,
+                    vec![h.code.clone()],
+                    format!(
+                        "`{}` is not a 9-digit 診療行為コード; history entry ignored",
+                        h.code
+                    ),
+                );
+                continue;
+            };
+            match self.p.set.procedures.get(code, h.date) {
+                // 判断料 are 月1回 per calendar month (D026 注1): history of other months is kept
+                // for longer windows but does not count here.
+                Some(r)
+                    if same_month(h.date, self.month)
+                        && crate::derive::judgement_fee_group(r).is_some() =>
+                {
+                    self.judged.insert(r.test_judgement_group);
+                }
+                Some(_) => {}
+                None => self.finding(
+                    rules::UNKNOWN_CODE,
+                    Severity::Warning,
+                    format!("history[{i}].code"),
+                    rules::CITE_MASTER,
+                    vec![h.code.clone()],
+                    format!(
+                        "`{}` is not in the 医科診療行為マスター on {}; history entry ignored",
+                        h.code, h.date
+                    ),
+                ),
+            }
+        }
+    }
+
+    pub(super) fn visit(&mut self, vi: usize, visit: &'a Visit) {
+        let date = visit.date;
+        let set = &self.p.set;
+        let birth = self.claim.patient.birth_date;
+        let mut procs: Vec<Proc<'a>> = Vec::new();
+        for (ii, item) in visit.items.iter().enumerate() {
+            let path = format!("visits[{vi}].items[{ii}]");
+            if let Item::Procedure {
+                code,
+                quantity,
+                times,
+            } = item
+            {
+                let Some(c) = code_of(code) else {
+                    self.finding(
+                        rules::UNKNOWN_CODE,
+                        Severity::Error,
+                        format!("{path}.code"),
+                        rules::CITE_MASTER,
+                        vec![code.clone()],
+                        format!("`{code}` is not a 9-digit 診療行為コード; line not billed"),
+                    );
+                    continue;
+                };
+                let Some(rec) = set.procedures.get(c, date) else {
+                    let msg = if set.procedures.latest(c).is_some() {
+                        format!(
+                            "{code} is not valid on {date} (outside its 変更年月日〜廃止年月日); line not billed"
+                        )
+                    } else {
+                        format!(
+                            "{code} is not in the 医科診療行為マスター of {}; line not billed",
+                            self.rev()
+                        )
+                    };
+                    self.finding(
+                        rules::UNKNOWN_CODE,
+                        Severity::Error,
+                        format!("{path}.code"),
+                        rules::CITE_MASTER,
+                        vec![code.clone()],
+                        msg,
+                    );
+                    continue;
+                };
+                if quantity.is_some_and(|q| q.is_sign_negative()) || *times == 0 {
+                    self.finding(
+                        rules::BAD_QUANTITY,
+                        Severity::Error,
+                        format!("{path}.quantity"),
+                        rules::CITE_MASTER,
+                        vec![code.clone()],
+                        "数量 must be positive and 回数 at least 1; line not billed".into(),
+                    );
+                    continue;
+                }
+                if let Some(reason) = self.gate(rec, date, birth) {
+                    self.finding(
+                        reason.0,
+                        Severity::Error,
+                        path.clone(),
+                        reason.1,
+                        vec![code.clone()],
+                        format!("{} {}: {}; line not billed", code, rec.abbr_name, reason.2),
+                    );
+                    continue;
+                }
+                procs.push(Proc {
+                    path,
+                    rec,
+                    quantity: *quantity,
+                    times: *times,
+                });
+            }
+        }
+        let blocker = crate::derive::outpatient_management_blocker(procs.iter().map(|p| p.rec))
+            .map(|r| format!("{} {}", r.code, r.abbr_name));
+        // A claimed 外来管理加算 on a day with a blocking item is not billed (A001 注8).
+        if let Some(b) = &blocker {
+            let mut kept = Vec::with_capacity(procs.len());
+            for pr in procs {
+                if crate::derive::is_outpatient_management(pr.rec) {
+                    self.finding(
+                        rules::OUTPATIENT_MANAGEMENT,
+                        Severity::Error,
+                        pr.path.clone(),
+                        rules::CITE_OUTPATIENT_MANAGEMENT,
+                        vec![pr.rec.code.to_string()],
+                        format!("外来管理加算 cannot be billed on a day with {b} (外来管理加算区分 1); line not billed"),
+                    );
+                } else {
+                    kept.push(pr);
+                }
+            }
+            procs = kept;
+        }
+        let claimed: FxHashSet<u32> = procs.iter().map(|p| p.rec.code.0).collect();
+
+        // まるめ groups of the day.
+        let mut bundled: Vec<(u8, Vec<usize>)> = Vec::new();
+        for (i, pr) in procs.iter().enumerate() {
+            let g = pr.rec.bundled_test_group;
+            if g == 0 {
+                continue;
+            }
+            match bundled.iter_mut().find(|(gg, _)| *gg == g) {
+                Some((_, v)) => v.push(i),
+                None => bundled.push((g, vec![i])),
+            }
+        }
+        let mut bundled_done: FxHashSet<usize> = FxHashSet::default();
+        let mut bundle_checked: FxHashSet<u8> = FxHashSet::default();
+        let mut management_added = false;
+
+        for (i, pr) in procs.iter().enumerate() {
+            if bundled_done.contains(&i) {
+                continue;
+            }
+            let g = pr.rec.bundled_test_group;
+            if g != 0 && bundle_checked.insert(g) {
+                let members: &[usize] = bundled
+                    .iter()
+                    .find(|(gg, _)| *gg == g)
+                    .map_or(&[], |(_, m)| m.as_slice());
+                if self.bundle(g, members, &procs, date) {
+                    bundled_done.extend(members.iter().copied());
+                    for &m in members {
+                        self.judgement_fee(&procs[m], date);
+                    }
+                    continue;
+                }
+            }
+            self.procedure_line(pr, date);
+            self.age_and_time_additions(pr, date, visit, &claimed);
+            if !self.inpatient && !management_added && !visit_blocks(pr) && self.is_revisit(pr.rec)
+            {
+                management_added = true;
+                self.outpatient_management(pr, date, visit, blocker.as_deref(), &claimed);
+            }
+            self.judgement_fee(pr, date);
+        }
+
+        // Drugs, materials, comments in claim order.
+        let last_section = self
+            .lines
+            .iter()
+            .rev()
+            .find(|l| l.date == date && l.record == RecordKind::SI)
+            .map(|l| l.section);
+        let mut rx_done: Vec<RxDone> = Vec::new();
+        for (ii, item) in visit.items.iter().enumerate() {
+            let path = format!("visits[{vi}].items[{ii}]");
+            match item {
+                Item::Procedure { .. } => {}
+                Item::Rx {
+                    form,
+                    days,
+                    drugs,
+                    temporary,
+                    mixed,
+                } => {
+                    if let Some(mut done) = self.rx(&path, date, *form, *days, drugs) {
+                        done.temporary = *temporary;
+                        done.mixed = *mixed;
+                        rx_done.push(done);
+                    }
+                }
+                Item::Material {
+                    code,
+                    amount,
+                    unit_price,
+                } => self.material(&path, date, code, *amount, *unit_price, last_section, birth),
+                Item::Comment { code, text } => self.comment(&path, date, code, text.as_deref()),
+            }
+        }
+        // F200 注3 applies to 外来 only (通知 F200 (6)ア).
+        if !self.inpatient {
+            self.polypharmacy(vi, visit, &rx_done);
+        }
+    }
+
+    /// Why a row cannot be billed for this patient, facility and day, if it cannot.
+    pub(super) fn gate(
+        &self,
+        rec: &Procedure,
+        date: Date,
+        birth: Date,
+    ) -> Option<(&'static str, &'static str, String)> {
+        gate(
+            rec,
+            date,
+            birth,
+            self.inpatient,
+            &self.claim.facility,
+            self.claim.insurance.scheme,
+        )
+    }
+
+    pub(super) fn is_revisit(&self, rec: &Procedure) -> bool {
+        // A001 再診料 (and its variants) that does not itself block 外来管理加算.
+        rec.code_table_alpha.as_str() == "A"
+            && rec.code_table_section.as_str() == "001"
+            && rec.addition_serial.as_char() == '0'
+            && rec.notice_kind_2.as_char() != '7'
+            && rec.outpatient_management == 0
+    }
+}
+
+/// Why a row of the 医科診療行為マスター cannot be billed for this patient, facility and day, if it
+/// cannot (the master gates: 入外, 病院・診療所, 病床数, 施設基準, 年齢, 後期高齢者): the rule id,
+/// its citation and the reason. Shared by the claim engine and the UKE recalculation.
+pub(crate) fn gate(
+    rec: &Procedure,
+    date: Date,
+    birth: Date,
+    inpatient: bool,
+    f: &crate::claim::Facility,
+    scheme: Option<Scheme>,
+) -> Option<(&'static str, &'static str, String)> {
+    if inpatient {
+        if rec.inout_applicability == 2 || rec.aggregation_inpatient == 0 {
+            return Some((
+                rules::OUTPATIENT_ONLY,
+                rules::CITE_INPATIENT,
+                "入院外のみ算定できる項目 (入外適用区分 2 / 点数集計先識別（入院） 0)".into(),
+            ));
+        }
+    } else if rec.inout_applicability == 1 || rec.aggregation_outpatient == 0 {
+        return Some((
+            rules::INPATIENT_ONLY,
+            rules::CITE_INOUT,
+            "入院のみ算定できる項目 (入外適用区分 1 / 点数集計先識別（入院外） 0)".into(),
+        ));
+    }
+    match (rec.hospital_clinic, f.kind) {
+        (1, FacilityKind::Clinic) => {
+            return Some((
+                rules::FACILITY_KIND,
+                rules::CITE_HOSPITAL_CLINIC,
+                "病院のみ算定できる項目 (病院・診療所区分 1)".into(),
+            ));
+        }
+        (2, FacilityKind::Hospital) => {
+            return Some((
+                rules::FACILITY_KIND,
+                rules::CITE_HOSPITAL_CLINIC,
+                "診療所のみ算定できる項目 (病院・診療所区分 2)".into(),
+            ));
+        }
+        _ => {}
+    }
+    let large_hospital = f.kind == FacilityKind::Hospital && f.beds >= 200;
+    match rec.bed_count_class {
+        5 if large_hospital => {
+            return Some((
+                rules::BED_COUNT,
+                rules::CITE_BED_COUNT,
+                "一般病床200床以上の病院では算定できない (病床数区分 5; A002 外来診療料を算定)"
+                    .into(),
+            ));
+        }
+        6 if !large_hospital => {
+            return Some((
+                rules::BED_COUNT,
+                rules::CITE_BED_COUNT,
+                "一般病床200床以上の病院に限る (病床数区分 6)".into(),
+            ));
+        }
+        _ => {}
+    }
+    let needed: Vec<u16> = rec.facility_standards().collect();
+    if !needed.is_empty() && !needed.iter().any(|s| f.standards.contains(s)) {
+        let list: Vec<String> = needed.iter().map(|s| s.to_string()).collect();
+        return Some((
+            rules::FACILITY_STANDARD,
+            rules::CITE_FACILITY_STANDARD,
+            format!(
+                "施設基準の届出が必要 (施設基準コード {} のいずれか)",
+                list.join("/")
+            ),
+        ));
+    }
+    if !age::in_range(birth, date, rec.min_age, rec.max_age) {
+        return Some((
+            rules::AGE_LIMIT,
+            rules::CITE_AGE,
+            format!(
+                "年齢制限 {} に該当しない",
+                age::describe(rec.min_age, rec.max_age)
+            ),
+        ));
+    }
+    match (rec.late_elderly_applicability, scheme) {
+        (1, Some(Scheme::Kouki)) => {
+            return Some((
+                rules::SCHEME,
+                rules::CITE_SCHEME,
+                "後期高齢者には算定できない (後期高齢者医療適用区分 1)".into(),
+            ));
+        }
+        (2, Some(s)) if s != Scheme::Kouki => {
+            return Some((
+                rules::SCHEME,
+                rules::CITE_SCHEME,
+                "後期高齢者に限る (後期高齢者医療適用区分 2)".into(),
+            ));
+        }
+        _ => {}
+    }
+    None
+}
+
+pub(super) fn visit_blocks(pr: &Proc<'_>) -> bool {
+    crate::derive::blocks_outpatient_management(pr.rec)
+}

@@ -1,0 +1,674 @@
+//! Price: the lines of procedures (点数識別, きざみ, %), まるめ bundles, drugs, materials and
+//! comments.
+
+use rust_decimal::Decimal;
+use rustc_hash::FxHashSet;
+use santei_masters::{Date, PointKind, Procedure};
+
+use super::polypharmacy::RxDone;
+use super::{Calc, Proc, code_of, section_name, section_of, section_of_inpatient};
+use crate::age;
+use crate::claim::RxForm;
+use crate::price::drug_points;
+use crate::result::{Line, Origin, RecordKind, Severity};
+use crate::rounding::Rounding;
+use crate::rules;
+use crate::tables;
+
+impl<'a> Calc<'a> {
+    /// Points of one procedure for one time, with its explanation: the pricing library
+    /// ([`crate::price::procedure_points`], its きざみ policy; [`crate::price::percent_change`]
+    /// for a %加算/%減算 on the preceding 所定点数). `None`: not computed here (金額, 減点, a % item
+    /// without a preceding item, a 数量 the きざみ table refuses); the explanation says why.
+    pub(super) fn points_of(
+        &self,
+        rec: &Procedure,
+        quantity: Option<Decimal>,
+        prev_unit_points: Option<i64>,
+    ) -> (Option<i64>, Vec<String>) {
+        use crate::price::{Bound, PriceError, PricedHow, percent_change, procedure_points};
+        let mut ex = vec![format!(
+            "master {} {} ({}; 変更年月日 {}): 新又は現点数 {} (点数識別 {})",
+            rec.code,
+            rec.abbr_name,
+            self.rev(),
+            rec.changed_on,
+            rec.points,
+            rec.point_kind
+        )];
+        let kind = rec.point_kind();
+        if matches!(kind, PointKind::PercentAdd | PointKind::PercentSubtract) {
+            let Some(prev) = prev_unit_points else {
+                return (None, ex);
+            };
+            let add = kind == PointKind::PercentAdd;
+            let r = percent_change(prev, rec.points.to_decimal(), add);
+            ex.push(format!(
+                "{}% {} the preceding 所定点数 {prev}: {} → {r:+} ({} of the result)",
+                rec.points,
+                if add { "added to" } else { "taken from" },
+                prev.saturating_add(r),
+                Rounding::HalfUp.japanese()
+            ));
+            return (Some(r), ex);
+        }
+        match procedure_points(rec, quantity) {
+            Ok(priced) => {
+                if let PricedHow::Steps(s) = priced.how {
+                    let q = s
+                        .quantity
+                        .map_or_else(|| "not given (基本点数)".to_string(), |q| q.to_string());
+                    ex.push(format!(
+                        "きざみ: 数量 {q}, 下限 {}, きざみ値 {}, きざみ点数 {} → {} + {} × {} = {} ({} of the steps, {} of the result; 項番30–35)",
+                        s.lower, s.size, rec.step_points, rec.points, s.steps, rec.step_points, s.exact.normalize(),
+                        Rounding::Up.japanese(), Rounding::HalfUp.japanese()
+                    ));
+                    match s.bound {
+                        Bound::AboveUpperCapped { upper } => ex.push(format!(
+                            "数量 exceeds the きざみ 上限値 {upper}: 上下限エラー処理 {} → 点数算定式２ (the 上限値 for the 数量)",
+                            rec.step_bound_error
+                        )),
+                        Bound::AboveUpperWarned { upper } => ex.push(format!(
+                            "数量 exceeds the きざみ 上限値 {upper}: 上下限エラー処理 {} → 点数算定式１ on the 数量 as given (警告)",
+                            rec.step_bound_error
+                        )),
+                        Bound::Within | Bound::NoQuantity => {}
+                    }
+                }
+                (Some(priced.points), ex)
+            }
+            Err(e @ PriceError::BelowLower { .. }) => {
+                ex.push(e.to_string());
+                (None, ex)
+            }
+            Err(_) => (None, ex),
+        }
+    }
+
+    pub(super) fn procedure_line(&mut self, pr: &Proc<'a>, date: Date) -> Option<i64> {
+        // The preceding item of the day (a %加算 applies to it): a claimed one, not a line santei
+        // derived such as a 判断料.
+        let base = self.lines.iter().rposition(|l| {
+            l.date == date
+                && l.record == RecordKind::SI
+                && matches!(l.origin, Origin::Claimed { .. })
+        });
+        let prev = base.and_then(|k| self.lines[k].points);
+        let (pts, mut ex) = self.points_of(pr.rec, pr.quantity, prev);
+        let Some(pts) = pts else {
+            if let Err(
+                e @ (crate::price::PriceError::BelowLower { .. }
+                | crate::price::PriceError::Overflow(_)),
+            ) = crate::price::procedure_points(pr.rec, pr.quantity)
+            {
+                self.finding(
+                    rules::BAD_QUANTITY,
+                    Severity::Error,
+                    format!("{}.quantity", pr.path),
+                    crate::price::procedure::CITE_STEPS,
+                    vec![pr.rec.code.to_string()],
+                    format!("{} {}: {e}; line not billed", pr.rec.code, pr.rec.abbr_name),
+                );
+                return None;
+            }
+            self.finding(rules::UNSUPPORTED_POINT_KIND, Severity::Error, pr.path.clone(), rules::CITE_MASTER, vec![pr.rec.code.to_string()],
+                format!("{} {}: 点数識別 {} is not computed here (金額・減点・%加算 without a preceding item); line not billed", pr.rec.code, pr.rec.abbr_name, pr.rec.point_kind));
+            return None;
+        };
+        let (unit, points) = self.unit_for(pr.rec, base, pts, pr.times, &mut ex);
+        ex.push(format!("{points}点 × {}回", pr.times));
+        self.lines.push(si_line(
+            self.inpatient,
+            pr.rec,
+            date,
+            unit,
+            pr.quantity,
+            Some(points),
+            pr.times,
+            Origin::Claimed {
+                path: pr.path.clone(),
+            },
+            ex,
+        ));
+        Some(pts)
+    }
+
+    /// The 算定単位 of a new line and the 点数 it carries. A %加算/%減算 (点数識別 5/6) joins the
+    /// unit of the line it applies to, as UKE records it (RECEIPTC_GAIRAI_SAMPLE: ＥＣＧ１２ 130 +
+    /// 乳幼児加算（生体検査） 70% → one unit of 221): the base line's 点数 move to the new last
+    /// line, base + addition. Any other line (or a base billed a different number of times) is a
+    /// unit of its own.
+    pub(super) fn unit_for(
+        &mut self,
+        rec: &Procedure,
+        base: Option<usize>,
+        pts: i64,
+        times: u32,
+        ex: &mut Vec<String>,
+    ) -> (usize, i64) {
+        let percent = matches!(
+            rec.point_kind(),
+            PointKind::PercentAdd | PointKind::PercentSubtract
+        );
+        if let Some(b) = base.map(|k| &mut self.lines[k]) {
+            if let (true, Some(prev), true) = (percent, b.points, b.times == times) {
+                b.points = None;
+                ex.push(format!(
+                    "one 算定単位 with {} {}: {prev} {pts:+} = {}点",
+                    b.code,
+                    b.name,
+                    prev + pts
+                ));
+                return (b.unit, prev + pts);
+            }
+        }
+        (self.unit(), pts)
+    }
+
+    pub(super) fn derived_line(
+        &mut self,
+        rec: &Procedure,
+        date: Date,
+        times: u32,
+        rule: &'static str,
+        base_path: &str,
+        mut why: Vec<String>,
+    ) {
+        // A %加算 (an age addition such as 乳幼児加算（生体検査） 70%) is a share of the line of the
+        // item it belongs to.
+        let base = self.lines.iter().rposition(|l| {
+            l.date == date
+                && l.record == RecordKind::SI
+                && matches!(&l.origin, Origin::Claimed { path } if path == base_path)
+        });
+        let prev = base.and_then(|k| self.lines[k].points);
+        let (pts, ex) = self.points_of(rec, None, prev);
+        let Some(pts) = pts else {
+            self.finding(
+                rules::UNSUPPORTED_POINT_KIND,
+                Severity::Warning,
+                base_path.to_string(),
+                rules::CITE_MASTER,
+                vec![rec.code.to_string()],
+                format!(
+                    "{} {} (点数識別 {}) would be added to the item but is not computed here; not billed — check by hand",
+                    rec.code, rec.abbr_name, rec.point_kind
+                ),
+            );
+            return;
+        };
+        why.extend(ex);
+        let (unit, points) = self.unit_for(rec, base, pts, times, &mut why);
+        why.push(format!("{points}点 × {times}回"));
+        self.lines.push(si_line(
+            self.inpatient,
+            rec,
+            date,
+            unit,
+            None,
+            Some(points),
+            times,
+            Origin::Derived {
+                rule,
+                base_path: base_path.to_string(),
+            },
+            why,
+        ));
+    }
+
+    /// Applies the まるめ of a 包括対象検査 group if the day has enough items; returns true if the
+    /// group was billed as one unit.
+    pub(super) fn bundle(
+        &mut self,
+        group: u8,
+        members: &[usize],
+        procs: &[Proc<'a>],
+        date: Date,
+    ) -> bool {
+        let distinct: FxHashSet<u32> = members.iter().map(|&m| procs[m].rec.code.0).collect();
+        let n = distinct.len() as u32;
+        let Some(b) = tables::bundling(group, date) else {
+            if n >= 2 {
+                let codes = members
+                    .iter()
+                    .map(|&m| procs[m].rec.code.to_string())
+                    .collect();
+                self.finding(rules::BUNDLING_UNKNOWN, Severity::Warning, procs[members[0]].path.clone(), rules::CITE_BUNDLING, codes,
+                    format!("{n} items of 包括対象検査 group {group} on {date}: santei has no まるめ table for this group in {}; billed item by item — check by hand", self.rev()));
+            }
+            return false;
+        };
+        let Some(points) = b.points(n) else {
+            return false;
+        };
+        let unit = self.unit();
+        let last = members.len() - 1;
+        let individual: i64 = members
+            .iter()
+            .map(|&m| Rounding::HalfUp.to_int(procs[m].rec.points.to_decimal()))
+            .sum();
+        for (k, &m) in members.iter().enumerate() {
+            let pr = &procs[m];
+            let mut ex = vec![format!(
+                "master {} {} ({}): 新又は現点数 {}, 包括対象検査 {group} (項番16)",
+                pr.rec.code,
+                pr.rec.abbr_name,
+                self.rev(),
+                pr.rec.points
+            )];
+            if k == last {
+                ex.push(format!(
+                    "まるめ {}: {n}項目 → {points}点 (instead of {individual}点 item by item); {}",
+                    b.kubun, b.citation
+                ));
+            }
+            self.lines.push(si_line(
+                self.inpatient,
+                pr.rec,
+                date,
+                unit,
+                pr.quantity,
+                (k == last).then_some(points),
+                1,
+                Origin::Claimed {
+                    path: pr.path.clone(),
+                },
+                ex,
+            ));
+        }
+        self.finding(
+            rules::BUNDLING,
+            Severity::Info,
+            procs[members[0]].path.clone(),
+            b.citation,
+            distinct.iter().map(|c| format!("{c:09}")).collect(),
+            format!("{} まるめ: {n}項目 → {points}点", b.kubun),
+        );
+        true
+    }
+
+    pub(super) fn rx(
+        &mut self,
+        path: &str,
+        date: Date,
+        form: RxForm,
+        days: Option<u32>,
+        drugs: &[crate::claim::DrugUse],
+    ) -> Option<RxDone> {
+        let Some(days) = days.filter(|&d| d > 0) else {
+            self.finding(rules::RX_DAYS, Severity::Error, format!("{path}.days"), rules::CITE_DRUG, vec![],
+                "a 剤 needs 日数 (内服), 回数 (頓服・注射) or 調剤数 (外用) of at least 1; 剤 not billed".into());
+            return None;
+        };
+        if drugs.is_empty() {
+            self.finding(
+                rules::RX_DAYS,
+                Severity::Error,
+                format!("{path}.drugs"),
+                rules::CITE_DRUG,
+                vec![],
+                "a 剤 without drugs; not billed".into(),
+            );
+            return None;
+        }
+        let set = &self.p.set;
+        let mut resolved = Vec::new();
+        for (k, d) in drugs.iter().enumerate() {
+            let dpath = format!("{path}.drugs[{k}]");
+            let found = code_of(&d.code).and_then(|c| set.drugs.get(c, date));
+            let Some(rec) = found else {
+                self.finding(rules::UNKNOWN_CODE, Severity::Error, format!("{dpath}.code"), rules::CITE_MASTER, vec![d.code.clone()],
+                    format!("医薬品 `{}` is not in the 医薬品マスター of {} on {date}; the 剤 is not billed", d.code, self.rev()));
+                return None;
+            };
+            if d.amount <= Decimal::ZERO {
+                self.finding(
+                    rules::BAD_QUANTITY,
+                    Severity::Error,
+                    format!("{dpath}.amount"),
+                    rules::CITE_DRUG,
+                    vec![d.code.clone()],
+                    "使用量 must be positive; the 剤 is not billed".into(),
+                );
+                return None;
+            }
+            if rec.price_kind != 1 {
+                self.finding(
+                    rules::UNSUPPORTED_POINT_KIND,
+                    Severity::Error,
+                    dpath.clone(),
+                    rules::CITE_DRUG,
+                    vec![d.code.clone()],
+                    format!(
+                        "医薬品 {} has 金額種別 {} (not 1 金額); the 剤 is not billed",
+                        d.code, rec.price_kind
+                    ),
+                );
+                return None;
+            }
+            resolved.push((dpath, rec, d.amount));
+        }
+        let (section, section_no, unit_word, cite) = match form {
+            RxForm::Internal => ("21", 21, "1剤1日分", rules::CITE_DRUG),
+            RxForm::AsNeeded => ("22", 22, "1回分", rules::CITE_DRUG),
+            RxForm::External => ("23", 23, "1調剤", rules::CITE_DRUG),
+            RxForm::InjectionIntramuscular => ("31", 31, "1回分", rules::CITE_INJECTION_DRUG),
+            RxForm::InjectionIntravenous => ("32", 32, "1回分", rules::CITE_INJECTION_DRUG),
+            RxForm::InjectionOther => ("33", 33, "1回分", rules::CITE_INJECTION_DRUG),
+            RxForm::Treatment => ("40", 40, "1回分", rules::CITE_DRUG_ZERO),
+            RxForm::Test => ("60", 60, "1回分", rules::CITE_DRUG_ZERO),
+            RxForm::Imaging => ("70", 70, "1回分", rules::CITE_DRUG_ZERO),
+        };
+        let floor = crate::price::drug_floor(section_no);
+        let mut yen = Decimal::ZERO;
+        let unit = self.unit();
+        let last = resolved.len() - 1;
+        let mut explain_unit = Vec::new();
+        for (dpath, rec, amount) in &resolved {
+            let Some((sub, sum)) = crate::price::drug::drug_yen(rec, *amount, yen) else {
+                self.finding(
+                    rules::BAD_QUANTITY,
+                    Severity::Error,
+                    format!("{dpath}.amount"),
+                    rules::CITE_DRUG,
+                    vec![rec.code.to_string()],
+                    format!("使用量 {amount}: the 薬価 × 使用量 overflows; the 剤 is not billed"),
+                );
+                return None;
+            };
+            yen = sum;
+            explain_unit.push(format!(
+                "{} {}: {}円/{} × {} = {}円",
+                rec.code,
+                rec.name,
+                rec.price,
+                rec.unit_name,
+                amount,
+                sub.normalize()
+            ));
+            let expected_form = match form {
+                RxForm::Internal | RxForm::AsNeeded => Some(1),
+                RxForm::External => Some(6),
+                RxForm::InjectionIntramuscular
+                | RxForm::InjectionIntravenous
+                | RxForm::InjectionOther => Some(4),
+                _ => None,
+            };
+            if let Some(f) = expected_form {
+                if rec.dosage_form != f {
+                    self.finding(
+                        rules::DOSAGE_FORM,
+                        Severity::Warning,
+                        dpath.clone(),
+                        rules::CITE_DRUG,
+                        vec![rec.code.to_string()],
+                        format!(
+                            "{} {} has 剤形 {} but is in a {} 剤 (診療識別 {section})",
+                            rec.code,
+                            rec.name,
+                            rec.dosage_form,
+                            section_name(section)
+                        ),
+                    );
+                }
+            }
+        }
+        let points = drug_points(yen, floor);
+        for (k, (dpath, rec, amount)) in resolved.iter().enumerate() {
+            let mut ex = vec![explain_unit[k].clone()];
+            if k == last {
+                ex.push(format!(
+                    "{unit_word} {}円 → {points}点 ({}; 15円以下は{floor}点; {}) × {days}",
+                    yen.normalize(),
+                    if yen <= Decimal::from(15) {
+                        "15円以下".to_string()
+                    } else {
+                        format!(
+                            "{} of {}/10",
+                            Rounding::HalfDown.japanese(),
+                            yen.normalize()
+                        )
+                    },
+                    cite
+                ));
+            }
+            self.lines.push(Line {
+                record: RecordKind::IY,
+                section,
+                date,
+                unit,
+                code: rec.code.to_string(),
+                name: rec.name.to_string(),
+                quantity: Some(*amount),
+                points: (k == last).then_some(points),
+                times: days,
+                aggregation: 0,
+                origin: Origin::Claimed {
+                    path: dpath.clone(),
+                },
+                explain: ex,
+            });
+        }
+        Some(RxDone {
+            path: path.to_string(),
+            form,
+            unit,
+            points,
+            days,
+            yen,
+            drugs: resolved
+                .iter()
+                .map(|(_, rec, _)| (rec.code.to_string(), rec.narcotic_kind))
+                .collect(),
+            temporary: false,
+            mixed: false,
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn material(
+        &mut self,
+        path: &str,
+        date: Date,
+        code: &str,
+        amount: Decimal,
+        unit_price: Option<Decimal>,
+        section: Option<&'static str>,
+        birth: Date,
+    ) {
+        let set = &self.p.set;
+        let Some(rec) = code_of(code).and_then(|c| set.materials.get(c, date)) else {
+            self.finding(rules::UNKNOWN_CODE, Severity::Error, format!("{path}.code"), rules::CITE_MASTER, vec![code.to_string()],
+                format!("特定器材 `{code}` is not in the 特定器材マスター of {} on {date}; line not billed", self.rev()));
+            return;
+        };
+        if amount <= Decimal::ZERO {
+            self.finding(
+                rules::BAD_QUANTITY,
+                Severity::Error,
+                format!("{path}.amount"),
+                rules::CITE_MATERIAL,
+                vec![code.to_string()],
+                "使用量 must be positive; line not billed".into(),
+            );
+            return;
+        }
+        let age_code = |s: &str| santei_masters::AgeCode::from_field(s);
+        if !age::in_range(birth, date, age_code(&rec.min_age), age_code(&rec.max_age)) {
+            self.finding(
+                rules::AGE_LIMIT,
+                Severity::Error,
+                path.to_string(),
+                rules::CITE_AGE,
+                vec![code.to_string()],
+                format!(
+                    "{} {}: 年齢制限 (項番15/16) に該当しない; line not billed",
+                    rec.code, rec.name
+                ),
+            );
+            return;
+        }
+        let price = match (rec.price_kind, unit_price) {
+            (1, _) => rec.price.to_decimal(),
+            (2, Some(p)) => p,
+            (2, None) => {
+                self.finding(rules::MATERIAL_PRICE, Severity::Error, format!("{path}.unit_price"), rules::CITE_MATERIAL, vec![code.to_string()],
+                    format!("{} {} is priced at its 購入価格 (金額種別 2): give unit_price; line not billed", rec.code, rec.name));
+                return;
+            }
+            (k, _) => {
+                self.finding(
+                    rules::UNSUPPORTED_POINT_KIND,
+                    Severity::Error,
+                    path.to_string(),
+                    rules::CITE_MATERIAL,
+                    vec![code.to_string()],
+                    format!(
+                        "{} {} has 金額種別 {k}, not computed yet; line not billed",
+                        rec.code, rec.name
+                    ),
+                );
+                return;
+            }
+        };
+        let Some(mp) = crate::price::material_points(rec, price, amount) else {
+            self.finding(
+                rules::BAD_QUANTITY,
+                Severity::Error,
+                format!("{path}.amount"),
+                rules::CITE_MATERIAL,
+                vec![code.to_string()],
+                format!("使用量 {amount}: the price × 使用量 overflows; line not billed"),
+            );
+            return;
+        };
+        let points = mp.points;
+        let mut ex = vec![format!(
+            "master {} {} ({}): {}円/{} × {} = {}円 ÷ {}円 (特定器材種別 {}, 項番22) → {} ({}; 材料価格基準 留意事項)",
+            rec.code,
+            rec.name,
+            self.rev(),
+            price.normalize(),
+            rec.unit_name,
+            amount,
+            mp.yen.normalize(),
+            mp.divisor,
+            rec.material_kind,
+            if mp.capped.is_some() {
+                "over the cap".to_string()
+            } else {
+                format!("{points}点")
+            },
+            Rounding::HalfUp.japanese()
+        )];
+        if let Some(cap) = mp.capped {
+            ex.push(format!("上限点数 {cap} (項番24) → {points}点"));
+        }
+        let unit = self.unit();
+        self.lines.push(Line {
+            record: RecordKind::TO,
+            section: section.unwrap_or("80"),
+            date,
+            unit,
+            code: rec.code.to_string(),
+            name: rec.name.to_string(),
+            quantity: Some(amount),
+            points: Some(points),
+            times: 1,
+            aggregation: 0,
+            origin: Origin::Claimed {
+                path: path.to_string(),
+            },
+            explain: ex,
+        });
+    }
+
+    pub(super) fn comment(&mut self, path: &str, date: Date, code: &str, text: Option<&str>) {
+        let set = &self.p.set;
+        let Some(rec) = code_of(code).and_then(|c| set.comments.get(c, date)) else {
+            self.finding(
+                rules::UNKNOWN_CODE,
+                Severity::Error,
+                format!("{path}.code"),
+                rules::CITE_MASTER,
+                vec![code.to_string()],
+                format!(
+                    "コメント `{code}` is not in the コメントマスター of {} on {date}",
+                    self.rev()
+                ),
+            );
+            return;
+        };
+        let section = self
+            .lines
+            .iter()
+            .rev()
+            .find(|l| l.date == date)
+            .map_or("80", |l| l.section);
+        let unit = self.unit();
+        let mut name = rec.text.to_string();
+        if let Some(t) = text {
+            name.push_str(t);
+        }
+        self.lines.push(Line {
+            record: RecordKind::CO,
+            section,
+            date,
+            unit,
+            code: rec.code.to_string(),
+            name,
+            quantity: None,
+            points: None,
+            times: 0,
+            aggregation: 0,
+            origin: Origin::Claimed {
+                path: path.to_string(),
+            },
+            explain: vec![format!(
+                "コメント パターン {} (master {})",
+                rec.pattern, rec.code
+            )],
+        });
+    }
+}
+
+/// A 診療行為 (SI) line of a master row: section and 点数欄 from its 点数集計先識別（入院外）, or
+/// （入院） on an 入院 claim.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn si_line(
+    inpatient: bool,
+    rec: &Procedure,
+    date: Date,
+    unit: usize,
+    quantity: Option<Decimal>,
+    points: Option<i64>,
+    times: u32,
+    origin: Origin,
+    explain: Vec<String>,
+) -> Line {
+    let (section, aggregation) = if inpatient {
+        (
+            section_of_inpatient(rec.aggregation_inpatient),
+            rec.aggregation_inpatient,
+        )
+    } else {
+        (
+            section_of(rec.aggregation_outpatient),
+            rec.aggregation_outpatient,
+        )
+    };
+    Line {
+        record: RecordKind::SI,
+        section,
+        date,
+        unit,
+        code: rec.code.to_string(),
+        name: rec.abbr_name.to_string(),
+        quantity,
+        points,
+        times,
+        aggregation,
+        origin,
+        explain,
+    }
+}
