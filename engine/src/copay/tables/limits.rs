@@ -580,7 +580,7 @@ mod tests {
         // Every 2026-08 row says where its amounts come from.
         for r in LIMITS.iter().filter(|r| r.from >= d(20260801)) {
             assert!(r.note.is_some_and(|n| n.contains("政令")), "{:?}", r.class);
-            assert!(!r.citation.contains("RULEBOOK"));
+            assert!(r.citation.contains("mhlw.go.jp"), "{}", r.citation);
         }
     }
 
