@@ -1,0 +1,357 @@
+//! The derived checks of a receipt ([`Recalculator::derived_checks`]).
+
+use super::*;
+
+impl<'a> Recalculator<'a> {
+    /// The engine's derivations (`derive.rs`) checked on a 外来 receipt's SI lines, day by day:
+    /// - 外来管理加算 billed on a day with an item that blocks it (外来管理加算区分 1; 告示 A001 注8):
+    ///   a difference (A103.outpatient-management), not billable that day;
+    /// - a 判断料 billed a second time in the month (告示 D026 注1 月1回, per 検査等実施判断グループ
+    ///   区分): a difference (D201.judgement-fee) for the times after the first;
+    /// - a 年齢加算 due for the patient's age on the day (RE 生年月日; 項番100–111) and not billed:
+    ///   a difference (A101.age-addition) whose computed points are the 加算's;
+    /// - a 時間外等加算 the visit's other lines contradict (A102.time-addition): without its 初診料
+    ///   /再診料/外来診療料 that day, a variant other than the one the engine would bill for the
+    ///   patient's age (乳幼児 or not), a second one on the day; and a 乳幼児加算 billed with a
+    ///   時間外等加算 that includes it (A101.age-addition; 告示 A000 注6, A001 注4, A002 注7).
+    ///
+    /// Lines inside a まるめ unit take no 年齢加算 (the engine adds none to them either).
+    pub(super) fn derived_checks(
+        &self,
+        engine: &Engine,
+        r: &Receipt,
+        checks: &mut Vec<Check>,
+        rows: &[Option<&Procedure>],
+        start: &[usize],
+    ) {
+        use crate::derive;
+        let Some(prep) = engine.prepared_for(r.month.first_day()) else {
+            return;
+        };
+        let set = &prep.set;
+        // (day, date, unit, line, master row, times that day) of the SI lines a derivation is
+        // about (外来管理加算 and what blocks it, 判断料, 時間外等加算 and their bases, items with
+        // 年齢加算 links), by day; the rows are those of the unit checks (the 診療年月's).
+        let mut all: smallvec::SmallVec<[DayLine<'_>; 32]> = smallvec::SmallVec::new();
+        for (ui, u) in r.units.iter().enumerate() {
+            for (li, l) in u.lines.iter().enumerate() {
+                let Some(rec) = start
+                    .get(ui)
+                    .and_then(|&k| rows.get(k + li))
+                    .copied()
+                    .flatten()
+                else {
+                    continue;
+                };
+                let relevant = rec.outpatient_management != 0
+                    || rec.test_judgement == 2
+                    || rec.time_addition != 0
+                    || rec.age_additions().next().is_some();
+                if !relevant {
+                    continue;
+                }
+                for (day, n) in l.days.iter() {
+                    let Some(date) = Date::from_ymd(r.month.year, r.month.month, u32::from(day))
+                    else {
+                        continue;
+                    };
+                    all.push((day, date, ui, li, rec, u32::from(n)));
+                }
+            }
+        }
+        if all.is_empty() {
+            return;
+        }
+        all.sort_by_key(|e| e.0);
+        let facility = crate::claim::Facility {
+            kind: self.facility.kind,
+            beds: self.facility.beds,
+            standards: self.facility.standards.clone(),
+            ..Default::default()
+        };
+        let rule_ref = |id: &str, citation: &str| {
+            Some(Box::new(RuleRef {
+                id: id.to_string(),
+                citation: citation.to_string(),
+            }))
+        };
+        let mut differs = |ui: usize,
+                           li: usize,
+                           code: Option<u32>,
+                           claimed: Option<i64>,
+                           computed: Option<i64>,
+                           reason: String,
+                           rule: Option<Box<RuleRef>>| {
+            let unit = &r.units[ui];
+            checks.push(Check {
+                kind: CheckKind::Rule,
+                status: Status::Differs,
+                line: unit.lines[li].line,
+                code: code.or(Some(unit.lines[li].code)),
+                section: Some(unit.section),
+                claimed,
+                computed,
+                reason: Cow::Owned(reason),
+                rule,
+            });
+        };
+        // 判断料 billed so far this month, per group.
+        let mut judged: smallvec::SmallVec<[(u8, u32); 8]> = smallvec::SmallVec::new();
+        let mut start = 0;
+        while start < all.len() {
+            let day = all[start].0;
+            let end = start + all[start..].iter().take_while(|e| e.0 == day).count();
+            let today = &all[start..end];
+            start = end;
+            let date = today[0].1;
+            // Whether any SI line of the receipt bills `code` on this day.
+            let billed_at = |code: u32| {
+                r.units.iter().enumerate().find_map(|(ui, u)| {
+                    u.lines.iter().enumerate().find_map(|(li, l)| {
+                        (l.kind == LineKind::Procedure
+                            && l.code == code
+                            && l.days.iter().any(|(d, _)| d == day))
+                        .then_some((ui, li))
+                    })
+                })
+            };
+            // 外来管理加算 on a day with a blocking item.
+            if let Some(b) = derive::outpatient_management_blocker(today.iter().map(|e| e.4)) {
+                for &(_, _, ui, li, rec, _) in today {
+                    if derive::is_outpatient_management(rec) {
+                        differs(
+                            ui,
+                            li,
+                            None,
+                            r.units[ui].points,
+                            Some(0),
+                            format!(
+                                "{}: {} {} billed on day {day} with {} {}, which blocks it (外来管理加算区分 1): not billable that day",
+                                rules::OUTPATIENT_MANAGEMENT,
+                                rec.code,
+                                rec.abbr_name,
+                                b.code,
+                                b.abbr_name
+                            ),
+                            rule_ref(
+                                rules::OUTPATIENT_MANAGEMENT,
+                                rules::CITE_OUTPATIENT_MANAGEMENT,
+                            ),
+                        );
+                    }
+                }
+            }
+            // 判断料 月1回.
+            for &(_, _, ui, li, rec, n) in today {
+                let Some(g) = derive::judgement_fee_group(rec) else {
+                    continue;
+                };
+                let seen = match judged.iter_mut().find(|(gg, _)| *gg == g) {
+                    Some((_, c)) => c,
+                    None => {
+                        judged.push((g, 0));
+                        &mut judged.last_mut().expect("just pushed").1
+                    }
+                };
+                let allowed = 1u32.saturating_sub(*seen);
+                *seen = seen.saturating_add(n);
+                let excess = n.saturating_sub(allowed);
+                if excess > 0 {
+                    differs(
+                        ui,
+                        li,
+                        None,
+                        r.units[ui].points,
+                        Some(0),
+                        format!(
+                            "{}: {} {} (検査等実施判断グループ区分 {g}) billed {excess} more time(s) on day {day}: a 判断料 is billed once a month per group",
+                            rules::JUDGEMENT_FEE,
+                            rec.code,
+                            rec.abbr_name
+                        ),
+                        rule_ref(rules::JUDGEMENT_FEE, rules::CITE_JUDGEMENT),
+                    );
+                }
+            }
+            // 時間外等加算 and the lines that contradict it.
+            let birth = r.birth;
+            let mut time_seen: smallvec::SmallVec<[&str; 2]> = smallvec::SmallVec::new();
+            let mut replacing: smallvec::SmallVec<[(&str, &Procedure); 2]> =
+                smallvec::SmallVec::new();
+            for &(_, _, ui, li, rec, _) in today {
+                let Some(key) = derive::is_time_addition(prep, rec) else {
+                    continue;
+                };
+                let cite = rule_ref(rules::TIME_ADDITION, derive::CITE_TIME_ADDITION);
+                if time_seen.contains(&key) {
+                    differs(
+                        ui,
+                        li,
+                        None,
+                        r.units[ui].points,
+                        Some(0),
+                        format!(
+                            "{}: a second 時間外等加算 of {key} on day {day} ({} {}): one visit takes one",
+                            rules::TIME_ADDITION,
+                            rec.code,
+                            rec.abbr_name
+                        ),
+                        cite,
+                    );
+                    continue;
+                }
+                time_seen.push(key);
+                let base = today
+                    .iter()
+                    .find(|e| derive::time_addition_base(e.4) == Some(key));
+                let Some(base) = base.map(|e| e.4) else {
+                    differs(
+                        ui,
+                        li,
+                        None,
+                        r.units[ui].points,
+                        Some(0),
+                        format!(
+                            "{}: {} {} billed on day {day} without its {key} (初診料・再診料・外来診療料) that day",
+                            rules::TIME_ADDITION,
+                            rec.code,
+                            rec.abbr_name
+                        ),
+                        cite,
+                    );
+                    continue;
+                };
+                if derive::time_addition_replaces_infant(rec) {
+                    replacing.push((key, rec));
+                }
+                let Some(birth) = birth.filter(|b| *b <= date) else {
+                    continue;
+                };
+                let gate = |x: &Procedure| {
+                    crate::engine::gate(x, date, birth, false, &facility, None).is_none()
+                };
+                let mut expected = None;
+                let mut ok = false;
+                for &cat in derive::time_categories_of(rec.time_addition) {
+                    if let Some(c) = derive::choose_time_addition(prep, base, date, cat, gate) {
+                        ok |= c.code == rec.code;
+                        expected.get_or_insert(c);
+                    }
+                }
+                if ok {
+                    continue;
+                }
+                let computed = expected
+                    .and_then(|c| price::procedure_points(c, None).ok())
+                    .map(|p| p.points);
+                differs(
+                    ui,
+                    li,
+                    None,
+                    r.units[ui].points,
+                    computed,
+                    format!(
+                        "{}: {} {} ({}) contradicts the visit: for a patient of {}歳 on day {day} with {} {}, the 加算 of this 時間加算区分 is {}",
+                        rules::TIME_ADDITION,
+                        rec.code,
+                        rec.abbr_name,
+                        age::describe(rec.min_age, rec.max_age),
+                        age::age_years(birth, date),
+                        base.code,
+                        base.abbr_name,
+                        expected.map_or_else(
+                            || "none that can be billed here".to_string(),
+                            |c| format!("{} {}", c.code, c.abbr_name)
+                        )
+                    ),
+                    cite,
+                );
+            }
+            // 年齢加算: billed with a 時間外等加算 that includes it, or due and missing. Not judged
+            // without a 生年月日, or with one after the day (the RE cannot be right).
+            let Some(birth) = birth.filter(|b| *b <= date) else {
+                continue;
+            };
+            // The patient's age test of the day, remembered per (下限年齢, 上限年齢): a receipt asks
+            // the same few ranges of many items.
+            let ages: std::cell::RefCell<smallvec::SmallVec<[(AgeCode, AgeCode, bool); 8]>> =
+                std::cell::RefCell::default();
+            let in_range = |min: AgeCode, max: AgeCode| {
+                if let Some(&(_, _, v)) = ages.borrow().iter().find(|e| e.0 == min && e.1 == max) {
+                    return v;
+                }
+                let v = age::in_range(birth, date, min, max);
+                ages.borrow_mut().push((min, max, v));
+                v
+            };
+            for &(_, _, ui, li, rec, _) in today {
+                let unit = &r.units[ui];
+                if unit.lines.len() > 1 && rec.bundled_test_group != 0 {
+                    continue;
+                }
+                let replaced_by = derive::time_addition_base(rec)
+                    .and_then(|k| replacing.iter().find(|(kk, _)| *kk == k).map(|(_, t)| *t));
+                for (min, max, code) in derive::due_age_additions_by(rec, in_range) {
+                    let Some(add) = set.procedures.get(code.0, date) else {
+                        continue;
+                    };
+                    let billed = billed_at(code.0);
+                    if let Some(t) = replaced_by {
+                        if let Some((aui, ali)) = billed {
+                            differs(
+                                aui,
+                                ali,
+                                None,
+                                r.units[aui].points,
+                                Some(0),
+                                format!(
+                                    "{}: {} {} billed on day {day} with {} {}, the 時間外等加算 for 6歳未満 that includes it",
+                                    rules::AGE_ADDITION,
+                                    add.code,
+                                    add.abbr_name,
+                                    t.code,
+                                    t.abbr_name
+                                ),
+                                rule_ref(rules::AGE_ADDITION, rules::CITE_INFANT_WITH_TIME),
+                            );
+                        }
+                        continue;
+                    }
+                    if billed.is_some() {
+                        continue;
+                    }
+                    let computed = match add.point_kind() {
+                        PointKind::PercentAdd | PointKind::PercentSubtract => {
+                            unit.points.filter(|_| unit.lines.len() == 1).map(|base| {
+                                price::percent_change(
+                                    base,
+                                    add.points.to_decimal(),
+                                    add.point_kind() == PointKind::PercentAdd,
+                                )
+                            })
+                        }
+                        _ => price::procedure_points(add, None).ok().map(|p| p.points),
+                    };
+                    differs(
+                        ui,
+                        li,
+                        Some(add.code.0),
+                        None,
+                        computed,
+                        format!(
+                            "{}: {} {} is due with {} {} on day {day} (age {}; {}, 項番100–111) and not billed",
+                            rules::AGE_ADDITION,
+                            add.code,
+                            add.abbr_name,
+                            rec.code,
+                            rec.abbr_name,
+                            age::age_years(birth, date),
+                            age::describe(min, max)
+                        ),
+                        rule_ref(rules::AGE_ADDITION, derive::CITE_AGE_ADDITION),
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,422 @@
+//! The per-unit checks: one 算定単位 priced and compared with its claimed 点数.
+
+use super::*;
+
+/// The points of one 点数 (点数識別 3/4, or 7 減算) item of the 医科診療行為マスター, from the pricing
+/// library ([`crate::price::procedure_points`] and its きざみ policy).
+pub(super) fn procedure_points(
+    p: &Procedure,
+    quantity: Option<Decimal>,
+    revision: &'static str,
+) -> Result<(i64, How), NotChecked> {
+    match price::procedure_points(p, quantity) {
+        Ok(priced) => Ok((
+            priced.points,
+            match priced.how {
+                PricedHow::Steps(steps) => How::Steps { revision, steps },
+                PricedHow::Master | PricedHow::Minus => How::Master { revision },
+            },
+        )),
+        Err(PriceError::NotPoints(kind)) => {
+            Err((Cow::Owned(format!("点数識別 {kind:?}")), Some(p.code.0)))
+        }
+        Err(e) => Err((Cow::Owned(e.to_string()), Some(p.code.0))),
+    }
+}
+
+/// A 算定単位 of several SI codes, computed the way UKE groups them:
+/// - every line in one 包括対象検査 group (項番16) that santei has まるめ tiers for on the date:
+///   the tier for the number of distinct codes (Σ of their 点数 below the first tier);
+/// - otherwise the 点数 lines (きざみ computed) add up, and one %加算/%減算 line (点数識別 5/6) applies to the Σ of
+///   the lines before it, rounded half up (RECEIPTC_GAIRAI_SAMPLE: ＥＣＧ１２ 130 + ＥＦ 1,140,
+///   乳幼児加算 70% → 2,159), the lines after it adding as they are.
+///
+/// Any other shape (金額, two % lines, a まるめ group mixed with other items, a group
+/// without tiers in santei) cannot be checked and says why.
+pub(super) fn multi_procedure(
+    set: &MasterSet,
+    date: Date,
+    u: &Unit,
+    rows: &[Option<&Procedure>],
+) -> Result<(i64, How), NotChecked> {
+    let overflow = || (Cow::Borrowed("the Σ of the unit's points overflows"), None);
+    let mut sum = 0i64;
+    let mut percent = None;
+    // The 包括対象検査 group shared by every line (Some(0): none), None when they differ.
+    let mut group = None;
+    let mut mixed = false;
+    for (i, l) in u.lines.iter().enumerate() {
+        let p = rows.get(i).copied().flatten().ok_or((
+            Cow::Borrowed("code not in the 診療行為マスター of the 診療年月"),
+            Some(l.code),
+        ))?;
+        if i == 0 {
+            group = Some(p.bundled_test_group);
+        } else if group != Some(p.bundled_test_group) {
+            mixed = true;
+        }
+        let value = p.points.to_decimal();
+        match p.point_kind() {
+            PointKind::Points | PointKind::PrefecturalPurchasePrice | PointKind::MinusPoints => {
+                sum = sum
+                    .checked_add(procedure_points(p, l.quantity, set.revision.id)?.0)
+                    .ok_or_else(overflow)?;
+            }
+            kind @ (PointKind::PercentAdd | PointKind::PercentSubtract) => {
+                if percent.is_some() {
+                    return Err((
+                        Cow::Borrowed("multi-code unit with two %加算/%減算 items"),
+                        None,
+                    ));
+                }
+                let add = price::percent_change(sum, value, kind == PointKind::PercentAdd);
+                percent = Some((value, sum, add));
+                sum = sum.checked_add(add).ok_or_else(overflow)?;
+            }
+            _ => {
+                return Err((
+                    Cow::Owned(format!(
+                        "multi-code unit with 点数識別 {} (master column 11)",
+                        p.point_kind
+                    )),
+                    Some(l.code),
+                ));
+            }
+        }
+    }
+    let revision = set.revision.id;
+    let summed = How::Sum {
+        revision,
+        codes: u.lines.len(),
+        percent,
+    };
+    if mixed {
+        group = None;
+    }
+    match group {
+        Some(0) => Ok((sum, summed)),
+        Some(g) if percent.is_none() => {
+            let Some(bundling) = bundling(g, date) else {
+                return Err((
+                    Cow::Owned(format!(
+                        "multi-code unit: まるめ of 包括対象検査 group {g}, for which santei has no tiers on {date}"
+                    )),
+                    None,
+                ));
+            };
+            let mut codes: smallvec::SmallVec<[u32; 16]> = u.lines.iter().map(|l| l.code).collect();
+            codes.sort_unstable();
+            codes.dedup();
+            let items = codes.len() as u32;
+            Ok(match bundling.points(items) {
+                Some(points) => (points, How::Bundle { bundling, items }),
+                None => (sum, summed),
+            })
+        }
+        _ => Err((
+            Cow::Borrowed(
+                "multi-code unit: 包括対象検査 (まるめ) items with other items or a %加算",
+            ),
+            None,
+        )),
+    }
+}
+
+/// A 薬剤料減点 unit: one IY record of a drug whose 医薬品マスター 金額種別 is 7 (減点), such as
+/// 630010002 薬剤料逓減（９０／１００）（内服薬）. Its 点数 is recorded positive and subtracted
+/// from the receipt (ikasample.csv receipt 5: Σ lines 12,032 − 2 × 534 = HO 10,964). Without the
+/// month's 医薬品マスター, the 6300100xx family is taken (all six 金額種別 7 codes of r06).
+pub(super) fn is_deduction(set: Option<&MasterSet>, date: Date, u: &Unit) -> bool {
+    let [l] = u.lines.as_slice() else {
+        return false;
+    };
+    if l.kind != LineKind::Drug {
+        return false;
+    }
+    match set.and_then(|s| s.drugs.get(l.code, date)) {
+        Some(d) => d.price_kind == 7,
+        None => l.code / 1000 == 630_010,
+    }
+}
+
+pub(super) fn compare(
+    kind: CheckKind,
+    line: usize,
+    claimed: Option<i64>,
+    computed: i64,
+    how: &'static str,
+    what: &'static str,
+) -> Check {
+    let (status, reason) = match claimed {
+        None => (Status::CannotCheck, Cow::Owned(format!("{what} is empty"))),
+        Some(c) if c == computed => (Status::Match, Cow::Borrowed(how)),
+        Some(c) => (
+            Status::Differs,
+            Cow::Owned(format!("{what} {c} ≠ {how} {computed}")),
+        ),
+    };
+    Check {
+        kind,
+        status,
+        line,
+        code: None,
+        section: None,
+        claimed,
+        computed: Some(computed),
+        reason,
+        rule: None,
+    }
+}
+
+/// How a unit's points were computed, written out only when someone reads it (a difference).
+pub(super) enum How {
+    Master {
+        revision: &'static str,
+    },
+    Steps {
+        revision: &'static str,
+        steps: price::Steps,
+    },
+    /// Several SI codes: Σ of their 点数, one %加算/%減算 on the Σ before it.
+    Sum {
+        revision: &'static str,
+        codes: usize,
+        /// (%, the Σ it applies to, the points it adds (negative for %減算)).
+        percent: Option<(Decimal, i64, i64)>,
+    },
+    /// A 検体検査 まるめ: the tier for the number of items.
+    Bundle {
+        bundling: &'static Bundling,
+        items: u32,
+    },
+    Drug {
+        yen: Decimal,
+    },
+    Material {
+        price: Decimal,
+        quantity: Decimal,
+    },
+}
+
+impl How {
+    /// For a match: what was compared, without numbers.
+    fn matched(&self) -> &'static str {
+        match self {
+            How::Master { .. } => "the master's 点数",
+            How::Steps { .. } => "the master's きざみ",
+            How::Sum { percent: None, .. } => "Σ of the master's 点数",
+            How::Sum { .. } => "Σ of the master's 点数 with the %加算 on the Σ before it",
+            How::Bundle { .. } => "the 告示's まるめ tier",
+            How::Drug { .. } => "Σ 薬価 × 使用量 五捨五超入",
+            How::Material { .. } => "材料価格 × 使用量 ÷ 10円 (特定器材種別) 四捨五入",
+        }
+    }
+    fn render(&self, points: i64) -> String {
+        match self {
+            How::Master { revision } => format!("{revision} master: {points}点"),
+            How::Steps { revision, steps } => {
+                let q = steps
+                    .quantity
+                    .map_or_else(|| "not given".to_string(), |q| q.to_string());
+                let bound = match steps.bound {
+                    Bound::Within => String::new(),
+                    Bound::NoQuantity => " (no 数量: 基本点数)".to_string(),
+                    Bound::AboveUpperWarned { upper } => {
+                        format!(" (above the 上限値 {upper}: 点数算定式１, 警告)")
+                    }
+                    Bound::AboveUpperCapped { upper } => {
+                        format!(" (above the 上限値 {upper}: 点数算定式２)")
+                    }
+                };
+                format!(
+                    "{revision} master きざみ: {} + {} × {} (数量 {q}){bound} = {} → {points}点 (項番30–35)",
+                    steps.base,
+                    steps.step_points,
+                    steps.steps,
+                    steps.exact.normalize()
+                )
+            }
+            How::Sum {
+                revision,
+                codes,
+                percent,
+            } => match percent {
+                None => format!("{revision} master: Σ 点数 of the {codes} codes = {points}点"),
+                Some((pct, base, add)) => format!(
+                    "{revision} master: Σ 点数 of the {codes} codes, the {pct}% item on the Σ {base} before it: {add:+} (四捨五入) → {points}点"
+                ),
+            },
+            How::Bundle { bundling, items } => format!(
+                "まるめ {} {items}項目 → {points}点 ({})",
+                bundling.kubun, bundling.citation
+            ),
+            How::Drug { yen } => format!("Σ 薬価 × 使用量 = {yen}円 → {points}点 (五捨五超入)"),
+            How::Material { price, quantity } => {
+                format!("{price}円 × {quantity} / 10 → {points}点 (四捨五入)")
+            }
+        }
+    }
+}
+
+/// An SI line on one 算定日: (day, date, unit index, line index, master row, 回数 that day).
+pub(super) type DayLine<'a> = (u8, Date, usize, usize, &'a Procedure, u32);
+
+/// Why a unit cannot be checked, and the code concerned when it is one code.
+pub(super) type NotChecked = (Cow<'static, str>, Option<u32>);
+
+/// `deduction`: the unit is a 減点 drug ([`is_deduction`], looked up once by the caller).
+pub(super) fn check_unit(
+    set: Option<&MasterSet>,
+    date: Date,
+    month: YearMonth,
+    u: &Unit,
+    deduction: bool,
+    rows: &[Option<&Procedure>],
+) -> Check {
+    let first = &u.lines[0];
+    let kind = match first.kind {
+        LineKind::Procedure => CheckKind::Procedure,
+        LineKind::Drug => CheckKind::Drug,
+        LineKind::Material => CheckKind::Material,
+    };
+    let mut check = Check {
+        kind,
+        status: Status::CannotCheck,
+        line: first.line,
+        code: (u.lines.len() == 1).then_some(first.code),
+        section: Some(u.section),
+        claimed: u.points,
+        computed: None,
+        reason: Cow::Borrowed(""),
+        rule: None,
+    };
+    match compute_unit(set, date, month, u, deduction, rows) {
+        Err((reason, code)) => {
+            check.reason = reason;
+            if code.is_some() {
+                check.code = code;
+            }
+        }
+        Ok((points, how)) => {
+            check.computed = Some(points);
+            match u.points {
+                Some(c) if c == points => {
+                    check.status = Status::Match;
+                    check.reason = Cow::Borrowed(how.matched());
+                }
+                Some(c) => {
+                    check.status = Status::Differs;
+                    check.reason = Cow::Owned(format!(
+                        "claimed {c}, computed {points}: {}",
+                        how.render(points)
+                    ));
+                }
+                None => check.reason = Cow::Borrowed("算定単位 without 点数"),
+            }
+        }
+    }
+    check
+}
+
+pub(super) fn compute_unit(
+    set: Option<&MasterSet>,
+    date: Date,
+    month: YearMonth,
+    u: &Unit,
+    deduction: bool,
+    rows: &[Option<&Procedure>],
+) -> Result<(i64, How), NotChecked> {
+    let no = |r: &'static str| (Cow::Borrowed(r), None);
+    if u.points.is_none() {
+        return Err(no("算定単位 without 点数 (incomplete unit)"));
+    }
+    if u.section == SECTION_MEALS {
+        return Err(no("食事・生活療養 (診療識別 97, yen)"));
+    }
+    let set = set.ok_or_else(|| {
+        (
+            Cow::Owned(format!("no masters loaded for 診療年月 {month}")),
+            None,
+        )
+    })?;
+    let first = &u.lines[0];
+    if u.lines.iter().any(|l| l.kind != first.kind) {
+        return Err(no("mixed unit (SI/IY/TO in one 算定単位)"));
+    }
+    let revision = set.revision.id;
+    match first.kind {
+        LineKind::Procedure => {
+            if u.lines.len() > 1 {
+                return multi_procedure(set, date, u, rows);
+            }
+            let p = rows.first().copied().flatten().ok_or((
+                Cow::Borrowed("code not in the 診療行為マスター of the 診療年月"),
+                Some(first.code),
+            ))?;
+            match p.point_kind() {
+                PointKind::Points | PointKind::PrefecturalPurchasePrice => {}
+                PointKind::PercentAdd | PointKind::PercentSubtract => {
+                    return Err(no("percentage item (点数識別 5/6)"));
+                }
+                PointKind::Yen => return Err(no("amount in yen (点数識別 1)")),
+                _ => {
+                    return Err((
+                        Cow::Owned(format!("点数識別 {} (master column 11)", p.point_kind)),
+                        None,
+                    ));
+                }
+            }
+            procedure_points(p, first.quantity, revision)
+        }
+        LineKind::Drug => {
+            if deduction {
+                return Err(no(
+                    "減点 (医薬品 金額種別 7): a share of the 処方's 薬剤料, subtracted from the total",
+                ));
+            }
+            if set.drugs.is_empty() {
+                return Err(no("no 医薬品マスター for the 診療年月"));
+            }
+            let mut yen = Decimal::ZERO;
+            for l in &u.lines {
+                let d = set.drugs.get(l.code, date).ok_or((
+                    Cow::Borrowed("drug not in the 医薬品マスター of the 診療年月"),
+                    Some(l.code),
+                ))?;
+                let qty = l.quantity.unwrap_or(Decimal::ONE);
+                yen = price::drug::drug_yen(d, qty, yen)
+                    .ok_or((
+                        Cow::Owned(format!("使用量 {qty}: the 薬価 × 使用量 overflows")),
+                        Some(l.code),
+                    ))?
+                    .1;
+            }
+            let points = price::drug_points(yen, price::drug_floor(u.section));
+            Ok((points, How::Drug { yen }))
+        }
+        LineKind::Material => {
+            if u.lines.len() > 1 {
+                return Err(no("multi-code unit (several 特定器材 in one 算定単位)"));
+            }
+            if set.materials.is_empty() {
+                return Err(no("no 特定器材マスター for the 診療年月"));
+            }
+            let m = set.materials.get(first.code, date).ok_or((
+                Cow::Borrowed("code not in the 特定器材マスター of the 診療年月"),
+                Some(first.code),
+            ))?;
+            let price = m.price.to_decimal();
+            if price.is_zero() {
+                return Err(no("no price in the master (price given on the record)"));
+            }
+            let quantity = first.quantity.unwrap_or(Decimal::ONE);
+            let points = price::material_points(m, price, quantity)
+                .ok_or((
+                    Cow::Owned(format!("使用量 {quantity}: the price × 使用量 overflows")),
+                    Some(first.code),
+                ))?
+                .points;
+            Ok((points, How::Material { price, quantity }))
+        }
+    }
+}
