@@ -267,8 +267,7 @@ pub fn calc(
     }
     let mut out = std::io::stdout().lock();
     if json {
-        serde_json::to_writer_pretty(&mut out, &result)?;
-        writeln!(out)?;
+        out.write_all(&result.to_json_pretty())?;
     } else {
         let claim = Engine::parse_claim(bytes).ok();
         let source = if dirs.is_empty() {

@@ -16,11 +16,10 @@ use std::process::ExitCode;
 
 use santei_engine::claim::FacilityKind;
 use santei_engine::masters::Encoding;
-use santei_engine::uke::batch::{self, BatchOptions, Event, Progress};
-use santei_engine::uke::reader::{DENTAL_RECORDS, sniff_encoding};
-use santei_engine::uke::{
-    Check, FacilityFacts, Recalculator, ReceiptReport, Status, Summary, Tally, UkeError, YearMonth,
-};
+use santei_engine::uke::batch::{self, BatchOptions, Progress};
+use santei_engine::uke::reader::sniff_encoding;
+use santei_engine::uke::stream::{self, FileFacts, ReportFormat, ReportWriter};
+use santei_engine::uke::{FacilityFacts, Recalculator, Status, Summary, Tally, YearMonth};
 
 use crate::calc_cmd::build_engine;
 use crate::{CliError, LoadArgs};
@@ -35,6 +34,16 @@ pub enum Format {
     Json,
 }
 
+impl From<Format> for ReportFormat {
+    fn from(f: Format) -> Self {
+        match f {
+            Format::Table => ReportFormat::Table,
+            Format::Csv => ReportFormat::Csv,
+            Format::Json => ReportFormat::Json,
+        }
+    }
+}
+
 #[derive(clap::ValueEnum, Clone, Copy, PartialEq, Eq)]
 pub enum UkeEncoding {
     /// UTF-8 when the start of the file is valid UTF-8 with non-ASCII text, else CP932.
@@ -43,226 +52,17 @@ pub enum UkeEncoding {
     Utf8,
 }
 
-fn status_name(s: Status) -> &'static str {
-    match s {
-        Status::Match => "match",
-        Status::Differs => "differs",
-        Status::CannotCheck => "cannot_check",
+/// An error about a whole file (or the run): with `--format json` a JSON line on stdout, like
+/// every other error of `--json` output; otherwise `santei: error: …` on stderr.
+fn file_error<W: Write>(
+    out: &mut ReportWriter<W>,
+    file: Option<&str>,
+    message: &str,
+) -> std::io::Result<()> {
+    if !out.file_error(file, message)? {
+        eprintln!("santei: error: {message}");
     }
-}
-
-fn opt<T: std::fmt::Display>(v: Option<T>) -> String {
-    v.map(|v| v.to_string()).unwrap_or_default()
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
-}
-
-struct Out<W: Write> {
-    w: W,
-    format: Format,
-}
-
-impl<W: Write> Out<W> {
-    fn header(&mut self) -> std::io::Result<()> {
-        if self.format == Format::Csv {
-            writeln!(
-                self.w,
-                "file,receipt,line,kind,status,code,section,claimed,computed,reason"
-            )?;
-        }
-        Ok(())
-    }
-
-    fn check_row(&mut self, file: &str, receipt: Option<u32>, c: &Check) -> std::io::Result<()> {
-        writeln!(
-            self.w,
-            "{},{},{},{},{},{},{},{},{},{}",
-            csv_field(file),
-            opt(receipt),
-            c.line,
-            c.kind.name(),
-            status_name(c.status),
-            opt(c.code),
-            opt(c.section),
-            opt(c.claimed),
-            opt(c.computed),
-            csv_field(&c.reason)
-        )
-    }
-
-    fn receipt(&mut self, file: &str, r: &ReceiptReport) -> std::io::Result<()> {
-        let shown = r.checks.iter().filter(|c| {
-            c.status != Status::Match || c.kind == santei_engine::uke::CheckKind::ReceiptTotal
-        });
-        match self.format {
-            Format::Csv => {
-                for c in shown {
-                    self.check_row(file, Some(r.number), c)?;
-                }
-            }
-            Format::Json => {
-                let checks: Vec<&Check> = shown.collect();
-                let v = serde_json::json!({
-                    "type": "receipt", "file": file, "receipt": r.number, "line": r.line,
-                    "month": r.month.to_string(), "inpatient": r.inpatient,
-                    "claimed_total": r.claimed_total, "computed_total": r.computed_total,
-                    "lines": r.lines, "differs": r.differs(),
-                    "counts": r.counts(), "checks": checks,
-                });
-                writeln!(self.w, "{v}")?;
-            }
-            Format::Table => {
-                let [m, d, n] = r.counts();
-                writeln!(
-                    self.w,
-                    "receipt {:>6}  line {:>7}  {}  {}  claimed {:>8}  computed {:>8}  {} lines  {m} match  {d} differ  {n} cannot check{}",
-                    r.number,
-                    r.line,
-                    r.month,
-                    if r.inpatient { "入院" } else { "外来" },
-                    opt(r.claimed_total),
-                    r.computed_total,
-                    r.lines,
-                    if r.differs() { "  DIFFERS" } else { "" }
-                )?;
-                for c in shown.filter(|c| c.status == Status::Differs) {
-                    writeln!(
-                        self.w,
-                        "    line {:>7}  {:<13} {:>9}  claimed {:>8}  computed {:>8}  {}",
-                        c.line,
-                        c.kind.name(),
-                        opt(c.code),
-                        opt(c.claimed),
-                        opt(c.computed),
-                        c.reason
-                    )?;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn totals(&mut self, file: &str, checks: &[Check]) -> std::io::Result<()> {
-        for c in checks {
-            match self.format {
-                Format::Csv => self.check_row(file, None, c)?,
-                Format::Json => {
-                    let v = serde_json::json!({"type": "go", "file": file, "check": c});
-                    writeln!(self.w, "{v}")?;
-                }
-                Format::Table => writeln!(
-                    self.w,
-                    "GO line {:>7}  {:<9} {:<13} claimed {:>8}  computed {:>8}  {}",
-                    c.line,
-                    c.kind.name(),
-                    status_name(c.status),
-                    opt(c.claimed),
-                    opt(c.computed),
-                    c.reason
-                )?,
-            }
-        }
-        Ok(())
-    }
-
-    fn error(&mut self, e: &UkeError) -> std::io::Result<()> {
-        match self.format {
-            Format::Csv => writeln!(
-                self.w,
-                "{},{},{},receipt,malformed,,,,,{}",
-                csv_field(&e.file),
-                opt(e.receipt),
-                e.line,
-                csv_field(&format!(
-                    "{}{}",
-                    opt(e.field.as_ref().map(|f| format!("{f}: "))),
-                    e.message
-                ))
-            ),
-            Format::Json => {
-                let v = serde_json::json!({"type": "error", "error": e, "text": e.to_string()});
-                writeln!(self.w, "{v}")
-            }
-            Format::Table => writeln!(self.w, "receipt {:>6}  MALFORMED  {e}", opt(e.receipt)),
-        }
-    }
-
-    /// An error about a whole file (or the run): with `--format json` a JSON line on stdout, like
-    /// every other error of `--json` output; otherwise `santei: error: …` on stderr.
-    fn file_error(&mut self, file: Option<&str>, message: &str) -> std::io::Result<()> {
-        if self.format == Format::Json {
-            let v = serde_json::json!({"type": "error", "error": {
-                "code": "error", "file": file, "path": null, "message": message,
-            }});
-            writeln!(self.w, "{v}")
-        } else {
-            eprintln!("santei: error: {message}");
-            Ok(())
-        }
-    }
-
-    fn summary(&mut self, s: &Summary, files: usize) -> std::io::Result<()> {
-        match self.format {
-            Format::Json => {
-                let by_kind: serde_json::Map<String, serde_json::Value> = s
-                    .kinds()
-                    .map(|(k, [m, d, n])| {
-                        (
-                            k.name().to_owned(),
-                            serde_json::json!({"match": m, "differs": d, "cannot_check": n}),
-                        )
-                    })
-                    .collect();
-                let v = serde_json::json!({
-                    "type": "summary", "files": files, "receipts": s.receipts,
-                    "malformed": s.malformed, "lines": s.lines, "by_kind": by_kind,
-                    "cannot_check_reasons": s.cannot_check_reasons.iter().map(|((k, r), n)| {
-                        serde_json::json!({"kind": k.name(), "reason": r, "count": n})
-                    }).collect::<Vec<_>>(),
-                    "claimed_points": s.claimed_points, "computed_points": s.computed_points,
-                });
-                writeln!(self.w, "{v}")
-            }
-            // The CSV stays one table; its summary goes to stderr.
-            Format::Csv => write_summary(&mut std::io::stderr(), s, files),
-            Format::Table => write_summary(&mut self.w, s, files),
-        }
-    }
-}
-
-fn write_summary(w: &mut dyn Write, s: &Summary, files: usize) -> std::io::Result<()> {
-    writeln!(
-        w,
-        "\nsummary: {files} file(s), {} receipt(s) ({} malformed), {} line(s)",
-        s.receipts + s.malformed,
-        s.malformed,
-        s.lines
-    )?;
-    writeln!(
-        w,
-        "  {:<14} {:>8} {:>8} {:>13}",
-        "check", "match", "differs", "cannot check"
-    )?;
-    for (k, [m, d, n]) in s.kinds() {
-        writeln!(w, "  {:<14} {m:>8} {d:>8} {n:>13}", k.name())?;
-    }
-    if !s.cannot_check_reasons.is_empty() {
-        writeln!(w, "  cannot check, by reason:")?;
-        for ((kind, reason), n) in &s.cannot_check_reasons {
-            writeln!(w, "    {n:>8}  {}: {reason}", kind.name())?;
-        }
-    }
-    writeln!(
-        w,
-        "  points: claimed {} (HO, else first KO), computed {} (Σ lines, 97 excluded)",
-        s.claimed_points, s.computed_points
-    )
+    Ok(())
 }
 
 /// The facility facts the rules may ask about (a UKE file does not carry them).
@@ -337,9 +137,9 @@ pub fn recalc(a: Args<'_>) -> Result<ExitCode, CliError> {
         ..BatchOptions::default()
     };
     let stdout = std::io::stdout();
-    let mut out = Out {
+    let mut out = ReportWriter {
         w: std::io::BufWriter::new(stdout.lock()),
-        format: a.format,
+        format: a.format.into(),
     };
     out.header()?;
     let show = match a.progress {
@@ -373,12 +173,12 @@ pub fn recalc(a: Args<'_>) -> Result<ExitCode, CliError> {
             e.0 += n;
         }
         let name = path.display().to_string();
-        let res = res.and_then(|()| facts.judge(&name));
+        let res = res.and_then(|()| facts.judge(&name).map_err(CliError));
         for w in facts.warnings(&name) {
             eprintln!("santei: warning: {w}");
         }
         if let Err(e) = res {
-            out.file_error(Some(&name), &e.0)?;
+            file_error(&mut out, Some(&name), &e.0)?;
             errors += 1;
         }
     }
@@ -391,7 +191,8 @@ pub fn recalc(a: Args<'_>) -> Result<ExitCode, CliError> {
         .collect();
     if !uncovered.is_empty() {
         bar.clear();
-        out.file_error(
+        file_error(
+            &mut out,
             None,
             &format!(
                 "no masters loaded for 診療年月 {}: those receipts were not checked against any master; the loaded masters cover {} (give the masters of those months with --masters)",
@@ -402,7 +203,7 @@ pub fn recalc(a: Args<'_>) -> Result<ExitCode, CliError> {
         errors += 1;
     }
     bar.finish(&tally.summary);
-    out.summary(&tally.summary, a.files.len())?;
+    out.summary(&tally.summary, a.files.len(), &mut std::io::stderr())?;
     out.w.flush()?;
     Ok(if errors > 0 {
         ExitCode::from(2)
@@ -436,73 +237,6 @@ fn coverage(engine: &santei_engine::Engine) -> String {
         .join(", ")
 }
 
-/// What one file held besides its receipts' checks: enough to refuse a file santei cannot judge
-/// (no receipt, no GO) and to report the records it did not read.
-#[derive(Default)]
-struct FileFacts {
-    receipts: u64,
-    malformed: u64,
-    go: bool,
-    /// IR records: more than one is the payer-side format (one IR per receipt, no GO).
-    facilities: u64,
-    /// Records outside any receipt other than IR/GO: count, first (line, ID).
-    other: u64,
-    first_other: Option<(usize, String)>,
-    /// Records inside receipts of a type the 医科 layout does not have.
-    unknown: u64,
-    first_unknown: Option<(usize, String)>,
-    /// Receipts per 診療年月.
-    months: BTreeMap<YearMonth, u64>,
-}
-
-impl FileFacts {
-    /// A file with no receipt, or whose receipts end without the GO record, is an error.
-    fn judge(&self, name: &str) -> Result<(), CliError> {
-        if self.receipts + self.malformed == 0 {
-            let what = match &self.first_other {
-                Some((line, id)) => format!(
-                    "{} record(s) santei does not read, the first at line {line}: `{}`",
-                    self.other,
-                    id.chars().take(40).collect::<String>()
-                ),
-                None => "no record but IR/GO".to_string(),
-            };
-            return Err(CliError(format!(
-                "`{name}` holds no receipt (no RE record): {what}. Not a UKE file of 医科 receipts? (a master or another CSV cannot be recalculated)"
-            )));
-        }
-        // The payer-side variant (one IR per receipt, EX/RC/MN/JY records) has no GO record.
-        if !self.go && self.facilities <= 1 {
-            return Err(CliError(format!(
-                "`{name}`: no GO record (診療報酬請求書レコード) after the receipts: the file is incomplete (cut after its last record?); the GO totals were not checked"
-            )));
-        }
-        Ok(())
-    }
-
-    fn warnings(&self, name: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        if self.unknown > 0 {
-            if let Some((line, id)) = &self.first_unknown {
-                out.push(format!(
-                    "`{name}`: {} record(s) in receipts of a type the 記録条件仕様（医科用） does not define were not read; the first at line {line}: `{id}`",
-                    self.unknown
-                ));
-            }
-        }
-        if self.other > 0 && self.receipts + self.malformed > 0 {
-            if let Some((line, id)) = &self.first_other {
-                out.push(format!(
-                    "`{name}`: {} record(s) outside any receipt were not read; the first at line {line}: `{}`",
-                    self.other,
-                    id.chars().take(40).collect::<String>()
-                ));
-            }
-        }
-        out
-    }
-}
-
 #[allow(clippy::too_many_arguments)]
 fn one_file<W: Write>(
     path: &Path,
@@ -510,7 +244,7 @@ fn one_file<W: Write>(
     calc: &Recalculator<'_>,
     tally: &mut Tally,
     options: BatchOptions,
-    out: &mut Out<W>,
+    out: &mut ReportWriter<W>,
     bar: &mut ProgressBar,
     errors: &mut u64,
     facts: &mut FileFacts,
@@ -549,7 +283,7 @@ fn one_file<W: Write>(
         UkeEncoding::Utf8 => Encoding::Utf8,
         UkeEncoding::Auto => sniff_encoding(input.fill_buf()?),
     };
-    batch::run(
+    stream::recalc_input(
         batch::Input {
             read: input,
             file: &name,
@@ -558,57 +292,10 @@ fn one_file<W: Write>(
         calc,
         tally,
         options,
+        out,
         |p| bar.update(p),
-        |event| match event {
-            Event::Receipt(rep) => {
-                facts.receipts += 1;
-                *facts.months.entry(rep.month).or_default() += 1;
-                if rep.unknown_records > 0 {
-                    facts.unknown += u64::from(rep.unknown_records);
-                    if facts.first_unknown.is_none() {
-                        facts.first_unknown = rep.first_unknown.clone();
-                    }
-                }
-                out.receipt(&name, &rep)
-            }
-            Event::Totals(checks) => {
-                facts.go = true;
-                out.totals(&name, &checks)
-            }
-            // IR 点数表 (別表3): 1 医科. Any other is refused before its receipts are read as 医科.
-            Event::Facility(ir) => match ir.get(3).trim() {
-                "1" => {
-                    facts.facilities += 1;
-                    Ok(())
-                }
-                t => Err(std::io::Error::other(format!(
-                    "`{name}` line {}: IR 点数表 is `{t}`{}: santei recalculates 医科 files (点数表 1) only",
-                    ir.line,
-                    if t == "3" { " (歯科)" } else { "" }
-                ))),
-            },
-            Event::Other(rec) if DENTAL_RECORDS.contains(&rec.id()) => {
-                Err(std::io::Error::other(format!(
-                    "`{name}` line {}: `{}` is a 歯科 record: santei recalculates 医科 files only",
-                    rec.line,
-                    rec.id()
-                )))
-            }
-            Event::Other(rec) => {
-                facts.other += 1;
-                if facts.first_other.is_none() {
-                    facts.first_other = Some((rec.line, rec.id().to_owned()));
-                }
-                Ok(())
-            }
-            Event::Error(e) => {
-                if !e.fatal {
-                    facts.malformed += 1;
-                }
-                *errors += 1;
-                out.error(&e)
-            }
-        },
+        errors,
+        facts,
     )?;
     Ok(())
 }

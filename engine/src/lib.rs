@@ -44,3 +44,8 @@ pub use santei_masters as masters;
 pub fn claim_schema() -> schemars::schema::RootSchema {
     schemars::schema_for!(Claim)
 }
+
+/// The JSON Schema of the result format (`santei.result/1`), generated from [`ClaimResult`].
+pub fn result_schema() -> schemars::schema::RootSchema {
+    schemars::schema_for!(ClaimResult)
+}

@@ -3,12 +3,13 @@
 
 use rust_decimal::Decimal;
 use santei_masters::Date;
+use schemars::JsonSchema;
 use serde::Serialize;
 
 pub const RESULT_FORMAT: &str = "santei.result/1";
 
 /// The result of a claim.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct ClaimResult {
     pub format: &'static str,
     /// The revision whose masters and rules were used (`r2024-06`).
@@ -32,7 +33,18 @@ pub struct ClaimResult {
     pub copay: Option<crate::copay::Copay>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+impl ClaimResult {
+    /// The `santei.result/1` JSON exactly as `santei calc --json` prints it and the service
+    /// returns it: pretty-printed, ending in a newline. One function, so the two cannot differ.
+    pub fn to_json_pretty(&self) -> Vec<u8> {
+        // Serializing plain structs with string keys cannot fail.
+        let mut out = serde_json::to_vec_pretty(self).expect("a ClaimResult serializes");
+        out.push(b'\n');
+        out
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct SectionTotal {
     /// 診療識別 (2 digits)
     pub section: &'static str,
@@ -40,16 +52,17 @@ pub struct SectionTotal {
     pub points: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct AggregationTotal {
     /// 点数集計先識別（入院外, or （入院） on an 入院 claim）
     pub aggregation: u16,
     pub points: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct DayTotal {
     #[serde(serialize_with = "ser_date")]
+    #[schemars(with = "String")]
     pub date: Date,
     pub points: i64,
 }
@@ -59,7 +72,7 @@ fn ser_date<S: serde::Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
 }
 
 /// UKE record type of a line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 pub enum RecordKind {
     /// 診療行為
     SI,
@@ -72,7 +85,7 @@ pub enum RecordKind {
 }
 
 /// Why a line is on the claim.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Origin {
     /// Listed in the claim at this path.
@@ -86,12 +99,13 @@ pub enum Origin {
 
 /// One line, shaped like a UKE SI/IY/TO/CO record. Lines of one 算定単位 (a 剤, a まるめ group)
 /// share `unit`; only the last one carries `points`, as in the UKE file.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Line {
     pub record: RecordKind,
     /// 診療識別
     pub section: &'static str,
     #[serde(serialize_with = "ser_date")]
+    #[schemars(with = "String")]
     pub date: Date,
     /// 算定単位 number (lines with the same number are billed together).
     pub unit: usize,
@@ -102,6 +116,7 @@ pub struct Line {
         skip_serializing_if = "Option::is_none",
         with = "rust_decimal::serde::str_option"
     )]
+    #[schemars(with = "Option<String>")]
     pub quantity: Option<Decimal>,
     /// 点数 of the 算定単位 for one time, on its last line only.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -116,7 +131,7 @@ pub struct Line {
 }
 
 /// Severity of a finding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// A line was not billed, or the claim is wrong as submitted.
@@ -128,7 +143,7 @@ pub enum Severity {
 }
 
 /// A rule outcome. Never an `Err`: the claim was judged, and this is part of the judgement.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Finding {
     /// Stable rule id (see docs/FINDINGS.md); outlives the implementation.
     pub rule: &'static str,

@@ -15,7 +15,7 @@ use crate::claim::{Claim, Scheme};
 use crate::result::{Finding, Severity};
 
 /// Age band of the 負担割合 at the date of care.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AgeBand {
     /// 未就学 (until the first 31 March on or after the day one reaches 6)

@@ -4,7 +4,7 @@
 use super::*;
 
 /// The copayment of a claim.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Copay {
     /// 負担割合 (%) of the insurance; absent for a 公費単独 claim.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -13,6 +13,7 @@ pub struct Copay {
     pub age_band: AgeBand,
     /// 所得区分 used for the limits.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
     pub income_class: Option<IncomeClass>,
     /// 請求点数 (合計点数)
     pub total_points: i64,
@@ -46,7 +47,7 @@ pub struct Copay {
 }
 
 /// One 公費's share.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct FundCopay {
     /// 1 = 第1公費 … 4
     pub priority: u8,
@@ -75,9 +76,10 @@ pub struct FundCopay {
 }
 
 /// One day's copayment.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct VisitCopay {
     #[serde(serialize_with = "ser_date")]
+    #[schemars(with = "String")]
     pub date: Date,
     /// 請求点数 of the day
     pub points: i64,
@@ -100,7 +102,7 @@ fn ser_date<S: serde::Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
 }
 
 /// 入院時食事療養 of the month.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct MealCopay {
     pub count: u32,
     pub class: MealClass,
@@ -114,7 +116,7 @@ pub struct MealCopay {
 }
 
 /// The money fields of the UKE records of the claim.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ReceiptCopay {
     /// HO 保険者 (absent for 公費単独)
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -125,7 +127,7 @@ pub struct ReceiptCopay {
     pub special_notes: Vec<&'static str>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct HoRecord {
     /// 診療実日数 (HO 4)
     pub days: u32,
@@ -142,7 +144,7 @@ pub struct HoRecord {
     pub copay_yen: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct KoRecord {
     /// 負担者番号 (KO 1)
     #[serde(skip_serializing_if = "Option::is_none")]

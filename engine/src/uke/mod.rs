@@ -5,6 +5,7 @@
 pub mod batch;
 pub mod reader;
 pub mod recalc;
+pub mod stream;
 pub mod writer;
 
 pub use reader::{
