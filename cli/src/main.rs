@@ -20,6 +20,7 @@ mod masters_cmd;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod recalc_cmd;
 mod rules_cmd;
+mod serve_cmd;
 
 #[derive(Parser)]
 #[command(
@@ -61,31 +62,27 @@ enum Command {
         /// `--revision` (below) checks that each claim falls in that revision.
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// Folder(s) of official master files, one per revision; the demo data when omitted.
-        #[arg(long = "masters")]
-        masters: Vec<PathBuf>,
         #[command(flatten)]
-        load: LoadArgs,
-        /// 医科電子点数表 folder(s) to apply: `REVISION=DIR` (e.g. r2024-06=../shared/etensu/r06), or
-        /// just `DIR` when one revision is loaded.
-        #[arg(long = "etensu", value_name = "[REVISION=]DIR")]
-        etensu: Vec<String>,
-        /// Extra folders of `.rules` files (each file declares its revision).
-        #[arg(long = "rules")]
-        rules: Vec<PathBuf>,
+        engine: EngineArgs,
         /// Show where every number comes from.
         #[arg(long)]
         explain: bool,
         /// Machine-readable output (santei.result/1, docs/CLAIM_FORMAT.md); errors as JSON too.
         #[arg(long)]
         json: bool,
-        /// The unit the F200 注3 多剤投与 90/100 is rounded over (the 通知 F200 (6) does not settle it;
-        /// finding F303 says which was used): once over the 処方's 内服薬 (default) or per 剤.
-        #[arg(long, value_enum, default_value = "prescription")]
-        polypharmacy_rounding: calc_cmd::PolypharmacyUnit,
+        #[command(flatten)]
+        rounding: RoundingArgs,
         #[command(flatten)]
         uke: calc_cmd::UkeArgs,
     },
+    /// Serve the calculation API (/v1, OpenAPI at /openapi.json) and the review page (/) over
+    /// HTTP, with the engine built once from the same flags as `calc`. Binds 127.0.0.1; put TLS
+    /// in a reverse proxy. SIGHUP (or POST /v1/admin/reload with --admin-token) reloads the
+    /// masters and rules; SIGTERM stops after the requests in flight.
+    #[command(mut_arg("revision", |a| a.help(
+        "Revision (r2024-06, r06 …) of the --masters files when it should not be inferred from them"
+    )))]
+    Serve(serve_cmd::ServeArgs),
     /// Recalculate UKE (レセプト電算) files receipt by receipt and report every difference.
     #[command(mut_arg("revision", |a| a.help(
         "Revision (r2024-06, r06 …) of the --masters files when it should not be inferred from them \
@@ -273,6 +270,33 @@ enum MastersCommand {
     Diff(diff_cmd::DiffArgs),
 }
 
+/// The flags that say which masters, 電子点数表 and rules an engine is built from (`calc`,
+/// `serve`).
+#[derive(clap::Args, Clone)]
+pub struct EngineArgs {
+    /// Folder(s) of official master files, one per revision; the demo data when omitted.
+    #[arg(long = "masters")]
+    pub masters: Vec<PathBuf>,
+    #[command(flatten)]
+    pub load: LoadArgs,
+    /// 医科電子点数表 folder(s) to apply: `REVISION=DIR` (e.g. r2024-06=../shared/etensu/r06), or
+    /// just `DIR` when one revision is loaded.
+    #[arg(long = "etensu", value_name = "[REVISION=]DIR")]
+    pub etensu: Vec<String>,
+    /// Extra folders of `.rules` files (each file declares its revision).
+    #[arg(long = "rules")]
+    pub rules: Vec<PathBuf>,
+}
+
+/// `--polypharmacy-rounding` (`calc`, `serve`).
+#[derive(clap::Args, Clone)]
+pub struct RoundingArgs {
+    /// The unit the F200 注3 多剤投与 90/100 is rounded over (the 通知 F200 (6) does not settle it;
+    /// finding F303 says which was used): once over the 処方's 内服薬 (default) or per 剤.
+    #[arg(long, value_enum, default_value = "prescription")]
+    pub polypharmacy_rounding: calc_cmd::PolypharmacyUnit,
+}
+
 #[derive(clap::Args, Clone)]
 pub struct LoadArgs {
     /// Folder of published change files (s_20240621.csv …) to apply in date order.
@@ -376,7 +400,7 @@ impl Command {
             Command::Etensu {
                 command: EtensuCommand::Info { json, .. },
             } => *json,
-            Command::Schema => false,
+            Command::Schema | Command::Serve(_) => false,
         }
     }
 }
@@ -441,26 +465,24 @@ fn main() -> ExitCode {
         .map_err(Failure::from),
         Command::Calc {
             files,
-            masters,
-            load,
-            etensu,
-            rules,
+            engine,
             explain,
             json,
-            polypharmacy_rounding,
+            rounding,
             uke,
         } => calc_cmd::calc(
             &files,
-            load.revision.clone().as_deref(),
-            &masters,
-            &load,
-            &etensu,
-            &rules,
+            engine.load.revision.clone().as_deref(),
+            &engine.masters,
+            &engine.load,
+            &engine.etensu,
+            &engine.rules,
             explain,
             json,
-            polypharmacy_rounding.into(),
+            rounding.polypharmacy_rounding.into(),
             &uke,
         ),
+        Command::Serve(args) => serve_cmd::serve(args).map_err(Failure::from),
         Command::Recalc {
             files,
             masters,
