@@ -80,7 +80,12 @@ Errors are RFC 9457 problem+json. Plain HTTP on 127.0.0.1 by default; put TLS in
         api::readyz,
         api::metrics,
     ),
-    components(schemas(problem::Problem, problem::FindingRef)),
+    components(schemas(
+        problem::Problem,
+        problem::FindingRef,
+        uke::UkeFormat,
+        uke::UkeTextEncoding
+    )),
     modifiers(&Security),
     tags(
         (name = "claims", description = "Compute claims"),
