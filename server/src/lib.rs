@@ -260,16 +260,14 @@ async fn observe(
     next: Next,
 ) -> Response {
     let started = Instant::now();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_owned());
+    let index =
+        metrics::Metrics::route_index(req.extensions().get::<MatchedPath>().map(|p| p.as_str()));
     let method = req.method().clone();
     let response = next.run(req).await;
     let elapsed = started.elapsed();
     let status = response.status().as_u16();
-    let route = route.as_deref().unwrap_or("(none)");
-    state.metrics.observe(route, status, elapsed);
+    state.metrics.observe(index, status, elapsed);
+    let route = metrics::Metrics::route_name(index);
     let micros = elapsed.as_micros() as u64;
     if let Some(problem::ProblemCode(code)) = response.extensions().get() {
         state.metrics.problem(code);

@@ -60,12 +60,20 @@ fn bump<K: Ord>(m: &Mutex<BTreeMap<K, u64>>, key: K) {
 }
 
 impl Metrics {
-    pub fn observe(&self, route: &str, status: u16, elapsed: Duration) {
-        let i = ROUTES
-            .iter()
-            .position(|r| *r == route)
-            .unwrap_or(ROUTES.len() - 1);
-        let r = &self.routes[i];
+    /// The index of a route (its matched path) in the metrics; `(none)` for any other.
+    pub fn route_index(route: Option<&str>) -> usize {
+        route
+            .and_then(|route| ROUTES.iter().position(|r| *r == route))
+            .unwrap_or(ROUTES.len() - 1)
+    }
+
+    /// The name of a route index.
+    pub fn route_name(i: usize) -> &'static str {
+        ROUTES[i.min(ROUTES.len() - 1)]
+    }
+
+    pub fn observe(&self, route: usize, status: u16, elapsed: Duration) {
+        let r = &self.routes[route.min(ROUTES.len() - 1)];
         let class = usize::from(status / 100).clamp(1, 5) - 1;
         r.by_class[class].fetch_add(1, Ordering::Relaxed);
         r.count.fetch_add(1, Ordering::Relaxed);
