@@ -57,7 +57,8 @@ async function loadInfo() {
     const r = await fetch('/v1/revisions');
     const j = await r.json();
     const revs = j.revisions.map((x) => `${x.id}（${x.japanese}）`).join('、');
-    $('engine-info').textContent = `マスター: ${j.source} ／ 改定: ${revs} ／ 世代 ${j.generation}`;
+    const source = j.source.startsWith('embedded') ? '組み込みデモデータ（非公式）' : j.source;
+    $('engine-info').textContent = `マスター: ${source} ／ 改定: ${revs} ／ 世代 ${j.generation}`;
   } catch (e) {
     $('engine-info').textContent = 'サーバーに接続できません';
   }
@@ -156,7 +157,10 @@ function render(res) {
 
   const sb = $('sections').tBodies[0];
   sb.replaceChildren(...res.sections.map((s) => el('tr', {},
-    el('td', {}, s.section), el('td', {}, s.name), el('td', { class: 'n' }, yen(s.points)))));
+    el('td', {}, s.section), el('td', {}, s.name),
+    el('td', { class: 'n' }, numButton(yen(s.points), `${s.section} ${s.name}`,
+      res.lines.filter((l) => l.section === s.section && l.points != null)
+        .map((l) => `${l.date} ${l.code} ${l.name}: ${l.points}点 × ${l.times}回`))))));
 
   const lb = $('lines').tBodies[0];
   lb.replaceChildren();

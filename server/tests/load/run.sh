@@ -22,9 +22,14 @@ done
 URL=$(grep -o 'http://[0-9.:]*' "$LOG" | head -1)
 curl -sf "$URL/readyz" >/dev/null
 rss() { awk '/VmRSS/ {print $2 " kB"}' "/proc/$PID/status"; }
+# CPU time of the server (user + system, clock ticks).
+cpu() { awk '{print $14 + $15}' "/proc/$PID/stat"; }
+served() { curl -s "$URL/metrics" | awk '/^santei_claims_total/ {print $2}'; }
 # Warm-up, then the measured run.
 wrk -t2 -c"$CONNECTIONS" -d2s -s server/tests/load/claim.lua "$URL/v1/claims/calculate" >/dev/null
 RSS_BEFORE=$(rss)
+CPU_BEFORE=$(cpu)
+CLAIMS_BEFORE=$(served)
 OUT=$(mktemp)
 wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s server/tests/load/claim.lua \
   "$URL/v1/claims/calculate" >"$OUT" &
@@ -34,9 +39,14 @@ sleep 3
 RELOAD=$(curl -sf -X POST -H "Authorization: Bearer $TOKEN" "$URL/v1/admin/reload")
 wait $WRK
 RSS_AFTER=$(rss)
+CPU_AFTER=$(cpu)
+CLAIMS_AFTER=$(served)
 cat "$OUT"
 echo "reload during the load: $RELOAD"
 echo "server RSS: before $RSS_BEFORE, after $RSS_AFTER"
+# The server's own CPU per claim (HTTP included), whatever else shares the machine.
+awk -v c="$((CPU_AFTER - CPU_BEFORE))" -v n="$((CLAIMS_AFTER - CLAIMS_BEFORE))" -v hz="$(getconf CLK_TCK)" \
+  'BEGIN { if (n > 0) printf "server CPU: %.1f µs per claim (%d claims), i.e. %.0f claims/s per core\n", c / hz * 1e6 / n, n, n / (c / hz) }'
 curl -s "$URL/metrics" | grep -E '^santei_(requests_total|claims_total|reloads_total|engine_generation)' || true
 FAILED=0
 if grep -qE "Non-2xx|Socket errors" "$OUT"; then FAILED=1; fi
