@@ -47,6 +47,10 @@ pub struct ServeArgs {
     /// A UKE upload that sends nothing for this many seconds is cut off.
     #[arg(long, default_value_t = 30.0)]
     upload_idle: f64,
+    /// A connection that moves no byte for this many seconds is closed (headers sent slowly, an
+    /// idle keep-alive connection).
+    #[arg(long, default_value_t = 60.0)]
+    idle_timeout: f64,
     /// Requests served at once; more wait within their time limit.
     #[arg(long, default_value_t = 256)]
     concurrency: usize,
@@ -112,6 +116,7 @@ pub fn serve(a: ServeArgs) -> Result<ExitCode, CliError> {
             .or_else(|| std::env::var("SANTEI_ADMIN_TOKEN").ok())
             .filter(|t| !t.is_empty()),
         uke_jobs: a.uke_jobs.max(1),
+        idle_timeout: seconds("idle-timeout", a.idle_timeout)?,
         source,
     };
     let state = santei_server::State::new(engine, Arc::new(load), config);

@@ -12,7 +12,6 @@
 // response: boxing it would only add an allocation.
 #![allow(clippy::result_large_err)]
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
@@ -27,6 +26,7 @@ use santei_engine::Engine;
 use tokio::sync::Semaphore;
 
 pub mod api;
+pub mod conn;
 pub mod metrics;
 pub mod openapi;
 pub mod page;
@@ -59,6 +59,8 @@ pub struct Config {
     pub admin_token: Option<String>,
     /// Worker threads of one UKE recalculation.
     pub uke_jobs: usize,
+    /// A connection that moves no byte for this long is closed (slow headers, idle keep-alive).
+    pub idle_timeout: Duration,
     /// Where the masters come from, for /v1/revisions and the page.
     pub source: String,
 }
@@ -75,6 +77,7 @@ impl Default for Config {
             max_batch: 1000,
             admin_token: None,
             uke_jobs: 1,
+            idle_timeout: Duration::from_secs(60),
             source: "embedded demo data (not official)".into(),
         }
     }
@@ -294,16 +297,17 @@ pub async fn run(
 ) -> std::io::Result<()> {
     let app = router(state.clone());
     let drain_state = state.clone();
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
-        shutdown.await;
-        drain_state.drain();
-        tracing::info!("shutting down: finishing the requests in flight");
-    })
-    .await
+    let listener = conn::IdleListener {
+        inner: listener,
+        idle: state.config.idle_timeout,
+    };
+    axum::serve(listener, app.into_make_service())
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            drain_state.drain();
+            tracing::info!("shutting down: finishing the requests in flight");
+        })
+        .await
 }
 
 /// Resolves on SIGTERM or Ctrl-C; reloads the engine on each SIGHUP meanwhile (Unix).

@@ -156,6 +156,25 @@ async fn a_slow_client_is_timed_out_and_the_server_keeps_serving() {
 }
 
 #[tokio::test]
+async fn a_client_that_sends_its_headers_slowly_is_cut_off() {
+    let server = Server::start(Config {
+        idle_timeout: Duration::from_millis(300),
+        ..Config::default()
+    })
+    .await;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    s.write_all(b"GET /healthz HTTP/1.1\r\nho").await.unwrap();
+    let mut out = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut out)).await;
+    assert!(closed.is_ok(), "the connection was closed");
+    let (status, _) = server
+        .raw(b"GET /healthz HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
+        .await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
 async fn unknown_routes_and_methods_are_problems() {
     let state = demo_state(Config::default());
     problem(&get(&state, "/v1/nothing").await, 404, "not-found");
