@@ -270,6 +270,9 @@ fn proc(code: u32) -> Item {
         code: format!("{code:09}"),
         quantity: None,
         times: 1,
+        time: None,
+        emergency: false,
+        weight_g: None,
     }
 }
 
@@ -278,6 +281,9 @@ fn proc_q(code: u32, q: u32) -> Item {
         code: format!("{code:09}"),
         quantity: Some(Decimal::from(q)),
         times: 1,
+        time: None,
+        emergency: false,
+        weight_g: None,
     }
 }
 
@@ -607,6 +613,7 @@ pub fn make_claim(pools: &Pools, rng: &mut SplitMix64) -> (Claim, PatientInfo) {
         patient: Patient {
             birth_date: birth,
             sex,
+            birth_weight_g: None,
         },
         insurance,
         facility: Facility {

@@ -71,6 +71,10 @@ pub struct Patient {
     pub birth_date: Date,
     /// 男女区分
     pub sex: Sex,
+    /// 出生時体重 (grams), for the 未熟児加算 of 麻酔 (告示 第11部 通則2; 通知 同 通則8: 出生時体重
+    /// 2,500g未満 の新生児, 出生後90日以内).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birth_weight_g: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -360,6 +364,18 @@ pub enum Item {
         /// 回数 on this day (default 1).
         #[serde(default = "one")]
         times: u32,
+        /// 開始時間の区分 of this 手術・処置・麻酔・検査・画像診断 when it differs from the visit's
+        /// `time` (the 通則 時間外等加算 go by the 開始時間: 通知 第10部 通則12, 第9部 通則5).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        time: Option<TimeCategory>,
+        /// 緊急: the conditions of the 通則 時間外等加算 hold (通知 第10部 通則12 (1)(2): a 緊急手術
+        /// after a 時間外等 初診・再診 or within 8 hours; 第9部 通則5; 第11部 通則9; 時間外緊急院内検査加算
+        /// (1)(6); 画像 通則3). Default false: santei never assumes it.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        emergency: bool,
+        /// 手術時体重 (grams), for the 極低出生体重児加算 of 手術 (告示 第10部 通則7).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        weight_g: Option<u32>,
     },
     /// 1剤 of drugs (IY): 内服 per day × 日数, 頓服 per 回 × 回数, 外用 per 調剤, 注射 per 回.
     Rx {
@@ -595,6 +611,9 @@ pub(crate) mod input {
         code: Option<String>,
         quantity: Option<Dec>,
         times: Option<u32>,
+        time: Option<super::TimeCategory>,
+        emergency: Option<bool>,
+        weight_g: Option<u32>,
         form: Option<RxForm>,
         days: Option<u32>,
         drugs: Option<Vec<DrugUse>>,
@@ -623,7 +642,7 @@ pub(crate) mod input {
                 Kind::Comment => "comment",
             };
             let allowed: &[&str] = match kind {
-                Kind::Procedure => &["code", "quantity", "times"],
+                Kind::Procedure => &["code", "quantity", "times", "time", "emergency", "weight_g"],
                 Kind::Rx => &["form", "days", "drugs", "temporary", "mixed"],
                 Kind::Material => &["code", "amount", "unit_price"],
                 Kind::Comment => &["code", "text"],
@@ -632,6 +651,9 @@ pub(crate) mod input {
                 ("code", self.code.is_some()),
                 ("quantity", self.quantity.is_some()),
                 ("times", self.times.is_some()),
+                ("time", self.time.is_some()),
+                ("emergency", self.emergency.is_some()),
+                ("weight_g", self.weight_g.is_some()),
                 ("form", self.form.is_some()),
                 ("days", self.days.is_some()),
                 ("drugs", self.drugs.is_some()),
@@ -657,6 +679,9 @@ pub(crate) mod input {
                     code: self.code.ok_or_else(|| missing("code"))?,
                     quantity: self.quantity.map(|q| q.0),
                     times: self.times.unwrap_or(1),
+                    time: self.time,
+                    emergency: self.emergency.unwrap_or(false),
+                    weight_g: self.weight_g,
                 },
                 Kind::Rx => Item::Rx {
                     form: self.form.ok_or_else(|| missing("form"))?,

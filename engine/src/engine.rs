@@ -397,6 +397,12 @@ struct Proc<'a> {
     rec: &'a Procedure,
     quantity: Option<Decimal>,
     times: u32,
+    /// The 開始時間の区分: the item's `time`, else the visit's.
+    time: TimeCategory,
+    /// 緊急 (the claim's `emergency`).
+    emergency: bool,
+    /// 手術時体重 (g).
+    weight_g: Option<u32>,
 }
 
 struct Calc<'a> {
@@ -414,6 +420,25 @@ struct Calc<'a> {
     /// An 入院 claim: master gates reversed (入外適用区分), 点数集計先識別（入院）, no 外来-only
     /// derivations (外来管理加算, 時間外等加算 of 初再診, F200 注3).
     inpatient: bool,
+    /// The 所定点数 and %加算 of each procedure 算定単位, by unit id ([`UnitAcc`]).
+    accs: rustc_hash::FxHashMap<usize, UnitAcc>,
+}
+
+/// One procedure 算定単位 as it is built: its 所定点数 (the base item and the 注加算 joined to it),
+/// the Σ of its %加算/%減算, the points outside the 所定点数 (項番62 = 1) and the line that carries
+/// the unit's points (the last one, as UKE records it). Priced by [`crate::price::unit_total`].
+#[derive(Debug, Clone)]
+struct UnitAcc {
+    base: i64,
+    percent: Decimal,
+    outside: i64,
+    last: usize,
+    times: u32,
+    /// The base takes 通則 additions (処置・手術・麻酔・内視鏡検査): its 注加算 (same 注加算コード,
+    /// 項番38, `note_code`) join its unit, so that the 所定点数 of a % holds them (通知 第10部 通則9,
+    /// 第9部 通則10, 第11部 通則6).
+    joins_notes: bool,
+    note_code: u16,
 }
 
 fn same_month(a: Date, b: Date) -> bool {
@@ -511,6 +536,7 @@ impl<'a> Calc<'a> {
             judged: FxHashSet::default(),
             polypharmacy_rounding: PolypharmacyRounding::default(),
             inpatient: claim.setting == Setting::Inpatient,
+            accs: rustc_hash::FxHashMap::default(),
         }
     }
 
@@ -528,24 +554,10 @@ impl<'a> Calc<'a> {
              claimed 入院料 matches the day's 入院期間 (14日以内, 15日以上… are billed as claimed), \
              入院基本料・特定入院料 の注加算 and 入院基本料等加算 santei would have to add, 入院初日・退院時 \
              limits, 入院時初回加算 of 検体検査, F200 注1/注2, 食事療養・生活療養 lines (see `meals`), \
-             DPC 包括評価, 病棟 types and 外泊・他医療機関受診の減算; 時間外等加算 are not derived"
+             DPC 包括評価, 病棟 types and 外泊・他医療機関受診の減算. The 時間外等加算 derived on an 入院 \
+             claim are those of the 通則 of 処置・手術・麻酔・内視鏡検査 (休日・深夜; engine/src/tsusoku/)"
                 .into(),
         );
-        for (i, v) in self.claim.visits.iter().enumerate() {
-            if v.time != TimeCategory::Regular {
-                self.finding(
-                    rules::INPATIENT_PARTIAL,
-                    Severity::Warning,
-                    format!("visits[{i}].time"),
-                    rules::CITE_INPATIENT_PARTIAL,
-                    vec![],
-                    format!(
-                        "{}: 時間外等加算 are not derived on an 入院 claim; claim the 加算 as an item",
-                        v.time.japanese()
-                    ),
-                );
-            }
-        }
     }
 
     fn unit(&mut self) -> usize {

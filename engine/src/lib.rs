@@ -28,6 +28,7 @@ pub mod revisions;
 pub mod rounding;
 pub mod rules;
 pub mod tables;
+pub mod tsusoku;
 pub mod uke;
 
 pub use builder::{BuildError, BuildReport, EngineBuilder, MastersFolder, revision_folders_hint};

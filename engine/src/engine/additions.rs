@@ -7,10 +7,134 @@ use super::{Calc, Proc};
 use crate::age;
 use crate::claim::Visit;
 use crate::prepared::{Prepared, kubun_key};
-use crate::result::Severity;
+use crate::result::{Origin, Severity};
 use crate::rules;
 
+/// Whether an item makes a once-a-day 通則 addition due (its reason), from the item's row, 開始時間,
+/// `emergency` and 入院.
+type UrgentRule = fn(&Procedure, crate::claim::TimeCategory, bool, bool) -> Option<String>;
+
 impl<'a> Calc<'a> {
+    /// The 通則 % additions of a base item of 処置・手術・麻酔・内視鏡検査 (engine/src/tsusoku/), each
+    /// in the base's 算定単位 on its 所定点数. A code the claim bills itself is left to the claim.
+    pub(super) fn tsusoku_additions(
+        &mut self,
+        pr: &Proc<'a>,
+        date: Date,
+        claimed: &FxHashSet<u32>,
+    ) {
+        if !crate::tsusoku::takes_additions(pr.rec) {
+            return;
+        }
+        let Some(k) = self.lines.iter().rposition(|l| {
+            l.date == date && matches!(&l.origin, Origin::Claimed { path } if *path == pr.path)
+        }) else {
+            return;
+        };
+        let base_points = self.base_points(k).unwrap_or(0);
+        let p: &'a Prepared = self.p;
+        let birth = self.claim.patient.birth_date;
+        let facts = crate::tsusoku::Facts {
+            birth,
+            date,
+            birth_weight_g: self.claim.patient.birth_weight_g,
+            weight_g: pr.weight_g,
+            time: pr.time,
+            emergency: pr.emergency,
+            inpatient: self.inpatient,
+        };
+        let derived = {
+            let row = |c: u32| p.set.procedures.get(c, date);
+            let billable = |r: &Procedure| self.gate(r, date, birth).is_none();
+            let env = crate::tsusoku::Env {
+                row: &row,
+                billable: &billable,
+            };
+            crate::tsusoku::percent_additions(pr.rec, base_points, &facts, &env)
+        };
+        for n in derived.notes {
+            let severity = if n.warn {
+                Severity::Warning
+            } else {
+                Severity::Info
+            };
+            self.finding(
+                n.rule,
+                severity,
+                pr.path.clone(),
+                n.cite,
+                vec![pr.rec.code.to_string()],
+                n.message,
+            );
+        }
+        for due in derived.due {
+            if claimed.contains(&due.code) {
+                continue;
+            }
+            let Some(rec) = p.set.procedures.get(due.code, date) else {
+                continue;
+            };
+            let why = vec![format!("{} ({})", due.why, due.cite)];
+            self.derived_line(rec, date, pr.times, crate::tsusoku::DERIVED, &pr.path, why);
+        }
+    }
+
+    /// 時間外緊急院内検査加算 (検査 第1節第1款 通則1) and 時間外緊急院内画像診断加算 (画像診断 通則3): once
+    /// a day each, after the day's procedures, when an 入院外 item of the day is `emergency` at a
+    /// 時間外・休日・深夜 開始時間.
+    pub(super) fn urgent_additions(
+        &mut self,
+        procs: &[Proc<'a>],
+        date: Date,
+        claimed: &FxHashSet<u32>,
+    ) {
+        use crate::tsusoku::{gazou, kensa};
+        let families: [(u32, &'static str, UrgentRule); 2] = [
+            (
+                kensa::URGENT_TEST,
+                kensa::CITE_URGENT,
+                crate::tsusoku::urgent_specimen_test,
+            ),
+            (
+                gazou::URGENT_IMAGING,
+                gazou::CITE_URGENT,
+                crate::tsusoku::urgent_imaging,
+            ),
+        ];
+        let p: &'a Prepared = self.p;
+        let birth = self.claim.patient.birth_date;
+        for (code, cite, due) in families {
+            if claimed.contains(&code) {
+                continue;
+            }
+            let Some((pr, why)) = procs
+                .iter()
+                .find_map(|pr| due(pr.rec, pr.time, pr.emergency, self.inpatient).map(|w| (pr, w)))
+            else {
+                continue;
+            };
+            let Some(rec) = p.set.procedures.get(code, date) else {
+                self.finding(
+                    crate::tsusoku::FACT_MISSING,
+                    Severity::Warning,
+                    pr.path.clone(),
+                    cite,
+                    vec![format!("{code:09}")],
+                    format!("{code:09} is due ({why}) but not in the 医科診療行為マスター on {date}; not added — check by hand"),
+                );
+                continue;
+            };
+            if self.gate(rec, date, birth).is_some() {
+                continue;
+            }
+            let why = vec![format!(
+                "{why}: {} {} {}点 ({cite})",
+                rec.code, rec.abbr_name, rec.points
+            )];
+            self.derived_line(rec, date, 1, crate::tsusoku::DERIVED, &pr.path, why);
+        }
+    }
+
     /// 注加算 by age (項番100–111) and by time (時間加算区分) of a base item.
     pub(super) fn age_and_time_additions(
         &mut self,
