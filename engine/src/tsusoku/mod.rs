@@ -22,6 +22,7 @@ use santei_masters::{Date, Procedure};
 
 use crate::claim::TimeCategory;
 
+pub mod coverage;
 pub mod gazou;
 pub mod kensa;
 mod masui;
