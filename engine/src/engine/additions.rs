@@ -79,6 +79,30 @@ impl<'a> Calc<'a> {
         }
     }
 
+    /// 手術当日の処置・注射: a warning on each 処置 (not ギプス) and 注射 手技料 claimed on the day
+    /// of a 手術 — billed as claimed, since whether it is related to the 手術 is the doctor's to say.
+    pub(super) fn surgery_day(&mut self, procs: &[Proc<'a>]) {
+        let Some(op) = procs.iter().find(|p| crate::tsusoku::is_surgery(p.rec)) else {
+            return;
+        };
+        let op = format!("{} {}", op.rec.code, op.rec.abbr_name);
+        for pr in procs {
+            if crate::tsusoku::related_on_surgery_day(pr.rec) {
+                self.finding(
+                    crate::tsusoku::SURGERY_DAY,
+                    Severity::Warning,
+                    pr.path.clone(),
+                    crate::tsusoku::CITE_SAME_DAY,
+                    vec![pr.rec.code.to_string()],
+                    format!(
+                        "{} {} on the day of the 手術 {op}: not billable when it is related to the 手術 (術前・術後を問わない); billed as claimed — remove it if related",
+                        pr.rec.code, pr.rec.abbr_name
+                    ),
+                );
+            }
+        }
+    }
+
     /// 時間外緊急院内検査加算 (検査 第1節第1款 通則1) and 時間外緊急院内画像診断加算 (画像診断 通則3): once
     /// a day each, after the day's procedures, when an 入院外 item of the day is `emergency` at a
     /// 時間外・休日・深夜 開始時間.

@@ -157,6 +157,7 @@ impl<'a> Calc<'a> {
             procs = kept;
         }
         let claimed: FxHashSet<u32> = procs.iter().map(|p| p.rec.code.0).collect();
+        self.surgery_day(&procs);
 
         // まるめ groups of the day.
         let mut bundled: Vec<(u8, Vec<usize>)> = Vec::new();

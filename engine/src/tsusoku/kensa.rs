@@ -5,7 +5,7 @@ use santei_masters::Procedure;
 use super::{Derived, Env, Facts, due, time_code, when, when_name};
 use crate::claim::TimeCategory;
 
-pub const CITE_ENDOSCOPY: &str = "告示 第3部第3節 内視鏡検査 通則5 (r06 kokuji_ika.txt l.10117–10127); 通知 同 (4)–(7) (r06 tsuchi_ika.txt l.16804–16835: 緊急内視鏡検査, 8時間以内, 入院中は休日・深夜のみ, 夜間・早朝等加算の日は算定しない, 所定点数は各区分の点数及び注加算の合計); 医科診療行為マスター 項番43 時間加算区分";
+pub const CITE_ENDOSCOPY: &str = "告示 第3部第3節 内視鏡検査 通則5 (r06 kokuji_ika.txt l.10117–10127; r08 l.10752–10762); 通知 同 (4)–(7) (r06 tsuchi_ika.txt l.16804–16835: 緊急内視鏡検査, 8時間以内, 入院中は休日・深夜のみ, 夜間・早朝等加算の日は算定しない, 所定点数は各区分の点数及び注加算の合計); 医科診療行為マスター 項番43 時間加算区分";
 pub const CITE_URGENT: &str = "告示 第3部第1節第1款 検体検査実施料 通則1 (r06 kokuji_ika.txt l.8366–8369; r08 l.8967–8970): 時間外緊急院内検査加算 1日につき200点; 通知 同 (1)–(6) (r06 tsuchi_ika.txt l.12513–12540: 入院中の患者以外, 検査の開始時間, 1日1回, 夜間・早朝等加算の日は算定しない)";
 
 /// 時間外, 休日, 深夜, 時間外特例医療機関 (内視鏡検査).

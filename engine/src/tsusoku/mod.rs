@@ -40,6 +40,10 @@ pub const FACT_MISSING: &str = "T101.tsusoku-fact-missing";
 pub const NOT_EMERGENCY: &str = "T102.tsusoku-not-emergency";
 /// A condition of the 通則 fails (所定点数 below the threshold, 入院中, 夜間・早朝等 …).
 pub const CONDITION: &str = "T103.tsusoku-condition";
+/// A 処置 or 注射 手技料 on the day of a 手術: not billable when related to it (通知 第10部 通則4).
+pub const SURGERY_DAY: &str = "T104.surgery-day";
+
+pub use shujutsu::{CITE_SAME_DAY, is_surgery, related_on_surgery_day};
 
 /// The facts of the claim a 通則 looks at, for one base item.
 #[derive(Debug, Clone, Copy)]

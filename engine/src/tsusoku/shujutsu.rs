@@ -117,3 +117,35 @@ fn time(facts: &Facts, env: &Env, d: &mut Derived, what: &str) {
         d.due.push(due(r, CITE_TIME, why));
     }
 }
+
+/// 通知 第10部 通則4: 手術当日の関連する処置・注射の手技料.
+pub const CITE_SAME_DAY: &str = "通知 第10部 手術 通則4 (r06 tsuchi_ika.txt l.22891–22893; r08 l.24680–24682): 手術当日に、手術（自己血貯血を除く。）に関連して行う処置（ギプスを除く。）の費用及び注射の手技料は、術前、術後にかかわらず算定できない";
+
+fn section_number(r: &Procedure) -> Option<u16> {
+    r.code_table_section.as_str().parse().ok()
+}
+
+/// A 手術料 of 第1節 (K000–K915; not 輸血料 K920– of 第2節, which includes 自己血貯血).
+pub fn is_surgery(r: &Procedure) -> bool {
+    r.code_table_chapter.as_str() == "2"
+        && r.code_table_part.as_str() == "10"
+        && r.point_kind == 3
+        && r.addition_serial.as_char() == '0'
+        && section_number(r).is_some_and(|s| s < 920)
+}
+
+/// A 処置料 (not ギプス J122–J129-4) or an 注射 手技料 of 第1節, which 通知 通則4 leaves unbillable
+/// on the day of a 手術 when it is related to it.
+pub fn related_on_surgery_day(r: &Procedure) -> bool {
+    if r.code_table_chapter.as_str() != "2"
+        || r.point_kind != 3
+        || r.addition_serial.as_char() != '0'
+    {
+        return false;
+    }
+    match r.code_table_part.as_str() {
+        "09" => !section_number(r).is_some_and(|s| (122..=129).contains(&s)),
+        "06" => section_number(r).is_some_and(|s| s < 100),
+        _ => false,
+    }
+}
