@@ -16,6 +16,7 @@ use crate::{age, rules};
 
 mod derived;
 mod report;
+mod tsusoku;
 mod unit;
 
 pub use report::{
@@ -338,6 +339,7 @@ impl<'a> Recalculator<'a> {
             if !r.is_inpatient() {
                 self.derived_checks(engine, r, &mut outcomes, &rows, &start);
             }
+            self.tsusoku_checks(engine, r, &mut outcomes, &rows, &start);
         }
         let mut computed_total = 0i64;
         let mut per_public = [0i64; 5];
