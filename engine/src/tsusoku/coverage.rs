@@ -44,6 +44,9 @@ pub const PARTS: [(&str, &str); 7] = [
     ("11", "麻酔"),
 ];
 
+/// 150306890 極低出生体重児加算（手術） (通則7: 手術時体重 1,500g未満, at any age).
+pub const LOW_BIRTH_WEIGHT_SURGERY: u32 = shujutsu::LOW_BIRTH_WEIGHT;
+
 /// The codes engine/src/tsusoku/ derives, with the 通則 each belongs to.
 pub fn derived_codes() -> Vec<(u32, &'static str)> {
     let mut v: Vec<(u32, &'static str)> = Vec::new();

@@ -60,6 +60,13 @@ impl<'a> Recalculator<'a> {
                 continue;
             }
             let billed: Vec<u32> = u.lines.iter().map(|l| l.code).collect();
+            // 通則7's 極低出生体重児加算 goes by the 手術時体重 at any age: a unit billing it on a
+            // 手術 that takes it (項番47 = 1) cannot be judged without the weight.
+            if base.low_birth_weight_addition == 1
+                && billed.contains(&tsusoku::coverage::LOW_BIRTH_WEIGHT_SURGERY)
+            {
+                continue;
+            }
             let mut push = |code: u32,
                             claimed: Option<i64>,
                             computed: Option<i64>,
