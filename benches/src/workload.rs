@@ -609,6 +609,8 @@ pub fn make_claim(pools: &Pools, rng: &mut SplitMix64) -> (Claim, PatientInfo) {
         vec![]
     };
     let claim = Claim {
+        month: None,
+        stay: None,
         format: CLAIM_FORMAT.into(),
         patient: Patient {
             birth_date: birth,

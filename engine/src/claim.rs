@@ -36,7 +36,17 @@ pub struct Claim {
     #[serde(default, deserialize_with = "input::opt_date")]
     #[schemars(with = "Option<String>")]
     pub admission_date: Option<Date>,
+    /// 診療年月 of the claim (`YYYY-MM`). Needed when there are no `visits` (an 入院 month computed
+    /// from `stay`); with visits, it must be their month.
+    #[serde(default, deserialize_with = "input::opt_month")]
+    #[schemars(with = "Option<String>")]
+    pub month: Option<Date>,
+    /// 入院の経過 (`inpatient` claims): with it santei bills the 入院基本料 of each day of the month
+    /// in hospital, its 入院期間加算 and the 外泊 減額 (engine/src/stay.rs).
+    #[serde(default)]
+    pub stay: Option<Stay>,
     /// 受診日ごとの診療行為. All in one calendar month.
+    #[serde(default)]
     pub visits: Vec<Visit>,
     /// Items billed earlier in the same month (earlier claims, other departments): counted for
     /// once-a-month items such as 判断料.
@@ -48,6 +58,58 @@ pub struct Claim {
     /// 傷病名 of the claim (for rules that need a 傷病名, e.g. 特定疾患).
     #[serde(default)]
     pub diseases: Vec<ClaimDisease>,
+}
+
+impl Claim {
+    /// The first day of care of the claim: its earliest visit, else the first day of its stay in
+    /// the claim's `month`, else the 1st of `month`. `None` for a claim with neither.
+    pub fn first_day(&self) -> Option<Date> {
+        let visits = self.visits.iter().map(|v| v.date).min();
+        let stay = self.month.and_then(|m| {
+            let s = self.stay.as_ref()?;
+            crate::stay::days_in_month(s, self.admission_date, m)
+                .first()
+                .copied()
+        });
+        match (visits, stay) {
+            (Some(v), Some(s)) => Some(v.min(s)),
+            (v, s) => v.or(s).or(self.month),
+        }
+    }
+}
+
+/// 入院の経過 of an `inpatient` claim.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Stay {
+    /// 今回の入院年月日. Default: `admission_date` (the 起算日), which is earlier for a 再入院 counted
+    /// with an earlier stay (通知 第1章第2部 通則7).
+    #[serde(default, deserialize_with = "input::opt_date")]
+    #[schemars(with = "Option<String>")]
+    pub admitted_on: Option<Date>,
+    /// 退院年月日. Default: still in hospital at the end of the month.
+    #[serde(default, deserialize_with = "input::opt_date")]
+    #[schemars(with = "Option<String>")]
+    pub discharged_on: Option<Date>,
+    /// The 入院料 the patient's ward is 届出 for, from a date: one entry, and one more per transfer
+    /// (転棟).
+    pub wards: Vec<WardStay>,
+    /// 外泊 days: the 入院基本料 is 15/100 of its 基本点数 (通知 第1章第2部 通則6 (1)).
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    #[serde(deserialize_with = "input::dates")]
+    pub outings: Vec<Date>,
+}
+
+/// The 入院料 of the ward the patient is in from `from`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WardStay {
+    #[serde(deserialize_with = "input::date")]
+    #[schemars(with = "String")]
+    pub from: Date,
+    /// 診療行為コード of the 入院基本料 / 特定入院料 as 届出 (e.g. 190117710 急性期一般入院料１).
+    pub fee: String,
 }
 
 /// A 傷病名 on the claim (SY).
@@ -584,6 +646,32 @@ pub(crate) mod input {
                 "`{s}` is not a date written YYYY-MM-DD (e.g. `2024-07-10`)"
             ))
         })
+    }
+
+    /// Dates written `YYYY-MM-DD`.
+    pub fn dates<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Date>, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(transparent)]
+        struct D0(#[serde(deserialize_with = "date")] Date);
+        Ok(Vec::<D0>::deserialize(d)?
+            .into_iter()
+            .map(|x| x.0)
+            .collect())
+    }
+
+    /// A month written `YYYY-MM`, as its first day.
+    pub fn opt_month<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+        let Some(s) = Option::<std::borrow::Cow<'de, str>>::deserialize(d)? else {
+            return Ok(None);
+        };
+        iso(&format!("{s}-01"))
+            .filter(|_| s.len() == 7)
+            .map(Some)
+            .ok_or_else(|| {
+                de::Error::custom(format!(
+                    "`{s}` is not a month written YYYY-MM (e.g. `2024-07`)"
+                ))
+            })
     }
 
     pub fn opt_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {

@@ -23,6 +23,7 @@ pub mod error;
 mod prepared;
 pub mod price;
 mod price_response;
+pub mod stay;
 pub mod result;
 pub mod revisions;
 pub mod rounding;

@@ -113,6 +113,20 @@ impl<'a> Calc<'a> {
                     );
                     continue;
                 }
+                if self.stay_bills(rec) {
+                    self.finding(
+                        crate::engine::stay_stage::STAY,
+                        Severity::Error,
+                        path.clone(),
+                        crate::stay::CITE_PERIOD,
+                        vec![code.clone()],
+                        format!(
+                            "{} {}: the claim's `stay` bills the 入院料 and its 入院期間加算 of each day; line not billed",
+                            code, rec.abbr_name
+                        ),
+                    );
+                    continue;
+                }
                 if let Some(reason) = self.gate(rec, date, birth) {
                     self.finding(
                         reason.0,
