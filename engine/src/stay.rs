@@ -90,6 +90,22 @@ pub fn period(name: &str) -> Option<(i64, i64)> {
     }
 }
 
+/// The 入院期間加算 of `fee` for day `day` of the 入院期間, among `rows` (the master's rows sharing
+/// its 注加算コード with 項番48 = 2, valid on the date): the row whose period holds the day, of the
+/// 特別入院基本料等 variant when `fee` is one and the 告示 gives that variant a separate amount
+/// (A100 注3, A102, A103 …; A106 注3 gives none, so its 特別入院基本料等 take the ordinary rows).
+pub fn period_addition<'r>(
+    fee: &Procedure,
+    rows: &[&'r Procedure],
+    day: i64,
+) -> Option<&'r Procedure> {
+    let special = is_special(fee) && rows.iter().any(|r| is_special(r));
+    rows.iter().copied().find(|r| {
+        is_special(r) == special
+            && period(r.abbr_name.as_str()).is_some_and(|(lo, hi)| (lo..=hi).contains(&day))
+    })
+}
+
 /// The days of the claim's month (the month of `any_day`) the patient is in hospital: from the
 /// later of the 1st and the 入院日 to the earlier of the month's last day and the 退院日, both
 /// included (入院料 is 1日につき, the 入院日 and the 退院日 each a day).

@@ -126,21 +126,14 @@ impl<'a> Calc<'a> {
             .flatten()
             .filter_map(|&c| p.set.procedures.get(c, date))
             .collect();
-        // The 特別入院基本料等 rows where the 告示 gives them a separate amount (A100 注3, A102,
-        // A103 …); A106 注3 gives none, so its 特別入院基本料等 take the ordinary rows.
-        let special = stay::is_special(rec) && rows.iter().any(|r| stay::is_special(r));
-        let due = rows.into_iter().find(|r| {
-            stay::is_special(r) == special
-                && stay::period(r.abbr_name.as_str())
-                    .is_some_and(|(lo, hi)| (lo..=hi).contains(&day))
-        });
+        let due = stay::period_addition(rec, &rows, day);
         if let Some(add) = due {
             let (lo, hi) = stay::period(add.abbr_name.as_str()).unwrap_or((day, day));
             let why = vec![format!(
                 "入院期間加算 of {} {}: day {day} of the 入院期間 (起算日 {start}) is in {lo}–{hi}{} ({})",
                 rec.code,
                 rec.abbr_name,
-                if special {
+                if stay::is_special(add) {
                     ", 特別入院基本料等"
                 } else {
                     ""

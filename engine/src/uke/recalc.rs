@@ -16,6 +16,7 @@ use crate::{age, rules};
 
 mod derived;
 mod report;
+mod stay;
 mod tsusoku;
 mod unit;
 
@@ -340,6 +341,9 @@ impl<'a> Recalculator<'a> {
                 self.derived_checks(engine, r, &mut outcomes, &rows, &start);
             }
             self.tsusoku_checks(engine, r, &mut outcomes, &rows, &start);
+            if r.is_inpatient() {
+                self.stay_checks(engine, r, &mut outcomes, &rows, &start);
+            }
         }
         let mut computed_total = 0i64;
         let mut per_public = [0i64; 5];
