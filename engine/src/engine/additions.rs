@@ -10,6 +10,14 @@ use crate::prepared::{Prepared, kubun_key};
 use crate::result::{Origin, Severity};
 use crate::rules;
 
+/// A fixed-point (点数識別 3) row of the master on the date.
+fn p_fixed(p: &Prepared, code: &str, date: Date) -> bool {
+    code.parse::<u32>()
+        .ok()
+        .and_then(|c| p.set.procedures.get(c, date))
+        .is_some_and(|r| r.point_kind == 3)
+}
+
 /// Whether an item makes a once-a-day 通則 addition due (its reason), from the item's row, 開始時間,
 /// `emergency` and 入院.
 type UrgentRule = fn(&Procedure, crate::claim::TimeCategory, bool, bool) -> Option<String>;
@@ -31,7 +39,23 @@ impl<'a> Calc<'a> {
         }) else {
             return;
         };
-        let base_points = self.base_points(k).unwrap_or(0);
+        // The 年齢加算 santei derived for the base by its master link (処置 乳幼児加算 of a 注, such as
+        // J007 注 110点) are 注による加算, inside the 所定点数 of the 通則 % (通知 第9部 通則10, 第10部
+        // 通則9): fixed-point lines of their own unit so far.
+        let base_unit = self.lines[k].unit;
+        let age_lines: Vec<usize> = (k + 1..self.lines.len())
+            .filter(|&j| {
+                let l = &self.lines[j];
+                l.unit != base_unit
+                    && l.points.is_some()
+                    && l.times == self.lines[k].times
+                    && matches!(&l.origin, Origin::Derived { rule, base_path }
+                        if *rule == rules::AGE_ADDITION && *base_path == pr.path)
+                    && p_fixed(self.p, &l.code, date)
+            })
+            .collect();
+        let age_points: i64 = age_lines.iter().filter_map(|&j| self.lines[j].points).sum();
+        let base_points = self.base_points(k).unwrap_or(0) + age_points;
         let p: &'a Prepared = self.p;
         let birth = self.claim.patient.birth_date;
         let facts = crate::tsusoku::Facts {
@@ -67,6 +91,9 @@ impl<'a> Calc<'a> {
                 n.message,
             );
         }
+        if !derived.due.is_empty() {
+            self.join_age_lines(base_unit, &age_lines);
+        }
         for due in derived.due {
             if claimed.contains(&due.code) {
                 continue;
@@ -100,6 +127,28 @@ impl<'a> Calc<'a> {
                     ),
                 );
             }
+        }
+    }
+
+    /// Moves fixed-point 年齢加算 lines into the base's 算定単位 (their points into its 所定点数).
+    fn join_age_lines(&mut self, unit: usize, age_lines: &[usize]) {
+        for &j in age_lines {
+            let Some(pts) = self.lines[j].points else {
+                continue;
+            };
+            let Some(a) = self.accs.get_mut(&unit) else {
+                return;
+            };
+            a.base += pts;
+            let total = crate::price::unit_total(a.base, a.percent, a.outside);
+            let last = std::mem::replace(&mut a.last, j);
+            self.lines[last].points = None;
+            let l = &mut self.lines[j];
+            l.unit = unit;
+            l.points = Some(total);
+            l.explain.push(format!(
+                "joined the 算定単位 of its item: a 注による加算 is part of the 所定点数 of the 通則 時間外等加算 (通知 第9部 通則10, 第10部 通則9) → {total}点"
+            ));
         }
     }
 
