@@ -156,9 +156,19 @@ pub fn split_bytes(data: &[u8], block_bytes: usize) -> Split {
     split(data, block_bytes).expect("reading from memory does not fail")
 }
 
-/// `\n` bytes in `bytes` (a loop the compiler vectorises).
+/// `\n` bytes in `bytes`. Counted 64 bytes at a time into a byte-wide sum, a loop the compiler
+/// turns into vector compares (`filter().count()` stayed a byte loop: 28% of a split's time).
 fn count_newlines(bytes: &[u8]) -> u64 {
-    bytes.iter().filter(|&&b| b == b'\n').count() as u64
+    let mut chunks = bytes.chunks_exact(64);
+    let mut n = 0u64;
+    for c in &mut chunks {
+        let mut k = 0u8;
+        for &b in c {
+            k += u8::from(b == b'\n');
+        }
+        n += u64::from(k);
+    }
+    n + chunks.remainder().iter().filter(|&&b| b == b'\n').count() as u64
 }
 
 /// One RE record of a block, recalculated.
