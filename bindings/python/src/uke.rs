@@ -3,6 +3,7 @@
 //! validity bitmaps, i64 offsets + bytes for strings), without the GIL and without a Python
 //! object per row; `santei/uke.py` wraps each buffer with `pyarrow.Array.from_buffers`.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -14,7 +15,7 @@ use santei_engine::masters::Encoding;
 use santei_engine::uke::blocks::{self, BlockFacts, BlockInput, BlockItem, Split};
 use santei_engine::uke::{FacilityFacts, Recalculator, ReceiptReport, Status};
 
-use crate::{Failure, PyEngine, guarded};
+use crate::{PyEngine, guarded};
 
 /// A validity bitmap (Arrow: bit i set = row i is not null).
 #[derive(Default)]
@@ -343,6 +344,64 @@ fn source<'a>(data: &'a Bound<'_, PyAny>) -> PyResult<Source<'a>> {
     Ok(Source::Path(data.extract::<PathBuf>()?))
 }
 
+/// What `_uke_recalc` computes without the GIL: the report, the block's facts, and the
+/// receipts per 診療年月 that no loaded masters cover.
+type Done = (Report, BlockFacts, BTreeMap<String, u64>);
+
+#[allow(clippy::too_many_arguments)]
+fn recalc_source(
+    engine: &santei_engine::Engine,
+    src: &Source<'_>,
+    header: &[u8],
+    file: &str,
+    offset: u64,
+    first_line: u64,
+    encoding: Option<Encoding>,
+    rules: bool,
+    facts: FacilityFacts,
+) -> std::io::Result<Done> {
+    let owned;
+    let body: &[u8] = match src {
+        Source::Bytes(b) => b,
+        Source::Path(p) => {
+            owned = std::fs::read(p).map_err(|e| {
+                std::io::Error::new(e.kind(), format!("cannot read `{}`: {e}", p.display()))
+            })?;
+            &owned
+        }
+    };
+    let calc = if rules {
+        Recalculator::with_engine(engine)
+    } else {
+        Recalculator::with_engine_masters(engine)
+    }
+    .facility(facts);
+    let mut report = Report::new();
+    // Receipts of a 診療年月 no loaded masters cover were checked against nothing: `santei
+    // recalc` makes that an error, here the caller is told.
+    let mut uncovered: BTreeMap<String, u64> = BTreeMap::new();
+    let facts = blocks::recalc_block(
+        &calc,
+        BlockInput {
+            header,
+            body,
+            offset,
+            first_line,
+            file,
+            encoding,
+        },
+        |item| {
+            if let BlockItem::Receipt { report: r, .. } = &item {
+                if engine.masters_for(r.month.first_day()).is_none() {
+                    *uncovered.entry(r.month.to_string()).or_default() += 1;
+                }
+            }
+            report.add(file, item)
+        },
+    );
+    Ok((report, facts, uncovered))
+}
+
 /// Recalculates a UKE block or file: `(receipt columns, unit columns, facts)`. `data` is bytes
 /// (a block, or a whole file) or a path (read whole). See `santei.uke.recalc`.
 #[pyfunction]
@@ -377,49 +436,14 @@ pub fn _uke_recalc<'py>(
         standards,
     };
     let header = header.unwrap_or(b"");
-    let out = py.detach(
-        || -> Result<Result<(Report, BlockFacts), std::io::Error>, Failure> {
-            guarded(|| {
-                let owned;
-                let body: &[u8] = match &src {
-                    Source::Bytes(b) => b,
-                    Source::Path(p) => match std::fs::read(p) {
-                        Ok(b) => {
-                            owned = b;
-                            &owned
-                        }
-                        Err(e) => {
-                            return Ok(Err(std::io::Error::new(
-                                e.kind(),
-                                format!("cannot read `{}`: {e}", p.display()),
-                            )));
-                        }
-                    },
-                };
-                let calc = if rules {
-                    Recalculator::with_engine(engine)
-                } else {
-                    Recalculator::with_engine_masters(engine)
-                }
-                .facility(facts);
-                let mut report = Report::new();
-                let facts = blocks::recalc_block(
-                    &calc,
-                    BlockInput {
-                        header,
-                        body,
-                        offset,
-                        first_line,
-                        file,
-                        encoding,
-                    },
-                    |item| report.add(file, item),
-                );
-                Ok(Ok((report, facts)))
-            })
-        },
-    );
-    let (report, facts) = out
+    let out = py.detach(|| {
+        guarded(|| {
+            Ok(recalc_source(
+                engine, &src, header, file, offset, first_line, encoding, rules, facts,
+            ))
+        })
+    });
+    let (report, facts, uncovered) = out
         .map_err(|f| f.into_exception(py, None))?
         .map_err(|e| PyOSError::new_err(e.to_string()))?;
     let d = PyDict::new(py);
@@ -437,6 +461,7 @@ pub fn _uke_recalc<'py>(
         "go",
         facts.go.map(|g| (g.line, g.total_cases, g.total_points)),
     )?;
+    d.set_item("uncovered_months", uncovered)?;
     d.set_item("other_records", facts.other_records)?;
     d.set_item(
         "other_errors",

@@ -173,3 +173,9 @@ def test_errors_are_plain():
         uke.recalc(santei.Engine.demo(), b"", encoding="latin1")
     assert uke.sniff_encoding("IR,1,13,1,1,,医院".encode()) == "utf8"
     assert uke.sniff_encoding(b"IR,1,13,1") == "cp932"
+
+
+def test_months_no_master_covers_are_counted():
+    # The sample is 2021-10; the demo data covers 2024-06 on.
+    rep = uke.recalc(santei.Engine.demo(), GAIRAI)
+    assert rep.facts["uncovered_months"] == {"2021-10": 75}

@@ -1,6 +1,6 @@
 """Recalculate a month of UKE files on Spark (PySpark ≥ 3.3, `mapInArrow`).
 
-    spark-submit --master yarn -m santei.spark ...      # or: python -m santei.spark ...
+    spark-submit [--master yarn …] examples/spark/recalc_month.py ARGS…   # on a cluster
     python -m santei.spark /data/202406/ --out /data/report-202406 \\
         --masters /opt/santei/masters/r06 [--masters …] [--updates …] [--etensu r2024-06=…] \\
         [--master local[2]] [--block-mb 32] [--no-rules] [--hospital --beds N --standard CODE]
@@ -32,7 +32,7 @@ import sys
 import time
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
-from . import uke
+from santei import uke
 
 # Executor side: one engine per Python worker process, keyed by its settings.
 _ENGINES: Dict[str, Any] = {}
@@ -64,6 +64,7 @@ RESULT_COLUMNS = [
     ("computed_points", "long"),
     ("go_cases", "long"),
     ("go_points", "long"),
+    ("uncovered", "string"),
     ("error", "string"),
     ("seconds", "double"),
 ]
@@ -157,6 +158,8 @@ def _recalc_blocks(batches: Iterator[Any], settings: Dict[str, Any], out: str) -
                     computed_points=facts["computed_points"],
                     **{s: facts[s] for s in uke.STATUSES},
                 )
+                if facts.get("uncovered_months"):
+                    res["uncovered"] = json.dumps(facts["uncovered_months"])
                 if facts.get("go"):
                     _, res["go_cases"], res["go_points"] = facts["go"]
             except Exception as e:  # noqa: BLE001 - reported per block, the others go on
@@ -323,8 +326,14 @@ def summarize(
                     "status": "match" if go[-1]["go_points"] == entry["claimed_points"] else "differs",
                 }
             )
+    # 診療年月 no loaded masters cover (`santei recalc` makes them an error too).
+    uncovered: Dict[str, int] = {}
+    for r in ok:
+        for m, n in json.loads(r["uncovered"] or "{}").items():
+            uncovered[m] = uncovered.get(m, 0) + n
     return {
         "files": len(info),
+        "uncovered_months": dict(sorted(uncovered.items())),
         "file_errors": [e for e in info if e["error"]],
         "blocks": len(planned),
         "re_records": re_records,
@@ -353,6 +362,12 @@ def print_summary(s: Dict[str, Any], file=sys.stdout) -> None:
     for g in s["go_points"]:
         if g["status"] != "match":
             p(f"  {g['path']}: GO 総合計点数 {g['go_points']} vs Σ 合計点数 {g['claimed_points']}")
+    if s["uncovered_months"]:
+        months = ", ".join(f"{m} ({n} receipt(s))" for m, n in s["uncovered_months"].items())
+        p(
+            f"  no masters loaded for 診療年月 {months}: those receipts were not checked against "
+            "any master (give the masters of those months with --masters)"
+        )
     for e in s["file_errors"]:
         p(f"  not recalculated: {e['path']}: {e['error']}")
     p(
@@ -421,7 +436,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         f"{warm:.2f} s" + (" (--no-warm-up: in the job)" if a.no_warm_up else "")
     )
     spark.stop()
-    if not s["exactly_once"] or s["file_errors"]:
+    if not s["exactly_once"] or s["file_errors"] or s["uncovered_months"]:
         return 2
     return 1 if s["differs"] else 0
 

@@ -115,7 +115,8 @@ class Report:
     facts: Dict[str, Any] = field(default_factory=dict)
     """receipts (RE records), a count per status, claimed_points and computed_points (Σ over the
     receipts), table (IR 点数表), go ((line, 総件数, 総合計点数) when the input holds the GO
-    record), other_records, other_errors."""
+    record), uncovered_months ({"YYYY-MM": receipts} of the 診療年月 no loaded masters cover:
+    those receipts were checked against no master), other_records, other_errors."""
 
 
 def _pa():
