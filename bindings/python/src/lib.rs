@@ -16,8 +16,8 @@
 
 mod uke;
 
-// mimalloc for santei's own allocations (Python's are its own): the per-receipt allocations of
-// a UKE recalculation cost about twice as much with the system allocator.
+// mimalloc for santei's own allocations (Python keeps its own), as in the `santei` binary: a UKE
+// recalculation allocates per receipt.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
