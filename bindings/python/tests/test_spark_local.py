@@ -88,6 +88,8 @@ def test_parquet_totals_equal_santei_recalc_receipt_for_receipt(spark, tmp_path)
     assert summary["re_records"] == re_records
     assert summary["file_errors"] == []
     assert summary["blocks"] > len(files)
+    # One engine per Python worker (local[2]: two), reused by every later task of the worker.
+    assert summary["engines_built"] <= 2 < summary["blocks"]
 
     receipts = pq.read_table(out / "receipts").to_pylist()
     units = pq.read_table(out / "units").to_pylist()
