@@ -330,10 +330,37 @@ fn parse_uke_encoding(text: &str) -> PyResult<Option<Encoding>> {
     }
 }
 
-/// The block's bytes: `bytes` given, or a file read here (without the GIL).
+/// The block's bytes: `bytes` given, or a file read here (without the GIL): whole, or the
+/// header and body byte ranges of a block.
 enum Source<'a> {
     Bytes(&'a [u8]),
     Path(PathBuf),
+    Ranges(PathBuf, (u64, u64), (u64, u64)),
+}
+
+thread_local! {
+    /// The header and body buffers of `Source::Ranges`, reused from block to block: a fresh
+    /// 32 MiB buffer per block costs its page faults every time.
+    static BUFFERS: std::cell::RefCell<(Vec<u8>, Vec<u8>)> = Default::default();
+}
+
+fn read_range(
+    f: &mut std::fs::File,
+    (start, end): (u64, u64),
+    buf: &mut Vec<u8>,
+) -> std::io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    f.seek(SeekFrom::Start(start))?;
+    buf.clear();
+    let want = end.saturating_sub(start);
+    (&mut *f).take(want).read_to_end(buf)?;
+    if (buf.len() as u64) < want {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            "the file is shorter than when it was split",
+        ));
+    }
+    Ok(())
 }
 
 fn source<'a>(data: &'a Bound<'_, PyAny>) -> PyResult<Source<'a>> {
@@ -360,16 +387,43 @@ fn recalc_source(
     rules: bool,
     facts: FacilityFacts,
 ) -> std::io::Result<Done> {
-    let owned;
-    let body: &[u8] = match src {
-        Source::Bytes(b) => b,
-        Source::Path(p) => {
-            owned = std::fs::read(p).map_err(|e| {
-                std::io::Error::new(e.kind(), format!("cannot read `{}`: {e}", p.display()))
-            })?;
-            &owned
-        }
+    let cannot = |p: &std::path::Path, e: std::io::Error| {
+        std::io::Error::new(e.kind(), format!("cannot read `{}`: {e}", p.display()))
     };
+    match src {
+        Source::Bytes(b) => Ok(recalc_bytes(
+            engine, header, b, file, offset, first_line, encoding, rules, facts,
+        )),
+        Source::Path(p) => {
+            let body = std::fs::read(p).map_err(|e| cannot(p, e))?;
+            Ok(recalc_bytes(
+                engine, header, &body, file, offset, first_line, encoding, rules, facts,
+            ))
+        }
+        Source::Ranges(p, h, b) => BUFFERS.with(|bufs| {
+            let (hbuf, bbuf) = &mut *bufs.borrow_mut();
+            let mut f = std::fs::File::open(p).map_err(|e| cannot(p, e))?;
+            read_range(&mut f, *h, hbuf).map_err(|e| cannot(p, e))?;
+            read_range(&mut f, *b, bbuf).map_err(|e| cannot(p, e))?;
+            Ok(recalc_bytes(
+                engine, hbuf, bbuf, file, b.0, first_line, encoding, rules, facts,
+            ))
+        }),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn recalc_bytes(
+    engine: &santei_engine::Engine,
+    header: &[u8],
+    body: &[u8],
+    file: &str,
+    offset: u64,
+    first_line: u64,
+    encoding: Option<Encoding>,
+    rules: bool,
+    facts: FacilityFacts,
+) -> Done {
     let calc = if rules {
         Recalculator::with_engine(engine)
     } else {
@@ -399,15 +453,16 @@ fn recalc_source(
             report.add(file, item)
         },
     );
-    Ok((report, facts, uncovered))
+    (report, facts, uncovered)
 }
 
 /// Recalculates a UKE block or file: `(receipt columns, unit columns, facts)`. `data` is bytes
-/// (a block, or a whole file) or a path (read whole). See `santei.uke.recalc`.
+/// (a block, or a whole file) or a path (read whole, or the byte ranges `header_range` and
+/// `body_range` of a block: then `offset` is the body's start). See `santei.uke.recalc`.
 #[pyfunction]
 #[pyo3(signature = (engine, data, *, header = None, file = "", offset = 0, first_line = 1,
                     encoding = "auto", rules = true, hospital = false, beds = 0,
-                    standards = Vec::new()))]
+                    standards = Vec::new(), header_range = None, body_range = None))]
 #[allow(clippy::too_many_arguments)]
 pub fn _uke_recalc<'py>(
     py: Python<'py>,
@@ -422,9 +477,19 @@ pub fn _uke_recalc<'py>(
     hospital: bool,
     beds: u32,
     standards: Vec<u16>,
+    header_range: Option<(u64, u64)>,
+    body_range: Option<(u64, u64)>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let encoding = parse_uke_encoding(encoding)?;
-    let src = source(data)?;
+    let src = match (source(data)?, header_range, body_range) {
+        (Source::Path(p), h, Some(b)) => Source::Ranges(p, h.unwrap_or((0, 0)), b),
+        (src, None, None) => src,
+        _ => {
+            return Err(PyValueError::new_err(
+                "header_range and body_range read a block from a file: give its path, and body_range",
+            ));
+        }
+    };
     let engine = &engine.engine;
     let facts = FacilityFacts {
         kind: if hospital {
@@ -512,7 +577,7 @@ pub fn _uke_split<'py>(
     let src = source(data)?;
     let s = py.detach(|| match &src {
         Source::Bytes(b) => Ok(blocks::split_bytes(b, block_bytes)),
-        Source::Path(p) => std::fs::File::open(p)
+        Source::Path(p) | Source::Ranges(p, ..) => std::fs::File::open(p)
             .and_then(|f| blocks::split(f, block_bytes))
             .map_err(|e| format!("cannot read `{}`: {e}", p.display())),
     });

@@ -154,6 +154,8 @@ def recalc(
     hospital: bool = False,
     beds: int = 0,
     standards: Iterable[int] = (),
+    header_range: Optional[Tuple[int, int]] = None,
+    body_range: Optional[Tuple[int, int]] = None,
 ) -> Report:
     """Recalculates a UKE file (a path) or an in-memory block of receipts (bytes) with `engine`,
     as `santei recalc` does, and returns the report as Arrow record batches. The GIL is released
@@ -161,7 +163,8 @@ def recalc(
 
     A block is the bytes of whole receipts (see `split`); give the file's `header` (the IR, for
     the encoding and the 点数表 check), and the block's `offset` and `first_line` so that offsets
-    and line numbers are the file's. `file` names the input in the report (default: the path,
+    and line numbers are the file's (or give the path with `header_range` and `body_range`, as
+    `recalc_block` does: santei reads the two ranges itself). `file` names the input in the report (default: the path,
     or empty). `encoding`: "auto" (guessed from the header, else the start of the input),
     "cp932" or "utf8". `rules=False` checks points and totals only (`--no-rules`); `hospital`,
     `beds` and `standards` (施設基準 codes) are the facility facts some rules ask about
@@ -188,8 +191,26 @@ def recalc(
         hospital=hospital,
         beds=beds,
         standards=list(standards),
+        header_range=header_range,
+        body_range=body_range,
     )
     return Report(receipts=_batch(receipts), units=_batch(units), facts=facts)
+
+
+def recalc_block(
+    engine: "_santei.Engine", path: _Path, split: Split, block: Block, **options: Any
+) -> Report:
+    """Recalculates one block of a split file: santei reads the file's header and the block's
+    bytes itself (into buffers it reuses from block to block) and numbers offsets and lines as
+    in the file. `options` are those of `recalc`."""
+    return recalc(
+        engine,
+        path,
+        header_range=split.header,
+        body_range=(block.start, block.end),
+        first_line=block.first_line,
+        **options,
+    )
 
 
 def receipt_schema() -> "pyarrow.Schema":
@@ -210,6 +231,7 @@ __all__ = [
     "Split",
     "read_block",
     "recalc",
+    "recalc_block",
     "receipt_schema",
     "sniff_encoding",
     "split",
