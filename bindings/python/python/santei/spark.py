@@ -68,6 +68,9 @@ RESULT_COLUMNS = [
     ("error", "string"),
     ("engine_built", "boolean"),
     ("seconds", "double"),
+    ("cpu_seconds", "double"),
+    ("worker_pid", "long"),
+    ("worker_cpu_seconds", "double"),
 ]
 
 
@@ -122,7 +125,7 @@ def _recalc_blocks(batches: Iterator[Any], settings: Dict[str, Any], out: str) -
     for batch in batches:
         results: Dict[str, List[Any]] = {n: [] for n, _ in RESULT_COLUMNS}
         for row in batch.to_pylist():
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             res: Dict[str, Any] = {n: None for n, _ in RESULT_COLUMNS}
             res.update(file_index=row["file_index"], block=row["block"], engine_built=built)
             built = False
@@ -162,6 +165,9 @@ def _recalc_blocks(batches: Iterator[Any], settings: Dict[str, Any], out: str) -
             except Exception as e:  # noqa: BLE001 - reported per block, the others go on
                 res["error"] = f"{type(e).__name__}: {e}"
             res["seconds"] = time.perf_counter() - t0
+            res["cpu_seconds"] = time.process_time() - c0
+            res["worker_pid"] = os.getpid()
+            res["worker_cpu_seconds"] = time.process_time()
             for k, v in res.items():
                 results[k].append(v)
         yield pa.RecordBatch.from_pydict(results)
@@ -262,7 +268,8 @@ def run(
     `out/units/*.parquet` and `out/summary.json`; returns the summary (`exactly_once` says
     whether every RE record of the input came out exactly once). The blocks (`block_bytes`
     each) are dealt to `tasks_per_core` × `defaultParallelism` tasks."""
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
+    jvm0 = _jvm_cpu_seconds(spark)
     settings = {
         "masters": [os.fspath(m) for m in masters],
         "updates": os.fspath(updates) if updates else None,
@@ -290,12 +297,39 @@ def run(
         ).collect()
     summary = summarize(rows, info, [r.asDict() for r in results])
     summary["seconds"] = {"plan": t_plan, "total": time.perf_counter() - t0}
+    jvm1 = _jvm_cpu_seconds(spark)
+    summary["cpu_seconds"] = {
+        "driver_python": time.process_time() - c0,
+        # The local JVM (driver and, in local mode, the executors); None on a cluster.
+        "jvm": jvm1 - jvm0 if jvm0 is not None and jvm1 is not None else None,
+        "tasks": summary["task_cpu_seconds"],
+        "python_workers": summary["worker_cpu_seconds"],
+    }
     n = summary["receipt_rows"]
     summary["receipts_per_second"] = n / summary["seconds"]["total"] if n else 0.0
     summary["settings"] = settings
     with open(os.path.join(out, "summary.json"), "w", encoding="utf-8") as f:
         json.dump(summary, f, ensure_ascii=False, indent=1)
     return summary
+
+
+def _last_cpu(results: List[Dict[str, Any]]) -> Dict[int, float]:
+    last: Dict[int, float] = {}
+    for r in results:
+        if r["worker_pid"] is not None:
+            last[r["worker_pid"]] = max(last.get(r["worker_pid"], 0.0), r["worker_cpu_seconds"])
+    return last
+
+
+def _jvm_cpu_seconds(spark: Any) -> Optional[float]:
+    """CPU seconds of the JVM this driver started (Linux /proc), or None."""
+    try:
+        pid = spark.sparkContext._gateway.proc.pid
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except Exception:  # noqa: BLE001 - not local, not Linux, or no JVM process of ours
+        return None
 
 
 def summarize(
@@ -360,6 +394,12 @@ def summarize(
         "exactly_once": not problems and tot("receipt_rows") == re_records,
         "problems": problems,
         "task_seconds": sum(r["seconds"] or 0 for r in results),
+        # CPU time of the Python workers in the blocks (wall time above counts waiting for a
+        # core on a shared machine; CPU time does not).
+        "task_cpu_seconds": sum(r["cpu_seconds"] or 0 for r in results),
+        # Whole life of the Python workers (imports, engine, Spark's serialisation; in local
+        # mode also the warm-up): the CPU time each had used at its last block.
+        "worker_cpu_seconds": sum(_last_cpu(results).values()),
         # One per Python worker that ran a task: the engine is built once per process.
         "engines_built": sum(1 for r in results if r["engine_built"]),
     }
@@ -393,6 +433,14 @@ def print_summary(s: Dict[str, Any], file=sys.stdout) -> None:
     for problem in s["problems"][:20]:
         p(f"    {problem}")
     p(f"  engines built: {s['engines_built']} (one per Python worker)")
+    cpu = s.get("cpu_seconds", {})
+    if cpu:
+        jvm = f", JVM {cpu['jvm']:.1f} s" if cpu.get("jvm") is not None else ""
+        p(
+            f"  CPU: in the blocks {cpu['tasks']:.1f} s, Python workers in all "
+            f"{cpu['python_workers']:.1f} s, driver Python {cpu['driver_python']:.1f} s"
+            + jvm
+        )
     sec = s["seconds"]
     p(
         f"  {sec['total']:.2f} s from the job's start to the written Parquet (split "
