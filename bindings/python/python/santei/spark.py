@@ -11,8 +11,8 @@ How it runs (docs/SPARK.md has the cluster plan):
 - the driver lists the files and cuts each into receipt-aligned blocks with
   `santei.uke.split` (Rust, reads the file once, decodes nothing) and counts its RE records;
   a file that cannot be read, is gzip/zip or holds no RE record is reported, the others go on;
-- one Spark partition per block: a row of (file, byte range, first line, RE count), never the
-  receipts (no shuffle of receipt data);
+- the blocks are dealt to a few tasks per core (`--tasks-per-core`, default 2): rows of (file,
+  byte range, first line, RE count), never the receipts (no shuffle of receipt data);
 - `mapInArrow` on the executors: each Python worker builds one engine (module-level cache,
   reused by every later task of that worker: `spark.python.worker.reuse`, the default), reads its
   block's bytes and the file's IR header, recalculates them without the GIL and writes the
