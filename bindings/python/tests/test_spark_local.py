@@ -157,3 +157,14 @@ def test_a_bad_file_does_not_stop_the_others(spark, tmp_path):
     assert [(pathlib.Path(r["file"]).name, r["receipt"]) for r in bad_rows] == [
         ("d_malformed.UKE", 30)
     ]
+
+
+def test_masters_missing_on_the_executors_is_reported_per_block(spark, tmp_path):
+    import santei.spark as ss
+
+    summary = ss.run(
+        spark, [INPUT], str(tmp_path / "out"), masters=[str(tmp_path / "no-such-masters")]
+    )
+    assert not summary["exactly_once"]
+    assert summary["receipt_rows"] == 0 and summary["re_records"] > 0
+    assert all("no engine on this executor" in p for p in summary["problems"]), summary["problems"][:3]

@@ -120,8 +120,14 @@ def _recalc_blocks(batches: Iterator[Any], settings: Dict[str, Any], out: str) -
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    types = {"long": pa.int64(), "string": pa.string(), "double": pa.float64()}
+    types["boolean"] = pa.bool_()
+    schema = pa.schema([(n, types[t]) for n, t in RESULT_COLUMNS])
     built = not _ENGINES
-    engine = engine_for(settings)
+    try:
+        engine, engine_error = engine_for(settings), None
+    except Exception as e:  # noqa: BLE001 - every block of the task says why
+        engine, engine_error = None, f"no engine on this executor: {type(e).__name__}: {e}"
     for batch in batches:
         results: Dict[str, List[Any]] = {n: [] for n, _ in RESULT_COLUMNS}
         for row in batch.to_pylist():
@@ -130,6 +136,8 @@ def _recalc_blocks(batches: Iterator[Any], settings: Dict[str, Any], out: str) -
             res.update(file_index=row["file_index"], block=row["block"], engine_built=built)
             built = False
             try:
+                if engine_error:
+                    raise RuntimeError(engine_error)
                 # santei reads the header and the block itself, into buffers it reuses.
                 rep = uke.recalc(
                     engine,
@@ -170,7 +178,7 @@ def _recalc_blocks(batches: Iterator[Any], settings: Dict[str, Any], out: str) -
             res["worker_cpu_seconds"] = time.process_time()
             for k, v in res.items():
                 results[k].append(v)
-        yield pa.RecordBatch.from_pydict(results)
+        yield pa.RecordBatch.from_pydict(results, schema=schema)
 
 
 def _identity(batches: Iterator[Any]) -> Iterator[Any]:
