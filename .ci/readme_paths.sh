@@ -77,4 +77,6 @@ cat "$WORK/py.out"
 # The total and the 窓口 amount, the findings, then the refused claim's error code.
 grep -Eq '^[0-9]+ [0-9]+$' "$WORK/py.out"
 grep -q '^claim.value ' "$WORK/py.out"
+# santei.uke on the receiptisan sample: 75 receipts, Σ claimed = Σ computed = GO 86,392点.
+grep -q '^uke 75 86392 86392$' "$WORK/py.out"
 echo "readme paths: C and Python instructions ran as written"

@@ -270,6 +270,9 @@ fn proc(code: u32) -> Item {
         code: format!("{code:09}"),
         quantity: None,
         times: 1,
+        time: None,
+        emergency: false,
+        weight_g: None,
     }
 }
 
@@ -278,6 +281,9 @@ fn proc_q(code: u32, q: u32) -> Item {
         code: format!("{code:09}"),
         quantity: Some(Decimal::from(q)),
         times: 1,
+        time: None,
+        emergency: false,
+        weight_g: None,
     }
 }
 
@@ -603,10 +609,13 @@ pub fn make_claim(pools: &Pools, rng: &mut SplitMix64) -> (Claim, PatientInfo) {
         vec![]
     };
     let claim = Claim {
+        month: None,
+        stay: None,
         format: CLAIM_FORMAT.into(),
         patient: Patient {
             birth_date: birth,
             sex,
+            birth_weight_g: None,
         },
         insurance,
         facility: Facility {

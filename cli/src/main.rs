@@ -21,6 +21,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod recalc_cmd;
 mod rules_cmd;
 mod serve_cmd;
+mod tsusoku_cmd;
 
 #[derive(Parser)]
 #[command(
@@ -268,6 +269,26 @@ enum MastersCommand {
     /// What changed between two revisions' masters (改定差分): per kind, the codes added,
     /// abolished, renamed, with new points or prices, with other columns changed; counts first.
     Diff(diff_cmd::DiffArgs),
+    /// Coverage of the 通則 additions: per 部 (検査, 画像診断, 注射, リハビリテーション, 処置, 手術,
+    /// 麻酔), each %加算/%減算 and 通則 row of the 医科診療行為マスター and whether santei derives it
+    /// (engine/src/tsusoku/), derives it through a 年齢加算 link, or bills it only when claimed.
+    Tsusoku {
+        /// Date (YYYY-MM-DD): the revision in force and the rows valid that day. Default: the
+        /// newest loaded revision's first day.
+        #[arg(long)]
+        date: Option<String>,
+        /// Folder(s) of official master files; the demo data when omitted.
+        #[arg(long = "masters")]
+        masters: Vec<PathBuf>,
+        #[command(flatten)]
+        load: LoadArgs,
+        /// Also list the rows billed only when claimed.
+        #[arg(long)]
+        all: bool,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// The flags that say which masters, 電子点数表 and rules an engine is built from (`calc`,
@@ -388,7 +409,8 @@ impl Command {
             Command::Masters { command } => match command {
                 MastersCommand::Info { json, .. }
                 | MastersCommand::Show { json, .. }
-                | MastersCommand::Search { json, .. } => *json,
+                | MastersCommand::Search { json, .. }
+                | MastersCommand::Tsusoku { json, .. } => *json,
                 MastersCommand::Diff(args) => args.json(),
                 #[allow(unreachable_patterns)]
                 _ => false,
@@ -461,6 +483,13 @@ fn main() -> ExitCode {
                 json,
             }),
             MastersCommand::Diff(args) => diff_cmd::run(&args),
+            MastersCommand::Tsusoku {
+                date,
+                masters,
+                load,
+                all,
+                json,
+            } => tsusoku_cmd::run(date.as_deref(), &masters, &load, all, json),
         }
         .map_err(Failure::from),
         Command::Calc {

@@ -36,7 +36,17 @@ pub struct Claim {
     #[serde(default, deserialize_with = "input::opt_date")]
     #[schemars(with = "Option<String>")]
     pub admission_date: Option<Date>,
+    /// 診療年月 of the claim (`YYYY-MM`). Needed when there are no `visits` (an 入院 month computed
+    /// from `stay`); with visits, it must be their month.
+    #[serde(default, deserialize_with = "input::opt_month")]
+    #[schemars(with = "Option<String>")]
+    pub month: Option<Date>,
+    /// 入院の経過 (`inpatient` claims): with it santei bills the 入院基本料 of each day of the month
+    /// in hospital, its 入院期間加算 and the 外泊 減額 (engine/src/stay.rs).
+    #[serde(default)]
+    pub stay: Option<Stay>,
     /// 受診日ごとの診療行為. All in one calendar month.
+    #[serde(default)]
     pub visits: Vec<Visit>,
     /// Items billed earlier in the same month (earlier claims, other departments): counted for
     /// once-a-month items such as 判断料.
@@ -48,6 +58,58 @@ pub struct Claim {
     /// 傷病名 of the claim (for rules that need a 傷病名, e.g. 特定疾患).
     #[serde(default)]
     pub diseases: Vec<ClaimDisease>,
+}
+
+impl Claim {
+    /// The first day of care of the claim: its earliest visit, else the first day of its stay in
+    /// the claim's `month`, else the 1st of `month`. `None` for a claim with neither.
+    pub fn first_day(&self) -> Option<Date> {
+        let visits = self.visits.iter().map(|v| v.date).min();
+        let stay = self.month.and_then(|m| {
+            let s = self.stay.as_ref()?;
+            crate::stay::days_in_month(s, self.admission_date, m)
+                .first()
+                .copied()
+        });
+        match (visits, stay) {
+            (Some(v), Some(s)) => Some(v.min(s)),
+            (v, s) => v.or(s).or(self.month),
+        }
+    }
+}
+
+/// 入院の経過 of an `inpatient` claim.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Stay {
+    /// 今回の入院年月日. Default: `admission_date` (the 起算日), which is earlier for a 再入院 counted
+    /// with an earlier stay (通知 第1章第2部 通則7).
+    #[serde(default, deserialize_with = "input::opt_date")]
+    #[schemars(with = "Option<String>")]
+    pub admitted_on: Option<Date>,
+    /// 退院年月日. Default: still in hospital at the end of the month.
+    #[serde(default, deserialize_with = "input::opt_date")]
+    #[schemars(with = "Option<String>")]
+    pub discharged_on: Option<Date>,
+    /// The 入院料 the patient's ward is 届出 for, from a date: one entry, and one more per transfer
+    /// (転棟).
+    pub wards: Vec<WardStay>,
+    /// 外泊 days: the 入院基本料 is 15/100 of its 基本点数 (通知 第1章第2部 通則6 (1)).
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    #[serde(deserialize_with = "input::dates")]
+    pub outings: Vec<Date>,
+}
+
+/// The 入院料 of the ward the patient is in from `from`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WardStay {
+    #[serde(deserialize_with = "input::date")]
+    #[schemars(with = "String")]
+    pub from: Date,
+    /// 診療行為コード of the 入院基本料 / 特定入院料 as 届出 (e.g. 190117710 急性期一般入院料１).
+    pub fee: String,
 }
 
 /// A 傷病名 on the claim (SY).
@@ -71,6 +133,10 @@ pub struct Patient {
     pub birth_date: Date,
     /// 男女区分
     pub sex: Sex,
+    /// 出生時体重 (grams), for the 未熟児加算 of 麻酔 (告示 第11部 通則2; 通知 同 通則8: 出生時体重
+    /// 2,500g未満 の新生児, 出生後90日以内).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birth_weight_g: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -360,6 +426,18 @@ pub enum Item {
         /// 回数 on this day (default 1).
         #[serde(default = "one")]
         times: u32,
+        /// 開始時間の区分 of this 手術・処置・麻酔・検査・画像診断 when it differs from the visit's
+        /// `time` (the 通則 時間外等加算 go by the 開始時間: 通知 第10部 通則12, 第9部 通則5).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        time: Option<TimeCategory>,
+        /// 緊急: the conditions of the 通則 時間外等加算 hold (通知 第10部 通則12 (1)(2): a 緊急手術
+        /// after a 時間外等 初診・再診 or within 8 hours; 第9部 通則5; 第11部 通則9; 時間外緊急院内検査加算
+        /// (1)(6); 画像 通則3). Default false: santei never assumes it.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        emergency: bool,
+        /// 手術時体重 (grams), for the 極低出生体重児加算 of 手術 (告示 第10部 通則7).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        weight_g: Option<u32>,
     },
     /// 1剤 of drugs (IY): 内服 per day × 日数, 頓服 per 回 × 回数, 外用 per 調剤, 注射 per 回.
     Rx {
@@ -570,6 +648,32 @@ pub(crate) mod input {
         })
     }
 
+    /// Dates written `YYYY-MM-DD`.
+    pub fn dates<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Date>, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(transparent)]
+        struct D0(#[serde(deserialize_with = "date")] Date);
+        Ok(Vec::<D0>::deserialize(d)?
+            .into_iter()
+            .map(|x| x.0)
+            .collect())
+    }
+
+    /// A month written `YYYY-MM`, as its first day.
+    pub fn opt_month<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+        let Some(s) = Option::<std::borrow::Cow<'de, str>>::deserialize(d)? else {
+            return Ok(None);
+        };
+        iso(&format!("{s}-01"))
+            .filter(|_| s.len() == 7)
+            .map(Some)
+            .ok_or_else(|| {
+                de::Error::custom(format!(
+                    "`{s}` is not a month written YYYY-MM (e.g. `2024-07`)"
+                ))
+            })
+    }
+
     pub fn opt_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
         #[derive(Deserialize)]
         #[serde(transparent)]
@@ -595,6 +699,9 @@ pub(crate) mod input {
         code: Option<String>,
         quantity: Option<Dec>,
         times: Option<u32>,
+        time: Option<super::TimeCategory>,
+        emergency: Option<bool>,
+        weight_g: Option<u32>,
         form: Option<RxForm>,
         days: Option<u32>,
         drugs: Option<Vec<DrugUse>>,
@@ -623,7 +730,7 @@ pub(crate) mod input {
                 Kind::Comment => "comment",
             };
             let allowed: &[&str] = match kind {
-                Kind::Procedure => &["code", "quantity", "times"],
+                Kind::Procedure => &["code", "quantity", "times", "time", "emergency", "weight_g"],
                 Kind::Rx => &["form", "days", "drugs", "temporary", "mixed"],
                 Kind::Material => &["code", "amount", "unit_price"],
                 Kind::Comment => &["code", "text"],
@@ -632,6 +739,9 @@ pub(crate) mod input {
                 ("code", self.code.is_some()),
                 ("quantity", self.quantity.is_some()),
                 ("times", self.times.is_some()),
+                ("time", self.time.is_some()),
+                ("emergency", self.emergency.is_some()),
+                ("weight_g", self.weight_g.is_some()),
                 ("form", self.form.is_some()),
                 ("days", self.days.is_some()),
                 ("drugs", self.drugs.is_some()),
@@ -657,6 +767,9 @@ pub(crate) mod input {
                     code: self.code.ok_or_else(|| missing("code"))?,
                     quantity: self.quantity.map(|q| q.0),
                     times: self.times.unwrap_or(1),
+                    time: self.time,
+                    emergency: self.emergency.unwrap_or(false),
+                    weight_g: self.weight_g,
                 },
                 Kind::Rx => Item::Rx {
                     form: self.form.ok_or_else(|| missing("form"))?,

@@ -18,6 +18,7 @@ mod finish;
 mod polypharmacy;
 mod resolve;
 mod rules_stage;
+pub(crate) mod stay_stage;
 mod units;
 pub use polypharmacy::PolypharmacyRounding;
 pub(crate) use resolve::gate;
@@ -322,13 +323,38 @@ impl Engine {
                 "admission before the patient's birth date",
             ));
         }
-        let Some(first) = claim.visits.iter().map(|v| v.date).min() else {
+        if claim.stay.is_some() && !inpatient {
+            return Err(ClaimError::new(
+                "claim.value",
+                "stay",
+                "stay (入院の経過) is for 入院 claims only (setting `inpatient`)",
+            ));
+        }
+        let Some(first) = claim.visits.iter().map(|v| v.date).min().or(claim.month) else {
             return Err(ClaimError::new(
                 "claim.value",
                 "visits",
-                "a claim needs at least one visit",
+                "a claim needs at least one visit, or `month` (診療年月) with a `stay`",
             ));
         };
+        if let Some(m) = claim.month {
+            if (m.year(), m.month()) != (first.year(), first.month()) {
+                return Err(ClaimError::new(
+                    "claim.month",
+                    "month",
+                    format!(
+                        "month {}-{:02} is not the month of the visits ({}-{:02})",
+                        m.year(),
+                        m.month(),
+                        first.year(),
+                        first.month()
+                    ),
+                ));
+            }
+        }
+        if let Some(s) = &claim.stay {
+            crate::stay::validate(s, claim.admission_date, first)?;
+        }
         for (i, v) in claim.visits.iter().enumerate() {
             if (v.date.year(), v.date.month()) != (first.year(), first.month()) {
                 return Err(ClaimError::new(
@@ -380,8 +406,29 @@ impl Engine {
             .extend(crate::claim_checks::holiday_visits(claim));
         let mut order: Vec<usize> = (0..claim.visits.len()).collect();
         order.sort_by_key(|&i| claim.visits[i].date);
-        for i in order {
-            calc.visit(i, &claim.visits[i]);
+        // Day by day: the stay's 入院料 first, then what the visits of the day bill.
+        let stay_days = claim
+            .stay
+            .as_ref()
+            .map(|s| crate::stay::days_in_month(s, claim.admission_date, first))
+            .unwrap_or_default();
+        let mut reported = FxHashSet::default();
+        let (mut vi, mut di) = (0, 0);
+        while vi < order.len() || di < stay_days.len() {
+            let next_visit = order.get(vi).map(|&i| claim.visits[i].date);
+            match (stay_days.get(di), next_visit) {
+                (Some(&d), v) if v.is_none_or(|v| d <= v) => {
+                    if let Some(s) = &claim.stay {
+                        calc.stay_day(s, d, &mut reported);
+                    }
+                    di += 1;
+                }
+                _ => {
+                    let i = order[vi];
+                    calc.visit(i, &claim.visits[i]);
+                    vi += 1;
+                }
+            }
         }
         let mut result = calc.finish();
         let due = crate::price_response::check(claim, prepared, &result);
@@ -397,6 +444,12 @@ struct Proc<'a> {
     rec: &'a Procedure,
     quantity: Option<Decimal>,
     times: u32,
+    /// The 開始時間の区分: the item's `time`, else the visit's.
+    time: TimeCategory,
+    /// 緊急 (the claim's `emergency`).
+    emergency: bool,
+    /// 手術時体重 (g).
+    weight_g: Option<u32>,
 }
 
 struct Calc<'a> {
@@ -414,6 +467,25 @@ struct Calc<'a> {
     /// An 入院 claim: master gates reversed (入外適用区分), 点数集計先識別（入院）, no 外来-only
     /// derivations (外来管理加算, 時間外等加算 of 初再診, F200 注3).
     inpatient: bool,
+    /// The 所定点数 and %加算 of each procedure 算定単位, by unit id ([`UnitAcc`]).
+    accs: rustc_hash::FxHashMap<usize, UnitAcc>,
+}
+
+/// One procedure 算定単位 as it is built: its 所定点数 (the base item and the 注加算 joined to it),
+/// the Σ of its %加算/%減算, the points outside the 所定点数 (項番62 = 1) and the line that carries
+/// the unit's points (the last one, as UKE records it). Priced by [`crate::price::unit_total`].
+#[derive(Debug, Clone)]
+struct UnitAcc {
+    base: i64,
+    percent: Decimal,
+    outside: i64,
+    last: usize,
+    times: u32,
+    /// The base takes 通則 additions (処置・手術・麻酔・内視鏡検査): its 注加算 (same 注加算コード,
+    /// 項番38, `note_code`) join its unit, so that the 所定点数 of a % holds them (通知 第10部 通則9,
+    /// 第9部 通則10, 第11部 通則6).
+    joins_notes: bool,
+    note_code: u16,
 }
 
 fn same_month(a: Date, b: Date) -> bool {
@@ -511,41 +583,36 @@ impl<'a> Calc<'a> {
             judged: FxHashSet::default(),
             polypharmacy_rounding: PolypharmacyRounding::default(),
             inpatient: claim.setting == Setting::Inpatient,
+            accs: rustc_hash::FxHashMap::default(),
         }
     }
 
-    /// The warning every 入院 claim carries: what santei computes for it and what it leaves out.
+    /// The warning every 入院 claim carries: what santei computes for it and what it leaves out,
+    /// each item once.
     fn inpatient_notice(&mut self) {
+        let computed = if self.claim.stay.is_some() {
+            "santei computed from `stay` the 入院料 of each day in hospital with its 入院期間加算 and the \
+             外泊 減額 (engine/src/stay.rs); the other items are billed per day at their master points"
+        } else {
+            "each claimed item is billed per day at its master points; give `stay` (入院日, 退院日, the \
+             wards' 入院料, 外泊) to have the 入院料 and its 入院期間加算 computed (docs/CLAIM_FORMAT.md)"
+        };
         self.finding(
             rules::INPATIENT_PARTIAL,
             Severity::Warning,
             "setting".into(),
             rules::CITE_INPATIENT_PARTIAL,
             vec![],
-            "入院 claim computed in part: each claimed item is billed per day at its master points \
-             (入院外のみ items refused, M011), with the rule files and the 電子点数表 (05 入院中 counts \
-             from admission_date, 04 入院基本料 groups). NOT computed, check by hand: whether the \
-             claimed 入院料 matches the day's 入院期間 (14日以内, 15日以上… are billed as claimed), \
-             入院基本料・特定入院料 の注加算 and 入院基本料等加算 santei would have to add, 入院初日・退院時 \
-             limits, 入院時初回加算 of 検体検査, F200 注1/注2, 食事療養・生活療養 lines (see `meals`), \
-             DPC 包括評価, 病棟 types and 外泊・他医療機関受診の減算; 時間外等加算 are not derived"
-                .into(),
+            format!(
+                "入院 claim computed in part: {computed}, 入院外のみ items refused (M011), with the rule \
+                 files and the 電子点数表 (05 入院中 counts from admission_date, 04 入院基本料 groups), and \
+                 the 通則 休日・深夜加算 of 処置・手術・麻酔・内視鏡検査. NOT computed, check by hand: the \
+                 入院基本料・特定入院料 注加算 other than the 入院期間加算, the 入院基本料等加算, what a 特定入院料 \
+                 includes (包括), 入院初日・退院時 limits, 入院時初回加算 of 検体検査, F200 注1/注2, \
+                 食事療養・生活療養 lines (see `meals`), DPC 包括評価, 療養病棟 入院料 by 医療区分, the 精神 治療外泊 \
+                 30/100 and 他医療機関受診の減算"
+            ),
         );
-        for (i, v) in self.claim.visits.iter().enumerate() {
-            if v.time != TimeCategory::Regular {
-                self.finding(
-                    rules::INPATIENT_PARTIAL,
-                    Severity::Warning,
-                    format!("visits[{i}].time"),
-                    rules::CITE_INPATIENT_PARTIAL,
-                    vec![],
-                    format!(
-                        "{}: 時間外等加算 are not derived on an 入院 claim; claim the 加算 as an item",
-                        v.time.japanese()
-                    ),
-                );
-            }
-        }
     }
 
     fn unit(&mut self) -> usize {

@@ -27,7 +27,9 @@ pub mod result;
 pub mod revisions;
 pub mod rounding;
 pub mod rules;
+pub mod stay;
 pub mod tables;
+pub mod tsusoku;
 pub mod uke;
 
 pub use builder::{BuildError, BuildReport, EngineBuilder, MastersFolder, revision_folders_hint};

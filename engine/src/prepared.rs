@@ -26,6 +26,9 @@ pub struct Prepared {
     /// 物価対応料グループ区分 (項番133). Built once so a claim never scans the master.
     pub price_response_bases: bool,
     pub price_response_items: FxHashMap<u32, Vec<u32>>,
+    /// 入院期間加算 rows (入院基本料等減算対象識別 項番48 = 2) by the 注加算コード (項番38) they share
+    /// with their 入院基本料 (engine/src/stay.rs).
+    pub admission_period: FxHashMap<u16, Vec<u32>>,
 }
 
 /// `A000`-style key of a row's コード表用番号 (letter + 区分番号).
@@ -40,6 +43,7 @@ impl Prepared {
         let mut outpatient_management = Vec::new();
         let mut price_response_bases = false;
         let mut price_response_items: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+        let mut admission_period: FxHashMap<u16, Vec<u32>> = FxHashMap::default();
         for code in set.procedures.codes() {
             for v in set.procedures.versions(code) {
                 let p = &v.record;
@@ -51,6 +55,12 @@ impl Prepared {
                 }
                 if p.test_judgement == 2 && p.test_judgement_group != 0 {
                     let e = judgement_fees.entry(p.test_judgement_group).or_default();
+                    if !e.contains(&code) {
+                        e.push(code);
+                    }
+                }
+                if p.admission_fee_reduction == 2 && p.addition_code != 0 {
+                    let e = admission_period.entry(p.addition_code).or_default();
                     if !e.contains(&code) {
                         e.push(code);
                     }
@@ -83,6 +93,9 @@ impl Prepared {
         for v in price_response_items.values_mut() {
             v.sort_unstable();
         }
+        for v in admission_period.values_mut() {
+            v.sort_unstable();
+        }
         Prepared {
             set,
             time_additions,
@@ -93,6 +106,7 @@ impl Prepared {
             rules_gap: None,
             price_response_bases,
             price_response_items,
+            admission_period,
         }
     }
 }

@@ -122,8 +122,8 @@ fn gairai_sample_totals_go_and_si_lines() {
     //   (l. = line of the file; the tier, not the Σ of the items, is what each unit claims).
     // - 0 differ.
     // - 8 cannot be checked, each with its reason: 7 units with a code the 2022-02 r02 file no
-    //   longer has (the 2021 感染症 特例 加算 such as 111014070), one unit with two 乳幼児加算 (70%)
-    //   claiming 3,671 (1,270 × 170/100 would be 2,159).
+    //   longer has (the 2021 感染症 特例 加算 such as 111014070), one unit with the same 乳幼児加算
+    //   (70%) twice claiming 3,671 (1,270 × 170/100 would be 2,159; each % applies once).
     assert_eq!(s.count(CheckKind::Procedure, Status::Match), 238);
     assert_eq!(s.count(CheckKind::Procedure, Status::Differs), 0);
     assert_eq!(s.count(CheckKind::Procedure, Status::CannotCheck), 8);
@@ -134,7 +134,7 @@ fn gairai_sample_totals_go_and_si_lines() {
     };
     assert_eq!(reasons("code not in the 診療行為マスター"), 7);
     assert_eq!(reasons("まるめ"), 0);
-    assert_eq!(reasons("two %加算/%減算"), 1);
+    assert_eq!(reasons("two %加算/%減算 lines of the same code"), 1);
     let bundles: Vec<_> = checks(&r, CheckKind::Procedure)
         .filter(|(_, c)| c.reason.contains("まるめ"))
         .collect();

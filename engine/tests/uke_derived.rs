@@ -442,3 +442,66 @@ fn receiptc_sample_differs_only_where_the_law_asks_more() {
         ]
     );
 }
+
+/// A 1歳 patient's 小児創傷処理: the 乳幼児加算（手術） (通則8, 100%) the engine derived in the 手術's
+/// 算定単位, removed from the receipt, is a difference naming 手術 通則8; the receipt as computed
+/// recalculates without one.
+#[test]
+fn a_missing_surgery_age_addition_differs() {
+    const WOUND: u32 = 150307310;
+    const INFANT: u32 = 150000290;
+    let (text, result) = receipt(&claim(
+        "2023-05-10",
+        &[("2024-07-09", "regular", &["112007410", "150307310"])],
+    ));
+    assert_eq!(
+        derived_code(&result, "T100.tsusoku-addition"),
+        ["150000290"]
+    );
+    assert!(differences(&recalc(&text)).is_empty());
+    let mut lines = split(&text);
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("SI,") && field(l, 3) == INFANT.to_string())
+        .unwrap();
+    let removed = lines.remove(at);
+    assert_eq!(field(&removed, 5), "1000", "{removed}");
+    // The base line carries the unit's points now: 500.
+    let base = lines
+        .iter()
+        .position(|l| l.starts_with("SI,") && field(l, 3) == WOUND.to_string())
+        .unwrap();
+    let mut f: Vec<String> = lines[base].split(',').map(str::to_string).collect();
+    f[5] = "500".into();
+    lines[base] = f.join(",");
+    shift_totals(&mut lines, -500);
+    let rep = recalc(&lines.join("\r\n"));
+    only_difference(&rep, "T100.tsusoku-addition", INFANT, "通則7・8");
+    let d = differences(&rep)[0];
+    assert_eq!((d.claimed, d.computed), (None, Some(500)), "{d:#?}");
+}
+
+/// A 4歳 patient's 小児創傷処理 billed with the 乳幼児加算（手術）(3歳未満) instead of the 幼児加算: two
+/// differences, the one billed that the age contradicts and the one due.
+#[test]
+fn a_surgery_age_addition_the_age_contradicts_differs() {
+    let (text, _) = receipt(&claim(
+        "2020-03-01",
+        &[("2024-07-09", "regular", &["112007410", "150307310"])],
+    ));
+    let text = text.replace(",150342890,", ",150000290,");
+    let rep = recalc(&text);
+    let d: Vec<_> = differences(&rep)
+        .into_iter()
+        .filter(|c| c.kind == CheckKind::Rule)
+        .map(|c| (c.code, c.rule.as_ref().unwrap().id.clone()))
+        .collect();
+    assert!(
+        d.contains(&(Some(150000290), "T100.tsusoku-addition".into())),
+        "{d:?}"
+    );
+    assert!(
+        d.contains(&(Some(150342890), "T100.tsusoku-addition".into())),
+        "{d:?}"
+    );
+}

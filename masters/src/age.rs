@@ -44,6 +44,9 @@ fn threshold(birth: Date, code: AgeCode) -> Option<Date> {
         "00" => None,
         // 生後28日: from the 28th day after birth (days 0–27 are 新生児).
         "AA" => Some(add_days(birth, 28)),
+        // 生後90日 (マスターファイル仕様説明書 R06 上限年齢 「ＡＥ：生後９０日」; 麻酔 未熟児加算, 通知
+        // 第11部 通則8 「出生後90日以内」): days 0–89, as AA counts days 0–27.
+        "AE" => Some(add_days(birth, 90)),
         "B3" => Some(first_of_next_month(reaches(birth, 3))),
         "B6" => Some(first_of_next_month(reaches(birth, 6))),
         "BF" => Some(first_of_next_month(reaches(birth, 15))),
@@ -84,6 +87,7 @@ pub fn in_range(birth: Date, on: Date, min: AgeCode, max: AgeCode) -> bool {
 pub fn describe(min: AgeCode, max: AgeCode) -> String {
     let one = |c: AgeCode| match c.as_str() {
         "AA" => "生後28日".to_string(),
+        "AE" => "生後90日".to_string(),
         "B3" => "3歳に達した日の翌月1日".into(),
         "B6" => "6歳に達した日の翌月1日".into(),
         "BF" => "15歳に達した日の翌月1日".into(),

@@ -14,6 +14,13 @@
 // PyO3's macros expand to unsafe code.
 #![allow(unsafe_code)]
 
+mod uke;
+
+// mimalloc for santei's own allocations (Python keeps its own), as in the `santei` binary: a UKE
+// recalculation allocates per receipt.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 
@@ -696,6 +703,10 @@ fn quiet_for_the_deliberate_panic() {
 fn _santei(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyEngine>()?;
     m.add_class::<PyEngineBuilder>()?;
+    m.add_function(wrap_pyfunction!(uke::_uke_recalc, m)?)?;
+    m.add_function(wrap_pyfunction!(uke::_uke_split, m)?)?;
+    m.add_function(wrap_pyfunction!(uke::_uke_sniff, m)?)?;
+    m.add_function(wrap_pyfunction!(uke::_uke_recalc_empty, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     #[cfg(feature = "test-hooks")]
     m.add_function(wrap_pyfunction!(_test_panic, m)?)?;

@@ -7,10 +7,207 @@ use super::{Calc, Proc};
 use crate::age;
 use crate::claim::Visit;
 use crate::prepared::{Prepared, kubun_key};
-use crate::result::Severity;
+use crate::result::{Origin, Severity};
 use crate::rules;
 
+/// A fixed-point (点数識別 3) row of the master on the date.
+fn p_fixed(p: &Prepared, code: &str, date: Date) -> bool {
+    code.parse::<u32>()
+        .ok()
+        .and_then(|c| p.set.procedures.get(c, date))
+        .is_some_and(|r| r.point_kind == 3)
+}
+
+/// Whether an item makes a once-a-day 通則 addition due (its reason), from the item's row, 開始時間,
+/// `emergency` and 入院.
+type UrgentRule = fn(&Procedure, crate::claim::TimeCategory, bool, bool) -> Option<String>;
+
 impl<'a> Calc<'a> {
+    /// The 通則 % additions of a base item of 処置・手術・麻酔・内視鏡検査 (engine/src/tsusoku/), each
+    /// in the base's 算定単位 on its 所定点数. A code the claim bills itself is left to the claim.
+    pub(super) fn tsusoku_additions(
+        &mut self,
+        pr: &Proc<'a>,
+        date: Date,
+        claimed: &FxHashSet<u32>,
+    ) {
+        if !crate::tsusoku::takes_additions(pr.rec) {
+            return;
+        }
+        let Some(k) = self.lines.iter().rposition(|l| {
+            l.date == date && matches!(&l.origin, Origin::Claimed { path } if *path == pr.path)
+        }) else {
+            return;
+        };
+        // The 年齢加算 santei derived for the base by its master link (処置 乳幼児加算 of a 注, such as
+        // J007 注 110点) are 注による加算, inside the 所定点数 of the 通則 % (通知 第9部 通則10, 第10部
+        // 通則9): fixed-point lines of their own unit so far.
+        let base_unit = self.lines[k].unit;
+        let age_lines: Vec<usize> = (k + 1..self.lines.len())
+            .filter(|&j| {
+                let l = &self.lines[j];
+                l.unit != base_unit
+                    && l.points.is_some()
+                    && l.times == self.lines[k].times
+                    && matches!(&l.origin, Origin::Derived { rule, base_path }
+                        if *rule == rules::AGE_ADDITION && *base_path == pr.path)
+                    && p_fixed(self.p, &l.code, date)
+            })
+            .collect();
+        let age_points: i64 = age_lines.iter().filter_map(|&j| self.lines[j].points).sum();
+        let base_points = self.base_points(k).unwrap_or(0) + age_points;
+        let p: &'a Prepared = self.p;
+        let birth = self.claim.patient.birth_date;
+        let facts = crate::tsusoku::Facts {
+            birth,
+            date,
+            birth_weight_g: self.claim.patient.birth_weight_g,
+            weight_g: pr.weight_g,
+            time: pr.time,
+            emergency: pr.emergency,
+            inpatient: self.inpatient,
+        };
+        let derived = {
+            let row = |c: u32| p.set.procedures.get(c, date);
+            let billable = |r: &Procedure| self.gate(r, date, birth).is_none();
+            let env = crate::tsusoku::Env {
+                row: &row,
+                billable: &billable,
+            };
+            crate::tsusoku::percent_additions(pr.rec, base_points, &facts, &env)
+        };
+        for n in derived.notes {
+            let severity = if n.warn {
+                Severity::Warning
+            } else {
+                Severity::Info
+            };
+            self.finding(
+                n.rule,
+                severity,
+                pr.path.clone(),
+                n.cite,
+                vec![pr.rec.code.to_string()],
+                n.message,
+            );
+        }
+        if !derived.due.is_empty() {
+            self.join_age_lines(base_unit, &age_lines);
+        }
+        for due in derived.due {
+            if claimed.contains(&due.code) {
+                continue;
+            }
+            let Some(rec) = p.set.procedures.get(due.code, date) else {
+                continue;
+            };
+            let why = vec![format!("{} ({})", due.why, due.cite)];
+            self.derived_line(rec, date, pr.times, crate::tsusoku::DERIVED, &pr.path, why);
+        }
+    }
+
+    /// 手術当日の処置・注射: a warning on each 処置 (not ギプス) and 注射 手技料 claimed on the day
+    /// of a 手術 — billed as claimed, since whether it is related to the 手術 is the doctor's to say.
+    pub(super) fn surgery_day(&mut self, procs: &[Proc<'a>]) {
+        let Some(op) = procs.iter().find(|p| crate::tsusoku::is_surgery(p.rec)) else {
+            return;
+        };
+        let op = format!("{} {}", op.rec.code, op.rec.abbr_name);
+        for pr in procs {
+            if crate::tsusoku::related_on_surgery_day(pr.rec) {
+                self.finding(
+                    crate::tsusoku::SURGERY_DAY,
+                    Severity::Warning,
+                    pr.path.clone(),
+                    crate::tsusoku::CITE_SAME_DAY,
+                    vec![pr.rec.code.to_string()],
+                    format!(
+                        "{} {} on the day of the 手術 {op}: not billable when it is related to the 手術 (術前・術後を問わない); billed as claimed — remove it if related",
+                        pr.rec.code, pr.rec.abbr_name
+                    ),
+                );
+            }
+        }
+    }
+
+    /// Moves fixed-point 年齢加算 lines into the base's 算定単位 (their points into its 所定点数).
+    fn join_age_lines(&mut self, unit: usize, age_lines: &[usize]) {
+        for &j in age_lines {
+            let Some(pts) = self.lines[j].points else {
+                continue;
+            };
+            let Some(a) = self.accs.get_mut(&unit) else {
+                return;
+            };
+            a.base += pts;
+            let total = crate::price::unit_total(a.base, a.percent, a.outside);
+            let last = std::mem::replace(&mut a.last, j);
+            self.lines[last].points = None;
+            let l = &mut self.lines[j];
+            l.unit = unit;
+            l.points = Some(total);
+            l.explain.push(format!(
+                "joined the 算定単位 of its item: a 注による加算 is part of the 所定点数 of the 通則 時間外等加算 (通知 第9部 通則10, 第10部 通則9) → {total}点"
+            ));
+        }
+    }
+
+    /// 時間外緊急院内検査加算 (検査 第1節第1款 通則1) and 時間外緊急院内画像診断加算 (画像診断 通則3): once
+    /// a day each, after the day's procedures, when an 入院外 item of the day is `emergency` at a
+    /// 時間外・休日・深夜 開始時間.
+    pub(super) fn urgent_additions(
+        &mut self,
+        procs: &[Proc<'a>],
+        date: Date,
+        claimed: &FxHashSet<u32>,
+    ) {
+        use crate::tsusoku::{gazou, kensa};
+        let families: [(u32, &'static str, UrgentRule); 2] = [
+            (
+                kensa::URGENT_TEST,
+                kensa::CITE_URGENT,
+                crate::tsusoku::urgent_specimen_test,
+            ),
+            (
+                gazou::URGENT_IMAGING,
+                gazou::CITE_URGENT,
+                crate::tsusoku::urgent_imaging,
+            ),
+        ];
+        let p: &'a Prepared = self.p;
+        let birth = self.claim.patient.birth_date;
+        for (code, cite, due) in families {
+            if claimed.contains(&code) {
+                continue;
+            }
+            let Some((pr, why)) = procs
+                .iter()
+                .find_map(|pr| due(pr.rec, pr.time, pr.emergency, self.inpatient).map(|w| (pr, w)))
+            else {
+                continue;
+            };
+            let Some(rec) = p.set.procedures.get(code, date) else {
+                self.finding(
+                    crate::tsusoku::FACT_MISSING,
+                    Severity::Warning,
+                    pr.path.clone(),
+                    cite,
+                    vec![format!("{code:09}")],
+                    format!("{code:09} is due ({why}) but not in the 医科診療行為マスター on {date}; not added — check by hand"),
+                );
+                continue;
+            };
+            if self.gate(rec, date, birth).is_some() {
+                continue;
+            }
+            let why = vec![format!(
+                "{why}: {} {} {}点 ({cite})",
+                rec.code, rec.abbr_name, rec.points
+            )];
+            self.derived_line(rec, date, 1, crate::tsusoku::DERIVED, &pr.path, why);
+        }
+    }
+
     /// 注加算 by age (項番100–111) and by time (時間加算区分) of a base item.
     pub(super) fn age_and_time_additions(
         &mut self,

@@ -65,6 +65,9 @@ impl<'a> Calc<'a> {
                 code,
                 quantity,
                 times,
+                time,
+                emergency,
+                weight_g,
             } = item
             {
                 let Some(c) = code_of(code) else {
@@ -110,6 +113,20 @@ impl<'a> Calc<'a> {
                     );
                     continue;
                 }
+                if self.stay_bills(rec) {
+                    self.finding(
+                        crate::engine::stay_stage::STAY,
+                        Severity::Error,
+                        path.clone(),
+                        crate::stay::CITE_PERIOD,
+                        vec![code.clone()],
+                        format!(
+                            "{} {}: the claim's `stay` bills the 入院料 and its 入院期間加算 of each day; line not billed",
+                            code, rec.abbr_name
+                        ),
+                    );
+                    continue;
+                }
                 if let Some(reason) = self.gate(rec, date, birth) {
                     self.finding(
                         reason.0,
@@ -126,6 +143,9 @@ impl<'a> Calc<'a> {
                     rec,
                     quantity: *quantity,
                     times: *times,
+                    time: time.unwrap_or(visit.time),
+                    emergency: *emergency,
+                    weight_g: *weight_g,
                 });
             }
         }
@@ -151,6 +171,7 @@ impl<'a> Calc<'a> {
             procs = kept;
         }
         let claimed: FxHashSet<u32> = procs.iter().map(|p| p.rec.code.0).collect();
+        self.surgery_day(&procs);
 
         // まるめ groups of the day.
         let mut bundled: Vec<(u8, Vec<usize>)> = Vec::new();
@@ -165,6 +186,24 @@ impl<'a> Calc<'a> {
             }
         }
         let mut bundled_done: FxHashSet<usize> = FxHashSet::default();
+        // 注加算 (same 注加算コード 項番38, 通番 ≠ 0) claimed after a base that takes 通則 additions.
+        let mut notes_of: rustc_hash::FxHashMap<usize, Vec<usize>> = Default::default();
+        for (i, base) in procs.iter().enumerate() {
+            if !crate::tsusoku::takes_additions(base.rec) || base.rec.addition_code == 0 {
+                continue;
+            }
+            for (j, n) in procs.iter().enumerate().skip(i + 1) {
+                if n.rec.addition_code == base.rec.addition_code
+                    && n.rec.addition_serial.as_char() != '0'
+                    && n.rec.bundled_test_group == 0
+                    && n.times == base.times
+                    && !bundled_done.contains(&j)
+                {
+                    notes_of.entry(i).or_default().push(j);
+                    bundled_done.insert(j);
+                }
+            }
+        }
         let mut bundle_checked: FxHashSet<u8> = FxHashSet::default();
         let mut management_added = false;
 
@@ -187,7 +226,13 @@ impl<'a> Calc<'a> {
                 }
             }
             self.procedure_line(pr, date);
+            // The 注加算 claimed for a base that takes 通則 additions join its 算定単位 before
+            // the additions are priced on it.
+            for &j in notes_of.get(&i).map_or(&[][..], |v| v.as_slice()) {
+                self.procedure_line(&procs[j], date);
+            }
             self.age_and_time_additions(pr, date, visit, &claimed);
+            self.tsusoku_additions(pr, date, &claimed);
             if !self.inpatient && !management_added && !visit_blocks(pr) && self.is_revisit(pr.rec)
             {
                 management_added = true;
@@ -195,6 +240,8 @@ impl<'a> Calc<'a> {
             }
             self.judgement_fee(pr, date);
         }
+
+        self.urgent_additions(&procs, date, &claimed);
 
         // Drugs, materials, comments in claim order.
         let last_section = self

@@ -1,5 +1,6 @@
 //! Rules: the revision's rules evaluated on the computed lines, and the 算定単位 they change.
 
+use rust_decimal::Decimal;
 use rustc_hash::FxHashSet;
 use santei_masters::{Date, PointKind, Procedure};
 
@@ -215,29 +216,36 @@ impl Calc<'_> {
     /// from the master: each item its own 点数, a % line on the Σ before it. A % line left without
     /// an item is not billed (M009).
     pub(super) fn reunit(&mut self, members: &[usize], recs: &[&Procedure], dropped: &str) {
-        let mut sum: Option<i64> = None;
+        // As `unit_for` prices a unit: the 点数 lines before the first % are the 所定点数 (but
+        // 項番62 = 1), every % on it, rounded once (`price::unit_total`).
+        let (mut base, mut outside) = (None::<i64>, 0i64);
+        let mut percent: Option<Decimal> = None;
         let mut last = None;
         let mut orphans = Vec::new();
         for (&k, rec) in members.iter().zip(recs) {
-            let percent = matches!(
-                rec.point_kind(),
-                PointKind::PercentAdd | PointKind::PercentSubtract
-            );
-            let (pts, _) = if percent {
-                match sum {
-                    Some(s) => self.points_of(rec, None, Some(s)),
-                    None => {
+            match rec.point_kind() {
+                kind @ (PointKind::PercentAdd | PointKind::PercentSubtract) => {
+                    if base.is_none() {
                         orphans.push(k);
                         continue;
                     }
+                    let v = rec.points.to_decimal();
+                    let signed = if kind == PointKind::PercentAdd { v } else { -v };
+                    percent = Some(percent.unwrap_or_default() + signed);
                 }
-            } else {
-                self.points_of(rec, self.lines[k].quantity, None)
-            };
-            let Some(p) = pts else { return };
-            sum = Some(sum.unwrap_or(0) + p);
+                _ => {
+                    let (pts, _) = self.points_of(rec, self.lines[k].quantity, None);
+                    let Some(p) = pts else { return };
+                    if percent.is_some() || rec.general_addition_base == 1 {
+                        outside += p;
+                    } else {
+                        base = Some(base.unwrap_or(0) + p);
+                    }
+                }
+            }
             last = Some(k);
         }
+        let sum = base.map(|b| crate::price::unit_total(b, percent.unwrap_or_default(), outside));
         for &k in members {
             self.lines[k].points = None;
         }

@@ -93,7 +93,7 @@ impl<'a> Calc<'a> {
                 && l.record == RecordKind::SI
                 && matches!(l.origin, Origin::Claimed { .. })
         });
-        let prev = base.and_then(|k| self.lines[k].points);
+        let prev = base.and_then(|k| self.base_points(k));
         let (pts, mut ex) = self.points_of(pr.rec, pr.quantity, prev);
         let Some(pts) = pts else {
             if let Err(
@@ -133,11 +133,23 @@ impl<'a> Calc<'a> {
         Some(pts)
     }
 
+    /// The 所定点数 a %加算 on the unit of line `k` applies to: the unit's [`super::UnitAcc`] base,
+    /// else the line's own points.
+    pub(super) fn base_points(&self, k: usize) -> Option<i64> {
+        let l = &self.lines[k];
+        match self.accs.get(&l.unit) {
+            Some(a) => Some(a.base),
+            None => l.points,
+        }
+    }
+
     /// The 算定単位 of a new line and the 点数 it carries. A %加算/%減算 (点数識別 5/6) joins the
     /// unit of the line it applies to, as UKE records it (RECEIPTC_GAIRAI_SAMPLE: ＥＣＧ１２ 130 +
-    /// 乳幼児加算（生体検査） 70% → one unit of 221): the base line's 点数 move to the new last
-    /// line, base + addition. Any other line (or a base billed a different number of times) is a
-    /// unit of its own.
+    /// 乳幼児加算（生体検査） 70% → one unit of 221): the unit's points move to the new last line,
+    /// priced once over the unit by [`crate::price::unit_total`] (every % on the same 所定点数).
+    /// A 注加算 joins the unit of a base that takes 通則 additions ([`super::UnitAcc::joins_notes`]).
+    /// Any other line (or a base billed a different number of times) is a unit of its own. The
+    /// caller pushes the new line right after.
     pub(super) fn unit_for(
         &mut self,
         rec: &Procedure,
@@ -150,8 +162,54 @@ impl<'a> Calc<'a> {
             rec.point_kind(),
             PointKind::PercentAdd | PointKind::PercentSubtract
         );
-        if let Some(b) = base.map(|k| &mut self.lines[k]) {
-            if let (true, Some(prev), true) = (percent, b.points, b.times == times) {
+        let next = self.lines.len();
+        if let Some(k) = base {
+            let unit = self.lines[k].unit;
+            let joins = |a: &super::UnitAcc| {
+                a.times == times
+                    && (percent
+                        || (a.joins_notes
+                            && rec.addition_serial.as_char() != '0'
+                            && rec.addition_code != 0
+                            && rec.addition_code == a.note_code))
+            };
+            if let Some(a) = self.accs.get_mut(&unit).filter(|a| joins(a)) {
+                let before = crate::price::unit_total(a.base, a.percent, a.outside);
+                if percent {
+                    let signed = if rec.point_kind() == PointKind::PercentAdd {
+                        rec.points.to_decimal()
+                    } else {
+                        -rec.points.to_decimal()
+                    };
+                    a.percent += signed;
+                } else if rec.general_addition_base == 1 {
+                    a.outside += pts;
+                } else {
+                    a.base += pts;
+                }
+                let total = crate::price::unit_total(a.base, a.percent, a.outside);
+                let last = std::mem::replace(&mut a.last, next);
+                let (b_base, b_pct, b_out) = (a.base, a.percent, a.outside);
+                let l = &mut self.lines[last];
+                l.points = None;
+                ex.push(format!(
+                    "one 算定単位 with {} {}: 所定点数 {b_base}{}{} = {total}点 (was {before}点; every % on the 所定点数, 四捨五入 once)",
+                    l.code,
+                    l.name,
+                    if b_pct.is_zero() {
+                        String::new()
+                    } else {
+                        format!(" × (100 {} {})/100", if b_pct.is_sign_negative() { "−" } else { "+" }, b_pct.abs().normalize())
+                    },
+                    if b_out != 0 { format!(" + {b_out} (項番62: outside the 所定点数)") } else { String::new() },
+                ));
+                return (unit, total);
+            }
+            if let (true, Some(prev), true) =
+                (percent, self.lines[k].points, self.lines[k].times == times)
+            {
+                // A unit without an accumulator (a まるめ bundle): the % on its points.
+                let b = &mut self.lines[k];
                 b.points = None;
                 ex.push(format!(
                     "one 算定単位 with {} {}: {prev} {pts:+} = {}点",
@@ -162,7 +220,22 @@ impl<'a> Calc<'a> {
                 return (b.unit, prev + pts);
             }
         }
-        (self.unit(), pts)
+        let unit = self.unit();
+        if !percent {
+            self.accs.insert(
+                unit,
+                super::UnitAcc {
+                    base: pts,
+                    percent: Decimal::ZERO,
+                    outside: 0,
+                    last: next,
+                    times,
+                    joins_notes: crate::tsusoku::takes_additions(rec),
+                    note_code: rec.addition_code,
+                },
+            );
+        }
+        (unit, pts)
     }
 
     pub(super) fn derived_line(
@@ -181,7 +254,7 @@ impl<'a> Calc<'a> {
                 && l.record == RecordKind::SI
                 && matches!(&l.origin, Origin::Claimed { path } if path == base_path)
         });
-        let prev = base.and_then(|k| self.lines[k].points);
+        let prev = base.and_then(|k| self.base_points(k));
         let (pts, ex) = self.points_of(rec, None, prev);
         let Some(pts) = pts else {
             self.finding(

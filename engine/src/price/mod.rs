@@ -10,5 +10,5 @@ pub mod procedure;
 pub use drug::{drug_floor, drug_points};
 pub use material::{MaterialPoints, material_points};
 pub use procedure::{
-    Bound, PriceError, Priced, PricedHow, Steps, percent_change, procedure_points,
+    Bound, PriceError, Priced, PricedHow, Steps, percent_change, procedure_points, unit_total,
 };

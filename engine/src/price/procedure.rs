@@ -235,6 +235,23 @@ pub fn percent_change(base: i64, percent: Decimal, add: bool) -> i64 {
     result.saturating_sub(base)
 }
 
+/// The points of one 算定単位 whose 所定点数 is `base` and whose %加算/%減算 (点数識別 5/6) sum to
+/// `percent` (a 減算 negative): every % is taken on the same 所定点数 — the item's points and its own
+/// 注加算, never another 通則 addition (告示 第10部 通則7・8・12 and 通知 同 通則9; 第9部 通則5 and
+/// 通知 同 10; 第11部 通則 and 通知 同 6) — and the result is rounded half up once, at the end (通知
+/// 第3部 通則: 「所定点数にそれぞれの割合を乗じた上で、端数が生じた場合には、これを四捨五入」; 通知 E001
+/// (9) 「端数処理は、点数計算の最後に行う」). `outside` adds the unit's points that are not part of the
+/// 所定点数 (医科診療行為マスター 項番62 通則加算所定点数対象識別 1). 1歳 小児創傷処理 500点 with
+/// 乳幼児加算 100% and 休日加算２ 80%: 500 × 280/100 = 1,400.
+pub fn unit_total(base: i64, percent: Decimal, outside: i64) -> i64 {
+    let hundred = Decimal::ONE_HUNDRED;
+    Decimal::from(base)
+        .checked_mul(hundred + percent)
+        .map(|v| v / hundred)
+        .map_or(i64::MAX, |v| Rounding::HalfUp.to_int(v))
+        .saturating_add(outside)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -326,6 +343,20 @@ mod tests {
         p.step_points = crate::masters::Fixed2::from_hundredths(250); // 2.50点
         // 242 + 3 × 2.50 = 249.5 → 250 (四捨五入).
         assert_eq!(pts(&p, Some(3)).unwrap().0, 250);
+    }
+
+    #[test]
+    fn unit_totals_take_every_percent_on_the_same_base_and_round_once() {
+        // 500 × (100 + 100 + 80)/100 = 1,400 (not (500 + 500) × 1.8).
+        assert_eq!(unit_total(500, Decimal::from(180), 0), 1400);
+        // 1,270 × 1.7 = 2,159 (RECEIPTC_GAIRAI_SAMPLE: ＥＣＧ１２ 130 + ＥＦ 1,140, 乳幼児加算 70%).
+        assert_eq!(unit_total(1270, Decimal::from(70), 0), 2159);
+        // 85 × 90/100 = 76.5 → 77 (疑義解釈 その4 問24), once.
+        assert_eq!(unit_total(85, Decimal::from(-10), 0), 77);
+        // 315 × 1.4 = 441; 315 × 1.7 = 535.5 → 536: one rounding of the sum, not two.
+        assert_eq!(unit_total(315, Decimal::from(110), 0), 662); // 661.5 → 662
+        assert_eq!(unit_total(315, Decimal::from(110), 20), 682);
+        assert_eq!(unit_total(i64::MAX, Decimal::from(70), 0), i64::MAX);
     }
 
     #[test]

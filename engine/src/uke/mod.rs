@@ -3,6 +3,7 @@
 //! Layout: ../shared/docs/UKE_LAYOUT.md (R02–R06 医科).
 
 pub mod batch;
+pub mod blocks;
 pub mod reader;
 pub mod recalc;
 pub mod stream;

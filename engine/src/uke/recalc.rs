@@ -16,6 +16,8 @@ use crate::{age, rules};
 
 mod derived;
 mod report;
+mod stay;
+mod tsusoku;
 mod unit;
 
 pub use report::{
@@ -337,6 +339,10 @@ impl<'a> Recalculator<'a> {
             self.rule_checks(engine, r, &mut outcomes);
             if !r.is_inpatient() {
                 self.derived_checks(engine, r, &mut outcomes, &rows, &start);
+            }
+            self.tsusoku_checks(engine, r, &mut outcomes, &rows, &start);
+            if r.is_inpatient() {
+                self.stay_checks(engine, r, &mut outcomes, &rows, &start);
             }
         }
         let mut computed_total = 0i64;

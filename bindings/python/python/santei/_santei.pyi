@@ -122,3 +122,27 @@ class Engine:
 
 def _test_panic() -> None:
     """Only in builds with the `test-hooks` feature: raises `PanicError`."""
+
+# UKE blocks and their recalculation (bindings/python/src/uke.rs); use santei.uke, which wraps
+# the columns into pyarrow record batches.
+_Column = Tuple[str, str, int, int, Optional[bytes], List[bytes]]
+
+def _uke_recalc(
+    engine: Engine,
+    data: Union[bytes, _Path],
+    *,
+    header: Optional[bytes] = None,
+    file: str = "",
+    offset: int = 0,
+    first_line: int = 1,
+    encoding: str = "auto",
+    rules: bool = True,
+    hospital: bool = False,
+    beds: int = 0,
+    standards: List[int] = ...,
+) -> Tuple[List[_Column], List[_Column], Dict[str, Any]]: ...
+def _uke_recalc_empty() -> Tuple[List[_Column], List[_Column]]: ...
+def _uke_split(
+    data: Union[bytes, _Path], block_bytes: int
+) -> Tuple[Tuple[int, int], List[Tuple[int, int, int, int]], int, int, int]: ...
+def _uke_sniff(head: bytes) -> str: ...

@@ -27,12 +27,14 @@ pub(super) fn procedure_points(
 /// A 算定単位 of several SI codes, computed the way UKE groups them:
 /// - every line in one 包括対象検査 group (項番16) that santei has まるめ tiers for on the date:
 ///   the tier for the number of distinct codes (Σ of their 点数 below the first tier);
-/// - otherwise the 点数 lines (きざみ computed) add up, and one %加算/%減算 line (点数識別 5/6) applies to the Σ of
-///   the lines before it, rounded half up (RECEIPTC_GAIRAI_SAMPLE: ＥＣＧ１２ 130 + ＥＦ 1,140,
-///   乳幼児加算 70% → 2,159), the lines after it adding as they are.
+/// - otherwise the 点数 lines (きざみ computed) before the first %加算/%減算 line (点数識別 5/6) are the
+///   所定点数, every % line applies to that same 所定点数 and the unit is rounded half up once
+///   ([`price::unit_total`], as the claim engine prices it: RECEIPTC_GAIRAI_SAMPLE ＥＣＧ１２ 130 +
+///   ＥＦ 1,140, 乳幼児加算 70% → 2,159; 手術 500 with 乳幼児加算 100% and 休日加算２ 80% → 1,400);
+///   点数 lines after the first % and those of 項番62 通則加算所定点数対象識別 1 add as they are.
 ///
-/// Any other shape (金額, two % lines, a まるめ group mixed with other items, a group
-/// without tiers in santei) cannot be checked and says why.
+/// Any other shape (金額, a まるめ group mixed with other items, a group without tiers in
+/// santei) cannot be checked and says why.
 pub(super) fn multi_procedure(
     set: &MasterSet,
     date: Date,
@@ -40,8 +42,10 @@ pub(super) fn multi_procedure(
     rows: &[Option<&Procedure>],
 ) -> Result<(i64, How), NotChecked> {
     let overflow = || (Cow::Borrowed("the Σ of the unit's points overflows"), None);
-    let mut sum = 0i64;
-    let mut percent = None;
+    // The 所定点数 (点数 lines before the first %, but 項番62 = 1), the Σ of the % lines, and the
+    // points outside the 所定点数 (項番62 = 1, or after the first %).
+    let (mut base, mut outside) = (0i64, 0i64);
+    let mut percent_sum: Option<Decimal> = None;
     // The 包括対象検査 group shared by every line (Some(0): none), None when they differ.
     let mut group = None;
     let mut mixed = false;
@@ -58,20 +62,31 @@ pub(super) fn multi_procedure(
         let value = p.points.to_decimal();
         match p.point_kind() {
             PointKind::Points | PointKind::PrefecturalPurchasePrice | PointKind::MinusPoints => {
-                sum = sum
-                    .checked_add(procedure_points(p, l.quantity, set.revision.id)?.0)
-                    .ok_or_else(overflow)?;
+                let pts = procedure_points(p, l.quantity, set.revision.id)?.0;
+                let into = if percent_sum.is_some() || p.general_addition_base == 1 {
+                    &mut outside
+                } else {
+                    &mut base
+                };
+                *into = into.checked_add(pts).ok_or_else(overflow)?;
             }
             kind @ (PointKind::PercentAdd | PointKind::PercentSubtract) => {
-                if percent.is_some() {
+                // Each 通則 or 注 % applies once to an item (告示 各部 通則); the same code twice
+                // in one unit is not a shape the law prices.
+                if u.lines[..i].iter().any(|o| o.code == l.code) {
                     return Err((
-                        Cow::Borrowed("multi-code unit with two %加算/%減算 items"),
-                        None,
+                        Cow::Borrowed(
+                            "multi-code unit with two %加算/%減算 lines of the same code",
+                        ),
+                        Some(l.code),
                     ));
                 }
-                let add = price::percent_change(sum, value, kind == PointKind::PercentAdd);
-                percent = Some((value, sum, add));
-                sum = sum.checked_add(add).ok_or_else(overflow)?;
+                let signed = if kind == PointKind::PercentAdd {
+                    value
+                } else {
+                    -value
+                };
+                percent_sum = Some(percent_sum.unwrap_or_default() + signed);
             }
             _ => {
                 return Err((
@@ -84,6 +99,14 @@ pub(super) fn multi_procedure(
             }
         }
     }
+    let sum = match percent_sum {
+        Some(pct) => price::unit_total(base, pct, outside),
+        None => base.checked_add(outside).ok_or_else(overflow)?,
+    };
+    if sum == i64::MAX {
+        return Err(overflow());
+    }
+    let percent = percent_sum.map(|pct| (pct, base, sum - base - outside));
     let revision = set.revision.id;
     let summed = How::Sum {
         revision,
@@ -177,11 +200,11 @@ pub(super) enum How {
         revision: &'static str,
         steps: price::Steps,
     },
-    /// Several SI codes: Σ of their 点数, one %加算/%減算 on the Σ before it.
+    /// Several SI codes: Σ of their 点数, the %加算/%減算 on the 所定点数 before them.
     Sum {
         revision: &'static str,
         codes: usize,
-        /// (%, the Σ it applies to, the points it adds (negative for %減算)).
+        /// (Σ of the %, the 所定点数 it applies to, the points it adds (negative for %減算)).
         percent: Option<(Decimal, i64, i64)>,
     },
     /// A 検体検査 まるめ: the tier for the number of items.
@@ -205,7 +228,7 @@ impl How {
             How::Master { .. } => "the master's 点数",
             How::Steps { .. } => "the master's きざみ",
             How::Sum { percent: None, .. } => "Σ of the master's 点数",
-            How::Sum { .. } => "Σ of the master's 点数 with the %加算 on the Σ before it",
+            How::Sum { .. } => "Σ of the master's 点数 with the %加算 on the 所定点数 before them",
             How::Bundle { .. } => "the 告示's まるめ tier",
             How::Drug { .. } => "Σ 薬価 × 使用量 五捨五超入",
             How::Material { .. } => "材料価格 × 使用量 ÷ 10円 (特定器材種別) 四捨五入",
@@ -243,7 +266,7 @@ impl How {
             } => match percent {
                 None => format!("{revision} master: Σ 点数 of the {codes} codes = {points}点"),
                 Some((pct, base, add)) => format!(
-                    "{revision} master: Σ 点数 of the {codes} codes, the {pct}% item on the Σ {base} before it: {add:+} (四捨五入) → {points}点"
+                    "{revision} master: Σ 点数 of the {codes} codes, the %加算 (Σ {pct}%) on the 所定点数 {base} before them: {add:+} (四捨五入 once) → {points}点"
                 ),
             },
             How::Bundle { bundling, items } => format!(

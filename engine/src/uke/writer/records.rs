@@ -58,12 +58,7 @@ pub(super) fn band_on(birth: Date, on: Date) -> AgeBand {
 pub fn receipt_kind(claim: &Claim, copay: Option<&Copay>) -> String {
     let funds = claim.insurance.public_funds.len().min(4);
     let inpatient = claim.setting == Setting::Inpatient;
-    let first = claim
-        .visits
-        .iter()
-        .map(|v| v.date)
-        .min()
-        .unwrap_or(Date::MIN);
+    let first = claim.first_day().unwrap_or(Date::MIN);
     let band = copay
         .map(|c| c.age_band)
         .unwrap_or_else(|| band_on(claim.patient.birth_date, first));
@@ -232,9 +227,9 @@ pub(super) fn receipt_text(
             "レセプト番号 must be 1–{MAX_RECEIPT_NUMBER} (N6), not {number}"
         )));
     }
-    let Some(first) = claim.visits.iter().map(|v| v.date).min() else {
+    let Some(first) = claim.first_day() else {
         return Err(invalid(format!(
-            "receipt {number}: the claim has no visit, so no 診療年月"
+            "receipt {number}: the claim has no visit nor `month`, so no 診療年月"
         )));
     };
     let (year, month) = (first.year(), first.month());

@@ -1,0 +1,146 @@
+//! The 入院料 of each day of a stay (engine/src/stay.rs decides; this stage bills).
+
+use rustc_hash::FxHashSet;
+use santei_masters::{Date, Procedure};
+
+use super::units::si_line;
+use super::{Calc, code_of};
+use crate::claim::Stay;
+use crate::result::{Origin, Severity};
+use crate::rules;
+use crate::stay;
+
+/// Rule id of the 入院期間加算 and 外泊 lines santei adds.
+pub const STAY: &str = "I100.inpatient-stay";
+
+impl<'a> Calc<'a> {
+    /// A claimed item the stay already bills: one of its wards' 入院料, or an 入院期間加算 / 外泊 減額.
+    pub(super) fn stay_bills(&self, rec: &Procedure) -> bool {
+        let Some(s) = &self.claim.stay else {
+            return false;
+        };
+        rec.admission_fee_reduction == 2
+            || matches!(rec.code.0, stay::OUTING_BASIC | stay::OUTING_SPECIFIC)
+            || s.wards.iter().any(|w| code_of(&w.fee) == Some(rec.code.0))
+    }
+
+    /// The 入院料 of one day of the stay, with its 入院期間加算 or the 外泊 減額, in one 算定単位.
+    pub(super) fn stay_day(&mut self, s: &'a Stay, date: Date, reported: &mut FxHashSet<usize>) {
+        let Some(wi) = s.wards.iter().rposition(|w| w.from <= date) else {
+            return;
+        };
+        let ward = &s.wards[wi];
+        let path = format!("stay.wards[{wi}].fee");
+        let p = self.p;
+        let birth = self.claim.patient.birth_date;
+        let rec: &'a Procedure = match code_of(&ward.fee)
+            .and_then(|c| p.set.procedures.get(c, date))
+        {
+            Some(r) => r,
+            None => {
+                if reported.insert(wi) {
+                    self.finding(rules::UNKNOWN_CODE, Severity::Error, path, rules::CITE_MASTER, vec![ward.fee.clone()],
+                        format!("`{}` is not an 入院料 of the 医科診療行為マスター of {} on {date}; the ward's days are not billed", ward.fee, self.rev()));
+                }
+                return;
+            }
+        };
+        // The ward's entry is its 届出 (the 施設基準 of its 入院料): the 施設基準 gate is not asked
+        // again; the others (病院・診療所, 年齢 …) are.
+        if let Some(why) = self
+            .gate(rec, date, birth)
+            .filter(|w| w.0 != rules::FACILITY_STANDARD)
+        {
+            if reported.insert(wi) {
+                self.finding(
+                    why.0,
+                    Severity::Error,
+                    path,
+                    why.1,
+                    vec![ward.fee.clone()],
+                    format!(
+                        "{} {}: {}; the ward's days are not billed",
+                        rec.code, rec.abbr_name, why.2
+                    ),
+                );
+            }
+            return;
+        }
+        let origin = Origin::Claimed { path: path.clone() };
+        let start = self.claim.admission_date.unwrap_or(date);
+        let day = date.day_number() - start.day_number() + 1;
+        let (pts, ex) = self.points_of(rec, None, None);
+        let Some(pts) = pts else { return };
+        let mut ex = ex;
+        ex.push(format!(
+            "入院料 of the ward (stay.wards[{wi}], from {}), 入院期間 day {day} from the 起算日 {start}",
+            ward.from
+        ));
+        let unit = self.unit();
+        let next = self.lines.len();
+        self.accs.insert(
+            unit,
+            super::UnitAcc {
+                base: pts,
+                percent: rust_decimal::Decimal::ZERO,
+                outside: 0,
+                last: next,
+                times: 1,
+                joins_notes: true,
+                note_code: rec.addition_code,
+            },
+        );
+        self.lines.push(si_line(
+            true,
+            rec,
+            date,
+            unit,
+            None,
+            Some(pts),
+            1,
+            origin,
+            ex,
+        ));
+        if s.outings.contains(&date) {
+            let code = if stay::is_specific(rec) {
+                stay::OUTING_SPECIFIC
+            } else {
+                stay::OUTING_BASIC
+            };
+            let Some(out) = p.set.procedures.get(code, date) else {
+                self.finding(rules::LINK_MISSING, Severity::Warning, path, stay::CITE_OUTING, vec![format!("{code:09}")],
+                    format!("外泊 on {date}: {code:09} is not in the master; the 入院料 is billed in full — check by hand"));
+                return;
+            };
+            let why = vec![format!(
+                "外泊 on {date} (stay.outings): 15/100 of the 基本点数, no 入院期間加算 ({})",
+                stay::CITE_OUTING
+            )];
+            self.derived_line(out, date, 1, STAY, &path, why);
+            return;
+        }
+        let rows: Vec<&'a Procedure> = p
+            .admission_period
+            .get(&rec.addition_code)
+            .into_iter()
+            .flatten()
+            .filter_map(|&c| p.set.procedures.get(c, date))
+            .collect();
+        let due = stay::period_addition(rec, &rows, day);
+        if let Some(add) = due {
+            let (lo, hi) = stay::period(add.abbr_name.as_str()).unwrap_or((day, day));
+            let why = vec![format!(
+                "入院期間加算 of {} {}: day {day} of the 入院期間 (起算日 {start}) is in {lo}–{hi}{} ({})",
+                rec.code,
+                rec.abbr_name,
+                if stay::is_special(add) {
+                    ", 特別入院基本料等"
+                } else {
+                    ""
+                },
+                stay::CITE_PERIOD
+            )];
+            self.derived_line(add, date, 1, STAY, &path, why);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! The 入院期間加算 checked on an 入院 receipt's SI units: for each day an 入院料 unit is billed, the
+//! day of the 入院期間 from the RE 入院年月日 decides the 入院期間加算 (engine/src/stay.rs, as the
+//! claim engine bills it); a unit that lacks the due one, or bills one whose period does not hold
+//! the day (a 14日以内 加算 on day 15), differs with rule I100. 外泊 units (190107290 / 190107490)
+//! take none. A 再入院 counted with an earlier stay is judged from the RE 入院年月日 as written.
+
+use super::*;
+use crate::stay;
+
+impl<'a> Recalculator<'a> {
+    pub(super) fn stay_checks(
+        &self,
+        engine: &Engine,
+        r: &Receipt,
+        checks: &mut Vec<Check>,
+        rows: &[Option<&Procedure>],
+        start: &[usize],
+    ) {
+        let Some(admitted) = r.admission else { return };
+        let Some(prep) = engine.prepared_for(r.month.first_day()) else {
+            return;
+        };
+        let set = &prep.set;
+        for (ui, u) in r.units.iter().enumerate() {
+            let Some(fee) = start.get(ui).and_then(|&k| rows.get(k)).copied().flatten() else {
+                continue;
+            };
+            if fee.addition_serial.as_char() != '0'
+                || !prep.admission_period.contains_key(&fee.addition_code)
+            {
+                continue;
+            }
+            let codes: Vec<u32> = u.lines.iter().map(|l| l.code).collect();
+            if codes
+                .iter()
+                .any(|c| matches!(*c, stay::OUTING_BASIC | stay::OUTING_SPECIFIC))
+            {
+                continue;
+            }
+            // (code, claimed or due, the days it is wrong on).
+            let mut wrong: Vec<(u32, bool, Vec<u8>)> = Vec::new();
+            for (day, _) in u.lines[0].days.iter() {
+                let Some(date) = Date::from_ymd(r.month.year, r.month.month, u32::from(day)) else {
+                    continue;
+                };
+                let n = date.day_number() - admitted.day_number() + 1;
+                let candidates: Vec<&Procedure> = prep.admission_period[&fee.addition_code]
+                    .iter()
+                    .filter_map(|&c| set.procedures.get(c, date))
+                    .collect();
+                let due = stay::period_addition(fee, &candidates, n).map(|a| a.code.0);
+                let billed: Vec<u32> = codes
+                    .iter()
+                    .copied()
+                    .filter(|c| candidates.iter().any(|a| a.code.0 == *c))
+                    .collect();
+                let mut note = |code: u32, missing: bool| match wrong
+                    .iter_mut()
+                    .find(|w| w.0 == code && w.1 == missing)
+                {
+                    Some(w) => w.2.push(day),
+                    None => wrong.push((code, missing, vec![day])),
+                };
+                if let Some(d) = due.filter(|d| !billed.contains(d)) {
+                    note(d, true);
+                }
+                for b in billed.into_iter().filter(|b| Some(*b) != due) {
+                    note(b, false);
+                }
+            }
+            for (code, missing, days) in wrong {
+                let name = set
+                    .procedures
+                    .get(code, r.month.first_day())
+                    .map_or(String::new(), |a| a.abbr_name.to_string());
+                let days_text = days
+                    .iter()
+                    .map(u8::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let reason = if missing {
+                    format!(
+                        "{}: {code} {name} is due with {} {} on day(s) {days_text} of the month (入院期間 counted from the RE 入院年月日 {admitted}) and not billed",
+                        crate::engine::stay_stage::STAY,
+                        fee.code,
+                        fee.abbr_name
+                    )
+                } else {
+                    format!(
+                        "{}: {code} {name} is billed with {} {} on day(s) {days_text} of the month, outside its period (入院期間 counted from the RE 入院年月日 {admitted})",
+                        crate::engine::stay_stage::STAY,
+                        fee.code,
+                        fee.abbr_name
+                    )
+                };
+                checks.push(Check {
+                    kind: CheckKind::Rule,
+                    status: Status::Differs,
+                    line: u.lines[0].line,
+                    code: Some(code),
+                    section: Some(u.section),
+                    claimed: None,
+                    computed: None,
+                    reason: Cow::Owned(reason),
+                    rule: Some(Box::new(RuleRef {
+                        id: crate::engine::stay_stage::STAY.to_string(),
+                        citation: stay::CITE_PERIOD.to_string(),
+                    })),
+                });
+            }
+        }
+    }
+}
