@@ -486,6 +486,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     # numpy's BLAS threads (numpy comes with pyspark's pandas) spin beside the workers: one is
     # enough (the driver's environment reaches the local-mode workers, executorEnv the others).
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    # The Python workers must import santei: without PYSPARK_PYTHON they start the system's
+    # `python3`, which may not have it ("No module named 'santei'"). Default to this interpreter.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     b = SparkSession.builder.appName("santei recalc").config(
         "spark.executorEnv.OPENBLAS_NUM_THREADS", "1"
     )
