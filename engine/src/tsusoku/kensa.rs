@@ -2,7 +2,7 @@
 
 use santei_masters::Procedure;
 
-use super::{Derived, Env, Facts, due, time_code, when, when_name};
+use super::{Derived, Env, Facts, time_code, when};
 use crate::claim::TimeCategory;
 
 pub const CITE_ENDOSCOPY: &str = "告示 第3部第3節 内視鏡検査 通則5 (r06 kokuji_ika.txt l.10117–10127; r08 l.10752–10762); 通知 同 (4)–(7) (r06 tsuchi_ika.txt l.16804–16835: 緊急内視鏡検査, 8時間以内, 入院中は休日・深夜のみ, 夜間・早朝等加算の日は算定しない, 所定点数は各区分の点数及び注加算の合計); 医科診療行為マスター 項番43 時間加算区分";
@@ -20,15 +20,13 @@ pub(super) fn endoscopy_time(base: &Procedure, facts: &Facts, env: &Env, d: &mut
     let what = format!("内視鏡検査 {} {}", base.code, base.abbr_name);
     if let Some(w) = when(facts, &what, CITE_ENDOSCOPY, d) {
         if let Some(r) = env.addition(time_code(w, TIME), CITE_ENDOSCOPY, d) {
-            let why = format!(
-                "{what}: 緊急内視鏡検査, started {} → 通則5 {} {} {} {}%",
-                facts.time.japanese(),
-                when_name(w),
-                r.code,
-                r.abbr_name,
-                r.points
-            );
-            d.due.push(due(r, CITE_ENDOSCOPY, why));
+            d.due.push(super::time_due(
+                r,
+                w,
+                facts,
+                (&what, "緊急内視鏡検査", "通則5", ""),
+                CITE_ENDOSCOPY,
+            ));
         }
     }
 }

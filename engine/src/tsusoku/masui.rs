@@ -2,7 +2,7 @@
 
 use santei_masters::Procedure;
 
-use super::{Derived, Env, FACT_MISSING, Facts, Note, due, time_code, when, when_name};
+use super::{Derived, Env, FACT_MISSING, Facts, Note, due, time_code, when};
 
 pub const CITE_AGE: &str = "告示 第11部 麻酔 通則2 (r06 kokuji_ika.txt l.17071–17074; r08 l.18610–18613); 通知 同 通則6–8 (r06 tsuchi_ika.txt l.26743–26752: 所定点数は麻酔料の点数及び注加算の合計, 通則の加算を含まない; 未熟児加算は出生時体重 2,500g未満, 出生後90日以内); 医科診療行為マスター 項番40 通則年齢, 項番41/42 年齢";
 pub const CITE_TIME: &str = "告示 第11部 麻酔 通則3 (r06 kokuji_ika.txt l.17075–17083; r08 l.18614–18622); 通知 同 通則9 (r06 tsuchi_ika.txt l.26753–26760: 時間外加算等が算定できる緊急手術に伴う麻酔, 夜間・早朝等加算の日は算定しない); 医科診療行為マスター 項番43 時間加算区分";
@@ -24,15 +24,13 @@ pub(super) fn additions(base: &Procedure, facts: &Facts, env: &Env, d: &mut Deri
     if base.time_addition == 1 {
         if let Some(w) = when(facts, &what, CITE_TIME, d) {
             if let Some(r) = env.addition(time_code(w, TIME), CITE_TIME, d) {
-                let why = format!(
-                    "{what}: 緊急手術に伴う麻酔, started {} → 通則3 {} {} {} {}%",
-                    facts.time.japanese(),
-                    when_name(w),
-                    r.code,
-                    r.abbr_name,
-                    r.points
-                );
-                d.due.push(due(r, CITE_TIME, why));
+                d.due.push(super::time_due(
+                    r,
+                    w,
+                    facts,
+                    (&what, "緊急手術に伴う麻酔", "通則3", ""),
+                    CITE_TIME,
+                ));
             }
         }
     }

@@ -32,6 +32,19 @@ mod shujutsu;
 pub use gazou::urgent_imaging;
 pub use kensa::urgent_specimen_test;
 
+/// The age % codes of 手術 通則7・8 and 麻酔 通則2 (a UKE recalculation checks them against the
+/// patient's age).
+pub const AGE_CODES: [u32; 8] = [
+    shujutsu::LOW_BIRTH_WEIGHT,
+    shujutsu::NEWBORN,
+    shujutsu::INFANT_CHILD[0],
+    shujutsu::INFANT_CHILD[1],
+    masui::PREMATURE,
+    masui::BY_AGE[0],
+    masui::BY_AGE[1],
+    masui::BY_AGE[2],
+];
+
 /// 処置・手術・麻酔・内視鏡検査 通則 加算 derived (origin of the line).
 pub const DERIVED: &str = "T100.tsusoku-addition";
 /// A fact the 通則 needs is missing (体重, 出生時体重): nothing is added, the finding names it.
@@ -247,6 +260,31 @@ fn time_code(w: When, codes: [u32; 4]) -> u32 {
         When::LateNight => codes[2],
         When::Special => codes[3],
     }
+}
+
+/// The [`Due`] of a 通則 時間外等加算 row `r` on the base `what`: `context` says why 緊急 (緊急手術,
+/// 緊急処置 …), `tsusoku` names the 通則, `level` the 加算1/2 where the 通則 has them.
+fn time_due(
+    r: &Procedure,
+    w: When,
+    facts: &Facts,
+    (what, context, tsusoku, level): (&str, &str, &str, &str),
+    cite: &'static str,
+) -> Due {
+    let why = format!(
+        "{what}: {context}, started {} → {tsusoku} {}{level}: {} {} {}%{}",
+        facts.time.japanese(),
+        when_name(w),
+        r.code,
+        r.abbr_name,
+        r.points,
+        if w == When::Special {
+            " (A000 注7 ただし書)"
+        } else {
+            ""
+        }
+    );
+    due(r, cite, why)
 }
 
 fn when_name(w: When) -> &'static str {

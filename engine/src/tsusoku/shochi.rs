@@ -2,7 +2,7 @@
 
 use santei_masters::Procedure;
 
-use super::{CONDITION, Derived, Env, Facts, Note, When, due, time_code, when, when_name};
+use super::{CONDITION, Derived, Env, Facts, Note, time_code, when};
 
 pub const CITE_TIME: &str = "告示 第9部 処置 通則5 (r06 kokuji_ika.txt l.12374–12395; r08 l.13286–13307); 通知 同 通則4–10 (r06 tsuchi_ika.txt l.21280–21310: 加算1 は所定点数1,000点以上・届出, 加算2 は150点以上・入院中の患者以外, 入院中は休日・深夜加算1 のみ, 夜間・早朝等加算の日は対象外, 所定点数は処置料の点数及び注加算の合計); 医科診療行為マスター 項番43 時間加算区分, 項番72 施設基準コード 3363";
 
@@ -57,19 +57,13 @@ pub(super) fn additions(
         }
     };
     if let Some(r) = row {
-        let why = format!(
-            "{what}: 緊急処置, started {}, 所定点数 {base_points}点 → 通則5 {}{level}: {} {} {}%{}",
-            facts.time.japanese(),
-            when_name(w),
-            r.code,
-            r.abbr_name,
-            r.points,
-            if w == When::Special {
-                " (A000 注7 ただし書)"
-            } else {
-                ""
-            }
-        );
-        d.due.push(due(r, CITE_TIME, why));
+        let context = format!("緊急処置, 所定点数 {base_points}点");
+        d.due.push(super::time_due(
+            r,
+            w,
+            facts,
+            (&what, &context, "通則5", level),
+            CITE_TIME,
+        ));
     }
 }

@@ -3,7 +3,7 @@
 
 use santei_masters::Procedure;
 
-use super::{Derived, Env, FACT_MISSING, Facts, Note, When, due, time_code, when, when_name};
+use super::{Derived, Env, FACT_MISSING, Facts, Note, due, time_code, when};
 
 /// 告示 第10部 通則7・8 and 通知 同 通則9 (所定点数: 第1節の各区分の点数及び注加算の合計, 通則の加算を含まない).
 pub const CITE_AGE: &str = "告示 第10部 手術 通則7・8 (r06 kokuji_ika.txt l.13236–13255; r08 l.14189–14205); 通知 同 通則9 (r06 tsuchi_ika.txt l.22919–22923: 所定点数は各区分の点数及び注加算の合計, 通則の加算点数は含まない); 医科診療行為マスター 項番40 通則年齢, 項番47 極低出生体重児加算区分";
@@ -101,20 +101,13 @@ fn time(facts: &Facts, env: &Env, d: &mut Derived, what: &str) {
         None => (env.addition(time_code(w, TIME_2), CITE_TIME, d), "2"),
     };
     if let Some(r) = row {
-        let why = format!(
-            "{what}: 緊急, started {} → 通則12 {}{level}: {} {} {}%{}",
-            facts.time.japanese(),
-            when_name(w),
-            r.code,
-            r.abbr_name,
-            r.points,
-            if w == When::Special {
-                " (A000 注7 ただし書)"
-            } else {
-                ""
-            }
-        );
-        d.due.push(due(r, CITE_TIME, why));
+        d.due.push(super::time_due(
+            r,
+            w,
+            facts,
+            (what, "緊急", "通則12", level),
+            CITE_TIME,
+        ));
     }
 }
 
@@ -125,7 +118,8 @@ fn section_number(r: &Procedure) -> Option<u16> {
     r.code_table_section.as_str().parse().ok()
 }
 
-/// A 手術料 of 第1節 (K000–K915; not 輸血料 K920– of 第2節, which includes 自己血貯血).
+/// A 手術料 of 第1節 (K000–K915; not 輸血料 K920– of 第2節, which includes 自己血貯血 K920-2: 告示
+/// 第10部 第2節 輸血料, r06 kokuji_ika.txt; コード表用番号 区分番号 項番92).
 pub fn is_surgery(r: &Procedure) -> bool {
     r.code_table_chapter.as_str() == "2"
         && r.code_table_part.as_str() == "10"
@@ -134,8 +128,9 @@ pub fn is_surgery(r: &Procedure) -> bool {
         && section_number(r).is_some_and(|s| s < 920)
 }
 
-/// A 処置料 (not ギプス J122–J129-4) or an 注射 手技料 of 第1節, which 通知 通則4 leaves unbillable
-/// on the day of a 手術 when it is related to it.
+/// A 処置料 (not ギプス: 区分番号 J122–J129-4, the range 告示 第10部 通則1 names, r06 kokuji_ika.txt
+/// l.13147–13148) or an 注射 手技料 of 第1節 (G000–G018; 第2節 薬剤 is G100), which 通知 通則4 leaves
+/// unbillable on the day of a 手術 when it is related to it.
 pub fn related_on_surgery_day(r: &Procedure) -> bool {
     if r.code_table_chapter.as_str() != "2"
         || r.point_kind != 3

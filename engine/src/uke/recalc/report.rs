@@ -93,6 +93,34 @@ pub struct Check {
     pub rule: Option<Box<RuleRef>>,
 }
 
+impl Check {
+    /// A rule outcome that differs from the file, on the first record of `unit`: `code` is the
+    /// item concerned, `rule` and `citation` the rule's id and source.
+    pub fn rule_difference(
+        unit: &crate::uke::Unit,
+        code: u32,
+        (claimed, computed): (Option<i64>, Option<i64>),
+        reason: String,
+        rule: &str,
+        citation: &str,
+    ) -> Check {
+        Check {
+            kind: CheckKind::Rule,
+            status: Status::Differs,
+            line: unit.line(),
+            code: Some(code),
+            section: Some(unit.section),
+            claimed,
+            computed,
+            reason: Cow::Owned(reason),
+            rule: Some(Box::new(RuleRef {
+                id: rule.to_string(),
+                citation: citation.to_string(),
+            })),
+        }
+    }
+}
+
 /// The rule behind a [`CheckKind::Rule`] check.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RuleRef {

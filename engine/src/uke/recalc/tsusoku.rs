@@ -21,11 +21,6 @@ impl<'a> Recalculator<'a> {
             return;
         };
         let set = &prep.set;
-        let age_codes: Vec<u32> = tsusoku::coverage::derived_codes()
-            .into_iter()
-            .filter(|(_, t)| matches!(*t, "手術 通則7" | "手術 通則8" | "麻酔 通則2"))
-            .map(|(c, _)| c)
-            .collect();
         for (ui, u) in r.units.iter().enumerate() {
             let Some(base) = start.get(ui).and_then(|&k| rows.get(k)).copied().flatten() else {
                 continue;
@@ -67,26 +62,17 @@ impl<'a> Recalculator<'a> {
             {
                 continue;
             }
-            let mut push = |code: u32,
-                            claimed: Option<i64>,
-                            computed: Option<i64>,
-                            reason: String,
-                            cite: &'static str| {
-                checks.push(Check {
-                    kind: CheckKind::Rule,
-                    status: Status::Differs,
-                    line: u.lines[0].line,
-                    code: Some(code),
-                    section: Some(u.section),
-                    claimed,
-                    computed,
-                    reason: Cow::Owned(reason),
-                    rule: Some(Box::new(RuleRef {
-                        id: tsusoku::DERIVED.to_string(),
-                        citation: cite.to_string(),
-                    })),
-                });
-            };
+            let mut push =
+                |code: u32, computed: Option<i64>, reason: String, cite: &'static str| {
+                    checks.push(Check::rule_difference(
+                        u,
+                        code,
+                        (None, computed),
+                        reason,
+                        tsusoku::DERIVED,
+                        cite,
+                    ));
+                };
             let age = crate::age::age_years(birth, date);
             // The 所定点数 of the base line (its 点数 or きざみ), for the points a missing % adds.
             let base_points = price::procedure_points(base, u.lines[0].quantity)
@@ -102,7 +88,6 @@ impl<'a> Recalculator<'a> {
                         .map(|(a, b)| price::percent_change(b, a.points.to_decimal(), true));
                     push(
                         due.code,
-                        None,
                         points,
                         format!(
                             "{}: {} {name} is due on {} {} (patient {age}歳 on {date}, RE 生年月日) and not billed in its 算定単位",
@@ -116,10 +101,9 @@ impl<'a> Recalculator<'a> {
                 }
             }
             for &code in &billed {
-                if age_codes.contains(&code) && !d.due.iter().any(|x| x.code == code) {
+                if tsusoku::AGE_CODES.contains(&code) && !d.due.iter().any(|x| x.code == code) {
                     push(
                         code,
-                        None,
                         None,
                         format!(
                             "{}: {code} is billed with {} {} but the patient's age on {date} ({age}歳, RE 生年月日) does not give it",
