@@ -28,7 +28,7 @@ pub struct Prepared {
     pub price_response_items: FxHashMap<u32, Vec<u32>>,
     /// 入院期間加算 rows (入院基本料等減算対象識別 項番48 = 2) by the 注加算コード (項番38) they share
     /// with their 入院基本料 (engine/src/stay.rs).
-    pub admission_period: FxHashMap<u16, Vec<u32>>,
+    pub admission_period: FxHashMap<u16, Vec<crate::stay::PeriodRow>>,
 }
 
 /// `A000`-style key of a row's コード表用番号 (letter + 区分番号).
@@ -43,7 +43,8 @@ impl Prepared {
         let mut outpatient_management = Vec::new();
         let mut price_response_bases = false;
         let mut price_response_items: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
-        let mut admission_period: FxHashMap<u16, Vec<u32>> = FxHashMap::default();
+        let mut admission_period: FxHashMap<u16, Vec<crate::stay::PeriodRow>> =
+            FxHashMap::default();
         for code in set.procedures.codes() {
             for v in set.procedures.versions(code) {
                 let p = &v.record;
@@ -60,9 +61,11 @@ impl Prepared {
                     }
                 }
                 if p.admission_fee_reduction == 2 && p.addition_code != 0 {
-                    let e = admission_period.entry(p.addition_code).or_default();
-                    if !e.contains(&code) {
-                        e.push(code);
+                    if let Some(row) = crate::stay::PeriodRow::of(p) {
+                        let e = admission_period.entry(p.addition_code).or_default();
+                        if !e.contains(&row) {
+                            e.push(row);
+                        }
                     }
                 }
                 if p.outpatient_management == 2 && !outpatient_management.contains(&code) {
@@ -94,7 +97,7 @@ impl Prepared {
             v.sort_unstable();
         }
         for v in admission_period.values_mut() {
-            v.sort_unstable();
+            v.sort_unstable_by_key(|r| (r.code, r.lo));
         }
         Prepared {
             set,

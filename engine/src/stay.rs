@@ -90,20 +90,45 @@ pub fn period(name: &str) -> Option<(i64, i64)> {
     }
 }
 
-/// The 入院期間加算 of `fee` for day `day` of the 入院期間, among `rows` (the master's rows sharing
-/// its 注加算コード with 項番48 = 2, valid on the date): the row whose period holds the day, of the
-/// 特別入院基本料等 variant when `fee` is one and the 告示 gives that variant a separate amount
-/// (A100 注3, A102, A103 …; A106 注3 gives none, so its 特別入院基本料等 take the ordinary rows).
-pub fn period_addition<'r>(
+/// An 入院期間加算 row with its period read once from its name (built with the masters, see
+/// `Prepared::admission_period`), so a day's lookup parses nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PeriodRow {
+    pub code: u32,
+    /// First and last day of the 入院期間 it covers.
+    pub lo: i64,
+    pub hi: i64,
+    /// A 「特別入院基本料等」 row.
+    pub special: bool,
+}
+
+impl PeriodRow {
+    /// The row of an 入院期間加算 (項番48 = 2) whose name holds a period.
+    pub fn of(r: &Procedure) -> Option<PeriodRow> {
+        let (lo, hi) = period(r.abbr_name.as_str())?;
+        Some(PeriodRow {
+            code: r.code.0,
+            lo,
+            hi,
+            special: is_special(r),
+        })
+    }
+}
+
+/// The 入院期間加算 of `fee` for day `day` of the 入院期間, among `rows` (the rows sharing its
+/// 注加算コード, `valid` on the date): the row whose period holds the day, of the 特別入院基本料等
+/// variant when `fee` is one and the 告示 gives that variant a separate amount (A100 注3, A102,
+/// A103 …; A106 注3 gives none, so its 特別入院基本料等 take the ordinary rows).
+pub fn period_addition(
     fee: &Procedure,
-    rows: &[&'r Procedure],
+    rows: &[PeriodRow],
     day: i64,
-) -> Option<&'r Procedure> {
-    let special = is_special(fee) && rows.iter().any(|r| is_special(r));
-    rows.iter().copied().find(|r| {
-        is_special(r) == special
-            && period(r.abbr_name.as_str()).is_some_and(|(lo, hi)| (lo..=hi).contains(&day))
-    })
+    valid: impl Fn(u32) -> bool,
+) -> Option<PeriodRow> {
+    let special = is_special(fee) && rows.iter().any(|r| r.special && valid(r.code));
+    rows.iter()
+        .copied()
+        .find(|r| r.special == special && (r.lo..=r.hi).contains(&day) && valid(r.code))
 }
 
 /// The days of the claim's month (the month of `any_day`) the patient is in hospital: from the

@@ -119,21 +119,19 @@ impl<'a> Calc<'a> {
             self.derived_line(out, date, 1, STAY, &path, why);
             return;
         }
-        let rows: Vec<&'a Procedure> = p
+        let rows = p
             .admission_period
             .get(&rec.addition_code)
-            .into_iter()
-            .flatten()
-            .filter_map(|&c| p.set.procedures.get(c, date))
-            .collect();
-        let due = stay::period_addition(rec, &rows, day);
-        if let Some(add) = due {
-            let (lo, hi) = stay::period(add.abbr_name.as_str()).unwrap_or((day, day));
+            .map_or(&[][..], |v| v.as_slice());
+        let due =
+            stay::period_addition(rec, rows, day, |c| p.set.procedures.get(c, date).is_some());
+        if let Some((add, row)) = due.and_then(|r| Some((p.set.procedures.get(r.code, date)?, r))) {
+            let (lo, hi) = (row.lo, row.hi);
             let why = vec![format!(
                 "入院期間加算 of {} {}: day {day} of the 入院期間 (起算日 {start}) is in {lo}–{hi}{} ({})",
                 rec.code,
                 rec.abbr_name,
-                if stay::is_special(add) {
+                if row.special {
                     ", 特別入院基本料等"
                 } else {
                     ""

@@ -44,15 +44,13 @@ impl<'a> Recalculator<'a> {
                     continue;
                 };
                 let n = date.day_number() - admitted.day_number() + 1;
-                let candidates: Vec<&Procedure> = prep.admission_period[&fee.addition_code]
-                    .iter()
-                    .filter_map(|&c| set.procedures.get(c, date))
-                    .collect();
-                let due = stay::period_addition(fee, &candidates, n).map(|a| a.code.0);
+                let rows = &prep.admission_period[&fee.addition_code];
+                let valid = |c: u32| set.procedures.get(c, date).is_some();
+                let due = stay::period_addition(fee, rows, n, valid).map(|a| a.code);
                 let billed: Vec<u32> = codes
                     .iter()
                     .copied()
-                    .filter(|c| candidates.iter().any(|a| a.code.0 == *c))
+                    .filter(|&c| rows.iter().any(|a| a.code == c) && valid(c))
                     .collect();
                 let mut note = |code: u32, missing: bool| match wrong
                     .iter_mut()
@@ -93,20 +91,14 @@ impl<'a> Recalculator<'a> {
                         fee.abbr_name
                     )
                 };
-                checks.push(Check {
-                    kind: CheckKind::Rule,
-                    status: Status::Differs,
-                    line: u.lines[0].line,
-                    code: Some(code),
-                    section: Some(u.section),
-                    claimed: None,
-                    computed: None,
-                    reason: Cow::Owned(reason),
-                    rule: Some(Box::new(RuleRef {
-                        id: crate::engine::stay_stage::STAY.to_string(),
-                        citation: stay::CITE_PERIOD.to_string(),
-                    })),
-                });
+                checks.push(Check::rule_difference(
+                    u,
+                    code,
+                    (None, None),
+                    reason,
+                    crate::engine::stay_stage::STAY,
+                    stay::CITE_PERIOD,
+                ));
             }
         }
     }
