@@ -6,42 +6,16 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use santei_engine::masters::Revision;
-use santei_engine::{Engine, EngineBuilder, MastersFolder};
 use santei_golden::{case_files, case_revisions, claim_json, load_case};
 use santei_server::{Config, State};
 
 mod common;
 
-/// The engine of the golden runner (golden-tests/tests/common/mod.rs).
-fn golden_engine() -> Engine {
-    let m = santei_test_data::shared().join("masters");
-    let engine = EngineBuilder::new()
-        .masters(
-            MastersFolder::new(m.join("r06"))
-                .updates(m.join("updates"))
-                .etensu(santei_test_data::shared().join("etensu/r06")),
-        )
-        .masters(m.join("r04"))
-        .masters(
-            MastersFolder::new(m.join("r08-excerpt"))
-                .complete_prefixes(["111", "112", "113", "120", "130"]),
-        )
-        .build()
-        .expect("the golden engine builds");
-    assert!(
-        engine
-            .masters_for(Revision::parse("r2026-06").unwrap().effective_from)
-            .is_some()
-    );
-    engine
-}
-
 #[tokio::test]
 async fn every_golden_claim_is_answered_as_calc_json_prints_it() {
-    let calc = golden_engine();
+    let calc = santei_golden::engine();
     let state = State::new(
-        golden_engine(),
+        santei_golden::engine(),
         Arc::new(|| Err("no reload in this test".into())),
         Config::default(),
     );
