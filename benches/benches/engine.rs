@@ -9,6 +9,13 @@ use santei_benches::{shared_dir, typical_visit_json};
 use santei_engine::Engine;
 use santei_engine::masters::{LoadOptions, MasterSet};
 
+// The allocator of the `santei` binary (CLI and `santei serve`) and of the Python module: the
+// claim engine allocates a few dozen small strings per claim, and these numbers are the ones those
+// front ends see. An embedder through the C ABI gets its host's allocator: `profile_visit`
+// (benches/src/bin) runs the same claim on the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn engine() -> Engine {
     let opts = LoadOptions {
         parallel: true,
@@ -32,6 +39,12 @@ fn typical_visit(c: &mut Criterion) {
     g.throughput(Throughput::Elements(1));
     g.bench_function("calculate", |b| {
         b.iter(|| engine.calculate(&claim).expect("ok"))
+    });
+    // The same claim without explanations (`CalcOptions::explain` false: no explanation string
+    // is built), as the CLI's --json and the service compute it unless asked.
+    let lean = santei_engine::CalcOptions { explain: false };
+    g.bench_function("calculate_without_explanations", |b| {
+        b.iter(|| engine.calculate_with(&claim, lean).expect("ok"))
     });
     g.bench_function("parse_json_and_calculate", |b| {
         b.iter(|| engine.calculate_json(&json).expect("ok"))

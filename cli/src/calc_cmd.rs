@@ -248,7 +248,9 @@ pub fn calc(
         message,
     };
     let engine = build_engine(dirs, load, etensu, rule_dirs, revision, polypharmacy)?;
-    let result = engine.calculate_json(bytes).map_err(|e| {
+    // Explanations are built only when shown (`--explain`, also with `--json`).
+    let options = santei_engine::CalcOptions { explain };
+    let result = engine.calculate_json_with(bytes, options).map_err(|e| {
         let (path, message) = claim_error_text(name, &e);
         claim_error(e.code, path, message)
     })?;
@@ -637,7 +639,7 @@ fn print_table(
     writeln!(out)?;
     writeln!(
         out,
-        "(+ = added by santei; --explain shows where every number comes from; --json gives all of it)"
+        "(+ = added by santei; --explain shows where every number comes from; --json gives all of it, --json --explain with the explanations)"
     )?;
     Ok(())
 }

@@ -65,7 +65,8 @@ enum Command {
         files: Vec<PathBuf>,
         #[command(flatten)]
         engine: EngineArgs,
-        /// Show where every number comes from.
+        /// Show where every number comes from (with --json: the `explain` of every line and
+        /// amount; without it they are not built, which is faster).
         #[arg(long)]
         explain: bool,
         /// Machine-readable output (santei.result/1, docs/CLAIM_FORMAT.md); errors as JSON too.

@@ -37,6 +37,14 @@ pub struct EngineOptions {
     pub polypharmacy_rounding: PolypharmacyRounding,
 }
 
+/// What [`Engine::calculate_with`] computes besides the points.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CalcOptions {
+    /// The explanation of every line and copay amount (master rows, roundings, rules), as text.
+    /// Built only when asked: a claim computed without them does no string work for them.
+    pub explain: bool,
+}
+
 fn unreachable_lenient() -> Engine {
     // `with_options` only fails on user rule files; `new` passes none.
     Engine {
@@ -283,8 +291,27 @@ impl Engine {
         self.calculate(&Engine::parse_claim(json)?)
     }
 
-    /// Computes the points of a claim.
+    /// [`Engine::calculate_json`] as `options` say ([`Engine::calculate_with`]).
+    pub fn calculate_json_with(
+        &self,
+        json: &[u8],
+        options: CalcOptions,
+    ) -> Result<ClaimResult, ClaimError> {
+        self.calculate_with(&Engine::parse_claim(json)?, options)
+    }
+
+    /// Computes the points of a claim, with the explanation of every line and amount.
     pub fn calculate(&self, claim: &Claim) -> Result<ClaimResult, ClaimError> {
+        self.calculate_with(claim, CalcOptions { explain: true })
+    }
+
+    /// Computes the points of a claim as `options` say: without explanations no explanation
+    /// string is built (`explain` of every line and copay amount stays empty).
+    pub fn calculate_with(
+        &self,
+        claim: &Claim,
+        options: CalcOptions,
+    ) -> Result<ClaimResult, ClaimError> {
         if claim.format != CLAIM_FORMAT {
             return Err(ClaimError::new(
                 "claim.format",
@@ -394,6 +421,7 @@ impl Engine {
             )
         })?;
         let mut calc = Calc::new(prepared, claim);
+        calc.explain = options.explain;
         calc.polypharmacy_rounding = self.polypharmacy_rounding;
         if inpatient {
             calc.inpatient_notice();
@@ -434,8 +462,26 @@ impl Engine {
         let due = crate::price_response::check(claim, prepared, &result);
         result.findings.extend(due);
         crate::copay::attach(claim, &mut result);
+        if !options.explain {
+            if let Some(c) = &mut result.copay {
+                c.drop_explanations();
+            }
+        }
         Ok(result)
     }
+}
+
+/// The claim path `visits[vi].items[ii]`, built for every item of every claim: written with
+/// `itoa`, not the formatting machinery.
+fn item_path(vi: usize, ii: usize) -> String {
+    let mut b = itoa::Buffer::new();
+    let mut s = String::with_capacity(24);
+    s.push_str("visits[");
+    s.push_str(b.format(vi));
+    s.push_str("].items[");
+    s.push_str(b.format(ii));
+    s.push(']');
+    s
 }
 
 /// A resolved procedure of a visit.
@@ -469,7 +515,20 @@ struct Calc<'a> {
     inpatient: bool,
     /// The 所定点数 and %加算 of each procedure 算定単位, by unit id ([`UnitAcc`]).
     accs: rustc_hash::FxHashMap<usize, UnitAcc>,
+    /// Build the explanation lines ([`CalcOptions::explain`]); see [`why!`].
+    explain: bool,
 }
+
+/// Appends an explanation line to a `Vec<String>` when the claim is computed with explanations;
+/// otherwise the `format!` is not evaluated at all.
+macro_rules! why {
+    ($calc:expr, $v:expr, $($arg:tt)*) => {
+        if $calc.explain {
+            $v.push(format!($($arg)*));
+        }
+    };
+}
+pub(crate) use why;
 
 /// One procedure 算定単位 as it is built: its 所定点数 (the base item and the 注加算 joined to it),
 /// the Σ of its %加算/%減算, the points outside the 所定点数 (項番62 = 1) and the line that carries
@@ -584,7 +643,13 @@ impl<'a> Calc<'a> {
             polypharmacy_rounding: PolypharmacyRounding::default(),
             inpatient: claim.setting == Setting::Inpatient,
             accs: rustc_hash::FxHashMap::default(),
+            explain: true,
         }
+    }
+
+    /// One explanation line from `f`, or none (and `f` not called) without explanations.
+    fn why(&self, f: impl FnOnce() -> String) -> Vec<String> {
+        if self.explain { vec![f()] } else { Vec::new() }
     }
 
     /// The warning every 入院 claim carries: what santei computes for it and what it leaves out,

@@ -30,6 +30,13 @@
 #include <stdint.h>
 
 /**
+ * `santei_engine_calculate_with` flag: every line and amount of the result carries its
+ * `explain` (master rows, roundings, rules), as `santei_engine_calculate` gives it and `santei
+ * calc --json --explain` prints it.
+ */
+#define SANTEI_CALC_EXPLAIN 1
+
+/**
  * A loaded engine: the official masters of one or more 改定 (revisions) with their indexes, ready
  * to compute claims.
  *
@@ -689,6 +696,24 @@ SanteiStatus santei_engine_calculate(const SanteiEngine *engine,
                                      size_t json_len,
                                      SanteiResult **result_out,
                                      SanteiError **error_out);
+
+/**
+ * Computes one claim as `santei_engine_calculate` does, with options: `flags` is 0 or
+ * `SANTEI_CALC_EXPLAIN`. Without it no explanation is built (about half the time of a typical
+ * 外来 claim, and a smaller JSON), as `santei calc --json` without `--explain`. Unknown flag
+ * bits are `SANTEI_STATUS_INVALID_ARGUMENT`.
+ *
+ * Returns as `santei_engine_calculate`.
+ *
+ * # Safety
+ * As `santei_engine_calculate`.
+ */
+SanteiStatus santei_engine_calculate_with(const SanteiEngine *engine,
+                                          const char *json,
+                                          size_t json_len,
+                                          uint32_t flags,
+                                          SanteiResult **result_out,
+                                          SanteiError **error_out);
 
 /**
  * The status code of an error (one of `SANTEI_STATUS_*`, the same number the failing call

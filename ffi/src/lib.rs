@@ -48,8 +48,9 @@ pub use builder::{
     santei_builder_updates, santei_builder_without_bundled_rules,
 };
 pub use engine::{
-    SanteiEngine, SanteiMastersFolder, santei_engine_calculate, santei_engine_clone,
-    santei_engine_free, santei_engine_load, santei_engine_load_folders, santei_engine_new_demo,
+    SANTEI_CALC_EXPLAIN, SanteiEngine, SanteiMastersFolder, santei_engine_calculate,
+    santei_engine_calculate_with, santei_engine_clone, santei_engine_free, santei_engine_load,
+    santei_engine_load_folders, santei_engine_new_demo,
 };
 pub use error::{
     SanteiError, santei_error_code, santei_error_column, santei_error_free, santei_error_line,

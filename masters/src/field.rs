@@ -504,9 +504,38 @@ impl FieldValue for Fixed2 {
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Code(pub u32);
 
+impl Code {
+    /// The code as its nine digits, zero-padded (`111000110`); a value over 999,999,999 (never
+    /// read from a master) keeps its low nine digits here ([`Code::to_text`] and `Display` print
+    /// it whole).
+    pub fn digits(self) -> [u8; 9] {
+        let mut out = [b'0'; 9];
+        let mut n = self.0;
+        for d in out.iter_mut().rev() {
+            *d = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+        out
+    }
+
+    /// The nine digits as a `String`, without the formatting machinery (one per billed line).
+    pub fn to_text(self) -> String {
+        if self.0 > 999_999_999 {
+            return self.0.to_string();
+        }
+        let d = self.digits();
+        // Nine ASCII digits.
+        String::from_utf8_lossy(&d).into_owned()
+    }
+}
+
 impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:09}", self.0)
+        if self.0 > 999_999_999 {
+            return write!(f, "{}", self.0);
+        }
+        let d = self.digits();
+        f.pad(std::str::from_utf8(&d).map_err(|_| fmt::Error)?)
     }
 }
 
@@ -676,6 +705,18 @@ impl FieldValue for ChangeKind {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn code_prints_nine_digits() {
+        use super::Code;
+        for (n, text) in [(111000110, "111000110"), (7, "000000007"), (0, "000000000")] {
+            assert_eq!(Code(n).to_text(), text);
+            assert_eq!(Code(n).to_string(), text);
+        }
+        assert_eq!(format!("[{:>11}]", Code(7)), "[  000000007]");
+        assert_eq!(Code(1_234_567_890).to_text(), "1234567890");
+        assert_eq!(Code(1_234_567_890).to_string(), "1234567890");
+    }
+
     use super::*;
 
     #[test]

@@ -50,16 +50,41 @@ pub struct CalcQuery {
     /// with the findings' ids and paths instead of its result.
     #[serde(default)]
     pub strict: bool,
+    /// `true`: every line and amount carries its `explain` (master rows, roundings, rules), as
+    /// `santei calc --json --explain` prints it. Default: without, as `santei calc --json`; the
+    /// explanations are then not built at all, which makes the answer smaller and faster.
+    #[serde(default)]
+    pub explain: bool,
+}
+
+/// The query of /v1/claims/batch.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct BatchQuery {
+    /// As for /v1/claims/calculate: the `explain` of every line and amount.
+    #[serde(default)]
+    pub explain: bool,
+}
+
+fn calc_options(explain: bool) -> santei_engine::CalcOptions {
+    santei_engine::CalcOptions { explain }
 }
 
 fn query_problem(e: axum::extract::rejection::QueryRejection) -> Problem {
     Problem::new(StatusCode::BAD_REQUEST, "bad-query", e.body_text())
 }
 
-/// Computes one claim as `santei calc --json` does: the same engine call and the same bytes.
-fn calculate_one(state: &State, engine: &Engine, claim: &[u8]) -> Result<Vec<u8>, Problem> {
+/// Computes one claim as `santei calc --json [--explain]` does: the same engine call and the
+/// same bytes.
+fn calculate_one(
+    state: &State,
+    engine: &Engine,
+    claim: &[u8],
+    explain: bool,
+) -> Result<Vec<u8>, Problem> {
     state.metrics.claims.fetch_add(1, Ordering::Relaxed);
-    match engine.calculate_json(claim) {
+    match engine.calculate_json_with(claim, calc_options(explain)) {
         Ok(result) => {
             for f in &result.findings {
                 if f.severity == Severity::Error {
@@ -103,7 +128,10 @@ pub async fn calculate(
     let loaded = state.engine();
     if query.strict {
         // Strict mode needs the findings: compute, then judge them.
-        return match loaded.engine.calculate_json(&body) {
+        return match loaded
+            .engine
+            .calculate_json_with(&body, calc_options(query.explain))
+        {
             Ok(result) => {
                 state.metrics.claims.fetch_add(1, Ordering::Relaxed);
                 let errors: Vec<FindingRef> = result
@@ -141,7 +169,7 @@ pub async fn calculate(
             }
         };
     }
-    calculate_one(&state, &loaded.engine, &body).map(json_response)
+    calculate_one(&state, &loaded.engine, &body, query.explain).map(json_response)
 }
 
 /// The answer of a batch.
@@ -177,6 +205,7 @@ pub struct BatchItem {
     post,
     path = "/v1/claims/batch",
     tag = "claims",
+    params(BatchQuery),
     request_body(content = Vec<ClaimDoc>, content_type = "application/json"),
     responses(
         (status = 200, description = "One result or problem per claim", body = BatchResponse, content_type = "application/json"),
@@ -187,8 +216,11 @@ pub struct BatchItem {
 )]
 pub async fn batch(
     AxState(state): St,
+    query: Result<Query<BatchQuery>, axum::extract::rejection::QueryRejection>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
+    let Query(query) = query.map_err(query_problem)?;
+    let options = calc_options(query.explain);
     let body = body.map_err(body_problem)?;
     let claims: Vec<&serde_json::value::RawValue> = serde_json::from_slice(&body).map_err(|e| {
         let mut p = Problem::new(
@@ -228,7 +260,10 @@ pub async fn batch(
         }
         items.extend_from_slice(format!("{{\"index\":{i},").as_bytes());
         state.metrics.claims.fetch_add(1, Ordering::Relaxed);
-        match loaded.engine.calculate_json(claim.get().as_bytes()) {
+        match loaded
+            .engine
+            .calculate_json_with(claim.get().as_bytes(), options)
+        {
             Ok(result) => {
                 for f in &result.findings {
                     if f.severity == Severity::Error {

@@ -108,7 +108,8 @@ async function calculate() {
   $('calc').disabled = true;
   $('calc-status').textContent = '計算中…';
   try {
-    const r = await fetch('/v1/claims/calculate', {
+    // The page shows where every number comes from: ask for the explanations.
+    const r = await fetch('/v1/claims/calculate?explain=true', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: text,

@@ -18,10 +18,26 @@ async fn a_claim_is_answered_with_the_calc_json() {
     assert_eq!(a.content_type, "application/json");
     let engine = santei_engine::Engine::demo().unwrap();
     let want = engine
-        .calculate_json(EXAMPLE.as_bytes())
+        .calculate_json_with(
+            EXAMPLE.as_bytes(),
+            santei_engine::CalcOptions { explain: false },
+        )
         .unwrap()
         .to_json_pretty();
     assert_eq!(a.body, want);
+    // Without ?explain=true no explanation is built; with it, every line has one.
+    assert!(!a.text().contains("\"explain\""), "{}", a.text());
+    let b = post(&state, "/v1/claims/calculate?explain=true", EXAMPLE).await;
+    let full: serde_json::Value = b.json();
+    assert!(
+        full["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["explain"].as_array().is_some_and(|e| !e.is_empty())),
+        "{}",
+        b.text()
+    );
 }
 
 #[tokio::test]

@@ -1,5 +1,6 @@
 //! For every golden claim (golden-tests/cases, under each revision it names), the API's answer
-//! equals byte for byte what `santei calc --json` prints: the engine's `to_json_pretty` of the
+//! equals byte for byte what `santei calc --json` prints (and with `?explain=true` what
+//! `santei calc --json --explain` prints): the engine's `to_json_pretty` of the
 //! same claim with the same engine (the function the CLI calls), or for a claim that cannot be
 //! judged, a problem with the engine's error code.
 
@@ -32,12 +33,23 @@ async fn every_golden_claim_is_answered_as_calc_json_prints_it() {
         for rev in case_revisions(f, &case) {
             let claim = claim_json(&case, &rev).unwrap();
             let a = common::post(&state, "/v1/claims/calculate", claim.clone()).await;
-            match calc.calculate_json(&claim) {
+            let lean = santei_engine::CalcOptions { explain: false };
+            match calc.calculate_json_with(&claim, lean) {
                 Ok(result) => {
                     assert_eq!(a.status, 200, "{} [{rev}]: {}", f.display(), a.text());
                     assert!(
                         a.body == result.to_json_pretty(),
                         "{} [{rev}]: the API's JSON differs from calc --json",
+                        f.display()
+                    );
+                    // ?explain=true is `calc --json --explain`.
+                    let full = calc.calculate_json(&claim).unwrap().to_json_pretty();
+                    let b =
+                        common::post(&state, "/v1/claims/calculate?explain=true", claim.clone())
+                            .await;
+                    assert!(
+                        b.body == full,
+                        "{} [{rev}]: the API's JSON with explain=true differs from calc --json --explain",
                         f.display()
                     );
                     same += 1;

@@ -106,6 +106,19 @@ def test_official_r06_masters(r06):
     assert r06.calculate(exact) == r
 
 
+def test_explain_false_builds_no_explanation_and_the_same_numbers(r06):
+    full = r06.calculate(typical_visit(7))
+    lean = r06.calculate(typical_visit(7), explain=False)
+    assert all(l["explain"] for l in full["lines"])
+    assert all("explain" not in l for l in lean["lines"])
+    strip = lambda r: [{k: v for k, v in l.items() if k != "explain"} for l in r["lines"]]
+    assert strip(lean) == strip(full)
+    assert lean["total_points"] == full["total_points"]
+    assert lean["findings"] == full["findings"]
+    many = r06.calculate_many([typical_visit(7)], explain=False)
+    assert many == [lean]
+
+
 def test_load_folders_picks_the_revision_by_date():
     engine = santei.Engine.load_folders(
         [(MASTERS / "r06", MASTERS / "updates", SHARED / "etensu" / "r06"), str(MASTERS / "r04")]

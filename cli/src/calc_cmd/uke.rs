@@ -168,7 +168,10 @@ pub(super) fn write_uke(
             }
         };
         let claim = Engine::parse_claim(&c.bytes).map_err(fail)?;
-        let result = engine.calculate(&claim).map_err(fail)?;
+        // The receipt file carries no explanation: none is built.
+        let result = engine
+            .calculate_with(&claim, santei_engine::CalcOptions { explain: false })
+            .map_err(fail)?;
         if let Some(r) = ctx.revision {
             if Revision::parse(r).map(|r| r.id) != Some(result.revision) {
                 return Err(Failure {

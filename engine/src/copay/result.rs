@@ -43,7 +43,25 @@ pub struct Copay {
     /// 負担区分 of each result line (parallel to `lines`): `1` 医保単独, `2` 医保+第1公費 … (UKE
     /// 別表 負担区分コード).
     pub burden_kubun: Vec<&'static str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub explain: Vec<String>,
+}
+
+impl Copay {
+    /// Drops the explanations ([`crate::CalcOptions::explain`] false). The copayment still builds
+    /// them as it computes; only the claim engine's lines skip them at the source so far.
+    pub fn drop_explanations(&mut self) {
+        self.explain = Vec::new();
+        for f in &mut self.public_funds {
+            f.explain = Vec::new();
+        }
+        for v in &mut self.visits {
+            v.explain = Vec::new();
+        }
+        if let Some(m) = &mut self.meals {
+            m.explain = Vec::new();
+        }
+    }
 }
 
 /// One 公費's share.
@@ -72,6 +90,7 @@ pub struct FundCopay {
     pub cap_yen: Option<i64>,
     /// The law or scheme of the 公費.
     pub citation: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub explain: Vec<String>,
 }
 
@@ -94,6 +113,7 @@ pub struct VisitCopay {
     pub patient_yen: i64,
     /// The amount collected at the 窓口 (10円 四捨五入, or to the yen once a limit applies)
     pub window_yen: i64,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub explain: Vec<String>,
 }
 
@@ -112,6 +132,7 @@ pub struct MealCopay {
     pub patient_yen: i64,
     /// What each 公費 pays of the 標準負担額, in priority order
     pub public_yen: Vec<i64>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub explain: Vec<String>,
 }
 

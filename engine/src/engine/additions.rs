@@ -101,7 +101,7 @@ impl<'a> Calc<'a> {
             let Some(rec) = p.set.procedures.get(due.code, date) else {
                 continue;
             };
-            let why = vec![format!("{} ({})", due.why, due.cite)];
+            let why = self.why(|| format!("{} ({})", due.why, due.cite));
             self.derived_line(rec, date, pr.times, crate::tsusoku::DERIVED, &pr.path, why);
         }
     }
@@ -146,9 +146,11 @@ impl<'a> Calc<'a> {
             let l = &mut self.lines[j];
             l.unit = unit;
             l.points = Some(total);
-            l.explain.push(format!(
+            if self.explain {
+                l.explain.push(format!(
                 "joined the 算定単位 of its item: a 注による加算 is part of the 所定点数 of the 通則 時間外等加算 (通知 第9部 通則10, 第10部 通則9) → {total}点"
             ));
+            }
         }
     }
 
@@ -200,10 +202,12 @@ impl<'a> Calc<'a> {
             if self.gate(rec, date, birth).is_some() {
                 continue;
             }
-            let why = vec![format!(
-                "{why}: {} {} {}点 ({cite})",
-                rec.code, rec.abbr_name, rec.points
-            )];
+            let why = self.why(|| {
+                format!(
+                    "{why}: {} {} {}点 ({cite})",
+                    rec.code, rec.abbr_name, rec.points
+                )
+            });
             self.derived_line(rec, date, 1, crate::tsusoku::DERIVED, &pr.path, why);
         }
     }
@@ -277,14 +281,16 @@ impl<'a> Calc<'a> {
                 );
                 continue;
             }
-            let why = vec![format!(
-                "年齢加算 of {} {} (項番100–111: {} → {}); age on {date}: {}歳",
-                pr.rec.code,
-                pr.rec.abbr_name,
-                age::describe(min, max),
-                code,
-                age::age_years(birth, date)
-            )];
+            let why = self.why(|| {
+                format!(
+                    "年齢加算 of {} {} (項番100–111: {} → {}); age on {date}: {}歳",
+                    pr.rec.code,
+                    pr.rec.abbr_name,
+                    age::describe(min, max),
+                    code,
+                    age::age_years(birth, date)
+                )
+            });
             self.derived_line(add, date, pr.times, rules::AGE_ADDITION, &pr.path, why);
         }
     }
@@ -302,15 +308,17 @@ impl<'a> Calc<'a> {
             self.gate(r, date, birth).is_none()
         })?;
         let key = kubun_key(base);
-        let why = vec![format!(
-            "時間外等加算 for {} {} on a {} visit: 時間加算区分 {} in {} (項番43), {}",
-            base.code,
-            base.abbr_name,
-            visit.time.japanese(),
-            chosen.time_addition,
-            key,
-            age::describe(chosen.min_age, chosen.max_age)
-        )];
+        let why = self.why(|| {
+            format!(
+                "時間外等加算 for {} {} on a {} visit: 時間加算区分 {} in {} (項番43), {}",
+                base.code,
+                base.abbr_name,
+                visit.time.japanese(),
+                chosen.time_addition,
+                key,
+                age::describe(chosen.min_age, chosen.max_age)
+            )
+        });
         Some((chosen, why))
     }
 
@@ -356,10 +364,10 @@ impl<'a> Calc<'a> {
         {
             return;
         }
-        let why = vec![format!(
+        let why = self.why(|| format!(
             "外来管理加算 after {} {}: no item of the day has 外来管理加算区分 1 (A001 注8; visit.outpatient_management = true)",
             pr.rec.code, pr.rec.abbr_name
-        )];
+        ));
         self.derived_line(rec, date, 1, rules::OUTPATIENT_MANAGEMENT, &pr.path, why);
     }
 
@@ -401,10 +409,10 @@ impl<'a> Calc<'a> {
             return;
         };
         self.judged.insert(group);
-        let why = vec![format!(
+        let why = self.why(|| format!(
             "判断料 of group {group} (検査等実施判断グループ区分, 項番51) for {} {}: first test of the group this month (D026: 月1回)",
             rec.code, rec.abbr_name
-        )];
+        ));
         self.derived_line(fee, date, 1, rules::JUDGEMENT_FEE, &pr.path, why);
     }
 }

@@ -109,7 +109,30 @@ pub(super) struct KindCount {
     pub(super) kinds: usize,
     /// Distinct 医薬品コード of the counted 剤, before (ハ)/(ニ).
     pub(super) brands: usize,
-    pub(super) detail: String,
+    /// 種類 counted by 銘柄 (ア(イ)(ロ)), 剤 of 205円以下 (ア(ニ)), 混合 剤 (ア(ハ)).
+    by_brand: usize,
+    cheap: usize,
+    mixed: usize,
+}
+
+impl KindCount {
+    /// How the 種類 were counted, for a finding (built only when one is reported).
+    pub(super) fn detail(&self) -> String {
+        let mut parts = vec![format!(
+            "{}銘柄 (1銘柄ごとに1種類, ア(イ)(ロ))",
+            self.by_brand
+        )];
+        if self.cheap > 0 {
+            parts.push(format!(
+                "{}剤 of {CHEAP_RX_YEN}円以下 per 1日分 (剤ごとに1種類, ア(ニ))",
+                self.cheap
+            ));
+        }
+        if self.mixed > 0 {
+            parts.push(format!("{}剤 混合 (1種類, ア(ハ))", self.mixed));
+        }
+        format!("{} = {}種類", parts.join(" + "), self.kinds)
+    }
 }
 
 /// Counts the 種類 of the 常態 内服 剤 of a 処方: a 剤 of 205円以下 per 所定単位 is one 種類, a
@@ -129,23 +152,12 @@ pub(super) fn count_kinds(rxs: &[&RxDone]) -> KindCount {
             brands.extend(r.drugs.iter().map(|(c, _)| c.as_str()));
         }
     }
-    let kinds = brands.len() + cheap + mixed;
-    let mut parts = vec![format!(
-        "{}銘柄 (1銘柄ごとに1種類, ア(イ)(ロ))",
-        brands.len()
-    )];
-    if cheap > 0 {
-        parts.push(format!(
-            "{cheap}剤 of {CHEAP_RX_YEN}円以下 per 1日分 (剤ごとに1種類, ア(ニ))"
-        ));
-    }
-    if mixed > 0 {
-        parts.push(format!("{mixed}剤 混合 (1種類, ア(ハ))"));
-    }
     KindCount {
-        kinds,
+        kinds: brands.len() + cheap + mixed,
         brands: all.len(),
-        detail: format!("{} = {kinds}種類", parts.join(" + ")),
+        by_brand: brands.len(),
+        cheap,
+        mixed,
     }
 }
 
@@ -224,39 +236,45 @@ impl Calc<'_> {
         let count = count_kinds(&regular);
         let seven = count.kinds >= 7;
         let exempt = self.community_care(&claimed, date);
-        let counted = if temporary > 0 {
-            format!(
-                "{}; {temporary}剤 臨時 (2週間以内) not counted (通知 F200 (6)ウ・エ)",
-                count.detail
-            )
-        } else {
-            count.detail.clone()
+        // The count as findings state it; built only when one is reported.
+        let counted = || {
+            if temporary > 0 {
+                format!(
+                    "{}; {temporary}剤 臨時 (2週間以内) not counted (通知 F200 (6)ウ・エ)",
+                    count.detail()
+                )
+            } else {
+                count.detail()
+            }
         };
-        let codes: Vec<String> = internal
-            .iter()
-            .flat_map(|r| r.drugs.iter().map(|(c, _)| c.clone()))
-            .collect();
+        let codes = || -> Vec<String> {
+            internal
+                .iter()
+                .flat_map(|r| r.drugs.iter().map(|(c, _)| c.clone()))
+                .collect()
+        };
 
         if !psychotropic_claimed {
             self.prescription_fee_check(&vpath, &claimed, &count, &counted, exempt.as_deref());
         }
         if !seven {
             if count.brands >= 7 {
-                self.finding(rules::POLYPHARMACY, Severity::Info, vpath, rules::CITE_POLYPHARMACY, codes,
-                    format!("{} 銘柄 of 内服薬 (常態) but {counted} (通知 F200 (6)ア): F200 注3 does not apply", count.brands));
+                self.finding(rules::POLYPHARMACY, Severity::Info, vpath, rules::CITE_POLYPHARMACY, codes(),
+                    format!("{} 銘柄 of 内服薬 (常態) but {} (通知 F200 (6)ア): F200 注3 does not apply", count.brands, counted()));
             }
             return;
         }
         if let Some(why) = exempt {
-            self.finding(rules::POLYPHARMACY, Severity::Info, vpath, rules::CITE_POLYPHARMACY, codes,
-                format!("{counted}, but {why} is billed: F200 注3 and F100「2」 do not apply (告示 F200 注3; 通知 A001 (11)オ(ヌ), B001-2-9 シ)"));
+            self.finding(rules::POLYPHARMACY, Severity::Info, vpath, rules::CITE_POLYPHARMACY, codes(),
+                format!("{}, but {why} is billed: F200 注3 and F100「2」 do not apply (告示 F200 注3; 通知 A001 (11)オ(ヌ), B001-2-9 シ)", counted()));
             return;
         }
         if psychotropic_claimed {
-            self.finding(rules::POLYPHARMACY, Severity::Warning, vpath, rules::CITE_POLYPHARMACY, codes,
-                format!("{counted}, and 処方料（向精神薬多剤投与） {F100_PSYCHOTROPIC} is claimed: F200 注3 applies to the drugs other than the 向精神薬 reduced by 注2, if they are still 7種類 (疑義解釈 2016-04-25 その2 問22); santei cannot tell the 向精神薬 apart (see F304), so nothing is reduced — check by hand"));
+            self.finding(rules::POLYPHARMACY, Severity::Warning, vpath, rules::CITE_POLYPHARMACY, codes(),
+                format!("{}, and 処方料（向精神薬多剤投与） {F100_PSYCHOTROPIC} is claimed: F200 注3 applies to the drugs other than the 向精神薬 reduced by 注2, if they are still 7種類 (疑義解釈 2016-04-25 その2 問22); santei cannot tell the 向精神薬 apart (see F304), so nothing is reduced — check by hand", counted()));
             return;
         }
+        let (counted, codes) = (counted(), codes());
         // Units `reject_out_of_range_units` will drop are not part of the 所定点数.
         let reduced: Vec<&RxDone> = internal
             .iter()
@@ -294,19 +312,23 @@ impl Calc<'_> {
             .comments
             .get(REDUCTION_COMMENT, date)
             .map(|c| c.text.to_string());
-        let explain = vec![
-            format!(
-                "F200 注3 (告示 l.10857–10861): 1処方につき7種類以上の内服薬 → 所定点数の100分の90; 種類 per 通知 F200 (6)ア: {counted}"
-            ),
-            format!(
-                "所定点数 = 1処方のうちの全ての内服薬の薬剤料 (通知 F200 (6)イ) = {} = {base}点",
-                terms.join(" + ")
-            ),
-            how,
-            format!(
-                "UKE: IY {REDUCTION_CODE} {name} (医薬品マスター 金額種別 7 減点) records the 10/100 share, {cut} (マスターファイル仕様説明書 R6 (3) 使用方法が特殊なコード 項番4); santei's line carries −{cut} so the totals subtract it"
-            ),
-        ];
+        let explain = if !self.explain {
+            Vec::new()
+        } else {
+            vec![
+                format!(
+                    "F200 注3 (告示 l.10857–10861): 1処方につき7種類以上の内服薬 → 所定点数の100分の90; 種類 per 通知 F200 (6)ア: {counted}"
+                ),
+                format!(
+                    "所定点数 = 1処方のうちの全ての内服薬の薬剤料 (通知 F200 (6)イ) = {} = {base}点",
+                    terms.join(" + ")
+                ),
+                how,
+                format!(
+                    "UKE: IY {REDUCTION_CODE} {name} (医薬品マスター 金額種別 7 減点) records the 10/100 share, {cut} (マスターファイル仕様説明書 R6 (3) 使用方法が特殊なコード 項番4); santei's line carries −{cut} so the totals subtract it"
+                ),
+            ]
+        };
         let unit = self.unit();
         let reduction = Line {
             record: RecordKind::IY,
@@ -345,9 +367,9 @@ impl Calc<'_> {
                         rule: rules::POLYPHARMACY,
                         base_path: vpath,
                     },
-                    explain: vec![format!(
+                    explain: self.why(|| format!(
                         "コメント {REDUCTION_COMMENT} （減）: marks the 内服 lines reduced by F200 注3, as real UKE files carry it before them"
-                    )],
+                    )),
                 },
             );
         }
@@ -405,17 +427,17 @@ impl Calc<'_> {
         vpath: &str,
         claimed: &FxHashSet<String>,
         count: &KindCount,
-        counted: &str,
+        counted: &dyn Fn() -> String,
         exempt: Option<&str>,
     ) {
         let seven = count.kinds >= 7 && exempt.is_none();
         if seven && claimed.contains(F100_OTHER) {
             self.finding(rules::PRESCRIPTION_FEE, Severity::Warning, vpath.to_string(), rules::CITE_PRESCRIPTION_FEE, vec![F100_OTHER.into(), F100_SEVEN.into()],
-                format!("処方料（その他） {F100_OTHER} F100「3」 42点 is claimed, but {counted} of 内服薬 (常態): F100「2」 {F100_SEVEN} 29点 applies (通知 F100 (4)); billed as claimed"));
+                format!("処方料（その他） {F100_OTHER} F100「3」 42点 is claimed, but {} of 内服薬 (常態): F100「2」 {F100_SEVEN} 29点 applies (通知 F100 (4)); billed as claimed", counted()));
         } else if !seven && claimed.contains(F100_SEVEN) {
             let why = match exempt {
                 Some(e) => format!("{e} is billed (通知 A001 (11)オ(ヌ), B001-2-9 シ)"),
-                None => format!("{counted} of 内服薬 (常態), 6種類以下"),
+                None => format!("{} of 内服薬 (常態), 6種類以下", counted()),
             };
             self.finding(rules::PRESCRIPTION_FEE, Severity::Warning, vpath.to_string(), rules::CITE_PRESCRIPTION_FEE, vec![F100_SEVEN.into(), F100_OTHER.into()],
                 format!("処方料（７種類以上内服薬） {F100_SEVEN} F100「2」 29点 is claimed, but {why}: F100「3」 {F100_OTHER} 42点 applies (通知 F100 (4)); billed as claimed"));

@@ -60,7 +60,7 @@ impl<'a> Calc<'a> {
         let birth = self.claim.patient.birth_date;
         let mut procs: Vec<Proc<'a>> = Vec::new();
         for (ii, item) in visit.items.iter().enumerate() {
-            let path = format!("visits[{vi}].items[{ii}]");
+            let path = super::item_path(vi, ii);
             if let Item::Procedure {
                 code,
                 quantity,
@@ -252,7 +252,10 @@ impl<'a> Calc<'a> {
             .map(|l| l.section);
         let mut rx_done: Vec<RxDone> = Vec::new();
         for (ii, item) in visit.items.iter().enumerate() {
-            let path = format!("visits[{vi}].items[{ii}]");
+            if matches!(item, Item::Procedure { .. }) {
+                continue; // resolved above
+            }
+            let path = super::item_path(vi, ii);
             match item {
                 Item::Procedure { .. } => {}
                 Item::Rx {

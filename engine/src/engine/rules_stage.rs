@@ -147,8 +147,8 @@ impl Calc<'_> {
                     let birth = self.claim.patient.birth_date;
                     match p.set.procedures.get(*code, o.date) {
                         Some(rec) if self.gate(rec, o.date, birth).is_none() => {
-                            let why =
-                                vec![format!("added by rule {} ({})", rule.id, rule.citation)];
+                            let why = self
+                                .why(|| format!("added by rule {} ({})", rule.id, rule.citation));
                             self.derived_line(rec, o.date, 1, rules::RULE_ADDITION, &path, why);
                             remove.push(false);
                             (Severity::Info, o.message.clone())
@@ -252,9 +252,11 @@ impl Calc<'_> {
         if let (Some(k), Some(s)) = (last, sum) {
             let l = &mut self.lines[k];
             l.points = Some(s);
-            l.explain.push(format!(
-                "算定単位 billed again without {dropped}, which a rule dropped: {s}点"
-            ));
+            if self.explain {
+                l.explain.push(format!(
+                    "算定単位 billed again without {dropped}, which a rule dropped: {s}点"
+                ));
+            }
         }
         let mut gone = vec![false; self.lines.len()];
         for &k in &orphans {
@@ -334,10 +336,12 @@ impl Calc<'_> {
             Some(points) => {
                 let l = &mut self.lines[last];
                 l.points = Some(points);
-                l.explain.push(format!(
+                if self.explain {
+                    l.explain.push(format!(
                     "まるめ {}: {n}項目 → {points}点, counted without {dropped}, which a rule dropped; {}",
                     b.kubun, b.citation
                 ));
+                }
                 format!(
                     "{} まるめ recounted without {dropped}: {n}項目 → {points}点",
                     b.kubun
@@ -350,10 +354,12 @@ impl Calc<'_> {
                     let l = &mut self.lines[k];
                     l.unit = unit;
                     l.points = Some(points);
-                    l.explain.push(format!(
+                    if self.explain {
+                        l.explain.push(format!(
                         "{n}項目 of {} without {dropped}, which a rule dropped: below the まるめ tiers, billed item by item: {points}点; {}",
                         b.kubun, b.citation
                     ));
+                    }
                 }
                 format!(
                     "{} まるめ recounted without {dropped}: {n}項目, below the tiers; billed item by item",

@@ -6,7 +6,7 @@ use rustc_hash::FxHashSet;
 use santei_masters::{Date, PointKind, Procedure};
 
 use super::polypharmacy::RxDone;
-use super::{Calc, Proc, code_of, section_name, section_of, section_of_inpatient};
+use super::{Calc, Proc, code_of, section_name, section_of, section_of_inpatient, why};
 use crate::age;
 use crate::claim::RxForm;
 use crate::price::drug_points;
@@ -27,7 +27,10 @@ impl<'a> Calc<'a> {
         prev_unit_points: Option<i64>,
     ) -> (Option<i64>, Vec<String>) {
         use crate::price::{Bound, PriceError, PricedHow, percent_change, procedure_points};
-        let mut ex = vec![format!(
+        let mut ex = Vec::new();
+        why!(
+            self,
+            ex,
             "master {} {} ({}; 変更年月日 {}): 新又は現点数 {} (点数識別 {})",
             rec.code,
             rec.abbr_name,
@@ -35,7 +38,7 @@ impl<'a> Calc<'a> {
             rec.changed_on,
             rec.points,
             rec.point_kind
-        )];
+        );
         let kind = rec.point_kind();
         if matches!(kind, PointKind::PercentAdd | PointKind::PercentSubtract) {
             let Some(prev) = prev_unit_points else {
@@ -43,18 +46,20 @@ impl<'a> Calc<'a> {
             };
             let add = kind == PointKind::PercentAdd;
             let r = percent_change(prev, rec.points.to_decimal(), add);
-            ex.push(format!(
+            why!(
+                self,
+                ex,
                 "{}% {} the preceding 所定点数 {prev}: {} → {r:+} ({} of the result)",
                 rec.points,
                 if add { "added to" } else { "taken from" },
                 prev.saturating_add(r),
                 Rounding::HalfUp.japanese()
-            ));
+            );
             return (Some(r), ex);
         }
         match procedure_points(rec, quantity) {
             Ok(priced) => {
-                if let PricedHow::Steps(s) = priced.how {
+                if let (true, PricedHow::Steps(s)) = (self.explain, priced.how) {
                     let q = s
                         .quantity
                         .map_or_else(|| "not given (基本点数)".to_string(), |q| q.to_string());
@@ -78,7 +83,7 @@ impl<'a> Calc<'a> {
                 (Some(priced.points), ex)
             }
             Err(e @ PriceError::BelowLower { .. }) => {
-                ex.push(e.to_string());
+                why!(self, ex, "{e}");
                 (None, ex)
             }
             Err(_) => (None, ex),
@@ -116,7 +121,7 @@ impl<'a> Calc<'a> {
             return None;
         };
         let (unit, points) = self.unit_for(pr.rec, base, pts, pr.times, &mut ex);
-        ex.push(format!("{points}点 × {}回", pr.times));
+        why!(self, ex, "{points}点 × {}回", pr.times);
         self.lines.push(si_line(
             self.inpatient,
             pr.rec,
@@ -192,7 +197,8 @@ impl<'a> Calc<'a> {
                 let (b_base, b_pct, b_out) = (a.base, a.percent, a.outside);
                 let l = &mut self.lines[last];
                 l.points = None;
-                ex.push(format!(
+                if self.explain {
+                    ex.push(format!(
                     "one 算定単位 with {} {}: 所定点数 {b_base}{}{} = {total}点 (was {before}点; every % on the 所定点数, 四捨五入 once)",
                     l.code,
                     l.name,
@@ -203,6 +209,7 @@ impl<'a> Calc<'a> {
                     },
                     if b_out != 0 { format!(" + {b_out} (項番62: outside the 所定点数)") } else { String::new() },
                 ));
+                }
                 return (unit, total);
             }
             if let (true, Some(prev), true) =
@@ -211,12 +218,14 @@ impl<'a> Calc<'a> {
                 // A unit without an accumulator (a まるめ bundle): the % on its points.
                 let b = &mut self.lines[k];
                 b.points = None;
-                ex.push(format!(
-                    "one 算定単位 with {} {}: {prev} {pts:+} = {}点",
-                    b.code,
-                    b.name,
-                    prev + pts
-                ));
+                if self.explain {
+                    ex.push(format!(
+                        "one 算定単位 with {} {}: {prev} {pts:+} = {}点",
+                        b.code,
+                        b.name,
+                        prev + pts
+                    ));
+                }
                 return (b.unit, prev + pts);
             }
         }
@@ -272,7 +281,7 @@ impl<'a> Calc<'a> {
         };
         why.extend(ex);
         let (unit, points) = self.unit_for(rec, base, pts, times, &mut why);
-        why.push(format!("{points}点 × {times}回"));
+        why!(self, why, "{points}点 × {times}回");
         self.lines.push(si_line(
             self.inpatient,
             rec,
@@ -322,14 +331,17 @@ impl<'a> Calc<'a> {
             .sum();
         for (k, &m) in members.iter().enumerate() {
             let pr = &procs[m];
-            let mut ex = vec![format!(
+            let mut ex = Vec::new();
+            why!(
+                self,
+                ex,
                 "master {} {} ({}): 新又は現点数 {}, 包括対象検査 {group} (項番16)",
                 pr.rec.code,
                 pr.rec.abbr_name,
                 self.rev(),
                 pr.rec.points
-            )];
-            if k == last {
+            );
+            if k == last && self.explain {
                 ex.push(format!(
                     "まるめ {}: {n}項目 → {points}点 (instead of {individual}点 item by item); {}",
                     b.kubun, b.citation
@@ -387,7 +399,14 @@ impl<'a> Calc<'a> {
         let set = &self.p.set;
         let mut resolved = Vec::new();
         for (k, d) in drugs.iter().enumerate() {
-            let dpath = format!("{path}.drugs[{k}]");
+            let dpath = {
+                let mut d = String::with_capacity(path.len() + 12);
+                d.push_str(path);
+                d.push_str(".drugs[");
+                d.push_str(itoa::Buffer::new().format(k));
+                d.push(']');
+                d
+            };
             let found = code_of(&d.code).and_then(|c| set.drugs.get(c, date));
             let Some(rec) = found else {
                 self.finding(rules::UNKNOWN_CODE, Severity::Error, format!("{dpath}.code"), rules::CITE_MASTER, vec![d.code.clone()],
@@ -450,7 +469,9 @@ impl<'a> Calc<'a> {
                 return None;
             };
             yen = sum;
-            explain_unit.push(format!(
+            why!(
+                self,
+                explain_unit,
                 "{} {}: {}円/{} × {} = {}円",
                 rec.code,
                 rec.name,
@@ -458,7 +479,7 @@ impl<'a> Calc<'a> {
                 rec.unit_name,
                 amount,
                 sub.normalize()
-            ));
+            );
             let expected_form = match form {
                 RxForm::Internal | RxForm::AsNeeded => Some(1),
                 RxForm::External => Some(6),
@@ -488,8 +509,8 @@ impl<'a> Calc<'a> {
         }
         let points = drug_points(yen, floor);
         for (k, (dpath, rec, amount)) in resolved.iter().enumerate() {
-            let mut ex = vec![explain_unit[k].clone()];
-            if k == last {
+            let mut ex: Vec<String> = explain_unit.get(k).cloned().into_iter().collect();
+            if k == last && self.explain {
                 ex.push(format!(
                     "{unit_word} {}円 → {points}点 ({}; 15円以下は{floor}点; {}) × {days}",
                     yen.normalize(),
@@ -510,7 +531,7 @@ impl<'a> Calc<'a> {
                 section,
                 date,
                 unit,
-                code: rec.code.to_string(),
+                code: rec.code.to_text(),
                 name: rec.name.to_string(),
                 quantity: Some(*amount),
                 points: (k == last).then_some(points),
@@ -616,7 +637,9 @@ impl<'a> Calc<'a> {
             return;
         };
         let points = mp.points;
-        let mut ex = vec![format!(
+        let mut ex = Vec::new();
+        if self.explain {
+            ex.push(format!(
             "master {} {} ({}): {}円/{} × {} = {}円 ÷ {}円 (特定器材種別 {}, 項番22) → {} ({}; 材料価格基準 留意事項)",
             rec.code,
             rec.name,
@@ -633,9 +656,10 @@ impl<'a> Calc<'a> {
                 format!("{points}点")
             },
             Rounding::HalfUp.japanese()
-        )];
+        ));
+        }
         if let Some(cap) = mp.capped {
-            ex.push(format!("上限点数 {cap} (項番24) → {points}点"));
+            why!(self, ex, "上限点数 {cap} (項番24) → {points}点");
         }
         let unit = self.unit();
         self.lines.push(Line {
@@ -643,7 +667,7 @@ impl<'a> Calc<'a> {
             section: section.unwrap_or("80"),
             date,
             unit,
-            code: rec.code.to_string(),
+            code: rec.code.to_text(),
             name: rec.name.to_string(),
             quantity: Some(amount),
             points: Some(points),
@@ -688,7 +712,7 @@ impl<'a> Calc<'a> {
             section,
             date,
             unit,
-            code: rec.code.to_string(),
+            code: rec.code.to_text(),
             name,
             quantity: None,
             points: None,
@@ -697,10 +721,14 @@ impl<'a> Calc<'a> {
             origin: Origin::Claimed {
                 path: path.to_string(),
             },
-            explain: vec![format!(
-                "コメント パターン {} (master {})",
-                rec.pattern, rec.code
-            )],
+            explain: if self.explain {
+                vec![format!(
+                    "コメント パターン {} (master {})",
+                    rec.pattern, rec.code
+                )]
+            } else {
+                Vec::new()
+            },
         });
     }
 }
@@ -735,7 +763,7 @@ pub(super) fn si_line(
         section,
         date,
         unit,
-        code: rec.code.to_string(),
+        code: rec.code.to_text(),
         name: rec.abbr_name.to_string(),
         quantity,
         points,

@@ -119,6 +119,43 @@ static void check_saishin(const SanteiResult *r) {
     }
 }
 
+/* santei_engine_calculate_with: without SANTEI_CALC_EXPLAIN the same points and no `explain`;
+ * with it, the JSON of santei_engine_calculate; an unknown flag is an invalid argument. */
+static void test_calculate_with(const SanteiEngine *engine) {
+    SanteiResult *lean = NULL, *full = NULL, *plain = NULL;
+    SanteiError *e = NULL;
+    const char *a = NULL, *b = NULL, *c = NULL;
+    size_t la = 0, lb = 0, lc = 0;
+    int64_t pa = 0, pb = 0;
+    CHECK_STATUS(santei_engine_calculate_with(engine, SAISHIN, strlen(SAISHIN), 0, &lean, NULL),
+                 SANTEI_STATUS_OK);
+    CHECK_STATUS(santei_engine_calculate_with(engine, SAISHIN, strlen(SAISHIN), SANTEI_CALC_EXPLAIN,
+                                              &full, NULL),
+                 SANTEI_STATUS_OK);
+    plain = calc(engine, SAISHIN);
+    if (lean == NULL || full == NULL || plain == NULL) {
+        CHECK(0);
+        return;
+    }
+    CHECK_STATUS(santei_result_total_points(lean, &pa), SANTEI_STATUS_OK);
+    CHECK_STATUS(santei_result_total_points(full, &pb), SANTEI_STATUS_OK);
+    CHECK(pa == 127 && pb == 127);
+    CHECK_STATUS(santei_result_json(lean, &a, &la), SANTEI_STATUS_OK);
+    CHECK_STATUS(santei_result_json(full, &b, &lb), SANTEI_STATUS_OK);
+    CHECK_STATUS(santei_result_json(plain, &c, &lc), SANTEI_STATUS_OK);
+    CHECK(strstr(a, "\"explain\"") == NULL);
+    CHECK(strstr(b, "\"explain\"") != NULL);
+    CHECK(lb == lc && memcmp(b, c, lb) == 0);
+    CHECK(la < lb);
+    CHECK_STATUS(santei_engine_calculate_with(engine, SAISHIN, strlen(SAISHIN), 8, &lean, &e),
+                 SANTEI_STATUS_INVALID_ARGUMENT);
+    CHECK(e != NULL && strstr(santei_error_message(e), "SANTEI_CALC_EXPLAIN") != NULL);
+    santei_error_free(e);
+    santei_result_free(plain);
+    santei_result_free(full);
+    santei_result_free(lean);
+}
+
 static void test_demo(void) {
     SanteiEngine *engine = NULL;
     SanteiResult *r;
@@ -387,6 +424,7 @@ int main(int argc, char **argv) {
     REQUIRE(r != NULL, "the 再診 claim failed on r06");
     check_saishin(r);
 
+    test_calculate_with(engine);
     test_findings(engine);
     test_copay(engine);
     test_bad_claims(engine);

@@ -106,17 +106,22 @@ class Engine:
     @property
     def revisions(self) -> List[str]:
         """The revisions loaded (`"r2024-06"` …)."""
-    def calculate(self, claim: Claim) -> Result:
-        """Computes one claim. Raises `ClaimError` when it cannot be judged at all."""
+    def calculate(self, claim: Claim, *, explain: bool = True) -> Result:
+        """Computes one claim. Raises `ClaimError` when it cannot be judged at all.
+        `explain=False`: no `explain` on lines and amounts (not built; faster)."""
     @overload
     def calculate_many(
-        self, claims: Iterable[Claim], *, return_exceptions: Literal[False] = False
+        self,
+        claims: Iterable[Claim],
+        *,
+        return_exceptions: Literal[False] = False,
+        explain: bool = True,
     ) -> List[Result]:
         """Computes claims in parallel without the GIL; results in order. The first failure
         raises (with `.index`)."""
     @overload
     def calculate_many(
-        self, claims: Iterable[Claim], *, return_exceptions: bool
+        self, claims: Iterable[Claim], *, return_exceptions: bool, explain: bool = True
     ) -> List[Union[Result, SanteiError]]:
         """As above; with `return_exceptions=True` a failure takes its claim's place."""
 
