@@ -11,6 +11,10 @@ use santei_engine::claim::Insurance;
 use santei_engine::copay::{self, CopaySettings, LocalSchemes};
 use santei_engine::masters::{LoadOptions, MasterSet};
 
+// The allocator of the `santei` binary and the Python module (see benches/engine.rs).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn engine() -> Engine {
     let opts = LoadOptions {
         parallel: true,
@@ -51,6 +55,17 @@ fn copay(c: &mut Criterion) {
                 &LocalSchemes::EMPTY,
                 &mut f,
             )
+        })
+    });
+    // As `Engine::calculate_with` computes it without explanations (the CLI's --json, the service).
+    let lean = CopaySettings {
+        explain: false,
+        ..CopaySettings::DEFAULT
+    };
+    g.bench_function("compute_only_without_explanations", |b| {
+        b.iter(|| {
+            let mut f = Vec::new();
+            copay::compute(&insured, &base, &lean, &LocalSchemes::EMPTY, &mut f)
         })
     });
     g.bench_function("compute_only_with_54", |b| {

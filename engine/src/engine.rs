@@ -461,8 +461,15 @@ impl Engine {
         let mut result = calc.finish();
         let due = crate::price_response::check(claim, prepared, &result);
         result.findings.extend(due);
-        crate::copay::attach(claim, &mut result);
-        if !options.explain {
+        if options.explain {
+            crate::copay::attach(claim, &mut result);
+        } else {
+            let settings = crate::copay::CopaySettings {
+                explain: false,
+                ..crate::copay::CopaySettings::DEFAULT
+            };
+            let schemes = crate::copay::LocalSchemes::EMPTY;
+            crate::copay::attach_with(claim, &mut result, &settings, &schemes);
             if let Some(c) = &mut result.copay {
                 c.drop_explanations();
             }

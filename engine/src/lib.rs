@@ -36,7 +36,8 @@ pub use builder::{BuildError, BuildReport, EngineBuilder, MastersFolder, revisio
 pub use claim::{CLAIM_FORMAT, Claim};
 pub use copay::{Copay, CopaySettings};
 pub use engine::{
-    CalcOptions, Engine, EngineOptions, PolypharmacyRounding, section_name, section_of, section_of_inpatient,
+    CalcOptions, Engine, EngineOptions, PolypharmacyRounding, section_name, section_of,
+    section_of_inpatient,
 };
 pub use error::ClaimError;
 pub use result::{ClaimResult, Finding, Line, Origin, RESULT_FORMAT, RecordKind, Severity};

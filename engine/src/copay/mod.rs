@@ -376,6 +376,8 @@ pub struct CopaySettings {
     pub public_receipt_rounding: PublicReceiptRounding,
     pub missing_over70_class: MissingOver70Class,
     pub ho_copay: HoCopay,
+    /// Build the `explain` texts of the amounts ([`crate::CalcOptions::explain`]). Default: true.
+    pub explain: bool,
 }
 
 impl CopaySettings {
@@ -384,6 +386,7 @@ impl CopaySettings {
         public_receipt_rounding: PublicReceiptRounding::TenYenUnlessLimited,
         missing_over70_class: MissingOver70Class::Refuse,
         ho_copay: HoCopay::WhenLimited,
+        explain: true,
     };
 }
 

@@ -254,11 +254,13 @@ pub(crate) fn decide(
                 // A 2027-08 標準報酬月額 band before 2027-08-01: the 5-区分 class whose range holds it
                 // (標報36〜41万 lies within ウ 28万〜50万), no guess involved.
                 let old = c.five_class().unwrap_or(c);
-                explain.push(format!(
+                if settings.explain {
+                    explain.push(format!(
                     "所得区分 {} on {first}: the 13 区分 start on 2027-08-01; before, the band lies within {} (健保令42条1項, 標準報酬月額)",
                     c.japanese(),
                     old.japanese()
                 ));
+                }
                 class = Some(old);
             }
             Some(c) => class = Some(c),
@@ -272,10 +274,12 @@ pub(crate) fn decide(
                     (10, true) => IncomeClass::Ippan1,
                     _ => IncomeClass::Ippan,
                 };
-                explain.push(format!(
+                if settings.explain {
+                    explain.push(format!(
                     "所得区分 not given: {} assumed from {p}% (what applies without 限度額適用認定証; setting missing_over70_class = FromRate)",
                     c.japanese()
                 ));
+                }
                 class = Some(c);
             }
             _ => {
@@ -336,7 +340,9 @@ pub(crate) fn decide(
                 None
             }
             (Some((r, why)), _) => {
-                explain.push(format!("負担割合 {}割: {why}", r / 10));
+                if settings.explain {
+                    explain.push(format!("負担割合 {}割: {why}", r / 10));
+                }
                 Some(r)
             }
             (None, Some(p)) if matches!(p, 10 | 20 | 30) => Some(p),

@@ -48,8 +48,8 @@ pub struct Copay {
 }
 
 impl Copay {
-    /// Drops the explanations ([`crate::CalcOptions::explain`] false). The copayment still builds
-    /// them as it computes; only the claim engine's lines skip them at the source so far.
+    /// Drops what is left of the explanations ([`crate::CalcOptions::explain`] false): with
+    /// `CopaySettings::explain` false the amounts build none; the meals' line is built anyway.
     pub fn drop_explanations(&mut self) {
         self.explain = Vec::new();
         for f in &mut self.public_funds {

@@ -182,14 +182,16 @@ pub(crate) fn run(
         };
         paid += window;
         let points = day_points[di];
-        let explain = if binding {
-            format!(
+        let explain = if !settings.explain {
+            None
+        } else if binding {
+            Some(format!(
                 "{points}点 × 10円 = {}円; a monthly limit applies: the 窓口 collects what is left under it, to the yen ({}円)",
                 points.saturating_mul(10),
                 window
-            )
+            ))
         } else {
-            format!(
+            Some(format!(
                 "{points}点 × 10円 = {}円; patient share {}円 ({rate_text}{}) → {window}円 (10円未満 {}, 健保法75条)",
                 points.saturating_mul(10),
                 Yen(exact_day),
@@ -199,7 +201,7 @@ pub(crate) fn run(
                     ", after 公費"
                 },
                 Rounding::HalfUp.japanese()
-            )
+            ))
         };
         visits.push(VisitCopay {
             date: *date,
@@ -217,7 +219,7 @@ pub(crate) fn run(
                 .collect(),
             patient_yen: yen(cur.patient - prev.patient),
             window_yen: window,
-            explain: vec![explain],
+            explain: explain.into_iter().collect(),
         });
         prev = cur;
         prev_nat = nat.totals();
@@ -228,27 +230,33 @@ pub(crate) fn run(
     let limited = m.ib < m.natural_ib;
     // Explanations.
     if rates.insured {
-        explain.push(format!(
+        if settings.explain {
+            explain.push(format!(
             "医療費 {total_points}点 × 10円 = {}円; 一部負担金 {}円 ({rate_text}); patient {}円 for the month, 窓口 {paid}円 over {n} day(s) (10円未満 四捨五入 per visit: 健保法75条 / 国保法42条の2; to the yen once a limit applies)",
             yen(m.cost),
             Yen(m.natural_ib),
             yen(m.patient),
         ));
+        }
     } else {
-        explain.push(format!(
+        if settings.explain {
+            explain.push(format!(
             "公費単独: 医療費 {total_points}点 × 10円 = {}円, all of it left to the 公費; patient {}円, 窓口 {paid}円",
             yen(m.cost),
             yen(m.patient)
         ));
+        }
     }
     for p in &m.parts {
         if let Some((l, why)) = p.part_limit {
-            explain.push(format!(
-                "負担区分 {}: 一部負担金 {}円 capped at {}円 ({why}; {CITE_HIGH_COST})",
-                burden_code(rates.insured, p.mask),
-                Yen(p.natural_ib),
-                Yen(l)
-            ));
+            if settings.explain {
+                explain.push(format!(
+                    "負担区分 {}: 一部負担金 {}円 capped at {}円 ({why}; {CITE_HIGH_COST})",
+                    burden_code(rates.insured, p.mask),
+                    Yen(p.natural_ib),
+                    Yen(l)
+                ));
+            }
         }
     }
     if let (Some((l, cut, cost)), Some(row)) = (m.combined, rates.row) {
@@ -256,7 +264,8 @@ pub(crate) fn run(
             Some(c) => format!("limit {}", ctx.household_text(row, c)),
             None => format!("外来 (個人) limit {}円", Yen(l)),
         };
-        explain.push(format!(
+        if settings.explain {
+            explain.push(format!(
             "高額療養費 ({}): the patient's amounts exceed the {what} by {}円{}; the insurance pays it",
             rates.class.map_or("", IncomeClass::japanese),
             Yen(cut),
@@ -269,8 +278,9 @@ pub(crate) fn run(
                 )
             }
         ));
+        }
     }
-    if m.marucho_cut > Decimal::ZERO {
+    if m.marucho_cut > Decimal::ZERO && settings.explain {
         explain.push(format!(
             "特定疾病 (マル長) {}円/月: {}円 more paid by the insurance",
             ctx.halve(rates.marucho.unwrap_or(0)),
@@ -279,14 +289,17 @@ pub(crate) fn run(
     }
     if let Some(row) = rates.row {
         if let (true, Some(a)) = (rates.elder && ctx.outpatient, row.outpatient_annual) {
-            explain.push(format!(
+            if settings.explain {
+                explain.push(format!(
                 "外来特例 年間上限 {a}円 (8月〜翌7月) is refunded by the insurer; not applied at the 窓口"
             ));
+            }
         }
     }
     if let Some(row) = rates.row {
         if let Some(a) = row.annual {
-            explain.push(format!(
+            if settings.explain {
+                explain.push(format!(
                 "年間上限 {a}円 (8月〜翌7月, of what is left after the monthly limits{}) is settled by the insurer; not applied at the 窓口 ({})",
                 if row.class == IncomeClass::E {
                     "; 410,000円 for 年収 about 200万円未満"
@@ -295,6 +308,7 @@ pub(crate) fn run(
                 },
                 row.citation
             ));
+            }
         }
     }
     if limited {
@@ -355,22 +369,26 @@ pub(crate) fn run(
             PublicReceiptRounding::TenYenUnlessLimited if fund_limited || limited => after,
             PublicReceiptRounding::TenYenUnlessLimited => round10(nat.after[k]),
         };
-        let fx = vec![format!(
-            "{}点 covered; left to the patient when it applies {}円; the 公費 pays {}円; the patient keeps {}円{}",
-            fund_points[k],
-            Yen(m.target[k]),
-            Yen(m.pay[k]),
-            after,
-            match (f.permille, f.cap) {
-                (Some(p), Some(c)) => format!(
-                    " ({}% of the 医療費, 上限 {c}円/月)",
-                    Decimal::from(p) / dec(10)
-                ),
-                (Some(p), None) => format!(" ({}% of the 医療費)", Decimal::from(p) / dec(10)),
-                (None, Some(c)) => format!(" (上限 {c}円/月)"),
-                (None, None) => String::new(),
-            }
-        )];
+        let fx = if !settings.explain {
+            Vec::new()
+        } else {
+            vec![format!(
+                "{}点 covered; left to the patient when it applies {}円; the 公費 pays {}円; the patient keeps {}円{}",
+                fund_points[k],
+                Yen(m.target[k]),
+                Yen(m.pay[k]),
+                after,
+                match (f.permille, f.cap) {
+                    (Some(p), Some(c)) => format!(
+                        " ({}% of the 医療費, 上限 {c}円/月)",
+                        Decimal::from(p) / dec(10)
+                    ),
+                    (Some(p), None) => format!(" ({}% of the 医療費)", Decimal::from(p) / dec(10)),
+                    (None, Some(c)) => format!(" (上限 {c}円/月)"),
+                    (None, None) => String::new(),
+                }
+            )]
+        };
         public.push(FundCopay {
             priority: (k + 1) as u8,
             law_number: f.law.clone(),
