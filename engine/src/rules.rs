@@ -14,6 +14,7 @@ pub const UNSUPPORTED_POINT_KIND: &str = "M009.unsupported-price-kind";
 pub const LINK_MISSING: &str = "M010.linked-code-missing";
 pub const OUTPATIENT_ONLY: &str = "M011.outpatient-only";
 pub const UNKNOWN_DISEASE: &str = "M013.unknown-disease";
+pub const ADDITION_WITHOUT_BASE: &str = "M014.addition-without-base";
 
 // 入院 claims: what santei does not compute for them yet.
 pub const INPATIENT_PARTIAL: &str = "I701.inpatient-partial";
@@ -43,6 +44,7 @@ pub const RULE_LIMIT: &str = "R503.count-limit";
 pub const RULE_REQUIREMENT: &str = "R504.requirement";
 pub const RULE_ADDITION: &str = "R505.addition";
 
+pub const CITE_ADDITION_BASE: &str = "医科診療行為マスター 項番38 注加算コード / 項番39 注加算通番 (0 = the base item, 1–9・A–Z = its 注加算): a 注加算 is added to the 所定点数 of its base (告示: 「…所定点数に加算する」)";
 pub const CITE_MASTER: &str =
     "医科診療行為・医薬品・特定器材・コメントマスター (支払基金 基本マスター)";
 pub const CITE_INOUT: &str =

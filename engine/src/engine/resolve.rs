@@ -54,6 +54,57 @@ impl<'a> Calc<'a> {
         }
     }
 
+    /// A claimed 注加算 (項番39 注加算通番 ≠ 0) whose base (same 注加算コード 項番38, 通番 0) is
+    /// neither claimed on the day nor billed by the stay that day is not billed (M014): a 注加算 is
+    /// added to its base's 所定点数 and has none of its own without it.
+    fn additions_with_base(&mut self, procs: Vec<Proc<'a>>, date: Date) -> Vec<Proc<'a>> {
+        let is_addition =
+            |r: &Procedure| r.addition_code != 0 && r.addition_serial.as_char() != '0';
+        if !procs.iter().any(|p| is_addition(p.rec)) {
+            return procs;
+        }
+        let set = &self.p.set;
+        let mut bases: FxHashSet<u16> = procs
+            .iter()
+            .filter(|p| p.rec.addition_code != 0 && p.rec.addition_serial.as_char() == '0')
+            .map(|p| p.rec.addition_code)
+            .collect();
+        // The day's 入院料 (and other lines already billed, such as the stay's).
+        for l in self
+            .lines
+            .iter()
+            .filter(|l| l.date == date && l.record == RecordKind::SI)
+        {
+            if let Some(r) = code_of(&l.code).and_then(|c| set.procedures.get(c, date)) {
+                if r.addition_code != 0 && r.addition_serial.as_char() == '0' {
+                    bases.insert(r.addition_code);
+                }
+            }
+        }
+        let mut kept = Vec::with_capacity(procs.len());
+        for pr in procs {
+            if is_addition(pr.rec) && !bases.contains(&pr.rec.addition_code) {
+                self.finding(
+                    rules::ADDITION_WITHOUT_BASE,
+                    Severity::Error,
+                    pr.path.clone(),
+                    rules::CITE_ADDITION_BASE,
+                    vec![pr.rec.code.to_text()],
+                    format!(
+                        "{} {} is a 注加算 (注加算コード {}, 通番 {}), but no item it adds to (same 注加算コード, 通番 0) is billed on {date}; line not billed",
+                        pr.rec.code,
+                        pr.rec.abbr_name,
+                        pr.rec.addition_code,
+                        pr.rec.addition_serial.as_char()
+                    ),
+                );
+            } else {
+                kept.push(pr);
+            }
+        }
+        kept
+    }
+
     pub(super) fn visit(&mut self, vi: usize, visit: &'a Visit) {
         let date = visit.date;
         let set = &self.p.set;
@@ -170,6 +221,7 @@ impl<'a> Calc<'a> {
             }
             procs = kept;
         }
+        procs = self.additions_with_base(procs, date);
         let claimed: FxHashSet<u32> = procs.iter().map(|p| p.rec.code.0).collect();
         self.surgery_day(&procs);
 
