@@ -15,6 +15,7 @@ use santei_rules_dsl::Diagnostic;
 
 mod additions;
 mod finish;
+mod meal_stage;
 mod polypharmacy;
 mod resolve;
 mod rules_stage;
@@ -354,6 +355,8 @@ impl Engine {
         }
         if let Some(s) = &claim.stay {
             crate::stay::validate(s, claim.admission_date, first)?;
+            let days = crate::stay::days_in_month(s, claim.admission_date, first);
+            crate::meals::validate(s, &days)?;
         }
         for (i, v) in claim.visits.iter().enumerate() {
             if (v.date.year(), v.date.month()) != (first.year(), first.month()) {
@@ -429,6 +432,9 @@ impl Engine {
                     vi += 1;
                 }
             }
+        }
+        if let Some(s) = &claim.stay {
+            calc.meals_served(s);
         }
         let mut result = calc.finish();
         let due = crate::price_response::check(claim, prepared, &result);
