@@ -16,7 +16,7 @@
 //!
 //! Simplified (said in docs/CLAIM_FORMAT.md): the 生活療養 環境療養 (1日につき) is billed once on each
 //! day that `stay.meals` lists with a 生活療養 kind (a 生活療養 day without meals is not seen); the
-//! 生活療養 標準負担額 is not in santei's tables (C527 refuses the copayment of such a claim).
+//! 生活療養 標準負担額 is not in santei's tables (C529 refuses the copayment of such a claim).
 
 use santei_masters::Date;
 use schemars::JsonSchema;
@@ -30,7 +30,7 @@ pub const MEALS: &str = "I200.inpatient-meals";
 /// A 食事療養 row the masters of the date do not hold.
 pub const ROW_MISSING: &str = "I201.meal-row-missing";
 /// The copayment of a 生活療養 month: its 標準負担額 is not in santei's tables.
-pub const LIVING_STANDARD_UNKNOWN: &str = "C527.living-standard-unknown";
+pub const LIVING_STANDARD_UNKNOWN: &str = "C529.living-standard-unknown";
 
 pub const CITE: &str = "入院時食事療養費に係る食事療養及び入院時生活療養費に係る生活療養の費用の額の算定に関する基準 (平成18年厚生労働省告示第99号) 別表 (text not in ../shared: the amount is the 医科診療行為マスター row's 新又は現点数, 項番12, 点数識別 1 金額)";
 pub const CITE_LIMIT: &str = "入院時食事療養費に係る食事療養及び入院時生活療養費に係る生活療養の費用の額の算定に関する基準 別表 第一 1 (1)・(2) 「１食につき」 「１日につき３食を限度として算定する」; 同 注 (特別食加算 １食につき, 食堂加算 １日につき: (Ⅰ) のみ; 流動食のみを提供する場合は特別食加算を算定しない); master 197000110 / 197003110 / 197000470 / 197000570";

@@ -69,7 +69,7 @@ pub fn compute(
 /// The claim with the `meals` of the copayment taken from the meals served (`stay.meals`) when
 /// it gives none by hand: the month's 食数, the stay's `meal_class`, and the 費用 = Σ of the
 /// 診療識別 97 lines (none when a day's rows were missing). `Ok(None)`: use the claim as it is;
-/// `Err`: the copayment cannot be computed (生活療養, C527).
+/// `Err`: the copayment cannot be computed (生活療養, C529).
 fn served_meals(
     claim: &Claim,
     result: &ClaimResult,
