@@ -20,6 +20,9 @@ struct Missing {
     why: &'static str,
 }
 
+/// A row priced on a date: its master row and 金額, or the row and why it has none.
+type Priced<'r, 'm> = Result<(&'m Procedure, i64), (&'r Row, &'static str)>;
+
 /// The yen of a 食事療養 row: 点数識別 1 (金額) with a whole amount, else why not.
 fn yen_of(rec: &Procedure) -> Result<i64, &'static str> {
     if rec.point_kind() != PointKind::Yen {
@@ -54,7 +57,7 @@ impl<'a> Calc<'a> {
                     environment_days.push(date);
                 }
                 let rows = meals::rows(m, env);
-                let priced: Vec<Result<(&Procedure, i64), (&Row, &'static str)>> = rows
+                let priced: Vec<Priced<'_, '_>> = rows
                     .iter()
                     .map(|r| match p.set.procedures.get(r.code, date) {
                         None => Err((r, "no row of this code in the loaded masters for the date")),
