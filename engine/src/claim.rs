@@ -54,7 +54,8 @@ pub struct Claim {
     /// once-a-month items such as 判断料.
     #[serde(default)]
     pub history: Vec<HistoryItem>,
-    /// 入院時食事療養 of the month (入院 claims), for the 標準負担額.
+    /// 入院時食事療養 of the month (入院 claims), for the 標準負担額, given by hand; without it the
+    /// copayment takes the 食数 from `stay.meals`.
     #[serde(default)]
     pub meals: Vec<Meals>,
     /// 傷病名 of the claim (for rules that need a 傷病名, e.g. 特定疾患).
