@@ -343,11 +343,16 @@ pub fn validate(s: &Stay, days: &[Date]) -> Result<(), ClaimError> {
 /// The month's meals of the copayment from the meals served: Σ 食数 (each day at most 3, checked
 /// by [`validate`]). `None` when the stay lists no meal.
 pub fn served_count(s: &Stay) -> Option<u32> {
-    let n: u32 = s
-        .meals
-        .iter()
-        .map(|m| m.count * m.days().count() as u32)
-        .sum();
+    // Saturating: a claim that skipped [`validate`] (a library caller) cannot overflow here.
+    let n = s.meals.iter().fold(0u32, |n, m| {
+        let days = m
+            .until
+            .map_or(1, |u| u.day_number() - m.on.day_number() + 1);
+        n.saturating_add(
+            m.count
+                .saturating_mul(u32::try_from(days.max(0)).unwrap_or(u32::MAX)),
+        )
+    });
     (!s.meals.is_empty()).then_some(n)
 }
 
