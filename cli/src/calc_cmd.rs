@@ -577,11 +577,13 @@ fn print_table(
         .unwrap_or(0)
         + 2;
     for s in &r.sections {
+        // 診療識別 97 (食事・生活療養) is in yen, outside the 合計点数.
         writeln!(
             out,
-            "  {} {}点",
+            "  {} {}{}",
             pad(&format!("{} {}", s.section, s.name), label_w),
-            rpad(&grouped(s.points), pts_w)
+            rpad(&grouped(s.points), pts_w),
+            if s.section == "97" { "円" } else { "点" }
         )?;
     }
     writeln!(
@@ -798,6 +800,15 @@ fn print_copay(out: &mut impl Write, r: &ClaimResult, explain: bool) -> std::io:
             m.count,
             grouped(m.patient_yen)
         )?;
+        if let (Some(cost), Some(benefit)) = (m.cost_yen, m.benefit_yen) {
+            writeln!(
+                out,
+                "  食事療養 費用 {}円 − 標準負担額 {}円 = 入院時食事療養費 {}円 (保険者)",
+                grouped(cost),
+                grouped(m.standard_total_yen),
+                grouped(benefit)
+            )?;
+        }
     }
     if explain {
         for e in &c.explain {

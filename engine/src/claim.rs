@@ -8,6 +8,8 @@ use santei_masters::Date;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub use crate::meals::{MealClass, MealDay, MealKind, Meals};
+
 /// The format identifier every claim carries.
 pub const CLAIM_FORMAT: &str = "santei.claim/1";
 
@@ -52,7 +54,8 @@ pub struct Claim {
     /// once-a-month items such as 判断料.
     #[serde(default)]
     pub history: Vec<HistoryItem>,
-    /// 入院時食事療養 of the month (入院 claims), for the 標準負担額.
+    /// 入院時食事療養 of the month (入院 claims), for the 標準負担額, given by hand; without it the
+    /// copayment takes the 食数 from `stay.meals`.
     #[serde(default)]
     pub meals: Vec<Meals>,
     /// 傷病名 of the claim (for rules that need a 傷病名, e.g. 特定疾患).
@@ -99,6 +102,12 @@ pub struct Stay {
     #[schemars(with = "Vec<String>")]
     #[serde(deserialize_with = "input::dates")]
     pub outings: Vec<Date>,
+    /// 食事・生活療養 served (engine/src/meals.rs): the 診療識別 97 lines and the copayment's 食数.
+    #[serde(default)]
+    pub meals: Vec<MealDay>,
+    /// 食事療養標準負担額の区分 of the meals served; default from the 所得区分 and the 公費.
+    #[serde(default)]
+    pub meal_class: Option<MealClass>,
 }
 
 /// The 入院料 of the ward the patient is in from `from`.
@@ -256,37 +265,6 @@ pub struct LocalScheme {
     /// Whether the 受給者番号 is required (default true).
     #[serde(default)]
     pub recipient_required: Option<bool>,
-}
-
-/// 入院時食事療養 of the month: how many meals, at which 標準負担額 区分.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Meals {
-    /// 食数 (3 per day at most).
-    pub count: u32,
-    /// 標準負担額の区分; derived from the 所得区分 and the 公費 when absent.
-    #[serde(default)]
-    pub class: Option<MealClass>,
-    /// 食事療養に要した費用 (円, the 診療識別 97 lines), when known: the UKE HO 食事 合計金額 is
-    /// this minus the 標準負担額.
-    #[serde(default)]
-    pub cost_yen: Option<u32>,
-}
-
-/// 入院時食事療養 標準負担額の区分 (健保法85条2項; 告示 入院時食事療養費に係る食事療養標準負担額).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum MealClass {
-    /// 一般 (住民税課税世帯)
-    General,
-    /// 指定難病・小児慢性特定疾病の患者 (課税世帯)
-    Nanbyo,
-    /// 住民税非課税世帯 / 低所得Ⅱ (過去1年の入院 90日以下)
-    LowIncome,
-    /// 同 (過去1年の入院 90日超, 申請)
-    LowIncomeLongStay,
-    /// 低所得Ⅰ (70歳以上)
-    LowIncome1,
 }
 
 /// 医療機関

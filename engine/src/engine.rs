@@ -15,6 +15,7 @@ use santei_rules_dsl::Diagnostic;
 
 mod additions;
 mod finish;
+mod meal_stage;
 mod polypharmacy;
 mod resolve;
 mod rules_stage;
@@ -381,6 +382,8 @@ impl Engine {
         }
         if let Some(s) = &claim.stay {
             crate::stay::validate(s, claim.admission_date, first)?;
+            let days = crate::stay::days_in_month(s, claim.admission_date, first);
+            crate::meals::validate(s, &days)?;
         }
         for (i, v) in claim.visits.iter().enumerate() {
             if (v.date.year(), v.date.month()) != (first.year(), first.month()) {
@@ -457,6 +460,9 @@ impl Engine {
                     vi += 1;
                 }
             }
+        }
+        if let Some(s) = &claim.stay {
+            calc.meals_served(s);
         }
         let mut result = calc.finish();
         let due = crate::price_response::check(claim, prepared, &result);
@@ -664,7 +670,8 @@ impl<'a> Calc<'a> {
     fn inpatient_notice(&mut self) {
         let computed = if self.claim.stay.is_some() {
             "santei computed from `stay` the 入院料 of each day in hospital with its 入院期間加算 and the \
-             外泊 減額 (engine/src/stay.rs); the other items are billed per day at their master points"
+             外泊 減額 (engine/src/stay.rs) and the 食事・生活療養 of `stay.meals` (engine/src/meals.rs); \
+             the other items are billed per day at their master points"
         } else {
             "each claimed item is billed per day at its master points; give `stay` (入院日, 退院日, the \
              wards' 入院料, 外泊) to have the 入院料 and its 入院期間加算 computed (docs/CLAIM_FORMAT.md)"
@@ -681,7 +688,7 @@ impl<'a> Calc<'a> {
                  the 通則 休日・深夜加算 of 処置・手術・麻酔・内視鏡検査. NOT computed, check by hand: the \
                  入院基本料・特定入院料 注加算 other than the 入院期間加算, the 入院基本料等加算, what a 特定入院料 \
                  includes (包括), 入院初日・退院時 limits, 入院時初回加算 of 検体検査, F200 注1/注2, \
-                 食事療養・生活療養 lines (see `meals`), DPC 包括評価, 療養病棟 入院料 by 医療区分, the 精神 治療外泊 \
+                 食事療養・生活療養 lines without `stay.meals`, DPC 包括評価, 療養病棟 入院料 by 医療区分, the 精神 治療外泊 \
                  30/100 and 他医療機関受診の減算"
             ),
         );

@@ -19,6 +19,7 @@ mod claim_checks;
 pub mod copay;
 mod derive;
 mod engine;
+pub mod meals;
 pub mod error;
 mod prepared;
 pub mod price;

@@ -118,6 +118,16 @@ pub struct ExpectedCopay {
     pub ko_points: Option<Vec<i64>>,
     /// RE レセプト特記事項 codes
     pub special_notes: Option<Vec<String>>,
+    /// 入院時食事療養: 食数, 標準負担額 per meal and of the month, 費用, 入院時食事療養費 (保険者),
+    /// the patient's share; UKE HO 食事・生活療養 回数 and 合計金額.
+    pub meal_count: Option<u32>,
+    pub meal_standard_yen: Option<i64>,
+    pub meal_standard_total_yen: Option<i64>,
+    pub meal_cost_yen: Option<i64>,
+    pub meal_benefit_yen: Option<i64>,
+    pub meal_patient_yen: Option<i64>,
+    pub ho_meal_count: Option<u32>,
+    pub ho_meal_total_yen: Option<i64>,
 }
 
 fn yes() -> bool {
@@ -452,6 +462,59 @@ fn compare_copay(exp: &ExpectedCopay, r: &ClaimResult, report: &mut String) {
         "special_notes",
         exp.special_notes.as_ref().map(|v| format!("{v:?}")),
         format!("{:?}", got.receipt.special_notes),
+    );
+    compare_meals(exp, got, &mut check);
+}
+
+/// The 食事療養 fields of the copayment and of the HO record ("none" when absent).
+fn compare_meals(
+    exp: &ExpectedCopay,
+    got: &santei_engine::Copay,
+    check: &mut impl FnMut(&str, Option<String>, String),
+) {
+    let m = got.meals.as_ref();
+    let opt = |v: Option<i64>| v.map_or("none".into(), |v| v.to_string());
+    let s = |v: Option<i64>| v.map(|v| v.to_string());
+    let ho = got.receipt.ho.as_ref();
+    check(
+        "meal_count",
+        exp.meal_count.map(|v| v.to_string()),
+        opt(m.map(|m| i64::from(m.count))),
+    );
+    check(
+        "meal_standard_yen",
+        s(exp.meal_standard_yen),
+        opt(m.map(|m| m.standard_yen)),
+    );
+    check(
+        "meal_standard_total_yen",
+        s(exp.meal_standard_total_yen),
+        opt(m.map(|m| m.standard_total_yen)),
+    );
+    check(
+        "meal_cost_yen",
+        s(exp.meal_cost_yen),
+        opt(m.and_then(|m| m.cost_yen)),
+    );
+    check(
+        "meal_benefit_yen",
+        s(exp.meal_benefit_yen),
+        opt(m.and_then(|m| m.benefit_yen)),
+    );
+    check(
+        "meal_patient_yen",
+        s(exp.meal_patient_yen),
+        opt(m.map(|m| m.patient_yen)),
+    );
+    check(
+        "ho_meal_count",
+        exp.ho_meal_count.map(|v| v.to_string()),
+        opt(ho.and_then(|h| h.meal_count).map(i64::from)),
+    );
+    check(
+        "ho_meal_total_yen",
+        s(exp.ho_meal_total_yen),
+        opt(ho.and_then(|h| h.meal_total_yen)),
     );
 }
 

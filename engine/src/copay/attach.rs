@@ -42,16 +42,78 @@ pub fn compute(
     schemes: &LocalSchemes,
     findings: &mut Vec<Finding>,
 ) -> Option<Copay> {
+    // 診療識別 97 lines are yen (食事・生活療養), outside the 一部負担金: no points here.
     let lines: Vec<LinePoints<'_>> = result
         .lines
         .iter()
         .map(|l| LinePoints {
             date: l.date,
-            points: l.points.unwrap_or(0) * i64::from(l.times),
+            points: if l.section == "97" {
+                0
+            } else {
+                l.points.unwrap_or(0) * i64::from(l.times)
+            },
             path: line_path(&l.origin),
         })
         .collect();
-    compute_lines(claim, &lines, settings, schemes, findings)
+    let served = served_meals(claim, result, findings).ok()?;
+    compute_lines(
+        served.as_ref().unwrap_or(claim),
+        &lines,
+        settings,
+        schemes,
+        findings,
+    )
+}
+
+/// The claim with the `meals` of the copayment taken from the meals served (`stay.meals`) when
+/// it gives none by hand: the month's 食数, the stay's `meal_class`, and the 費用 = Σ of the
+/// 診療識別 97 lines (none when a day's rows were missing). `Ok(None)`: use the claim as it is;
+/// `Err`: the copayment cannot be computed (生活療養, C529).
+fn served_meals(
+    claim: &Claim,
+    result: &ClaimResult,
+    findings: &mut Vec<Finding>,
+) -> Result<Option<Claim>, ()> {
+    let Some(s) = claim.stay.as_ref().filter(|_| claim.meals.is_empty()) else {
+        return Ok(None);
+    };
+    let Some(count) = crate::meals::served_count(s) else {
+        return Ok(None);
+    };
+    let insured = claim.insurance.scheme.is_some()
+        || claim.insurance.burden_percent.is_some()
+        || claim.insurance.income_class.is_some()
+        || !claim.insurance.public_funds.is_empty();
+    if crate::meals::any_living(s) {
+        if insured {
+            error(
+                findings,
+                crate::meals::LIVING_STANDARD_UNKNOWN,
+                "stay.meals",
+                "健保法85条の2 入院時生活療養費 (生活療養標準負担額: 食費 + 居住費)",
+                "生活療養 meals: the 生活療養標準負担額 (食費 and 居住費) is not in santei's tables, so the patient's share of the month is not computed".into(),
+            );
+        }
+        return Err(());
+    }
+    let billed = result
+        .findings
+        .iter()
+        .all(|f| f.rule != crate::meals::ROW_MISSING);
+    let cost: i64 = result
+        .lines
+        .iter()
+        .filter(|l| l.section == "97")
+        .map(|l| l.points.unwrap_or(0) * i64::from(l.times))
+        .sum();
+    let mut c = claim.clone();
+    c.meals = vec![crate::claim::Meals {
+        count,
+        class: s.meal_class,
+        cost_yen: billed.then(|| u32::try_from(cost).ok()).flatten(),
+    }];
+    Ok(Some(c))
 }
 
 /// The copayment of a claim from its billed lines (one entry per result line, in result order;
@@ -87,8 +149,7 @@ pub fn compute_lines(
         }
     }
     let errors_before = count_errors(findings);
-    let first = claim.visits.iter().map(|v| v.date).min()?;
-    let last = claim.visits.iter().map(|v| v.date).max()?;
+    let (first, last) = span(claim, lines)?;
     let rates = rate::decide(claim, first, last, insured, settings, findings);
     let funds = resolve_funds(claim, lines, first, insured, schemes, findings);
     let meals = validate_meals(claim, findings);
@@ -118,6 +179,17 @@ fn drop_needless_c522(copay: &Copay, date: Date, many_times: bool, findings: &mu
     if lowest.is_some_and(|l| copay.copay_before_limit_yen < l) {
         findings.retain(|f| f.rule != NO_CERTIFICATE);
     }
+}
+
+/// The first and last day of care: of the visits and of the billed lines (an 入院 month from
+/// `stay` has lines and no visit).
+pub(crate) fn span(claim: &Claim, lines: &[LinePoints<'_>]) -> Option<(Date, Date)> {
+    let dates = claim
+        .visits
+        .iter()
+        .map(|v| v.date)
+        .chain(lines.iter().map(|l| l.date));
+    Some((dates.clone().min()?, dates.max()?))
 }
 
 fn count_errors(f: &[Finding]) -> usize {

@@ -128,6 +128,14 @@ pub struct MealCopay {
     pub class: MealClass,
     /// 標準負担額 per meal (円)
     pub standard_yen: i64,
+    /// 標準負担額 of the month: 食数 × `standard_yen` (円)
+    pub standard_total_yen: i64,
+    /// 食事療養に要した費用 (円): the 診療識別 97 lines of the meals served, or `meals.cost_yen`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost_yen: Option<i64>,
+    /// 入院時食事療養費, what the 保険者 pays: `cost_yen` − `standard_total_yen` (円)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub benefit_yen: Option<i64>,
     /// What the patient pays (円)
     pub patient_yen: i64,
     /// What each 公費 pays of the 標準負担額, in priority order

@@ -10,12 +10,14 @@ impl<'a> Calc<'a> {
     pub(super) fn finish(mut self) -> ClaimResult {
         self.apply_rules();
         self.reject_out_of_range_units();
-        let total: i64 = self.lines.iter().map(line_points).sum();
+        // 診療識別 97 (食事・生活療養) lines carry yen, as in UKE: in their section, not in the
+        // 合計点数, the 点数欄 or the points of the day.
+        let total: i64 = self.lines.iter().map(points_only).sum();
         let mut sections: Vec<SectionTotal> = Vec::new();
         let mut days: Vec<DayTotal> = Vec::new();
         let mut aggregations: Vec<AggregationTotal> = Vec::new();
         for l in &self.lines {
-            if l.aggregation != 0 {
+            if l.aggregation != 0 && !is_yen(l) {
                 let pts = line_points(l);
                 match aggregations
                     .iter_mut()
@@ -37,6 +39,7 @@ impl<'a> Calc<'a> {
                     points: pts,
                 }),
             }
+            let pts = points_only(l);
             match days.iter_mut().find(|d| d.date == l.date) {
                 Some(d) => d.points += pts,
                 None => days.push(DayTotal {
@@ -68,6 +71,16 @@ pub(super) fn path_of(l: &Line) -> String {
         Origin::Claimed { path } => path.clone(),
         Origin::Derived { base_path, .. } => base_path.clone(),
     }
+}
+
+/// A line of 診療識別 97 (食事・生活療養): its `points` are yen (UKE records them so).
+pub(crate) fn is_yen(l: &Line) -> bool {
+    l.section == "97"
+}
+
+/// Points × 回数 of a line, 0 on a yen line (診療識別 97).
+fn points_only(l: &Line) -> i64 {
+    if is_yen(l) { 0 } else { line_points(l) }
 }
 
 /// Points × 回数 of a line (0 on lines without points); bounded by `reject_out_of_range_units`.

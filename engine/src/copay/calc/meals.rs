@@ -57,20 +57,27 @@ pub(super) fn meals(
         public_yen[k] = pays;
         rest -= pays;
     }
-    let explain = vec![format!(
+    let mut explain = vec![format!(
         "{count}食 × 標準負担額 {}円 ({}) = {standard_total}円; the patient pays {rest}円 (not part of the 一部負担金 nor of 高額療養費; {})",
         per(class),
         meal_class_name(class),
         row.citation
     )];
-    let ho_total = cost_total
-        .filter(|_| !claim.meals.is_empty())
-        .map(|c| c - standard_total);
+    let cost_total = cost_total.filter(|_| !claim.meals.is_empty());
+    let ho_total = cost_total.map(|c| c - standard_total);
+    if let (Some(c), Some(b)) = (cost_total, ho_total) {
+        explain.push(format!(
+            "入院時食事療養費 (保険者): 費用 {c}円 − 標準負担額 {standard_total}円 = {b}円 (健保法85条2項; UKE HO 食事・生活療養 合計金額)"
+        ));
+    }
     (
         MealCopay {
             count,
             class,
             standard_yen: per(class),
+            standard_total_yen: standard_total,
+            cost_yen: cost_total,
+            benefit_yen: ho_total,
             patient_yen: rest,
             public_yen,
             explain,

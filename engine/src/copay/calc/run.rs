@@ -14,7 +14,7 @@ pub(crate) fn run(
 ) -> Option<Copay> {
     let mut explain = std::mem::take(&mut rates.explain);
     let rates = &rates;
-    let first_date = claim.visits.iter().map(|v| v.date).min()?;
+    let first_date = super::super::attach::span(claim, lines)?.0;
     // A 公費 capped with the own 区分 needs the 区分 (under 70).
     if rates.insured && !rates.elder && rates.class.is_none() {
         for (k, f) in funds.iter().enumerate() {

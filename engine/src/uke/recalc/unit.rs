@@ -219,6 +219,10 @@ pub(super) enum How {
         price: Decimal,
         quantity: Decimal,
     },
+    /// A 食事・生活療養 line (診療識別 97): the master's 金額 in yen.
+    Yen {
+        revision: &'static str,
+    },
 }
 
 impl How {
@@ -232,6 +236,7 @@ impl How {
             How::Bundle { .. } => "the 告示's まるめ tier",
             How::Drug { .. } => "Σ 薬価 × 使用量 五捨五超入",
             How::Material { .. } => "材料価格 × 使用量 ÷ 10円 (特定器材種別) 四捨五入",
+            How::Yen { .. } => "the master's 金額 (点数識別 1, 円)",
         }
     }
     fn render(&self, points: i64) -> String {
@@ -277,6 +282,10 @@ impl How {
             How::Material { price, quantity } => {
                 format!("{price}円 × {quantity} / 10 → {points}点 (四捨五入)")
             }
+            How::Yen { revision } => format!(
+                "{revision} master 金額 (点数識別 1): {points}円 (診療識別 97, {})",
+                crate::meals::CITE
+            ),
         }
     }
 }
@@ -353,15 +362,15 @@ pub(super) fn compute_unit(
     if u.points.is_none() {
         return Err(no("算定単位 without 点数 (incomplete unit)"));
     }
-    if u.section == SECTION_MEALS {
-        return Err(no("食事・生活療養 (診療識別 97, yen)"));
-    }
     let set = set.ok_or_else(|| {
         (
             Cow::Owned(format!("no masters loaded for 診療年月 {month}")),
             None,
         )
     })?;
+    if u.section == SECTION_MEALS {
+        return meal_unit(set, u, rows);
+    }
     let first = &u.lines[0];
     if u.lines.iter().any(|l| l.kind != first.kind) {
         return Err(no("mixed unit (SI/IY/TO in one 算定単位)"));
@@ -442,4 +451,45 @@ pub(super) fn compute_unit(
             Ok((points, How::Material { price, quantity }))
         }
     }
+}
+
+/// A 食事・生活療養 unit (診療識別 97): one SI code whose master row is a 金額 (点数識別 1, 円),
+/// its 金額 on the 診療年月 (the change files date it: 197000110 670円 → 690円 from 2025-04-01);
+/// the unit's 点数 field holds that 金額 in yen (記録条件仕様: 97 lines are yen). Several codes in
+/// one 97 unit are not a shape santei prices.
+fn meal_unit(
+    set: &MasterSet,
+    u: &Unit,
+    rows: &[Option<&Procedure>],
+) -> Result<(i64, How), NotChecked> {
+    let first = &u.lines[0];
+    if u.lines.len() > 1 || first.kind != LineKind::Procedure {
+        return Err((
+            Cow::Borrowed("食事・生活療養 (診療識別 97) unit of several lines or not SI"),
+            None,
+        ));
+    }
+    let p = rows.first().copied().flatten().ok_or((
+        Cow::Borrowed("食事・生活療養 code not in the 診療行為マスター of the 診療年月"),
+        Some(first.code),
+    ))?;
+    if p.point_kind() != PointKind::Yen {
+        return Err((
+            Cow::Owned(format!(
+                "食事・生活療養 (診療識別 97) code with 点数識別 {} (not 1 金額)",
+                p.point_kind
+            )),
+            Some(first.code),
+        ));
+    }
+    let yen = p.points.whole().ok_or((
+        Cow::Borrowed("the master's 金額 is not a whole number of yen"),
+        Some(first.code),
+    ))?;
+    Ok((
+        yen,
+        How::Yen {
+            revision: set.revision.id,
+        },
+    ))
 }
