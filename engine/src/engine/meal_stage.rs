@@ -133,29 +133,33 @@ impl<'a> Calc<'a> {
             .version(r.code, date)
             .map_or((date, date), |v| (v.valid_from, v.valid_to));
         let total = yen * i64::from(r.times);
-        let explain = vec![
-            format!(
-                "{} {} ({}): {yen}円 × {} = {total}円 on {date} ({}{}{})",
-                rec.code,
-                rec.abbr_name,
-                part_name(r.part),
-                r.times,
-                m.kind.name(),
-                if m.liquid { ", 流動食のみ" } else { "" },
-                if r.part == Part::Meal {
-                    ", 1日につき3食を限度"
-                } else {
-                    ""
-                },
-            ),
-            format!(
-                "master {} 新又は現点数 {} (項番12, 点数識別 1 金額, 円), valid {from}–{to} ({})",
-                rec.code,
-                rec.points,
-                self.rev()
-            ),
-            format!("{}; 診療識別 97, in yen, outside the 合計点数", meals::CITE),
-        ];
+        let explain = if !self.explain {
+            Vec::new()
+        } else {
+            vec![
+                format!(
+                    "{} {} ({}): {yen}円 × {} = {total}円 on {date} ({}{}{})",
+                    rec.code,
+                    rec.abbr_name,
+                    part_name(r.part),
+                    r.times,
+                    m.kind.name(),
+                    if m.liquid { ", 流動食のみ" } else { "" },
+                    if r.part == Part::Meal {
+                        ", 1日につき3食を限度"
+                    } else {
+                        ""
+                    },
+                ),
+                format!(
+                    "master {} 新又は現点数 {} (項番12, 点数識別 1 金額, 円), valid {from}–{to} ({})",
+                    rec.code,
+                    rec.points,
+                    self.rev()
+                ),
+                format!("{}; 診療識別 97, in yen, outside the 合計点数", meals::CITE),
+            ]
+        };
         let unit = self.unit();
         let origin = Origin::Derived {
             rule: meals::MEALS,
