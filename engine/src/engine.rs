@@ -15,6 +15,7 @@ use santei_rules_dsl::Diagnostic;
 
 mod additions;
 mod finish;
+mod kasan_stage;
 mod polypharmacy;
 mod resolve;
 mod rules_stage;
@@ -177,6 +178,7 @@ impl Engine {
             }
             for (rev, et) in &options.etensu {
                 if *rev == id {
+                    p.stay_additions.groups = Some(crate::stay::kasan::Groups::of(et));
                     let (rules, skipped) = santei_rules_dsl::compile_etensu(et);
                     compiled.extend(rules);
                     p.rules.report.skipped = skipped;

@@ -140,5 +140,6 @@ impl<'a> Calc<'a> {
             )];
             self.derived_line(add, date, 1, STAY, &path, why);
         }
+        self.stay_additions(date, day, rec, &path);
     }
 }

@@ -1,0 +1,184 @@
+//! The 入院基本料等加算 of a day of the stay (engine/src/stay/kasan.rs decides; this stage bills), and
+//! the refusal of a claimed 加算 the stay derives or whose 算定 limit the day breaks.
+
+use santei_masters::{Date, Procedure};
+
+use super::Calc;
+use crate::result::Severity;
+use crate::stay::{self, kasan};
+
+/// Rule id of the 入院基本料等加算 santei derives from the 届出 (and of a claimed one it refuses
+/// because the stay derives it).
+pub const KASAN: &str = "I110.stay-addition";
+/// A claimed 入院基本料等加算 on a day its limit (入院初日, 14日を限度 …) does not allow.
+pub const KASAN_LIMIT: &str = "I111.addition-limit";
+/// A 加算 the 届出 would give that santei does not derive (04 not loaded, two rows 届出).
+pub const KASAN_NOT_DERIVED: &str = "I112.addition-not-derived";
+
+const CITE_04: &str = "医科電子点数表 04 入院基本料テーブル (01 入院基本料識別); 告示 第1章第2部 第2節 各区分の注 「…のうち、○○加算を算定できるものを現に算定している患者に限る」; 通知 第2節 別表1 (r06 tsuchi_ika.txt l.1935–1937)";
+
+impl<'a> Calc<'a> {
+    /// Records a finding once (same rule and message).
+    fn finding_once(
+        &mut self,
+        rule: &'static str,
+        severity: Severity,
+        path: String,
+        citation: &'static str,
+        codes: Vec<String>,
+        message: String,
+    ) {
+        if !self
+            .findings
+            .iter()
+            .any(|f| f.rule == rule && f.message == message)
+        {
+            self.finding(rule, severity, path, citation, codes, message);
+        }
+    }
+
+    /// The 入院基本料等加算 due on `date`, day `day` of the 入院期間, with the ward's 入院料 `fee`
+    /// (not on an 外泊 day: the caller bills none then).
+    pub(super) fn stay_additions(&mut self, date: Date, day: i64, fee: &Procedure, path: &str) {
+        let p = self.p;
+        let standards = &self.claim.facility.standards;
+        if standards.is_empty() {
+            return;
+        }
+        let idx = &p.stay_additions;
+        let valid = |c: u32| p.set.procedures.get(c, date).is_some();
+        for (ei, cands) in kasan::bases_by_entry(idx, valid) {
+            let e = &kasan::ENTRIES[ei];
+            let held = kasan::by_standards(&cands, standards);
+            if held.is_empty() || !e.limit.allows(day) {
+                continue;
+            }
+            if stay::is_special(fee) && !e.with_special {
+                continue;
+            }
+            let Some(groups) = &idx.groups else {
+                self.finding_once(KASAN_NOT_DERIVED, Severity::Warning, "facility.standards".into(), CITE_04, vec![],
+                    format!("{}: the facility's 届出 gives it, but the 04 入院基本料テーブル of the 電子点数表 is not loaded for {}, so which 入院料 may take it is unknown; not derived — claim it", e.name, self.rev()));
+                continue;
+            };
+            let due: Vec<&kasan::Candidate> = held
+                .into_iter()
+                .filter(|c| groups.allows(fee.code.0, c.code, date))
+                .collect();
+            let c = match due.as_slice() {
+                [] => {
+                    self.finding_once(KASAN, Severity::Info, path.to_string(), CITE_04, vec![fee.code.to_string()],
+                        format!("{} is not derived with {} {}: the 04 group of the 入院料 does not list it", e.name, fee.code, fee.abbr_name));
+                    continue;
+                }
+                [c] => *c,
+                many => {
+                    let codes: Vec<String> =
+                        many.iter().map(|c| format!("{:09}", c.code)).collect();
+                    self.finding_once(KASAN_NOT_DERIVED, Severity::Warning, "facility.standards".into(), e.cite, codes.clone(),
+                        format!("{}: the 届出 give {} rows ({}); which one applies is unknown, none derived — claim it", e.name, many.len(), codes.join(", ")));
+                    continue;
+                }
+            };
+            let Some(rec) = p.set.procedures.get(c.code, date) else {
+                continue;
+            };
+            let start = self.claim.admission_date.unwrap_or(date);
+            let why = vec![format!(
+                "{} from the 届出 (施設基準コード {}), day {day} of the 入院期間 (起算日 {start}): {}; the 04 group of {} {} lists it ({}; {})",
+                e.name,
+                list(&c.standards, standards),
+                e.limit.describe(),
+                fee.code,
+                fee.abbr_name,
+                e.cite,
+                CITE_04
+            )];
+            self.derived_line(rec, date, 1, KASAN, path, why);
+            let notes = idx
+                .notes
+                .get(&c.note_code)
+                .map_or(&[][..], |v| v.as_slice());
+            for n in kasan::notes_due(e, notes, standards, valid) {
+                let Some(nrec) = p.set.procedures.get(n.code, date) else {
+                    continue;
+                };
+                let why = vec![format!(
+                    "注加算 of {} {} (注加算コード {}, 通番 {}) from the 届出 (施設基準コード {}): {} ({})",
+                    rec.code,
+                    rec.abbr_name,
+                    n.note_code,
+                    n.serial,
+                    list(&n.standards, standards),
+                    e.limit.describe(),
+                    e.cite
+                )];
+                self.derived_line(nrec, date, 1, KASAN, path, why);
+            }
+        }
+    }
+
+    /// Why a claimed item is not billed because of the stay: the stay bills it (入院料, 入院期間加算,
+    /// 外泊), derives it (a 入院基本料等加算 of the facility's 届出), or the day is outside the 加算's
+    /// limit. The rule id, its citation and the reason.
+    pub(super) fn stay_refusal(
+        &self,
+        rec: &Procedure,
+        date: Date,
+    ) -> Option<(&'static str, &'static str, String)> {
+        if self.stay_bills(rec) {
+            return Some((
+                super::stay_stage::STAY,
+                stay::CITE_PERIOD,
+                "the claim's `stay` bills the 入院料 and its 入院期間加算 of each day".into(),
+            ));
+        }
+        if !self.inpatient {
+            return None;
+        }
+        let e = kasan::entry_of(rec)?;
+        let standards = &self.claim.facility.standards;
+        let idx = &self.p.stay_additions;
+        let derived_here = self.claim.stay.is_some()
+            && e.derived
+            && idx.groups.is_some()
+            && idx
+                .bases
+                .iter()
+                .chain(idx.notes.values().flatten())
+                .any(|c| c.code == rec.code.0 && c.standards.iter().any(|s| standards.contains(s)));
+        if derived_here {
+            return Some((
+                KASAN,
+                e.cite,
+                format!(
+                    "{} is derived from the facility's 届出 on the days of the stay that take it ({})",
+                    e.name,
+                    e.limit.describe()
+                ),
+            ));
+        }
+        let start = self.claim.admission_date?;
+        let day = date.day_number() - start.day_number() + 1;
+        (!e.limit.allows(day)).then(|| {
+            (
+                KASAN_LIMIT,
+                e.cite,
+                format!(
+                    "{}: {} — {date} is day {day} of the 入院期間 (起算日 {start}; a 再入院 counted with an earlier stay has no 入院初日, 通知 第1章第2部 通則8)",
+                    e.name,
+                    e.limit.describe()
+                ),
+            )
+        })
+    }
+}
+
+/// The 施設基準コード of a row that the facility has 届出, joined.
+fn list(row: &[u16], held: &[u16]) -> String {
+    row.iter()
+        .filter(|s| held.contains(s))
+        .map(u16::to_string)
+        .collect::<Vec<_>>()
+        .join("/")
+}
