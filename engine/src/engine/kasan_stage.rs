@@ -5,7 +5,7 @@ use santei_masters::{Date, Procedure};
 
 use super::Calc;
 use crate::result::Severity;
-use crate::stay::{self, kasan};
+use crate::stay::{self, houkatsu, kasan};
 
 /// Rule id of the 入院基本料等加算 santei derives from the 届出 (and of a claimed one it refuses
 /// because the stay derives it).
@@ -14,6 +14,8 @@ pub const KASAN: &str = "I110.stay-addition";
 pub const KASAN_LIMIT: &str = "I111.addition-limit";
 /// A 加算 the 届出 would give that santei does not derive (04 not loaded, two rows 届出).
 pub const KASAN_NOT_DERIVED: &str = "I112.addition-not-derived";
+/// A claimed item the day's 特定入院料 includes (its 告示 注 「…に含まれるものとする」).
+pub const INCLUDED: &str = "I120.specific-fee-inclusion";
 
 const CITE_04: &str = "医科電子点数表 04 入院基本料テーブル (01 入院基本料識別); 告示 第1章第2部 第2節 各区分の注 「…のうち、○○加算を算定できるものを現に算定している患者に限る」; 通知 第2節 別表1 (r06 tsuchi_ika.txt l.1935–1937)";
 
@@ -136,6 +138,9 @@ impl<'a> Calc<'a> {
         if !self.inpatient {
             return None;
         }
+        if let Some(r) = self.included(rec, date) {
+            return Some(r);
+        }
         let e = kasan::entry_of(rec)?;
         let standards = &self.claim.facility.standards;
         let idx = &self.p.stay_additions;
@@ -171,6 +176,50 @@ impl<'a> Calc<'a> {
                 ),
             )
         })
+    }
+}
+
+impl<'a> Calc<'a> {
+    /// The 特定入院料 the ward bills on `date`, with its 包括, when santei has its 注.
+    fn specific_fee(&self, date: Date) -> Option<(&'a Procedure, &'static houkatsu::Inclusive)> {
+        let s = self.claim.stay.as_ref()?;
+        let days = stay::days_in_month(s, self.claim.admission_date, date);
+        if !days.contains(&date) {
+            return None;
+        }
+        let w = s.wards.iter().rev().find(|w| w.from <= date)?;
+        let fee = self.p.set.procedures.get(super::code_of(&w.fee)?, date)?;
+        Some((fee, houkatsu::inclusive_of(fee)?))
+    }
+
+    /// A claimed 診療行為 the day's 特定入院料 includes: the rule, the 注 and the reason.
+    fn included(
+        &self,
+        rec: &Procedure,
+        date: Date,
+    ) -> Option<(&'static str, &'static str, String)> {
+        let (fee, inc) = self.specific_fee(date)?;
+        houkatsu::includes(inc, fee, rec).then(|| {
+            (
+                INCLUDED,
+                inc.cite,
+                format!(
+                    "included in the {} of the ward on {date} ({} {}): the 告示 注 does not except it",
+                    inc.name, fee.code, fee.abbr_name
+                ),
+            )
+        })
+    }
+
+    /// Said once per 特定入院料 with a 包括: what santei does not decide about it.
+    pub(super) fn inclusion_notice(&mut self, fee: &Procedure, path: &str) {
+        let Some(inc) = houkatsu::inclusive_of(fee) else {
+            return;
+        };
+        self.finding_once(INCLUDED, Severity::Info, path.to_string(), inc.cite, vec![fee.code.to_string()],
+            format!("{}: claimed 診療行為 it includes are not billed (I120); drugs and 特定保険医療材料 are billed as claimed — the 注 excepts 除外薬剤・注射薬 and the J400 材料 of J038/J042, which santei cannot tell apart, so check them by hand{}",
+                inc.name,
+                if inc.section == "308" && inc.branch == "00" { "; every 第7部 リハビリテーション item is kept (注3 「別に厚生労働大臣が定める費用を除く」 is not applied)" } else { "" }));
     }
 }
 

@@ -66,6 +66,7 @@ impl<'a> Calc<'a> {
             }
             return;
         }
+        self.inclusion_notice(rec, &path);
         let origin = Origin::Claimed { path: path.clone() };
         let start = self.claim.admission_date.unwrap_or(date);
         let day = date.day_number() - start.day_number() + 1;

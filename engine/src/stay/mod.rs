@@ -20,6 +20,7 @@
 //! clinical fact, the 入院料's other 注加算, 特定入院料の包括, 療養病棟 入院料 by 医療区分, the 精神
 //! 治療外泊 30/100, 入院時食事療養.
 
+pub mod houkatsu;
 pub mod kasan;
 
 use santei_masters::{Date, Procedure};
