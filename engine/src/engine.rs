@@ -15,7 +15,7 @@ use santei_rules_dsl::Diagnostic;
 
 mod additions;
 mod finish;
-mod kasan_stage;
+pub(crate) mod kasan_stage;
 mod polypharmacy;
 mod resolve;
 mod rules_stage;
