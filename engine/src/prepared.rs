@@ -27,7 +27,7 @@ pub struct Prepared {
     pub price_response_bases: bool,
     pub price_response_items: FxHashMap<u32, Vec<u32>>,
     /// 入院期間加算 rows (入院基本料等減算対象識別 項番48 = 2) by the 注加算コード (項番38) they share
-    /// with their 入院基本料 (engine/src/stay.rs).
+    /// with their 入院基本料 (engine/src/stay/mod.rs).
     pub admission_period: FxHashMap<u16, Vec<crate::stay::PeriodRow>>,
     /// 入院基本料等加算 derived from the 届出 and the 04 入院基本料テーブル (engine/src/stay/kasan.rs).
     pub stay_additions: crate::stay::kasan::Index,

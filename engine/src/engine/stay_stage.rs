@@ -1,4 +1,4 @@
-//! The 入院料 of each day of a stay (engine/src/stay.rs decides; this stage bills).
+//! The 入院料 of each day of a stay (engine/src/stay/mod.rs decides; this stage bills).
 
 use rustc_hash::FxHashSet;
 use santei_masters::{Date, Procedure};
