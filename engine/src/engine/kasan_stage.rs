@@ -183,8 +183,8 @@ impl<'a> Calc<'a> {
     /// The 特定入院料 the ward bills on `date`, with its 包括, when santei has its 注.
     fn specific_fee(&self, date: Date) -> Option<(&'a Procedure, &'static houkatsu::Inclusive)> {
         let s = self.claim.stay.as_ref()?;
-        let days = stay::days_in_month(s, self.claim.admission_date, date);
-        if !days.contains(&date) {
+        let admitted = s.admitted_on.or(self.claim.admission_date)?;
+        if date < admitted || s.discharged_on.is_some_and(|d| date > d) {
             return None;
         }
         let w = s.wards.iter().rev().find(|w| w.from <= date)?;

@@ -337,9 +337,16 @@ pub fn entry_of(r: &Procedure) -> Option<&'static Entry> {
         .iter()
         .find(|e| e.section == s && e.branch == b && base_item(e))
         .or_else(|| {
-            // A 注 addition has its own 項番 (005 …): it takes the limit of the entry of its 区分.
+            // A 注 addition has its own 項番 (005 …): it takes the limit of the entry of its 区分,
+            // the last one when the 区分 has several (A234-2: 感染対策向上加算３, 入院初日 and 91日目 …,
+            // the widest, as its 注 additions go with １・２ on the 入院初日 and with ３ on both).
             (r.addition_serial.as_char() != '0')
-                .then(|| ENTRIES.iter().find(|e| e.section == s && e.branch == b))
+                .then(|| {
+                    ENTRIES
+                        .iter()
+                        .rev()
+                        .find(|e| e.section == s && e.branch == b)
+                })
                 .flatten()
         })
 }
@@ -481,10 +488,7 @@ pub fn notes_due<'c>(
 }
 
 /// Entries grouped: base candidates per entry index valid on a date.
-pub fn bases_by_entry<'c>(
-    idx: &'c Index,
-    valid: impl Fn(u32) -> bool,
-) -> Vec<(usize, Vec<&'c Candidate>)> {
+pub fn bases_by_entry(idx: &Index, valid: impl Fn(u32) -> bool) -> Vec<(usize, Vec<&Candidate>)> {
     let mut out: Vec<(usize, Vec<&Candidate>)> = Vec::new();
     let mut seen: FxHashSet<usize> = FxHashSet::default();
     for c in idx.bases.iter().filter(|c| valid(c.code)) {
@@ -529,6 +533,43 @@ mod tests {
         assert_eq!(notes_due(e, &rows, &[20], |_| true).len(), 0);
         assert_eq!(notes_due(e, &rows, &[10, 20], |_| true).len(), 2);
         assert_eq!(notes_due(e, &rows, &[10], |_| true).len(), 1);
+    }
+
+    /// A demo row with its コード表用番号 (区分, 枝番, 項番) and 注加算通番 set.
+    fn row(section: &str, branch: &str, item: &str, serial: char) -> Procedure {
+        let set = santei_masters::MasterSet::demo().unwrap();
+        let mut p = set.procedures.latest(112_007_410).unwrap().clone();
+        p.code_table_alpha = "A".into();
+        p.code_table_chapter = "1".into();
+        p.code_table_section = section.into();
+        p.code_table_branch = branch.into();
+        p.code_table_item = item.into();
+        p.addition_serial = santei_masters::Char(serial as u8);
+        p
+    }
+
+    #[test]
+    fn entries_by_kubun_item_and_note() {
+        let limit = |s, b, i, n| entry_of(&row(s, b, i, n)).map(|e| e.limit);
+        assert_eq!(limit("200", "00", "001", '0'), Some(Limit::Days(14)));
+        assert_eq!(limit("234", "02", "001", '0'), Some(Limit::FirstDay));
+        assert_eq!(
+            limit("234", "02", "003", '0'),
+            Some(Limit::Every90 { first: true })
+        );
+        // 連携強化加算 (注3, 通番1, 項番005) goes with 感染対策向上加算２・３: the wider limit.
+        assert_eq!(
+            limit("234", "02", "005", '1'),
+            Some(Limit::Every90 { first: true })
+        );
+        assert_eq!(
+            limit("245", "00", "003", '0'),
+            Some(Limit::Every90 { first: false })
+        );
+        assert_eq!(limit("207", "03", "005", '1'), Some(Limit::Days(14)));
+        assert_eq!(limit("205", "00", "002", '0'), Some(Limit::Days(7)));
+        assert_eq!(limit("100", "00", "001", '0'), None);
+        assert!(!entry_of(&row("205", "00", "002", '0')).unwrap().derived);
     }
 
     #[test]
