@@ -49,10 +49,9 @@ impl<'a> Calc<'a> {
         }
         let idx = &p.stay_additions;
         let valid = |c: u32| p.set.procedures.get(c, date).is_some();
-        for (ei, cands) in kasan::bases_by_entry(idx, valid) {
+        for (ei, held) in kasan::held_by_entry(idx, standards, valid) {
             let e = &kasan::ENTRIES[ei];
-            let held = kasan::by_standards(&cands, standards);
-            if held.is_empty() || !e.limit.allows(day) {
+            if !e.limit.allows(day) {
                 continue;
             }
             if stay::is_special(fee) && !e.with_special {

@@ -19,7 +19,7 @@
 //! period of training; データ提出加算３・４: the ward types of A245 注2) is not derived; claimed, it is
 //! checked against its limit.
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use santei_masters::{Date, Procedure};
 
 /// The 算定 limit of a 加算 in the 入院期間 (day 1 = the 起算日).
@@ -455,15 +455,6 @@ impl Index {
     }
 }
 
-/// Among `cands` (the rows of one entry), those whose 施設基準 the facility has 届出.
-pub fn by_standards<'c>(cands: &[&'c Candidate], standards: &[u16]) -> Vec<&'c Candidate> {
-    cands
-        .iter()
-        .copied()
-        .filter(|c| c.standards.iter().any(|s| standards.contains(s)))
-        .collect()
-}
-
 /// The 注 additions due with a derived base row: per 通番 in the entry's order, the rows whose 施設基準
 /// is 届出; with `chain`, a 通番 only when the previous one is due.
 pub fn notes_due<'c>(
@@ -487,16 +478,23 @@ pub fn notes_due<'c>(
     out
 }
 
-/// Entries grouped: base candidates per entry index valid on a date.
-pub fn bases_by_entry(idx: &Index, valid: impl Fn(u32) -> bool) -> Vec<(usize, Vec<&Candidate>)> {
+/// The base rows the facility has 届出 (a 施設基準コード of the row in `standards`) and `valid` on
+/// the day, grouped by entry in the order of [`ENTRIES`]. The 届出 is asked first: a day looks up
+/// the master only for the few rows the facility holds.
+pub fn held_by_entry<'c>(
+    idx: &'c Index,
+    standards: &[u16],
+    valid: impl Fn(u32) -> bool,
+) -> Vec<(usize, Vec<&'c Candidate>)> {
     let mut out: Vec<(usize, Vec<&Candidate>)> = Vec::new();
-    let mut seen: FxHashSet<usize> = FxHashSet::default();
-    for c in idx.bases.iter().filter(|c| valid(c.code)) {
-        if seen.insert(c.entry) {
-            out.push((c.entry, Vec::new()));
-        }
-        if let Some(v) = out.iter_mut().find(|(e, _)| *e == c.entry) {
-            v.1.push(c);
+    let held = idx
+        .bases
+        .iter()
+        .filter(|c| c.standards.iter().any(|s| standards.contains(s)) && valid(c.code));
+    for c in held {
+        match out.last_mut() {
+            Some((e, v)) if *e == c.entry => v.push(c),
+            _ => out.push((c.entry, vec![c])),
         }
     }
     out
@@ -570,6 +568,28 @@ mod tests {
         assert_eq!(limit("205", "00", "002", '0'), Some(Limit::Days(7)));
         assert_eq!(limit("100", "00", "001", '0'), None);
         assert!(!entry_of(&row("205", "00", "002", '0')).unwrap().derived);
+    }
+
+    #[test]
+    fn held_rows_by_entry() {
+        let c = |code, entry, s| Candidate {
+            code,
+            entry,
+            note_code: 0,
+            serial: '0',
+            standards: vec![s],
+        };
+        let mut idx = Index {
+            bases: vec![c(4, 5, 40), c(1, 0, 10), c(3, 2, 30), c(2, 0, 20)],
+            ..Index::default()
+        };
+        idx.sort();
+        let got = held_by_entry(&idx, &[10, 20, 40], |code| code != 4);
+        let codes: Vec<(usize, Vec<u32>)> = got
+            .into_iter()
+            .map(|(e, v)| (e, v.into_iter().map(|c| c.code).collect()))
+            .collect();
+        assert_eq!(codes, vec![(0, vec![1, 2])]);
     }
 
     #[test]
