@@ -144,7 +144,7 @@ pub const ENTRIES: &[Entry] = &[
         with_special: true,
         notes: NO_NOTES,
         chain: false,
-        cite: "告示 A205 注1 (kokuji_ika.txt l.1680–1692: 当該患者の状態に従い, 入院した日から起算して７日を限度); 通知 第1章第2部 通則8 (tsuchi_ika.txt l.1006–1007)",
+        cite: "告示 A205 注1 (kokuji_ika.txt l.1680–1693: 当該患者の状態に従い, 入院した日から起算して７日を限度); 通知 第1章第2部 通則8 (tsuchi_ika.txt l.1006–1007)",
     },
     Entry {
         section: "205",
@@ -219,7 +219,7 @@ pub const ENTRIES: &[Entry] = &[
         // is 充実加算２ (告示 注4 ただし書), a fact santei does not have.
         notes: &['1', '2'],
         chain: true,
-        cite: "告示 A207-3 注1–注3 (kokuji_ika.txt l.1775–1797: 特別入院基本料等を除く, 入院した日から起算して14日を限度); 通知 A207-3 (5)・(6) (tsuchi_ika.txt l.2182–2186: 夜間急性期看護補助体制加算も14日を限度, 夜間看護体制加算は夜間…加算を算定している病棟); 通知 第1章第2部 通則8 (l.1006–1007)",
+        cite: "告示 A207-3 注1–注3 (kokuji_ika.txt l.1775–1793: 特別入院基本料等を除く, 入院した日から起算して14日を限度); 通知 A207-3 (5)・(6) (tsuchi_ika.txt l.2182–2186: 夜間急性期看護補助体制加算も14日を限度, 夜間看護体制加算は夜間…加算を算定している病棟); 通知 第1章第2部 通則8 (l.1006–1007)",
     },
     Entry {
         section: "207",
@@ -231,7 +231,7 @@ pub const ENTRIES: &[Entry] = &[
         with_special: false,
         notes: NO_NOTES,
         chain: false,
-        cite: "告示 A207-4 注 (kokuji_ika.txt l.1804–1816: 特別入院基本料等を除く, 入院した日から起算して14日を限度); 通知 A207-4 (2) (tsuchi_ika.txt l.2198–2199); 通知 第1章第2部 通則8 (l.1006–1007)",
+        cite: "告示 A207-4 注 (kokuji_ika.txt l.1804–1816: 特別入院基本料等を除く, 入院した日から起算して14日を限度); 通知 A207-4 (2) (tsuchi_ika.txt l.2199–2200); 通知 第1章第2部 通則8 (l.1006–1007)",
     },
     Entry {
         section: "219",
@@ -270,7 +270,7 @@ pub const ENTRIES: &[Entry] = &[
         // master row shares the 注加算コード of 加算２・３ only.
         notes: &['1', '2'],
         chain: false,
-        cite: "告示 A234-2 注1–注4 (kokuji_ika.txt l.2224–2245: 特別入院基本料等を除く, 入院初日に限り); 通知 A234-2 (1) (tsuchi_ika.txt l.2876–2885: 通算される再入院の場合には算定できない); 通知 第1章第2部 通則8 (l.1006–1007)",
+        cite: "告示 A234-2 注1–注4 (kokuji_ika.txt l.2224–2248: 特別入院基本料等を除く, 入院初日に限り); 通知 A234-2 (1) (tsuchi_ika.txt l.2876–2885: 通算される再入院の場合には算定できない); 通知 第1章第2部 通則8 (l.1006–1007)",
     },
     Entry {
         section: "234",
@@ -318,7 +318,7 @@ pub const ENTRIES: &[Entry] = &[
         with_special: false,
         notes: NO_NOTES,
         chain: false,
-        cite: "告示 A245 注2 (kokuji_ika.txt l.2400–2413: 療養病棟入院基本料 … を届け出た病棟に入院しているもの, 入院期間が90日を超えるごとに１回); 通知 A245 (2) (tsuchi_ika.txt l.3273–3279: 91日目、181日目等, 通算した入院期間から算出)",
+        cite: "告示 A245 注2 (kokuji_ika.txt l.2400–2412: 療養病棟入院基本料 … を届け出た病棟に入院しているもの, 入院期間が90日を超えるごとに１回); 通知 A245 (2) (tsuchi_ika.txt l.3273–3279: 91日目、181日目等, 通算した入院期間から算出)",
     },
 ];
 
