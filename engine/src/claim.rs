@@ -44,7 +44,7 @@ pub struct Claim {
     #[schemars(with = "Option<String>")]
     pub month: Option<Date>,
     /// 入院の経過 (`inpatient` claims): with it santei bills the 入院基本料 of each day of the month
-    /// in hospital, its 入院期間加算 and the 外泊 減額 (engine/src/stay.rs).
+    /// in hospital, its 入院期間加算 and the 外泊 減額 (engine/src/stay/mod.rs).
     #[serde(default)]
     pub stay: Option<Stay>,
     /// 受診日ごとの診療行為. All in one calendar month.

@@ -15,6 +15,7 @@ use santei_rules_dsl::Diagnostic;
 
 mod additions;
 mod finish;
+pub(crate) mod kasan_stage;
 mod meal_stage;
 mod polypharmacy;
 mod resolve;
@@ -186,6 +187,7 @@ impl Engine {
             }
             for (rev, et) in &options.etensu {
                 if *rev == id {
+                    p.stay_additions.groups = Some(crate::stay::kasan::Groups::of(et));
                     let (rules, skipped) = santei_rules_dsl::compile_etensu(et);
                     compiled.extend(rules);
                     p.rules.report.skipped = skipped;
@@ -669,12 +671,17 @@ impl<'a> Calc<'a> {
     /// each item once.
     fn inpatient_notice(&mut self) {
         let computed = if self.claim.stay.is_some() {
-            "santei computed from `stay` the 入院料 of each day in hospital with its 入院期間加算 and the \
-             外泊 減額 (engine/src/stay.rs) and the 食事・生活療養 of `stay.meals` (engine/src/meals.rs); \
-             the other items are billed per day at their master points"
+            "santei computed from `stay` the 入院料 of each day in hospital with its 入院期間加算, the \
+             外泊 減額 and the 入院基本料等加算 the facility's 届出 gives on the days the 告示 allows with \
+             the day's 入院料 (04 group): A200, A204, A207, A207-2, A207-3 (注1–注3), A207-4, A219, A234 \
+             (注1–注2), A234-2 (注1–注4), A234-3, A245 1・2 (I110; engine/src/stay/); claimed 診療行為 a \
+             回復期リハビリテーション病棟入院料 or 地域包括ケア病棟入院料 includes are not billed (I120); the \
+             食事・生活療養 of `stay.meals` (engine/src/meals.rs); the other items are billed per day at \
+             their master points"
         } else {
             "each claimed item is billed per day at its master points; give `stay` (入院日, 退院日, the \
-             wards' 入院料, 外泊) to have the 入院料 and its 入院期間加算 computed (docs/CLAIM_FORMAT.md)"
+             wards' 入院料, 外泊) to have the 入院料, its 入院期間加算 and the 入院基本料等加算 of the 届出 \
+             computed (docs/CLAIM_FORMAT.md)"
         };
         self.finding(
             rules::INPATIENT_PARTIAL,
@@ -683,11 +690,13 @@ impl<'a> Calc<'a> {
             rules::CITE_INPATIENT_PARTIAL,
             vec![],
             format!(
-                "入院 claim computed in part: {computed}, 入院外のみ items refused (M011), with the rule \
+                "入院 claim computed in part: {computed}, 入院外のみ items refused (M011), a claimed \
+                 入院基本料等加算 outside its 入院初日 / n日限度 / 90日ごと limit refused (I111), with the rule \
                  files and the 電子点数表 (05 入院中 counts from admission_date, 04 入院基本料 groups), and \
                  the 通則 休日・深夜加算 of 処置・手術・麻酔・内視鏡検査. NOT computed, check by hand: the \
-                 入院基本料・特定入院料 注加算 other than the 入院期間加算, the 入院基本料等加算, what a 特定入院料 \
-                 includes (包括), 入院初日・退院時 limits, 入院時初回加算 of 検体検査, F200 注1/注2, \
+                 入院基本料・特定入院料 注加算 other than the 入院期間加算, the 入院基本料等加算 that need a \
+                 clinical fact (claim them), what the other 特定入院料 include (包括) and the drugs and 材料 a \
+                 包括 leaves out (除外薬剤), 退院時 limits, 入院時初回加算 of 検体検査, F200 注1/注2, \
                  食事療養・生活療養 lines without `stay.meals`, DPC 包括評価, 療養病棟 入院料 by 医療区分, the 精神 治療外泊 \
                  30/100 and 他医療機関受診の減算"
             ),

@@ -27,8 +27,10 @@ pub struct Prepared {
     pub price_response_bases: bool,
     pub price_response_items: FxHashMap<u32, Vec<u32>>,
     /// 入院期間加算 rows (入院基本料等減算対象識別 項番48 = 2) by the 注加算コード (項番38) they share
-    /// with their 入院基本料 (engine/src/stay.rs).
+    /// with their 入院基本料 (engine/src/stay/mod.rs).
     pub admission_period: FxHashMap<u16, Vec<crate::stay::PeriodRow>>,
+    /// 入院基本料等加算 derived from the 届出 and the 04 入院基本料テーブル (engine/src/stay/kasan.rs).
+    pub stay_additions: crate::stay::kasan::Index,
 }
 
 /// `A000`-style key of a row's コード表用番号 (letter + 区分番号).
@@ -45,6 +47,7 @@ impl Prepared {
         let mut price_response_items: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
         let mut admission_period: FxHashMap<u16, Vec<crate::stay::PeriodRow>> =
             FxHashMap::default();
+        let mut stay_additions = crate::stay::kasan::Index::default();
         for code in set.procedures.codes() {
             for v in set.procedures.versions(code) {
                 let p = &v.record;
@@ -68,6 +71,7 @@ impl Prepared {
                         }
                     }
                 }
+                stay_additions.offer(p);
                 if p.outpatient_management == 2 && !outpatient_management.contains(&code) {
                     outpatient_management.push(code);
                 }
@@ -99,6 +103,7 @@ impl Prepared {
         for v in admission_period.values_mut() {
             v.sort_unstable_by_key(|r| (r.code, r.lo));
         }
+        stay_additions.sort();
         Prepared {
             set,
             time_additions,
@@ -110,6 +115,7 @@ impl Prepared {
             price_response_bases,
             price_response_items,
             admission_period,
+            stay_additions,
         }
     }
 }

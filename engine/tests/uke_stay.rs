@@ -1,4 +1,4 @@
-//! 入院 receipts computed from a `stay` (engine/src/stay.rs), written with `UkeWriter` and
+//! 入院 receipts computed from a `stay` (engine/src/stay/mod.rs), written with `UkeWriter` and
 //! recalculated with the engine: as computed they recalculate without a difference; a receipt that
 //! omits a due 入院期間加算, or bills the 14日以内 one on day 15, differs with rule I100.
 

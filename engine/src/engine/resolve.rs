@@ -164,17 +164,14 @@ impl<'a> Calc<'a> {
                     );
                     continue;
                 }
-                if self.stay_bills(rec) {
+                if let Some((rule, cite, why)) = self.stay_refusal(rec, date) {
                     self.finding(
-                        crate::engine::stay_stage::STAY,
+                        rule,
                         Severity::Error,
                         path.clone(),
-                        crate::stay::CITE_PERIOD,
+                        cite,
                         vec![code.clone()],
-                        format!(
-                            "{} {}: the claim's `stay` bills the 入院料 and its 入院期間加算 of each day; line not billed",
-                            code, rec.abbr_name
-                        ),
+                        format!("{} {}: {why}; line not billed", code, rec.abbr_name),
                     );
                     continue;
                 }

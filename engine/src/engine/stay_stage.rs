@@ -1,4 +1,4 @@
-//! The 入院料 of each day of a stay (engine/src/stay.rs decides; this stage bills).
+//! The 入院料 of each day of a stay (engine/src/stay/mod.rs decides; this stage bills).
 
 use rustc_hash::FxHashSet;
 use santei_masters::{Date, Procedure};
@@ -66,6 +66,7 @@ impl<'a> Calc<'a> {
             }
             return;
         }
+        self.inclusion_notice(rec, &path);
         let origin = Origin::Claimed { path: path.clone() };
         let start = self.claim.admission_date.unwrap_or(date);
         let day = date.day_number() - start.day_number() + 1;
@@ -140,5 +141,6 @@ impl<'a> Calc<'a> {
             )];
             self.derived_line(add, date, 1, STAY, &path, why);
         }
+        self.stay_additions(date, day, rec, &path);
     }
 }

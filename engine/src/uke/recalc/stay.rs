@@ -3,6 +3,11 @@
 //! claim engine bills it); a unit that lacks the due one, or bills one whose period does not hold
 //! the day (a 14日以内 加算 on day 15), differs with rule I100. 外泊 units (190107290 / 190107490)
 //! take none. A 再入院 counted with an earlier stay is judged from the RE 入院年月日 as written.
+//!
+//! The 入院基本料等加算 with a limit in the 入院期間 (engine/src/stay/kasan.rs: 入院初日, 14日を限度,
+//! 7日を限度, 90日を超えるごとに１回) are checked the same way: a line billing one on a day of the month
+//! its limit does not allow (a 14日限度 加算 on day 15, an 初日 加算 on day 2) differs with rule I111.
+//! Which 加算 the 届出 would give is not checked (the RE has no 届出).
 
 use super::*;
 use crate::stay;
@@ -20,6 +25,7 @@ impl<'a> Recalculator<'a> {
         let Some(prep) = engine.prepared_for(r.month.first_day()) else {
             return;
         };
+        self.addition_limit_checks(r, admitted, checks, rows, start);
         let set = &prep.set;
         for (ui, u) in r.units.iter().enumerate() {
             let Some(fee) = start.get(ui).and_then(|&k| rows.get(k)).copied().flatten() else {
@@ -98,6 +104,65 @@ impl<'a> Recalculator<'a> {
                     reason,
                     crate::engine::stay_stage::STAY,
                     stay::CITE_PERIOD,
+                ));
+            }
+        }
+    }
+}
+
+impl<'a> Recalculator<'a> {
+    /// Each 入院基本料等加算 line billed on a day its limit in the 入院期間 does not allow (counted
+    /// from the RE 入院年月日, the 起算日): one difference per line, with the days.
+    fn addition_limit_checks(
+        &self,
+        r: &Receipt,
+        admitted: Date,
+        checks: &mut Vec<Check>,
+        rows: &[Option<&Procedure>],
+        start: &[usize],
+    ) {
+        for (ui, u) in r.units.iter().enumerate() {
+            let Some(&first) = start.get(ui) else {
+                continue;
+            };
+            for (li, l) in u.lines.iter().enumerate() {
+                let Some(rec) = rows.get(first + li).copied().flatten() else {
+                    continue;
+                };
+                let Some(e) = stay::kasan::entry_of(rec) else {
+                    continue;
+                };
+                let wrong: Vec<(u8, i64)> = l
+                    .days
+                    .iter()
+                    .filter_map(|(day, _)| {
+                        let date = Date::from_ymd(r.month.year, r.month.month, u32::from(day))?;
+                        let n = date.day_number() - admitted.day_number() + 1;
+                        (!e.limit.allows(n)).then_some((day, n))
+                    })
+                    .collect();
+                if wrong.is_empty() {
+                    continue;
+                }
+                let days_text = wrong
+                    .iter()
+                    .map(|(d, n)| format!("{d} (入院期間 {n}日目)"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                checks.push(Check::rule_difference(
+                    u,
+                    l.code,
+                    (None, None),
+                    format!(
+                        "{}: {} {} is billed on day(s) {days_text} of the month; {}: {} (入院期間 counted from the RE 入院年月日 {admitted}; a 再入院 counted with an earlier stay has no 入院初日, 通知 第1章第2部 通則8)",
+                        crate::engine::kasan_stage::KASAN_LIMIT,
+                        l.code,
+                        rec.abbr_name,
+                        e.name,
+                        e.limit.describe()
+                    ),
+                    crate::engine::kasan_stage::KASAN_LIMIT,
+                    e.cite,
                 ));
             }
         }

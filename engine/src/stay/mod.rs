@@ -13,8 +13,15 @@
 //!   入院料 with 190107290 外泊（入院基本料の減額） (or 190107490 for a 特定入院料), 85/100 減算, and no
 //!   入院期間加算 (the 基本点数 only).
 //!
-//! Not computed (the claim bills them as items, and I701 says so): 入院基本料等加算, the other 注加算,
-//! 特定入院料の包括, 療養病棟 入院料 by 医療区分, the 精神 治療外泊 30/100, 入院時食事療養.
+//! - The 入院基本料等加算 that follow from the facility's 届出 and the days of the stay, and the
+//!   limits of the claimed ones: `kasan.rs`.
+//!
+//! Not computed (the claim bills them as items, and I701 says so): the 入院基本料等加算 that need a
+//! clinical fact, the 入院料's other 注加算, 特定入院料の包括, 療養病棟 入院料 by 医療区分, the 精神
+//! 治療外泊 30/100, 入院時食事療養.
+
+pub mod houkatsu;
+pub mod kasan;
 
 use santei_masters::{Date, Procedure};
 

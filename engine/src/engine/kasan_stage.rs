@@ -1,0 +1,232 @@
+//! The 入院基本料等加算 of a day of the stay (engine/src/stay/kasan.rs decides; this stage bills), and
+//! the refusal of a claimed 加算 the stay derives or whose 算定 limit the day breaks.
+
+use santei_masters::{Date, Procedure};
+
+use super::Calc;
+use crate::result::Severity;
+use crate::stay::{self, houkatsu, kasan};
+
+/// Rule id of the 入院基本料等加算 santei derives from the 届出 (and of a claimed one it refuses
+/// because the stay derives it).
+pub const KASAN: &str = "I110.stay-addition";
+/// A claimed 入院基本料等加算 on a day its limit (入院初日, 14日を限度 …) does not allow.
+pub const KASAN_LIMIT: &str = "I111.addition-limit";
+/// A 加算 the 届出 would give that santei does not derive (04 not loaded, two rows 届出).
+pub const KASAN_NOT_DERIVED: &str = "I112.addition-not-derived";
+/// A claimed item the day's 特定入院料 includes (its 告示 注 「…に含まれるものとする」).
+pub const INCLUDED: &str = "I120.specific-fee-inclusion";
+
+const CITE_04: &str = "医科電子点数表 04 入院基本料テーブル (01 入院基本料識別); 告示 第1章第2部 第2節 各区分の注 「…のうち、○○加算を算定できるものを現に算定している患者に限る」; 通知 第2節 別表1 (r06 tsuchi_ika.txt l.1935–1937)";
+
+impl<'a> Calc<'a> {
+    /// Records a finding once (same rule and message).
+    fn finding_once(
+        &mut self,
+        rule: &'static str,
+        severity: Severity,
+        path: String,
+        citation: &'static str,
+        codes: Vec<String>,
+        message: String,
+    ) {
+        if !self
+            .findings
+            .iter()
+            .any(|f| f.rule == rule && f.message == message)
+        {
+            self.finding(rule, severity, path, citation, codes, message);
+        }
+    }
+
+    /// The 入院基本料等加算 due on `date`, day `day` of the 入院期間, with the ward's 入院料 `fee`
+    /// (not on an 外泊 day: the caller bills none then).
+    pub(super) fn stay_additions(&mut self, date: Date, day: i64, fee: &Procedure, path: &str) {
+        let p = self.p;
+        let standards = &self.claim.facility.standards;
+        if standards.is_empty() {
+            return;
+        }
+        let idx = &p.stay_additions;
+        let valid = |c: u32| p.set.procedures.get(c, date).is_some();
+        for (ei, held) in kasan::held_by_entry(idx, standards, valid) {
+            let e = &kasan::ENTRIES[ei];
+            if !e.limit.allows(day) {
+                continue;
+            }
+            if stay::is_special(fee) && !e.with_special {
+                continue;
+            }
+            let Some(groups) = &idx.groups else {
+                self.finding_once(KASAN_NOT_DERIVED, Severity::Warning, "facility.standards".into(), CITE_04, vec![],
+                    format!("{}: the facility's 届出 gives it, but the 04 入院基本料テーブル of the 電子点数表 is not loaded for {}, so which 入院料 may take it is unknown; not derived — claim it", e.name, self.rev()));
+                continue;
+            };
+            let due: Vec<&kasan::Candidate> = held
+                .into_iter()
+                .filter(|c| groups.allows(fee.code.0, c.code, date))
+                .collect();
+            let c = match due.as_slice() {
+                [] => {
+                    self.finding_once(KASAN, Severity::Info, path.to_string(), CITE_04, vec![fee.code.to_string()],
+                        format!("{} is not derived with {} {}: the 04 group of the 入院料 does not list it", e.name, fee.code, fee.abbr_name));
+                    continue;
+                }
+                [c] => *c,
+                many => {
+                    let codes: Vec<String> =
+                        many.iter().map(|c| format!("{:09}", c.code)).collect();
+                    self.finding_once(KASAN_NOT_DERIVED, Severity::Warning, "facility.standards".into(), e.cite, codes.clone(),
+                        format!("{}: the 届出 give {} rows ({}); which one applies is unknown, none derived — claim it", e.name, many.len(), codes.join(", ")));
+                    continue;
+                }
+            };
+            let Some(rec) = p.set.procedures.get(c.code, date) else {
+                continue;
+            };
+            let start = self.claim.admission_date.unwrap_or(date);
+            let why = vec![format!(
+                "{} from the 届出 (施設基準コード {}), day {day} of the 入院期間 (起算日 {start}): {}; the 04 group of {} {} lists it ({}; {})",
+                e.name,
+                list(&c.standards, standards),
+                e.limit.describe(),
+                fee.code,
+                fee.abbr_name,
+                e.cite,
+                CITE_04
+            )];
+            self.derived_line(rec, date, 1, KASAN, path, why);
+            let notes = idx
+                .notes
+                .get(&c.note_code)
+                .map_or(&[][..], |v| v.as_slice());
+            for n in kasan::notes_due(e, notes, standards, valid) {
+                let Some(nrec) = p.set.procedures.get(n.code, date) else {
+                    continue;
+                };
+                let why = vec![format!(
+                    "注加算 of {} {} (注加算コード {}, 通番 {}) from the 届出 (施設基準コード {}): {} ({})",
+                    rec.code,
+                    rec.abbr_name,
+                    n.note_code,
+                    n.serial,
+                    list(&n.standards, standards),
+                    e.limit.describe(),
+                    e.cite
+                )];
+                self.derived_line(nrec, date, 1, KASAN, path, why);
+            }
+        }
+    }
+
+    /// Why a claimed item is not billed because of the stay: the stay bills it (入院料, 入院期間加算,
+    /// 外泊), derives it (a 入院基本料等加算 of the facility's 届出), or the day is outside the 加算's
+    /// limit. The rule id, its citation and the reason.
+    pub(super) fn stay_refusal(
+        &self,
+        rec: &Procedure,
+        date: Date,
+    ) -> Option<(&'static str, &'static str, String)> {
+        if self.stay_bills(rec) {
+            return Some((
+                super::stay_stage::STAY,
+                stay::CITE_PERIOD,
+                "the claim's `stay` bills the 入院料 and its 入院期間加算 of each day".into(),
+            ));
+        }
+        if !self.inpatient {
+            return None;
+        }
+        if let Some(r) = self.included(rec, date) {
+            return Some(r);
+        }
+        let e = kasan::entry_of(rec)?;
+        let standards = &self.claim.facility.standards;
+        let idx = &self.p.stay_additions;
+        let derived_here = self.claim.stay.is_some()
+            && e.derived
+            && idx.groups.is_some()
+            && idx
+                .bases
+                .iter()
+                .chain(idx.notes.values().flatten())
+                .any(|c| c.code == rec.code.0 && c.standards.iter().any(|s| standards.contains(s)));
+        if derived_here {
+            return Some((
+                KASAN,
+                e.cite,
+                format!(
+                    "{} is derived from the facility's 届出 on the days of the stay that take it ({})",
+                    e.name,
+                    e.limit.describe()
+                ),
+            ));
+        }
+        let start = self.claim.admission_date?;
+        let day = date.day_number() - start.day_number() + 1;
+        (!e.limit.allows(day)).then(|| {
+            (
+                KASAN_LIMIT,
+                e.cite,
+                format!(
+                    "{}: {} — {date} is day {day} of the 入院期間 (起算日 {start}; a 再入院 counted with an earlier stay has no 入院初日, 通知 第1章第2部 通則8)",
+                    e.name,
+                    e.limit.describe()
+                ),
+            )
+        })
+    }
+}
+
+impl<'a> Calc<'a> {
+    /// The 特定入院料 the ward bills on `date`, with its 包括, when santei has its 注.
+    fn specific_fee(&self, date: Date) -> Option<(&'a Procedure, &'static houkatsu::Inclusive)> {
+        let s = self.claim.stay.as_ref()?;
+        let admitted = s.admitted_on.or(self.claim.admission_date)?;
+        if date < admitted || s.discharged_on.is_some_and(|d| date > d) {
+            return None;
+        }
+        let w = s.wards.iter().rev().find(|w| w.from <= date)?;
+        let fee = self.p.set.procedures.get(super::code_of(&w.fee)?, date)?;
+        Some((fee, houkatsu::inclusive_of(fee)?))
+    }
+
+    /// A claimed 診療行為 the day's 特定入院料 includes: the rule, the 注 and the reason.
+    fn included(
+        &self,
+        rec: &Procedure,
+        date: Date,
+    ) -> Option<(&'static str, &'static str, String)> {
+        let (fee, inc) = self.specific_fee(date)?;
+        houkatsu::includes(inc, fee, rec).then(|| {
+            (
+                INCLUDED,
+                inc.cite,
+                format!(
+                    "included in the {} of the ward on {date} ({} {}): the 告示 注 does not except it",
+                    inc.name, fee.code, fee.abbr_name
+                ),
+            )
+        })
+    }
+
+    /// Said once per 特定入院料 with a 包括: what santei does not decide about it.
+    pub(super) fn inclusion_notice(&mut self, fee: &Procedure, path: &str) {
+        let Some(inc) = houkatsu::inclusive_of(fee) else {
+            return;
+        };
+        self.finding_once(INCLUDED, Severity::Info, path.to_string(), inc.cite, vec![fee.code.to_string()],
+            format!("{}: claimed 診療行為 it includes are not billed (I120); drugs and 特定保険医療材料 are billed as claimed — the 注 excepts 除外薬剤・注射薬 and the J400 材料 of J038/J042, which santei cannot tell apart, so check them by hand{}",
+                inc.name,
+                if inc.section == "308" && inc.branch == "00" { "; every 第7部 リハビリテーション item is kept (注3 「別に厚生労働大臣が定める費用を除く」 is not applied)" } else { "" }));
+    }
+}
+
+/// The 施設基準コード of a row that the facility has 届出, joined.
+fn list(row: &[u16], held: &[u16]) -> String {
+    row.iter()
+        .filter(|s| held.contains(s))
+        .map(u16::to_string)
+        .collect::<Vec<_>>()
+        .join("/")
+}

@@ -1,0 +1,233 @@
+//! 特定入院料の包括: what a 特定入院料 includes (「診療に係る費用（…を除く。）は、…に含まれるものと
+//! する」), from its 告示 注, for the 特定入院料 santei has the 注 of. The 電子点数表 02 包括テーブル
+//! would say it per code, but ../shared/etensu/r06 does not hold table 02; so the 注 are read here.
+//!
+//! A claimed 診療行為 of 第2章 on a day whose ward bills the 特定入院料 is included (not billed) unless
+//! the 注 excepts it: its 部, its 区分, or its code; a 第2節 入院基本料等加算 is included unless the 注
+//! names it; the 特定入院料's own 注加算 (its 区分) are not included.
+//!
+//! Simplified, and said in the finding: drugs and 特定保険医療材料 are not decided here (the 注 except
+//! 除外薬剤・注射薬 and the J400 材料 of J038/J042; santei has no list of 除外薬剤); A308 注3 excepts
+//! 第7部 リハビリテーション 「別に厚生労働大臣が定める費用を除く」: santei keeps every リハ item.
+
+use santei_masters::Procedure;
+
+/// What a 特定入院料 does not include.
+#[derive(Debug)]
+pub enum Keep {
+    /// A 部 of 第2章 (コード表用番号 部, 項番91): "02" 在宅医療, "07" リハビリテーション, "10" 手術 …
+    Part(&'static str),
+    /// A 区分 of 第2章 (letter, 区分番号, 枝番; 項番 when `item` is set), only with the 特定入院料 items
+    /// (項番94 of the 入院料) in `fee_items` when that is not empty.
+    Kubun {
+        alpha: &'static str,
+        section: &'static str,
+        branch: &'static str,
+        item: Option<&'static str>,
+        fee_items: &'static [&'static str],
+    },
+    /// A 第1章第2部第2節 入院基本料等加算 (区分番号, 枝番).
+    Addition(&'static str, &'static str),
+    /// One master row (an 注 that names one item of a 区分).
+    Code(u32),
+}
+
+#[derive(Debug)]
+pub struct Inclusive {
+    /// 区分番号 and 枝番 of the 特定入院料 (A308 → "308", "00").
+    pub section: &'static str,
+    pub branch: &'static str,
+    pub name: &'static str,
+    pub keeps: &'static [Keep],
+    pub cite: &'static str,
+}
+
+const fn kubun(
+    alpha: &'static str,
+    section: &'static str,
+    branch: &'static str,
+    item: Option<&'static str>,
+    fee_items: &'static [&'static str],
+) -> Keep {
+    Keep::Kubun {
+        alpha,
+        section,
+        branch,
+        item,
+        fee_items,
+    }
+}
+
+/// The 特定入院料 whose 包括 santei applies (r06).
+pub const INCLUSIVE: &[Inclusive] = &[
+    Inclusive {
+        section: "308",
+        branch: "00",
+        name: "回復期リハビリテーション病棟入院料",
+        keeps: &[
+            kubun("B", "001", "00", Some("010"), &["001"]),
+            kubun("B", "011", "06", None, &["001"]),
+            Keep::Code(113_036_610),
+            Keep::Part("02"),
+            Keep::Part("07"),
+            Keep::Part("14"),
+            Keep::Addition("204", "02"),
+            Keep::Addition("207", "02"),
+            Keep::Addition("218", "00"),
+            Keep::Addition("218", "02"),
+            Keep::Addition("220", "02"),
+            Keep::Addition("234", "00"),
+            Keep::Addition("234", "02"),
+            Keep::Addition("234", "03"),
+            Keep::Addition("234", "05"),
+            Keep::Addition("245", "00"),
+            Keep::Code(190_192_310),
+            Keep::Addition("247", "00"),
+            Keep::Addition("250", "00"),
+            Keep::Addition("251", "00"),
+            kubun("J", "038", "00", None, &[]),
+            kubun("J", "042", "00", None, &[]),
+        ],
+        cite: "告示 A308 注3 (r06 kokuji_ika.txt l.3707–3723: 診療に係る費用（注２及び注４の加算, B001の10・B011-6 (入院料１に限る), B001の34 ロ, 第２部在宅医療, 第７部リハビリテーション, 第14部その他, 第２節の臨床研修病院入院診療加算 … 排尿自立支援加算, J038, J042, J400 (J038・J042 に係るもの) 並びに除外薬剤・注射薬の費用を除く。）は … 含まれるものとする)",
+    },
+    Inclusive {
+        section: "308",
+        branch: "03",
+        name: "地域包括ケア病棟入院料",
+        keeps: &[
+            Keep::Addition("204", "02"),
+            Keep::Addition("206", "00"),
+            Keep::Addition("207", "02"),
+            Keep::Addition("218", "00"),
+            Keep::Addition("218", "02"),
+            Keep::Addition("220", "02"),
+            Keep::Addition("234", "00"),
+            Keep::Addition("234", "02"),
+            Keep::Addition("234", "03"),
+            Keep::Addition("234", "05"),
+            Keep::Addition("245", "00"),
+            Keep::Code(190_192_310),
+            Keep::Addition("246", "03"),
+            Keep::Addition("247", "00"),
+            Keep::Addition("250", "00"),
+            Keep::Addition("251", "00"),
+            Keep::Addition("253", "00"),
+            Keep::Code(113_036_610),
+            Keep::Part("02"),
+            kubun("H", "004", "00", None, &[]),
+            kubun("J", "038", "00", None, &[]),
+            kubun("J", "042", "00", None, &[]),
+            Keep::Part("10"),
+            Keep::Part("11"),
+            Keep::Part("14"),
+        ],
+        cite: "告示 A308-3 注7 (r06 kokuji_ika.txt l.3861–3876: 診療に係る費用（注３から注６まで及び注８の加算, 第２節の臨床研修病院入院診療加算 … 協力対象施設入所者入院加算, B001の34 ロ, 第２章第２部在宅医療, H004 摂食機能療法, J038, J042, J400 (J038・J042 に係るもの), 第10部手術, 第11部麻酔, 第14部その他並びに除外薬剤・注射薬の費用を除く。）は … 含まれるものとする)",
+    },
+];
+
+/// The 包括 of `fee` when it is a 特定入院料 santei has the 注 of.
+pub fn inclusive_of(fee: &Procedure) -> Option<&'static Inclusive> {
+    if fee.code_table_alpha.as_str() != "A" || fee.code_table_chapter.as_str() != "1" {
+        return None;
+    }
+    INCLUSIVE.iter().find(|i| {
+        i.section == fee.code_table_section.as_str() && i.branch == fee.code_table_branch.as_str()
+    })
+}
+
+/// Whether the 特定入院料 `fee` (of `inc`) includes the claimed 診療行為 `rec`.
+pub fn includes(inc: &Inclusive, fee: &Procedure, rec: &Procedure) -> bool {
+    let (alpha, chapter, part) = (
+        rec.code_table_alpha.as_str(),
+        rec.code_table_chapter.as_str(),
+        rec.code_table_part.as_str(),
+    );
+    let (section, branch) = (
+        rec.code_table_section.as_str(),
+        rec.code_table_branch.as_str(),
+    );
+    let kept = |k: &Keep| match k {
+        Keep::Part(p) => chapter == "2" && part == *p,
+        Keep::Kubun {
+            alpha: a,
+            section: s,
+            branch: b,
+            item,
+            fee_items,
+        } => {
+            alpha == *a
+                && section == *s
+                && branch == *b
+                && item.is_none_or(|i| rec.code_table_item.as_str() == i)
+                && (fee_items.is_empty() || fee_items.contains(&fee.code_table_item.as_str()))
+        }
+        Keep::Addition(s, b) => alpha == "A" && section == *s && branch == *b,
+        Keep::Code(c) => rec.code.0 == *c,
+    };
+    match (alpha, chapter) {
+        // The 特定入院料's own rows (its 注加算) are not 診療に係る費用 it includes.
+        ("A", "1") if section == inc.section && branch == inc.branch => false,
+        // 第2節 入院基本料等加算 (A200–A299): included unless the 注 names it.
+        ("A", "1") => {
+            section
+                .parse::<u16>()
+                .is_ok_and(|s| (200..300).contains(&s))
+                && !inc.keeps.iter().any(kept)
+        }
+        (_, "2") => !inc.keeps.iter().any(kept),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use santei_masters::MasterSet;
+
+    /// A demo row with its コード表用番号 set (letter, 章, 部, 区分, 枝番, 項番).
+    fn row(code: u32, k: [&str; 6]) -> Procedure {
+        let set = MasterSet::demo().unwrap();
+        let mut p = set.procedures.latest(112_007_410).unwrap().clone();
+        p.code = santei_masters::Code(code);
+        p.code_table_alpha = k[0].into();
+        p.code_table_chapter = k[1].into();
+        p.code_table_part = k[2].into();
+        p.code_table_section = k[3].into();
+        p.code_table_branch = k[4].into();
+        p.code_table_item = k[5].into();
+        p
+    }
+
+    #[test]
+    fn kaifukuki_includes_tests_not_rehabilitation() {
+        let fee = row(190_207_910, ["A", "1", "02", "308", "00", "001"]);
+        let inc = inclusive_of(&fee).unwrap();
+        let kensa = row(160_008_010, ["D", "2", "03", "000", "00", "000"]);
+        let reha = row(180_027_610, ["H", "2", "07", "001", "00", "001"]);
+        let sogo = row(190_190_410, ["A", "1", "02", "200", "00", "001"]);
+        let data = row(190_149_210, ["A", "1", "02", "245", "00", "001"]);
+        let own = row(190_251_170, ["A", "1", "02", "308", "00", "007"]);
+        assert!(includes(inc, &fee, &kensa));
+        assert!(!includes(inc, &fee, &reha));
+        assert!(includes(inc, &fee, &sogo));
+        assert!(!includes(inc, &fee, &data));
+        assert!(!includes(inc, &fee, &own));
+        // B001 の10 入院栄養食事指導料: kept with 入院料１ only.
+        let eiyo = row(113_017_610, ["B", "2", "01", "001", "00", "010"]);
+        assert!(!includes(inc, &fee, &eiyo));
+        let fee3 = row(190_208_310, ["A", "1", "02", "308", "00", "003"]);
+        assert!(includes(inc, &fee3, &eiyo));
+    }
+
+    #[test]
+    fn chiiki_keeps_surgery_and_not_an_ordinary_fee() {
+        let fee = row(190_838_910, ["A", "1", "02", "308", "03", "001"]);
+        let inc = inclusive_of(&fee).unwrap();
+        let ope = row(150_000_110, ["K", "2", "10", "000", "00", "000"]);
+        let reha = row(180_027_610, ["H", "2", "07", "001", "00", "001"]);
+        assert!(!includes(inc, &fee, &ope));
+        assert!(includes(inc, &fee, &reha));
+        let kyusei = row(190_117_710, ["A", "1", "02", "100", "00", "001"]);
+        assert!(inclusive_of(&kyusei).is_none());
+    }
+}
