@@ -85,7 +85,7 @@ impl<'a> Calc<'a> {
                 continue;
             };
             let start = self.claim.admission_date.unwrap_or(date);
-            let why = vec![format!(
+            let why = self.why(|| format!(
                 "{} from the 届出 (施設基準コード {}), day {day} of the 入院期間 (起算日 {start}): {}; the 04 group of {} {} lists it ({}; {})",
                 e.name,
                 list(&c.standards, standards),
@@ -94,7 +94,7 @@ impl<'a> Calc<'a> {
                 fee.abbr_name,
                 e.cite,
                 CITE_04
-            )];
+            ));
             self.derived_line(rec, date, 1, KASAN, path, why);
             let notes = idx
                 .notes
@@ -104,7 +104,7 @@ impl<'a> Calc<'a> {
                 let Some(nrec) = p.set.procedures.get(n.code, date) else {
                     continue;
                 };
-                let why = vec![format!(
+                let why = self.why(|| format!(
                     "注加算 of {} {} (注加算コード {}, 通番 {}) from the 届出 (施設基準コード {}): {} ({})",
                     rec.code,
                     rec.abbr_name,
@@ -113,7 +113,7 @@ impl<'a> Calc<'a> {
                     list(&n.standards, standards),
                     e.limit.describe(),
                     e.cite
-                )];
+                ));
                 self.derived_line(nrec, date, 1, KASAN, path, why);
             }
         }

@@ -73,10 +73,12 @@ impl<'a> Calc<'a> {
         let (pts, ex) = self.points_of(rec, None, None);
         let Some(pts) = pts else { return };
         let mut ex = ex;
-        ex.push(format!(
+        if self.explain {
+            ex.push(format!(
             "入院料 of the ward (stay.wards[{wi}], from {}), 入院期間 day {day} from the 起算日 {start}",
             ward.from
         ));
+        }
         let unit = self.unit();
         let next = self.lines.len();
         self.accs.insert(
@@ -113,10 +115,12 @@ impl<'a> Calc<'a> {
                     format!("外泊 on {date}: {code:09} is not in the master; the 入院料 is billed in full — check by hand"));
                 return;
             };
-            let why = vec![format!(
-                "外泊 on {date} (stay.outings): 15/100 of the 基本点数, no 入院期間加算 ({})",
-                stay::CITE_OUTING
-            )];
+            let why = self.why(|| {
+                format!(
+                    "外泊 on {date} (stay.outings): 15/100 of the 基本点数, no 入院期間加算 ({})",
+                    stay::CITE_OUTING
+                )
+            });
             self.derived_line(out, date, 1, STAY, &path, why);
             return;
         }
@@ -128,7 +132,7 @@ impl<'a> Calc<'a> {
             stay::period_addition(rec, rows, day, |c| p.set.procedures.get(c, date).is_some());
         if let Some((add, row)) = due.and_then(|r| Some((p.set.procedures.get(r.code, date)?, r))) {
             let (lo, hi) = (row.lo, row.hi);
-            let why = vec![format!(
+            let why = self.why(|| format!(
                 "入院期間加算 of {} {}: day {day} of the 入院期間 (起算日 {start}) is in {lo}–{hi}{} ({})",
                 rec.code,
                 rec.abbr_name,
@@ -138,7 +142,7 @@ impl<'a> Calc<'a> {
                     ""
                 },
                 stay::CITE_PERIOD
-            )];
+            ));
             self.derived_line(add, date, 1, STAY, &path, why);
         }
         self.stay_additions(date, day, rec, &path);
