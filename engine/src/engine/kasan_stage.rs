@@ -141,16 +141,15 @@ impl<'a> Calc<'a> {
             return Some(r);
         }
         let e = kasan::entry_of(rec)?;
-        let standards = &self.claim.facility.standards;
-        let idx = &self.p.stay_additions;
-        let derived_here = self.claim.stay.is_some()
-            && e.derived
-            && idx.groups.is_some()
-            && idx
-                .bases
-                .iter()
-                .chain(idx.notes.values().flatten())
-                .any(|c| c.code == rec.code.0 && c.standards.iter().any(|s| standards.contains(s)));
+        // Refused as derived only when the stay did derive it that day (its lines come before the
+        // day's claimed items): with two 届出 of one 加算, no 04 group, or an 外泊 day nothing is
+        // derived, and the claimed line is judged by its limit instead.
+        let code = rec.code.to_text();
+        let derived_here = self.lines.iter().any(|l| {
+            l.date == date
+                && l.code == code
+                && matches!(&l.origin, crate::result::Origin::Derived { rule, .. } if *rule == KASAN)
+        });
         if derived_here {
             return Some((
                 KASAN,

@@ -42,6 +42,9 @@ fn part_name(p: Part) -> &'static str {
     }
 }
 
+/// Why a (Ⅰ) row is not billed without its 届出.
+const NO_STANDARD: &str = "the row needs the facility's 届出 (施設基準 of the master row, 項番72–81; 食事療養(Ⅰ)・生活療養(Ⅰ): the 基準 注1) that `facility.standards` does not list; without it (Ⅱ) applies — give kind `II` / `seikatsu_II`, or the 届出";
+
 impl<'a> Calc<'a> {
     /// Every day of every `stay.meals` entry: its rows at the master's 金額 of the day, one 算定単位
     /// per row; an entry's day is billed whole or not at all (I201 names what is missing).
@@ -61,6 +64,10 @@ impl<'a> Calc<'a> {
                     .iter()
                     .map(|r| match p.set.procedures.get(r.code, date) {
                         None => Err((r, "no row of this code in the loaded masters for the date")),
+                        // 食事療養(Ⅰ)・生活療養(Ⅰ) and their 加算 need the facility's 届出 (the row's
+                        // 施設基準, e.g. 642 on 197000110): without it (Ⅱ) applies, which santei
+                        // does not choose for the claim.
+                        Some(rec) if self.needs_standard(rec, date) => Err((r, NO_STANDARD)),
                         Some(rec) => yen_of(rec).map(|y| (rec, y)).map_err(|w| (r, w)),
                     })
                     .collect();
@@ -115,6 +122,13 @@ impl<'a> Calc<'a> {
                 ),
             );
         }
+    }
+
+    /// The row needs a 施設基準 届出 the facility does not declare (the 施設基準 gate of
+    /// claimed items, [`super::gate`]).
+    fn needs_standard(&self, rec: &Procedure, date: Date) -> bool {
+        self.gate(rec, date, self.claim.patient.birth_date)
+            .is_some_and(|(rule, _, _)| rule == crate::rules::FACILITY_STANDARD)
     }
 
     fn meal_line(

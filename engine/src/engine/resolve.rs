@@ -54,10 +54,18 @@ impl<'a> Calc<'a> {
         }
     }
 
-    /// A claimed 注加算 (項番39 注加算通番 ≠ 0) whose base (same 注加算コード 項番38, 通番 0) is
-    /// neither claimed on the day nor billed by the stay that day is not billed (M014): a 注加算 is
-    /// added to its base's 所定点数 and has none of its own without it.
-    fn additions_with_base(&mut self, procs: Vec<Proc<'a>>, date: Date) -> Vec<Proc<'a>> {
+    /// A claimed 注加算 (項番39 注加算通番 ≠ 0) whose base (same 注加算コード 項番38, 通番 0) is not
+    /// billed that day (M014): when its base was claimed and refused (a gate, a count), the
+    /// addition is not billed either (error: a 注加算 is added to its base's 所定点数 and has none
+    /// of its own); when no base was claimed at all, it is billed with a warning — the master's
+    /// 注加算コード does not always group an addition with every item the 告示 adds it to (e.g.
+    /// 抗菌薬適正使用体制加算 190833870, 9101, goes with 感染対策向上加算１, 9071: 告示 A234-2 注5).
+    fn additions_with_base(
+        &mut self,
+        procs: Vec<Proc<'a>>,
+        visit: &Visit,
+        date: Date,
+    ) -> Vec<Proc<'a>> {
         let is_addition =
             |r: &Procedure| r.addition_code != 0 && r.addition_serial.as_char() != '0';
         if !procs.iter().any(|p| is_addition(p.rec)) {
@@ -81,24 +89,49 @@ impl<'a> Calc<'a> {
                 }
             }
         }
+        // Bases claimed that day, billed or not.
+        let claimed_bases: FxHashSet<u16> = visit
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Procedure { code, .. } => code_of(code),
+                _ => None,
+            })
+            .filter_map(|c| set.procedures.get(c, date))
+            .filter(|r| r.addition_code != 0 && r.addition_serial.as_char() == '0')
+            .map(|r| r.addition_code)
+            .collect();
         let mut kept = Vec::with_capacity(procs.len());
         for pr in procs {
-            if is_addition(pr.rec) && !bases.contains(&pr.rec.addition_code) {
-                self.finding(
-                    rules::ADDITION_WITHOUT_BASE,
-                    Severity::Error,
-                    pr.path.clone(),
-                    rules::CITE_ADDITION_BASE,
-                    vec![pr.rec.code.to_text()],
-                    format!(
-                        "{} {} is a 注加算 (注加算コード {}, 通番 {}), but no item it adds to (same 注加算コード, 通番 0) is billed on {date}; line not billed",
-                        pr.rec.code,
-                        pr.rec.abbr_name,
-                        pr.rec.addition_code,
-                        pr.rec.addition_serial.as_char()
-                    ),
-                );
-            } else {
+            if !is_addition(pr.rec) || bases.contains(&pr.rec.addition_code) {
+                kept.push(pr);
+                continue;
+            }
+            let refused = claimed_bases.contains(&pr.rec.addition_code);
+            self.finding(
+                rules::ADDITION_WITHOUT_BASE,
+                if refused {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                },
+                pr.path.clone(),
+                rules::CITE_ADDITION_BASE,
+                vec![pr.rec.code.to_text()],
+                format!(
+                    "{} {} is a 注加算 (注加算コード {}, 通番 {}), but no item it adds to (same 注加算コード, 通番 0) is billed on {date}{}",
+                    pr.rec.code,
+                    pr.rec.abbr_name,
+                    pr.rec.addition_code,
+                    pr.rec.addition_serial.as_char(),
+                    if refused {
+                        ": its base was claimed and not billed (see its finding); line not billed"
+                    } else {
+                        "; billed as claimed — check that its base is billed (the master's grouping does not cover every base the 告示 names)"
+                    }
+                ),
+            );
+            if !refused {
                 kept.push(pr);
             }
         }
@@ -218,7 +251,7 @@ impl<'a> Calc<'a> {
             }
             procs = kept;
         }
-        procs = self.additions_with_base(procs, date);
+        procs = self.additions_with_base(procs, visit, date);
         let claimed: FxHashSet<u32> = procs.iter().map(|p| p.rec.code.0).collect();
         self.surgery_day(&procs);
 

@@ -3,15 +3,15 @@
 use super::*;
 
 /// The 標準負担額 区分 of a claim's meals when the claim gives none.
+/// The low-income classes come first: the 指定難病・小児慢性 amount is the reduced amount of a
+/// 課税世帯 (`MealClass::Nanbyo`); a 住民税非課税 patient with such a 公費 pays the 低所得 amount, which
+/// is lower (健保法施行規則 / the 食事療養標準負担額 告示: 230円 (2024-06) against 280円 for 難病).
 pub(super) fn meal_class(rates: &Rates, funds: &[Fund]) -> MealClass {
-    if funds.iter().any(|f| f.law == "54" || f.law == "52") {
-        MealClass::Nanbyo
-    } else {
-        match rates.class {
-            Some(IncomeClass::Teishotoku1) => MealClass::LowIncome1,
-            Some(IncomeClass::Teishotoku2 | IncomeClass::O) => MealClass::LowIncome,
-            _ => MealClass::General,
-        }
+    match rates.class {
+        Some(IncomeClass::Teishotoku1) => MealClass::LowIncome1,
+        Some(IncomeClass::Teishotoku2 | IncomeClass::O) => MealClass::LowIncome,
+        _ if funds.iter().any(|f| f.law == "54" || f.law == "52") => MealClass::Nanbyo,
+        _ => MealClass::General,
     }
 }
 
