@@ -10,6 +10,7 @@ use crate::stay::{self, houkatsu, kasan};
 /// Rule id of the 入院基本料等加算 santei derives from the 届出 (and of a claimed one it refuses
 /// because the stay derives it).
 pub const KASAN: &str = "I110.stay-addition";
+const A234_3_NOT_WITH_A232: &str = "通知 A234-3 (4) (tsuchi_ika.txt l.2934): 「Ａ２３２」がん拠点病院加算を算定している場合は算定できない";
 /// A claimed 入院基本料等加算 on a day its limit (入院初日, 14日を限度 …) does not allow.
 pub const KASAN_LIMIT: &str = "I111.addition-limit";
 /// A 加算 the 届出 would give that santei does not derive (04 not loaded, two rows 届出).
@@ -39,6 +40,26 @@ impl<'a> Calc<'a> {
         }
     }
 
+    /// A232 がん拠点病院加算 (区分番号 A232, 項番92) among the claimed procedures of `date`.
+    fn claims_a232(&self, date: Date) -> bool {
+        let set = &self.p.set;
+        self.claim
+            .visits
+            .iter()
+            .filter(|v| v.date == date)
+            .flat_map(|v| &v.items)
+            .filter_map(|i| match i {
+                crate::claim::Item::Procedure { code, .. } => super::code_of(code),
+                _ => None,
+            })
+            .filter_map(|c| set.procedures.get(c, date))
+            .any(|r| {
+                r.code_table_alpha.as_str() == "A"
+                    && r.code_table_chapter.as_str() == "1"
+                    && r.code_table_section.as_str() == "232"
+            })
+    }
+
     /// The 入院基本料等加算 due on `date`, day `day` of the 入院期間, with the ward's 入院料 `fee`
     /// (not on an 外泊 day: the caller bills none then).
     pub(super) fn stay_additions(&mut self, date: Date, day: i64, fee: &Procedure, path: &str) {
@@ -55,6 +76,22 @@ impl<'a> Calc<'a> {
                 continue;
             }
             if stay::is_special(fee) && !e.with_special {
+                continue;
+            }
+            // 通知 A234-3 (4) (tsuchi_ika.txt l.2934): 患者サポート体制充実加算 is not billed with A232
+            // がん拠点病院加算 (claimed on the day: both are 入院初日 加算).
+            if (e.section, e.branch) == ("234", "03") && self.claims_a232(date) {
+                self.finding_once(
+                    KASAN,
+                    Severity::Info,
+                    path.to_string(),
+                    A234_3_NOT_WITH_A232,
+                    vec![],
+                    format!(
+                        "{} is not derived: A232 がん拠点病院加算 is claimed on {date}",
+                        e.name
+                    ),
+                );
                 continue;
             }
             let Some(groups) = &idx.groups else {
