@@ -40,6 +40,9 @@ pub struct Inclusive {
     pub name: &'static str,
     pub keeps: &'static [Keep],
     pub cite: &'static str,
+    /// What of the 注 santei does not apply (said in the info finding); empty when nothing beyond
+    /// the drugs and 材料.
+    pub note: &'static str,
 }
 
 const fn kubun(
@@ -89,6 +92,7 @@ pub const INCLUSIVE: &[Inclusive] = &[
             kubun("J", "042", "00", None, &[]),
         ],
         cite: "告示 A308 注3 (r06 kokuji_ika.txt l.3707–3723: 診療に係る費用（注２及び注４の加算, B001の10・B011-6 (入院料１に限る), B001の34 ロ, 第２部在宅医療, 第７部リハビリテーション, 第14部その他, 第２節の臨床研修病院入院診療加算 … 排尿自立支援加算, J038, J042, J400 (J038・J042 に係るもの) 並びに除外薬剤・注射薬の費用を除く。）は … 含まれるものとする)",
+        note: "every 第7部 リハビリテーション item is kept (注3 「別に厚生労働大臣が定める費用を除く」 is not applied)",
     },
     Inclusive {
         section: "308",
@@ -122,6 +126,120 @@ pub const INCLUSIVE: &[Inclusive] = &[
             Keep::Part("14"),
         ],
         cite: "告示 A308-3 注7 (r06 kokuji_ika.txt l.3861–3876: 診療に係る費用（注３から注６まで及び注８の加算, 第２節の臨床研修病院入院診療加算 … 協力対象施設入所者入院加算, B001の34 ロ, 第２章第２部在宅医療, H004 摂食機能療法, J038, J042, J400 (J038・J042 に係るもの), 第10部手術, 第11部麻酔, 第14部その他並びに除外薬剤・注射薬の費用を除く。）は … 含まれるものとする)",
+        note: "",
+    },
+    Inclusive {
+        section: "311",
+        branch: "00",
+        name: "精神科救急急性期医療入院料",
+        keeps: &[
+            Keep::Addition("204", "02"),
+            Keep::Addition("207", "02"),
+            Keep::Addition("218", "00"),
+            Keep::Addition("218", "02"),
+            Keep::Addition("220", "02"),
+            Keep::Addition("227", "00"),
+            Keep::Addition("228", "00"),
+            Keep::Addition("230", "03"),
+            Keep::Addition("234", "00"),
+            Keep::Addition("234", "02"),
+            Keep::Addition("234", "03"),
+            Keep::Addition("234", "05"),
+            Keep::Addition("236", "00"),
+            Keep::Addition("238", "06"),
+            Keep::Addition("245", "00"),
+            Keep::Addition("246", "02"),
+            Keep::Addition("249", "00"),
+            Keep::Addition("250", "00"),
+            Keep::Addition("251", "00"),
+            Keep::Addition("252", "00"),
+            Keep::Code(113_032_710),
+            Keep::Part("08"),
+            Keep::Part("10"),
+            Keep::Part("11"),
+            Keep::Part("12"),
+            Keep::Part("14"),
+        ],
+        cite: "告示 A311 注2 (r06 kokuji_ika.txt l.4010–4021: 診療に係る費用（注３から注５までの加算, 第２節の臨床研修病院入院診療加算, 医師事務作業補助体制加算, 地域加算, 離島加算, 特定感染症患者療養環境特別加算, 精神科措置入院診療加算, 精神科応急入院施設管理加算, 精神科身体合併症管理加算, 医療安全対策加算, 感染対策向上加算, 患者サポート体制充実加算, 報告書管理体制加算, 褥瘡ハイリスク患者ケア加算, 精神科救急搬送患者地域連携紹介加算, データ提出加算, 精神科入退院支援加算, 精神科急性期医師配置加算（精神科救急急性期医療入院料を算定するものに限る）, 薬剤総合評価調整加算, 排尿自立支援加算及び地域医療体制確保加算, B015 精神科退院時共同指導料２, 第８部精神科専門療法, 第10部手術, 第11部麻酔, 第12部放射線治療, 第14部その他並びに除外薬剤・注射薬を除く。）は … 含まれるものとする)",
+        note: "",
+    },
+    Inclusive {
+        section: "311",
+        branch: "02",
+        name: "精神科急性期治療病棟入院料",
+        keeps: &[
+            Keep::Addition("204", "02"),
+            Keep::Addition("205", "03"),
+            Keep::Addition("207", "02"),
+            Keep::Addition("218", "00"),
+            Keep::Addition("218", "02"),
+            Keep::Addition("220", "02"),
+            Keep::Addition("227", "00"),
+            Keep::Addition("228", "00"),
+            Keep::Addition("230", "03"),
+            Keep::Addition("231", "03"),
+            Keep::Addition("234", "00"),
+            Keep::Addition("234", "02"),
+            Keep::Addition("234", "03"),
+            Keep::Addition("234", "05"),
+            Keep::Addition("236", "00"),
+            Keep::Addition("238", "06"),
+            Keep::Addition("245", "00"),
+            Keep::Addition("246", "02"),
+            // 精神科急性期医師配置加算（精神科急性期治療病棟入院料１を算定するものに限る。）
+            kubun("A", "249", "00", None, &["001"]),
+            Keep::Addition("250", "00"),
+            Keep::Addition("251", "00"),
+            Keep::Code(113_032_710),
+            Keep::Part("08"),
+            Keep::Part("10"),
+            Keep::Part("11"),
+            Keep::Part("12"),
+            Keep::Part("14"),
+        ],
+        cite: "告示 A311-2 注2 (r06 kokuji_ika.txt l.4054–4066: 診療に係る費用（注３の加算, 第２節の臨床研修病院入院診療加算, 妊産婦緊急搬送入院加算, 医師事務作業補助体制加算, 地域加算, 離島加算, 特定感染症患者療養環境特別加算, 精神科措置入院診療加算, 精神科応急入院施設管理加算, 精神科身体合併症管理加算, 依存症入院医療管理加算, 医療安全対策加算, 感染対策向上加算, 患者サポート体制充実加算, 報告書管理体制加算, 褥瘡ハイリスク患者ケア加算, 精神科救急搬送患者地域連携紹介加算, データ提出加算, 精神科入退院支援加算, 精神科急性期医師配置加算（精神科急性期治療病棟入院料１を算定するものに限る）, 薬剤総合評価調整加算及び排尿自立支援加算, B015 精神科退院時共同指導料２, 第８部精神科専門療法, 第10部手術, 第11部麻酔, 第12部放射線治療, 第14部その他並びに除外薬剤・注射薬を除く。）は … 含まれるものとする)",
+        note: "",
+    },
+    Inclusive {
+        section: "312",
+        branch: "00",
+        name: "精神療養病棟入院料",
+        keeps: &[
+            Keep::Addition("204", "02"),
+            // 医師事務作業補助体制加算（50対１, 75対１又は100対１補助体制加算に限る。）: the rows
+            // of 加算１ and 加算２.
+            Keep::Code(190_172_710),
+            Keep::Code(190_172_810),
+            Keep::Code(190_172_910),
+            Keep::Code(190_127_210),
+            Keep::Code(190_127_310),
+            Keep::Code(190_127_410),
+            Keep::Addition("218", "00"),
+            Keep::Addition("218", "02"),
+            Keep::Addition("220", "02"),
+            Keep::Addition("227", "00"),
+            Keep::Addition("230", "02"),
+            Keep::Addition("234", "00"),
+            Keep::Addition("234", "02"),
+            Keep::Addition("234", "03"),
+            Keep::Addition("234", "05"),
+            Keep::Addition("238", "07"),
+            Keep::Addition("245", "00"),
+            Keep::Addition("246", "02"),
+            Keep::Addition("250", "00"),
+            Keep::Addition("251", "00"),
+            Keep::Code(113_032_710),
+            kubun("H", "000", "00", None, &[]),
+            kubun("H", "001", "00", None, &[]),
+            kubun("H", "001", "02", None, &[]),
+            kubun("H", "002", "00", None, &[]),
+            kubun("H", "003", "00", None, &[]),
+            kubun("H", "003", "02", None, &[]),
+            Keep::Part("08"),
+            Keep::Part("14"),
+        ],
+        cite: "告示 A312 注2 (r06 kokuji_ika.txt l.4135–4149: 診療に係る費用（注３から注５までの加算, 第２節の臨床研修病院入院診療加算, 医師事務作業補助体制加算（50対１, 75対１又は100対１補助体制加算に限る）, 地域加算, 離島加算, 特定感染症患者療養環境特別加算, 精神科措置入院診療加算, 精神科地域移行実施加算, 医療安全対策加算, 感染対策向上加算, 患者サポート体制充実加算, 報告書管理体制加算, 精神科救急搬送患者地域連携受入加算, データ提出加算, 精神科入退院支援加算, 薬剤総合評価調整加算及び排尿自立支援加算, B015 精神科退院時共同指導料２, H000, H001, H001-2, H002, H003, H003-2, 第８部精神科専門療法, 第14部その他並びに除外薬剤・注射薬を除く。）は … 含まれるものとする)",
+        note: "",
     },
 ];
 
@@ -229,5 +347,49 @@ mod tests {
         assert!(includes(inc, &fee, &reha));
         let kyusei = row(190_117_710, ["A", "1", "02", "100", "00", "001"]);
         assert!(inclusive_of(&kyusei).is_none());
+    }
+
+    #[test]
+    fn seishin_kyukyu_keeps_psychiatry_and_surgery_includes_tests() {
+        let fee = row(190_264_010, ["A", "1", "02", "311", "00", "001"]);
+        let inc = inclusive_of(&fee).unwrap();
+        let kensa = row(160_008_010, ["D", "2", "03", "005", "00", "000"]);
+        let seishin = row(180_012_110, ["I", "2", "08", "001", "00", "001"]);
+        let ope = row(150_000_110, ["K", "2", "10", "000", "00", "000"]);
+        let kyoudou2 = row(113_032_710, ["B", "2", "01", "015", "00", "002"]);
+        let kyoudou1 = row(113_032_510, ["B", "2", "01", "015", "00", "001"]);
+        let haichi = row(190_218_610, ["A", "1", "02", "249", "00", "001"]);
+        assert!(includes(inc, &fee, &kensa));
+        assert!(!includes(inc, &fee, &seishin));
+        assert!(!includes(inc, &fee, &ope));
+        assert!(!includes(inc, &fee, &kyoudou2));
+        assert!(includes(inc, &fee, &kyoudou1));
+        assert!(!includes(inc, &fee, &haichi));
+    }
+
+    #[test]
+    fn kyuseiki_chiryo_keeps_doctor_staffing_with_fee_one_only() {
+        let fee1 = row(190_121_110, ["A", "1", "02", "311", "02", "001"]);
+        let fee2 = row(190_121_210, ["A", "1", "02", "311", "02", "002"]);
+        let inc = inclusive_of(&fee1).unwrap();
+        let haichi = row(190_218_710, ["A", "1", "02", "249", "00", "002"]);
+        assert!(!includes(inc, &fee1, &haichi));
+        assert!(includes(inc, &fee2, &haichi));
+    }
+
+    #[test]
+    fn seishin_ryoyo_keeps_named_rehabilitation_and_staffing_ratios() {
+        let fee = row(190_055_010, ["A", "1", "02", "312", "00", "000"]);
+        let inc = inclusive_of(&fee).unwrap();
+        let noukekkan = row(180_027_610, ["H", "2", "07", "001", "00", "001"]);
+        let ninchi = row(180_038_610, ["H", "2", "07", "007", "03", "000"]);
+        let ope = row(150_000_110, ["K", "2", "10", "000", "00", "000"]);
+        let jimu50 = row(190_127_210, ["A", "1", "02", "207", "02", "002"]);
+        let jimu25 = row(190_127_110, ["A", "1", "02", "207", "02", "002"]);
+        assert!(!includes(inc, &fee, &noukekkan));
+        assert!(includes(inc, &fee, &ninchi));
+        assert!(includes(inc, &fee, &ope));
+        assert!(!includes(inc, &fee, &jimu50));
+        assert!(includes(inc, &fee, &jimu25));
     }
 }
