@@ -676,7 +676,7 @@ impl<'a> Calc<'a> {
              the day's 入院料 (04 group): A200, A204, A207, A207-2, A207-3 (注1–注3), A207-4, A219, A234 \
              (注1–注2), A234-2 (注1–注4), A234-3, A245 1・2 (I110; engine/src/stay/); claimed 診療行為 a \
              回復期リハビリテーション病棟入院料, 地域包括ケア病棟入院料, 精神科救急急性期医療入院料, \
-             精神科急性期治療病棟入院料 or 精神療養病棟入院料 includes are not billed (I120); the \
+             精神科急性期治療病棟入院料, 精神療養病棟入院料 or 認知症治療病棟入院料 includes are not billed (I120); the \
              食事・生活療養 of `stay.meals` (engine/src/meals.rs); the other items are billed per day at \
              their master points"
         } else {

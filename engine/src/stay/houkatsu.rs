@@ -241,6 +241,48 @@ pub const INCLUSIVE: &[Inclusive] = &[
         cite: "告示 A312 注2 (r06 kokuji_ika.txt l.4135–4149: 診療に係る費用（注３から注５までの加算, 第２節の臨床研修病院入院診療加算, 医師事務作業補助体制加算（50対１, 75対１又は100対１補助体制加算に限る）, 地域加算, 離島加算, 特定感染症患者療養環境特別加算, 精神科措置入院診療加算, 精神科地域移行実施加算, 医療安全対策加算, 感染対策向上加算, 患者サポート体制充実加算, 報告書管理体制加算, 精神科救急搬送患者地域連携受入加算, データ提出加算, 精神科入退院支援加算, 薬剤総合評価調整加算及び排尿自立支援加算, B015 精神科退院時共同指導料２, H000, H001, H001-2, H002, H003, H003-2, 第８部精神科専門療法, 第14部その他並びに除外薬剤・注射薬を除く。）は … 含まれるものとする)",
         note: "",
     },
+    Inclusive {
+        section: "314",
+        branch: "00",
+        name: "認知症治療病棟入院料",
+        keeps: &[
+            Keep::Addition("204", "02"),
+            // 医師事務作業補助体制加算（50対１, 75対１又は100対１補助体制加算に限る。）
+            Keep::Code(190_172_710),
+            Keep::Code(190_172_810),
+            Keep::Code(190_172_910),
+            Keep::Code(190_127_210),
+            Keep::Code(190_127_310),
+            Keep::Code(190_127_410),
+            Keep::Addition("218", "00"),
+            Keep::Addition("218", "02"),
+            Keep::Addition("220", "02"),
+            Keep::Addition("227", "00"),
+            Keep::Addition("230", "03"),
+            Keep::Addition("234", "00"),
+            Keep::Addition("234", "02"),
+            Keep::Addition("234", "03"),
+            Keep::Addition("234", "05"),
+            Keep::Addition("238", "07"),
+            Keep::Addition("245", "00"),
+            Keep::Addition("246", "02"),
+            Keep::Addition("250", "00"),
+            Keep::Addition("251", "00"),
+            Keep::Code(113_032_710),
+            // H003-2 リハビリテーション総合計画評価料（１に限る。）; its 注4 運動量増加機器加算
+            // (180065070) is kept too: santei cannot tell whether it is added to 1 or 2.
+            kubun("H", "003", "02", Some("001"), &[]),
+            Keep::Code(180_065_070),
+            kubun("H", "004", "00", None, &[]),
+            kubun("H", "007", "03", None, &[]),
+            Keep::Part("08"),
+            // J038 人工腎臓（入院した日から起算して60日以内の期間に限る。）: kept on every day.
+            kubun("J", "038", "00", None, &[]),
+            Keep::Part("14"),
+        ],
+        cite: "告示 A314 注3 (r06 kokuji_ika.txt l.4188–4203: 診療に係る費用（注２の加算, 第２節の臨床研修病院入院診療加算, 医師事務作業補助体制加算（50対１, 75対１又は100対１補助体制加算に限る）, 地域加算, 離島加算, 特定感染症患者療養環境特別加算, 精神科措置入院診療加算, 精神科身体合併症管理加算, 医療安全対策加算, 感染対策向上加算, 患者サポート体制充実加算, 報告書管理体制加算, 精神科救急搬送患者地域連携受入加算, データ提出加算, 精神科入退院支援加算, 薬剤総合評価調整加算及び排尿自立支援加算, B015 精神科退院時共同指導料２, H003-2 （１に限る）, H004 摂食機能療法, H007-3 認知症患者リハビリテーション料, 第８部精神科専門療法, J038 人工腎臓 (入院した日から起算して60日以内の期間に限る) 及び J400 (その J038 に係るもの), 第14部その他並びに除外薬剤・注射薬を除く。）は … 含まれるものとする)",
+        note: "J038 人工腎臓 is kept on every day (the 注 keeps it only within 60日 of the 入院; santei does not count that day here), and H003-2 注4 運動量増加機器加算 is kept (whether it is added to 評価料１ is not in the claim)",
+    },
 ];
 
 /// The 包括 of `fee` when it is a 特定入院料 santei has the 注 of.
@@ -375,6 +417,20 @@ mod tests {
         let haichi = row(190_218_710, ["A", "1", "02", "249", "00", "002"]);
         assert!(!includes(inc, &fee1, &haichi));
         assert!(includes(inc, &fee2, &haichi));
+    }
+
+    #[test]
+    fn ninchisho_keeps_hyokaryo_one_and_dialysis() {
+        let fee = row(190_151_610, ["A", "1", "02", "314", "00", "001"]);
+        let inc = inclusive_of(&fee).unwrap();
+        let hyoka1 = row(180_024_710, ["H", "2", "07", "003", "02", "001"]);
+        let hyoka2 = row(180_053_910, ["H", "2", "07", "003", "02", "002"]);
+        let touseki = row(140_007_710, ["J", "2", "09", "038", "00", "004"]);
+        let shochi = row(140_000_610, ["J", "2", "09", "000", "00", "001"]);
+        assert!(!includes(inc, &fee, &hyoka1));
+        assert!(includes(inc, &fee, &hyoka2));
+        assert!(!includes(inc, &fee, &touseki));
+        assert!(includes(inc, &fee, &shochi));
     }
 
     #[test]
