@@ -216,7 +216,7 @@ impl<'a> Calc<'a> {
             return;
         };
         self.finding_once(INCLUDED, Severity::Info, path.to_string(), inc.cite, vec![fee.code.to_string()],
-            format!("{}: claimed 診療行為 it includes are not billed (I120); drugs and 特定保険医療材料 are billed as claimed — the 注 excepts 除外薬剤・注射薬 and the J400 材料 of J038/J042, which santei cannot tell apart, so check them by hand{}",
+            format!("{}: claimed 診療行為 it includes are not billed (I120); drugs and 特定保険医療材料 are billed as claimed — santei does not decide which of them the 注 includes (除外薬剤・注射薬, the J400 材料 it excepts), so check them by hand{}",
                 inc.name,
                 if inc.note.is_empty() { String::new() } else { format!("; {}", inc.note) }));
     }

@@ -201,6 +201,93 @@ pub const INCLUSIVE: &[Inclusive] = &[
         note: "",
     },
     Inclusive {
+        section: "311",
+        branch: "03",
+        name: "精神科救急・合併症入院料",
+        keeps: &[
+            Keep::Addition("204", "02"),
+            Keep::Addition("205", "03"),
+            Keep::Addition("207", "02"),
+            Keep::Addition("218", "00"),
+            Keep::Addition("218", "02"),
+            Keep::Addition("220", "02"),
+            Keep::Addition("227", "00"),
+            Keep::Addition("228", "00"),
+            Keep::Addition("230", "03"),
+            Keep::Addition("231", "03"),
+            Keep::Addition("231", "04"),
+            Keep::Addition("234", "00"),
+            Keep::Addition("234", "02"),
+            Keep::Addition("234", "03"),
+            Keep::Addition("234", "05"),
+            Keep::Addition("236", "00"),
+            Keep::Addition("238", "06"),
+            Keep::Addition("245", "00"),
+            Keep::Addition("246", "02"),
+            Keep::Addition("250", "00"),
+            Keep::Addition("251", "00"),
+            Keep::Addition("252", "00"),
+            Keep::Code(113_032_710),
+            kubun("H", "000", "00", None, &[]),
+            kubun("H", "001", "00", None, &[]),
+            kubun("H", "001", "02", None, &[]),
+            kubun("H", "002", "00", None, &[]),
+            kubun("H", "003", "00", None, &[]),
+            kubun("H", "004", "00", None, &[]),
+            kubun("H", "007", "00", None, &[]),
+            kubun("H", "007", "02", None, &[]),
+            Keep::Part("08"),
+            kubun("J", "038", "00", None, &[]),
+            kubun("J", "042", "00", None, &[]),
+            Keep::Part("10"),
+            Keep::Part("11"),
+            Keep::Part("12"),
+            Keep::Part("14"),
+        ],
+        cite: "告示 A311-3 注2 (r06 kokuji_ika.txt l.4081–4101: 診療に係る費用（注３及び注４の加算, 第２節の臨床研修病院入院診療加算, 妊産婦緊急搬送入院加算, 医師事務作業補助体制加算, 地域加算, 離島加算, 特定感染症患者療養環境特別加算, 精神科措置入院診療加算, 精神科応急入院施設管理加算, 精神科身体合併症管理加算, 依存症入院医療管理加算, 摂食障害入院医療管理加算, 医療安全対策加算, 感染対策向上加算, 患者サポート体制充実加算, 報告書管理体制加算, 褥瘡ハイリスク患者ケア加算, 精神科救急搬送患者地域連携紹介加算, データ提出加算, 精神科入退院支援加算, 薬剤総合評価調整加算, 排尿自立支援加算及び地域医療体制確保加算, B015 精神科退院時共同指導料２, H000, H001, H001-2, H002, H003, H004, H007, H007-2, 第８部精神科専門療法, J038, J042, J400 (J038・J042 に係るもの), 第10部手術, 第11部麻酔, 第12部放射線治療並びに第14部その他並びに除外薬剤・注射薬を除く。）は … 含まれるものとする)",
+        note: "",
+    },
+    Inclusive {
+        section: "311",
+        branch: "04",
+        name: "児童・思春期精神科入院医療管理料",
+        keeps: &[
+            Keep::Addition("204", "02"),
+            // 医師事務作業補助体制加算（50対１, 75対１又は100対１補助体制加算に限る。）
+            Keep::Code(190_172_710),
+            Keep::Code(190_172_810),
+            Keep::Code(190_172_910),
+            Keep::Code(190_127_210),
+            Keep::Code(190_127_310),
+            Keep::Code(190_127_410),
+            Keep::Addition("218", "00"),
+            Keep::Addition("218", "02"),
+            Keep::Addition("220", "02"),
+            Keep::Addition("231", "02"),
+            Keep::Addition("231", "04"),
+            Keep::Addition("234", "00"),
+            Keep::Addition("234", "02"),
+            Keep::Addition("234", "03"),
+            Keep::Addition("234", "05"),
+            Keep::Addition("236", "00"),
+            Keep::Addition("238", "07"),
+            Keep::Addition("245", "00"),
+            Keep::Addition("246", "02"),
+            Keep::Addition("250", "00"),
+            Keep::Addition("251", "00"),
+            Keep::Part("05"),
+            Keep::Part("06"),
+            Keep::Part("10"),
+            Keep::Part("11"),
+            // 第13部第２節 病理診断・判断料: N006, N007.
+            kubun("N", "006", "00", None, &[]),
+            kubun("N", "007", "00", None, &[]),
+            Keep::Part("14"),
+        ],
+        cite: "告示 A311-4 注2 (r06 kokuji_ika.txt l.4117–4126: 診療に係る費用（注３の加算, 第２節の臨床研修病院入院診療加算, 医師事務作業補助体制加算（50対１, 75対１又は100対１補助体制加算に限る）, 地域加算, 離島加算, 特定感染症患者療養環境特別加算, 強度行動障害入院医療管理加算, 摂食障害入院医療管理加算, 医療安全対策加算, 感染対策向上加算, 患者サポート体制充実加算, 報告書管理体制加算, 褥瘡ハイリスク患者ケア加算, 精神科救急搬送患者地域連携受入加算, データ提出加算, 精神科入退院支援加算, 薬剤総合評価調整加算及び排尿自立支援加算並びに第２章第５部投薬, 第６部注射, 第10部手術, 第11部麻酔, 第13部第２節病理診断・判断料及び第14部その他の費用を除く。）は … 含まれるものとする)",
+        note: "here 第５部投薬 and 第６部注射 are excepted whole, so their drugs are rightly billed",
+    },
+    Inclusive {
         section: "312",
         branch: "00",
         name: "精神療養病棟入院料",
@@ -431,6 +518,25 @@ mod tests {
         assert!(includes(inc, &fee, &hyoka2));
         assert!(!includes(inc, &fee, &touseki));
         assert!(includes(inc, &fee, &shochi));
+    }
+
+    #[test]
+    fn gappei_keeps_dialysis_jido_keeps_medication() {
+        let gappei = row(190_130_210, ["A", "1", "02", "311", "03", "001"]);
+        let jido = row(190_151_110, ["A", "1", "02", "311", "04", "000"]);
+        let (g, j) = (inclusive_of(&gappei).unwrap(), inclusive_of(&jido).unwrap());
+        let touseki = row(140_007_710, ["J", "2", "09", "038", "00", "004"]);
+        let chozai = row(120_001_110, ["F", "2", "05", "000", "00", "002"]);
+        let seishin = row(180_018_110, ["I", "2", "08", "001", "00", "001"]);
+        let hyohon = row(160_060_010, ["N", "2", "13", "000", "00", "001"]);
+        let shindan = row(160_155_110, ["N", "2", "13", "006", "00", "001"]);
+        assert!(!includes(g, &gappei, &touseki));
+        assert!(includes(g, &gappei, &chozai));
+        assert!(includes(j, &jido, &touseki));
+        assert!(!includes(j, &jido, &chozai));
+        assert!(includes(j, &jido, &seishin));
+        assert!(includes(j, &jido, &hyohon));
+        assert!(!includes(j, &jido, &shindan));
     }
 
     #[test]
