@@ -8,7 +8,13 @@
 //!
 //! Simplified, and said in the finding: drugs and 特定保険医療材料 are not decided here (the 注 except
 //! 除外薬剤・注射薬 and the J400 材料 of J038/J042; santei has no list of 除外薬剤); A308 注3 excepts
-//! 第7部 リハビリテーション 「別に厚生労働大臣が定める費用を除く」: santei keeps every リハ item.
+//! 第7部 リハビリテーション 「別に厚生労働大臣が定める費用を除く」: santei keeps every リハ item;
+//! A314 注3 keeps J038 「入院した日から起算して60日以内の期間に限る」: santei keeps it on every day
+//! (each said through `Inclusive::note`).
+//!
+//! Not here: A300–A303 (救命救急・ICU 系) list what they include (「…のうち次に掲げるものは…含まれる」,
+//! 検査 with 検体検査判断料 excepted), which would need the 判断料 of an included 検査 derived; A310 注3 names
+//! 「第２部第２節在宅療養管理指導料」, no 節 of the r06 第2部; A304, A307, A317 … not yet read.
 
 use santei_masters::Procedure;
 
