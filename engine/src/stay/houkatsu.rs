@@ -32,6 +32,12 @@ pub enum Keep {
         item: Option<&'static str>,
         fee_items: &'static [&'static str],
     },
+    /// A 部 of 第2章 but the 区分 (letter, 区分番号, 枝番) listed: 「第８部精神科専門療法（I011 … 及び
+    /// I011-2 … を除く。）」.
+    PartBut(
+        &'static str,
+        &'static [(&'static str, &'static str, &'static str)],
+    ),
     /// A 第1章第2部第2節 入院基本料等加算 (区分番号, 枝番).
     Addition(&'static str, &'static str),
     /// One master row (an 注 that names one item of a 区分).
@@ -376,7 +382,92 @@ pub const INCLUSIVE: &[Inclusive] = &[
         cite: "告示 A314 注3 (r06 kokuji_ika.txt l.4188–4203: 診療に係る費用（注２の加算, 第２節の臨床研修病院入院診療加算, 医師事務作業補助体制加算（50対１, 75対１又は100対１補助体制加算に限る）, 地域加算, 離島加算, 特定感染症患者療養環境特別加算, 精神科措置入院診療加算, 精神科身体合併症管理加算, 医療安全対策加算, 感染対策向上加算, 患者サポート体制充実加算, 報告書管理体制加算, 精神科救急搬送患者地域連携受入加算, データ提出加算, 精神科入退院支援加算, 薬剤総合評価調整加算及び排尿自立支援加算, B015 精神科退院時共同指導料２, H003-2 （１に限る）, H004 摂食機能療法, H007-3 認知症患者リハビリテーション料, 第８部精神科専門療法, J038 人工腎臓 (入院した日から起算して60日以内の期間に限る) 及び J400 (その J038 に係るもの), 第14部その他並びに除外薬剤・注射薬を除く。）は … 含まれるものとする)",
         note: "J038 人工腎臓 is kept on every day (the 注 keeps it only within 60日 of the 入院; santei does not count that day here), and H003-2 注4 運動量増加機器加算 is kept (whether it is added to 評価料１ is not in the claim)",
     },
+    Inclusive {
+        section: "315",
+        branch: "00",
+        name: "精神科地域包括ケア病棟入院料",
+        keeps: &[
+            Keep::Addition("204", "02"),
+            // 医師事務作業補助体制加算（50対１, 75対１又は100対１補助体制加算に限る。）
+            Keep::Code(190_172_710),
+            Keep::Code(190_172_810),
+            Keep::Code(190_172_910),
+            Keep::Code(190_127_210),
+            Keep::Code(190_127_310),
+            Keep::Code(190_127_410),
+            Keep::Addition("209", "00"),
+            Keep::Addition("218", "00"),
+            Keep::Addition("218", "02"),
+            Keep::Addition("220", "02"),
+            Keep::Addition("227", "00"),
+            Keep::Addition("228", "00"),
+            Keep::Addition("230", "03"),
+            Keep::Addition("231", "02"),
+            Keep::Addition("231", "03"),
+            Keep::Addition("231", "04"),
+            Keep::Addition("234", "00"),
+            Keep::Addition("234", "02"),
+            Keep::Addition("234", "03"),
+            Keep::Addition("234", "05"),
+            Keep::Addition("236", "00"),
+            Keep::Addition("238", "07"),
+            Keep::Addition("245", "00"),
+            Keep::Addition("246", "02"),
+            Keep::Addition("250", "00"),
+            Keep::Addition("251", "00"),
+            Keep::Code(113_032_710),
+            kubun("H", "000", "00", None, &[]),
+            kubun("H", "001", "00", None, &[]),
+            kubun("H", "001", "02", None, &[]),
+            kubun("H", "002", "00", None, &[]),
+            kubun("H", "003", "00", None, &[]),
+            kubun("H", "003", "02", None, &[]),
+            Keep::PartBut("08", DISCHARGE_GUIDANCE),
+            Keep::Part("10"),
+            Keep::Part("11"),
+            Keep::Part("12"),
+            Keep::Part("14"),
+        ],
+        cite: "告示 A315 注6 (r06 kokuji_ika.txt l.4228–4246: 診療に係る費用（注２及び注５の加算, 第２節の臨床研修病院入院診療加算, 医師事務作業補助体制加算（50対１, 75対１又は100対１補助体制加算に限る）, 特定感染症入院医療管理加算, 地域加算, 離島加算, 特定感染症患者療養環境特別加算, 精神科措置入院診療加算, 精神科応急入院施設管理加算, 精神科身体合併症管理加算, 強度行動障害入院医療管理加算, 依存症入院医療管理加算, 摂食障害入院医療管理加算, 医療安全対策加算, 感染対策向上加算, 患者サポート体制充実加算, 報告書管理体制加算, 褥瘡ハイリスク患者ケア加算, 精神科救急搬送患者地域連携受入加算, データ提出加算, 精神科入退院支援加算, 薬剤総合評価調整加算及び排尿自立支援加算, B015 精神科退院時共同指導料２, H000, H001, H001-2, H002, H003, H003-2, 第８部精神科専門療法（I011 精神科退院指導料及び I011-2 精神科退院前訪問指導料を除く）, 第10部手術, 第11部麻酔, 第12部放射線治療及び第14部その他並びに除外薬剤・注射薬を除く。）は … 含まれるものとする)",
+        note: "",
+    },
+    Inclusive {
+        section: "318",
+        branch: "00",
+        name: "地域移行機能強化病棟入院料",
+        keeps: &[
+            Keep::Addition("204", "02"),
+            // 医師事務作業補助体制加算（50対１, 75対１又は100対１補助体制加算に限る。）
+            Keep::Code(190_172_710),
+            Keep::Code(190_172_810),
+            Keep::Code(190_172_910),
+            Keep::Code(190_127_210),
+            Keep::Code(190_127_310),
+            Keep::Code(190_127_410),
+            Keep::Addition("218", "00"),
+            Keep::Addition("218", "02"),
+            Keep::Addition("220", "02"),
+            Keep::Addition("227", "00"),
+            Keep::Addition("234", "00"),
+            Keep::Addition("234", "02"),
+            Keep::Addition("234", "03"),
+            Keep::Addition("234", "05"),
+            Keep::Addition("245", "00"),
+            Keep::Addition("246", "02"),
+            Keep::Addition("250", "00"),
+            Keep::Addition("251", "00"),
+            Keep::Code(113_032_710),
+            Keep::PartBut("08", DISCHARGE_GUIDANCE),
+            Keep::Part("14"),
+        ],
+        cite: "告示 A318 注4 (r06 kokuji_ika.txt l.4338–4348: 診療に係る費用（注２及び注３本文の加算, 第２節の臨床研修病院入院診療加算, 医師事務作業補助体制加算（50対１, 75対１又は100対１補助体制加算に限る）, 地域加算, 離島加算, 特定感染症患者療養環境特別加算, 精神科措置入院診療加算, 医療安全対策加算, 感染対策向上加算, 患者サポート体制充実加算, 報告書管理体制加算, データ提出加算, 精神科入退院支援加算, 薬剤総合評価調整加算及び排尿自立支援加算, B015 精神科退院時共同指導料２, 第８部精神科専門療法（I011 精神科退院指導料及び I011-2 精神科退院前訪問指導料を除く）, 第14部その他並びに除外薬剤・注射薬を除く。）は … 含まれるものとする)",
+        note: "",
+    },
 ];
+
+/// 「第８部精神科専門療法（区分番号Ｉ０１１に掲げる精神科退院指導料及び区分番号Ｉ０１１－２に掲げる精神科
+/// 退院前訪問指導料を除く。）」 (A315 注6, A318 注4): I011, I011-2 are included.
+const DISCHARGE_GUIDANCE: &[(&str, &str, &str)] = &[("I", "011", "00"), ("I", "011", "02")];
 
 /// The 包括 of `fee` when it is a 特定入院料 santei has the 注 of.
 pub fn inclusive_of(fee: &Procedure) -> Option<&'static Inclusive> {
@@ -401,6 +492,13 @@ pub fn includes(inc: &Inclusive, fee: &Procedure, rec: &Procedure) -> bool {
     );
     let kept = |k: &Keep| match k {
         Keep::Part(p) => chapter == "2" && part == *p,
+        Keep::PartBut(p, but) => {
+            chapter == "2"
+                && part == *p
+                && !but
+                    .iter()
+                    .any(|(a, s, b)| alpha == *a && section == *s && branch == *b)
+        }
         Keep::Kubun {
             alpha: a,
             section: s,
@@ -543,6 +641,18 @@ mod tests {
         assert!(includes(j, &jido, &seishin));
         assert!(includes(j, &jido, &hyohon));
         assert!(!includes(j, &jido, &shindan));
+    }
+
+    #[test]
+    fn chiiki_iko_includes_discharge_guidance_only_of_psychiatry() {
+        let fee = row(190_195_510, ["A", "1", "02", "318", "00", "000"]);
+        let inc = inclusive_of(&fee).unwrap();
+        let taiin = row(180_008_010, ["I", "2", "08", "011", "00", "001"]);
+        let houmon = row(180_018_310, ["I", "2", "08", "011", "02", "000"]);
+        let seishin = row(180_018_110, ["I", "2", "08", "001", "00", "001"]);
+        assert!(includes(inc, &fee, &taiin));
+        assert!(includes(inc, &fee, &houmon));
+        assert!(!includes(inc, &fee, &seishin));
     }
 
     #[test]
