@@ -674,8 +674,9 @@ impl<'a> Calc<'a> {
             "santei computed from `stay` the 入院料 of each day in hospital with its 入院期間加算, the \
              外泊 減額 and the 入院基本料等加算 the facility's 届出 gives on the days the 告示 allows with \
              the day's 入院料 (04 group): A200, A204, A207, A207-2, A207-3 (注1–注3), A207-4, A219, A234 \
-             (注1–注2), A234-2 (注1–注4), A234-3, A245 1・2 (I110; engine/src/stay/); claimed 診療行為 a \
-             回復期リハビリテーション病棟入院料 or 地域包括ケア病棟入院料 includes are not billed (I120); the \
+             (注1–注2), A234-2 (注1–注4), A234-3, A245 1・2 (I110; engine/src/stay/); claimed 診療行為 that \
+             the 特定入院料 A308, A308-3, A311, A311-2, A311-3, A311-4, A312, A314, A315 or A318 of the \
+             day includes are not billed (I120); the \
              食事・生活療養 of `stay.meals` (engine/src/meals.rs); the other items are billed per day at \
              their master points"
         } else {

@@ -252,9 +252,9 @@ impl<'a> Calc<'a> {
             return;
         };
         self.finding_once(INCLUDED, Severity::Info, path.to_string(), inc.cite, vec![fee.code.to_string()],
-            format!("{}: claimed 診療行為 it includes are not billed (I120); drugs and 特定保険医療材料 are billed as claimed — the 注 excepts 除外薬剤・注射薬 and the J400 材料 of J038/J042, which santei cannot tell apart, so check them by hand{}",
+            format!("{}: claimed 診療行為 it includes are not billed (I120); drugs and 特定保険医療材料 are billed as claimed — santei does not decide which of them the 注 includes (除外薬剤・注射薬, the J400 材料 it excepts), so check them by hand{}",
                 inc.name,
-                if inc.section == "308" && inc.branch == "00" { "; every 第7部 リハビリテーション item is kept (注3 「別に厚生労働大臣が定める費用を除く」 is not applied)" } else { "" }));
+                if inc.note.is_empty() { String::new() } else { format!("; {}", inc.note) }));
     }
 }
 
