@@ -5,8 +5,9 @@
 //! everything checked matches, 1 when differences were found, 2 on an error (unreadable file,
 //! malformed receipt). Input santei cannot judge is never a clean run: an empty file, a gzip or
 //! zip file, a file without any RE record (another CSV, a master), a 歯科 file (IR 点数表 ≠ 1, or
-//! SS/HS/UK records), receipts without the closing GO record, or receipts of a 診療年月 that no
-//! loaded master covers are errors (exit 2) with a message; records of unknown types are counted
+//! SS/HS/UK records), receipts without the closing GO record, receipts of a 診療年月 that no
+//! loaded master covers, or DPC (診断群分類) receipts (reported each as "cannot check", not
+//! recalculated) are errors (exit 2) with a message; records of unknown types are counted
 //! and the first one named.
 
 use std::collections::BTreeMap;
@@ -198,6 +199,19 @@ pub fn recalc(a: Args<'_>) -> Result<ExitCode, CliError> {
                 "no masters loaded for 診療年月 {}: those receipts were not checked against any master; the loaded masters cover {} (give the masters of those months with --masters)",
                 uncovered.join(", "),
                 coverage(&engine)
+            ),
+        )?;
+        errors += 1;
+    }
+    // DPC receipts were reported as "cannot check" and not recalculated: not a clean run.
+    if tally.summary.out_of_scope > 0 {
+        bar.clear();
+        file_error(
+            &mut out,
+            None,
+            &format!(
+                "{} DPC (診断群分類) receipt(s) were not checked: DPC receipts are out of santei's scope",
+                tally.summary.out_of_scope
             ),
         )?;
         errors += 1;

@@ -223,3 +223,26 @@ fn payer_side_files_need_no_go() {
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     assert!(!err(&o).contains("no GO record"), "{}", err(&o));
 }
+
+/// A DPC receipt (here: the good receipt with a BU 診断群分類 record, as in
+/// ../shared/uke/receparser/dpcsample.csv) is reported as "cannot check", and the run is not a
+/// clean one: exit 2 with a message, although nothing differs.
+#[test]
+fn dpc_receipts_are_not_a_clean_run() {
+    let d = Dir::new("dpc");
+    let text = OK.replace(
+        "HO,06132013,1,1,1,75,,,,,,,,,\n",
+        "HO,06132013,1,1,1,75,,,,,,,,,\nBU,110290XX99X00X,20240617,20240621,6,\n",
+    );
+    let o = recalc(&d.file("dpc.UKE", text.as_bytes()));
+    let all = format!("{}{}", out(&o), err(&o));
+    assert_eq!(o.status.code(), Some(2), "{all}");
+    assert!(
+        all.contains("DPC (診断群分類) receipts are out of santei's scope"),
+        "{all}"
+    );
+    assert!(
+        all.contains("1 DPC (診断群分類) receipt(s) were not checked"),
+        "{all}"
+    );
+}

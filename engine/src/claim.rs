@@ -108,6 +108,11 @@ pub struct Stay {
     /// 食事療養標準負担額の区分 of the meals served; default from the 所得区分 and the 公費.
     #[serde(default)]
     pub meal_class: Option<MealClass>,
+    /// 医療区分 (1–3) of a patient with 生活療養 meals (療養病床, 65歳以上): the copayment's
+    /// 生活療養標準負担額 is computed for 医療区分1 only (engine/src/meals/living.rs); absent or 2–3,
+    /// it is refused (C529).
+    #[serde(default)]
+    pub iryo_kubun: Option<u8>,
 }
 
 /// The 入院料 of the ward the patient is in from `from`.

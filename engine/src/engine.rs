@@ -467,6 +467,16 @@ impl Engine {
             calc.meals_served(s);
         }
         let mut result = calc.finish();
+        if let Some(s) = claim.stay.as_ref().filter(|s| crate::meals::any_living(s)) {
+            let set = &prepared.set;
+            let yen = |code: u32, date| {
+                set.procedures
+                    .get(code, date)
+                    .filter(|r| r.point_kind() == santei_masters::PointKind::Yen)
+                    .and_then(|r| r.points.whole())
+            };
+            result.living = Some(crate::meals::living::totals(s, &yen));
+        }
         let due = crate::price_response::check(claim, prepared, &result);
         result.findings.extend(due);
         if options.explain {

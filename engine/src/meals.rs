@@ -16,7 +16,8 @@
 //!
 //! Simplified (said in docs/CLAIM_FORMAT.md): the 生活療養 環境療養 (1日につき) is billed once on each
 //! day that `stay.meals` lists with a 生活療養 kind (a 生活療養 day without meals is not seen); the
-//! 生活療養 標準負担額 is not in santei's tables (C529 refuses the copayment of such a claim).
+//! 生活療養 標準負担額 of the copayment comes from the master rows of each day ([`living`]), for
+//! the 区分 it decides (C529 refuses the others).
 
 use santei_masters::Date;
 use schemars::JsonSchema;
@@ -25,11 +26,13 @@ use serde::{Deserialize, Serialize};
 use crate::claim::Stay;
 use crate::error::ClaimError;
 
+pub mod living;
+
 /// Rule id of the 食事・生活療養 lines (their origin).
 pub const MEALS: &str = "I200.inpatient-meals";
 /// A 食事療養 row the masters of the date do not hold.
 pub const ROW_MISSING: &str = "I201.meal-row-missing";
-/// The copayment of a 生活療養 month: its 標準負担額 is not in santei's tables.
+/// The copayment of a 生活療養 month whose 標準負担額 santei does not decide ([`living`]).
 pub const LIVING_STANDARD_UNKNOWN: &str = "C529.living-standard-unknown";
 
 pub const CITE: &str = "入院時食事療養費に係る食事療養及び入院時生活療養費に係る生活療養の費用の額の算定に関する基準 (平成18年厚生労働省告示第99号) 別表 (text not in ../shared: the amount is the 医科診療行為マスター row's 新又は現点数, 項番12, 点数識別 1 金額)";
@@ -122,6 +125,11 @@ pub struct Meals {
     /// this minus the 標準負担額.
     #[serde(default)]
     pub cost_yen: Option<u32>,
+    /// Set by the engine for the meals served with a 生活療養 kind: the month's
+    /// 生活療養標準負担額 per 区分 (not part of the claim format).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub living: Option<living::LivingTotals>,
 }
 
 /// 入院時食事療養 標準負担額の区分 (健保法85条2項; 告示 入院時食事療養費に係る食事療養標準負担額).
@@ -390,6 +398,7 @@ mod tests {
             outings,
             meals,
             meal_class: None,
+            iryo_kubun: None,
         }
     }
 

@@ -31,6 +31,11 @@ pub struct ClaimResult {
     /// claim has no insurance or its insurance data cannot give an amount (see the findings).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub copay: Option<crate::copay::Copay>,
+    /// The 生活療養標準負担額 of the meals served with a 生活療養 kind, per 区分, from the masters of
+    /// each day: for the copayment (not serialized).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub living: Option<crate::meals::living::LivingTotals>,
 }
 
 impl ClaimResult {

@@ -251,6 +251,73 @@ fn ikasample_inpatient_payer_side() {
     );
 }
 
+/// The 14 DPC receipts of dpcsample.csv: 8 with DPC records (BU/SB/KK/GA/HH/GT/CD/SK), 6 of a
+/// DPC 総括 group without any (RE レセプト総括区分 1 総括 or 3 総括対象医科, field 18). Each is read
+/// (not a malformed file) and reported with one "cannot check" check, DPC being out of scope;
+/// none matches or differs, and the run counts them as out of scope.
+#[test]
+fn dpc_sample_receipts_cannot_be_checked() {
+    let cat = catalog_r02();
+    let r = run("uke/receparser/dpcsample.csv", &cat);
+    assert_eq!(r.errors, 0);
+    assert_eq!(r.reports.len(), 14);
+    for rep in &r.reports {
+        assert!(rep.out_of_scope, "receipt {}", rep.number);
+        assert_eq!(rep.checks.len(), 1);
+        let c = &rep.checks[0];
+        assert_eq!(
+            (c.kind, c.status),
+            (CheckKind::ReceiptTotal, Status::CannotCheck)
+        );
+        assert_eq!(c.reason, santei_engine::uke::DPC_OUT_OF_SCOPE);
+        assert_eq!(rep.computed_total, rep.claimed_total.unwrap_or(0));
+    }
+    // Receipt 1: its first DPC record is the BU on line 5; the second receipt (line 327) is a
+    // 総括 receipt, marked by its RE.
+    assert_eq!(r.reports[0].checks[0].line, 5);
+    assert_eq!(r.reports[1].checks[0].line, 327);
+    assert_eq!(r.summary.out_of_scope, 14);
+    assert_eq!(r.summary.total(Status::Match), 0);
+    assert_eq!(r.summary.total(Status::Differs), 0);
+    assert_eq!(r.summary.total(Status::CannotCheck), 14);
+}
+
+/// An ordinary 医科 receipt of ikasample.csv becomes a DPC receipt with one BU record (診断群分類
+///番号, from dpcsample.csv): it is then not recalculated, while the same receipt without the BU
+/// record is.
+#[test]
+fn a_bu_record_makes_a_receipt_dpc() {
+    let text = std::fs::read(shared(IKA)).unwrap();
+    let (text, _, bad) = encoding_rs::SHIFT_JIS.decode(&text);
+    assert!(!bad);
+    // The first receipt: from its RE to the next IR.
+    let start = text.find("\nRE,").unwrap() + 1;
+    let end = start + text[start..].find("\nIR,").unwrap() + 1;
+    let receipt = &text[start..end];
+    let cat = catalog_r02();
+    let plain = run_reader(receipt.as_bytes(), "t", Encoding::Utf8, &cat);
+    assert_eq!(plain.errors, 0);
+    assert!(!plain.reports[0].out_of_scope);
+    assert!(plain.reports[0].checks.len() > 1);
+    // After the HO record.
+    let ho_end = receipt.find("\nHO,").unwrap() + 1;
+    let ho_end = ho_end + receipt[ho_end..].find('\n').unwrap() + 1;
+    let dpc = format!(
+        "{}BU,110290XX99X00X,4280617,4280621,6,\r\n{}",
+        &receipt[..ho_end],
+        &receipt[ho_end..]
+    );
+    let r = run_reader(dpc.as_bytes(), "t", Encoding::Utf8, &cat);
+    assert_eq!(r.errors, 0);
+    assert_eq!(r.reports.len(), 1);
+    let rep = &r.reports[0];
+    assert!(rep.out_of_scope);
+    assert_eq!(rep.checks.len(), 1);
+    assert_eq!(rep.checks[0].status, Status::CannotCheck);
+    assert_eq!(rep.checks[0].reason, santei_engine::uke::DPC_OUT_OF_SCOPE);
+    assert_eq!(r.summary.out_of_scope, 1);
+}
+
 #[test]
 fn impossible_year_month_is_an_error_not_a_panic() {
     use santei_engine::uke::reader::YearMonth;

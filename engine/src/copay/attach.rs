@@ -85,18 +85,37 @@ fn served_meals(
         || claim.insurance.burden_percent.is_some()
         || claim.insurance.income_class.is_some()
         || !claim.insurance.public_funds.is_empty();
-    if crate::meals::any_living(s) {
-        if insured {
-            error(
-                findings,
-                crate::meals::LIVING_STANDARD_UNKNOWN,
-                "stay.meals",
-                "健保法85条の2 入院時生活療養費 (生活療養標準負担額: 食費 + 居住費)",
-                "生活療養 meals: the 生活療養標準負担額 (食費 and 居住費) is not in santei's tables, so the patient's share of the month is not computed".into(),
-            );
+    let living = if crate::meals::any_living(s) {
+        let why = if s.meals.iter().any(|m| !m.kind.living()) {
+            Some("the month has both 食事療養 and 生活療養 meals".to_string())
+        } else {
+            match s.iryo_kubun {
+                Some(1) => None,
+                None => Some("`stay.iryo_kubun` (医療区分 1–3) is not given; it decides the 生活療養標準負担額".to_string()),
+                Some(k) => Some(format!("医療区分{k}: the 生活療養標準負担額 of 医療区分2・3 (食事療養標準負担額 rows 197002810–197003010, 197003810) is not decided by santei")),
+            }
+        };
+        match (why, &result.living) {
+            (None, Some(t)) => Some(t.clone()),
+            (why, _) => {
+                if insured {
+                    error(
+                        findings,
+                        crate::meals::LIVING_STANDARD_UNKNOWN,
+                        "stay.meals",
+                        crate::meals::living::CITE,
+                        format!(
+                            "生活療養 meals: {}; the patient's share of the month is not computed",
+                            why.unwrap_or_else(|| "no 生活療養標準負担額 was computed".into())
+                        ),
+                    );
+                }
+                return Err(());
+            }
         }
-        return Err(());
-    }
+    } else {
+        None
+    };
     let billed = result
         .findings
         .iter()
@@ -112,6 +131,7 @@ fn served_meals(
         count,
         class: s.meal_class,
         cost_yen: billed.then(|| u32::try_from(cost).ok()).flatten(),
+        living,
     }];
     Ok(Some(c))
 }

@@ -61,6 +61,7 @@ impl<'a> Calc<'a> {
             lines: self.lines,
             findings: self.findings,
             copay: None,
+            living: None,
         }
     }
 }

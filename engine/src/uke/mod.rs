@@ -14,7 +14,7 @@ pub use reader::{
     RecordRef, Records, UkeError, UkeReader, Unit, YearMonth,
 };
 pub use recalc::{
-    Check, CheckKind, FacilityFacts, Outcome, Recalc, Recalculator, ReceiptReport, RuleRef, Status,
-    Summary, Tally,
+    Check, CheckKind, DPC_OUT_OF_SCOPE, FacilityFacts, Outcome, Recalc, Recalculator,
+    ReceiptReport, RuleRef, Status, Summary, Tally,
 };
 pub use writer::{FacilityHeader, PatientInfo, UkeWriter, receipt_kind};

@@ -22,7 +22,7 @@ pub use model::{
     RecordRef, Records, Unit, YearMonth, parse_date,
 };
 use parse::{Builder, parse_go};
-pub use parse::{DENTAL_RECORDS, KNOWN_RECORDS};
+pub use parse::{DENTAL_RECORDS, DPC_RECORDS, KNOWN_RECORDS};
 
 /// An error in a UKE file: where it is and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

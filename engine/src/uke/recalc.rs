@@ -81,6 +81,7 @@ impl Tally {
             .saturating_add(rep.claimed_total.unwrap_or(0));
         let s = &mut self.summary;
         s.receipts += 1;
+        s.out_of_scope += u64::from(rep.out_of_scope);
         s.lines += rep.lines as u64;
         s.unknown_records += u64::from(rep.unknown_records);
         s.claimed_points = s
@@ -118,6 +119,43 @@ impl Tally {
         }
         self.start_file();
         checks
+    }
+}
+
+/// Why a DPC receipt (one with a BU/SB/KK/GA/HH/GT/CD/SK record, ../shared/docs/UKE_LAYOUT.md)
+/// is not recalculated: its 包括 points come from the 診断群分類点数表, which santei does not have.
+pub const DPC_OUT_OF_SCOPE: &str = "DPC (診断群分類) receipts are out of santei's scope";
+
+/// The report of a receipt santei does not recalculate: one [`CheckKind::ReceiptTotal`] check
+/// that cannot be checked, on `line` (the record that shows the kind), with `reason`; the
+/// computed total is the claimed one (nothing was computed), and the receipt counts as
+/// [`ReceiptReport::out_of_scope`].
+fn out_of_scope(r: &Receipt, line: usize, reason: &'static str) -> ReceiptReport {
+    let claimed_total = r.claimed_total();
+    ReceiptReport {
+        number: r.number,
+        line: r.line,
+        month: r.month,
+        inpatient: r.is_inpatient(),
+        claimed_total,
+        computed_total: claimed_total.unwrap_or(0),
+        lines: r.units.iter().map(|u| u.lines.len()).sum(),
+        cases: r.cases(),
+        day_counts_matched: 0,
+        checks: vec![Check {
+            kind: CheckKind::ReceiptTotal,
+            status: Status::CannotCheck,
+            line,
+            code: None,
+            section: None,
+            claimed: claimed_total,
+            computed: None,
+            reason: Cow::Borrowed(reason),
+            rule: None,
+        }],
+        unknown_records: r.unknown_records,
+        first_unknown: r.first_unknown.clone(),
+        out_of_scope: true,
     }
 }
 
@@ -243,6 +281,9 @@ impl<'a> Recalculator<'a> {
     /// Rule and derivation outcomes are differences of their own, on the line concerned; they do
     /// not change the sums (a file that bills a refused line differs there, once).
     pub fn receipt(&self, r: &Receipt) -> ReceiptReport {
+        if let Some((line, _)) = &r.dpc {
+            return out_of_scope(r, *line, DPC_OUT_OF_SCOPE);
+        }
         let date = r.month.first_day();
         let set = self.masters(date);
         // One check per unit, the totals, and a few rule outcomes: one allocation.
@@ -406,6 +447,7 @@ impl<'a> Recalculator<'a> {
             checks,
             unknown_records: r.unknown_records,
             first_unknown: r.first_unknown.clone(),
+            out_of_scope: false,
         }
     }
 

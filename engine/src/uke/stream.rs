@@ -219,6 +219,7 @@ impl<W: Write> ReportWriter<W> {
                         serde_json::json!({"kind": k.name(), "reason": r, "count": n})
                     }).collect::<Vec<_>>(),
                     "claimed_points": s.claimed_points, "computed_points": s.computed_points,
+                    "out_of_scope": s.out_of_scope,
                 });
                 writeln!(self.w, "{v}")
             }

@@ -1,6 +1,20 @@
-//! 入院時食事療養 標準負担額 of the claim's meals.
+//! 入院時食事療養 標準負担額 of the claim's meals, and the 生活療養標準負担額 of 生活療養 meals
+//! (computed by the engine from the masters, crate::meals::living).
 
 use super::*;
+use crate::meals::living::{LivingStandard, LivingTotals};
+
+/// The 生活療養標準負担額 of a 区分, or why it is not known.
+pub(super) fn living_of(t: &LivingTotals, c: MealClass) -> Result<&LivingStandard, String> {
+    match t.iter().find(|(k, _)| *k == c) {
+        Some((_, Ok(s))) => Ok(s),
+        Some((_, Err(e))) => Err(e.clone()),
+        None => Err(format!(
+            "santei decides the 生活療養標準負担額 of 一般, 低所得Ⅱ and 低所得Ⅰ (医療区分1), not of {}",
+            meal_class_name(c)
+        )),
+    }
+}
 
 /// The 標準負担額 区分 of a claim's meals when the claim gives none.
 /// The low-income classes come first: the 指定難病・小児慢性 amount is the reduced amount of a
@@ -39,11 +53,15 @@ pub(super) fn meals(
     let mut standard_total = 0i64;
     let mut cost_total = Some(0i64);
     let mut class = derived;
+    let mut living: Option<&LivingStandard> = None;
     for m in &claim.meals {
         let c = m.class.unwrap_or(derived);
         class = c;
-        count += m.count;
-        standard_total += per(c) * i64::from(m.count);
+        // A 生活療養 month: checked in `run` (C529), so its 区分 has an amount.
+        let l = m.living.as_ref().and_then(|t| living_of(t, c).ok());
+        living = living.or(l);
+        count += l.map_or(m.count, |l| l.count);
+        standard_total += l.map_or(per(c) * i64::from(m.count), LivingStandard::total);
         cost_total = cost_total.and_then(|t| m.cost_yen.map(|y| t + i64::from(y)));
     }
     let mut rest = standard_total;
@@ -57,24 +75,47 @@ pub(super) fn meals(
         public_yen[k] = pays;
         rest -= pays;
     }
-    let mut explain = vec![format!(
-        "{count}食 × 標準負担額 {}円 ({}) = {standard_total}円; the patient pays {rest}円 (not part of the 一部負担金 nor of 高額療養費; {})",
-        per(class),
-        meal_class_name(class),
-        row.citation
-    )];
+    let mut explain = match living {
+        None => vec![format!(
+            "{count}食 × 標準負担額 {}円 ({}) = {standard_total}円; the patient pays {rest}円 (not part of the 一部負担金 nor of 高額療養費; {})",
+            per(class),
+            meal_class_name(class),
+            row.citation
+        )],
+        Some(l) => {
+            let mut e = l.explain.clone();
+            e.push(format!(
+                "生活療養標準負担額 ({}, 医療区分1): 食費 {}円 + 居住費 {}円 = {standard_total}円; the patient pays {rest}円 (not part of the 一部負担金 nor of 高額療養費; {})",
+                meal_class_name(class),
+                l.food_yen,
+                l.env_yen,
+                crate::meals::living::CITE
+            ));
+            e
+        }
+    };
     let cost_total = cost_total.filter(|_| !claim.meals.is_empty());
     let ho_total = cost_total.map(|c| c - standard_total);
     if let (Some(c), Some(b)) = (cost_total, ho_total) {
         explain.push(format!(
-            "入院時食事療養費 (保険者): 費用 {c}円 − 標準負担額 {standard_total}円 = {b}円 (健保法85条2項; UKE HO 食事・生活療養 合計金額)"
+            "{} (保険者): 費用 {c}円 − 標準負担額 {standard_total}円 = {b}円 ({}; UKE HO 食事・生活療養 合計金額)",
+            if living.is_some() { "入院時生活療養費" } else { "入院時食事療養費" },
+            if living.is_some() { "健保法85条の2 第2項" } else { "健保法85条2項" }
         ));
     }
     (
         MealCopay {
             count,
             class,
-            standard_yen: per(class),
+            // 生活療養: the 食費 of one meal when every meal has the same (else 0; the explanation
+            // lists the rows).
+            standard_yen: match living {
+                None => per(class),
+                Some(l) if l.count > 0 && l.food_yen % i64::from(l.count) == 0 => {
+                    l.food_yen / i64::from(l.count)
+                }
+                Some(_) => 0,
+            },
             standard_total_yen: standard_total,
             cost_yen: cost_total,
             benefit_yen: ho_total,

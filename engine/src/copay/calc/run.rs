@@ -1,7 +1,7 @@
 //! The month of a claim: lines grouped into 負担区分 parts, every prefix of the month's days
 //! computed, the per-visit differences, the explanations and the HO/KO receipt values.
 
-use super::meals::{meal_class, meal_class_name, meals};
+use super::meals::{living_of, meal_class, meal_class_name, meals};
 use super::*;
 
 pub(crate) fn run(
@@ -77,6 +77,22 @@ pub(crate) fn run(
         let mut ok = true;
         for (i, m) in claim.meals.iter().enumerate() {
             let c = m.class.unwrap_or(derived);
+            if let Some(t) = &m.living {
+                if let Err(why) = living_of(t, c) {
+                    error(
+                        findings,
+                        crate::meals::LIVING_STANDARD_UNKNOWN,
+                        "stay.meals",
+                        crate::meals::living::CITE,
+                        format!(
+                            "生活療養 meals, 区分 {}: {why}; the patient's share of the month is not computed",
+                            meal_class_name(c)
+                        ),
+                    );
+                    ok = false;
+                }
+                continue;
+            }
             if m.count > 0 && row.amount(c).is_none() {
                 error(
                     findings,

@@ -376,6 +376,9 @@ pub struct Receipt {
     /// and the line and ID of the first. They are not read; the caller reports them.
     pub unknown_records: u32,
     pub first_unknown: Option<(usize, String)>,
+    /// The line and ID of the receipt's first DPC record ([`DPC_RECORDS`](super::DPC_RECORDS)):
+    /// a DPC (診断群分類) receipt, which santei does not recalculate.
+    pub dpc: Option<(usize, String)>,
 }
 
 impl Receipt {

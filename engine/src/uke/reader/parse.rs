@@ -96,6 +96,21 @@ pub const KNOWN_RECORDS: &[&str] = &[
 /// read as 医科.
 pub const DENTAL_RECORDS: &[&str] = &["HS", "SS", "UK"];
 
+/// Record IDs only DPC (診断群分類別包括評価) receipts have (../shared/docs/UKE_LAYOUT.md: "in DPC
+/// files BU/SB/KK/GA/HH/GT/CD/SK"). A receipt with one of them is read, but not recalculated:
+/// DPC is out of santei's scope ([`Receipt::dpc`]).
+pub const DPC_RECORDS: &[&str] = &["BU", "SB", "KK", "GA", "HH", "GT", "CD", "SK"];
+
+/// A DPC file's RE carries the レセプト総括区分 (記録条件仕様（DPC用） 別表15: 0 総括対象外, 1 総括,
+/// 2 総括対象DPC, 3 総括対象医科) where the 医科 RE has its 検索番号 (index 18, N30; blank in
+/// the 医科 samples of ../shared/uke). A single digit 1–3 there marks a receipt of a DPC 総括
+/// group: the 総括 receipt and its 出来高 (総括対象医科) parts carry no DPC record of their own
+/// (../shared/uke/receparser/dpcsample.csv, lines 327, 995, 1068, 1868, 2568, 3102) but are
+/// DPC receipts all the same. (0, a single DPC receipt, has its DPC records.)
+fn dpc_group(re: RecordRef<'_>) -> bool {
+    matches!(re.get(18).trim(), "1" | "2" | "3")
+}
+
 /// Too few fields (a field the reader needs is missing) or more than the layout has: the record
 /// is malformed (its receipt is reported with the line, and reading goes on). Trailing empty
 /// fields may be left out, as some writers do.
@@ -173,6 +188,7 @@ impl Builder {
                 format!("`{}` is neither YYYYMM nor GYYMM", re.get(3)),
             )
         })?;
+        let dpc = dpc_group(re).then(|| (re.line, "RE".to_owned()));
         Ok(Builder {
             receipt: Receipt {
                 line: re.line,
@@ -190,6 +206,7 @@ impl Builder {
                 records: Records::default(),
                 unknown_records: 0,
                 first_unknown: None,
+                dpc,
             },
             current: None,
             section: None,
@@ -302,6 +319,11 @@ impl Builder {
                         "`{id}` is a 歯科 record: santei recalculates 医科 files (IR 点数表 1) only"
                     ),
                 ));
+            }
+            id if DPC_RECORDS.contains(&id) => {
+                if r.dpc.is_none() {
+                    r.dpc = Some((rec.line, id.to_owned()));
+                }
             }
             id if KNOWN_RECORDS.contains(&id) => {}
             id => {

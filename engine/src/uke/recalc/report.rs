@@ -148,6 +148,9 @@ pub struct ReceiptReport {
     /// Records of a type the 医科 layout does not have (not read): count, first line and ID.
     pub unknown_records: u32,
     pub first_unknown: Option<(usize, String)>,
+    /// The receipt was not recalculated at all: it is of a kind santei does not handle (DPC),
+    /// which its one [`Status::CannotCheck`] check says.
+    pub out_of_scope: bool,
 }
 
 impl ReceiptReport {
@@ -180,6 +183,8 @@ pub struct Summary {
     pub computed_points: i64,
     /// Records of a type the 医科 layout does not have, inside receipts (not read).
     pub unknown_records: u64,
+    /// Receipts not recalculated at all (DPC receipts): a run with any is not a clean run.
+    pub out_of_scope: u64,
 }
 
 impl Summary {
