@@ -134,7 +134,7 @@ pub struct Line {
     pub aggregation: u16,
     pub origin: Origin,
     /// How the numbers were obtained: master rows, rules, roundings.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub explain: Vec<String>,
 }
 

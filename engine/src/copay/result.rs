@@ -43,7 +43,7 @@ pub struct Copay {
     /// 負担区分 of each result line (parallel to `lines`): `1` 医保単独, `2` 医保+第1公費 … (UKE
     /// 別表 負担区分コード).
     pub burden_kubun: Vec<&'static str>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub explain: Vec<String>,
 }
 
@@ -90,7 +90,7 @@ pub struct FundCopay {
     pub cap_yen: Option<i64>,
     /// The law or scheme of the 公費.
     pub citation: &'static str,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub explain: Vec<String>,
 }
 
@@ -113,7 +113,7 @@ pub struct VisitCopay {
     pub patient_yen: i64,
     /// The amount collected at the 窓口 (10円 四捨五入, or to the yen once a limit applies)
     pub window_yen: i64,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub explain: Vec<String>,
 }
 
@@ -140,7 +140,7 @@ pub struct MealCopay {
     pub patient_yen: i64,
     /// What each 公費 pays of the 標準負担額, in priority order
     pub public_yen: Vec<i64>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub explain: Vec<String>,
 }
 
