@@ -445,14 +445,13 @@ impl Engine {
             .as_ref()
             .map(|s| crate::stay::days_in_month(s, claim.admission_date, first))
             .unwrap_or_default();
-        let mut reported = FxHashSet::default();
         let (mut vi, mut di) = (0, 0);
         while vi < order.len() || di < stay_days.len() {
             let next_visit = order.get(vi).map(|&i| claim.visits[i].date);
             match (stay_days.get(di), next_visit) {
                 (Some(&d), v) if v.is_none_or(|v| d <= v) => {
                     if let Some(s) = &claim.stay {
-                        calc.stay_day(s, d, &mut reported);
+                        calc.stay_day(s, d);
                     }
                     di += 1;
                 }
@@ -542,6 +541,9 @@ struct Calc<'a> {
     accs: rustc_hash::FxHashMap<usize, UnitAcc>,
     /// Build the explanation lines ([`CalcOptions::explain`]); see [`why!`].
     explain: bool,
+    /// Findings said once per claim although their cause repeats on every day of a stay
+    /// ([`Calc::first_time`]): (rule, what, key).
+    said: FxHashSet<(&'static str, &'static str, u64)>,
 }
 
 /// Appends an explanation line to a `Vec<String>` when the claim is computed with explanations;
@@ -669,7 +671,15 @@ impl<'a> Calc<'a> {
             inpatient: claim.setting == Setting::Inpatient,
             accs: rustc_hash::FxHashMap::default(),
             explain: true,
+            said: FxHashSet::default(),
         }
+    }
+
+    /// True the first time `(rule, what, key)` comes up on this claim: a finding whose cause repeats
+    /// on every day of a stay (a ward's 入院料 missing, a 加算 the 04 group does not list) is built
+    /// and recorded once, its message formatted only then.
+    fn first_time(&mut self, rule: &'static str, what: &'static str, key: u64) -> bool {
+        self.said.insert((rule, what, key))
     }
 
     /// One explanation line from `f`, or none (and `f` not called) without explanations.

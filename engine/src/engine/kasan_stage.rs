@@ -21,25 +21,6 @@ pub const INCLUDED: &str = "I120.specific-fee-inclusion";
 const CITE_04: &str = "医科電子点数表 04 入院基本料テーブル (01 入院基本料識別); 告示 第1章第2部 第2節 各区分の注 「…のうち、○○加算を算定できるものを現に算定している患者に限る」; 通知 第2節 別表1 (r06 tsuchi_ika.txt l.1935–1937)";
 
 impl<'a> Calc<'a> {
-    /// Records a finding once (same rule and message).
-    fn finding_once(
-        &mut self,
-        rule: &'static str,
-        severity: Severity,
-        path: String,
-        citation: &'static str,
-        codes: Vec<String>,
-        message: String,
-    ) {
-        if !self
-            .findings
-            .iter()
-            .any(|f| f.rule == rule && f.message == message)
-        {
-            self.finding(rule, severity, path, citation, codes, message);
-        }
-    }
-
     /// A232 がん拠点病院加算 (区分番号 A232, 項番92) among the claimed procedures of `date`.
     fn claims_a232(&self, date: Date) -> bool {
         let set = &self.p.set;
@@ -81,22 +62,26 @@ impl<'a> Calc<'a> {
             // 通知 A234-3 (4) (tsuchi_ika.txt l.2934): 患者サポート体制充実加算 is not billed with A232
             // がん拠点病院加算 (claimed on the day: both are 入院初日 加算).
             if (e.section, e.branch) == ("234", "03") && self.claims_a232(date) {
-                self.finding_once(
-                    KASAN,
-                    Severity::Info,
-                    path.to_string(),
-                    A234_3_NOT_WITH_A232,
-                    vec![],
-                    format!(
-                        "{} is not derived: A232 がん拠点病院加算 is claimed on {date}",
-                        e.name
-                    ),
-                );
+                if self.first_time(KASAN, "a232", ei as u64) {
+                    self.finding(
+                        KASAN,
+                        Severity::Info,
+                        path.to_string(),
+                        A234_3_NOT_WITH_A232,
+                        vec![],
+                        format!(
+                            "{} is not derived: A232 がん拠点病院加算 is claimed on {date}",
+                            e.name
+                        ),
+                    );
+                }
                 continue;
             }
             let Some(groups) = &idx.groups else {
-                self.finding_once(KASAN_NOT_DERIVED, Severity::Warning, "facility.standards".into(), CITE_04, vec![],
+                if self.first_time(KASAN_NOT_DERIVED, "no-04", ei as u64) {
+                    self.finding(KASAN_NOT_DERIVED, Severity::Warning, "facility.standards".into(), CITE_04, vec![],
                     format!("{}: the facility's 届出 gives it, but the 04 入院基本料テーブル of the 電子点数表 is not loaded for {}, so which 入院料 may take it is unknown; not derived — claim it", e.name, self.rev()));
+                }
                 continue;
             };
             let due: Vec<&kasan::Candidate> = held
@@ -105,16 +90,24 @@ impl<'a> Calc<'a> {
                 .collect();
             let c = match due.as_slice() {
                 [] => {
-                    self.finding_once(KASAN, Severity::Info, path.to_string(), CITE_04, vec![fee.code.to_string()],
+                    if self.first_time(
+                        KASAN,
+                        "not-in-04",
+                        (ei as u64) << 32 | u64::from(fee.code.0),
+                    ) {
+                        self.finding(KASAN, Severity::Info, path.to_string(), CITE_04, vec![fee.code.to_string()],
                         format!("{} is not derived with {} {}: the 04 group of the 入院料 does not list it", e.name, fee.code, fee.abbr_name));
+                    }
                     continue;
                 }
                 [c] => *c,
                 many => {
-                    let codes: Vec<String> =
-                        many.iter().map(|c| format!("{:09}", c.code)).collect();
-                    self.finding_once(KASAN_NOT_DERIVED, Severity::Warning, "facility.standards".into(), e.cite, codes.clone(),
+                    if self.first_time(KASAN_NOT_DERIVED, "two-todokede", ei as u64) {
+                        let codes: Vec<String> =
+                            many.iter().map(|c| format!("{:09}", c.code)).collect();
+                        self.finding(KASAN_NOT_DERIVED, Severity::Warning, "facility.standards".into(), e.cite, codes.clone(),
                         format!("{}: the 届出 give {} rows ({}); which one applies is unknown, none derived — claim it", e.name, many.len(), codes.join(", ")));
+                    }
                     continue;
                 }
             };
@@ -251,7 +244,10 @@ impl<'a> Calc<'a> {
         let Some(inc) = houkatsu::inclusive_of(fee) else {
             return;
         };
-        self.finding_once(INCLUDED, Severity::Info, path.to_string(), inc.cite, vec![fee.code.to_string()],
+        if !self.first_time(INCLUDED, "notice", u64::from(fee.code.0)) {
+            return;
+        }
+        self.finding(INCLUDED, Severity::Info, path.to_string(), inc.cite, vec![fee.code.to_string()],
             format!("{}: claimed 診療行為 it includes are not billed (I120); drugs and 特定保険医療材料 are billed as claimed — santei does not decide which of them the 注 includes (除外薬剤・注射薬, the J400 材料 it excepts), so check them by hand{}",
                 inc.name,
                 if inc.note.is_empty() { String::new() } else { format!("; {}", inc.note) }));

@@ -1,6 +1,5 @@
 //! The 入院料 of each day of a stay (engine/src/stay/mod.rs decides; this stage bills).
 
-use rustc_hash::FxHashSet;
 use santei_masters::{Date, Procedure};
 
 use super::units::si_line;
@@ -25,7 +24,7 @@ impl<'a> Calc<'a> {
     }
 
     /// The 入院料 of one day of the stay, with its 入院期間加算 or the 外泊 減額, in one 算定単位.
-    pub(super) fn stay_day(&mut self, s: &'a Stay, date: Date, reported: &mut FxHashSet<usize>) {
+    pub(super) fn stay_day(&mut self, s: &'a Stay, date: Date) {
         let Some(wi) = s.wards.iter().rposition(|w| w.from <= date) else {
             return;
         };
@@ -38,7 +37,7 @@ impl<'a> Calc<'a> {
         {
             Some(r) => r,
             None => {
-                if reported.insert(wi) {
+                if self.first_time(STAY, "ward", wi as u64) {
                     self.finding(rules::UNKNOWN_CODE, Severity::Error, path, rules::CITE_MASTER, vec![ward.fee.clone()],
                         format!("`{}` is not an 入院料 of the 医科診療行為マスター of {} on {date}; the ward's days are not billed", ward.fee, self.rev()));
                 }
@@ -51,7 +50,7 @@ impl<'a> Calc<'a> {
             .gate(rec, date, birth)
             .filter(|w| w.0 != rules::FACILITY_STANDARD)
         {
-            if reported.insert(wi) {
+            if self.first_time(STAY, "ward", wi as u64) {
                 self.finding(
                     why.0,
                     Severity::Error,
