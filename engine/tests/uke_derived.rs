@@ -9,10 +9,12 @@ use std::sync::OnceLock;
 
 use santei_engine::masters::{Encoding, MasterSet};
 use santei_engine::uke::{
-    Check, CheckKind, FacilityHeader, Item, PatientInfo, Recalculator, ReceiptReport, Status,
-    UkeReader, UkeWriter, YearMonth,
+    Check, CheckKind, FacilityHeader, Item, Recalculator, ReceiptReport, Status, UkeReader,
 };
 use santei_engine::{Engine, Origin};
+
+#[path = "common/uke.rs"]
+mod uke;
 
 fn shared() -> PathBuf {
     santei_test_data::shared()
@@ -26,17 +28,7 @@ fn engine() -> &'static Engine {
 }
 
 fn facility() -> FacilityHeader {
-    FacilityHeader {
-        payer: 1,
-        prefecture: 13,
-        code: "1312345".into(),
-        name: "算定クリニック".into(),
-        billing_month: YearMonth {
-            year: 2024,
-            month: 8,
-        },
-        phone: "0312345678".into(),
-    }
+    uke::facility("算定クリニック", 2024, 8)
 }
 
 /// A 社保 claim of a patient born `birth` with these visits (`(date, time, codes)`).
@@ -78,36 +70,15 @@ fn receipt(json: &str) -> (String, santei_engine::ClaimResult) {
         .filter(|f| f.severity == santei_engine::Severity::Error)
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
-    let info = PatientInfo {
-        name: "患者　一".into(),
-        kana: "カンジャ".into(),
-        chart: "1".into(),
-        insurer: "06132013".into(),
-        symbol: "１".into(),
-        number: "２".into(),
-    };
-    let mut w = UkeWriter::new(Vec::new(), &facility(), Encoding::Utf8).unwrap();
-    w.write_receipt_with(1, &claim, &result, &info).unwrap();
-    (String::from_utf8(w.finish().unwrap()).unwrap(), result)
+    (uke::write(&facility(), &claim, &result), result)
 }
 
 fn recalc(text: &str) -> ReceiptReport {
-    let calc = Recalculator::with_engine(engine());
-    let mut reports = Vec::new();
-    for item in UkeReader::new(text.as_bytes(), "t.UKE", Encoding::Utf8) {
-        if let Item::Receipt(r) = item.unwrap_or_else(|e| panic!("{e}\n{text}")) {
-            reports.push(calc.receipt(&r));
-        }
-    }
-    assert_eq!(reports.len(), 1);
-    reports.pop().unwrap()
+    uke::recalc(engine(), text)
 }
 
 fn differences(rep: &ReceiptReport) -> Vec<&Check> {
-    rep.checks
-        .iter()
-        .filter(|c| c.status == Status::Differs)
-        .collect()
+    uke::differences(rep, None)
 }
 
 /// The one difference of a receipt: a rule check with this rule id and code whose citation

@@ -5,12 +5,11 @@
 
 use std::sync::OnceLock;
 
-use santei_engine::masters::Encoding;
-use santei_engine::uke::{
-    Check, FacilityHeader, Item, PatientInfo, Recalculator, ReceiptReport, Status, UkeReader,
-    UkeWriter, YearMonth,
-};
+use santei_engine::uke::{Check, ReceiptReport};
 use santei_engine::{Engine, EngineBuilder, MastersFolder};
+
+#[path = "common/uke.rs"]
+mod uke;
 
 fn engine() -> &'static Engine {
     static E: OnceLock<Engine> = OnceLock::new();
@@ -46,62 +45,22 @@ fn receipt(json: &str) -> String {
         "{:#?}",
         result.lines
     );
-    let header = FacilityHeader {
-        payer: 1,
-        prefecture: 13,
-        code: "1312345".into(),
-        name: "算定病院".into(),
-        billing_month: YearMonth {
-            year: 2024,
-            month: 8,
-        },
-        phone: "0312345678".into(),
-    };
-    let info = PatientInfo {
-        name: "患者　一".into(),
-        kana: "カンジャ".into(),
-        chart: "1".into(),
-        insurer: "06132013".into(),
-        symbol: "１".into(),
-        number: "２".into(),
-    };
-    let mut w = UkeWriter::new(Vec::new(), &header, Encoding::Utf8).unwrap();
-    w.write_receipt_with(1, &claim, &result, &info).unwrap();
-    String::from_utf8(w.finish().unwrap()).unwrap()
+    uke::write(&uke::facility("算定病院", 2024, 8), &claim, &result)
 }
 
 fn recalc(text: &str) -> ReceiptReport {
-    let calc = Recalculator::with_engine(engine());
-    let mut reports = Vec::new();
-    for item in UkeReader::new(text.as_bytes(), "t.UKE", Encoding::Utf8) {
-        if let Item::Receipt(r) = item.unwrap_or_else(|e| panic!("{e}\n{text}")) {
-            reports.push(calc.receipt(&r));
-        }
-    }
-    reports.pop().unwrap()
+    uke::recalc(engine(), text)
 }
 
 fn limit_differences(rep: &ReceiptReport) -> Vec<&Check> {
-    rep.checks
-        .iter()
-        .filter(|c| {
-            c.status == Status::Differs
-                && c.rule
-                    .as_ref()
-                    .is_some_and(|r| r.id == "I111.addition-limit")
-        })
-        .collect()
+    uke::differences(rep, Some("I111.addition-limit"))
 }
 
 #[test]
 fn derived_additions_recalculate_without_a_difference() {
     let text = receipt(STAY);
     let rep = recalc(&text);
-    let d: Vec<_> = rep
-        .checks
-        .iter()
-        .filter(|c| c.status == Status::Differs)
-        .collect();
+    let d = uke::differences(&rep, None);
     assert!(d.is_empty(), "{d:#?}\n{text}");
 }
 

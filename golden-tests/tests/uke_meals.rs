@@ -6,14 +6,12 @@
 use std::path::Path;
 
 use santei_engine::Engine;
-use santei_engine::masters::Encoding;
-use santei_engine::uke::{
-    CheckKind, FacilityHeader, Item, PatientInfo, Recalculator, ReceiptReport, Status, UkeReader,
-    UkeWriter, YearMonth,
-};
+use santei_engine::uke::{CheckKind, ReceiptReport, Status};
 use santei_golden::{claim_json, load_case};
 
 mod common;
+#[path = "../../engine/tests/common/uke.rs"]
+mod uke;
 use common::engine;
 
 fn case(name: &str) -> santei_engine::Claim {
@@ -26,39 +24,15 @@ fn case(name: &str) -> santei_engine::Claim {
 
 fn write(engine: &Engine, claim: &santei_engine::Claim, billing: (u32, u32)) -> String {
     let result = engine.calculate(claim).unwrap();
-    let header = FacilityHeader {
-        payer: 1,
-        prefecture: 13,
-        code: "1312345".into(),
-        name: "算定病院".into(),
-        billing_month: YearMonth {
-            year: billing.0,
-            month: billing.1,
-        },
-        phone: String::new(),
-    };
-    let info = PatientInfo {
-        name: "患者　一".into(),
-        kana: "カンジャ".into(),
-        chart: "1".into(),
-        insurer: "06132013".into(),
-        symbol: "１".into(),
-        number: "２".into(),
-    };
-    let mut w = UkeWriter::new(Vec::new(), &header, Encoding::Utf8).unwrap();
-    w.write_receipt_with(1, claim, &result, &info).unwrap();
-    String::from_utf8(w.finish().unwrap()).unwrap()
+    uke::write(
+        &uke::facility("算定病院", billing.0, billing.1),
+        claim,
+        &result,
+    )
 }
 
 fn recalc(engine: &Engine, text: &str) -> ReceiptReport {
-    let calc = Recalculator::with_engine(engine);
-    let mut out = Vec::new();
-    for item in UkeReader::new(text.as_bytes(), "t.UKE", Encoding::Utf8) {
-        if let Item::Receipt(r) = item.unwrap_or_else(|e| panic!("{e}\n{text}")) {
-            out.push(calc.receipt(&r));
-        }
-    }
-    out.pop().unwrap()
+    uke::recalc(engine, text)
 }
 
 fn meal_checks(rep: &ReceiptReport) -> Vec<&santei_engine::uke::Check> {
