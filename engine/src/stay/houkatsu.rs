@@ -42,7 +42,21 @@ pub enum Keep {
     Addition(&'static str, &'static str),
     /// One master row (an 注 that names one item of a 区分).
     Code(u32),
+    /// Master rows an 注 names together (see [`DOCTOR_AIDE_50_75_100`]).
+    Codes(&'static [u32]),
 }
+
+/// 「医師事務作業補助体制加算（50対１補助体制加算、75対１補助体制加算又は100対１補助体制加算に限る。）」,
+/// as the 注 of A311-4, A312, A314, A315 and A318 keep it: the r06 master rows 190172710 / 190172810 /
+/// 190172910 (医師事務作業補助体制加算１ 50・75・100対１) and 190127210 / 190127310 / 190127410 (加算２).
+pub const DOCTOR_AIDE_50_75_100: Keep = Keep::Codes(&[
+    190_172_710,
+    190_172_810,
+    190_172_910,
+    190_127_210,
+    190_127_310,
+    190_127_410,
+]);
 
 #[derive(Debug)]
 pub struct Inclusive {
@@ -266,12 +280,7 @@ pub const INCLUSIVE: &[Inclusive] = &[
         keeps: &[
             Keep::Addition("204", "02"),
             // 医師事務作業補助体制加算（50対１, 75対１又は100対１補助体制加算に限る。）
-            Keep::Code(190_172_710),
-            Keep::Code(190_172_810),
-            Keep::Code(190_172_910),
-            Keep::Code(190_127_210),
-            Keep::Code(190_127_310),
-            Keep::Code(190_127_410),
+            DOCTOR_AIDE_50_75_100,
             Keep::Addition("218", "00"),
             Keep::Addition("218", "02"),
             Keep::Addition("220", "02"),
@@ -307,12 +316,7 @@ pub const INCLUSIVE: &[Inclusive] = &[
             Keep::Addition("204", "02"),
             // 医師事務作業補助体制加算（50対１, 75対１又は100対１補助体制加算に限る。）: the rows
             // of 加算１ and 加算２.
-            Keep::Code(190_172_710),
-            Keep::Code(190_172_810),
-            Keep::Code(190_172_910),
-            Keep::Code(190_127_210),
-            Keep::Code(190_127_310),
-            Keep::Code(190_127_410),
+            DOCTOR_AIDE_50_75_100,
             Keep::Addition("218", "00"),
             Keep::Addition("218", "02"),
             Keep::Addition("220", "02"),
@@ -347,12 +351,7 @@ pub const INCLUSIVE: &[Inclusive] = &[
         keeps: &[
             Keep::Addition("204", "02"),
             // 医師事務作業補助体制加算（50対１, 75対１又は100対１補助体制加算に限る。）
-            Keep::Code(190_172_710),
-            Keep::Code(190_172_810),
-            Keep::Code(190_172_910),
-            Keep::Code(190_127_210),
-            Keep::Code(190_127_310),
-            Keep::Code(190_127_410),
+            DOCTOR_AIDE_50_75_100,
             Keep::Addition("218", "00"),
             Keep::Addition("218", "02"),
             Keep::Addition("220", "02"),
@@ -389,12 +388,7 @@ pub const INCLUSIVE: &[Inclusive] = &[
         keeps: &[
             Keep::Addition("204", "02"),
             // 医師事務作業補助体制加算（50対１, 75対１又は100対１補助体制加算に限る。）
-            Keep::Code(190_172_710),
-            Keep::Code(190_172_810),
-            Keep::Code(190_172_910),
-            Keep::Code(190_127_210),
-            Keep::Code(190_127_310),
-            Keep::Code(190_127_410),
+            DOCTOR_AIDE_50_75_100,
             Keep::Addition("209", "00"),
             Keep::Addition("218", "00"),
             Keep::Addition("218", "02"),
@@ -438,12 +432,7 @@ pub const INCLUSIVE: &[Inclusive] = &[
         keeps: &[
             Keep::Addition("204", "02"),
             // 医師事務作業補助体制加算（50対１, 75対１又は100対１補助体制加算に限る。）
-            Keep::Code(190_172_710),
-            Keep::Code(190_172_810),
-            Keep::Code(190_172_910),
-            Keep::Code(190_127_210),
-            Keep::Code(190_127_310),
-            Keep::Code(190_127_410),
+            DOCTOR_AIDE_50_75_100,
             Keep::Addition("218", "00"),
             Keep::Addition("218", "02"),
             Keep::Addition("220", "02"),
@@ -514,6 +503,7 @@ pub fn includes(inc: &Inclusive, fee: &Procedure, rec: &Procedure) -> bool {
         }
         Keep::Addition(s, b) => alpha == "A" && section == *s && branch == *b,
         Keep::Code(c) => rec.code.0 == *c,
+        Keep::Codes(cs) => cs.contains(&rec.code.0),
     };
     match (alpha, chapter) {
         // The 特定入院料's own rows (its 注加算) are not 診療に係る費用 it includes.
