@@ -99,15 +99,9 @@ fn served_meals(
             (None, Some(t)) => Some(t.clone()),
             (why, _) => {
                 if insured {
-                    error(
+                    living_refused(
                         findings,
-                        crate::meals::LIVING_STANDARD_UNKNOWN,
-                        "stay.meals",
-                        crate::meals::living::CITE,
-                        format!(
-                            "生活療養 meals: {}; the patient's share of the month is not computed",
-                            why.unwrap_or_else(|| "no 生活療養標準負担額 was computed".into())
-                        ),
+                        &why.unwrap_or_else(|| "no 生活療養標準負担額 was computed".into()),
                     );
                 }
                 return Err(());
@@ -214,6 +208,17 @@ pub(crate) fn span(claim: &Claim, lines: &[LinePoints<'_>]) -> Option<(Date, Dat
 
 fn count_errors(f: &[Finding]) -> usize {
     f.iter().filter(|f| f.severity == Severity::Error).count()
+}
+
+/// C529: the 生活療養標準負担額 of the month is not computed, and why.
+pub(crate) fn living_refused(findings: &mut Vec<Finding>, why: &str) {
+    error(
+        findings,
+        crate::meals::LIVING_STANDARD_UNKNOWN,
+        "stay.meals",
+        crate::meals::living::CITE,
+        format!("生活療養 meals: {why}; the patient's share of the month is not computed"),
+    );
 }
 
 pub(crate) fn error(

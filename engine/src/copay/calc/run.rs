@@ -3,6 +3,7 @@
 
 use super::meals::{living_of, meal_class, meal_class_name, meals};
 use super::*;
+use crate::copay::living_refused;
 
 pub(crate) fn run(
     claim: &Claim,
@@ -79,16 +80,7 @@ pub(crate) fn run(
             let c = m.class.unwrap_or(derived);
             if let Some(t) = &m.living {
                 if let Err(why) = living_of(t, c) {
-                    error(
-                        findings,
-                        crate::meals::LIVING_STANDARD_UNKNOWN,
-                        "stay.meals",
-                        crate::meals::living::CITE,
-                        format!(
-                            "生活療養 meals, 区分 {}: {why}; the patient's share of the month is not computed",
-                            meal_class_name(c)
-                        ),
-                    );
+                    living_refused(findings, &format!("区分 {}: {why}", meal_class_name(c)));
                     ok = false;
                 }
                 continue;
