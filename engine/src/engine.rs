@@ -487,9 +487,6 @@ impl Engine {
             };
             let schemes = crate::copay::LocalSchemes::EMPTY;
             crate::copay::attach_with(claim, &mut result, &settings, &schemes);
-            if let Some(c) = &mut result.copay {
-                c.drop_explanations();
-            }
         }
         Ok(result)
     }
@@ -498,14 +495,18 @@ impl Engine {
 /// The claim path `visits[vi].items[ii]`, built for every item of every claim: written with
 /// `itoa`, not the formatting machinery.
 fn item_path(vi: usize, ii: usize) -> String {
-    let mut b = itoa::Buffer::new();
     let mut s = String::with_capacity(24);
-    s.push_str("visits[");
-    s.push_str(b.format(vi));
-    s.push_str("].items[");
-    s.push_str(b.format(ii));
-    s.push(']');
+    push_index(&mut s, "visits", vi);
+    push_index(&mut s, ".items", ii);
     s
+}
+
+/// Appends `{field}[{i}]` (one level of a claim path), the index written with `itoa`.
+fn push_index(s: &mut String, field: &str, i: usize) {
+    s.push_str(field);
+    s.push('[');
+    s.push_str(itoa::Buffer::new().format(i));
+    s.push(']');
 }
 
 /// A resolved procedure of a visit.

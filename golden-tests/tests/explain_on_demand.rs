@@ -12,7 +12,12 @@ fn without_texts(mut r: ClaimResult) -> ClaimResult {
         l.explain.clear();
     }
     if let Some(c) = &mut r.copay {
-        c.drop_explanations();
+        c.explain.clear();
+        c.public_funds.iter_mut().for_each(|f| f.explain.clear());
+        c.visits.iter_mut().for_each(|v| v.explain.clear());
+        if let Some(m) = &mut c.meals {
+            m.explain.clear();
+        }
     }
     r
 }

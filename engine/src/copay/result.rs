@@ -47,23 +47,6 @@ pub struct Copay {
     pub explain: Vec<String>,
 }
 
-impl Copay {
-    /// Drops what is left of the explanations ([`crate::CalcOptions::explain`] false): with
-    /// `CopaySettings::explain` false the amounts build none; the meals' line is built anyway.
-    pub fn drop_explanations(&mut self) {
-        self.explain = Vec::new();
-        for f in &mut self.public_funds {
-            f.explain = Vec::new();
-        }
-        for v in &mut self.visits {
-            v.explain = Vec::new();
-        }
-        if let Some(m) = &mut self.meals {
-            m.explain = Vec::new();
-        }
-    }
-}
-
 /// One 公費's share.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct FundCopay {

@@ -45,6 +45,7 @@ pub(super) fn meals(
     rates: &Rates,
     funds: &[Fund],
     row: &tables::MealRow,
+    explain_on: bool,
 ) -> (MealCopay, Option<i64>) {
     let derived = meal_class(rates, funds);
     // Every 区分 used was checked in `run` (C526), so a missing amount cannot reach here.
@@ -76,6 +77,7 @@ pub(super) fn meals(
         rest -= pays;
     }
     let mut explain = match living {
+        _ if !explain_on => Vec::new(),
         None => vec![format!(
             "{count}食 × 標準負担額 {}円 ({}) = {standard_total}円; the patient pays {rest}円 (not part of the 一部負担金 nor of 高額療養費; {})",
             per(class),
@@ -96,7 +98,7 @@ pub(super) fn meals(
     };
     let cost_total = cost_total.filter(|_| !claim.meals.is_empty());
     let ho_total = cost_total.map(|c| c - standard_total);
-    if let (Some(c), Some(b)) = (cost_total, ho_total) {
+    if let (true, Some(c), Some(b)) = (explain_on, cost_total, ho_total) {
         explain.push(format!(
             "{} (保険者): 費用 {c}円 − 標準負担額 {standard_total}円 = {b}円 ({}; UKE HO 食事・生活療養 合計金額)",
             if living.is_some() { "入院時生活療養費" } else { "入院時食事療養費" },

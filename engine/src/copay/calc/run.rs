@@ -426,7 +426,7 @@ pub(crate) fn run(
     }
     // 食事
     let meals = meal_row.map(|row| {
-        let (copay, ho_total) = meals(claim, rates, funds, row);
+        let (copay, ho_total) = meals(claim, rates, funds, row, settings.explain);
         for (k, paid) in copay.public_yen.iter().enumerate() {
             if *paid > 0 {
                 ko[k].meal_count = Some(copay.count);
