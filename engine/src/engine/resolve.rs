@@ -77,6 +77,14 @@ impl<'a> Calc<'a> {
             .filter(|p| p.rec.addition_code != 0 && p.rec.addition_serial.as_char() == '0')
             .map(|p| p.rec.addition_code)
             .collect();
+        // Most claimed 注加算 come with their base among the day's items: only then are the
+        // day's lines and the refused items looked up.
+        if procs
+            .iter()
+            .all(|p| !is_addition(p.rec) || bases.contains(&p.rec.addition_code))
+        {
+            return procs;
+        }
         // The day's 入院料 (and other lines already billed, such as the stay's).
         for l in self
             .lines

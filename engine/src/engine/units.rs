@@ -399,14 +399,9 @@ impl<'a> Calc<'a> {
         let set = &self.p.set;
         let mut resolved = Vec::new();
         for (k, d) in drugs.iter().enumerate() {
-            let dpath = {
-                let mut d = String::with_capacity(path.len() + 12);
-                d.push_str(path);
-                d.push_str(".drugs[");
-                d.push_str(itoa::Buffer::new().format(k));
-                d.push(']');
-                d
-            };
+            let mut dpath = String::with_capacity(path.len() + 12);
+            dpath.push_str(path);
+            super::push_index(&mut dpath, ".drugs", k);
             let found = code_of(&d.code).and_then(|c| set.drugs.get(c, date));
             let Some(rec) = found else {
                 self.finding(rules::UNKNOWN_CODE, Severity::Error, format!("{dpath}.code"), rules::CITE_MASTER, vec![d.code.clone()],
