@@ -9,7 +9,7 @@ use santei_masters::{Date, LoadError, MasterCatalog, MasterSet, Procedure};
 use crate::claim::{CLAIM_FORMAT, Claim, Setting, TimeCategory};
 use crate::error::ClaimError;
 use crate::prepared::Prepared;
-use crate::result::{ClaimResult, Finding, Line, Severity};
+use crate::result::{ClaimResult, Finding, Severity};
 use crate::rules;
 use santei_rules_dsl::Diagnostic;
 
@@ -18,6 +18,7 @@ mod finish;
 pub(crate) mod kasan_stage;
 mod meal_stage;
 mod polypharmacy;
+mod price_stage;
 mod resolve;
 mod rules_stage;
 pub(crate) mod stay_stage;
@@ -526,7 +527,7 @@ struct Proc<'a> {
 struct Calc<'a> {
     p: &'a Prepared,
     claim: &'a Claim,
-    lines: Vec<Line>,
+    lines: Vec<price_stage::Work>,
     findings: Vec<Finding>,
     next_unit: usize,
     /// 判断料 groups already billed this month.
@@ -558,15 +559,15 @@ macro_rules! why {
 }
 pub(crate) use why;
 
-/// One procedure 算定単位 as it is built: its 所定点数 (the base item and the 注加算 joined to it),
-/// the Σ of its %加算/%減算, the points outside the 所定点数 (項番62 = 1) and the line that carries
-/// the unit's points (the last one, as UKE records it). Priced by [`crate::price::unit_total`].
+/// One procedure 算定単位 as the derive stage builds it: its 所定点数 so far (the base item and the
+/// 注加算 joined to it; a まるめ's tier), the Σ of its %加算/%減算 and the points outside the 所定点数
+/// (項番62 = 1) — what a derivation reads (the 所定点数 of a 通則 %, its 150点 threshold). The unit
+/// is priced once, after the rules, from its lines' [`price_stage::Part`]s (price_stage.rs).
 #[derive(Debug, Clone)]
 struct UnitAcc {
     base: i64,
     percent: Decimal,
     outside: i64,
-    last: usize,
     times: u32,
     /// The base takes 通則 additions (処置・手術・麻酔・内視鏡検査): its 注加算 (same 注加算コード,
     /// 項番38, `note_code`) join its unit, so that the 所定点数 of a % holds them (通知 第10部 通則9,

@@ -3,6 +3,7 @@
 use rustc_hash::FxHashSet;
 use santei_masters::{Date, Procedure};
 
+use super::price_stage::Part;
 use super::{Calc, Proc};
 use crate::age;
 use crate::claim::Visit;
@@ -47,14 +48,20 @@ impl<'a> Calc<'a> {
             .filter(|&j| {
                 let l = &self.lines[j];
                 l.unit != base_unit
-                    && l.points.is_some()
+                    && matches!(l.part, Part::Base(_))
                     && l.times == self.lines[k].times
                     && matches!(&l.origin, Origin::Derived { rule, base_path }
                         if *rule == rules::AGE_ADDITION && *base_path == pr.path)
                     && p_fixed(self.p, &l.code, date)
             })
             .collect();
-        let age_points: i64 = age_lines.iter().filter_map(|&j| self.lines[j].points).sum();
+        let age_points: i64 = age_lines
+            .iter()
+            .map(|&j| match self.lines[j].part {
+                Part::Base(v) => v,
+                _ => 0,
+            })
+            .sum();
         let base_points = self.base_points(k).unwrap_or(0) + age_points;
         let p: &'a Prepared = self.p;
         let birth = self.claim.patient.birth_date;
@@ -133,23 +140,20 @@ impl<'a> Calc<'a> {
     /// Moves fixed-point 年齢加算 lines into the base's 算定単位 (their points into its 所定点数).
     fn join_age_lines(&mut self, unit: usize, age_lines: &[usize]) {
         for &j in age_lines {
-            let Some(pts) = self.lines[j].points else {
+            let Part::Base(pts) = self.lines[j].part else {
                 continue;
             };
             let Some(a) = self.accs.get_mut(&unit) else {
                 return;
             };
             a.base += pts;
-            let total = crate::price::unit_total(a.base, a.percent, a.outside);
-            let last = std::mem::replace(&mut a.last, j);
-            self.lines[last].points = None;
+            let explain = self.explain;
             let l = &mut self.lines[j];
             l.unit = unit;
-            l.points = Some(total);
-            if self.explain {
-                l.explain.push(format!(
-                "joined the 算定単位 of its item: a 注による加算 is part of the 所定点数 of the 通則 時間外等加算 (通知 第9部 通則10, 第10部 通則9) → {total}点"
-            ));
+            if explain {
+                l.explain.push(
+                    "joined the 算定単位 of its item: a 注による加算 is part of the 所定点数 of the 通則 時間外等加算 (通知 第9部 通則10, 第10部 通則9)".to_string(),
+                );
             }
         }
     }

@@ -9,10 +9,11 @@ use crate::rules;
 impl<'a> Calc<'a> {
     pub(super) fn finish(mut self) -> ClaimResult {
         self.apply_rules();
+        self.price_units();
         self.reject_out_of_range_units();
         // 診療識別 97 (食事・生活療養) lines carry yen, as in UKE: in their section, not in the
         // 合計点数, the 点数欄 or the points of the day.
-        let total: i64 = self.lines.iter().map(points_only).sum();
+        let total: i64 = self.lines.iter().map(|w| points_only(w)).sum();
         let mut sections: Vec<SectionTotal> = Vec::new();
         let mut days: Vec<DayTotal> = Vec::new();
         let mut aggregations: Vec<AggregationTotal> = Vec::new();
@@ -58,7 +59,7 @@ impl<'a> Calc<'a> {
             sections,
             aggregations,
             days,
-            lines: self.lines,
+            lines: self.lines.into_iter().map(|w| w.line).collect(),
             findings: self.findings,
             copay: None,
             living: None,

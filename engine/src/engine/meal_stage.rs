@@ -4,6 +4,7 @@
 use santei_masters::{Date, PointKind, Procedure};
 
 use super::Calc;
+use super::price_stage::Work;
 use super::units::si_line;
 use crate::claim::Stay;
 use crate::meals::{self, Part, Row};
@@ -179,7 +180,7 @@ impl<'a> Calc<'a> {
             rule: meals::MEALS,
             base_path: path.to_string(),
         };
-        self.lines.push(si_line(
+        self.lines.push(Work::priced(si_line(
             true,
             rec,
             date,
@@ -189,6 +190,6 @@ impl<'a> Calc<'a> {
             r.times,
             origin,
             explain,
-        ));
+        )));
     }
 }

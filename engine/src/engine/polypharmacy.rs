@@ -24,6 +24,7 @@ use rust_decimal::Decimal;
 use rustc_hash::FxHashSet;
 use santei_masters::Date;
 
+use super::price_stage::Work;
 use super::{Calc, MAX_UNIT_POINTS};
 use crate::claim::{Item, RxForm, Visit};
 use crate::result::{Line, Origin, RecordKind, Severity};
@@ -347,12 +348,11 @@ impl Calc<'_> {
             },
             explain,
         };
-        self.lines.insert(last + 1, reduction);
+        self.lines.insert(last + 1, Work::priced(reduction));
         if let Some(text) = comment {
             let unit = self.unit();
             self.lines.insert(
-                first,
-                Line {
+                first, Work::priced(Line {
                     record: RecordKind::CO,
                     section: "21",
                     date,
@@ -370,8 +370,7 @@ impl Calc<'_> {
                     explain: self.why(|| format!(
                         "コメント {REDUCTION_COMMENT} （減）: marks the 内服 lines reduced by F200 注3, as real UKE files carry it before them"
                     )),
-                },
-            );
+                },));
         }
     }
 

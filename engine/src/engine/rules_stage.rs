@@ -1,17 +1,13 @@
-//! Rules: the revision's rules evaluated on the computed lines, and the 算定単位 they change.
+//! Rules: the revision's rules evaluated on the resolved and derived lines, before pricing.
 
-use rust_decimal::Decimal;
-use rustc_hash::FxHashSet;
-use santei_masters::{Date, PointKind, Procedure};
+use santei_masters::Date;
 
 use super::finish::path_of;
 use super::{Calc, code_of};
 use crate::claim::FacilityKind;
 use crate::prepared::Prepared;
 use crate::result::{Finding, Origin, RecordKind, Severity};
-use crate::rounding::Rounding;
 use crate::rules;
-use crate::tables;
 
 impl Calc<'_> {
     /// Evaluates the revision's rules (rule files and 電子点数表) on the computed lines and the
@@ -183,198 +179,12 @@ impl Calc<'_> {
             finding.rule_id = Some(rule.id.clone());
             self.findings.push(finding);
         }
-        // A まるめ unit that lost a test: the tier is for the tests billed.
-        // (unit, dropped code, claim paths of the unit's lines)
-        let mut retier: Vec<(usize, String, Vec<String>)> = Vec::new();
-        for (k, l) in self.lines.iter().enumerate() {
-            if remove.get(k).copied().unwrap_or(false)
-                && self.lines.iter().filter(|o| o.unit == l.unit).count() > 1
-                && l.record == RecordKind::SI
-                && !retier.iter().any(|(u, _, _)| *u == l.unit)
-            {
-                let paths = self
-                    .lines
-                    .iter()
-                    .filter(|o| o.unit == l.unit)
-                    .map(path_of)
-                    .collect();
-                retier.push((l.unit, l.code.clone(), paths));
-            }
-        }
+        // A unit that lost a line is priced on what is left (price_stage.rs).
         let mut k = 0;
         self.lines.retain(|_| {
             let keep = !remove.get(k).copied().unwrap_or(false);
             k += 1;
             keep
         });
-        for (unit, dropped, paths) in retier {
-            self.retier_bundle(unit, &dropped, &paths);
-        }
-    }
-
-    /// An item with its %加算 (one 算定単位, see `unit_for`) that lost a line to a rule, billed again
-    /// from the master: each item its own 点数, a % line on the Σ before it. A % line left without
-    /// an item is not billed (M009).
-    pub(super) fn reunit(&mut self, members: &[usize], recs: &[&Procedure], dropped: &str) {
-        // As `unit_for` prices a unit: the 点数 lines before the first % are the 所定点数 (but
-        // 項番62 = 1), every % on it, rounded once (`price::unit_total`).
-        let (mut base, mut outside) = (None::<i64>, 0i64);
-        let mut percent: Option<Decimal> = None;
-        let mut last = None;
-        let mut orphans = Vec::new();
-        for (&k, rec) in members.iter().zip(recs) {
-            match rec.point_kind() {
-                kind @ (PointKind::PercentAdd | PointKind::PercentSubtract) => {
-                    if base.is_none() {
-                        orphans.push(k);
-                        continue;
-                    }
-                    let v = rec.points.to_decimal();
-                    let signed = if kind == PointKind::PercentAdd { v } else { -v };
-                    percent = Some(percent.unwrap_or_default() + signed);
-                }
-                _ => {
-                    let (pts, _) = self.points_of(rec, self.lines[k].quantity, None);
-                    let Some(p) = pts else { return };
-                    if percent.is_some() || rec.general_addition_base == 1 {
-                        outside += p;
-                    } else {
-                        base = Some(base.unwrap_or(0) + p);
-                    }
-                }
-            }
-            last = Some(k);
-        }
-        let sum = base.map(|b| crate::price::unit_total(b, percent.unwrap_or_default(), outside));
-        for &k in members {
-            self.lines[k].points = None;
-        }
-        if let (Some(k), Some(s)) = (last, sum) {
-            let l = &mut self.lines[k];
-            l.points = Some(s);
-            if self.explain {
-                l.explain.push(format!(
-                    "算定単位 billed again without {dropped}, which a rule dropped: {s}点"
-                ));
-            }
-        }
-        let mut gone = vec![false; self.lines.len()];
-        for &k in &orphans {
-            gone[k] = true;
-            let l = &self.lines[k];
-            let path = path_of(l);
-            let (code, name) = (l.code.clone(), l.name.clone());
-            self.finding(
-                rules::UNSUPPORTED_POINT_KIND,
-                Severity::Error,
-                path,
-                rules::CITE_MASTER,
-                vec![code.clone()],
-                format!("{code} {name}: %加算 without its item ({dropped} was dropped by a rule); line not billed"),
-            );
-        }
-        let mut i = 0;
-        self.lines.retain(|_| {
-            let keep = !gone[i];
-            i += 1;
-            keep
-        });
-    }
-
-    /// Tiers a まるめ unit again after a rule dropped one of its tests: the 告示 counts the
-    /// 項目数 billed (告示 D007 注 …), so a test that may not be billed does not count. Below the
-    /// first tier the tests are billed item by item, each its own 算定単位.
-    pub(super) fn retier_bundle(&mut self, unit: usize, dropped_code: &str, paths: &[String]) {
-        let dropped = match dropped_code
-            .parse::<u32>()
-            .ok()
-            .and_then(|c| self.p.set.procedures.latest(c))
-        {
-            Some(rec) => format!("{dropped_code} {}", rec.abbr_name),
-            None => dropped_code.to_string(),
-        };
-        let dropped = dropped.as_str();
-        let members: Vec<usize> = (0..self.lines.len())
-            .filter(|&k| self.lines[k].unit == unit)
-            .collect();
-        let Some(&last) = members.last() else {
-            return;
-        };
-        let date = self.lines[last].date;
-        let set = &self.p.set;
-        let recs: Vec<&Procedure> = members
-            .iter()
-            .filter_map(|&k| {
-                let code = self.lines[k].code.parse::<u32>().ok()?;
-                set.procedures.get(code, date)
-            })
-            .collect();
-        if recs.len() != members.len() {
-            return;
-        }
-        let group = recs.first().map_or(0, |r| r.bundled_test_group);
-        if group == 0 || recs.iter().any(|r| r.bundled_test_group != group) {
-            // Not a まるめ: an item with its %加算 (see `unit_for`).
-            self.reunit(&members, &recs, dropped);
-            return;
-        }
-        let Some(b) = tables::bundling(group, date) else {
-            return;
-        };
-        // The first count (its finding is on the unit's first test), which included the dropped
-        // test, is replaced by this one.
-        self.findings
-            .retain(|f| !(f.rule == rules::BUNDLING && paths.contains(&f.path)));
-        let distinct: FxHashSet<u32> = recs.iter().map(|r| r.code.0).collect();
-        let n = distinct.len() as u32;
-        for &k in &members {
-            let l = &mut self.lines[k];
-            l.points = None;
-            l.explain.retain(|e| !e.starts_with("まるめ "));
-        }
-        let message = match b.points(n) {
-            Some(points) => {
-                let l = &mut self.lines[last];
-                l.points = Some(points);
-                if self.explain {
-                    l.explain.push(format!(
-                    "まるめ {}: {n}項目 → {points}点, counted without {dropped}, which a rule dropped; {}",
-                    b.kubun, b.citation
-                ));
-                }
-                format!(
-                    "{} まるめ recounted without {dropped}: {n}項目 → {points}点",
-                    b.kubun
-                )
-            }
-            None => {
-                for (&k, rec) in members.iter().zip(&recs) {
-                    let unit = self.unit();
-                    let points = Rounding::HalfUp.to_int(rec.points.to_decimal());
-                    let l = &mut self.lines[k];
-                    l.unit = unit;
-                    l.points = Some(points);
-                    if self.explain {
-                        l.explain.push(format!(
-                        "{n}項目 of {} without {dropped}, which a rule dropped: below the まるめ tiers, billed item by item: {points}点; {}",
-                        b.kubun, b.citation
-                    ));
-                    }
-                }
-                format!(
-                    "{} まるめ recounted without {dropped}: {n}項目, below the tiers; billed item by item",
-                    b.kubun
-                )
-            }
-        };
-        let path = path_of(&self.lines[last]);
-        self.finding(
-            rules::BUNDLING,
-            Severity::Info,
-            path,
-            b.citation,
-            distinct.iter().map(|c| format!("{c:09}")).collect(),
-            message,
-        );
     }
 }

@@ -2,6 +2,7 @@
 
 use santei_masters::{Date, Procedure};
 
+use super::price_stage::{Part, Work};
 use super::units::si_line;
 use super::{Calc, code_of};
 use crate::claim::Stay;
@@ -79,29 +80,20 @@ impl<'a> Calc<'a> {
         ));
         }
         let unit = self.unit();
-        let next = self.lines.len();
         self.accs.insert(
             unit,
             super::UnitAcc {
                 base: pts,
                 percent: rust_decimal::Decimal::ZERO,
                 outside: 0,
-                last: next,
                 times: 1,
                 joins_notes: true,
                 note_code: rec.addition_code,
             },
         );
-        self.lines.push(si_line(
-            true,
-            rec,
-            date,
-            unit,
-            None,
-            Some(pts),
-            1,
-            origin,
-            ex,
+        self.lines.push(Work::new(
+            si_line(true, rec, date, unit, None, None, 1, origin, ex),
+            Part::Base(pts),
         ));
         if s.outings.contains(&date) {
             let code = if stay::is_specific(rec) {

@@ -6,6 +6,7 @@ use rustc_hash::FxHashSet;
 use santei_masters::{Date, PointKind, Procedure};
 
 use super::polypharmacy::RxDone;
+use super::price_stage::{Part, Work};
 use super::{Calc, Proc, code_of, section_name, section_of, section_of_inpatient, why};
 use crate::age;
 use crate::claim::RxForm;
@@ -120,26 +121,28 @@ impl<'a> Calc<'a> {
                 format!("{} {}: 点数識別 {} is not computed here (金額・減点・%加算 without a preceding item); line not billed", pr.rec.code, pr.rec.abbr_name, pr.rec.point_kind));
             return None;
         };
-        let (unit, points) = self.unit_for(pr.rec, base, pts, pr.times, &mut ex);
-        why!(self, ex, "{points}点 × {}回", pr.times);
-        self.lines.push(si_line(
-            self.inpatient,
-            pr.rec,
-            date,
-            unit,
-            pr.quantity,
-            Some(points),
-            pr.times,
-            Origin::Claimed {
-                path: pr.path.clone(),
-            },
-            ex,
+        let (unit, part) = self.unit_for(pr.rec, base, pts, pr.times, &mut ex);
+        self.lines.push(Work::new(
+            si_line(
+                self.inpatient,
+                pr.rec,
+                date,
+                unit,
+                pr.quantity,
+                (part == Part::Priced).then_some(pts),
+                pr.times,
+                Origin::Claimed {
+                    path: pr.path.clone(),
+                },
+                ex,
+            ),
+            part,
         ));
         Some(pts)
     }
 
-    /// The 所定点数 a %加算 on the unit of line `k` applies to: the unit's [`super::UnitAcc`] base,
-    /// else the line's own points.
+    /// The 所定点数 a %加算 on the unit of line `k` applies to, as the derive stage knows it: the
+    /// unit's [`super::UnitAcc`] base, else the line's own (final) points.
     pub(super) fn base_points(&self, k: usize) -> Option<i64> {
         let l = &self.lines[k];
         match self.accs.get(&l.unit) {
@@ -148,13 +151,13 @@ impl<'a> Calc<'a> {
         }
     }
 
-    /// The 算定単位 of a new line and the 点数 it carries. A %加算/%減算 (点数識別 5/6) joins the
-    /// unit of the line it applies to, as UKE records it (RECEIPTC_GAIRAI_SAMPLE: ＥＣＧ１２ 130 +
-    /// 乳幼児加算（生体検査） 70% → one unit of 221): the unit's points move to the new last line,
-    /// priced once over the unit by [`crate::price::unit_total`] (every % on the same 所定点数).
-    /// A 注加算 joins the unit of a base that takes 通則 additions ([`super::UnitAcc::joins_notes`]).
-    /// Any other line (or a base billed a different number of times) is a unit of its own. The
-    /// caller pushes the new line right after.
+    /// The 算定単位 of a new line and how it takes part in the unit's price ([`Part`], priced once
+    /// after the rules by price_stage.rs). A %加算/%減算 (点数識別 5/6) joins the unit of the line it
+    /// applies to, as UKE records it (RECEIPTC_GAIRAI_SAMPLE: ＥＣＧ１２ 130 + 乳幼児加算（生体検査） 70%
+    /// → one unit of 221), every % on the same 所定点数 ([`crate::price::unit_total`]). A 注加算 joins
+    /// the unit of a base that takes 通則 additions ([`super::UnitAcc::joins_notes`]). Any other line
+    /// (or a base billed a different number of times) is a unit of its own; a % that joins nothing
+    /// is a line of its own with the points `pts` it adds. The caller pushes the new line right after.
     pub(super) fn unit_for(
         &mut self,
         rec: &Procedure,
@@ -162,12 +165,9 @@ impl<'a> Calc<'a> {
         pts: i64,
         times: u32,
         ex: &mut Vec<String>,
-    ) -> (usize, i64) {
-        let percent = matches!(
-            rec.point_kind(),
-            PointKind::PercentAdd | PointKind::PercentSubtract
-        );
-        let next = self.lines.len();
+    ) -> (usize, Part) {
+        let kind = rec.point_kind();
+        let percent = matches!(kind, PointKind::PercentAdd | PointKind::PercentSubtract);
         if let Some(k) = base {
             let unit = self.lines[k].unit;
             let joins = |a: &super::UnitAcc| {
@@ -179,72 +179,52 @@ impl<'a> Calc<'a> {
                             && rec.addition_code == a.note_code))
             };
             if let Some(a) = self.accs.get_mut(&unit).filter(|a| joins(a)) {
-                let before = crate::price::unit_total(a.base, a.percent, a.outside);
-                if percent {
-                    let signed = if rec.point_kind() == PointKind::PercentAdd {
-                        rec.points.to_decimal()
-                    } else {
-                        -rec.points.to_decimal()
-                    };
+                let part = if percent {
+                    let v = rec.points.to_decimal();
+                    let signed = if kind == PointKind::PercentAdd { v } else { -v };
                     a.percent += signed;
+                    Part::Percent(signed)
                 } else if rec.general_addition_base == 1 {
                     a.outside += pts;
+                    Part::Outside(pts)
                 } else {
                     a.base += pts;
-                }
-                let total = crate::price::unit_total(a.base, a.percent, a.outside);
-                let last = std::mem::replace(&mut a.last, next);
-                let (b_base, b_pct, b_out) = (a.base, a.percent, a.outside);
-                let l = &mut self.lines[last];
-                l.points = None;
+                    Part::Base(pts)
+                };
                 if self.explain {
+                    let l = &self.lines[k];
                     ex.push(format!(
-                    "one 算定単位 with {} {}: 所定点数 {b_base}{}{} = {total}点 (was {before}点; every % on the 所定点数, 四捨五入 once)",
-                    l.code,
-                    l.name,
-                    if b_pct.is_zero() {
-                        String::new()
-                    } else {
-                        format!(" × (100 {} {})/100", if b_pct.is_sign_negative() { "−" } else { "+" }, b_pct.abs().normalize())
-                    },
-                    if b_out != 0 { format!(" + {b_out} (項番62: outside the 所定点数)") } else { String::new() },
-                ));
-                }
-                return (unit, total);
-            }
-            if let (true, Some(prev), true) =
-                (percent, self.lines[k].points, self.lines[k].times == times)
-            {
-                // A unit without an accumulator (a まるめ bundle): the % on its points.
-                let b = &mut self.lines[k];
-                b.points = None;
-                if self.explain {
-                    ex.push(format!(
-                        "one 算定単位 with {} {}: {prev} {pts:+} = {}点",
-                        b.code,
-                        b.name,
-                        prev + pts
+                        "one 算定単位 with {} {}{}",
+                        l.code,
+                        l.name,
+                        match part {
+                            Part::Outside(_) => " (項番62: outside its 所定点数)",
+                            Part::Percent(_) => " (a % of its 所定点数)",
+                            _ => " (in its 所定点数)",
+                        }
                     ));
                 }
-                return (b.unit, prev + pts);
+                return (unit, part);
             }
         }
         let unit = self.unit();
-        if !percent {
-            self.accs.insert(
-                unit,
-                super::UnitAcc {
-                    base: pts,
-                    percent: Decimal::ZERO,
-                    outside: 0,
-                    last: next,
-                    times,
-                    joins_notes: crate::tsusoku::takes_additions(rec),
-                    note_code: rec.addition_code,
-                },
-            );
+        if percent {
+            why!(self, ex, "{pts}点 × {times}回");
+            return (unit, Part::Priced);
         }
-        (unit, pts)
+        self.accs.insert(
+            unit,
+            super::UnitAcc {
+                base: pts,
+                percent: Decimal::ZERO,
+                outside: 0,
+                times,
+                joins_notes: crate::tsusoku::takes_additions(rec),
+                note_code: rec.addition_code,
+            },
+        );
+        why!(self, ex, "{pts}点 × {times}回");
+        (unit, Part::Base(pts))
     }
 
     pub(super) fn derived_line(
@@ -280,21 +260,23 @@ impl<'a> Calc<'a> {
             return;
         };
         why.extend(ex);
-        let (unit, points) = self.unit_for(rec, base, pts, times, &mut why);
-        why!(self, why, "{points}点 × {times}回");
-        self.lines.push(si_line(
-            self.inpatient,
-            rec,
-            date,
-            unit,
-            None,
-            Some(points),
-            times,
-            Origin::Derived {
-                rule,
-                base_path: base_path.to_string(),
-            },
-            why,
+        let (unit, part) = self.unit_for(rec, base, pts, times, &mut why);
+        self.lines.push(Work::new(
+            si_line(
+                self.inpatient,
+                rec,
+                date,
+                unit,
+                None,
+                (part == Part::Priced).then_some(pts),
+                times,
+                Origin::Derived {
+                    rule,
+                    base_path: base_path.to_string(),
+                },
+                why,
+            ),
+            part,
         ));
     }
 
@@ -323,13 +305,21 @@ impl<'a> Calc<'a> {
         let Some(points) = b.points(n) else {
             return false;
         };
+        // The tier is priced after the rules (price_stage.rs), on the tests still billed; the
+        // derive stage knows it as the unit's 所定点数 (a % of the unit applies to it).
         let unit = self.unit();
-        let last = members.len() - 1;
-        let individual: i64 = members
-            .iter()
-            .map(|&m| Rounding::HalfUp.to_int(procs[m].rec.points.to_decimal()))
-            .sum();
-        for (k, &m) in members.iter().enumerate() {
+        self.accs.insert(
+            unit,
+            super::UnitAcc {
+                base: points,
+                percent: Decimal::ZERO,
+                outside: 0,
+                times: 1,
+                joins_notes: false,
+                note_code: 0,
+            },
+        );
+        for &m in members {
             let pr = &procs[m];
             let mut ex = Vec::new();
             why!(
@@ -341,34 +331,28 @@ impl<'a> Calc<'a> {
                 self.rev(),
                 pr.rec.points
             );
-            if k == last && self.explain {
-                ex.push(format!(
-                    "まるめ {}: {n}項目 → {points}点 (instead of {individual}点 item by item); {}",
-                    b.kubun, b.citation
-                ));
-            }
-            self.lines.push(si_line(
-                self.inpatient,
-                pr.rec,
-                date,
-                unit,
-                pr.quantity,
-                (k == last).then_some(points),
-                1,
-                Origin::Claimed {
-                    path: pr.path.clone(),
-                },
-                ex,
+            let part = Part::Bundled {
+                group,
+                own: Rounding::HalfUp.to_int(pr.rec.points.to_decimal()),
+                of: n,
+            };
+            self.lines.push(Work::new(
+                si_line(
+                    self.inpatient,
+                    pr.rec,
+                    date,
+                    unit,
+                    pr.quantity,
+                    None,
+                    1,
+                    Origin::Claimed {
+                        path: pr.path.clone(),
+                    },
+                    ex,
+                ),
+                part,
             ));
         }
-        self.finding(
-            rules::BUNDLING,
-            Severity::Info,
-            procs[members[0]].path.clone(),
-            b.citation,
-            distinct.iter().map(|c| format!("{c:09}")).collect(),
-            format!("{} まるめ: {n}項目 → {points}点", b.kubun),
-        );
         true
     }
 
@@ -521,7 +505,7 @@ impl<'a> Calc<'a> {
                     cite
                 ));
             }
-            self.lines.push(Line {
+            self.lines.push(Work::priced(Line {
                 record: RecordKind::IY,
                 section,
                 date,
@@ -536,7 +520,7 @@ impl<'a> Calc<'a> {
                     path: dpath.clone(),
                 },
                 explain: ex,
-            });
+            }));
         }
         Some(RxDone {
             path: path.to_string(),
@@ -657,7 +641,7 @@ impl<'a> Calc<'a> {
             why!(self, ex, "上限点数 {cap} (項番24) → {points}点");
         }
         let unit = self.unit();
-        self.lines.push(Line {
+        self.lines.push(Work::priced(Line {
             record: RecordKind::TO,
             section: section.unwrap_or("80"),
             date,
@@ -672,7 +656,7 @@ impl<'a> Calc<'a> {
                 path: path.to_string(),
             },
             explain: ex,
-        });
+        }));
     }
 
     pub(super) fn comment(&mut self, path: &str, date: Date, code: &str, text: Option<&str>) {
@@ -702,7 +686,7 @@ impl<'a> Calc<'a> {
         if let Some(t) = text {
             name.push_str(t);
         }
-        self.lines.push(Line {
+        self.lines.push(Work::priced(Line {
             record: RecordKind::CO,
             section,
             date,
@@ -724,7 +708,7 @@ impl<'a> Calc<'a> {
             } else {
                 Vec::new()
             },
-        });
+        }));
     }
 }
 
