@@ -110,7 +110,7 @@ impl Calc<'_> {
     /// last line, the others `None` (as UKE records a 算定単位). A % line left without its item is
     /// not billed (M009); a まるめ below its first tier is billed test by test.
     pub(super) fn price_units(&mut self) {
-        let mut members: Vec<usize> = (0..self.lines.len())
+        let mut members: smallvec::SmallVec<[usize; 32]> = (0..self.lines.len())
             .filter(|&k| self.lines[k].part != Part::Priced)
             .collect();
         if members.is_empty() {
@@ -125,14 +125,22 @@ impl Calc<'_> {
                 .iter()
                 .position(|&k| self.lines[k].unit != unit)
                 .map_or(members.len(), |n| start + n);
-            let group: Vec<usize> = members[start..end].to_vec();
+            let group = &members[start..end];
+            if let [k] = *group {
+                if let Part::Base(p) = self.lines[k].part {
+                    // An item alone: its own points.
+                    self.lines[k].points = Some(p);
+                    start = end;
+                    continue;
+                }
+            }
             let bundle = group.iter().find_map(|&k| match self.lines[k].part {
                 Part::Bundled { group, of, .. } => Some((group, of)),
                 _ => None,
             });
             match bundle {
-                Some((g, of)) => self.price_bundle(&group, g, of, &mut gone),
-                None => self.price_sum(&group, &mut gone),
+                Some((g, of)) => self.price_bundle(group, g, of, &mut gone),
+                None => self.price_sum(group, &mut gone),
             }
             start = end;
         }
@@ -158,19 +166,17 @@ impl Calc<'_> {
                 }
             }
         }
-        let billed: Vec<usize> = group
-            .iter()
-            .copied()
-            .filter(|k| !gone.contains(k))
-            .collect();
-        let Some(&last) = billed.last() else {
+        // Without an item, the % lines are gone (M009 above).
+        let billed = |k: usize| sum.has_base || !matches!(self.lines[k].part, Part::Percent(_));
+        let n = group.iter().filter(|&&k| billed(k)).count();
+        let Some(&last) = group.iter().rev().find(|&&k| billed(k)) else {
             return;
         };
         let total = sum.total();
-        for &k in &billed {
+        for &k in group {
             self.lines[k].points = None;
         }
-        let explain = self.explain && billed.len() > 1;
+        let explain = self.explain && n > 1;
         let l = &mut self.lines[last];
         l.points = Some(total);
         let times = l.times;
@@ -195,7 +201,7 @@ impl Calc<'_> {
             };
             l.explain.push(format!(
                 "算定単位 of {} lines: 所定点数 {}{pct}{outside} = {total}点 (every % on the 所定点数, {} once) × {}回",
-                billed.len(),
+                n,
                 sum.base,
                 Rounding::HalfUp.japanese(),
                 times

@@ -244,6 +244,10 @@ pub fn percent_change(base: i64, percent: Decimal, add: bool) -> i64 {
 /// 所定点数 (医科診療行為マスター 項番62 通則加算所定点数対象識別 1). 1歳 小児創傷処理 500点 with
 /// 乳幼児加算 100% and 休日加算２ 80%: 500 × 280/100 = 1,400.
 pub fn unit_total(base: i64, percent: Decimal, outside: i64) -> i64 {
+    if percent.is_zero() {
+        // × 100/100: nothing to round.
+        return base.saturating_add(outside);
+    }
     let hundred = Decimal::ONE_HUNDRED;
     Decimal::from(base)
         .checked_mul(hundred + percent)
