@@ -1,4 +1,4 @@
-//! Price: the lines of procedures (点数識別, きざみ, %), まるめ bundles, drugs, materials and
+//! Derive and price the lines: procedures (点数識別, きざみ, % — their 算定単位 priced later by price_stage.rs), まるめ bundles, drugs, materials and
 //! comments.
 
 use rust_decimal::Decimal;
