@@ -18,7 +18,7 @@ use crate::claim::{Claim, Setting};
 use crate::prepared::Prepared;
 use crate::result::{ClaimResult, Finding, RecordKind, Severity};
 
-pub const RULE: &str = "O100.price-response";
+pub const RULE: &str = "PRC-100.price-response";
 pub const CITE: &str = "告示 O100 注1・注2 (r08 kokuji_ika.txt l.20688–20693); 通知 O100 (1)〜(3) (r08 tsuchi_ika.txt l.30020–30034); 医科診療行為マスター 項番132 物価対応料区分, 項番133 物価対応料グループ区分";
 
 /// 項番132: the row is a base item after which a 物価対応料 is due.

@@ -69,7 +69,7 @@ pub fn compute(
 /// The claim with the `meals` of the copayment taken from the meals served (`stay.meals`) when
 /// it gives none by hand: the month's 食数, the stay's `meal_class`, and the 費用 = Σ of the
 /// 診療識別 97 lines (none when a day's rows were missing). `Ok(None)`: use the claim as it is;
-/// `Err`: the copayment cannot be computed (生活療養, C529).
+/// `Err`: the copayment cannot be computed (生活療養, CPY-529).
 fn served_meals(
     claim: &Claim,
     result: &ClaimResult,
@@ -178,7 +178,7 @@ pub fn compute_lines(
     Some(copay)
 }
 
-/// C522 (70歳未満 without 所得区分) only when a limit could have applied: the month's 一部負担金
+/// CPY-522 (70歳未満 without 所得区分) only when a limit could have applied: the month's 一部負担金
 /// reaches the lowest 70歳未満 limit in force (オ, or its 多数回 amount). Below it no 所得区分
 /// changes the amount, and the note would be on nearly every claim.
 fn drop_needless_c522(copay: &Copay, date: Date, many_times: bool, findings: &mut Vec<Finding>) {
@@ -210,7 +210,7 @@ fn count_errors(f: &[Finding]) -> usize {
     f.iter().filter(|f| f.severity == Severity::Error).count()
 }
 
-/// C529: the 生活療養標準負担額 of the month is not computed, and why.
+/// CPY-529: the 生活療養標準負担額 of the month is not computed, and why.
 pub(crate) fn living_refused(findings: &mut Vec<Finding>, why: &str) {
     error(
         findings,

@@ -9,14 +9,14 @@ use crate::stay::{self, houkatsu, kasan};
 
 /// Rule id of the 入院基本料等加算 santei derives from the 届出 (and of a claimed one it refuses
 /// because the stay derives it).
-pub const KASAN: &str = "I110.stay-addition";
+pub const KASAN: &str = "INP-110.stay-addition";
 const A234_3_NOT_WITH_A232: &str = "通知 A234-3 (4) (tsuchi_ika.txt l.2934): 「Ａ２３２」がん拠点病院加算を算定している場合は算定できない";
 /// A claimed 入院基本料等加算 on a day its limit (入院初日, 14日を限度 …) does not allow.
-pub const KASAN_LIMIT: &str = "I111.addition-limit";
+pub const KASAN_LIMIT: &str = "INP-111.addition-limit";
 /// A 加算 the 届出 would give that santei does not derive (04 not loaded, two rows 届出).
-pub const KASAN_NOT_DERIVED: &str = "I112.addition-not-derived";
+pub const KASAN_NOT_DERIVED: &str = "INP-112.addition-not-derived";
 /// A claimed item the day's 特定入院料 includes (its 告示 注 「…に含まれるものとする」).
-pub const INCLUDED: &str = "I120.specific-fee-inclusion";
+pub const INCLUDED: &str = "INP-120.specific-fee-inclusion";
 
 const CITE_04: &str = "医科電子点数表 04 入院基本料テーブル (01 入院基本料識別); 告示 第1章第2部 第2節 各区分の注 「…のうち、○○加算を算定できるものを現に算定している患者に限る」; 通知 第2節 別表1 (r06 tsuchi_ika.txt l.1935–1937)";
 
@@ -248,7 +248,7 @@ impl<'a> Calc<'a> {
             return;
         }
         self.finding(INCLUDED, Severity::Info, path.to_string(), inc.cite, vec![fee.code.to_string()],
-            format!("{}: claimed 診療行為 it includes are not billed (I120); drugs and 特定保険医療材料 are billed as claimed — santei does not decide which of them the 注 includes (除外薬剤・注射薬, the J400 材料 it excepts), so check them by hand{}",
+            format!("{}: claimed 診療行為 it includes are not billed (INP-120); drugs and 特定保険医療材料 are billed as claimed — santei does not decide which of them the 注 includes (除外薬剤・注射薬, the J400 材料 it excepts), so check them by hand{}",
                 inc.name,
                 if inc.note.is_empty() { String::new() } else { format!("; {}", inc.note) }));
     }

@@ -47,7 +47,7 @@ const NO_STANDARD: &str = "the row needs the facility's 届出 (施設基準 of 
 
 impl<'a> Calc<'a> {
     /// Every day of every `stay.meals` entry: its rows at the master's 金額 of the day, one 算定単位
-    /// per row; an entry's day is billed whole or not at all (I201 names what is missing).
+    /// per row; an entry's day is billed whole or not at all (INP-201 names what is missing).
     pub(super) fn meals_served(&mut self, s: &'a Stay) {
         let p = self.p;
         let mut missing: Vec<Missing> = Vec::new();

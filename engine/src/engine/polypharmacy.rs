@@ -53,7 +53,7 @@ const TEMPORARY_MAX_DAYS: u32 = 14;
 const PSYCHOTROPIC_FLAG: u8 = 5;
 
 /// The unit the F200 注3 90/100 is rounded over. 通知 F200 (6)イ: not settled by an
-/// official example; see docs/FINDINGS.md F303.
+/// official example; see docs/FINDINGS.md DRG-303.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum PolypharmacyRounding {
     /// 処方単位: Σ(剤点数 × 日数) of all 内服薬 of the 処方 × 90/100, 四捨五入 once. 通知 F200
@@ -271,7 +271,7 @@ impl Calc<'_> {
         }
         if psychotropic_claimed {
             self.finding(rules::POLYPHARMACY, Severity::Warning, vpath, rules::CITE_POLYPHARMACY, codes(),
-                format!("{}, and 処方料（向精神薬多剤投与） {F100_PSYCHOTROPIC} is claimed: F200 注3 applies to the drugs other than the 向精神薬 reduced by 注2, if they are still 7種類 (疑義解釈 2016-04-25 その2 問22); santei cannot tell the 向精神薬 apart (see F304), so nothing is reduced — check by hand", counted()));
+                format!("{}, and 処方料（向精神薬多剤投与） {F100_PSYCHOTROPIC} is claimed: F200 注3 applies to the drugs other than the 向精神薬 reduced by 注2, if they are still 7種類 (疑義解釈 2016-04-25 その2 問22); santei cannot tell the 向精神薬 apart (see DRG-304), so nothing is reduced — check by hand", counted()));
             return;
         }
         let (counted, codes) = (counted(), codes());

@@ -55,7 +55,7 @@ impl<'a> Calc<'a> {
     }
 
     /// A claimed 注加算 (項番39 注加算通番 ≠ 0) whose base (same 注加算コード 項番38, 通番 0) is not
-    /// billed that day (M014): when its base was claimed and refused (a gate, a count), the
+    /// billed that day (MST-014): when its base was claimed and refused (a gate, a count), the
     /// addition is not billed either (error: a 注加算 is added to its base's 所定点数 and has none
     /// of its own); when no base was claimed at all, it is billed with a warning — the master's
     /// 注加算コード does not always group an addition with every item the 告示 adds it to (e.g.

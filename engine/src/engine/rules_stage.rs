@@ -163,7 +163,7 @@ impl Calc<'_> {
                     }
                 }
             };
-            // A 傷病名 requirement on a claim without 傷病名: say so (R504).
+            // A 傷病名 requirement on a claim without 傷病名: say so (RUL-504).
             let message = if category == rules::RULE_REQUIREMENT
                 && self.claim.diseases.is_empty()
                 && message.contains("傷病名")
@@ -214,7 +214,7 @@ impl Calc<'_> {
 
     /// An item with its %加算 (one 算定単位, see `unit_for`) that lost a line to a rule, billed again
     /// from the master: each item its own 点数, a % line on the Σ before it. A % line left without
-    /// an item is not billed (M009).
+    /// an item is not billed (MST-009).
     pub(super) fn reunit(&mut self, members: &[usize], recs: &[&Procedure], dropped: &str) {
         // As `unit_for` prices a unit: the 点数 lines before the first % are the 所定点数 (but
         // 項番62 = 1), every % on it, rounded once (`price::unit_total`).

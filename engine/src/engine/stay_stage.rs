@@ -10,7 +10,7 @@ use crate::rules;
 use crate::stay;
 
 /// Rule id of the 入院期間加算 and 外泊 lines santei adds.
-pub const STAY: &str = "I100.inpatient-stay";
+pub const STAY: &str = "INP-100.inpatient-stay";
 
 impl<'a> Calc<'a> {
     /// A claimed item the stay already bills: one of its wards' 入院料, or an 入院期間加算 / 外泊 減額.
