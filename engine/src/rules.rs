@@ -15,6 +15,8 @@ pub const LINK_MISSING: &str = "MST-010.linked-code-missing";
 pub const OUTPATIENT_ONLY: &str = "MST-011.outpatient-only";
 pub const UNKNOWN_DISEASE: &str = "MST-013.unknown-disease";
 pub const ADDITION_WITHOUT_BASE: &str = "MST-014.addition-without-base";
+/// The claim's revision was computed with an excerpt of its masters.
+pub const PARTIAL_MASTERS: &str = "MST-012.partial-masters";
 
 // 入院 claims: what santei does not compute for them yet.
 pub const INPATIENT_PARTIAL: &str = "INP-701.inpatient-partial";
@@ -38,6 +40,8 @@ pub const TEMPORARY_RX: &str = "DRG-306.temporary-rx";
 pub const MATERIAL_PRICE: &str = "MAT-401.material-price";
 
 // Outcomes of the rule files and the 電子点数表 (the finding's `rule_id` names the rule).
+/// The claim's revision runs without santei's hand rules (engine/src/revisions.rs).
+pub const REVISION_WITHOUT_RULES: &str = "RUL-500.revision-without-rules";
 pub const RULE_EXCLUSION: &str = "RUL-501.exclusion";
 pub const RULE_INCLUSION: &str = "RUL-502.inclusion";
 pub const RULE_LIMIT: &str = "RUL-503.count-limit";

@@ -152,12 +152,13 @@ pub fn compute_lines(
         lines.iter().map(|l| l.date).max(),
     ) {
         if (a.year(), a.month()) != (b.year(), b.month()) {
-            error(
-                findings,
-                LINES_MONTH,
-                "visits",
-                CITE_RATE,
-                format!("lines from {a} to {b}: a copayment is computed for one calendar month"),
+            findings.push(
+                Finding::error(LINES_MONTH)
+                    .at("visits")
+                    .cite(CITE_RATE)
+                    .message(format!(
+                        "lines from {a} to {b}: a copayment is computed for one calendar month"
+                    )),
             );
             return None;
         }
@@ -212,51 +213,33 @@ fn count_errors(f: &[Finding]) -> usize {
 
 /// CPY-529: the 生活療養標準負担額 of the month is not computed, and why.
 pub(crate) fn living_refused(findings: &mut Vec<Finding>, why: &str) {
-    error(
-        findings,
-        crate::meals::LIVING_STANDARD_UNKNOWN,
-        "stay.meals",
-        crate::meals::living::CITE,
-        format!("生活療養 meals: {why}; the patient's share of the month is not computed"),
+    findings.push(
+        Finding::error(crate::meals::LIVING_STANDARD_UNKNOWN)
+            .at("stay.meals")
+            .cite(crate::meals::living::CITE)
+            .message(format!(
+                "生活療養 meals: {why}; the patient's share of the month is not computed"
+            )),
     );
-}
-
-pub(crate) fn error(
-    findings: &mut Vec<Finding>,
-    rule: &'static str,
-    path: impl Into<String>,
-    citation: &'static str,
-    message: String,
-) {
-    findings.push(Finding::new(
-        rule,
-        Severity::Error,
-        path,
-        citation,
-        vec![],
-        message,
-    ));
 }
 
 fn validate_meals(claim: &Claim, findings: &mut Vec<Finding>) -> bool {
     let n: u64 = claim.meals.iter().map(|m| u64::from(m.count)).sum();
     if n > 0 && claim.setting == Setting::Outpatient {
-        error(
-            findings,
-            MEALS_INPUT,
-            "meals",
-            "健保法85条 入院時食事療養費 (入院患者の食事)",
-            "meals given on an 入院外 claim".into(),
+        findings.push(
+            Finding::error(MEALS_INPUT)
+                .at("meals")
+                .cite("健保法85条 入院時食事療養費 (入院患者の食事)")
+                .message("meals given on an 入院外 claim"),
         );
         return false;
     }
     if n > 3 * 31 {
-        error(
-            findings,
-            MEALS_INPUT,
-            "meals",
-            "入院時食事療養(Ⅰ) 1日3食を限度",
-            format!("{n} meals in one month (at most 3 a day)"),
+        findings.push(
+            Finding::error(MEALS_INPUT)
+                .at("meals")
+                .cite("入院時食事療養(Ⅰ) 1日3食を限度")
+                .message(format!("{n} meals in one month (at most 3 a day)")),
         );
         return false;
     }

@@ -7,7 +7,7 @@ use super::Calc;
 use super::units::si_line;
 use crate::claim::Stay;
 use crate::meals::{self, Part, Row};
-use crate::result::{Origin, Severity};
+use crate::result::{Finding, Origin};
 
 /// A code the masters of a date do not hold, or hold without a whole 金額: the entry, the code,
 /// its name, the first and last date, and why.
@@ -106,20 +106,19 @@ impl<'a> Calc<'a> {
             } else {
                 format!("{}–{}", x.from, x.to)
             };
-            self.finding(
-                meals::ROW_MISSING,
-                Severity::Error,
-                format!("stay.meals[{}]", x.entry),
-                meals::CITE,
-                vec![format!("{:09}", x.code)],
-                format!(
-                    "{:09} {} on {when}: {} ({} masters, {}); the 食事・生活療養 of these days is not billed — no amount of another period is used",
-                    x.code,
-                    x.name,
-                    x.why,
-                    self.rev(),
-                    self.p.set.coverage.describe()
-                ),
+            self.findings.push(
+                Finding::error(meals::ROW_MISSING)
+                    .at(format!("stay.meals[{}]", x.entry))
+                    .cite(meals::CITE)
+                    .codes(vec![format!("{:09}", x.code)])
+                    .message(format!(
+                        "{:09} {} on {when}: {} ({} masters, {}); the 食事・生活療養 of these days is not billed — no amount of another period is used",
+                        x.code,
+                        x.name,
+                        x.why,
+                        self.rev(),
+                        self.p.set.coverage.describe()
+                    )),
             );
         }
     }

@@ -172,16 +172,14 @@ impl Calc<'_> {
             } else {
                 message
             };
-            let mut finding = Finding::new(
-                category,
-                severity,
-                path,
-                rule.citation.clone(),
-                codes,
-                message,
+            self.findings.push(
+                Finding::of(category, severity)
+                    .rule_id(rule.id.clone())
+                    .at(path)
+                    .cite(rule.citation.clone())
+                    .codes(codes)
+                    .message(message),
             );
-            finding.rule_id = Some(rule.id.clone());
-            self.findings.push(finding);
         }
         // A まるめ unit that lost a test: the tier is for the tests billed.
         // (unit, dropped code, claim paths of the unit's lines)
@@ -264,13 +262,12 @@ impl Calc<'_> {
             let l = &self.lines[k];
             let path = path_of(l);
             let (code, name) = (l.code.clone(), l.name.clone());
-            self.finding(
-                rules::UNSUPPORTED_POINT_KIND,
-                Severity::Error,
-                path,
-                rules::CITE_MASTER,
-                vec![code.clone()],
-                format!("{code} {name}: %加算 without its item ({dropped} was dropped by a rule); line not billed"),
+            self.findings.push(
+                Finding::error(rules::UNSUPPORTED_POINT_KIND)
+                    .at(path)
+                    .cite(rules::CITE_MASTER)
+                    .codes(vec![code.clone()])
+                    .message(format!("{code} {name}: %加算 without its item ({dropped} was dropped by a rule); line not billed")),
             );
         }
         let mut i = 0;
@@ -368,13 +365,12 @@ impl Calc<'_> {
             }
         };
         let path = path_of(&self.lines[last]);
-        self.finding(
-            rules::BUNDLING,
-            Severity::Info,
-            path,
-            b.citation,
-            distinct.iter().map(|c| format!("{c:09}")).collect(),
-            message,
+        self.findings.push(
+            Finding::info(rules::BUNDLING)
+                .at(path)
+                .cite(b.citation)
+                .codes(distinct.iter().map(|c| format!("{c:09}")).collect())
+                .message(message),
         );
     }
 }
