@@ -314,7 +314,7 @@ pub struct EngineArgs {
 #[derive(clap::Args, Clone)]
 pub struct RoundingArgs {
     /// The unit the F200 注3 多剤投与 90/100 is rounded over (the 通知 F200 (6) does not settle it;
-    /// finding F303 says which was used): once over the 処方's 内服薬 (default) or per 剤.
+    /// finding DRG-303 says which was used): once over the 処方's 内服薬 (default) or per 剤.
     #[arg(long, value_enum, default_value = "prescription")]
     pub polypharmacy_rounding: calc_cmd::PolypharmacyUnit,
 }

@@ -61,7 +61,7 @@ const IR: [&str; 6] = [
     "1312345",
 ];
 
-/// 社保 本人 3割, 2024-07: 再診料 + 外来管理加算, and a 外来診療料 a 診療所 cannot bill (M004: a
+/// 社保 本人 3割, 2024-07: 再診料 + 外来管理加算, and a 外来診療料 a 診療所 cannot bill (MST-004: a
 /// line not billed, exit 1).
 const NOT_BILLED: &str = r#"{"format":"santei.claim/1",
  "patient":{"birth_date":"1970-04-01","sex":"male"},
@@ -200,7 +200,7 @@ fn a_line_not_billed_is_written_as_computed_with_exit_1() {
     ]);
     assert_eq!(o.status.code(), Some(1), "{}", err(&o));
     let summary = out(&o);
-    assert!(summary.contains("M004.hospital-or-clinic"), "{summary}");
+    assert!(summary.contains("MST-004.hospital-or-clinic"), "{summary}");
     assert!(summary.contains("exit code 1"), "{summary}");
     let bytes = std::fs::read(&uke).unwrap();
     assert!(bytes.starts_with(b"IR,1,13,1,1312345,,"));

@@ -176,7 +176,7 @@ fn calc_errors_and_findings_exit_codes() {
     .unwrap();
     let o = santei(&["calc", unknown.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stdout(&o).contains("M001.unknown-code"));
+    assert!(stdout(&o).contains("MST-001.unknown-code"));
     let o = santei(&["schema"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["title"], "Claim");
@@ -291,15 +291,15 @@ fn recalc_sample_any_jobs_same_output_and_exit_codes() {
         santei(&args)
     };
     // With the rule and derivation checks, the sample differs only where the law asks more: 43
-    // 年齢加算 due from the RE 生年月日 and not billed (A101; e.g. receipt 4, born 2021-01-27:
-    // 初診料 without 乳幼児加算, 告示 A000 注6) and one 判断料 billed twice in a month (D201, D026
+    // 年齢加算 due from the RE 生年月日 and not billed (BAS-101; e.g. receipt 4, born 2021-01-27:
+    // 初診料 without 乳幼児加算, 告示 A000 注6) and one 判断料 billed twice in a month (TST-201, D026
     // 注1). Its points and totals all match (below, with --no-rules).
     let ruled = run(&["--format", "csv", "--jobs", "2"]);
     assert_eq!(ruled.status.code(), Some(1));
     let rows = stdout(&ruled);
     assert_eq!(rows.matches(",rule,differs,").count(), 44, "{rows}");
-    assert_eq!(rows.matches("A101.age-addition").count(), 43);
-    assert_eq!(rows.matches("D201.judgement-fee").count(), 1);
+    assert_eq!(rows.matches("BAS-101.age-addition").count(), 43);
+    assert_eq!(rows.matches("TST-201.judgement-fee").count(), 1);
     assert_eq!(rows.matches(",receipt_total,match,").count(), 75);
     // Points only: all 75 receipts match, exit 0; one receipt_total row per receipt.
     let run = |extra: &[&str]| {

@@ -182,7 +182,7 @@ fn calc_table_says_when_there_is_no_copay() {
     assert!(out.contains("窓口負担: not computed"), "{out}");
 }
 
-// 2. The table: display width, Japanese terms, units, heading, C522.
+// 2. The table: display width, Japanese terms, units, heading, CPY-522.
 
 #[test]
 fn calc_table_lines_up_by_display_width() {
@@ -290,9 +290,9 @@ fn c522_only_when_a_limit_could_have_applied() {
     );
     let o = santei(&["calc", &small]);
     assert_eq!(o.status.code(), Some(0));
-    assert!(!stdout(&o).contains("C522"), "{}", stdout(&o));
-    // The example (3歳, 1,940円): no C522 either.
-    assert!(!stdout(&santei(&["calc", &example()])).contains("C522"));
+    assert!(!stdout(&o).contains("CPY-522"), "{}", stdout(&o));
+    // The example (3歳, 1,940円): no CPY-522 either.
+    assert!(!stdout(&santei(&["calc", &example()])).contains("CPY-522"));
     // 18,760点 of カロナール (56,280円 at 3割) is above オ 35,400円: the 所得区分 matters.
     let big = temp_file(
         "c522",
@@ -311,7 +311,7 @@ fn c522_only_when_a_limit_could_have_applied() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|f| f["rule"] == "C522.no-income-class-under-70"),
+            .any(|f| f["rule"] == "CPY-522.no-income-class-under-70"),
         "{v}"
     );
 }

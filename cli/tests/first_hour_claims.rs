@@ -119,7 +119,7 @@ fn disease_codes_are_checked() {
         let found = rules(&json(&o));
         assert!(
             found.contains(&(
-                "M013.unknown-disease".into(),
+                "MST-013.unknown-disease".into(),
                 "error".into(),
                 "diseases[0].code".into()
             )),
@@ -135,15 +135,15 @@ fn a_holiday_visit_on_a_working_day_is_flagged() {
     let f = write("hol-wed.json", &claim("2024-07-03", "holiday", "", "1"));
     let found = rules(&json(&santei(&["calc", &f, "--json"])));
     assert!(
-        found
-            .iter()
-            .any(|(r, s, p)| r == "A104.not-a-holiday" && s == "warning" && p == "visits[0].time"),
+        found.iter().any(|(r, s, p)| r == "BAS-104.not-a-holiday"
+            && s == "warning"
+            && p == "visits[0].time"),
         "{found:?}"
     );
     let f = write("hol-umi.json", &claim("2024-07-15", "holiday", "", "1"));
     let found = rules(&json(&santei(&["calc", &f, "--json"])));
     assert!(
-        found.iter().all(|(r, _, _)| r != "A104.not-a-holiday"),
+        found.iter().all(|(r, _, _)| r != "BAS-104.not-a-holiday"),
         "{found:?}"
     );
 }

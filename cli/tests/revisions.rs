@@ -94,7 +94,7 @@ fn the_demo_computes_each_claim_under_the_revision_of_its_date() {
 }
 
 /// With the complete r06 files and the r08 excerpt, santei picks by date and says plainly that
-/// the r08 set is partial (on stderr when loading, and as M012 in the result).
+/// the r08 set is partial (on stderr when loading, and as MST-012 in the result).
 #[test]
 fn official_folders_pick_by_date_and_the_excerpt_says_it_is_partial() {
     let m = shared().join("masters");
@@ -124,7 +124,7 @@ fn official_folders_pick_by_date_and_the_excerpt_says_it_is_partial() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|f| f["rule"] == "M012.partial-masters"),
+            .any(|f| f["rule"] == "MST-012.partial-masters"),
         "{v}"
     );
     let old = write_claim(
@@ -141,7 +141,7 @@ fn official_folders_pick_by_date_and_the_excerpt_says_it_is_partial() {
             .as_array()
             .unwrap()
             .iter()
-            .all(|f| f["rule"] != "M012.partial-masters"),
+            .all(|f| f["rule"] != "MST-012.partial-masters"),
         "{v}"
     );
 }

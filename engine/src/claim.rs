@@ -29,7 +29,7 @@ pub struct Claim {
     #[serde(default)]
     pub facility: Facility,
     /// 入院・入院外. `inpatient` needs `admission_date`, and is computed only in part (finding
-    /// I701 says what is left out).
+    /// INP-701 says what is left out).
     #[serde(default)]
     pub setting: Setting,
     /// 入院年月日 of an `inpatient` claim: the 起算日 of the 入院期間 (告示 第1章第2部 通則5; 通知
@@ -110,7 +110,7 @@ pub struct Stay {
     pub meal_class: Option<MealClass>,
     /// 医療区分 (1–3) of a patient with 生活療養 meals (療養病床, 65歳以上): the copayment's
     /// 生活療養標準負担額 is computed for 医療区分1 only (engine/src/meals/living.rs); absent or 2–3,
-    /// it is refused (C529).
+    /// it is refused (CPY-529).
     #[serde(default)]
     pub iryo_kubun: Option<u8>,
 }
@@ -436,7 +436,7 @@ pub enum Item {
         /// Such a 剤 is left out of the 7種類 count of F200 注3, F100「2」 and F400「2」; its 薬剤料
         /// is still part of the 所定点数 reduced by 注3 (通知 F200 (6)イ). The 投与期間 spans
         /// earlier prescriptions, so santei cannot derive it from `days`: say it here. With
-        /// `days` above 14 the flag contradicts itself and is ignored (finding F306).
+        /// `days` above 14 the flag contradicts itself and is ignored (finding DRG-306).
         #[serde(default)]
         temporary: bool,
         /// 混合 (内服 only): the 散剤・顆粒剤・液剤 of this 剤 are mixed to be taken together, so the

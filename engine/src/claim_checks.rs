@@ -3,7 +3,7 @@
 
 use crate::calendar::{self, CITE_HOLIDAY};
 use crate::claim::{Claim, TimeCategory};
-use crate::result::{Finding, Severity};
+use crate::result::Finding;
 use crate::rules;
 use santei_masters::{Date, MasterSet};
 
@@ -18,30 +18,26 @@ pub(crate) fn diseases(claim: &Claim, set: &MasterSet, date: Date) -> Vec<Findin
         let code = d.code.as_str();
         let well_formed = code.len() == 7 && code.bytes().all(|b| b.is_ascii_digit());
         if !well_formed {
-            out.push(Finding::new(
-                rules::UNKNOWN_DISEASE,
-                Severity::Error,
-                path,
-                CITE_DISEASE,
-                vec![code.to_string()],
-                format!(
+            out.push(Finding::error(rules::UNKNOWN_DISEASE)
+                .at(path)
+                .cite(CITE_DISEASE)
+                .codes(vec![code.to_string()])
+                .message(format!(
                     "`{code}` is not a 傷病名コード: 7 digits expected (0000999 for a 未コード化傷病名)"
-                ),
-            ));
+                )));
             continue;
         }
         if set.diseases.is_empty() {
-            out.push(Finding::new(
-                rules::UNKNOWN_DISEASE,
-                Severity::Warning,
-                path,
-                CITE_DISEASE,
-                vec![code.to_string()],
-                format!(
-                    "{code} not checked: no 傷病名マスター (b_*.zip) is loaded for {}",
-                    set.revision.id
-                ),
-            ));
+            out.push(
+                Finding::warning(rules::UNKNOWN_DISEASE)
+                    .at(path)
+                    .cite(CITE_DISEASE)
+                    .codes(vec![code.to_string()])
+                    .message(format!(
+                        "{code} not checked: no 傷病名マスター (b_*.zip) is loaded for {}",
+                        set.revision.id
+                    )),
+            );
             continue;
         }
         let n: u32 = code.parse().unwrap_or(0);
@@ -51,14 +47,15 @@ pub(crate) fn diseases(claim: &Claim, set: &MasterSet, date: Date) -> Vec<Findin
             } else {
                 format!("not in the 傷病名マスター ({})", set.revision.id)
             };
-            out.push(Finding::new(
-                rules::UNKNOWN_DISEASE,
-                Severity::Error,
-                path,
-                CITE_DISEASE,
-                vec![code.to_string()],
-                format!("傷病名コード {code} {why}: rules that need a 傷病名 cannot use it"),
-            ));
+            out.push(
+                Finding::error(rules::UNKNOWN_DISEASE)
+                    .at(path)
+                    .cite(CITE_DISEASE)
+                    .codes(vec![code.to_string()])
+                    .message(format!(
+                        "傷病名コード {code} {why}: rules that need a 傷病名 cannot use it"
+                    )),
+            );
         }
     }
     out
@@ -81,32 +78,26 @@ pub(crate) fn holiday_visits(claim: &Claim) -> Vec<Finding> {
             Some(Some(_)) => {}
             Some(None) => {
                 const DAYS: [&str; 7] = ["日", "月", "火", "水", "木", "金", "土"];
-                out.push(Finding::new(
-                    rules::HOLIDAY_CALENDAR,
-                    Severity::Warning,
-                    path,
-                    CITE_HOLIDAY,
-                    vec![],
-                    format!(
+                out.push(Finding::warning(rules::HOLIDAY_CALENDAR)
+                    .at(path)
+                    .cite(CITE_HOLIDAY)
+                    .message(format!(
                         "{} ({}曜日) is not a 休日: not a Sunday, not a 国民の祝日に関する法律 第3条 休日, not 12/29–1/3; check `time` (休日加算 is derived as claimed)",
                         v.date,
                         DAYS[calendar::weekday(v.date) as usize]
-                    ),
-                ));
+                    )));
             }
-            None => out.push(Finding::new(
-                rules::HOLIDAY_CALENDAR,
-                Severity::Info,
-                path,
-                CITE_HOLIDAY,
-                vec![],
-                format!(
-                    "{} not checked as a 休日: santei's 国民の祝日 calendar covers {}–{}",
-                    v.date,
-                    calendar::FIRST_YEAR,
-                    calendar::LAST_YEAR
-                ),
-            )),
+            None => out.push(
+                Finding::info(rules::HOLIDAY_CALENDAR)
+                    .at(path)
+                    .cite(CITE_HOLIDAY)
+                    .message(format!(
+                        "{} not checked as a 休日: santei's 国民の祝日 calendar covers {}–{}",
+                        v.date,
+                        calendar::FIRST_YEAR,
+                        calendar::LAST_YEAR
+                    )),
+            ),
         }
     }
     out

@@ -9,7 +9,7 @@ use santei_masters::{Date, LoadError, MasterCatalog, MasterSet, Procedure};
 use crate::claim::{CLAIM_FORMAT, Claim, Setting, TimeCategory};
 use crate::error::ClaimError;
 use crate::prepared::Prepared;
-use crate::result::{ClaimResult, Finding, Severity};
+use crate::result::{ClaimResult, Finding};
 use crate::rules;
 use santei_rules_dsl::Diagnostic;
 
@@ -696,9 +696,9 @@ impl<'a> Calc<'a> {
             "santei computed from `stay` the 入院料 of each day in hospital with its 入院期間加算, the \
              外泊 減額 and the 入院基本料等加算 the facility's 届出 gives on the days the 告示 allows with \
              the day's 入院料 (04 group): A200, A204, A207, A207-2, A207-3 (注1–注3), A207-4, A219, A234 \
-             (注1–注2), A234-2 (注1–注4), A234-3, A245 1・2 (I110; engine/src/stay/); claimed 診療行為 that \
+             (注1–注2), A234-2 (注1–注4), A234-3, A245 1・2 (INP-110; engine/src/stay/); claimed 診療行為 that \
              the 特定入院料 A308, A308-3, A311, A311-2, A311-3, A311-4, A312, A314, A315 or A318 of the \
-             day includes are not billed (I120); the \
+             day includes are not billed (INP-120); the \
              食事・生活療養 of `stay.meals` (engine/src/meals.rs); the other items are billed per day at \
              their master points"
         } else {
@@ -706,23 +706,21 @@ impl<'a> Calc<'a> {
              wards' 入院料, 外泊) to have the 入院料, its 入院期間加算 and the 入院基本料等加算 of the 届出 \
              computed (docs/CLAIM_FORMAT.md)"
         };
-        self.finding(
-            rules::INPATIENT_PARTIAL,
-            Severity::Warning,
-            "setting".into(),
-            rules::CITE_INPATIENT_PARTIAL,
-            vec![],
-            format!(
-                "入院 claim computed in part: {computed}, 入院外のみ items refused (M011), a claimed \
-                 入院基本料等加算 outside its 入院初日 / n日限度 / 90日ごと limit refused (I111), with the rule \
-                 files and the 電子点数表 (05 入院中 counts from admission_date, 04 入院基本料 groups), and \
-                 the 通則 休日・深夜加算 of 処置・手術・麻酔・内視鏡検査. NOT computed, check by hand: the \
-                 入院基本料・特定入院料 注加算 other than the 入院期間加算, the 入院基本料等加算 that need a \
-                 clinical fact (claim them), what the other 特定入院料 include (包括) and the drugs and 材料 a \
-                 包括 leaves out (除外薬剤), 退院時 limits, 入院時初回加算 of 検体検査, F200 注1/注2, \
-                 食事療養・生活療養 lines without `stay.meals`, DPC 包括評価, 療養病棟 入院料 by 医療区分, the 精神 治療外泊 \
-                 30/100 and 他医療機関受診の減算"
-            ),
+        self.findings.push(
+            Finding::warning(rules::INPATIENT_PARTIAL)
+                .at("setting")
+                .cite(rules::CITE_INPATIENT_PARTIAL)
+                .message(format!(
+                    "入院 claim computed in part: {computed}, 入院外のみ items refused (MST-011), a claimed \
+                     入院基本料等加算 outside its 入院初日 / n日限度 / 90日ごと limit refused (INP-111), with the rule \
+                     files and the 電子点数表 (05 入院中 counts from admission_date, 04 入院基本料 groups), and \
+                     the 通則 休日・深夜加算 of 処置・手術・麻酔・内視鏡検査. NOT computed, check by hand: the \
+                     入院基本料・特定入院料 注加算 other than the 入院期間加算, the 入院基本料等加算 that need a \
+                     clinical fact (claim them), what the other 特定入院料 include (包括) and the drugs and 材料 a \
+                     包括 leaves out (除外薬剤), 退院時 limits, 入院時初回加算 of 検体検査, F200 注1/注2, \
+                     食事療養・生活療養 lines without `stay.meals`, DPC 包括評価, 療養病棟 入院料 by 医療区分, the 精神 治療外泊 \
+                     30/100 and 他医療機関受診の減算"
+                )),
         );
     }
 
@@ -731,44 +729,27 @@ impl<'a> Calc<'a> {
         self.next_unit
     }
 
-    fn finding(
-        &mut self,
-        rule: &'static str,
-        severity: Severity,
-        path: String,
-        citation: &'static str,
-        codes: Vec<String>,
-        message: String,
-    ) {
-        self.findings
-            .push(Finding::new(rule, severity, path, citation, codes, message));
-    }
-
     /// What the claim's revision lacks, said on every claim it computes: a revision without
-    /// hand rules (R500), masters that are an excerpt (M012).
+    /// hand rules (RUL-500), masters that are an excerpt (MST-012).
     fn revision_notices(&mut self) {
         if let Some(why) = &self.p.rules_gap {
-            self.finding(
-                "R500.revision-without-rules",
-                Severity::Info,
-                "visits[0].date".into(),
-                "engine/src/revisions.rs",
-                vec![],
-                format!("computed without santei's hand rules: {why}"),
+            self.findings.push(
+                Finding::info(rules::REVISION_WITHOUT_RULES)
+                    .at("visits[0].date")
+                    .cite("engine/src/revisions.rs")
+                    .message(format!("computed without santei's hand rules: {why}")),
             );
         }
         if self.p.set.coverage.is_partial() {
-            self.finding(
-                "M012.partial-masters",
-                Severity::Info,
-                "visits[0].date".into(),
-                "基本マスター (支払基金): the complete s_ALL/y_ALL/t_ALL/c_ALL files of the revision",
-                vec![],
-                format!(
-                    "computed with the {} masters, which are {}: a code they lack is refused (M001) although the complete files may hold it",
-                    self.p.set.revision.id,
-                    self.p.set.coverage.describe()
-                ),
+            self.findings.push(
+                Finding::info(rules::PARTIAL_MASTERS)
+                    .at("visits[0].date")
+                    .cite("基本マスター (支払基金): the complete s_ALL/y_ALL/t_ALL/c_ALL files of the revision")
+                    .message(format!(
+                        "computed with the {} masters, which are {}: a code they lack is refused (MST-001) although the complete files may hold it",
+                        self.p.set.revision.id,
+                        self.p.set.coverage.describe()
+                    )),
             );
         }
     }

@@ -12,12 +12,12 @@
 //!   生活療養費に係る生活療養の費用の額の算定に関する基準, 平成18年厚生労働省告示第99号) is not in
 //!   ../shared: every line cites it by name and takes its amount from the master row.
 //! - A date whose masters hold no row of the code: nothing of that entry's day is billed, and a
-//!   finding (I201) names the code and the date; no amount of another period is used.
+//!   finding (INP-201) names the code and the date; no amount of another period is used.
 //!
 //! Simplified (said in docs/CLAIM_FORMAT.md): the 生活療養 環境療養 (1日につき) is billed once on each
 //! day that `stay.meals` lists with a 生活療養 kind (a 生活療養 day without meals is not seen); the
 //! 生活療養 標準負担額 of the copayment comes from the master rows of each day ([`living`]), for
-//! the 区分 it decides (C529 refuses the others).
+//! the 区分 it decides (CPY-529 refuses the others).
 
 use santei_masters::Date;
 use schemars::JsonSchema;
@@ -29,11 +29,11 @@ use crate::error::ClaimError;
 pub mod living;
 
 /// Rule id of the 食事・生活療養 lines (their origin).
-pub const MEALS: &str = "I200.inpatient-meals";
+pub const MEALS: &str = "INP-200.inpatient-meals";
 /// A 食事療養 row the masters of the date do not hold.
-pub const ROW_MISSING: &str = "I201.meal-row-missing";
+pub const ROW_MISSING: &str = "INP-201.meal-row-missing";
 /// The copayment of a 生活療養 month whose 標準負担額 santei does not decide ([`living`]).
-pub const LIVING_STANDARD_UNKNOWN: &str = "C529.living-standard-unknown";
+pub const LIVING_STANDARD_UNKNOWN: &str = "CPY-529.living-standard-unknown";
 
 pub const CITE: &str = "入院時食事療養費に係る食事療養及び入院時生活療養費に係る生活療養の費用の額の算定に関する基準 (平成18年厚生労働省告示第99号) 別表 (text not in ../shared: the amount is the 医科診療行為マスター row's 新又は現点数, 項番12, 点数識別 1 金額)";
 pub const CITE_LIMIT: &str = "入院時食事療養費に係る食事療養及び入院時生活療養費に係る生活療養の費用の額の算定に関する基準 別表 第一 1 (1)・(2) 「１食につき」 「１日につき３食を限度として算定する」; 同 注 (特別食加算 １食につき, 食堂加算 １日につき: (Ⅰ) のみ; 流動食のみを提供する場合は特別食加算を算定しない); master 197000110 / 197003110 / 197000470 / 197000570";

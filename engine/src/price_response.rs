@@ -16,9 +16,9 @@ use santei_masters::Date;
 
 use crate::claim::{Claim, Setting};
 use crate::prepared::Prepared;
-use crate::result::{ClaimResult, Finding, RecordKind, Severity};
+use crate::result::{ClaimResult, Finding, RecordKind};
 
-pub const RULE: &str = "O100.price-response";
+pub const RULE: &str = "PRC-100.price-response";
 pub const CITE: &str = "告示 O100 注1・注2 (r08 kokuji_ika.txt l.20688–20693); 通知 O100 (1)〜(3) (r08 tsuchi_ika.txt l.30020–30034); 医科診療行為マスター 項番132 物価対応料区分, 項番133 物価対応料グループ区分";
 
 /// 項番132: the row is a base item after which a 物価対応料 is due.
@@ -82,25 +82,20 @@ pub(crate) fn check(claim: &Claim, prepared: &Prepared, result: &ClaimResult) ->
             None => "visits".into(),
         };
         let f = if let [code] = candidates[..] {
-            Finding::new(
-                RULE,
-                Severity::Warning,
-                path,
-                CITE,
-                vec![base.clone(), format!("{code:09}")],
-                format!(
+            Finding::warning(RULE)
+                .at(path)
+                .cite(CITE)
+                .codes(vec![base.clone(), format!("{code:09}")])
+                .message(format!(
                     "{} is due with {base} on {day} and is not billed: claim {code:09}",
                     kind_name(group)
-                ),
-            )
+                ))
         } else {
-            Finding::new(
-                RULE,
-                Severity::Info,
-                path,
-                CITE,
-                vec![base.clone()],
-                format!(
+            Finding::info(RULE)
+                .at(path)
+                .cite(CITE)
+                .codes(vec![base.clone()])
+                .message(format!(
                     "{} is due with {base} on {day}; santei cannot bill it: the loaded {} masters hold {} 物価対応料 row of group {group} (項番132 = 1), so claim the item from the complete r08 医科診療行為マスター",
                     kind_name(group),
                     set.revision.id,
@@ -109,8 +104,7 @@ pub(crate) fn check(claim: &Claim, prepared: &Prepared, result: &ClaimResult) ->
                     } else {
                         "more than one"
                     }
-                ),
-            )
+                ))
         };
         out.push(f);
     }

@@ -169,24 +169,66 @@ pub struct Finding {
     pub codes: Vec<String>,
 }
 
+/// A finding is built by name, so a call site reads what each part is:
+/// `Finding::error(rules::UNKNOWN_CODE).at(path).cite(rules::CITE_MASTER).codes(codes).message(m)`.
+/// The empty start allocates nothing; each part moves into place.
 impl Finding {
-    /// A finding of a built-in rule.
-    pub fn new(
-        rule: &'static str,
-        severity: Severity,
-        path: impl Into<String>,
-        citation: impl Into<std::borrow::Cow<'static, str>>,
-        codes: Vec<String>,
-        message: impl Into<String>,
-    ) -> Finding {
+    /// A finding of a built-in rule with the severity given (see [`Finding::error`] and the others
+    /// when it is fixed).
+    pub fn of(rule: &'static str, severity: Severity) -> Finding {
         Finding {
             rule,
             rule_id: None,
             severity,
-            message: message.into(),
-            path: path.into(),
-            citation: citation.into(),
-            codes,
+            message: String::new(),
+            path: String::new(),
+            citation: std::borrow::Cow::Borrowed(""),
+            codes: Vec::new(),
         }
+    }
+
+    /// An error finding: the line was not billed, or the claim is wrong as submitted.
+    pub fn error(rule: &'static str) -> Finding {
+        Finding::of(rule, Severity::Error)
+    }
+
+    /// A warning finding: a person must look.
+    pub fn warning(rule: &'static str) -> Finding {
+        Finding::of(rule, Severity::Warning)
+    }
+
+    /// An info finding: something santei did that a reader may want to know.
+    pub fn info(rule: &'static str) -> Finding {
+        Finding::of(rule, Severity::Info)
+    }
+
+    /// The claim path of the item concerned (`visits[0].items[2]`).
+    pub fn at(mut self, path: impl Into<String>) -> Finding {
+        self.path = path.into();
+        self
+    }
+
+    /// The 告示/通知 citation or master column the rule comes from.
+    pub fn cite(mut self, citation: impl Into<std::borrow::Cow<'static, str>>) -> Finding {
+        self.citation = citation.into();
+        self
+    }
+
+    /// The codes involved.
+    pub fn codes(mut self, codes: Vec<String>) -> Finding {
+        self.codes = codes;
+        self
+    }
+
+    /// What happened, for the user.
+    pub fn message(mut self, message: impl Into<String>) -> Finding {
+        self.message = message.into();
+        self
+    }
+
+    /// The id of the rule file or 電子点数表 rule behind the finding.
+    pub fn rule_id(mut self, id: impl Into<String>) -> Finding {
+        self.rule_id = Some(id.into());
+        self
     }
 }

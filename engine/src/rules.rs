@@ -2,47 +2,51 @@
 //! implementation: never reuse or renumber one (docs/FINDINGS.md lists them for people).
 
 // Input and master rules.
-pub const UNKNOWN_CODE: &str = "M001.unknown-code";
-pub const BAD_QUANTITY: &str = "M002.bad-quantity";
-pub const INPATIENT_ONLY: &str = "M003.inpatient-only";
-pub const FACILITY_KIND: &str = "M004.hospital-or-clinic";
-pub const BED_COUNT: &str = "M005.bed-count";
-pub const FACILITY_STANDARD: &str = "M006.facility-standard";
-pub const AGE_LIMIT: &str = "M007.age-limit";
-pub const SCHEME: &str = "M008.late-elderly-scheme";
-pub const UNSUPPORTED_POINT_KIND: &str = "M009.unsupported-price-kind";
-pub const LINK_MISSING: &str = "M010.linked-code-missing";
-pub const OUTPATIENT_ONLY: &str = "M011.outpatient-only";
-pub const UNKNOWN_DISEASE: &str = "M013.unknown-disease";
-pub const ADDITION_WITHOUT_BASE: &str = "M014.addition-without-base";
+pub const UNKNOWN_CODE: &str = "MST-001.unknown-code";
+pub const BAD_QUANTITY: &str = "MST-002.bad-quantity";
+pub const INPATIENT_ONLY: &str = "MST-003.inpatient-only";
+pub const FACILITY_KIND: &str = "MST-004.hospital-or-clinic";
+pub const BED_COUNT: &str = "MST-005.bed-count";
+pub const FACILITY_STANDARD: &str = "MST-006.facility-standard";
+pub const AGE_LIMIT: &str = "MST-007.age-limit";
+pub const SCHEME: &str = "MST-008.late-elderly-scheme";
+pub const UNSUPPORTED_POINT_KIND: &str = "MST-009.unsupported-price-kind";
+pub const LINK_MISSING: &str = "MST-010.linked-code-missing";
+pub const OUTPATIENT_ONLY: &str = "MST-011.outpatient-only";
+pub const UNKNOWN_DISEASE: &str = "MST-013.unknown-disease";
+pub const ADDITION_WITHOUT_BASE: &str = "MST-014.addition-without-base";
+/// The claim's revision was computed with an excerpt of its masters.
+pub const PARTIAL_MASTERS: &str = "MST-012.partial-masters";
 
 // 入院 claims: what santei does not compute for them yet.
-pub const INPATIENT_PARTIAL: &str = "I701.inpatient-partial";
+pub const INPATIENT_PARTIAL: &str = "INP-701.inpatient-partial";
 
 // Additions and monthly items.
-pub const AGE_ADDITION: &str = "A101.age-addition";
-pub const TIME_ADDITION: &str = "A102.time-addition";
-pub const OUTPATIENT_MANAGEMENT: &str = "A103.outpatient-management";
-pub const HOLIDAY_CALENDAR: &str = "A104.not-a-holiday";
-pub const JUDGEMENT_FEE: &str = "D201.judgement-fee";
-pub const BUNDLING: &str = "D202.test-bundling";
-pub const BUNDLING_UNKNOWN: &str = "D203.test-bundling-not-tabled";
+pub const AGE_ADDITION: &str = "BAS-101.age-addition";
+pub const TIME_ADDITION: &str = "BAS-102.time-addition";
+pub const OUTPATIENT_MANAGEMENT: &str = "BAS-103.outpatient-management";
+pub const HOLIDAY_CALENDAR: &str = "BAS-104.not-a-holiday";
+pub const JUDGEMENT_FEE: &str = "TST-201.judgement-fee";
+pub const BUNDLING: &str = "TST-202.test-bundling";
+pub const BUNDLING_UNKNOWN: &str = "TST-203.test-bundling-not-tabled";
 
 // Drugs and materials.
-pub const RX_DAYS: &str = "F301.rx-days";
-pub const DOSAGE_FORM: &str = "F302.dosage-form";
-pub const POLYPHARMACY: &str = "F303.seven-or-more-internal";
-pub const PSYCHOTROPIC_POLYPHARMACY: &str = "F304.psychotropic-polypharmacy";
-pub const PRESCRIPTION_FEE: &str = "F305.prescription-fee-kind";
-pub const TEMPORARY_RX: &str = "F306.temporary-rx";
-pub const MATERIAL_PRICE: &str = "T401.material-price";
+pub const RX_DAYS: &str = "DRG-301.rx-days";
+pub const DOSAGE_FORM: &str = "DRG-302.dosage-form";
+pub const POLYPHARMACY: &str = "DRG-303.seven-or-more-internal";
+pub const PSYCHOTROPIC_POLYPHARMACY: &str = "DRG-304.psychotropic-polypharmacy";
+pub const PRESCRIPTION_FEE: &str = "DRG-305.prescription-fee-kind";
+pub const TEMPORARY_RX: &str = "DRG-306.temporary-rx";
+pub const MATERIAL_PRICE: &str = "MAT-401.material-price";
 
 // Outcomes of the rule files and the 電子点数表 (the finding's `rule_id` names the rule).
-pub const RULE_EXCLUSION: &str = "R501.exclusion";
-pub const RULE_INCLUSION: &str = "R502.inclusion";
-pub const RULE_LIMIT: &str = "R503.count-limit";
-pub const RULE_REQUIREMENT: &str = "R504.requirement";
-pub const RULE_ADDITION: &str = "R505.addition";
+/// The claim's revision runs without santei's hand rules (engine/src/revisions.rs).
+pub const REVISION_WITHOUT_RULES: &str = "RUL-500.revision-without-rules";
+pub const RULE_EXCLUSION: &str = "RUL-501.exclusion";
+pub const RULE_INCLUSION: &str = "RUL-502.inclusion";
+pub const RULE_LIMIT: &str = "RUL-503.count-limit";
+pub const RULE_REQUIREMENT: &str = "RUL-504.requirement";
+pub const RULE_ADDITION: &str = "RUL-505.addition";
 
 pub const CITE_ADDITION_BASE: &str = "医科診療行為マスター 項番38 注加算コード / 項番39 注加算通番 (0 = the base item, 1–9・A–Z = its 注加算): a 注加算 is added to the 所定点数 of its base (告示: 「…所定点数に加算する」)";
 pub const CITE_MASTER: &str =

@@ -61,7 +61,7 @@ fn unknown_code_is_a_finding_with_its_path() {
     ));
     assert!(
         f.contains(&(
-            "M001.unknown-code".into(),
+            "MST-001.unknown-code".into(),
             "visits[0].items[1].code".into(),
             Severity::Error
         )),
@@ -90,7 +90,7 @@ fn negative_quantity_and_rx_without_days() {
     ));
     assert!(
         f.contains(&(
-            "M002.bad-quantity".into(),
+            "MST-002.bad-quantity".into(),
             "visits[0].items[0].quantity".into(),
             Severity::Error
         )),
@@ -98,7 +98,7 @@ fn negative_quantity_and_rx_without_days() {
     );
     assert!(
         f.contains(&(
-            "F301.rx-days".into(),
+            "DRG-301.rx-days".into(),
             "visits[0].items[1].days".into(),
             Severity::Error
         )),
@@ -106,7 +106,7 @@ fn negative_quantity_and_rx_without_days() {
     );
     assert!(
         f.contains(&(
-            "M002.bad-quantity".into(),
+            "MST-002.bad-quantity".into(),
             "visits[0].items[2].drugs[0].amount".into(),
             Severity::Error
         )),
@@ -119,7 +119,7 @@ fn inpatient_only_item_in_outpatient_claim() {
     // 120001110 調剤料（入院） is 入院のみ (点数集計先識別（入院外） 0); not in the demo: use the
     // official masters in tests/real_claims.rs. Here: a hospital-only 外来診療料 at a clinic.
     let f = finding_paths(&claim(r#"{"type":"procedure","code":"112011310"}"#));
-    assert_eq!(f[0].0, "M004.hospital-or-clinic", "{f:?}");
+    assert_eq!(f[0].0, "MST-004.hospital-or-clinic", "{f:?}");
     assert_eq!(f[0].1, "visits[0].items[0]");
 }
 

@@ -158,7 +158,7 @@ fn with_diseases(diseases: &str, items: &str) -> String {
 #[test]
 fn disease_codes_are_checked_against_the_master() {
     let f = findings(
-        "M013",
+        "MST-013",
         &with_diseases(
             r#"{"code":"9999999"},{"code":"0000000"},{"code":"12345"},{"code":"8833421","main":true},{"code":"0000999"}"#,
             r#"{"type":"procedure","code":"112007410"}"#,
@@ -188,7 +188,7 @@ fn r504_says_what_is_missing() {
     let rx = r#"{"type":"procedure","code":"112007410"},{"type":"procedure","code":"120001210"},{"type":"procedure","code":"120005610"},
         {"type":"rx","form":"internal","days":28,"drugs":[{"code":"620002023","amount":3}]}"#;
     // No 傷病名 at all.
-    let f = findings("R504", &with_diseases("", rx));
+    let f = findings("RUL-504", &with_diseases("", rx));
     assert_eq!(f.len(), 1, "{f:?}");
     assert!(
         f[0].2.contains("no 傷病名 given") && f[0].2.contains("別表第一"),
@@ -196,7 +196,7 @@ fn r504_says_what_is_missing() {
     );
     // A 傷病名 that is not a 特定疾患 (急性上気道炎): the 主病 is not in 別表第一.
     let f = findings(
-        "R504",
+        "RUL-504",
         &with_diseases(r#"{"code":"4659007","main":true}"#, rx),
     );
     assert_eq!(f.len(), 1, "{f:?}");
@@ -209,7 +209,7 @@ fn r504_says_what_is_missing() {
     // 慢性胃炎 is 05: no finding.
     assert!(
         findings(
-            "R504",
+            "RUL-504",
             &with_diseases(r#"{"code":"5351003","main":true}"#, rx)
         )
         .is_empty()
@@ -225,7 +225,7 @@ fn holiday_on_a_working_day_is_flagged() {
         )
     };
     // Wednesday 2024-07-10: not a 休日.
-    let f = findings("A104", &visit("2024-07-10", "holiday"));
+    let f = findings("BAS-104", &visit("2024-07-10", "holiday"));
     assert_eq!(f.len(), 1, "{f:?}");
     assert_eq!(f[0].0, "visits[0].time");
     assert_eq!(f[0].1, Severity::Warning);
@@ -239,7 +239,7 @@ fn holiday_on_a_working_day_is_flagged() {
     let a104 = r
         .findings
         .iter()
-        .find(|f| f.rule.starts_with("A104"))
+        .find(|f| f.rule.starts_with("BAS-104"))
         .unwrap();
     assert!(
         a104.citation.contains("通知 A000 (19)ア") && a104.citation.contains("12月29日"),
@@ -254,11 +254,11 @@ fn holiday_on_a_working_day_is_flagged() {
         "2024-08-12",
         "2024-06-30",
     ] {
-        assert!(findings("A104", &visit(d, "holiday")).is_empty(), "{d}");
+        assert!(findings("BAS-104", &visit(d, "holiday")).is_empty(), "{d}");
     }
-    assert!(findings("A104", &visit("2024-07-10", "regular")).is_empty());
+    assert!(findings("BAS-104", &visit("2024-07-10", "regular")).is_empty());
     assert_eq!(
-        findings("A104", &visit("2024-07-10", "pediatric_holiday")).len(),
+        findings("BAS-104", &visit("2024-07-10", "pediatric_holiday")).len(),
         1
     );
 }

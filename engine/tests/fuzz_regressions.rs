@@ -21,7 +21,7 @@ fn rx_huge_amount_times_two_does_not_overflow() {
     let f = &result.findings[0];
     assert_eq!(
         (f.rule, f.path.as_str()),
-        ("M002.bad-quantity", "visits[0].items[0].drugs[0]")
+        ("MST-002.bad-quantity", "visits[0].items[0].drugs[0]")
     );
 }
 

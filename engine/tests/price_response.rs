@@ -41,7 +41,7 @@ fn o100(engine: &Engine, items: &str) -> Vec<(String, String)> {
     let r = engine.calculate_json(claim(items).as_bytes()).unwrap();
     r.findings
         .iter()
-        .filter(|f| f.rule == "O100.price-response")
+        .filter(|f| f.rule == "PRC-100.price-response")
         .map(|f| (format!("{:?}", f.severity), f.message.clone()))
         .collect()
 }
@@ -81,5 +81,9 @@ fn revisions_without_the_column_are_not_checked() {
                 .as_bytes(),
         )
         .unwrap();
-    assert!(r.findings.iter().all(|f| f.rule != "O100.price-response"));
+    assert!(
+        r.findings
+            .iter()
+            .all(|f| f.rule != "PRC-100.price-response")
+    );
 }

@@ -19,7 +19,7 @@ fn inpatient_only_item_is_a_finding_with_path() {
         .unwrap();
     assert_eq!(
         (f.rule, f.path.as_str()),
-        ("M003.inpatient-only", "visits[0].items[1]")
+        ("MST-003.inpatient-only", "visits[0].items[1]")
     );
     assert!(r.lines.iter().all(|l| l.code != "120001110"));
 }
@@ -94,7 +94,7 @@ fn polypharmacy_reduction_lines_and_rounding_option() {
     let f = r
         .findings
         .iter()
-        .find(|f| f.rule == "F303.seven-or-more-internal")
+        .find(|f| f.rule == "DRG-303.seven-or-more-internal")
         .unwrap();
     assert_eq!(f.severity, Severity::Info);
     assert!(f.message.contains("処方単位"), "{}", f.message);
@@ -114,7 +114,7 @@ fn polypharmacy_reduction_lines_and_rounding_option() {
     assert_eq!(r.total_points, 1351 + 1);
 }
 
-/// `temporary` with more than 14 days is a contradiction: the 剤 counts (F306).
+/// `temporary` with more than 14 days is a contradiction: the 剤 counts (DRG-306).
 #[test]
 fn temporary_over_two_weeks_counts_as_regular() {
     let json = r#"{"format":"santei.claim/1","patient":{"birth_date":"1950-05-10","sex":"male"},
@@ -127,7 +127,7 @@ fn temporary_over_two_weeks_counts_as_regular() {
     let r = engine().calculate_json(json.as_bytes()).unwrap();
     let rules: Vec<(&str, Severity)> = r.findings.iter().map(|f| (f.rule, f.severity)).collect();
     assert!(
-        rules.contains(&("F306.temporary-rx", Severity::Warning)),
+        rules.contains(&("DRG-306.temporary-rx", Severity::Warning)),
         "{rules:?}"
     );
     // 23×28 + 24×21 = 644 + 504 = 1148 → 1033.2 → 1033: −115.
@@ -140,7 +140,7 @@ fn temporary_over_two_weeks_counts_as_regular() {
 /// - a claimed 乳幼児加算（生体検査） 70% applies to the claimed 肺気量分画測定 90 (+63 = 153), not to
 ///   the 呼吸機能検査等判断料 140 santei derives on that day: 293.
 /// - when a rule drops the item (C103-4: SpO2 included in 在宅酸素療法指導管理料), its claimed % line
-///   is not billed either (M009), and the total is the 指導管理料 alone: 2,400.
+///   is not billed either (MST-009), and the total is the 指導管理料 alone: 2,400.
 #[test]
 fn percent_units_round_the_result_take_a_claimed_base_and_go_with_it() {
     let calc = |json: &str| engine().calculate_json(json.as_bytes()).unwrap();
@@ -184,7 +184,7 @@ fn percent_units_round_the_result_take_a_claimed_base_and_go_with_it() {
     assert!(
         r.findings
             .iter()
-            .any(|f| f.rule == "M009.unsupported-price-kind" && f.severity == Severity::Error),
+            .any(|f| f.rule == "MST-009.unsupported-price-kind" && f.severity == Severity::Error),
         "{:?}",
         r.findings
     );

@@ -211,7 +211,12 @@ fn saishin_gairai_kanri_and_a_shochi_on_one_day_differ_citing_a001_chu8() {
          SI,40,1,{SOSHO},,{j},1,,,,,,,,,1\r\n"
     );
     let rep = recalc(&text);
-    only_difference(&rep, "A103.outpatient-management", GAIRAI_KANRI, "A001 注8");
+    only_difference(
+        &rep,
+        "BAS-103.outpatient-management",
+        GAIRAI_KANRI,
+        "A001 注8",
+    );
     let d = differences(&rep)[0];
     assert_eq!((d.claimed, d.computed), (Some(k), Some(0)));
     assert!(d.reason.contains(&SOSHO.to_string()), "{d:#?}");
@@ -227,7 +232,7 @@ fn a_blocked_gairai_kanri_added_to_a_computed_receipt_differs() {
         "1960-01-01",
         &[("2024-07-03", "regular", &["112007410", "140000610"])],
     ));
-    assert!(derived_code(&result, "A103.outpatient-management").is_empty());
+    assert!(derived_code(&result, "BAS-103.outpatient-management").is_empty());
     let mut lines = split(&text);
     let at = lines
         .iter()
@@ -238,7 +243,12 @@ fn a_blocked_gairai_kanri_added_to_a_computed_receipt_differs() {
     lines.insert(at + 1, added);
     shift_totals(&mut lines, k);
     let rep = recalc(&lines.join("\r\n"));
-    only_difference(&rep, "A103.outpatient-management", GAIRAI_KANRI, "A001 注8");
+    only_difference(
+        &rep,
+        "BAS-103.outpatient-management",
+        GAIRAI_KANRI,
+        "A001 注8",
+    );
 }
 
 /// A 判断料 (D026) billed on both test days of the month: the second is a difference (月1回).
@@ -251,7 +261,7 @@ fn a_judgement_fee_billed_twice_in_a_month_differs() {
             ("2024-07-16", "regular", &["112007410", "160008010"]),
         ],
     ));
-    let fees = derived_code(&result, "D201.judgement-fee");
+    let fees = derived_code(&result, "TST-201.judgement-fee");
     assert_eq!(fees.len(), 1, "{fees:?}");
     let fee: u32 = fees[0].parse().unwrap();
     let mut lines = split(&text);
@@ -268,7 +278,7 @@ fn a_judgement_fee_billed_twice_in_a_month_differs() {
     let points: i64 = f[5].parse().unwrap();
     shift_totals(&mut lines, points);
     let rep = recalc(&lines.join("\r\n"));
-    only_difference(&rep, "D201.judgement-fee", fee, "D026");
+    only_difference(&rep, "TST-201.judgement-fee", fee, "D026");
     assert!(differences(&rep)[0].reason.contains("day 16"));
 }
 
@@ -280,7 +290,7 @@ fn a_missing_age_addition_differs() {
         "2022-01-15",
         &[("2024-07-13", "regular", &["111000110", "120002910"])],
     ));
-    let adds = derived_code(&result, "A101.age-addition");
+    let adds = derived_code(&result, "BAS-101.age-addition");
     assert_eq!(adds.len(), 2, "{adds:?}: 初診 and 処方箋料 乳幼児加算");
     for add in adds {
         let code: u32 = add.parse().unwrap();
@@ -297,7 +307,7 @@ fn a_missing_age_addition_differs() {
         }
         shift_totals(&mut lines, -points);
         let rep = recalc(&lines.join("\r\n"));
-        only_difference(&rep, "A101.age-addition", code, "項番100–111");
+        only_difference(&rep, "BAS-101.age-addition", code, "項番100–111");
         let d = differences(&rep)[0];
         assert_eq!((d.claimed, d.computed), (None, Some(points)), "{d:#?}");
     }
@@ -312,7 +322,7 @@ fn time_additions_the_other_lines_contradict_differ() {
         "1980-05-05",
         &[("2024-07-08", "overtime", &["112007410"])],
     ));
-    let times = derived_code(&result, "A102.time-addition");
+    let times = derived_code(&result, "BAS-102.time-addition");
     assert_eq!(times.len(), 1, "{times:?}");
     let adult: u32 = times[0].parse().unwrap();
     // The 乳幼児 variant of the same 区分 and 時間加算区分 in the master.
@@ -346,7 +356,7 @@ fn time_additions_the_other_lines_contradict_differ() {
     lines[at] = f.join(",");
     shift_totals(&mut lines, infant_points - old);
     let rep = recalc(&lines.join("\r\n"));
-    only_difference(&rep, "A102.time-addition", infant.code.0, "A001 注5");
+    only_difference(&rep, "BAS-102.time-addition", infant.code.0, "A001 注5");
     assert_eq!(differences(&rep)[0].computed, Some(old));
 
     // 2歳, 時間外 初診: add the 乳幼児加算 of 初診 beside the 乳幼児時間外加算.
@@ -369,7 +379,7 @@ fn time_additions_the_other_lines_contradict_differ() {
     lines.insert(at + 1, added);
     shift_totals(&mut lines, add_points);
     let rep = recalc(&lines.join("\r\n"));
-    only_difference(&rep, "A101.age-addition", infant_add.0, "注7");
+    only_difference(&rep, "BAS-101.age-addition", infant_add.0, "注7");
 }
 
 /// The public RECEIPTC_GAIRAI_SAMPLE (2021-10, r02 masters, a viewer's test patterns, many of them
@@ -408,8 +418,8 @@ fn receiptc_sample_differs_only_where_the_law_asks_more() {
     assert_eq!(
         by_rule.into_iter().collect::<Vec<_>>(),
         [
-            ("A101.age-addition".to_string(), 43),
-            ("D201.judgement-fee".to_string(), 1)
+            ("BAS-101.age-addition".to_string(), 43),
+            ("TST-201.judgement-fee".to_string(), 1)
         ]
     );
 }
@@ -426,7 +436,7 @@ fn a_missing_surgery_age_addition_differs() {
         &[("2024-07-09", "regular", &["112007410", "150307310"])],
     ));
     assert_eq!(
-        derived_code(&result, "T100.tsusoku-addition"),
+        derived_code(&result, "TSU-100.tsusoku-addition"),
         ["150000290"]
     );
     assert!(differences(&recalc(&text)).is_empty());
@@ -447,7 +457,7 @@ fn a_missing_surgery_age_addition_differs() {
     lines[base] = f.join(",");
     shift_totals(&mut lines, -500);
     let rep = recalc(&lines.join("\r\n"));
-    only_difference(&rep, "T100.tsusoku-addition", INFANT, "通則7・8");
+    only_difference(&rep, "TSU-100.tsusoku-addition", INFANT, "通則7・8");
     let d = differences(&rep)[0];
     assert_eq!((d.claimed, d.computed), (None, Some(500)), "{d:#?}");
 }
@@ -468,11 +478,11 @@ fn a_surgery_age_addition_the_age_contradicts_differs() {
         .map(|c| (c.code, c.rule.as_ref().unwrap().id.clone()))
         .collect();
     assert!(
-        d.contains(&(Some(150000290), "T100.tsusoku-addition".into())),
+        d.contains(&(Some(150000290), "TSU-100.tsusoku-addition".into())),
         "{d:?}"
     );
     assert!(
-        d.contains(&(Some(150342890), "T100.tsusoku-addition".into())),
+        d.contains(&(Some(150342890), "TSU-100.tsusoku-addition".into())),
         "{d:?}"
     );
 }

@@ -44,7 +44,7 @@ fn run(text: &str, jobs: usize) -> (Vec<Event>, Tally) {
 
 /// The crash found by fuzzing `uke_reader`: 点数 188888888888812 × 回数 overflowed the receipt
 /// total (a panic in a debug build, a wrapped total in release). The line is now refused, as the
-/// claim engine refuses an oversized 算定単位 (M002), and the run goes on.
+/// claim engine refuses an oversized 算定単位 (MST-002), and the run goes on.
 #[test]
 fn absurd_points_times_count_is_refused_not_overflowed() {
     let text = format!(

@@ -1,7 +1,7 @@
 //! 入院基本料等加算 derived from the 届出 (engine/src/stay/kasan.rs), written with `UkeWriter` and
 //! recalculated: as computed they recalculate without a difference; a receipt that bills the
 //! 14日限度 総合入院体制加算 on day 15, or the 入院初日 診療録管理体制加算 on day 2, differs with
-//! rule I111 citing the 告示 注.
+//! rule INP-111 citing the 告示 注.
 
 use std::sync::OnceLock;
 
@@ -53,7 +53,7 @@ fn recalc(text: &str) -> ReceiptReport {
 }
 
 fn limit_differences(rep: &ReceiptReport) -> Vec<&Check> {
-    uke::differences(rep, Some("I111.addition-limit"))
+    uke::differences(rep, Some("INP-111.addition-limit"))
 }
 
 #[test]

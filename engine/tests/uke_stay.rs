@@ -1,6 +1,6 @@
 //! 入院 receipts computed from a `stay` (engine/src/stay/mod.rs), written with `UkeWriter` and
 //! recalculated with the engine: as computed they recalculate without a difference; a receipt that
-//! omits a due 入院期間加算, or bills the 14日以内 one on day 15, differs with rule I100.
+//! omits a due 入院期間加算, or bills the 14日以内 one on day 15, differs with rule INP-100.
 
 use std::sync::OnceLock;
 
@@ -36,7 +36,7 @@ fn recalc(text: &str) -> ReceiptReport {
 }
 
 fn rule_differences(rep: &ReceiptReport) -> Vec<&Check> {
-    uke::differences(rep, Some("I100.inpatient-stay"))
+    uke::differences(rep, Some("INP-100.inpatient-stay"))
 }
 
 #[test]

@@ -338,7 +338,7 @@ typedef uint32_t SanteiCopayAmount;
 
 /**
  * The claim asks for something santei does not compute yet. Kept for the ABI; no claim error
- * uses it since 入院 claims are computed (what they leave out is warning I701).
+ * uses it since 入院 claims are computed (what they leave out is warning INP-701).
  */
 #define SANTEI_STATUS_CLAIM_UNSUPPORTED 305
 
@@ -543,7 +543,7 @@ SanteiStatus santei_builder_without_bundled_rules(SanteiEngineBuilder *builder);
 /**
  * The unit the F200 注3 多剤投与 90/100 is rounded over (`santei calc
  * --polypharmacy-rounding`): `SANTEI_POLYPHARMACY_ROUNDING_PRESCRIPTION` (the default) or
- * `SANTEI_POLYPHARMACY_ROUNDING_RX`. Finding F303 of each result says which was used.
+ * `SANTEI_POLYPHARMACY_ROUNDING_RX`. Finding DRG-303 of each result says which was used.
  *
  * Returns `SANTEI_STATUS_OK`, `SANTEI_STATUS_NULL_ARGUMENT`, `SANTEI_STATUS_INVALID_ARGUMENT`
  * (another number) or `SANTEI_STATUS_PANIC`.

@@ -404,7 +404,7 @@ pub unsafe extern "C" fn santei_builder_without_bundled_rules(
 
 /// The unit the F200 注3 多剤投与 90/100 is rounded over (`santei calc
 /// --polypharmacy-rounding`): `SANTEI_POLYPHARMACY_ROUNDING_PRESCRIPTION` (the default) or
-/// `SANTEI_POLYPHARMACY_ROUNDING_RX`. Finding F303 of each result says which was used.
+/// `SANTEI_POLYPHARMACY_ROUNDING_RX`. Finding DRG-303 of each result says which was used.
 ///
 /// Returns `SANTEI_STATUS_OK`, `SANTEI_STATUS_NULL_ARGUMENT`, `SANTEI_STATUS_INVALID_ARGUMENT`
 /// (another number) or `SANTEI_STATUS_PANIC`.

@@ -56,7 +56,7 @@ pub const SANTEI_STATUS_CLAIM_MONTH: SanteiStatus = 303;
 /// No masters are loaded for the claim's dates.
 pub const SANTEI_STATUS_CLAIM_REVISION: SanteiStatus = 304;
 /// The claim asks for something santei does not compute yet. Kept for the ABI; no claim error
-/// uses it since 入院 claims are computed (what they leave out is warning I701).
+/// uses it since 入院 claims are computed (what they leave out is warning INP-701).
 pub const SANTEI_STATUS_CLAIM_UNSUPPORTED: SanteiStatus = 305;
 /// A claim error this version of the C API has no number for; the message names its code.
 pub const SANTEI_STATUS_CLAIM_OTHER: SanteiStatus = 399;

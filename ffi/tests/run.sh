@@ -84,7 +84,7 @@ run_all() {
     sed 's/"111000110"/"199999999"/' "$ROOT/examples/claim.json" > "$OUT/calc-bad.json"
     local rc=0
     "$OUT/calc" --demo "$OUT/calc-bad.json" > "$OUT/calc-bad.out" 2>&1 || rc=$?
-    if [ "$rc" != 1 ] || ! grep -q '^finding  error    M001.unknown-code' "$OUT/calc-bad.out"; then
+    if [ "$rc" != 1 ] || ! grep -q '^finding  error    MST-001.unknown-code' "$OUT/calc-bad.out"; then
       cat "$OUT/calc-bad.out" >&2
       echo "calc example: exit $rc on a claim with an unbilled line (expected 1 and the finding)" >&2
       return 1

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use santei_engine::{ClaimResult, Engine, Severity};
+use santei_engine::{ClaimResult, Engine, Finding, Severity};
 use serde::Deserialize;
 
 /// A case file.
@@ -67,10 +67,12 @@ pub struct Expected {
     /// Points per 診療識別, when given.
     #[serde(default)]
     pub sections: BTreeMap<String, i64>,
-    /// Rule ids of the error and warning findings (order ignored).
+    /// Ids of the error and warning findings (order ignored), each written as [`finding_key`]
+    /// gives it: `RUL-503.count-limit@<rule id>` for an outcome of the rule files or the 電子点数表.
     #[serde(default)]
     pub findings: Vec<String>,
-    /// Rule ids of info findings that must be present (others are not checked).
+    /// Ids of info findings that must be present (others are not checked), written as in
+    /// `findings`.
     #[serde(default)]
     pub info: Vec<String>,
     /// The claim must be rejected with this error code (then nothing else is checked).
@@ -300,31 +302,57 @@ fn compare(exp: &Expected, r: &ClaimResult, report: &mut String) {
             let _ = writeln!(report, "section {section}: expected {pts}, got {got}");
         }
     }
-    let mut want = exp.findings.clone();
-    want.sort();
-    let mut got: Vec<String> = r
-        .findings
-        .iter()
-        .filter(|f| f.severity != Severity::Info)
-        .map(|f| f.rule.to_string())
-        .collect();
-    got.sort();
-    if want != got {
-        let _ = writeln!(
-            report,
-            "findings (error/warning): expected {want:?}, got {got:?}"
-        );
-        for f in r.findings.iter().filter(|f| f.severity != Severity::Info) {
-            let _ = writeln!(report, "  {} at {}: {}", f.rule, f.path, f.message);
-        }
-    }
-    for i in &exp.info {
-        if !r.findings.iter().any(|f| f.rule == i) {
-            let _ = writeln!(report, "missing info finding {i}");
-        }
-    }
+    compare_findings(&exp.findings, &exp.info, &r.findings, report);
     if let Some(c) = &exp.copay {
         compare_copay(c, r, report);
+    }
+}
+
+/// How a case names a finding: its id, then `@` and the rule id for an outcome of the rule files
+/// or the 電子点数表, which carries one (`RUL-501.exclusion@D026.tumor-marker-handan`): the
+/// category alone would pass a case whose item was dropped by another rule.
+pub fn finding_key(f: &Finding) -> String {
+    match &f.rule_id {
+        Some(id) => format!("{}@{id}", f.rule),
+        None => f.rule.to_string(),
+    }
+}
+
+/// The error and warning findings must be exactly `findings` (order ignored); each of `info`
+/// must be among all findings. Both compare [`finding_key`]s, so the rule id is checked too.
+fn compare_findings(findings: &[String], info: &[String], got: &[Finding], report: &mut String) {
+    let mut want = findings.to_vec();
+    want.sort();
+    let mut have: Vec<String> = got
+        .iter()
+        .filter(|f| f.severity != Severity::Info)
+        .map(finding_key)
+        .collect();
+    have.sort();
+    if want != have {
+        let _ = writeln!(
+            report,
+            "findings (error/warning): expected {want:?}, got {have:?}"
+        );
+        for f in got.iter().filter(|f| f.severity != Severity::Info) {
+            let _ = writeln!(report, "  {} at {}: {}", finding_key(f), f.path, f.message);
+        }
+    }
+    for i in info {
+        if got.iter().any(|f| finding_key(f) == *i) {
+            continue;
+        }
+        let category = i.split('@').next().unwrap_or(i);
+        let same: Vec<String> = got
+            .iter()
+            .filter(|f| f.rule == category)
+            .map(finding_key)
+            .collect();
+        if same.is_empty() {
+            let _ = writeln!(report, "missing info finding {i}");
+        } else {
+            let _ = writeln!(report, "missing info finding {i} (santei gives {same:?})");
+        }
     }
 }
 
@@ -550,4 +578,68 @@ pub fn engine() -> santei_engine::Engine {
         .expect("r2026-06 loaded");
     assert!(r08.coverage.is_partial(), "the r08 set is the excerpt");
     engine
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exclusion(rule_id: &str) -> Finding {
+        Finding::error("RUL-501.exclusion")
+            .rule_id(rule_id)
+            .at("visits[0].items[1]")
+            .message("not billed")
+    }
+
+    fn report(findings: &[&str], info: &[&str], got: &[Finding]) -> String {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let mut r = String::new();
+        compare_findings(&s(findings), &s(info), got, &mut r);
+        r
+    }
+
+    #[test]
+    fn the_rule_id_of_an_expected_finding_is_checked() {
+        let got = [exclusion("A002-6.gairai-hokatsu")];
+        assert_eq!(
+            report(&["RUL-501.exclusion@A002-6.gairai-hokatsu"], &[], &got),
+            ""
+        );
+        // The right category with another rule's id fails the case.
+        let r = report(&["RUL-501.exclusion@J116.kansetsu"], &[], &got);
+        assert!(r.contains("RUL-501.exclusion@A002-6.gairai-hokatsu"), "{r}");
+        // So does the category alone: a case names the rule.
+        assert_ne!(report(&["RUL-501.exclusion"], &[], &got), "");
+    }
+
+    #[test]
+    fn an_info_finding_with_another_rule_id_is_missing() {
+        let got = [Finding::info("RUL-502.inclusion").rule_id("etensu.01.111000110.160000310")];
+        assert_eq!(
+            report(
+                &[],
+                &["RUL-502.inclusion@etensu.01.111000110.160000310"],
+                &got
+            ),
+            ""
+        );
+        let r = report(
+            &[],
+            &["RUL-502.inclusion@etensu.01.111000110.160000410"],
+            &got,
+        );
+        assert!(
+            r.contains("missing info finding") && r.contains("160000310"),
+            "{r}"
+        );
+        let r = report(&[], &["RUL-502.inclusion"], &got);
+        assert!(r.contains("santei gives"), "{r}");
+    }
+
+    #[test]
+    fn a_finding_without_rule_id_is_named_by_its_id() {
+        let got = [Finding::error("MST-001.unknown-code").at("visits[0].items[0].code")];
+        assert_eq!(report(&["MST-001.unknown-code"], &[], &got), "");
+        assert_ne!(report(&["MST-001.unknown-code@x"], &[], &got), "");
+    }
 }

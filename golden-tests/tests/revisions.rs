@@ -169,8 +169,8 @@ fn shared() -> PathBuf {
     santei_test_data::shared()
 }
 
-/// An engine over a revision that lacks hand rules says so on every claim (R500), and one over
-/// an excerpt says the masters are partial (M012): never a silent run.
+/// An engine over a revision that lacks hand rules says so on every claim (RUL-500), and one over
+/// an excerpt says the masters are partial (MST-012): never a silent run.
 #[test]
 fn the_engine_says_what_a_revision_lacks() {
     use santei_engine::masters::{LoadOptions, MasterCatalog, MasterKind, MasterSet};
@@ -195,13 +195,13 @@ fn the_engine_says_what_a_revision_lacks() {
     let r500 = r04
         .findings
         .iter()
-        .find(|f| f.rule == "R500.revision-without-rules")
-        .expect("R500 on a r2022-04 claim");
+        .find(|f| f.rule == "RUL-500.revision-without-rules")
+        .expect("RUL-500 on a r2022-04 claim");
     assert!(r500.message.contains("令和4年度改定"), "{}", r500.message);
     assert!(
         r04.findings
             .iter()
-            .all(|f| f.rule != "M012.partial-masters")
+            .all(|f| f.rule != "MST-012.partial-masters")
     );
     let r08 = engine
         .calculate_json(claim("2026-12-01").as_bytes())
@@ -214,12 +214,12 @@ fn the_engine_says_what_a_revision_lacks() {
     assert!(
         r08.findings
             .iter()
-            .any(|f| f.rule == "M012.partial-masters")
+            .any(|f| f.rule == "MST-012.partial-masters")
     );
     assert!(
         r08.findings
             .iter()
-            .all(|f| f.rule != "R500.revision-without-rules"),
+            .all(|f| f.rule != "RUL-500.revision-without-rules"),
         "r2026-06 has hand rules: {:?}",
         r08.findings
     );

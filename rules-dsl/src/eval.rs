@@ -565,7 +565,7 @@ impl RuleSet {
     /// Evaluates a condition at item `at` (its date, age, quantity). `billed` looks at the other
     /// items when `exclude_self` (a requirement asks about items besides the one it judges), at
     /// every item otherwise (an addition asks about the day).
-    /// What an unmet condition lacks, in words a user can act on (R504 messages).
+    /// What an unmet condition lacks, in words a user can act on (RUL-504 messages).
     fn unmet(
         &self,
         c: &CCond,

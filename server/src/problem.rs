@@ -42,7 +42,7 @@ pub struct Problem {
 /// A finding named by its id and claim path.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FindingRef {
-    /// Stable finding id (docs/FINDINGS.md), e.g. `M001.unknown-code`.
+    /// Stable finding id (docs/FINDINGS.md), e.g. `MST-001.unknown-code`.
     pub rule: String,
     /// Claim path of the item concerned.
     pub path: String,

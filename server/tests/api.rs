@@ -69,7 +69,7 @@ async fn strict_mode_names_the_error_findings() {
     let claim = EXAMPLE.replacen("111000110", "999999999", 1);
     let a = post(&state, "/v1/claims/calculate?strict=true", claim.clone()).await;
     let p = problem(&a, 422, "error-findings");
-    assert_eq!(p["findings"][0]["rule"], "M001.unknown-code");
+    assert_eq!(p["findings"][0]["rule"], "MST-001.unknown-code");
     assert_eq!(p["path"], "visits[0].items[0].code");
     // Without strict the claim is judged and answered.
     let a = post(&state, "/v1/claims/calculate", claim).await;
@@ -329,7 +329,7 @@ async fn metrics_count_requests_latency_claims_and_errors() {
         "santei_request_duration_seconds_count{route=\"/v1/claims/calculate\"} 3",
         "santei_claims_total 3",
         "santei_claim_errors_total{code=\"claim.json\"} 1",
-        "santei_error_findings_total{rule=\"M001.unknown-code\"} 1",
+        "santei_error_findings_total{rule=\"MST-001.unknown-code\"} 1",
         "santei_problems_total{code=\"claim.json\"} 1",
         "# TYPE santei_request_duration_seconds histogram",
     ] {

@@ -69,7 +69,7 @@ pub fn compute(
 /// The claim with the `meals` of the copayment taken from the meals served (`stay.meals`) when
 /// it gives none by hand: the month's 食数, the stay's `meal_class`, and the 費用 = Σ of the
 /// 診療識別 97 lines (none when a day's rows were missing). `Ok(None)`: use the claim as it is;
-/// `Err`: the copayment cannot be computed (生活療養, C529).
+/// `Err`: the copayment cannot be computed (生活療養, CPY-529).
 fn served_meals(
     claim: &Claim,
     result: &ClaimResult,
@@ -152,12 +152,13 @@ pub fn compute_lines(
         lines.iter().map(|l| l.date).max(),
     ) {
         if (a.year(), a.month()) != (b.year(), b.month()) {
-            error(
-                findings,
-                LINES_MONTH,
-                "visits",
-                CITE_RATE,
-                format!("lines from {a} to {b}: a copayment is computed for one calendar month"),
+            findings.push(
+                Finding::error(LINES_MONTH)
+                    .at("visits")
+                    .cite(CITE_RATE)
+                    .message(format!(
+                        "lines from {a} to {b}: a copayment is computed for one calendar month"
+                    )),
             );
             return None;
         }
@@ -178,7 +179,7 @@ pub fn compute_lines(
     Some(copay)
 }
 
-/// C522 (70歳未満 without 所得区分) only when a limit could have applied: the month's 一部負担金
+/// CPY-522 (70歳未満 without 所得区分) only when a limit could have applied: the month's 一部負担金
 /// reaches the lowest 70歳未満 limit in force (オ, or its 多数回 amount). Below it no 所得区分
 /// changes the amount, and the note would be on nearly every claim.
 fn drop_needless_c522(copay: &Copay, date: Date, many_times: bool, findings: &mut Vec<Finding>) {
@@ -210,53 +211,35 @@ fn count_errors(f: &[Finding]) -> usize {
     f.iter().filter(|f| f.severity == Severity::Error).count()
 }
 
-/// C529: the 生活療養標準負担額 of the month is not computed, and why.
+/// CPY-529: the 生活療養標準負担額 of the month is not computed, and why.
 pub(crate) fn living_refused(findings: &mut Vec<Finding>, why: &str) {
-    error(
-        findings,
-        crate::meals::LIVING_STANDARD_UNKNOWN,
-        "stay.meals",
-        crate::meals::living::CITE,
-        format!("生活療養 meals: {why}; the patient's share of the month is not computed"),
+    findings.push(
+        Finding::error(crate::meals::LIVING_STANDARD_UNKNOWN)
+            .at("stay.meals")
+            .cite(crate::meals::living::CITE)
+            .message(format!(
+                "生活療養 meals: {why}; the patient's share of the month is not computed"
+            )),
     );
-}
-
-pub(crate) fn error(
-    findings: &mut Vec<Finding>,
-    rule: &'static str,
-    path: impl Into<String>,
-    citation: &'static str,
-    message: String,
-) {
-    findings.push(Finding::new(
-        rule,
-        Severity::Error,
-        path,
-        citation,
-        vec![],
-        message,
-    ));
 }
 
 fn validate_meals(claim: &Claim, findings: &mut Vec<Finding>) -> bool {
     let n: u64 = claim.meals.iter().map(|m| u64::from(m.count)).sum();
     if n > 0 && claim.setting == Setting::Outpatient {
-        error(
-            findings,
-            MEALS_INPUT,
-            "meals",
-            "健保法85条 入院時食事療養費 (入院患者の食事)",
-            "meals given on an 入院外 claim".into(),
+        findings.push(
+            Finding::error(MEALS_INPUT)
+                .at("meals")
+                .cite("健保法85条 入院時食事療養費 (入院患者の食事)")
+                .message("meals given on an 入院外 claim"),
         );
         return false;
     }
     if n > 3 * 31 {
-        error(
-            findings,
-            MEALS_INPUT,
-            "meals",
-            "入院時食事療養(Ⅰ) 1日3食を限度",
-            format!("{n} meals in one month (at most 3 a day)"),
+        findings.push(
+            Finding::error(MEALS_INPUT)
+                .at("meals")
+                .cite("入院時食事療養(Ⅰ) 1日3食を限度")
+                .message(format!("{n} meals in one month (at most 3 a day)")),
         );
         return false;
     }

@@ -16,11 +16,10 @@ use super::{
     CITE_HIGH_COST, CLASS_NOT_IN_FORCE, Copay, CopaySettings, FundCopay, HAIRYO_APPLIED,
     HIGH_COST_APPLIED, HoCopay, HoRecord, INCOME_CLASS_MISSING, IncomeClass, KoRecord, LinePoints,
     MEAL_AMOUNT_UNKNOWN, MealCopay, NO_TABLE, PublicReceiptRounding, ReceiptCopay,
-    SEIHO_ELDER_PART, SPECIAL_NOTE_UNKNOWN, Under70PublicLimit, VisitCopay, covers_path, error,
-    round10,
+    SEIHO_ELDER_PART, SPECIAL_NOTE_UNKNOWN, Under70PublicLimit, VisitCopay, covers_path, round10,
 };
 use crate::claim::{Claim, MealClass, Setting};
-use crate::result::{Finding, Severity};
+use crate::result::Finding;
 use crate::rounding::Rounding;
 
 use super::Fund;

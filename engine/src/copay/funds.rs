@@ -56,15 +56,14 @@ pub(super) fn resolve_funds(
     }
     let mut ok = true;
     if list.len() > 4 {
-        error(
-            findings,
-            TOO_MANY_FUNDS,
-            "insurance.public_funds",
-            CITE_FUND,
-            format!(
-                "{} 公費 given: a receipt carries at most four (第1〜第4公費)",
-                list.len()
-            ),
+        findings.push(
+            Finding::error(TOO_MANY_FUNDS)
+                .at("insurance.public_funds")
+                .cite(CITE_FUND)
+                .message(format!(
+                    "{} 公費 given: a receipt carries at most four (第1〜第4公費)",
+                    list.len()
+                )),
         );
         return None;
     }
@@ -72,12 +71,11 @@ pub(super) fn resolve_funds(
     for (i, f) in list.iter().enumerate() {
         let path = format!("insurance.public_funds[{i}]");
         if !digits(&f.law_number, 2) {
-            error(
-                findings,
-                UNKNOWN_FUND,
-                format!("{path}.law_number"),
-                CITE_FUND,
-                format!("法別番号 `{}` is not two digits", f.law_number),
+            findings.push(
+                Finding::error(UNKNOWN_FUND)
+                    .at(format!("{path}.law_number"))
+                    .cite(CITE_FUND)
+                    .message(format!("法別番号 `{}` is not two digits", f.law_number)),
             );
             ok = false;
             continue;
@@ -85,12 +83,13 @@ pub(super) fn resolve_funds(
         let local = f.local.as_ref().or_else(|| schemes.find(f));
         let national = tables::national(&f.law_number, date);
         if let Some(p) = local.and_then(|l| l.patient_percent).filter(|p| *p > 100) {
-            error(
-                findings,
-                UNKNOWN_FUND,
-                format!("{path}.local.patient_percent"),
-                CITE_FUND,
-                format!("patient_percent {p}: a share of the 医療費 is 0–100%"),
+            findings.push(
+                Finding::error(UNKNOWN_FUND)
+                    .at(format!("{path}.local.patient_percent"))
+                    .cite(CITE_FUND)
+                    .message(format!(
+                        "patient_percent {p}: a share of the 医療費 is 0–100%"
+                    )),
             );
             ok = false;
         }
@@ -116,15 +115,14 @@ pub(super) fn resolve_funds(
             },
             (None, Some(n)) => {
                 if n.cap_required && f.monthly_cap_yen.is_none() {
-                    error(
-                        findings,
-                        FUND_CAP_MISSING,
-                        format!("{path}.monthly_cap_yen"),
-                        n.citation,
-                        format!(
-                            "法別{} {}: the 受給者証's 自己負担上限額 is required",
-                            n.law, n.name
-                        ),
+                    findings.push(
+                        Finding::error(FUND_CAP_MISSING)
+                            .at(format!("{path}.monthly_cap_yen"))
+                            .cite(n.citation)
+                            .message(format!(
+                                "法別{} {}: the 受給者証's 自己負担上限額 is required",
+                                n.law, n.name
+                            )),
                     );
                     ok = false;
                 } else if f.monthly_cap_yen.is_none()
@@ -132,32 +130,24 @@ pub(super) fn resolve_funds(
                     && n.patient_permille == Some(100)
                 {
                     // 自立支援医療 and the like: 1割 with a 負担上限月額 on the 受給者証.
-                    findings.push(Finding::new(
-                        FUND_CAP_MISSING,
-                        Severity::Warning,
-                        format!("{path}.monthly_cap_yen"),
-                        n.citation,
-                        vec![],
-                        format!(
+                    findings.push(Finding::warning(FUND_CAP_MISSING)
+                        .at(format!("{path}.monthly_cap_yen"))
+                        .cite(n.citation)
+                        .message(format!(
                             "法別{} {}: no 負担上限月額 given; only the {}% share and the insurance limits apply",
                             n.law,
                             n.name,
                             n.patient_permille.unwrap_or(0) / 10
-                        ),
-                    ));
+                        )));
                 }
                 if !n.verified {
-                    findings.push(Finding::new(
-                        FUND_UNVERIFIED,
-                        Severity::Info,
-                        path.clone(),
-                        n.citation,
-                        vec![],
-                        format!(
+                    findings.push(Finding::info(FUND_UNVERIFIED)
+                        .at(path.clone())
+                        .cite(n.citation)
+                        .message(format!(
                             "法別{} {}: the patient share comes from santei's 法別番号 table, not checked against the 実施要綱 (記載要領 別添 法別番号表 only)",
                             n.law, n.name
-                        ),
-                    ));
+                        )));
                 }
                 Fund {
                     law: f.law_number.clone(),
@@ -176,15 +166,14 @@ pub(super) fn resolve_funds(
                 }
             }
             (None, None) => {
-                error(
-                    findings,
-                    UNKNOWN_FUND,
-                    format!("{path}.law_number"),
-                    CITE_FUND,
-                    format!(
-                        "法別{} is not a national 公費 santei knows on {date}; a 地方単独 公費 needs its scheme (`local`, or a LocalSchemes file)",
-                        f.law_number
-                    ),
+                findings.push(
+                    Finding::error(UNKNOWN_FUND)
+                        .at(format!("{path}.law_number"))
+                        .cite(CITE_FUND)
+                        .message(format!(
+                            "法別{} is not a national 公費 santei knows on {date}; a 地方単独 公費 needs its scheme (`local`, or a LocalSchemes file)",
+                            f.law_number
+                        )),
                 );
                 ok = false;
                 continue;
@@ -193,42 +182,39 @@ pub(super) fn resolve_funds(
         // 負担者番号: 8 digits, 法別番号 first, 検証番号 last.
         match &f.payer_number {
             None => {
-                error(
-                    findings,
-                    PAYER_NUMBER,
-                    format!("{path}.payer_number"),
-                    CITE_FUND,
-                    format!(
-                        "法別{}: the 公費負担者番号 (8 digits) is required (KO 1)",
-                        f.law_number
-                    ),
+                findings.push(
+                    Finding::error(PAYER_NUMBER)
+                        .at(format!("{path}.payer_number"))
+                        .cite(CITE_FUND)
+                        .message(format!(
+                            "法別{}: the 公費負担者番号 (8 digits) is required (KO 1)",
+                            f.law_number
+                        )),
                 );
                 ok = false;
             }
             Some(p) => {
                 let check = payer_check_digit(p.get(..7).unwrap_or(""));
                 if !digits(p, 8) || !p.starts_with(&f.law_number) {
-                    error(
-                        findings,
-                        PAYER_NUMBER,
-                        format!("{path}.payer_number"),
-                        CITE_FUND,
-                        format!(
-                            "公費負担者番号 `{p}` must be 8 digits beginning with the 法別番号 {}",
-                            f.law_number
-                        ),
+                    findings.push(
+                        Finding::error(PAYER_NUMBER)
+                            .at(format!("{path}.payer_number"))
+                            .cite(CITE_FUND)
+                            .message(format!(
+                                "公費負担者番号 `{p}` must be 8 digits beginning with the 法別番号 {}",
+                                f.law_number
+                            )),
                     );
                     ok = false;
                 } else if check != Some(p.as_bytes()[7] - b'0') {
-                    error(
-                        findings,
-                        PAYER_NUMBER,
-                        format!("{path}.payer_number"),
-                        CITE_FUND,
-                        format!(
-                            "公費負担者番号 `{p}`: 検証番号 should be {}",
-                            check.unwrap_or(0)
-                        ),
+                    findings.push(
+                        Finding::error(PAYER_NUMBER)
+                            .at(format!("{path}.payer_number"))
+                            .cite(CITE_FUND)
+                            .message(format!(
+                                "公費負担者番号 `{p}`: 検証番号 should be {}",
+                                check.unwrap_or(0)
+                            )),
                     );
                     ok = false;
                 }
@@ -239,25 +225,23 @@ pub(super) fn resolve_funds(
             .unwrap_or_else(|| national.is_none_or(|n| n.recipient_required));
         match &f.recipient_number {
             None if recipient_required => {
-                error(
-                    findings,
-                    RECIPIENT_MISSING,
-                    format!("{path}.recipient_number"),
-                    CITE_FUND,
-                    format!(
-                        "法別{} {}: the 受給者番号 (7 digits) is required (KO 2)",
-                        f.law_number, fund.name
-                    ),
+                findings.push(
+                    Finding::error(RECIPIENT_MISSING)
+                        .at(format!("{path}.recipient_number"))
+                        .cite(CITE_FUND)
+                        .message(format!(
+                            "法別{} {}: the 受給者番号 (7 digits) is required (KO 2)",
+                            f.law_number, fund.name
+                        )),
                 );
                 ok = false;
             }
             Some(r) if !digits(r, 7) => {
-                error(
-                    findings,
-                    RECIPIENT_MISSING,
-                    format!("{path}.recipient_number"),
-                    CITE_FUND,
-                    format!("受給者番号 `{r}` must be 7 digits"),
+                findings.push(
+                    Finding::error(RECIPIENT_MISSING)
+                        .at(format!("{path}.recipient_number"))
+                        .cite(CITE_FUND)
+                        .message(format!("受給者番号 `{r}` must be 7 digits")),
                 );
                 ok = false;
             }
@@ -267,12 +251,11 @@ pub(super) fn resolve_funds(
             for (k, p) in c.iter().enumerate() {
                 let hit = lines.iter().any(|l| covers_path(p, l.path));
                 if !hit {
-                    error(
-                        findings,
-                        FUND_COVERS,
-                        format!("{path}.covers[{k}]"),
-                        CITE_FUND,
-                        format!("`{p}` names no billed line of the claim"),
+                    findings.push(
+                        Finding::error(FUND_COVERS)
+                            .at(format!("{path}.covers[{k}]"))
+                            .cite(CITE_FUND)
+                            .message(format!("`{p}` names no billed line of the claim")),
                     );
                     ok = false;
                 }
@@ -291,14 +274,10 @@ pub(super) fn resolve_funds(
         }
     };
     if list.windows(2).any(|w| key(&w[0]) > key(&w[1])) {
-        findings.push(Finding::new(
-            FUND_ORDER,
-            Severity::Warning,
-            "insurance.public_funds",
-            "記載要領: 公費の順位 (法別番号順, 生活保護は国の公費の最後, 地方単独はその後)",
-            vec![],
-            "the 公費 are not in the usual priority order; santei applies them in the order given",
-        ));
+        findings.push(Finding::warning(FUND_ORDER)
+            .at("insurance.public_funds")
+            .cite("記載要領: 公費の順位 (法別番号順, 生活保護は国の公費の最後, 地方単独はその後)")
+            .message("the 公費 are not in the usual priority order; santei applies them in the order given"));
     }
     if !insured && list.iter().all(|f| f.covers.is_some()) {
         // 公費単独: every line needs a 公費.
@@ -311,13 +290,12 @@ pub(super) fn resolve_funds(
                 })
         });
         if uncovered {
-            error(
-                findings,
-                FUND_COVERS,
-                "insurance.public_funds",
-                CITE_FUND,
-                "公費単独 claim: some billed lines are covered by no 公費 (and there is no insurance)"
-                    .into(),
+            findings.push(
+                Finding::error(FUND_COVERS)
+                    .at("insurance.public_funds")
+                    .cite(CITE_FUND)
+                    .message("公費単独 claim: some billed lines are covered by no 公費 (and there is no insurance)"
+                        ),
             );
             ok = false;
         }

@@ -8,11 +8,11 @@ use super::tables::{self, Band, Hairyo, LimitRow};
 use super::{
     BURDEN_CONTRADICTS_AGE, CITE_CLASS, CITE_HIGH_COST, CITE_RATE, CLASS_NOT_IN_FORCE,
     CopaySettings, HALVED, INCOME_CLASS_INVALID, INCOME_CLASS_MISSING, IncomeClass,
-    MissingOver70Class, NO_CERTIFICATE, NO_TABLE, SCHEME_AGE, SPECIFIED_DISEASE, error,
+    MissingOver70Class, NO_CERTIFICATE, NO_TABLE, SCHEME_AGE, SPECIFIED_DISEASE,
 };
 use crate::age::{age_years, reaches};
 use crate::claim::{Claim, Scheme};
-use crate::result::{Finding, Severity};
+use crate::result::Finding;
 
 /// Age band of the 負担割合 at the date of care.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -107,48 +107,45 @@ pub(crate) fn decide(
     let mut explain = Vec::new();
     let b75 = birthday75(birth);
     if band != band_on(birth, last) && (first < b75) != (last < b75) {
-        error(
-            findings,
-            SCHEME_AGE,
-            "visits",
-            CITE_RATE,
-            format!(
-                "the visits straddle the 75th birthday ({b75}): care before it is billed to the 健保/国保, from it to 後期高齢者医療 (two claims)"
-            ),
+        findings.push(
+            Finding::error(SCHEME_AGE)
+                .at("visits")
+                .cite(CITE_RATE)
+                .message(format!(
+                    "the visits straddle the 75th birthday ({b75}): care before it is billed to the 健保/国保, from it to 後期高齢者医療 (two claims)"
+                )),
         );
         return None;
     }
     let kouki = match ins.scheme {
         Some(Scheme::Kouki) => {
             if age_years(birth, first) < 65 {
-                error(
-                    findings,
-                    SCHEME_AGE,
-                    "insurance.scheme",
-                    CITE_RATE,
-                    format!(
-                        "後期高齢者医療 at {} years (from 75, or 65 with 障害認定)",
-                        age_years(birth, first)
-                    ),
+                findings.push(
+                    Finding::error(SCHEME_AGE)
+                        .at("insurance.scheme")
+                        .cite(CITE_RATE)
+                        .message(format!(
+                            "後期高齢者医療 at {} years (from 75, or 65 with 障害認定)",
+                            age_years(birth, first)
+                        )),
                 );
                 ok = false;
             }
             true
         }
         Some(s) if band == AgeBand::From75 => {
-            error(
-                findings,
-                SCHEME_AGE,
-                "insurance.scheme",
-                CITE_RATE,
-                format!(
-                    "{} on {first}, on or after the 75th birthday {b75}: the patient is in 後期高齢者医療",
-                    if s == Scheme::Shaho {
-                        "社保"
-                    } else {
-                        "国保"
-                    }
-                ),
+            findings.push(
+                Finding::error(SCHEME_AGE)
+                    .at("insurance.scheme")
+                    .cite(CITE_RATE)
+                    .message(format!(
+                        "{} on {first}, on or after the 75th birthday {b75}: the patient is in 後期高齢者医療",
+                        if s == Scheme::Shaho {
+                            "社保"
+                        } else {
+                            "国保"
+                        }
+                    )),
             );
             ok = false;
             false
@@ -162,60 +159,56 @@ pub(crate) fn decide(
     if let Some(s) = &ins.income_class {
         match IncomeClass::parse(s) {
             None => {
-                error(
-                    findings,
-                    INCOME_CLASS_INVALID,
-                    "insurance.income_class",
-                    CITE_CLASS,
-                    format!(
-                        "`{s}` is not a 所得区分 (ア〜オ, 標報…万 (2027-08 bands), 現役並みⅠ〜Ⅲ, 一般, 一般Ⅰ/Ⅱ, 低所得Ⅰ/Ⅱ)"
-                    ),
+                findings.push(
+                    Finding::error(INCOME_CLASS_INVALID)
+                        .at("insurance.income_class")
+                        .cite(CITE_CLASS)
+                        .message(format!(
+                            "`{s}` is not a 所得区分 (ア〜オ, 標報…万 (2027-08 bands), 現役並みⅠ〜Ⅲ, 一般, 一般Ⅰ/Ⅱ, 低所得Ⅰ/Ⅱ)"
+                        )),
                 );
                 ok = false;
             }
             Some(c) if elder == c.is_under70() => {
-                error(
-                    findings,
-                    INCOME_CLASS_INVALID,
-                    "insurance.income_class",
-                    CITE_CLASS,
-                    format!(
-                        "{} is a {} 区分, but the patient is {} on {first}",
-                        c.japanese(),
-                        if c.is_under70() {
-                            "70歳未満"
-                        } else {
-                            "70歳以上"
-                        },
-                        if elder {
-                            "70歳以上 (高齢受給者/後期)"
-                        } else {
-                            "70歳未満"
-                        }
-                    ),
+                findings.push(
+                    Finding::error(INCOME_CLASS_INVALID)
+                        .at("insurance.income_class")
+                        .cite(CITE_CLASS)
+                        .message(format!(
+                            "{} is a {} 区分, but the patient is {} on {first}",
+                            c.japanese(),
+                            if c.is_under70() {
+                                "70歳未満"
+                            } else {
+                                "70歳以上"
+                            },
+                            if elder {
+                                "70歳以上 (高齢受給者/後期)"
+                            } else {
+                                "70歳未満"
+                            }
+                        )),
                 );
                 ok = false;
             }
             Some(c @ (IncomeClass::Ippan1 | IncomeClass::Ippan2)) if !kouki => {
-                error(
-                    findings,
-                    INCOME_CLASS_INVALID,
-                    "insurance.income_class",
-                    CITE_CLASS,
-                    format!(
-                        "{} is a 後期高齢者医療 区分; 70〜74歳 use 一般",
-                        c.japanese()
-                    ),
+                findings.push(
+                    Finding::error(INCOME_CLASS_INVALID)
+                        .at("insurance.income_class")
+                        .cite(CITE_CLASS)
+                        .message(format!(
+                            "{} is a 後期高齢者医療 区分; 70〜74歳 use 一般",
+                            c.japanese()
+                        )),
                 );
                 ok = false;
             }
             Some(IncomeClass::Ippan2) if first < date_2022_10() => {
-                error(
-                    findings,
-                    INCOME_CLASS_INVALID,
-                    "insurance.income_class",
-                    CITE_CLASS,
-                    "一般Ⅱ (後期 2割) exists from 2022-10-01".into(),
+                findings.push(
+                    Finding::error(INCOME_CLASS_INVALID)
+                        .at("insurance.income_class")
+                        .cite(CITE_CLASS)
+                        .message("一般Ⅱ (後期 2割) exists from 2022-10-01"),
                 );
                 ok = false;
             }
@@ -226,24 +219,22 @@ pub(crate) fn decide(
                     Some(20) if first >= date_2022_10() => Some(IncomeClass::Ippan2),
                     None if first < date_2022_10() => Some(IncomeClass::Ippan1),
                     None => {
-                        error(
-                            findings,
-                            INCOME_CLASS_MISSING,
-                            "insurance.income_class",
-                            CITE_CLASS,
-                            "後期高齢者 一般: give 一般Ⅰ or 一般Ⅱ (or burden_percent 10 / 20)"
-                                .into(),
+                        findings.push(
+                            Finding::error(INCOME_CLASS_MISSING)
+                                .at("insurance.income_class")
+                                .cite(CITE_CLASS)
+                                .message("後期高齢者 一般: give 一般Ⅰ or 一般Ⅱ (or burden_percent 10 / 20)"
+                                    ),
                         );
                         ok = false;
                         None
                     }
                     Some(p) => {
-                        error(
-                            findings,
-                            BURDEN_CONTRADICTS_AGE,
-                            "insurance.burden_percent",
-                            CITE_RATE,
-                            format!("後期高齢者 一般 pays 1割 or 2割, not {p}%"),
+                        findings.push(
+                            Finding::error(BURDEN_CONTRADICTS_AGE)
+                                .at("insurance.burden_percent")
+                                .cite(CITE_RATE)
+                                .message(format!("後期高齢者 一般 pays 1割 or 2割, not {p}%")),
                         );
                         ok = false;
                         None
@@ -283,14 +274,13 @@ pub(crate) fn decide(
                 class = Some(c);
             }
             _ => {
-                error(
-                    findings,
-                    INCOME_CLASS_MISSING,
-                    "insurance.income_class",
-                    CITE_CLASS,
-                    format!(
-                        "the patient is 70歳以上 on {first}: the 所得区分 (現役並みⅠ〜Ⅲ, 一般, 低所得Ⅰ/Ⅱ) decides the 負担割合 and the limits; it is required"
-                    ),
+                findings.push(
+                    Finding::error(INCOME_CLASS_MISSING)
+                        .at("insurance.income_class")
+                        .cite(CITE_CLASS)
+                        .message(format!(
+                            "the patient is 70歳以上 on {first}: the 所得区分 (現役並みⅠ〜Ⅲ, 一般, 低所得Ⅰ/Ⅱ) decides the 負担割合 and the limits; it is required"
+                        )),
                 );
                 ok = false;
             }
@@ -329,12 +319,13 @@ pub(crate) fn decide(
         };
         match (derived, ins.burden_percent) {
             (Some((r, why)), Some(p)) if p != r => {
-                error(
-                    findings,
-                    BURDEN_CONTRADICTS_AGE,
-                    "insurance.burden_percent",
-                    CITE_RATE,
-                    format!("burden_percent {p} contradicts the age and 区分 on {first}: {why}"),
+                findings.push(
+                    Finding::error(BURDEN_CONTRADICTS_AGE)
+                        .at("insurance.burden_percent")
+                        .cite(CITE_RATE)
+                        .message(format!(
+                            "burden_percent {p} contradicts the age and 区分 on {first}: {why}"
+                        )),
                 );
                 ok = false;
                 None
@@ -347,12 +338,11 @@ pub(crate) fn decide(
             }
             (None, Some(p)) if matches!(p, 10 | 20 | 30) => Some(p),
             (None, Some(p)) => {
-                error(
-                    findings,
-                    BURDEN_CONTRADICTS_AGE,
-                    "insurance.burden_percent",
-                    CITE_RATE,
-                    format!("burden_percent {p}: 負担割合 is 10, 20 or 30"),
+                findings.push(
+                    Finding::error(BURDEN_CONTRADICTS_AGE)
+                        .at("insurance.burden_percent")
+                        .cite(CITE_RATE)
+                        .message(format!("burden_percent {p}: 負担割合 is 10, 20 or 30")),
                 );
                 ok = false;
                 None
@@ -367,22 +357,20 @@ pub(crate) fn decide(
         row = tables::limit(limit_band, c, first);
         if row.is_none() {
             match tables::missing(limit_band, c, first) {
-                Some(why) => error(
-                    findings,
-                    CLASS_NOT_IN_FORCE,
-                    "insurance.income_class",
-                    CITE_HIGH_COST,
-                    why,
+                Some(why) => findings.push(
+                    Finding::error(CLASS_NOT_IN_FORCE)
+                        .at("insurance.income_class")
+                        .cite(CITE_HIGH_COST)
+                        .message(why),
                 ),
-                None => error(
-                    findings,
-                    NO_TABLE,
-                    "insurance.income_class",
-                    CITE_HIGH_COST,
-                    format!(
-                        "no 高額療養費 limits for {} on {first} in santei's tables",
-                        c.japanese()
-                    ),
+                None => findings.push(
+                    Finding::error(NO_TABLE)
+                        .at("insurance.income_class")
+                        .cite(CITE_HIGH_COST)
+                        .message(format!(
+                            "no 高額療養費 limits for {} on {first} in santei's tables",
+                            c.japanese()
+                        )),
                 ),
             }
             ok = false;
@@ -392,28 +380,22 @@ pub(crate) fn decide(
     // that needs it is refused in calc::run).
     let u_row = tables::limit(Band::Under70, IncomeClass::U, first);
     if insured && !elder && ins.income_class.is_none() {
-        findings.push(Finding::new(
-            NO_CERTIFICATE,
-            Severity::Info,
-            "insurance.income_class",
-            CITE_HIGH_COST,
-            vec![],
-            "70歳未満 without 所得区分 (限度額適用認定証 / マイナ保険証): no 高額療養費 at the 窓口; the insurer refunds any excess later",
-        ));
+        findings.push(Finding::info(NO_CERTIFICATE)
+            .at("insurance.income_class")
+            .cite(CITE_HIGH_COST)
+            .message("70歳未満 without 所得区分 (限度額適用認定証 / マイナ保険証): no 高額療養費 at the 窓口; the insurer refunds any excess later"));
     }
     let auto_halved = b75.year() == first.year() && b75.month() == first.month() && b75.day() != 1;
     let halved = ins.limit_halved.unwrap_or(auto_halved);
     if halved && insured {
-        findings.push(Finding::new(
-            HALVED,
-            Severity::Info,
-            "insurance.limit_halved",
-            "健保令42条, 高確法施行令16条 (75歳到達月の自己負担限度額の特例: 2分の1)",
-            vec![],
-            format!(
-                "75歳到達月 (75th birthday {b75}): every 高額療養費 limit is halved this month"
-            ),
-        ));
+        findings.push(
+            Finding::info(HALVED)
+                .at("insurance.limit_halved")
+                .cite("健保令42条, 高確法施行令16条 (75歳到達月の自己負担限度額の特例: 2分の1)")
+                .message(format!(
+                    "75歳到達月 (75th birthday {b75}): every 高額療養費 limit is halved this month"
+                )),
+        );
     }
     let mut marucho = None;
     if let Some(m) = ins.specified_disease_cap_yen {
@@ -421,14 +403,13 @@ pub(crate) fn decide(
         let allowed = tables::SPECIFIED_DISEASE_CAPS.contains(&m)
             && (m == 10_000 || (!elder && class.is_none_or(IncomeClass::is_upper_under70)));
         if !allowed {
-            error(
-                findings,
-                SPECIFIED_DISEASE,
-                "insurance.specified_disease_cap_yen",
-                tables::CITE_SPECIFIED_DISEASE,
-                format!(
-                    "マル長 {m}円: the 特定疾病 limit is 10,000円 (20,000円 only under 70 in 区分ア・イ with 人工透析)"
-                ),
+            findings.push(
+                Finding::error(SPECIFIED_DISEASE)
+                    .at("insurance.specified_disease_cap_yen")
+                    .cite(tables::CITE_SPECIFIED_DISEASE)
+                    .message(format!(
+                        "マル長 {m}円: the 特定疾病 limit is 10,000円 (20,000円 only under 70 in 区分ア・イ with 人工透析)"
+                    )),
             );
             ok = false;
         }

@@ -8,7 +8,7 @@ use super::{Calc, Proc};
 use crate::age;
 use crate::claim::Visit;
 use crate::prepared::{Prepared, kubun_key};
-use crate::result::{Origin, Severity};
+use crate::result::{Finding, Origin, Severity};
 use crate::rules;
 
 /// A fixed-point (点数識別 3) row of the master on the date.
@@ -89,13 +89,12 @@ impl<'a> Calc<'a> {
             } else {
                 Severity::Info
             };
-            self.finding(
-                n.rule,
-                severity,
-                pr.path.clone(),
-                n.cite,
-                vec![pr.rec.code.to_string()],
-                n.message,
+            self.findings.push(
+                Finding::of(n.rule, severity)
+                    .at(pr.path.clone())
+                    .cite(n.cite)
+                    .codes(vec![pr.rec.code.to_string()])
+                    .message(n.message),
             );
         }
         if !derived.due.is_empty() {
@@ -122,16 +121,15 @@ impl<'a> Calc<'a> {
         let op = format!("{} {}", op.rec.code, op.rec.abbr_name);
         for pr in procs {
             if crate::tsusoku::related_on_surgery_day(pr.rec) {
-                self.finding(
-                    crate::tsusoku::SURGERY_DAY,
-                    Severity::Warning,
-                    pr.path.clone(),
-                    crate::tsusoku::CITE_SAME_DAY,
-                    vec![pr.rec.code.to_string()],
-                    format!(
-                        "{} {} on the day of the 手術 {op}: not billable when it is related to the 手術 (術前・術後を問わない); billed as claimed — remove it if related",
-                        pr.rec.code, pr.rec.abbr_name
-                    ),
+                self.findings.push(
+                    Finding::warning(crate::tsusoku::SURGERY_DAY)
+                        .at(pr.path.clone())
+                        .cite(crate::tsusoku::CITE_SAME_DAY)
+                        .codes(vec![pr.rec.code.to_string()])
+                        .message(format!(
+                            "{} {} on the day of the 手術 {op}: not billable when it is related to the 手術 (術前・術後を問わない); billed as claimed — remove it if related",
+                            pr.rec.code, pr.rec.abbr_name
+                        )),
                 );
             }
         }
@@ -193,13 +191,12 @@ impl<'a> Calc<'a> {
                 continue;
             };
             let Some(rec) = p.set.procedures.get(code, date) else {
-                self.finding(
-                    crate::tsusoku::FACT_MISSING,
-                    Severity::Warning,
-                    pr.path.clone(),
-                    cite,
-                    vec![format!("{code:09}")],
-                    format!("{code:09} is due ({why}) but not in the 医科診療行為マスター on {date}; not added — check by hand"),
+                self.findings.push(
+                    Finding::warning(crate::tsusoku::FACT_MISSING)
+                        .at(pr.path.clone())
+                        .cite(cite)
+                        .codes(vec![format!("{code:09}")])
+                        .message(format!("{code:09} is due ({why}) but not in the 医科診療行為マスター on {date}; not added — check by hand")),
                 );
                 continue;
             };
@@ -244,44 +241,41 @@ impl<'a> Calc<'a> {
                 continue;
             }
             let Some(add) = set.procedures.get(code.0, date) else {
-                self.finding(
-                    rules::LINK_MISSING,
-                    Severity::Warning,
-                    pr.path.clone(),
-                    rules::CITE_AGE_LINK,
-                    vec![code.to_string()],
-                    format!(
-                        "年齢加算 {code} of {} is not in the master on {date}",
-                        pr.rec.code
-                    ),
+                self.findings.push(
+                    Finding::warning(rules::LINK_MISSING)
+                        .at(pr.path.clone())
+                        .cite(rules::CITE_AGE_LINK)
+                        .codes(vec![code.to_string()])
+                        .message(format!(
+                            "年齢加算 {code} of {} is not in the master on {date}",
+                            pr.rec.code
+                        )),
                 );
                 continue;
             };
             if self.inpatient && (add.inout_applicability == 2 || add.aggregation_inpatient == 0) {
-                self.finding(
-                    rules::OUTPATIENT_ONLY,
-                    Severity::Info,
-                    pr.path.clone(),
-                    rules::CITE_INPATIENT,
-                    vec![code.to_string()],
-                    format!(
-                        "年齢加算 {} {} of {} not added: 入院外のみ (入外適用区分 2 / 点数集計先識別（入院） 0)",
-                        add.code, add.abbr_name, pr.rec.code
-                    ),
+                self.findings.push(
+                    Finding::info(rules::OUTPATIENT_ONLY)
+                        .at(pr.path.clone())
+                        .cite(rules::CITE_INPATIENT)
+                        .codes(vec![code.to_string()])
+                        .message(format!(
+                            "年齢加算 {} {} of {} not added: 入院外のみ (入外適用区分 2 / 点数集計先識別（入院） 0)",
+                            add.code, add.abbr_name, pr.rec.code
+                        )),
                 );
                 continue;
             }
             if time_replaces_infant {
-                self.finding(
-                    rules::AGE_ADDITION,
-                    Severity::Info,
-                    pr.path.clone(),
-                    rules::CITE_INFANT_WITH_TIME,
-                    vec![code.to_string()],
-                    format!(
-                        "{} {} not added: the 時間外等加算 for 6歳未満 already includes it",
-                        add.code, add.abbr_name
-                    ),
+                self.findings.push(
+                    Finding::info(rules::AGE_ADDITION)
+                        .at(pr.path.clone())
+                        .cite(rules::CITE_INFANT_WITH_TIME)
+                        .codes(vec![code.to_string()])
+                        .message(format!(
+                            "{} {} not added: the 時間外等加算 for 6歳未満 already includes it",
+                            add.code, add.abbr_name
+                        )),
                 );
                 continue;
             }
@@ -350,15 +344,14 @@ impl<'a> Calc<'a> {
             return;
         }
         if let Some(b) = blocker {
-            self.finding(
-                rules::OUTPATIENT_MANAGEMENT,
-                Severity::Info,
-                pr.path.clone(),
-                rules::CITE_OUTPATIENT_MANAGEMENT,
-                vec![rec.code.to_string()],
-                format!(
-                    "外来管理加算 not added: {b} on the same day blocks it (外来管理加算区分 1)"
-                ),
+            self.findings.push(
+                Finding::info(rules::OUTPATIENT_MANAGEMENT)
+                    .at(pr.path.clone())
+                    .cite(rules::CITE_OUTPATIENT_MANAGEMENT)
+                    .codes(vec![rec.code.to_string()])
+                    .message(format!(
+                        "外来管理加算 not added: {b} on the same day blocks it (外来管理加算区分 1)"
+                    )),
             );
             return;
         }
@@ -398,16 +391,15 @@ impl<'a> Calc<'a> {
                 .max_by_key(|r| r.points)
         });
         let Some(fee) = best else {
-            self.finding(
-                rules::JUDGEMENT_FEE,
-                Severity::Warning,
-                pr.path.clone(),
-                rules::CITE_JUDGEMENT,
-                vec![rec.code.to_string()],
-                format!(
-                    "no 判断料 of 検査等実施判断グループ区分 {group} can be billed here for {}",
-                    rec.code
-                ),
+            self.findings.push(
+                Finding::warning(rules::JUDGEMENT_FEE)
+                    .at(pr.path.clone())
+                    .cite(rules::CITE_JUDGEMENT)
+                    .codes(vec![rec.code.to_string()])
+                    .message(format!(
+                        "no 判断料 of 検査等実施判断グループ区分 {group} can be billed here for {}",
+                        rec.code
+                    )),
             );
             self.judged.insert(group);
             return;

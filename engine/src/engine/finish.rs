@@ -2,7 +2,7 @@
 
 use super::{Calc, MAX_UNIT_POINTS, section_name};
 use crate::result::{
-    AggregationTotal, ClaimResult, DayTotal, Line, Origin, RESULT_FORMAT, SectionTotal, Severity,
+    AggregationTotal, ClaimResult, DayTotal, Finding, Line, Origin, RESULT_FORMAT, SectionTotal,
 };
 use crate::rules;
 
@@ -106,13 +106,12 @@ impl Calc<'_> {
             .collect();
         for (unit, path, code) in bad {
             self.lines.retain(|l| l.unit != unit);
-            self.finding(
-                rules::BAD_QUANTITY,
-                Severity::Error,
-                path,
-                rules::CITE_MASTER,
-                vec![code],
-                format!("points × 回数 of this 算定単位 exceed {MAX_UNIT_POINTS}点: the quantity cannot be right; not billed"),
+            self.findings.push(
+                Finding::error(rules::BAD_QUANTITY)
+                    .at(path)
+                    .cite(rules::CITE_MASTER)
+                    .codes(vec![code])
+                    .message(format!("points × 回数 of this 算定単位 exceed {MAX_UNIT_POINTS}点: the quantity cannot be right; not billed")),
             );
         }
     }

@@ -4,19 +4,19 @@
 use santei_masters::{Date, Procedure};
 
 use super::Calc;
-use crate::result::Severity;
+use crate::result::Finding;
 use crate::stay::{self, houkatsu, kasan};
 
 /// Rule id of the 入院基本料等加算 santei derives from the 届出 (and of a claimed one it refuses
 /// because the stay derives it).
-pub const KASAN: &str = "I110.stay-addition";
+pub const KASAN: &str = "INP-110.stay-addition";
 const A234_3_NOT_WITH_A232: &str = "通知 A234-3 (4) (tsuchi_ika.txt l.2934): 「Ａ２３２」がん拠点病院加算を算定している場合は算定できない";
 /// A claimed 入院基本料等加算 on a day its limit (入院初日, 14日を限度 …) does not allow.
-pub const KASAN_LIMIT: &str = "I111.addition-limit";
+pub const KASAN_LIMIT: &str = "INP-111.addition-limit";
 /// A 加算 the 届出 would give that santei does not derive (04 not loaded, two rows 届出).
-pub const KASAN_NOT_DERIVED: &str = "I112.addition-not-derived";
+pub const KASAN_NOT_DERIVED: &str = "INP-112.addition-not-derived";
 /// A claimed item the day's 特定入院料 includes (its 告示 注 「…に含まれるものとする」).
-pub const INCLUDED: &str = "I120.specific-fee-inclusion";
+pub const INCLUDED: &str = "INP-120.specific-fee-inclusion";
 
 const CITE_04: &str = "医科電子点数表 04 入院基本料テーブル (01 入院基本料識別); 告示 第1章第2部 第2節 各区分の注 「…のうち、○○加算を算定できるものを現に算定している患者に限る」; 通知 第2節 別表1 (r06 tsuchi_ika.txt l.1935–1937)";
 
@@ -63,24 +63,26 @@ impl<'a> Calc<'a> {
             // がん拠点病院加算 (claimed on the day: both are 入院初日 加算).
             if (e.section, e.branch) == ("234", "03") && self.claims_a232(date) {
                 if self.first_time(KASAN, "a232", ei as u64) {
-                    self.finding(
-                        KASAN,
-                        Severity::Info,
-                        path.to_string(),
-                        A234_3_NOT_WITH_A232,
-                        vec![],
-                        format!(
-                            "{} is not derived: A232 がん拠点病院加算 is claimed on {date}",
-                            e.name
-                        ),
+                    self.findings.push(
+                        Finding::info(KASAN)
+                            .at(path.to_string())
+                            .cite(A234_3_NOT_WITH_A232)
+                            .message(format!(
+                                "{} is not derived: A232 がん拠点病院加算 is claimed on {date}",
+                                e.name
+                            )),
                     );
                 }
                 continue;
             }
             let Some(groups) = &idx.groups else {
                 if self.first_time(KASAN_NOT_DERIVED, "no-04", ei as u64) {
-                    self.finding(KASAN_NOT_DERIVED, Severity::Warning, "facility.standards".into(), CITE_04, vec![],
-                    format!("{}: the facility's 届出 gives it, but the 04 入院基本料テーブル of the 電子点数表 is not loaded for {}, so which 入院料 may take it is unknown; not derived — claim it", e.name, self.rev()));
+                    self.findings.push(
+                        Finding::warning(KASAN_NOT_DERIVED)
+                            .at("facility.standards")
+                            .cite(CITE_04)
+                            .message(format!("{}: the facility's 届出 gives it, but the 04 入院基本料テーブル of the 電子点数表 is not loaded for {}, so which 入院料 may take it is unknown; not derived — claim it", e.name, self.rev())),
+                    );
                 }
                 continue;
             };
@@ -95,8 +97,13 @@ impl<'a> Calc<'a> {
                         "not-in-04",
                         (ei as u64) << 32 | u64::from(fee.code.0),
                     ) {
-                        self.finding(KASAN, Severity::Info, path.to_string(), CITE_04, vec![fee.code.to_string()],
-                        format!("{} is not derived with {} {}: the 04 group of the 入院料 does not list it", e.name, fee.code, fee.abbr_name));
+                        self.findings.push(
+                            Finding::info(KASAN)
+                                .at(path.to_string())
+                                .cite(CITE_04)
+                                .codes(vec![fee.code.to_string()])
+                                .message(format!("{} is not derived with {} {}: the 04 group of the 入院料 does not list it", e.name, fee.code, fee.abbr_name)),
+                        );
                     }
                     continue;
                 }
@@ -105,8 +112,13 @@ impl<'a> Calc<'a> {
                     if self.first_time(KASAN_NOT_DERIVED, "two-todokede", ei as u64) {
                         let codes: Vec<String> =
                             many.iter().map(|c| format!("{:09}", c.code)).collect();
-                        self.finding(KASAN_NOT_DERIVED, Severity::Warning, "facility.standards".into(), e.cite, codes.clone(),
-                        format!("{}: the 届出 give {} rows ({}); which one applies is unknown, none derived — claim it", e.name, many.len(), codes.join(", ")));
+                        self.findings.push(
+                            Finding::warning(KASAN_NOT_DERIVED)
+                                .at("facility.standards")
+                                .cite(e.cite)
+                                .codes(codes.clone())
+                                .message(format!("{}: the 届出 give {} rows ({}); which one applies is unknown, none derived — claim it", e.name, many.len(), codes.join(", "))),
+                        );
                     }
                     continue;
                 }
@@ -247,10 +259,15 @@ impl<'a> Calc<'a> {
         if !self.first_time(INCLUDED, "notice", u64::from(fee.code.0)) {
             return;
         }
-        self.finding(INCLUDED, Severity::Info, path.to_string(), inc.cite, vec![fee.code.to_string()],
-            format!("{}: claimed 診療行為 it includes are not billed (I120); drugs and 特定保険医療材料 are billed as claimed — santei does not decide which of them the 注 includes (除外薬剤・注射薬, the J400 材料 it excepts), so check them by hand{}",
-                inc.name,
-                if inc.note.is_empty() { String::new() } else { format!("; {}", inc.note) }));
+        self.findings.push(
+            Finding::info(INCLUDED)
+                .at(path.to_string())
+                .cite(inc.cite)
+                .codes(vec![fee.code.to_string()])
+                .message(format!("{}: claimed 診療行為 it includes are not billed (INP-120); drugs and 特定保険医療材料 are billed as claimed — santei does not decide which of them the 注 includes (除外薬剤・注射薬, the J400 材料 it excepts), so check them by hand{}",
+                    inc.name,
+                    if inc.note.is_empty() { String::new() } else { format!("; {}", inc.note) })),
+        );
     }
 }
 

@@ -8,7 +8,7 @@ use super::price_stage::Work;
 use super::units::si_line;
 use crate::claim::Stay;
 use crate::meals::{self, Part, Row};
-use crate::result::{Origin, Severity};
+use crate::result::{Finding, Origin};
 
 /// A code the masters of a date do not hold, or hold without a whole 金額: the entry, the code,
 /// its name, the first and last date, and why.
@@ -48,7 +48,7 @@ const NO_STANDARD: &str = "the row needs the facility's 届出 (施設基準 of 
 
 impl<'a> Calc<'a> {
     /// Every day of every `stay.meals` entry: its rows at the master's 金額 of the day, one 算定単位
-    /// per row; an entry's day is billed whole or not at all (I201 names what is missing).
+    /// per row; an entry's day is billed whole or not at all (INP-201 names what is missing).
     pub(super) fn meals_served(&mut self, s: &'a Stay) {
         let p = self.p;
         let mut missing: Vec<Missing> = Vec::new();
@@ -107,20 +107,19 @@ impl<'a> Calc<'a> {
             } else {
                 format!("{}–{}", x.from, x.to)
             };
-            self.finding(
-                meals::ROW_MISSING,
-                Severity::Error,
-                format!("stay.meals[{}]", x.entry),
-                meals::CITE,
-                vec![format!("{:09}", x.code)],
-                format!(
-                    "{:09} {} on {when}: {} ({} masters, {}); the 食事・生活療養 of these days is not billed — no amount of another period is used",
-                    x.code,
-                    x.name,
-                    x.why,
-                    self.rev(),
-                    self.p.set.coverage.describe()
-                ),
+            self.findings.push(
+                Finding::error(meals::ROW_MISSING)
+                    .at(format!("stay.meals[{}]", x.entry))
+                    .cite(meals::CITE)
+                    .codes(vec![format!("{:09}", x.code)])
+                    .message(format!(
+                        "{:09} {} on {when}: {} ({} masters, {}); the 食事・生活療養 of these days is not billed — no amount of another period is used",
+                        x.code,
+                        x.name,
+                        x.why,
+                        self.rev(),
+                        self.p.set.coverage.describe()
+                    )),
             );
         }
     }

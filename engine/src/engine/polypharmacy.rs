@@ -27,7 +27,7 @@ use santei_masters::Date;
 use super::price_stage::Work;
 use super::{Calc, MAX_UNIT_POINTS};
 use crate::claim::{Item, RxForm, Visit};
-use crate::result::{Line, Origin, RecordKind, Severity};
+use crate::result::{Finding, Line, Origin, RecordKind};
 use crate::rounding::Rounding;
 use crate::rules;
 
@@ -54,7 +54,7 @@ const TEMPORARY_MAX_DAYS: u32 = 14;
 const PSYCHOTROPIC_FLAG: u8 = 5;
 
 /// The unit the F200 注3 90/100 is rounded over. 通知 F200 (6)イ: not settled by an
-/// official example; see docs/FINDINGS.md F303.
+/// official example; see docs/FINDINGS.md DRG-303.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum PolypharmacyRounding {
     /// 処方単位: Σ(剤点数 × 日数) of all 内服薬 of the 処方 × 90/100, 四捨五入 once. 通知 F200
@@ -216,11 +216,19 @@ impl Calc<'_> {
         let date = visit.date;
         for r in done {
             if r.temporary && r.form != RxForm::Internal {
-                self.finding(rules::TEMPORARY_RX, Severity::Warning, r.path.clone(), rules::CITE_TEMPORARY, vec![],
-                    "`temporary` (臨時の投薬) only matters for 内服 剤 (the 7種類 count of F200 注3); ignored here".into());
+                self.findings.push(
+                    Finding::warning(rules::TEMPORARY_RX)
+                        .at(r.path.clone())
+                        .cite(rules::CITE_TEMPORARY)
+                        .message("`temporary` (臨時の投薬) only matters for 内服 剤 (the 7種類 count of F200 注3); ignored here"),
+                );
             } else if r.temporary && !r.is_temporary() {
-                self.finding(rules::TEMPORARY_RX, Severity::Warning, r.path.clone(), rules::CITE_TEMPORARY, vec![],
-                    format!("`temporary` with {} days: 臨時の投薬 is a 連続する投与期間 of 2週間以内 (通知 F200 (6)エ), so this 剤 is counted as 常態 (常態として投与する薬剤)", r.days));
+                self.findings.push(
+                    Finding::warning(rules::TEMPORARY_RX)
+                        .at(r.path.clone())
+                        .cite(rules::CITE_TEMPORARY)
+                        .message(format!("`temporary` with {} days: 臨時の投薬 is a 連続する投与期間 of 2週間以内 (通知 F200 (6)エ), so this 剤 is counted as 常態 (常態として投与する薬剤)", r.days)),
+                );
             }
         }
         let claimed = self.claimed_codes(&vpath, date);
@@ -260,19 +268,34 @@ impl Calc<'_> {
         }
         if !seven {
             if count.brands >= 7 {
-                self.finding(rules::POLYPHARMACY, Severity::Info, vpath, rules::CITE_POLYPHARMACY, codes(),
-                    format!("{} 銘柄 of 内服薬 (常態) but {} (通知 F200 (6)ア): F200 注3 does not apply", count.brands, counted()));
+                self.findings.push(
+                    Finding::info(rules::POLYPHARMACY)
+                        .at(vpath)
+                        .cite(rules::CITE_POLYPHARMACY)
+                        .codes(codes())
+                        .message(format!("{} 銘柄 of 内服薬 (常態) but {} (通知 F200 (6)ア): F200 注3 does not apply", count.brands, counted())),
+                );
             }
             return;
         }
         if let Some(why) = exempt {
-            self.finding(rules::POLYPHARMACY, Severity::Info, vpath, rules::CITE_POLYPHARMACY, codes(),
-                format!("{}, but {why} is billed: F200 注3 and F100「2」 do not apply (告示 F200 注3; 通知 A001 (11)オ(ヌ), B001-2-9 シ)", counted()));
+            self.findings.push(
+                Finding::info(rules::POLYPHARMACY)
+                    .at(vpath)
+                    .cite(rules::CITE_POLYPHARMACY)
+                    .codes(codes())
+                    .message(format!("{}, but {why} is billed: F200 注3 and F100「2」 do not apply (告示 F200 注3; 通知 A001 (11)オ(ヌ), B001-2-9 シ)", counted())),
+            );
             return;
         }
         if psychotropic_claimed {
-            self.finding(rules::POLYPHARMACY, Severity::Warning, vpath, rules::CITE_POLYPHARMACY, codes(),
-                format!("{}, and 処方料（向精神薬多剤投与） {F100_PSYCHOTROPIC} is claimed: F200 注3 applies to the drugs other than the 向精神薬 reduced by 注2, if they are still 7種類 (疑義解釈 2016-04-25 その2 問22); santei cannot tell the 向精神薬 apart (see F304), so nothing is reduced — check by hand", counted()));
+            self.findings.push(
+                Finding::warning(rules::POLYPHARMACY)
+                    .at(vpath)
+                    .cite(rules::CITE_POLYPHARMACY)
+                    .codes(codes())
+                    .message(format!("{}, and 処方料（向精神薬多剤投与） {F100_PSYCHOTROPIC} is claimed: F200 注3 applies to the drugs other than the 向精神薬 reduced by 注2, if they are still 7種類 (疑義解釈 2016-04-25 その2 問22); santei cannot tell the 向精神薬 apart (see DRG-304), so nothing is reduced — check by hand", counted())),
+            );
             return;
         }
         let (counted, codes) = (counted(), codes());
@@ -291,9 +314,14 @@ impl Calc<'_> {
             .iter()
             .map(|r| format!("{}点×{}", r.points, r.days))
             .collect();
-        self.finding(rules::POLYPHARMACY, Severity::Info, vpath.clone(), rules::CITE_POLYPHARMACY, codes,
-            format!("F200 注3 applied: {counted}; 内服薬の薬剤料 {base}点 × 90/100 → 630010002 −{cut}点. Interpretation: 四捨五入 of the 90/100 (x.5 up; the UKE's 10/100 share is the remainder), {} — no official example settles the unit (通知 F200 (6)イ); the default follows 通知 F200 (6)イ (所定点数 = the 処方's sum); EngineOptions.polypharmacy_rounding selects per 剤",
-                self.polypharmacy_rounding.japanese()));
+        self.findings.push(
+            Finding::info(rules::POLYPHARMACY)
+                .at(vpath.clone())
+                .cite(rules::CITE_POLYPHARMACY)
+                .codes(codes)
+                .message(format!("F200 注3 applied: {counted}; 内服薬の薬剤料 {base}点 × 90/100 → 630010002 −{cut}点. Interpretation: 四捨五入 of the 90/100 (x.5 up; the UKE's 10/100 share is the remainder), {} — no official example settles the unit (通知 F200 (6)イ); the default follows 通知 F200 (6)イ (所定点数 = the 処方's sum); EngineOptions.polypharmacy_rounding selects per 剤",
+                    self.polypharmacy_rounding.japanese())),
+        );
         if cut == 0 {
             return;
         }
@@ -431,15 +459,25 @@ impl Calc<'_> {
     ) {
         let seven = count.kinds >= 7 && exempt.is_none();
         if seven && claimed.contains(F100_OTHER) {
-            self.finding(rules::PRESCRIPTION_FEE, Severity::Warning, vpath.to_string(), rules::CITE_PRESCRIPTION_FEE, vec![F100_OTHER.into(), F100_SEVEN.into()],
-                format!("処方料（その他） {F100_OTHER} F100「3」 42点 is claimed, but {} of 内服薬 (常態): F100「2」 {F100_SEVEN} 29点 applies (通知 F100 (4)); billed as claimed", counted()));
+            self.findings.push(
+                Finding::warning(rules::PRESCRIPTION_FEE)
+                    .at(vpath.to_string())
+                    .cite(rules::CITE_PRESCRIPTION_FEE)
+                    .codes(vec![F100_OTHER.into(), F100_SEVEN.into()])
+                    .message(format!("処方料（その他） {F100_OTHER} F100「3」 42点 is claimed, but {} of 内服薬 (常態): F100「2」 {F100_SEVEN} 29点 applies (通知 F100 (4)); billed as claimed", counted())),
+            );
         } else if !seven && claimed.contains(F100_SEVEN) {
             let why = match exempt {
                 Some(e) => format!("{e} is billed (通知 A001 (11)オ(ヌ), B001-2-9 シ)"),
                 None => format!("{} of 内服薬 (常態), 6種類以下", counted()),
             };
-            self.finding(rules::PRESCRIPTION_FEE, Severity::Warning, vpath.to_string(), rules::CITE_PRESCRIPTION_FEE, vec![F100_SEVEN.into(), F100_OTHER.into()],
-                format!("処方料（７種類以上内服薬） {F100_SEVEN} F100「2」 29点 is claimed, but {why}: F100「3」 {F100_OTHER} 42点 applies (通知 F100 (4)); billed as claimed"));
+            self.findings.push(
+                Finding::warning(rules::PRESCRIPTION_FEE)
+                    .at(vpath.to_string())
+                    .cite(rules::CITE_PRESCRIPTION_FEE)
+                    .codes(vec![F100_SEVEN.into(), F100_OTHER.into()])
+                    .message(format!("処方料（７種類以上内服薬） {F100_SEVEN} F100「2」 29点 is claimed, but {why}: F100「3」 {F100_OTHER} 42点 applies (通知 F100 (4)); billed as claimed")),
+            );
         }
     }
 
@@ -469,13 +507,12 @@ impl Calc<'_> {
             return;
         };
         let codes = flagged.iter().map(|c| c.to_string()).collect();
-        self.finding(
-            rules::PSYCHOTROPIC_POLYPHARMACY,
-            Severity::Warning,
-            vpath.to_string(),
-            rules::CITE_PSYCHOTROPIC,
-            codes,
-            message,
+        self.findings.push(
+            Finding::warning(rules::PSYCHOTROPIC_POLYPHARMACY)
+                .at(vpath.to_string())
+                .cite(rules::CITE_PSYCHOTROPIC)
+                .codes(codes)
+                .message(message),
         );
     }
 }

@@ -11,7 +11,7 @@ use rustc_hash::FxHashSet;
 
 use super::Calc;
 use super::finish::path_of;
-use crate::result::{Line, Severity};
+use crate::result::{Finding, Line};
 use crate::rounding::Rounding;
 use crate::rules;
 use crate::tables;
@@ -108,7 +108,7 @@ impl UnitSum {
 impl Calc<'_> {
     /// Prices every procedure 算定単位 from the lines the rules left in it: the unit's points on its
     /// last line, the others `None` (as UKE records a 算定単位). A % line left without its item is
-    /// not billed (M009); a まるめ below its first tier is billed test by test.
+    /// not billed (MST-009); a まるめ below its first tier is billed test by test.
     pub(super) fn price_units(&mut self) {
         let mut members: smallvec::SmallVec<[usize; 32]> = (0..self.lines.len())
             .filter(|&k| self.lines[k].part != Part::Priced)
@@ -166,7 +166,7 @@ impl Calc<'_> {
                 }
             }
         }
-        // Without an item, the % lines are gone (M009 above).
+        // Without an item, the % lines are gone (MST-009 above).
         let billed = |k: usize| sum.has_base || !matches!(self.lines[k].part, Part::Percent(_));
         let n = group.iter().filter(|&&k| billed(k)).count();
         let Some(&last) = group.iter().rev().find(|&&k| billed(k)) else {
@@ -265,13 +265,12 @@ impl Calc<'_> {
                 }
                 self.lines[last].points = Some(total);
                 if let Some(path) = first_path {
-                    self.finding(
-                        rules::BUNDLING,
-                        Severity::Info,
-                        path,
-                        b.citation,
-                        codes,
-                        format!("{} まるめ: {n}項目{dropped} → {points}点", b.kubun),
+                    self.findings.push(
+                        Finding::info(rules::BUNDLING)
+                            .at(path)
+                            .cite(b.citation)
+                            .codes(codes)
+                            .message(format!("{} まるめ: {n}項目{dropped} → {points}点", b.kubun)),
                     );
                 }
             }
@@ -299,16 +298,15 @@ impl Calc<'_> {
                     }
                 }
                 if let Some(path) = first_path {
-                    self.finding(
-                        rules::BUNDLING,
-                        Severity::Info,
-                        path,
-                        b.citation,
-                        codes,
-                        format!(
-                            "{} まるめ: {n}項目{dropped}, below the tiers; billed item by item",
-                            b.kubun
-                        ),
+                    self.findings.push(
+                        Finding::info(rules::BUNDLING)
+                            .at(path)
+                            .cite(b.citation)
+                            .codes(codes)
+                            .message(format!(
+                                "{} まるめ: {n}項目{dropped}, below the tiers; billed item by item",
+                                b.kubun
+                            )),
                     );
                 }
             }
@@ -319,15 +317,14 @@ impl Calc<'_> {
         let l = &self.lines[k];
         let path = path_of(l);
         let (code, name) = (l.code.clone(), l.name.clone());
-        self.finding(
-            rules::UNSUPPORTED_POINT_KIND,
-            Severity::Error,
-            path,
-            rules::CITE_MASTER,
-            vec![code.clone()],
-            format!(
-                "{code} {name}: %加算 without its item (a rule dropped the item it applies to); line not billed"
-            ),
+        self.findings.push(
+            Finding::error(rules::UNSUPPORTED_POINT_KIND)
+                .at(path)
+                .cite(rules::CITE_MASTER)
+                .codes(vec![code.clone()])
+                .message(format!(
+                    "{code} {name}: %加算 without its item (a rule dropped the item it applies to); line not billed"
+                )),
         );
     }
 }

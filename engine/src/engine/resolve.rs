@@ -8,7 +8,7 @@ use super::polypharmacy::RxDone;
 use super::{Calc, Proc, code_of, same_month};
 use crate::age;
 use crate::claim::{FacilityKind, Item, Scheme, Visit};
-use crate::result::{RecordKind, Severity};
+use crate::result::{Finding, RecordKind, Severity};
 use crate::rules;
 
 impl<'a> Calc<'a> {
@@ -16,16 +16,15 @@ impl<'a> Calc<'a> {
     pub(super) fn history(&mut self) {
         for (i, h) in self.claim.history.iter().enumerate() {
             let Some(code) = code_of(&h.code) else {
-                self.finding(
-                    rules::UNKNOWN_CODE,
-                    Severity::Warning,
-                    format!("history[{i}].code"),
-                    rules::CITE_MASTER,
-                    vec![h.code.clone()],
-                    format!(
-                        "`{}` is not a 9-digit 診療行為コード; history entry ignored",
-                        h.code
-                    ),
+                self.findings.push(
+                    Finding::warning(rules::UNKNOWN_CODE)
+                        .at(format!("history[{i}].code"))
+                        .cite(rules::CITE_MASTER)
+                        .codes(vec![h.code.clone()])
+                        .message(format!(
+                            "`{}` is not a 9-digit 診療行為コード; history entry ignored",
+                            h.code
+                        )),
                 );
                 continue;
             };
@@ -39,23 +38,22 @@ impl<'a> Calc<'a> {
                     self.judged.insert(r.test_judgement_group);
                 }
                 Some(_) => {}
-                None => self.finding(
-                    rules::UNKNOWN_CODE,
-                    Severity::Warning,
-                    format!("history[{i}].code"),
-                    rules::CITE_MASTER,
-                    vec![h.code.clone()],
-                    format!(
-                        "`{}` is not in the 医科診療行為マスター on {}; history entry ignored",
-                        h.code, h.date
-                    ),
+                None => self.findings.push(
+                    Finding::warning(rules::UNKNOWN_CODE)
+                        .at(format!("history[{i}].code"))
+                        .cite(rules::CITE_MASTER)
+                        .codes(vec![h.code.clone()])
+                        .message(format!(
+                            "`{}` is not in the 医科診療行為マスター on {}; history entry ignored",
+                            h.code, h.date
+                        )),
                 ),
             }
         }
     }
 
     /// A claimed 注加算 (項番39 注加算通番 ≠ 0) whose base (same 注加算コード 項番38, 通番 0) is not
-    /// billed that day (M014): when its base was claimed and refused (a gate, a count), the
+    /// billed that day (MST-014): when its base was claimed and refused (a gate, a count), the
     /// addition is not billed either (error: a 注加算 is added to its base's 所定点数 and has none
     /// of its own); when no base was claimed at all, it is billed with a warning — the master's
     /// 注加算コード does not always group an addition with every item the 告示 adds it to (e.g.
@@ -116,28 +114,27 @@ impl<'a> Calc<'a> {
                 continue;
             }
             let refused = claimed_bases.contains(&pr.rec.addition_code);
-            self.finding(
-                rules::ADDITION_WITHOUT_BASE,
-                if refused {
+            self.findings.push(
+                Finding::of(rules::ADDITION_WITHOUT_BASE, if refused {
                     Severity::Error
                 } else {
                     Severity::Warning
-                },
-                pr.path.clone(),
-                rules::CITE_ADDITION_BASE,
-                vec![pr.rec.code.to_text()],
-                format!(
-                    "{} {} is a 注加算 (注加算コード {}, 通番 {}), but no item it adds to (same 注加算コード, 通番 0) is billed on {date}{}",
-                    pr.rec.code,
-                    pr.rec.abbr_name,
-                    pr.rec.addition_code,
-                    pr.rec.addition_serial.as_char(),
-                    if refused {
-                        ": its base was claimed and not billed (see its finding); line not billed"
-                    } else {
-                        "; billed as claimed — check that its base is billed (the master's grouping does not cover every base the 告示 names)"
-                    }
-                ),
+                })
+                    .at(pr.path.clone())
+                    .cite(rules::CITE_ADDITION_BASE)
+                    .codes(vec![pr.rec.code.to_text()])
+                    .message(format!(
+                        "{} {} is a 注加算 (注加算コード {}, 通番 {}), but no item it adds to (same 注加算コード, 通番 0) is billed on {date}{}",
+                        pr.rec.code,
+                        pr.rec.abbr_name,
+                        pr.rec.addition_code,
+                        pr.rec.addition_serial.as_char(),
+                        if refused {
+                            ": its base was claimed and not billed (see its finding); line not billed"
+                        } else {
+                            "; billed as claimed — check that its base is billed (the master's grouping does not cover every base the 告示 names)"
+                        }
+                    )),
             );
             if !refused {
                 kept.push(pr);
@@ -163,13 +160,14 @@ impl<'a> Calc<'a> {
             } = item
             {
                 let Some(c) = code_of(code) else {
-                    self.finding(
-                        rules::UNKNOWN_CODE,
-                        Severity::Error,
-                        format!("{path}.code"),
-                        rules::CITE_MASTER,
-                        vec![code.clone()],
-                        format!("`{code}` is not a 9-digit 診療行為コード; line not billed"),
+                    self.findings.push(
+                        Finding::error(rules::UNKNOWN_CODE)
+                            .at(format!("{path}.code"))
+                            .cite(rules::CITE_MASTER)
+                            .codes(vec![code.clone()])
+                            .message(format!(
+                                "`{code}` is not a 9-digit 診療行為コード; line not billed"
+                            )),
                     );
                     continue;
                 };
@@ -184,46 +182,48 @@ impl<'a> Calc<'a> {
                             self.rev()
                         )
                     };
-                    self.finding(
-                        rules::UNKNOWN_CODE,
-                        Severity::Error,
-                        format!("{path}.code"),
-                        rules::CITE_MASTER,
-                        vec![code.clone()],
-                        msg,
+                    self.findings.push(
+                        Finding::error(rules::UNKNOWN_CODE)
+                            .at(format!("{path}.code"))
+                            .cite(rules::CITE_MASTER)
+                            .codes(vec![code.clone()])
+                            .message(msg),
                     );
                     continue;
                 };
                 if quantity.is_some_and(|q| q.is_sign_negative()) || *times == 0 {
-                    self.finding(
-                        rules::BAD_QUANTITY,
-                        Severity::Error,
-                        format!("{path}.quantity"),
-                        rules::CITE_MASTER,
-                        vec![code.clone()],
-                        "数量 must be positive and 回数 at least 1; line not billed".into(),
+                    self.findings.push(
+                        Finding::error(rules::BAD_QUANTITY)
+                            .at(format!("{path}.quantity"))
+                            .cite(rules::CITE_MASTER)
+                            .codes(vec![code.clone()])
+                            .message("数量 must be positive and 回数 at least 1; line not billed"),
                     );
                     continue;
                 }
                 if let Some((rule, cite, why)) = self.stay_refusal(rec, date) {
-                    self.finding(
-                        rule,
-                        Severity::Error,
-                        path.clone(),
-                        cite,
-                        vec![code.clone()],
-                        format!("{} {}: {why}; line not billed", code, rec.abbr_name),
+                    self.findings.push(
+                        Finding::error(rule)
+                            .at(path.clone())
+                            .cite(cite)
+                            .codes(vec![code.clone()])
+                            .message(format!(
+                                "{} {}: {why}; line not billed",
+                                code, rec.abbr_name
+                            )),
                     );
                     continue;
                 }
                 if let Some(reason) = self.gate(rec, date, birth) {
-                    self.finding(
-                        reason.0,
-                        Severity::Error,
-                        path.clone(),
-                        reason.1,
-                        vec![code.clone()],
-                        format!("{} {}: {}; line not billed", code, rec.abbr_name, reason.2),
+                    self.findings.push(
+                        Finding::error(reason.0)
+                            .at(path.clone())
+                            .cite(reason.1)
+                            .codes(vec![code.clone()])
+                            .message(format!(
+                                "{} {}: {}; line not billed",
+                                code, rec.abbr_name, reason.2
+                            )),
                     );
                     continue;
                 }
@@ -245,13 +245,12 @@ impl<'a> Calc<'a> {
             let mut kept = Vec::with_capacity(procs.len());
             for pr in procs {
                 if crate::derive::is_outpatient_management(pr.rec) {
-                    self.finding(
-                        rules::OUTPATIENT_MANAGEMENT,
-                        Severity::Error,
-                        pr.path.clone(),
-                        rules::CITE_OUTPATIENT_MANAGEMENT,
-                        vec![pr.rec.code.to_string()],
-                        format!("外来管理加算 cannot be billed on a day with {b} (外来管理加算区分 1); line not billed"),
+                    self.findings.push(
+                        Finding::error(rules::OUTPATIENT_MANAGEMENT)
+                            .at(pr.path.clone())
+                            .cite(rules::CITE_OUTPATIENT_MANAGEMENT)
+                            .codes(vec![pr.rec.code.to_string()])
+                            .message(format!("外来管理加算 cannot be billed on a day with {b} (外来管理加算区分 1); line not billed")),
                     );
                 } else {
                     kept.push(pr);

@@ -159,7 +159,7 @@ impl Calc<'_> {
                     }
                 }
             };
-            // A 傷病名 requirement on a claim without 傷病名: say so (R504).
+            // A 傷病名 requirement on a claim without 傷病名: say so (RUL-504).
             let message = if category == rules::RULE_REQUIREMENT
                 && self.claim.diseases.is_empty()
                 && message.contains("傷病名")
@@ -168,16 +168,14 @@ impl Calc<'_> {
             } else {
                 message
             };
-            let mut finding = Finding::new(
-                category,
-                severity,
-                path,
-                rule.citation.clone(),
-                codes,
-                message,
+            self.findings.push(
+                Finding::of(category, severity)
+                    .rule_id(rule.id.clone())
+                    .at(path)
+                    .cite(rule.citation.clone())
+                    .codes(codes)
+                    .message(message),
             );
-            finding.rule_id = Some(rule.id.clone());
-            self.findings.push(finding);
         }
         // A unit that lost a line is priced on what is left (price_stage.rs).
         let mut k = 0;

@@ -6,12 +6,12 @@ use super::price_stage::{Part, Work};
 use super::units::si_line;
 use super::{Calc, code_of};
 use crate::claim::Stay;
-use crate::result::{Origin, Severity};
+use crate::result::{Finding, Origin};
 use crate::rules;
 use crate::stay;
 
 /// Rule id of the 入院期間加算 and 外泊 lines santei adds.
-pub const STAY: &str = "I100.inpatient-stay";
+pub const STAY: &str = "INP-100.inpatient-stay";
 
 impl<'a> Calc<'a> {
     /// A claimed item the stay already bills: one of its wards' 入院料, or an 入院期間加算 / 外泊 減額.
@@ -39,8 +39,13 @@ impl<'a> Calc<'a> {
             Some(r) => r,
             None => {
                 if self.first_time(STAY, "ward", wi as u64) {
-                    self.finding(rules::UNKNOWN_CODE, Severity::Error, path, rules::CITE_MASTER, vec![ward.fee.clone()],
-                        format!("`{}` is not an 入院料 of the 医科診療行為マスター of {} on {date}; the ward's days are not billed", ward.fee, self.rev()));
+                    self.findings.push(
+                        Finding::error(rules::UNKNOWN_CODE)
+                            .at(path)
+                            .cite(rules::CITE_MASTER)
+                            .codes(vec![ward.fee.clone()])
+                            .message(format!("`{}` is not an 入院料 of the 医科診療行為マスター of {} on {date}; the ward's days are not billed", ward.fee, self.rev())),
+                    );
                 }
                 return;
             }
@@ -52,16 +57,15 @@ impl<'a> Calc<'a> {
             .filter(|w| w.0 != rules::FACILITY_STANDARD)
         {
             if self.first_time(STAY, "ward", wi as u64) {
-                self.finding(
-                    why.0,
-                    Severity::Error,
-                    path,
-                    why.1,
-                    vec![ward.fee.clone()],
-                    format!(
-                        "{} {}: {}; the ward's days are not billed",
-                        rec.code, rec.abbr_name, why.2
-                    ),
+                self.findings.push(
+                    Finding::error(why.0)
+                        .at(path)
+                        .cite(why.1)
+                        .codes(vec![ward.fee.clone()])
+                        .message(format!(
+                            "{} {}: {}; the ward's days are not billed",
+                            rec.code, rec.abbr_name, why.2
+                        )),
                 );
             }
             return;
@@ -102,8 +106,13 @@ impl<'a> Calc<'a> {
                 stay::OUTING_BASIC
             };
             let Some(out) = p.set.procedures.get(code, date) else {
-                self.finding(rules::LINK_MISSING, Severity::Warning, path, stay::CITE_OUTING, vec![format!("{code:09}")],
-                    format!("外泊 on {date}: {code:09} is not in the master; the 入院料 is billed in full — check by hand"));
+                self.findings.push(
+                    Finding::warning(rules::LINK_MISSING)
+                        .at(path)
+                        .cite(stay::CITE_OUTING)
+                        .codes(vec![format!("{code:09}")])
+                        .message(format!("外泊 on {date}: {code:09} is not in the master; the 入院料 is billed in full — check by hand")),
+                );
                 return;
             };
             let why = self.why(|| {

@@ -11,7 +11,7 @@ use super::{Calc, Proc, code_of, section_name, section_of, section_of_inpatient,
 use crate::age;
 use crate::claim::RxForm;
 use crate::price::drug_points;
-use crate::result::{Line, Origin, RecordKind, Severity};
+use crate::result::{Finding, Line, Origin, RecordKind};
 use crate::rounding::Rounding;
 use crate::rules;
 use crate::tables;
@@ -107,18 +107,25 @@ impl<'a> Calc<'a> {
                 | crate::price::PriceError::Overflow(_)),
             ) = crate::price::procedure_points(pr.rec, pr.quantity)
             {
-                self.finding(
-                    rules::BAD_QUANTITY,
-                    Severity::Error,
-                    format!("{}.quantity", pr.path),
-                    crate::price::procedure::CITE_STEPS,
-                    vec![pr.rec.code.to_string()],
-                    format!("{} {}: {e}; line not billed", pr.rec.code, pr.rec.abbr_name),
+                self.findings.push(
+                    Finding::error(rules::BAD_QUANTITY)
+                        .at(format!("{}.quantity", pr.path))
+                        .cite(crate::price::procedure::CITE_STEPS)
+                        .codes(vec![pr.rec.code.to_string()])
+                        .message(format!(
+                            "{} {}: {e}; line not billed",
+                            pr.rec.code, pr.rec.abbr_name
+                        )),
                 );
                 return None;
             }
-            self.finding(rules::UNSUPPORTED_POINT_KIND, Severity::Error, pr.path.clone(), rules::CITE_MASTER, vec![pr.rec.code.to_string()],
-                format!("{} {}: 点数識別 {} is not computed here (金額・減点・%加算 without a preceding item); line not billed", pr.rec.code, pr.rec.abbr_name, pr.rec.point_kind));
+            self.findings.push(
+                Finding::error(rules::UNSUPPORTED_POINT_KIND)
+                    .at(pr.path.clone())
+                    .cite(rules::CITE_MASTER)
+                    .codes(vec![pr.rec.code.to_string()])
+                    .message(format!("{} {}: 点数識別 {} is not computed here (金額・減点・%加算 without a preceding item); line not billed", pr.rec.code, pr.rec.abbr_name, pr.rec.point_kind)),
+            );
             return None;
         };
         let (unit, part) = self.unit_for(pr.rec, base, pts, pr.times, &mut ex);
@@ -246,16 +253,15 @@ impl<'a> Calc<'a> {
         let prev = base.and_then(|k| self.base_points(k));
         let (pts, ex) = self.points_of(rec, None, prev);
         let Some(pts) = pts else {
-            self.finding(
-                rules::UNSUPPORTED_POINT_KIND,
-                Severity::Warning,
-                base_path.to_string(),
-                rules::CITE_MASTER,
-                vec![rec.code.to_string()],
-                format!(
-                    "{} {} (点数識別 {}) would be added to the item but is not computed here; not billed — check by hand",
-                    rec.code, rec.abbr_name, rec.point_kind
-                ),
+            self.findings.push(
+                Finding::warning(rules::UNSUPPORTED_POINT_KIND)
+                    .at(base_path.to_string())
+                    .cite(rules::CITE_MASTER)
+                    .codes(vec![rec.code.to_string()])
+                    .message(format!(
+                        "{} {} (点数識別 {}) would be added to the item but is not computed here; not billed — check by hand",
+                        rec.code, rec.abbr_name, rec.point_kind
+                    )),
             );
             return;
         };
@@ -297,8 +303,13 @@ impl<'a> Calc<'a> {
                     .iter()
                     .map(|&m| procs[m].rec.code.to_string())
                     .collect();
-                self.finding(rules::BUNDLING_UNKNOWN, Severity::Warning, procs[members[0]].path.clone(), rules::CITE_BUNDLING, codes,
-                    format!("{n} items of 包括対象検査 group {group} on {date}: santei has no まるめ table for this group in {}; billed item by item — check by hand", self.rev()));
+                self.findings.push(
+                    Finding::warning(rules::BUNDLING_UNKNOWN)
+                        .at(procs[members[0]].path.clone())
+                        .cite(rules::CITE_BUNDLING)
+                        .codes(codes)
+                        .message(format!("{n} items of 包括対象検査 group {group} on {date}: santei has no まるめ table for this group in {}; billed item by item — check by hand", self.rev())),
+                );
             }
             return false;
         };
@@ -365,18 +376,20 @@ impl<'a> Calc<'a> {
         drugs: &[crate::claim::DrugUse],
     ) -> Option<RxDone> {
         let Some(days) = days.filter(|&d| d > 0) else {
-            self.finding(rules::RX_DAYS, Severity::Error, format!("{path}.days"), rules::CITE_DRUG, vec![],
-                "a 剤 needs 日数 (内服), 回数 (頓服・注射) or 調剤数 (外用) of at least 1; 剤 not billed".into());
+            self.findings.push(
+                Finding::error(rules::RX_DAYS)
+                    .at(format!("{path}.days"))
+                    .cite(rules::CITE_DRUG)
+                    .message("a 剤 needs 日数 (内服), 回数 (頓服・注射) or 調剤数 (外用) of at least 1; 剤 not billed"),
+            );
             return None;
         };
         if drugs.is_empty() {
-            self.finding(
-                rules::RX_DAYS,
-                Severity::Error,
-                format!("{path}.drugs"),
-                rules::CITE_DRUG,
-                vec![],
-                "a 剤 without drugs; not billed".into(),
+            self.findings.push(
+                Finding::error(rules::RX_DAYS)
+                    .at(format!("{path}.drugs"))
+                    .cite(rules::CITE_DRUG)
+                    .message("a 剤 without drugs; not billed"),
             );
             return None;
         }
@@ -388,32 +401,35 @@ impl<'a> Calc<'a> {
             super::push_index(&mut dpath, ".drugs", k);
             let found = code_of(&d.code).and_then(|c| set.drugs.get(c, date));
             let Some(rec) = found else {
-                self.finding(rules::UNKNOWN_CODE, Severity::Error, format!("{dpath}.code"), rules::CITE_MASTER, vec![d.code.clone()],
-                    format!("医薬品 `{}` is not in the 医薬品マスター of {} on {date}; the 剤 is not billed", d.code, self.rev()));
+                self.findings.push(
+                    Finding::error(rules::UNKNOWN_CODE)
+                        .at(format!("{dpath}.code"))
+                        .cite(rules::CITE_MASTER)
+                        .codes(vec![d.code.clone()])
+                        .message(format!("医薬品 `{}` is not in the 医薬品マスター of {} on {date}; the 剤 is not billed", d.code, self.rev())),
+                );
                 return None;
             };
             if d.amount <= Decimal::ZERO {
-                self.finding(
-                    rules::BAD_QUANTITY,
-                    Severity::Error,
-                    format!("{dpath}.amount"),
-                    rules::CITE_DRUG,
-                    vec![d.code.clone()],
-                    "使用量 must be positive; the 剤 is not billed".into(),
+                self.findings.push(
+                    Finding::error(rules::BAD_QUANTITY)
+                        .at(format!("{dpath}.amount"))
+                        .cite(rules::CITE_DRUG)
+                        .codes(vec![d.code.clone()])
+                        .message("使用量 must be positive; the 剤 is not billed"),
                 );
                 return None;
             }
             if rec.price_kind != 1 {
-                self.finding(
-                    rules::UNSUPPORTED_POINT_KIND,
-                    Severity::Error,
-                    dpath.clone(),
-                    rules::CITE_DRUG,
-                    vec![d.code.clone()],
-                    format!(
-                        "医薬品 {} has 金額種別 {} (not 1 金額); the 剤 is not billed",
-                        d.code, rec.price_kind
-                    ),
+                self.findings.push(
+                    Finding::error(rules::UNSUPPORTED_POINT_KIND)
+                        .at(dpath.clone())
+                        .cite(rules::CITE_DRUG)
+                        .codes(vec![d.code.clone()])
+                        .message(format!(
+                            "医薬品 {} has 金額種別 {} (not 1 金額); the 剤 is not billed",
+                            d.code, rec.price_kind
+                        )),
                 );
                 return None;
             }
@@ -437,13 +453,14 @@ impl<'a> Calc<'a> {
         let mut explain_unit = Vec::new();
         for (dpath, rec, amount) in &resolved {
             let Some((sub, sum)) = crate::price::drug::drug_yen(rec, *amount, yen) else {
-                self.finding(
-                    rules::BAD_QUANTITY,
-                    Severity::Error,
-                    format!("{dpath}.amount"),
-                    rules::CITE_DRUG,
-                    vec![rec.code.to_string()],
-                    format!("使用量 {amount}: the 薬価 × 使用量 overflows; the 剤 is not billed"),
+                self.findings.push(
+                    Finding::error(rules::BAD_QUANTITY)
+                        .at(format!("{dpath}.amount"))
+                        .cite(rules::CITE_DRUG)
+                        .codes(vec![rec.code.to_string()])
+                        .message(format!(
+                            "使用量 {amount}: the 薬価 × 使用量 overflows; the 剤 is not billed"
+                        )),
                 );
                 return None;
             };
@@ -469,19 +486,18 @@ impl<'a> Calc<'a> {
             };
             if let Some(f) = expected_form {
                 if rec.dosage_form != f {
-                    self.finding(
-                        rules::DOSAGE_FORM,
-                        Severity::Warning,
-                        dpath.clone(),
-                        rules::CITE_DRUG,
-                        vec![rec.code.to_string()],
-                        format!(
-                            "{} {} has 剤形 {} but is in a {} 剤 (診療識別 {section})",
-                            rec.code,
-                            rec.name,
-                            rec.dosage_form,
-                            section_name(section)
-                        ),
+                    self.findings.push(
+                        Finding::warning(rules::DOSAGE_FORM)
+                            .at(dpath.clone())
+                            .cite(rules::CITE_DRUG)
+                            .codes(vec![rec.code.to_string()])
+                            .message(format!(
+                                "{} {} has 剤形 {} but is in a {} 剤 (診療識別 {section})",
+                                rec.code,
+                                rec.name,
+                                rec.dosage_form,
+                                section_name(section)
+                            )),
                     );
                 }
             }
@@ -551,33 +567,36 @@ impl<'a> Calc<'a> {
     ) {
         let set = &self.p.set;
         let Some(rec) = code_of(code).and_then(|c| set.materials.get(c, date)) else {
-            self.finding(rules::UNKNOWN_CODE, Severity::Error, format!("{path}.code"), rules::CITE_MASTER, vec![code.to_string()],
-                format!("特定器材 `{code}` is not in the 特定器材マスター of {} on {date}; line not billed", self.rev()));
+            self.findings.push(
+                Finding::error(rules::UNKNOWN_CODE)
+                    .at(format!("{path}.code"))
+                    .cite(rules::CITE_MASTER)
+                    .codes(vec![code.to_string()])
+                    .message(format!("特定器材 `{code}` is not in the 特定器材マスター of {} on {date}; line not billed", self.rev())),
+            );
             return;
         };
         if amount <= Decimal::ZERO {
-            self.finding(
-                rules::BAD_QUANTITY,
-                Severity::Error,
-                format!("{path}.amount"),
-                rules::CITE_MATERIAL,
-                vec![code.to_string()],
-                "使用量 must be positive; line not billed".into(),
+            self.findings.push(
+                Finding::error(rules::BAD_QUANTITY)
+                    .at(format!("{path}.amount"))
+                    .cite(rules::CITE_MATERIAL)
+                    .codes(vec![code.to_string()])
+                    .message("使用量 must be positive; line not billed"),
             );
             return;
         }
         let age_code = |s: &str| santei_masters::AgeCode::from_field(s);
         if !age::in_range(birth, date, age_code(&rec.min_age), age_code(&rec.max_age)) {
-            self.finding(
-                rules::AGE_LIMIT,
-                Severity::Error,
-                path.to_string(),
-                rules::CITE_AGE,
-                vec![code.to_string()],
-                format!(
-                    "{} {}: 年齢制限 (項番15/16) に該当しない; line not billed",
-                    rec.code, rec.name
-                ),
+            self.findings.push(
+                Finding::error(rules::AGE_LIMIT)
+                    .at(path.to_string())
+                    .cite(rules::CITE_AGE)
+                    .codes(vec![code.to_string()])
+                    .message(format!(
+                        "{} {}: 年齢制限 (項番15/16) に該当しない; line not billed",
+                        rec.code, rec.name
+                    )),
             );
             return;
         }
@@ -585,33 +604,38 @@ impl<'a> Calc<'a> {
             (1, _) => rec.price.to_decimal(),
             (2, Some(p)) => p,
             (2, None) => {
-                self.finding(rules::MATERIAL_PRICE, Severity::Error, format!("{path}.unit_price"), rules::CITE_MATERIAL, vec![code.to_string()],
-                    format!("{} {} is priced at its 購入価格 (金額種別 2): give unit_price; line not billed", rec.code, rec.name));
+                self.findings.push(
+                    Finding::error(rules::MATERIAL_PRICE)
+                        .at(format!("{path}.unit_price"))
+                        .cite(rules::CITE_MATERIAL)
+                        .codes(vec![code.to_string()])
+                        .message(format!("{} {} is priced at its 購入価格 (金額種別 2): give unit_price; line not billed", rec.code, rec.name)),
+                );
                 return;
             }
             (k, _) => {
-                self.finding(
-                    rules::UNSUPPORTED_POINT_KIND,
-                    Severity::Error,
-                    path.to_string(),
-                    rules::CITE_MATERIAL,
-                    vec![code.to_string()],
-                    format!(
-                        "{} {} has 金額種別 {k}, not computed yet; line not billed",
-                        rec.code, rec.name
-                    ),
+                self.findings.push(
+                    Finding::error(rules::UNSUPPORTED_POINT_KIND)
+                        .at(path.to_string())
+                        .cite(rules::CITE_MATERIAL)
+                        .codes(vec![code.to_string()])
+                        .message(format!(
+                            "{} {} has 金額種別 {k}, not computed yet; line not billed",
+                            rec.code, rec.name
+                        )),
                 );
                 return;
             }
         };
         let Some(mp) = crate::price::material_points(rec, price, amount) else {
-            self.finding(
-                rules::BAD_QUANTITY,
-                Severity::Error,
-                format!("{path}.amount"),
-                rules::CITE_MATERIAL,
-                vec![code.to_string()],
-                format!("使用量 {amount}: the price × 使用量 overflows; line not billed"),
+            self.findings.push(
+                Finding::error(rules::BAD_QUANTITY)
+                    .at(format!("{path}.amount"))
+                    .cite(rules::CITE_MATERIAL)
+                    .codes(vec![code.to_string()])
+                    .message(format!(
+                        "使用量 {amount}: the price × 使用量 overflows; line not billed"
+                    )),
             );
             return;
         };
@@ -662,16 +686,15 @@ impl<'a> Calc<'a> {
     pub(super) fn comment(&mut self, path: &str, date: Date, code: &str, text: Option<&str>) {
         let set = &self.p.set;
         let Some(rec) = code_of(code).and_then(|c| set.comments.get(c, date)) else {
-            self.finding(
-                rules::UNKNOWN_CODE,
-                Severity::Error,
-                format!("{path}.code"),
-                rules::CITE_MASTER,
-                vec![code.to_string()],
-                format!(
-                    "コメント `{code}` is not in the コメントマスター of {} on {date}",
-                    self.rev()
-                ),
+            self.findings.push(
+                Finding::error(rules::UNKNOWN_CODE)
+                    .at(format!("{path}.code"))
+                    .cite(rules::CITE_MASTER)
+                    .codes(vec![code.to_string()])
+                    .message(format!(
+                        "コメント `{code}` is not in the コメントマスター of {} on {date}",
+                        self.rev()
+                    )),
             );
             return;
         };

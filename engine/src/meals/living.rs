@@ -7,7 +7,7 @@
 //!
 //! Decided here, for 医療区分1 (`stay.iryo_kubun` 1): 一般 (生活療養(Ⅰ) 197002010, (Ⅱ) 197002110),
 //! 低所得Ⅱ・住民税非課税 (197002210) and 低所得Ⅰ (197002310), each with 居住費 197001910. Not
-//! decided (the copayment refuses them with C529): 医療区分2・3 (rows 197002810–197003010,
+//! decided (the copayment refuses them with CPY-529): 医療区分2・3 (rows 197002810–197003010,
 //! 197003810), 指定難病 (居住費 0), the 90日超 reduction, and a month that mixes 食事療養 and 生活療養
 //! meals. Simplified (said in docs/CLAIM_FORMAT.md): 低所得Ⅰ is taken without 老齢福祉年金 (its
 //! row 197002510 110円 and 居住費 0 need a fact the claim does not carry).

@@ -16,7 +16,7 @@
 //! - The 入院基本料等加算 that follow from the facility's 届出 and the days of the stay, and the
 //!   limits of the claimed ones: `kasan.rs`.
 //!
-//! Not computed (the claim bills them as items, and I701 says so): the 入院基本料等加算 that need a
+//! Not computed (the claim bills them as items, and INP-701 says so): the 入院基本料等加算 that need a
 //! clinical fact, the 入院料's other 注加算, the 包括 of the 特定入院料 houkatsu.rs has no 注 of,
 //! 療養病棟 入院料 by 医療区分, the 精神 治療外泊 30/100, 入院時食事療養.
 

@@ -46,15 +46,15 @@ pub const AGE_CODES: [u32; 8] = [
 ];
 
 /// 処置・手術・麻酔・内視鏡検査 通則 加算 derived (origin of the line).
-pub const DERIVED: &str = "T100.tsusoku-addition";
+pub const DERIVED: &str = "TSU-100.tsusoku-addition";
 /// A fact the 通則 needs is missing (体重, 出生時体重): nothing is added, the finding names it.
-pub const FACT_MISSING: &str = "T101.tsusoku-fact-missing";
+pub const FACT_MISSING: &str = "TSU-101.tsusoku-fact-missing";
 /// A 時間外等 開始時間 without `emergency`: the 通則 時間外等加算 is not added.
-pub const NOT_EMERGENCY: &str = "T102.tsusoku-not-emergency";
+pub const NOT_EMERGENCY: &str = "TSU-102.tsusoku-not-emergency";
 /// A condition of the 通則 fails (所定点数 below the threshold, 入院中, 夜間・早朝等 …).
-pub const CONDITION: &str = "T103.tsusoku-condition";
+pub const CONDITION: &str = "TSU-103.tsusoku-condition";
 /// A 処置 or 注射 手技料 on the day of a 手術: not billable when related to it (通知 第10部 通則4).
-pub const SURGERY_DAY: &str = "T104.surgery-day";
+pub const SURGERY_DAY: &str = "TSU-104.surgery-day";
 
 pub use shujutsu::{CITE_SAME_DAY, is_surgery, related_on_surgery_day};
 

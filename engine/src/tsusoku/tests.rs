@@ -125,7 +125,7 @@ fn surgery_age_and_time() {
         codes(&run(150_307_310, 500, &f, &[3397])),
         [150_000_290, 150_371_290]
     );
-    // Not 緊急: the age addition only, and T102.
+    // Not 緊急: the age addition only, and TSU-102.
     let f = facts("2023-05-10", "2024-07-07", TimeCategory::Holiday, false);
     let d = run(150_307_310, 500, &f, &[]);
     assert_eq!(codes(&d), [150_000_290]);

@@ -345,7 +345,7 @@ impl<'a> Recalculator<'a> {
             };
             let sign = if deduction { -1 } else { 1 };
             // 点数 × 回数 of the file, checked: an absurd line (a 点数 of 15 digits) is refused as
-            // the claim engine refuses an oversized 算定単位 (finding M002), not summed.
+            // the claim engine refuses an oversized 算定単位 (finding MST-002), not summed.
             if p.checked_mul(i64::from(u.count))
                 .is_none_or(|v| v.abs() > MAX_UNIT_POINTS)
             {

@@ -169,7 +169,7 @@ static void test_demo(void) {
 }
 
 static void test_findings(const SanteiEngine *engine) {
-    /* An unknown code is a finding (M001.unknown-code, error), not a failed call. */
+    /* An unknown code is a finding (MST-001.unknown-code, error), not a failed call. */
     static const char claim[] =
         "{\"format\":\"santei.claim/1\",\"patient\":{\"birth_date\":\"1980-01-01\",\"sex\":\"male\"},"
         "\"visits\":[{\"date\":\"2024-06-03\",\"items\":[{\"type\":\"procedure\",\"code\":\"112007410\"},"
@@ -187,7 +187,7 @@ static void test_findings(const SanteiEngine *engine) {
     CHECK(n >= 1 && errors >= 1);
     for (i = 0; i < n; i++) {
         CHECK_STATUS(santei_result_finding(r, i, &sev, &rule), SANTEI_STATUS_OK);
-        if (strcmp(rule, "M001.unknown-code") == 0 && sev == SANTEI_SEVERITY_ERROR) found = 1;
+        if (strcmp(rule, "MST-001.unknown-code") == 0 && sev == SANTEI_SEVERITY_ERROR) found = 1;
     }
     CHECK(found);
     CHECK_STATUS(santei_result_finding(r, n, &sev, &rule), SANTEI_STATUS_INDEX_OUT_OF_RANGE);

@@ -48,7 +48,7 @@ pub(super) fn meals(
     explain_on: bool,
 ) -> (MealCopay, Option<i64>) {
     let derived = meal_class(rates, funds);
-    // Every 区分 used was checked in `run` (C526), so a missing amount cannot reach here.
+    // Every 区分 used was checked in `run` (CPY-526), so a missing amount cannot reach here.
     let per = |c: MealClass| row.amount(c).unwrap_or(0);
     let mut count = 0u32;
     let mut standard_total = 0i64;
@@ -58,7 +58,7 @@ pub(super) fn meals(
     for m in &claim.meals {
         let c = m.class.unwrap_or(derived);
         class = c;
-        // A 生活療養 month: checked in `run` (C529), so its 区分 has an amount.
+        // A 生活療養 month: checked in `run` (CPY-529), so its 区分 has an amount.
         let l = m.living.as_ref().and_then(|t| living_of(t, c).ok());
         living = living.or(l);
         count += l.map_or(m.count, |l| l.count);

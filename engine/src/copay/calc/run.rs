@@ -25,15 +25,14 @@ pub(crate) fn run(
                 Under70PublicLimit::OwnClass => Under70PartLimit::OwnClass,
             };
             if kind == Under70PartLimit::OwnClass {
-                error(
-                    findings,
-                    INCOME_CLASS_MISSING,
-                    format!("insurance.public_funds[{k}]"),
-                    f.citation,
-                    format!(
-                        "法別{} {}: its 高額療養費 uses the patient's 所得区分 (ア〜オ, on the 受給者証); give income_class",
-                        f.law, f.name
-                    ),
+                findings.push(
+                    Finding::error(INCOME_CLASS_MISSING)
+                        .at(format!("insurance.public_funds[{k}]"))
+                        .cite(f.citation)
+                        .message(format!(
+                            "法別{} {}: its 高額療養費 uses the patient's 所得区分 (ア〜オ, on the 受給者証); give income_class",
+                            f.law, f.name
+                        )),
                 );
                 return None;
             }
@@ -49,15 +48,14 @@ pub(crate) fn run(
                 Under70PublicLimit::OwnClass => Under70PartLimit::OwnClass,
             };
             if kind == Under70PartLimit::UFormula {
-                error(
-                    findings,
-                    CLASS_NOT_IN_FORCE,
-                    format!("insurance.public_funds[{k}]"),
-                    f.citation,
-                    format!(
-                        "法別{} {}: its part under 70 is capped with the 区分ウ formula (特定給付対象療養, MHLW H27 事例14–31), but 区分ウ does not exist on {first_date} (13 区分 from 2027-08-01) and the limit that replaces it for 特定給付対象療養 was not found",
-                        f.law, f.name
-                    ),
+                findings.push(
+                    Finding::error(CLASS_NOT_IN_FORCE)
+                        .at(format!("insurance.public_funds[{k}]"))
+                        .cite(f.citation)
+                        .message(format!(
+                            "法別{} {}: its part under 70 is capped with the 区分ウ formula (特定給付対象療養, MHLW H27 事例14–31), but 区分ウ does not exist on {first_date} (13 区分 from 2027-08-01) and the limit that replaces it for 特定給付対象療養 was not found",
+                            f.law, f.name
+                        )),
                 );
                 return None;
             }
@@ -65,12 +63,11 @@ pub(crate) fn run(
     }
     let meal_row = if claim.meals.iter().any(|m| m.count > 0) {
         let Some(row) = tables::meals(first_date) else {
-            error(
-                findings,
-                NO_TABLE,
-                "meals",
-                "入院時食事療養費に係る食事療養標準負担額 (健保法85条2項)",
-                format!("no 標準負担額 for {first_date} in santei's tables"),
+            findings.push(
+                Finding::error(NO_TABLE)
+                    .at("meals")
+                    .cite("入院時食事療養費に係る食事療養標準負担額 (健保法85条2項)")
+                    .message(format!("no 標準負担額 for {first_date} in santei's tables")),
             );
             return None;
         };
@@ -86,16 +83,15 @@ pub(crate) fn run(
                 continue;
             }
             if m.count > 0 && row.amount(c).is_none() {
-                error(
-                    findings,
-                    MEAL_AMOUNT_UNKNOWN,
-                    format!("meals[{i}]"),
-                    row.citation,
-                    format!(
-                        "no 食事療養標準負担額 for 区分 {} on {first_date}: {}",
-                        meal_class_name(c),
-                        row.citation
-                    ),
+                findings.push(
+                    Finding::error(MEAL_AMOUNT_UNKNOWN)
+                        .at(format!("meals[{i}]"))
+                        .cite(row.citation)
+                        .message(format!(
+                            "no 食事療養標準負担額 for 区分 {} on {first_date}: {}",
+                            meal_class_name(c),
+                            row.citation
+                        )),
                 );
                 ok = false;
             }
@@ -327,43 +323,31 @@ pub(crate) fn run(
             Some(r) => (r.citation, r.note),
             None => (CITE_HIGH_COST, None),
         };
-        findings.push(Finding::new(
-            HIGH_COST_APPLIED,
-            Severity::Info,
-            "insurance",
-            citation,
-            vec![],
-            format!(
+        findings.push(Finding::info(HIGH_COST_APPLIED)
+            .at("insurance")
+            .cite(citation)
+            .message(format!(
                 "高額療養費 {high_cost}円 paid in kind: 一部負担金 {}円 → {}円 (limits of {}: {})",
                 Yen(m.natural_ib),
                 Yen(m.ib),
                 source.map_or(rates.date, |r| r.from),
                 note.unwrap_or(citation)
-            ),
-        ));
+            )));
     }
     if m.parts.iter().any(|p| {
         p.part_limit
             .is_some_and(|(_, why)| why == tables::SEIHO_ELDER)
     }) {
-        findings.push(Finding::new(
-            SEIHO_ELDER_PART,
-            Severity::Info,
-            "insurance.public_funds",
-            tables::SEIHO_ELDER,
-            vec![],
-            "生活保護 併用 (70歳以上): the part 生活保護 pays is capped with the 低所得Ⅰ limit, not the patient's own 区分",
-        ));
+        findings.push(Finding::info(SEIHO_ELDER_PART)
+            .at("insurance.public_funds")
+            .cite(tables::SEIHO_ELDER)
+            .message("生活保護 併用 (70歳以上): the part 生活保護 pays is capped with the 低所得Ⅰ limit, not the patient's own 区分"));
     }
     if m.hairyo {
-        findings.push(Finding::new(
-            HAIRYO_APPLIED,
-            Severity::Info,
-            "insurance",
-            "高確法施行令 附則 (配慮措置 2022-10-01〜2025-09-30); MHLW 「後期高齢者医療制度の負担割合見直しに係る計算事例集（令和5年4月）」",
-            vec![],
-            "後期 2割 配慮措置: the 外来 increase is limited to 3,000円 over the 1割 amount",
-        ));
+        findings.push(Finding::info(HAIRYO_APPLIED)
+            .at("insurance")
+            .cite("高確法施行令 附則 (配慮措置 2022-10-01〜2025-09-30); MHLW 「後期高齢者医療制度の負担割合見直しに係る計算事例集（令和5年4月）」")
+            .message("後期 2割 配慮措置: the 外来 increase is limited to 3,000円 over the 1割 amount"));
     }
     // 公費
     let mut public = Vec::with_capacity(funds.len());
@@ -452,17 +436,13 @@ pub(crate) fn run(
         if let Some(c) = rates.class {
             match c.special_note() {
                 Some(n) => special_notes.push(n),
-                None if c.is_hyoho_band() => findings.push(Finding::new(
-                    SPECIAL_NOTE_UNKNOWN,
-                    Severity::Info,
-                    "insurance.income_class",
-                    CITE_HIGH_COST,
-                    vec![],
-                    format!(
+                None if c.is_hyoho_band() => findings.push(Finding::info(SPECIAL_NOTE_UNKNOWN)
+                    .at("insurance.income_class")
+                    .cite(CITE_HIGH_COST)
+                    .message(format!(
                         "{}: the レセプト 特記事項 code of the 2027-08 所得区分 was not found; none written",
                         c.japanese()
-                    ),
-                )),
+                    ))),
                 None => {}
             }
         }

@@ -37,7 +37,7 @@ pub struct LimitRow {
     pub annual: Option<i64>,
     pub citation: &'static str,
     /// What the amounts rest on when it is not the 政令 text itself; repeated in the finding that
-    /// applies the limit (C520).
+    /// applies the limit (CPY-520).
     pub note: Option<&'static str>,
 }
 

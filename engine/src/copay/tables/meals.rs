@@ -5,7 +5,7 @@ use santei_masters::Date;
 use super::{d, in_force};
 
 /// 入院時食事療養 標準負担額 (円/食) by 区分. `None`: the amount of that 区分 for the period is not
-/// known to santei, and a meal of that 区分 is refused with a finding (C526) naming what is missing.
+/// known to santei, and a meal of that 区分 is refused with a finding (CPY-526) naming what is missing.
 #[derive(Debug, Clone, Copy)]
 pub struct MealRow {
     pub from: Date,

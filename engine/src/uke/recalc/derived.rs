@@ -5,15 +5,15 @@ use super::*;
 impl<'a> Recalculator<'a> {
     /// The engine's derivations (`derive.rs`) checked on a 外来 receipt's SI lines, day by day:
     /// - 外来管理加算 billed on a day with an item that blocks it (外来管理加算区分 1; 告示 A001 注8):
-    ///   a difference (A103.outpatient-management), not billable that day;
+    ///   a difference (BAS-103.outpatient-management), not billable that day;
     /// - a 判断料 billed a second time in the month (告示 D026 注1 月1回, per 検査等実施判断グループ
-    ///   区分): a difference (D201.judgement-fee) for the times after the first;
+    ///   区分): a difference (TST-201.judgement-fee) for the times after the first;
     /// - a 年齢加算 due for the patient's age on the day (RE 生年月日; 項番100–111) and not billed:
-    ///   a difference (A101.age-addition) whose computed points are the 加算's;
-    /// - a 時間外等加算 the visit's other lines contradict (A102.time-addition): without its 初診料
+    ///   a difference (BAS-101.age-addition) whose computed points are the 加算's;
+    /// - a 時間外等加算 the visit's other lines contradict (BAS-102.time-addition): without its 初診料
     ///   /再診料/外来診療料 that day, a variant other than the one the engine would bill for the
     ///   patient's age (乳幼児 or not), a second one on the day; and a 乳幼児加算 billed with a
-    ///   時間外等加算 that includes it (A101.age-addition; 告示 A000 注6, A001 注4, A002 注7).
+    ///   時間外等加算 that includes it (BAS-101.age-addition; 告示 A000 注6, A001 注4, A002 注7).
     ///
     /// Lines inside a まるめ unit take no 年齢加算 (the engine adds none to them either).
     pub(super) fn derived_checks(

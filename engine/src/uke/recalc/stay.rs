@@ -1,12 +1,12 @@
 //! The 入院期間加算 checked on an 入院 receipt's SI units: for each day an 入院料 unit is billed, the
 //! day of the 入院期間 from the RE 入院年月日 decides the 入院期間加算 (engine/src/stay.rs, as the
 //! claim engine bills it); a unit that lacks the due one, or bills one whose period does not hold
-//! the day (a 14日以内 加算 on day 15), differs with rule I100. 外泊 units (190107290 / 190107490)
+//! the day (a 14日以内 加算 on day 15), differs with rule INP-100. 外泊 units (190107290 / 190107490)
 //! take none. A 再入院 counted with an earlier stay is judged from the RE 入院年月日 as written.
 //!
 //! The 入院基本料等加算 with a limit in the 入院期間 (engine/src/stay/kasan.rs: 入院初日, 14日を限度,
 //! 7日を限度, 90日を超えるごとに１回) are checked the same way: a line billing one on a day of the month
-//! its limit does not allow (a 14日限度 加算 on day 15, an 初日 加算 on day 2) differs with rule I111.
+//! its limit does not allow (a 14日限度 加算 on day 15, an 初日 加算 on day 2) differs with rule INP-111.
 //! Which 加算 the 届出 would give is not checked (the RE has no 届出).
 
 use super::*;
