@@ -56,15 +56,34 @@ pub fn birthday75(birth: Date) -> Date {
     reaches(birth, 75).succ()
 }
 
-pub fn band_on(birth: Date, on: Date) -> AgeBand {
-    if on <= preschool_until(birth) {
-        AgeBand::Preschool
-    } else if on < from70(birth) {
-        AgeBand::Under70
-    } else if on < birthday75(birth) {
-        AgeBand::From70
-    } else {
-        AgeBand::From75
+/// The three days that bound the age bands of a patient ([`preschool_until`], [`from70`],
+/// [`birthday75`]), computed once for the first and the last day of care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct AgeDates {
+    preschool_until: Date,
+    from70: Date,
+    birthday75: Date,
+}
+
+impl AgeDates {
+    fn of(birth: Date) -> AgeDates {
+        AgeDates {
+            preschool_until: preschool_until(birth),
+            from70: from70(birth),
+            birthday75: birthday75(birth),
+        }
+    }
+
+    fn band(self, on: Date) -> AgeBand {
+        if on <= self.preschool_until {
+            AgeBand::Preschool
+        } else if on < self.from70 {
+            AgeBand::Under70
+        } else if on < self.birthday75 {
+            AgeBand::From70
+        } else {
+            AgeBand::From75
+        }
     }
 }
 
@@ -102,11 +121,12 @@ pub(crate) fn decide(
 ) -> Option<Rates> {
     let ins = &claim.insurance;
     let birth = claim.patient.birth_date;
-    let band = band_on(birth, first);
+    let ages = AgeDates::of(birth);
+    let band = ages.band(first);
     let mut ok = true;
     let mut explain = Vec::new();
-    let b75 = birthday75(birth);
-    if band != band_on(birth, last) && (first < b75) != (last < b75) {
+    let b75 = ages.birthday75;
+    if band != ages.band(last) && (first < b75) != (last < b75) {
         error(
             findings,
             SCHEME_AGE,
@@ -494,9 +514,26 @@ mod tests {
     #[test]
     fn kouki_from_the_birthday() {
         assert_eq!(birthday75(d("1949-07-15")), d("2024-07-15"));
-        assert_eq!(band_on(d("1949-07-15"), d("2024-07-14")), AgeBand::From70);
-        assert_eq!(band_on(d("1949-07-15"), d("2024-07-15")), AgeBand::From75);
+        assert_eq!(
+            AgeDates::of(d("1949-07-15")).band(d("2024-07-14")),
+            AgeBand::From70
+        );
+        assert_eq!(
+            AgeDates::of(d("1949-07-15")).band(d("2024-07-15")),
+            AgeBand::From75
+        );
         // 29 February: reaches 75 on 28 February, birthday taken as 1 March.
         assert_eq!(birthday75(d("1952-02-29")), d("2027-03-01"));
+    }
+
+    #[test]
+    fn age_dates_give_each_band_at_its_first_day() {
+        let a = AgeDates::of(d("1954-07-15"));
+        assert_eq!(a.band(d("1961-03-31")), AgeBand::Preschool);
+        assert_eq!(a.band(d("1961-04-01")), AgeBand::Under70);
+        assert_eq!(a.band(d("2024-07-31")), AgeBand::Under70);
+        assert_eq!(a.band(d("2024-08-01")), AgeBand::From70);
+        assert_eq!(a.band(d("2029-07-14")), AgeBand::From70);
+        assert_eq!(a.band(d("2029-07-15")), AgeBand::From75);
     }
 }
