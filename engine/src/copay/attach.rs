@@ -147,10 +147,7 @@ pub fn compute_lines(
         // A points-only claim: no copayment, and nothing to report.
         return None;
     }
-    if let (Some(a), Some(b)) = (
-        lines.iter().map(|l| l.date).min(),
-        lines.iter().map(|l| l.date).max(),
-    ) {
+    if let Some((a, b)) = date_range(lines.iter().map(|l| l.date)) {
         if (a.year(), a.month()) != (b.year(), b.month()) {
             findings.push(
                 Finding::error(LINES_MONTH)
@@ -183,6 +180,9 @@ pub fn compute_lines(
 /// reaches the lowest 70歳未満 limit in force (オ, or its 多数回 amount). Below it no 所得区分
 /// changes the amount, and the note would be on nearly every claim.
 fn drop_needless_c522(copay: &Copay, date: Date, many_times: bool, findings: &mut Vec<Finding>) {
+    if findings.iter().all(|f| f.rule != NO_CERTIFICATE) {
+        return;
+    }
     let lowest = tables::LIMITS
         .iter()
         .filter(|r| r.band == tables::Band::Under70 && tables::in_force(r.from, r.until, date))
@@ -204,7 +204,15 @@ pub(crate) fn span(claim: &Claim, lines: &[LinePoints<'_>]) -> Option<(Date, Dat
         .iter()
         .map(|v| v.date)
         .chain(lines.iter().map(|l| l.date));
-    Some((dates.clone().min()?, dates.max()?))
+    date_range(dates)
+}
+
+/// The first and the last of some dates, in one pass.
+fn date_range(dates: impl Iterator<Item = Date>) -> Option<(Date, Date)> {
+    dates.fold(None, |r, d| match r {
+        None => Some((d, d)),
+        Some((a, b)) => Some((a.min(d), b.max(d))),
+    })
 }
 
 fn count_errors(f: &[Finding]) -> usize {
@@ -248,5 +256,68 @@ fn validate_meals(claim: &Claim, findings: &mut Vec<Finding>) -> bool {
 
 /// 10円 四捨五入 of a payment (健保法75条).
 pub(crate) fn round10(yen: rust_decimal::Decimal) -> i64 {
-    Rounding::HalfUp.to_int(yen / rust_decimal::Decimal::TEN) * 10
+    match whole(yen) {
+        Some(n) => round10_whole(n),
+        None => Rounding::HalfUp.to_int(yen / rust_decimal::Decimal::TEN) * 10,
+    }
+}
+
+/// [`round10`] of a whole number of yen in integers: 四捨五入 ([`Rounding::HalfUp`], half away
+/// from zero) of `n / 10`, exact since `n` is an integer: `(|n| + 5) / 10` keeps the quotient
+/// when the last digit is 0–4 and adds one when it is 5–9.
+fn round10_whole(n: i64) -> i64 {
+    let r = (n.unsigned_abs().saturating_add(5) / 10).saturating_mul(10);
+    let r = i64::try_from(r).unwrap_or(i64::MAX);
+    if n < 0 { -r } else { r }
+}
+
+/// The value of a whole Decimal as an integer (`None` when it has a fraction or is beyond i64).
+pub(crate) fn whole(v: rust_decimal::Decimal) -> Option<i64> {
+    let m = i64::try_from(v.mantissa()).ok()?;
+    let p = 10i64.checked_pow(v.scale())?;
+    (m % p == 0).then_some(m / p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    /// The integer path of round10 gives what the Decimal 四捨五入 gives.
+    #[test]
+    fn round10_whole_matches_the_decimal_rounding() {
+        for n in -1_000i64..=1_000 {
+            let by_decimal = Rounding::HalfUp.to_int(Decimal::from(n) / Decimal::TEN) * 10;
+            assert_eq!(round10_whole(n), by_decimal, "{n}");
+            assert_eq!(round10(Decimal::from(n)), by_decimal, "{n}");
+        }
+        assert_eq!(round10(d("1923.0")), 1920);
+        assert_eq!(round10(d("1925.0")), 1930);
+        assert_eq!(round10(d("1924.5")), 1920);
+        assert_eq!(round10(d("-15")), -20);
+    }
+
+    #[test]
+    fn date_ranges() {
+        let d = |s: &str| Date::parse_iso(s).unwrap();
+        let dates = [d("2024-07-09"), d("2024-07-01"), d("2024-07-31")];
+        assert_eq!(
+            date_range(dates.into_iter()),
+            Some((d("2024-07-01"), d("2024-07-31")))
+        );
+        assert_eq!(date_range(std::iter::empty()), None);
+    }
+
+    #[test]
+    fn whole_values() {
+        assert_eq!(whole(d("1923.0")), Some(1923));
+        assert_eq!(whole(d("-40.00")), Some(-40));
+        assert_eq!(whole(d("1923.5")), None);
+        assert_eq!(whole(Decimal::MAX), None);
+    }
 }

@@ -25,17 +25,22 @@ use crate::rounding::Rounding;
 use super::Fund;
 
 mod meals;
+mod report;
 mod run;
 
 pub(crate) use run::run;
 
 const MAX_FUNDS: usize = 4;
 
+/// Days of a calendar month: a claim's lines are indexed by their day of the month.
+const DAYS: usize = 31;
+
 /// One 負担区分 part: the lines covered by the same set of 公費 (bit k = fund k).
+#[derive(Debug, PartialEq)]
 struct Part {
     mask: u8,
-    /// Points per day index.
-    day_points: Vec<i64>,
+    /// Points per day index (day of the month − 1).
+    day_points: [i64; DAYS],
 }
 
 #[derive(Clone, Default)]
@@ -71,19 +76,38 @@ struct Ctx<'a> {
     settings: &'a CopaySettings,
     parts: Vec<Part>,
     outpatient: bool,
-    rate: Decimal,
+    /// 負担割合 (%), 100 when none (公費単独: the whole 医療費 is left to the 公費).
+    rate_percent: i64,
 }
 
 fn dec(v: i64) -> Decimal {
     Decimal::from(v)
 }
 
+/// 医療費 × 負担割合 (no rounding: the product is exact). The 医療費 is 点数 × 10円 and the
+/// 負担割合 10, 20 or 30%, so the product is whole yen and is computed in integers; any other
+/// product (not a multiple of 100 before the division) is left to Decimal, unrounded.
+fn rate_share(cost_yen: i64, rate_percent: i64) -> Decimal {
+    match cost_yen.checked_mul(rate_percent) {
+        Some(p) if p % 100 == 0 => dec(p / 100),
+        _ => dec(cost_yen) * dec(rate_percent) / dec(100),
+    }
+}
+
 /// A whole-yen amount as an integer. Every amount passed here is already whole (rates of 10円
 /// multiples, limits rounded by name, shares rounded by name), so the truncation (切り捨て,
 /// [`Rounding::Down`]) drops nothing.
 fn yen(v: Decimal) -> i64 {
-    // Integer division of the mantissa truncates toward zero, like Rounding::Down.
-    let m = v.mantissa() / 10i128.pow(v.scale());
+    // Integer division of the mantissa truncates toward zero, like Rounding::Down. A mantissa
+    // within i64 (every amount of a claim) is divided in 64 bits, not with a 128-bit division.
+    let (m, s) = (v.mantissa(), v.scale());
+    if let (0, Ok(m)) = (s, i64::try_from(m)) {
+        return m;
+    }
+    if let (Ok(m), true) = (i64::try_from(m), s <= 18) {
+        return m / 10i64.pow(s);
+    }
+    let m = m / 10i128.pow(s);
     i64::try_from(m).unwrap_or(if m < 0 { i64::MIN } else { i64::MAX })
 }
 
@@ -179,11 +203,7 @@ impl Ctx<'_> {
     }
 
     fn under70_kind(&self, fund: &Fund) -> Under70PartLimit {
-        match self.settings.under70_public_limit {
-            Under70PublicLimit::ByLaw => fund.under70,
-            Under70PublicLimit::UFormula => Under70PartLimit::UFormula,
-            Under70PublicLimit::OwnClass => Under70PartLimit::OwnClass,
-        }
+        run::under70_kind(self.settings.under70_public_limit, fund)
     }
 
     /// The 高額療養費 cap of a 公費 part on its own.
@@ -243,13 +263,18 @@ impl Ctx<'_> {
             let pts: i64 = part.day_points[..=upto]
                 .iter()
                 .fold(0i64, |a, p| a.saturating_add(*p));
-            let cost = dec(pts.saturating_mul(10));
+            let cost_yen = pts.saturating_mul(10);
+            let cost = dec(cost_yen);
             let mut st = PartState {
                 mask: part.mask,
                 cost,
                 ..Default::default()
             };
-            let natural_ib = if r.insured { cost * self.rate } else { cost };
+            let natural_ib = if r.insured {
+                rate_share(cost_yen, self.rate_percent)
+            } else {
+                cost
+            };
             st.natural_ib = natural_ib;
             let mut ib = natural_ib;
             if capped && r.insured && pts > 0 {
@@ -310,7 +335,7 @@ impl Ctx<'_> {
                         charged_days[k] |= 1 << di;
                         visits_left[k] -= 1;
                         let day_ib = if r.insured {
-                            dec(p.saturating_mul(10)) * self.rate
+                            rate_share(p.saturating_mul(10), self.rate_percent)
                         } else {
                             dec(p.saturating_mul(10))
                         };
@@ -333,11 +358,16 @@ impl Ctx<'_> {
         if capped && r.insured {
             self.combine(m);
         }
-        for p in &m.parts {
-            m.cost += p.cost;
-            m.natural_ib += p.natural_ib;
-            m.ib += p.ib;
-            m.patient += p.patient;
+        if let [p] = &m.parts[..] {
+            // One part (most claims): its amounts are the month's, no sum.
+            (m.cost, m.natural_ib, m.ib, m.patient) = (p.cost, p.natural_ib, p.ib, p.patient);
+        } else {
+            for p in &m.parts {
+                m.cost += p.cost;
+                m.natural_ib += p.natural_ib;
+                m.ib += p.ib;
+                m.patient += p.patient;
+            }
         }
     }
 
@@ -352,15 +382,16 @@ impl Ctx<'_> {
         let amount = |p: &PartState| if p.mask == 0 { p.ib } else { p.patient };
         if let Some(row) = r.row {
             let live = m.parts.iter().filter(|p| p.cost > Decimal::ZERO).count();
-            let joined: Vec<bool> = m
-                .parts
-                .iter()
-                .map(|p| p.cost > Decimal::ZERO && (r.elder || live == 1 || p.ib >= dec(r.floor)))
-                .collect();
+            // At most 16 parts (the sets of four 公費): the flags fit an array.
+            let mut joined = [false; 16];
+            for (j, p) in joined.iter_mut().zip(&m.parts) {
+                *j = p.cost > Decimal::ZERO && (r.elder || live == 1 || p.ib >= dec(r.floor));
+            }
+            let joined = &joined[..m.parts.len().min(16)];
             let cost: Decimal = m
                 .parts
                 .iter()
-                .zip(&joined)
+                .zip(joined)
                 .filter(|(_, j)| **j)
                 .map(|(p, _)| p.cost)
                 .sum();
@@ -371,13 +402,13 @@ impl Ctx<'_> {
             let total: Decimal = m
                 .parts
                 .iter()
-                .zip(&joined)
+                .zip(joined)
                 .filter(|(_, j)| **j)
                 .map(|(p, _)| amount(p))
                 .sum();
             if total > limit {
                 let cut = total - limit;
-                self.reduce(m, &joined, cut);
+                self.reduce(m, joined, cut);
                 m.combined = Some((limit, cut, why));
             }
         }
@@ -385,8 +416,8 @@ impl Ctx<'_> {
             let mc = dec(self.halve(mc));
             let total: Decimal = m.parts.iter().map(amount).sum();
             if total > mc {
-                let all = vec![true; m.parts.len()];
-                self.reduce(m, &all, total - mc);
+                let all = [true; 16];
+                self.reduce(m, &all[..m.parts.len().min(16)], total - mc);
                 m.marucho_cut = total - mc;
             }
         }
@@ -395,7 +426,7 @@ impl Ctx<'_> {
     /// Lowers the patient's amounts by `cut`: the insurance-only part first, then the 公費 parts
     /// from the last; the insurance pays the difference.
     fn reduce(&self, m: &mut Month, joined: &[bool], mut cut: Decimal) {
-        let mut order: Vec<usize> = (0..m.parts.len()).filter(|&i| joined[i]).collect();
+        let mut order: Vec<usize> = (0..joined.len()).filter(|&i| joined[i]).collect();
         order.sort_by_key(|&i| (m.parts[i].mask != 0, std::cmp::Reverse(m.parts[i].mask)));
         for i in order {
             if cut <= Decimal::ZERO {

@@ -24,7 +24,7 @@ mod result;
 pub mod tables;
 
 pub use attach::{LinePoints, attach, attach_with, compute, compute_lines};
-pub(crate) use attach::{living_refused, round10};
+pub(crate) use attach::{living_refused, round10, whole};
 pub use funds::payer_check_digit;
 pub(crate) use funds::{Fund, covers_path, line_path};
 pub use result::{Copay, FundCopay, HoRecord, KoRecord, MealCopay, ReceiptCopay, VisitCopay};
@@ -178,6 +178,15 @@ impl IncomeClass {
     /// `一般`, `一般Ⅰ`, `一般Ⅱ`, `低所得Ⅱ`, `低所得Ⅰ`.
     pub fn parse(s: &str) -> Option<IncomeClass> {
         let t = s.trim();
+        // The 70歳未満 区分 as usually written: one letter, no other spelling to try.
+        match t {
+            "ア" => return Some(IncomeClass::A),
+            "イ" => return Some(IncomeClass::I),
+            "ウ" => return Some(IncomeClass::U),
+            "エ" => return Some(IncomeClass::E),
+            "オ" => return Some(IncomeClass::O),
+            _ => {}
+        }
         if let Some(c) = parse_hyoho(t) {
             return Some(c);
         }

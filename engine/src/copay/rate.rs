@@ -11,7 +11,7 @@ use super::{
     MissingOver70Class, NO_CERTIFICATE, NO_TABLE, SCHEME_AGE, SPECIFIED_DISEASE,
 };
 use crate::age::{age_years, reaches};
-use crate::claim::{Claim, Scheme};
+use crate::claim::{Claim, Insurance, Scheme};
 use crate::result::Finding;
 
 /// Age band of the 負担割合 at the date of care.
@@ -56,15 +56,34 @@ pub fn birthday75(birth: Date) -> Date {
     reaches(birth, 75).succ()
 }
 
-pub fn band_on(birth: Date, on: Date) -> AgeBand {
-    if on <= preschool_until(birth) {
-        AgeBand::Preschool
-    } else if on < from70(birth) {
-        AgeBand::Under70
-    } else if on < birthday75(birth) {
-        AgeBand::From70
-    } else {
-        AgeBand::From75
+/// The three days that bound the age bands of a patient ([`preschool_until`], [`from70`],
+/// [`birthday75`]), computed once for the first and the last day of care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct AgeDates {
+    preschool_until: Date,
+    from70: Date,
+    birthday75: Date,
+}
+
+impl AgeDates {
+    fn of(birth: Date) -> AgeDates {
+        AgeDates {
+            preschool_until: preschool_until(birth),
+            from70: from70(birth),
+            birthday75: birthday75(birth),
+        }
+    }
+
+    fn band(self, on: Date) -> AgeBand {
+        if on <= self.preschool_until {
+            AgeBand::Preschool
+        } else if on < self.from70 {
+            AgeBand::Under70
+        } else if on < self.birthday75 {
+            AgeBand::From70
+        } else {
+            AgeBand::From75
+        }
     }
 }
 
@@ -102,293 +121,39 @@ pub(crate) fn decide(
 ) -> Option<Rates> {
     let ins = &claim.insurance;
     let birth = claim.patient.birth_date;
-    let band = band_on(birth, first);
-    let mut ok = true;
-    let mut explain = Vec::new();
-    let b75 = birthday75(birth);
-    if band != band_on(birth, last) && (first < b75) != (last < b75) {
-        findings.push(
-            Finding::error(SCHEME_AGE)
-                .at("visits")
-                .cite(CITE_RATE)
-                .message(format!(
-                    "the visits straddle the 75th birthday ({b75}): care before it is billed to the 健保/国保, from it to 後期高齢者医療 (two claims)"
-                )),
-        );
+    let ages = AgeDates::of(birth);
+    let band = ages.band(first);
+    let b75 = ages.birthday75;
+    if band != ages.band(last) && (first < b75) != (last < b75) {
+        findings.push(Finding::error(SCHEME_AGE).at("visits").cite(CITE_RATE).message(format!(
+                "the visits straddle the 75th birthday ({b75}): care before it is billed to the 健保/国保, from it to 後期高齢者医療 (two claims)"
+            )));
         return None;
     }
-    let kouki = match ins.scheme {
-        Some(Scheme::Kouki) => {
-            if age_years(birth, first) < 65 {
-                findings.push(
-                    Finding::error(SCHEME_AGE)
-                        .at("insurance.scheme")
-                        .cite(CITE_RATE)
-                        .message(format!(
-                            "後期高齢者医療 at {} years (from 75, or 65 with 障害認定)",
-                            age_years(birth, first)
-                        )),
-                );
-                ok = false;
-            }
-            true
-        }
-        Some(s) if band == AgeBand::From75 => {
-            findings.push(
-                Finding::error(SCHEME_AGE)
-                    .at("insurance.scheme")
-                    .cite(CITE_RATE)
-                    .message(format!(
-                        "{} on {first}, on or after the 75th birthday {b75}: the patient is in 後期高齢者医療",
-                        if s == Scheme::Shaho {
-                            "社保"
-                        } else {
-                            "国保"
-                        }
-                    )),
-            );
-            ok = false;
-            false
-        }
-        Some(_) => false,
-        None => band == AgeBand::From75,
+    let mut d = Decision {
+        ins,
+        first,
+        insured,
+        settings,
+        findings,
+        explain: Vec::new(),
+        ok: true,
     };
+    let kouki = d.kouki(band, birth, b75);
     let elder = kouki || matches!(band, AgeBand::From70 | AgeBand::From75);
-    // 所得区分
-    let mut class = None;
-    if let Some(s) = &ins.income_class {
-        match IncomeClass::parse(s) {
-            None => {
-                findings.push(
-                    Finding::error(INCOME_CLASS_INVALID)
-                        .at("insurance.income_class")
-                        .cite(CITE_CLASS)
-                        .message(format!(
-                            "`{s}` is not a 所得区分 (ア〜オ, 標報…万 (2027-08 bands), 現役並みⅠ〜Ⅲ, 一般, 一般Ⅰ/Ⅱ, 低所得Ⅰ/Ⅱ)"
-                        )),
-                );
-                ok = false;
-            }
-            Some(c) if elder == c.is_under70() => {
-                findings.push(
-                    Finding::error(INCOME_CLASS_INVALID)
-                        .at("insurance.income_class")
-                        .cite(CITE_CLASS)
-                        .message(format!(
-                            "{} is a {} 区分, but the patient is {} on {first}",
-                            c.japanese(),
-                            if c.is_under70() {
-                                "70歳未満"
-                            } else {
-                                "70歳以上"
-                            },
-                            if elder {
-                                "70歳以上 (高齢受給者/後期)"
-                            } else {
-                                "70歳未満"
-                            }
-                        )),
-                );
-                ok = false;
-            }
-            Some(c @ (IncomeClass::Ippan1 | IncomeClass::Ippan2)) if !kouki => {
-                findings.push(
-                    Finding::error(INCOME_CLASS_INVALID)
-                        .at("insurance.income_class")
-                        .cite(CITE_CLASS)
-                        .message(format!(
-                            "{} is a 後期高齢者医療 区分; 70〜74歳 use 一般",
-                            c.japanese()
-                        )),
-                );
-                ok = false;
-            }
-            Some(IncomeClass::Ippan2) if first < date_2022_10() => {
-                findings.push(
-                    Finding::error(INCOME_CLASS_INVALID)
-                        .at("insurance.income_class")
-                        .cite(CITE_CLASS)
-                        .message("一般Ⅱ (後期 2割) exists from 2022-10-01"),
-                );
-                ok = false;
-            }
-            Some(IncomeClass::Ippan) if kouki => {
-                // 後期 一般: 一般Ⅰ (1割) or 一般Ⅱ (2割), told by the rate.
-                class = match ins.burden_percent {
-                    Some(10) => Some(IncomeClass::Ippan1),
-                    Some(20) if first >= date_2022_10() => Some(IncomeClass::Ippan2),
-                    None if first < date_2022_10() => Some(IncomeClass::Ippan1),
-                    None => {
-                        findings.push(
-                            Finding::error(INCOME_CLASS_MISSING)
-                                .at("insurance.income_class")
-                                .cite(CITE_CLASS)
-                                .message("後期高齢者 一般: give 一般Ⅰ or 一般Ⅱ (or burden_percent 10 / 20)"
-                                    ),
-                        );
-                        ok = false;
-                        None
-                    }
-                    Some(p) => {
-                        findings.push(
-                            Finding::error(BURDEN_CONTRADICTS_AGE)
-                                .at("insurance.burden_percent")
-                                .cite(CITE_RATE)
-                                .message(format!("後期高齢者 一般 pays 1割 or 2割, not {p}%")),
-                        );
-                        ok = false;
-                        None
-                    }
-                };
-            }
-            Some(c) if c.is_hyoho_band() && first < tables::THIRTEEN_FROM => {
-                // A 2027-08 標準報酬月額 band before 2027-08-01: the 5-区分 class whose range holds it
-                // (標報36〜41万 lies within ウ 28万〜50万), no guess involved.
-                let old = c.five_class().unwrap_or(c);
-                if settings.explain {
-                    explain.push(format!(
-                    "所得区分 {} on {first}: the 13 区分 start on 2027-08-01; before, the band lies within {} (健保令42条1項, 標準報酬月額)",
-                    c.japanese(),
-                    old.japanese()
-                ));
-                }
-                class = Some(old);
-            }
-            Some(c) => class = Some(c),
-        }
-    } else if insured && elder {
-        match (settings.missing_over70_class, ins.burden_percent) {
-            (MissingOver70Class::FromRate, Some(p @ (10 | 20 | 30))) => {
-                let c = match (p, kouki) {
-                    (30, _) => IncomeClass::Genekinami3,
-                    (20, true) => IncomeClass::Ippan2,
-                    (10, true) => IncomeClass::Ippan1,
-                    _ => IncomeClass::Ippan,
-                };
-                if settings.explain {
-                    explain.push(format!(
-                    "所得区分 not given: {} assumed from {p}% (what applies without 限度額適用認定証; setting missing_over70_class = FromRate)",
-                    c.japanese()
-                ));
-                }
-                class = Some(c);
-            }
-            _ => {
-                findings.push(
-                    Finding::error(INCOME_CLASS_MISSING)
-                        .at("insurance.income_class")
-                        .cite(CITE_CLASS)
-                        .message(format!(
-                            "the patient is 70歳以上 on {first}: the 所得区分 (現役並みⅠ〜Ⅲ, 一般, 低所得Ⅰ/Ⅱ) decides the 負担割合 and the limits; it is required"
-                        )),
-                );
-                ok = false;
-            }
-        }
-    }
-    // 負担割合
-    let rate = if !insured {
-        None
-    } else {
-        let derived: Option<(u8, &str)> = match (band, kouki, class) {
-            (_, true, Some(c)) if c.is_genekinami() => {
-                Some((30, "後期高齢者 現役並み所得 (高確法67条1項3号)"))
-            }
-            (_, true, Some(IncomeClass::Ippan2)) => {
-                Some((20, "後期高齢者 一般Ⅱ (高確法67条1項2号, 2022-10-01〜)"))
-            }
-            (_, true, Some(_)) => Some((10, "後期高齢者 一般Ⅰ・低所得 (高確法67条1項1号)")),
-            (_, true, None) => None,
-            (AgeBand::Preschool, _, _) => Some((
-                20,
-                "未就学: 6歳に達する日以後の最初の3月31日以前 (国保法42条1項2号, 健保法110条2項1号ロ)",
-            )),
-            (AgeBand::Under70, _, _) => Some((
-                30,
-                "就学後〜70歳に達する日の属する月 (健保法74条1項1号, 国保法42条1項1号)",
-            )),
-            (_, false, Some(c)) if c.is_genekinami() => Some((
-                30,
-                "70〜74歳 現役並み所得 (健保法74条1項3号, 国保法42条1項4号)",
-            )),
-            (_, false, Some(_)) => Some((
-                20,
-                "70〜74歳: 70歳に達する日の属する月の翌月以後 (健保法74条1項2号, 国保法42条1項3号)",
-            )),
-            (_, false, None) => None,
-        };
-        match (derived, ins.burden_percent) {
-            (Some((r, why)), Some(p)) if p != r => {
-                findings.push(
-                    Finding::error(BURDEN_CONTRADICTS_AGE)
-                        .at("insurance.burden_percent")
-                        .cite(CITE_RATE)
-                        .message(format!(
-                            "burden_percent {p} contradicts the age and 区分 on {first}: {why}"
-                        )),
-                );
-                ok = false;
-                None
-            }
-            (Some((r, why)), _) => {
-                if settings.explain {
-                    explain.push(format!("負担割合 {}割: {why}", r / 10));
-                }
-                Some(r)
-            }
-            (None, Some(p)) if matches!(p, 10 | 20 | 30) => Some(p),
-            (None, Some(p)) => {
-                findings.push(
-                    Finding::error(BURDEN_CONTRADICTS_AGE)
-                        .at("insurance.burden_percent")
-                        .cite(CITE_RATE)
-                        .message(format!("burden_percent {p}: 負担割合 is 10, 20 or 30")),
-                );
-                ok = false;
-                None
-            }
-            (None, None) => None, // 70歳以上 without 区分: already an error
-        }
-    };
-    // Limits
-    let limit_band = if elder { Band::Over70 } else { Band::Under70 };
-    let mut row = None;
-    if let (true, Some(c)) = (insured, class) {
-        row = tables::limit(limit_band, c, first);
-        if row.is_none() {
-            match tables::missing(limit_band, c, first) {
-                Some(why) => findings.push(
-                    Finding::error(CLASS_NOT_IN_FORCE)
-                        .at("insurance.income_class")
-                        .cite(CITE_HIGH_COST)
-                        .message(why),
-                ),
-                None => findings.push(
-                    Finding::error(NO_TABLE)
-                        .at("insurance.income_class")
-                        .cite(CITE_HIGH_COST)
-                        .message(format!(
-                            "no 高額療養費 limits for {} on {first} in santei's tables",
-                            c.japanese()
-                        )),
-                ),
-            }
-            ok = false;
-        }
-    }
+    let class = d.income_class(elder, kouki);
+    let rate = d.burden_rate(band, kouki, class);
+    let row = d.limit_row(elder, class);
     // The ウ row for 特定給付対象療養 parts under 70; none from 2027-08-01, when ウ splits (a claim
     // that needs it is refused in calc::run).
     let u_row = tables::limit(Band::Under70, IncomeClass::U, first);
     if insured && !elder && ins.income_class.is_none() {
-        findings.push(Finding::info(NO_CERTIFICATE)
-            .at("insurance.income_class")
-            .cite(CITE_HIGH_COST)
-            .message("70歳未満 without 所得区分 (限度額適用認定証 / マイナ保険証): no 高額療養費 at the 窓口; the insurer refunds any excess later"));
+        d.findings.push(Finding::info(NO_CERTIFICATE).at("insurance.income_class").cite(CITE_HIGH_COST).message("70歳未満 without 所得区分 (限度額適用認定証 / マイナ保険証): no 高額療養費 at the 窓口; the insurer refunds any excess later"));
     }
     let auto_halved = b75.year() == first.year() && b75.month() == first.month() && b75.day() != 1;
     let halved = ins.limit_halved.unwrap_or(auto_halved);
     if halved && insured {
-        findings.push(
+        d.findings.push(
             Finding::info(HALVED)
                 .at("insurance.limit_halved")
                 .cite("健保令42条, 高確法施行令16条 (75歳到達月の自己負担限度額の特例: 2分の1)")
@@ -397,24 +162,7 @@ pub(crate) fn decide(
                 )),
         );
     }
-    let mut marucho = None;
-    if let Some(m) = ins.specified_disease_cap_yen {
-        let m = i64::from(m);
-        let allowed = tables::SPECIFIED_DISEASE_CAPS.contains(&m)
-            && (m == 10_000 || (!elder && class.is_none_or(IncomeClass::is_upper_under70)));
-        if !allowed {
-            findings.push(
-                Finding::error(SPECIFIED_DISEASE)
-                    .at("insurance.specified_disease_cap_yen")
-                    .cite(tables::CITE_SPECIFIED_DISEASE)
-                    .message(format!(
-                        "マル長 {m}円: the 特定疾病 limit is 10,000円 (20,000円 only under 70 in 区分ア・イ with 人工透析)"
-                    )),
-            );
-            ok = false;
-        }
-        marucho = Some(m);
-    }
+    let marucho = d.marucho(elder, class);
     // 配慮措置: 一般Ⅱ 外来 only, and not on a マル長 (特定疾病) claim, whose limit is the 特定疾病 one
     // (INFERRED from R5-04 事例21: マル長, 40,000円 → 8,000円, not 7,000円).
     let hairyo = match class {
@@ -426,7 +174,7 @@ pub(crate) fn decide(
         _ => None,
     };
     let floor = tables::combine_floor(first).map_or(0, |f| f.yen);
-    ok.then_some(Rates {
+    d.ok.then_some(Rates {
         insured,
         rate,
         band,
@@ -440,8 +188,329 @@ pub(crate) fn decide(
         hairyo,
         floor,
         date: first,
-        explain,
+        explain: d.explain,
     })
+}
+
+/// The checks of [`decide`] on one claim: what they read, and the errors and explanations they
+/// add (`ok` false once an error was added).
+struct Decision<'a> {
+    ins: &'a Insurance,
+    first: Date,
+    insured: bool,
+    settings: &'a CopaySettings,
+    findings: &'a mut Vec<Finding>,
+    explain: Vec<String>,
+    ok: bool,
+}
+
+impl Decision<'_> {
+    /// Whether the claim is 後期高齢者医療: the scheme given, checked against the age (CPY-509).
+    fn kouki(&mut self, band: AgeBand, birth: Date, b75: Date) -> bool {
+        let (ins, first) = (self.ins, self.first);
+        let findings = &mut *self.findings;
+        let mut ok = true;
+        let kouki = match ins.scheme {
+            Some(Scheme::Kouki) => {
+                if age_years(birth, first) < 65 {
+                    findings.push(
+                        Finding::error(SCHEME_AGE)
+                            .at("insurance.scheme")
+                            .cite(CITE_RATE)
+                            .message(format!(
+                                "後期高齢者医療 at {} years (from 75, or 65 with 障害認定)",
+                                age_years(birth, first)
+                            )),
+                    );
+                    ok = false;
+                }
+                true
+            }
+            Some(s) if band == AgeBand::From75 => {
+                findings.push(Finding::error(SCHEME_AGE).at("insurance.scheme").cite(CITE_RATE).message(format!(
+                        "{} on {first}, on or after the 75th birthday {b75}: the patient is in 後期高齢者医療",
+                        if s == Scheme::Shaho {
+                            "社保"
+                        } else {
+                            "国保"
+                        }
+                    )));
+                ok = false;
+                false
+            }
+            Some(_) => false,
+            None => band == AgeBand::From75,
+        };
+        self.ok &= ok;
+        kouki
+    }
+
+    /// The 所得区分: as given, checked against the age and the scheme (CPY-502, CPY-503), or assumed
+    /// from the rate for a 70歳以上 claim without it when the setting allows.
+    fn income_class(&mut self, elder: bool, kouki: bool) -> Option<IncomeClass> {
+        let (ins, first, insured, settings) = (self.ins, self.first, self.insured, self.settings);
+        let findings = &mut *self.findings;
+        let explain = &mut self.explain;
+        let mut ok = true;
+        let mut class = None;
+        if let Some(s) = &ins.income_class {
+            match IncomeClass::parse(s) {
+                None => {
+                    findings.push(Finding::error(INCOME_CLASS_INVALID).at("insurance.income_class").cite(CITE_CLASS).message(format!(
+                            "`{s}` is not a 所得区分 (ア〜オ, 標報…万 (2027-08 bands), 現役並みⅠ〜Ⅲ, 一般, 一般Ⅰ/Ⅱ, 低所得Ⅰ/Ⅱ)"
+                        )));
+                    ok = false;
+                }
+                Some(c) if elder == c.is_under70() => {
+                    findings.push(
+                        Finding::error(INCOME_CLASS_INVALID)
+                            .at("insurance.income_class")
+                            .cite(CITE_CLASS)
+                            .message(format!(
+                                "{} is a {} 区分, but the patient is {} on {first}",
+                                c.japanese(),
+                                if c.is_under70() {
+                                    "70歳未満"
+                                } else {
+                                    "70歳以上"
+                                },
+                                if elder {
+                                    "70歳以上 (高齢受給者/後期)"
+                                } else {
+                                    "70歳未満"
+                                }
+                            )),
+                    );
+                    ok = false;
+                }
+                Some(c @ (IncomeClass::Ippan1 | IncomeClass::Ippan2)) if !kouki => {
+                    findings.push(
+                        Finding::error(INCOME_CLASS_INVALID)
+                            .at("insurance.income_class")
+                            .cite(CITE_CLASS)
+                            .message(format!(
+                                "{} is a 後期高齢者医療 区分; 70〜74歳 use 一般",
+                                c.japanese()
+                            )),
+                    );
+                    ok = false;
+                }
+                Some(IncomeClass::Ippan2) if first < date_2022_10() => {
+                    findings.push(
+                        Finding::error(INCOME_CLASS_INVALID)
+                            .at("insurance.income_class")
+                            .cite(CITE_CLASS)
+                            .message("一般Ⅱ (後期 2割) exists from 2022-10-01"),
+                    );
+                    ok = false;
+                }
+                Some(IncomeClass::Ippan) if kouki => {
+                    // 後期 一般: 一般Ⅰ (1割) or 一般Ⅱ (2割), told by the rate.
+                    class = match ins.burden_percent {
+                        Some(10) => Some(IncomeClass::Ippan1),
+                        Some(20) if first >= date_2022_10() => Some(IncomeClass::Ippan2),
+                        None if first < date_2022_10() => Some(IncomeClass::Ippan1),
+                        None => {
+                            findings.push(
+                                Finding::error(INCOME_CLASS_MISSING)
+                                    .at("insurance.income_class")
+                                    .cite(CITE_CLASS)
+                                    .message(
+                                        "後期高齢者 一般: give 一般Ⅰ or 一般Ⅱ (or burden_percent 10 / 20)",
+                                    ),
+                            );
+                            ok = false;
+                            None
+                        }
+                        Some(p) => {
+                            findings.push(
+                                Finding::error(BURDEN_CONTRADICTS_AGE)
+                                    .at("insurance.burden_percent")
+                                    .cite(CITE_RATE)
+                                    .message(format!("後期高齢者 一般 pays 1割 or 2割, not {p}%")),
+                            );
+                            ok = false;
+                            None
+                        }
+                    };
+                }
+                Some(c) if c.is_hyoho_band() && first < tables::THIRTEEN_FROM => {
+                    // A 2027-08 標準報酬月額 band before 2027-08-01: the 5-区分 class whose range holds it
+                    // (標報36〜41万 lies within ウ 28万〜50万), no guess involved.
+                    let old = c.five_class().unwrap_or(c);
+                    if settings.explain {
+                        explain.push(format!(
+                        "所得区分 {} on {first}: the 13 区分 start on 2027-08-01; before, the band lies within {} (健保令42条1項, 標準報酬月額)",
+                        c.japanese(),
+                        old.japanese()
+                    ));
+                    }
+                    class = Some(old);
+                }
+                Some(c) => class = Some(c),
+            }
+        } else if insured && elder {
+            match (settings.missing_over70_class, ins.burden_percent) {
+                (MissingOver70Class::FromRate, Some(p @ (10 | 20 | 30))) => {
+                    let c = match (p, kouki) {
+                        (30, _) => IncomeClass::Genekinami3,
+                        (20, true) => IncomeClass::Ippan2,
+                        (10, true) => IncomeClass::Ippan1,
+                        _ => IncomeClass::Ippan,
+                    };
+                    if settings.explain {
+                        explain.push(format!(
+                        "所得区分 not given: {} assumed from {p}% (what applies without 限度額適用認定証; setting missing_over70_class = FromRate)",
+                        c.japanese()
+                    ));
+                    }
+                    class = Some(c);
+                }
+                _ => {
+                    findings.push(Finding::error(INCOME_CLASS_MISSING).at("insurance.income_class").cite(CITE_CLASS).message(format!(
+                            "the patient is 70歳以上 on {first}: the 所得区分 (現役並みⅠ〜Ⅲ, 一般, 低所得Ⅰ/Ⅱ) decides the 負担割合 and the limits; it is required"
+                        )));
+                    ok = false;
+                }
+            }
+        }
+        self.ok &= ok;
+        class
+    }
+
+    /// The 負担割合 from the age band and the 区分, checked against the one given (CPY-501).
+    fn burden_rate(
+        &mut self,
+        band: AgeBand,
+        kouki: bool,
+        class: Option<IncomeClass>,
+    ) -> Option<u8> {
+        let (ins, first, insured, settings) = (self.ins, self.first, self.insured, self.settings);
+        let findings = &mut *self.findings;
+        let explain = &mut self.explain;
+        let mut ok = true;
+        let rate = if !insured {
+            None
+        } else {
+            let derived: Option<(u8, &str)> = match (band, kouki, class) {
+                (_, true, Some(c)) if c.is_genekinami() => {
+                    Some((30, "後期高齢者 現役並み所得 (高確法67条1項3号)"))
+                }
+                (_, true, Some(IncomeClass::Ippan2)) => {
+                    Some((20, "後期高齢者 一般Ⅱ (高確法67条1項2号, 2022-10-01〜)"))
+                }
+                (_, true, Some(_)) => Some((10, "後期高齢者 一般Ⅰ・低所得 (高確法67条1項1号)")),
+                (_, true, None) => None,
+                (AgeBand::Preschool, _, _) => Some((
+                    20,
+                    "未就学: 6歳に達する日以後の最初の3月31日以前 (国保法42条1項2号, 健保法110条2項1号ロ)",
+                )),
+                (AgeBand::Under70, _, _) => Some((
+                    30,
+                    "就学後〜70歳に達する日の属する月 (健保法74条1項1号, 国保法42条1項1号)",
+                )),
+                (_, false, Some(c)) if c.is_genekinami() => Some((
+                    30,
+                    "70〜74歳 現役並み所得 (健保法74条1項3号, 国保法42条1項4号)",
+                )),
+                (_, false, Some(_)) => Some((
+                    20,
+                    "70〜74歳: 70歳に達する日の属する月の翌月以後 (健保法74条1項2号, 国保法42条1項3号)",
+                )),
+                (_, false, None) => None,
+            };
+            match (derived, ins.burden_percent) {
+                (Some((r, why)), Some(p)) if p != r => {
+                    findings.push(
+                        Finding::error(BURDEN_CONTRADICTS_AGE)
+                            .at("insurance.burden_percent")
+                            .cite(CITE_RATE)
+                            .message(format!(
+                                "burden_percent {p} contradicts the age and 区分 on {first}: {why}"
+                            )),
+                    );
+                    ok = false;
+                    None
+                }
+                (Some((r, why)), _) => {
+                    if settings.explain {
+                        explain.push(format!("負担割合 {}割: {why}", r / 10));
+                    }
+                    Some(r)
+                }
+                (None, Some(p)) if matches!(p, 10 | 20 | 30) => Some(p),
+                (None, Some(p)) => {
+                    findings.push(
+                        Finding::error(BURDEN_CONTRADICTS_AGE)
+                            .at("insurance.burden_percent")
+                            .cite(CITE_RATE)
+                            .message(format!("burden_percent {p}: 負担割合 is 10, 20 or 30")),
+                    );
+                    ok = false;
+                    None
+                }
+                (None, None) => None, // 70歳以上 without 区分: already an error
+            }
+        };
+        self.ok &= ok;
+        rate
+    }
+
+    /// The limits of the 区分 on the first day of care (CPY-525, CPY-513 when none).
+    fn limit_row(&mut self, elder: bool, class: Option<IncomeClass>) -> Option<&'static LimitRow> {
+        let (first, insured) = (self.first, self.insured);
+        let findings = &mut *self.findings;
+        let mut ok = true;
+        let limit_band = if elder { Band::Over70 } else { Band::Under70 };
+        let mut row = None;
+        if let (true, Some(c)) = (insured, class) {
+            row = tables::limit(limit_band, c, first);
+            if row.is_none() {
+                match tables::missing(limit_band, c, first) {
+                    Some(why) => findings.push(
+                        Finding::error(CLASS_NOT_IN_FORCE)
+                            .at("insurance.income_class")
+                            .cite(CITE_HIGH_COST)
+                            .message(why),
+                    ),
+                    None => findings.push(
+                        Finding::error(NO_TABLE)
+                            .at("insurance.income_class")
+                            .cite(CITE_HIGH_COST)
+                            .message(format!(
+                                "no 高額療養費 limits for {} on {first} in santei's tables",
+                                c.japanese()
+                            )),
+                    ),
+                }
+                ok = false;
+            }
+        }
+        self.ok &= ok;
+        row
+    }
+
+    /// The 特定疾病 (マル長) limit given, checked (CPY-515).
+    fn marucho(&mut self, elder: bool, class: Option<IncomeClass>) -> Option<i64> {
+        let ins = self.ins;
+        let findings = &mut *self.findings;
+        let mut ok = true;
+        let mut marucho = None;
+        if let Some(m) = ins.specified_disease_cap_yen {
+            let m = i64::from(m);
+            let allowed = tables::SPECIFIED_DISEASE_CAPS.contains(&m)
+                && (m == 10_000 || (!elder && class.is_none_or(IncomeClass::is_upper_under70)));
+            if !allowed {
+                findings.push(Finding::error(SPECIFIED_DISEASE).at("insurance.specified_disease_cap_yen").cite(tables::CITE_SPECIFIED_DISEASE).message(format!(
+                        "マル長 {m}円: the 特定疾病 limit is 10,000円 (20,000円 only under 70 in 区分ア・イ with 人工透析)"
+                    )));
+                ok = false;
+            }
+            marucho = Some(m);
+        }
+        self.ok &= ok;
+        marucho
+    }
 }
 
 fn date_2022_10() -> Date {
@@ -475,9 +544,90 @@ mod tests {
     #[test]
     fn kouki_from_the_birthday() {
         assert_eq!(birthday75(d("1949-07-15")), d("2024-07-15"));
-        assert_eq!(band_on(d("1949-07-15"), d("2024-07-14")), AgeBand::From70);
-        assert_eq!(band_on(d("1949-07-15"), d("2024-07-15")), AgeBand::From75);
+        assert_eq!(
+            AgeDates::of(d("1949-07-15")).band(d("2024-07-14")),
+            AgeBand::From70
+        );
+        assert_eq!(
+            AgeDates::of(d("1949-07-15")).band(d("2024-07-15")),
+            AgeBand::From75
+        );
         // 29 February: reaches 75 on 28 February, birthday taken as 1 March.
         assert_eq!(birthday75(d("1952-02-29")), d("2027-03-01"));
+    }
+
+    fn decision<'a>(ins: &'a Insurance, findings: &'a mut Vec<Finding>) -> Decision<'a> {
+        Decision {
+            ins,
+            first: d("2024-07-09"),
+            insured: true,
+            settings: &CopaySettings::DEFAULT,
+            findings,
+            explain: Vec::new(),
+            ok: true,
+        }
+    }
+
+    #[test]
+    fn marucho_20000_only_under_70_in_upper_classes() {
+        let ins = Insurance {
+            specified_disease_cap_yen: Some(20_000),
+            ..Default::default()
+        };
+        let mut f = Vec::new();
+        let mut c = decision(&ins, &mut f);
+        assert_eq!(c.marucho(false, Some(IncomeClass::A)), Some(20_000));
+        assert!(c.ok);
+        assert_eq!(c.marucho(true, Some(IncomeClass::Ippan)), Some(20_000));
+        assert!(!c.ok);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].rule, SPECIFIED_DISEASE);
+    }
+
+    #[test]
+    fn limit_row_of_the_class_on_the_first_day() {
+        let ins = Insurance::default();
+        let mut f = Vec::new();
+        let mut c = decision(&ins, &mut f);
+        let row = c.limit_row(false, Some(IncomeClass::U));
+        assert_eq!(row.map(|r| r.class), Some(IncomeClass::U));
+        assert!(c.limit_row(false, None).is_none());
+        assert!(c.ok);
+        assert!(f.is_empty());
+    }
+
+    #[test]
+    fn burden_rate_from_the_age_and_checked() {
+        let ins = Insurance {
+            burden_percent: Some(20),
+            ..Default::default()
+        };
+        let mut f = Vec::new();
+        let mut c = decision(&ins, &mut f);
+        assert_eq!(c.burden_rate(AgeBand::Under70, false, None), None);
+        assert!(!c.ok);
+        assert_eq!(f[0].rule, BURDEN_CONTRADICTS_AGE);
+        let ins = Insurance::default();
+        let mut f = Vec::new();
+        let mut c = decision(&ins, &mut f);
+        assert_eq!(c.burden_rate(AgeBand::Under70, false, None), Some(30));
+        assert_eq!(c.burden_rate(AgeBand::Preschool, false, None), Some(20));
+        assert_eq!(
+            c.burden_rate(AgeBand::From75, true, Some(IncomeClass::Genekinami1)),
+            Some(30)
+        );
+        assert!(c.ok);
+        assert_eq!(c.explain.len(), 3);
+    }
+
+    #[test]
+    fn age_dates_give_each_band_at_its_first_day() {
+        let a = AgeDates::of(d("1954-07-15"));
+        assert_eq!(a.band(d("1961-03-31")), AgeBand::Preschool);
+        assert_eq!(a.band(d("1961-04-01")), AgeBand::Under70);
+        assert_eq!(a.band(d("2024-07-31")), AgeBand::Under70);
+        assert_eq!(a.band(d("2024-08-01")), AgeBand::From70);
+        assert_eq!(a.band(d("2029-07-14")), AgeBand::From70);
+        assert_eq!(a.band(d("2029-07-15")), AgeBand::From75);
     }
 }

@@ -42,6 +42,12 @@ impl Formula {
         use rust_decimal::Decimal;
         let mut v = Decimal::from(self.base);
         if let Some(t) = self.threshold {
+            // A whole 医療費 (点数 × 10円, every claim's): the same 四捨五入 of the 1% in integers,
+            // exact since `over` is an integer ≥ 0: `(over + 50) / 100`.
+            if let Some(c) = crate::copay::whole(cost) {
+                let over = c.saturating_sub(t).max(0);
+                return Decimal::from(self.base.saturating_add(over.saturating_add(50) / 100));
+            }
             let over = (cost - Decimal::from(t)).max(Decimal::ZERO);
             v += Decimal::from(
                 crate::rounding::Rounding::HalfUp.to_int(over / Decimal::ONE_HUNDRED),
@@ -79,5 +85,27 @@ mod tests {
     fn halved_formula() {
         let f = Formula::plus1(167_400, 558_000).halved();
         assert_eq!(f, Formula::plus1(83_700, 279_000));
+    }
+
+    /// The integer path of the 1% (whole 医療費) gives what the Decimal path gives.
+    #[test]
+    fn one_percent_rounded_half_up() {
+        use rust_decimal::Decimal;
+        let f = Formula::plus1(80_100, 267_000);
+        assert_eq!(f.amount(Decimal::from(100_000)), Decimal::from(80_100));
+        assert_eq!(f.amount(Decimal::from(1_000_000)), Decimal::from(87_430));
+        // 1% of 733,050 = 7,330.5 → 7,331 (五十銭以上切り上げ); 733,049 → 7,330.
+        assert_eq!(f.amount(Decimal::from(1_000_050)), Decimal::from(87_431));
+        assert_eq!(f.amount(Decimal::from(1_000_049)), Decimal::from(87_430));
+        for c in [0i64, 266_999, 267_049, 267_050, 500_149, 500_150, 1_234_567] {
+            let by_decimal = Decimal::from(80_100)
+                + Decimal::from(crate::rounding::Rounding::HalfUp.to_int(
+                    (Decimal::from(c) - Decimal::from(267_000)).max(Decimal::ZERO)
+                        / Decimal::ONE_HUNDRED,
+                ));
+            assert_eq!(f.amount(Decimal::from(c)), by_decimal, "{c}");
+            assert_eq!(f.amount(Decimal::new(c * 10, 1)), by_decimal, "{c}.0");
+        }
+        assert_eq!(f.amount(Decimal::new(10_000_495, 1)), Decimal::from(87_430));
     }
 }

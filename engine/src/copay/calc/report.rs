@@ -1,0 +1,250 @@
+//! What the month of a claim reports besides its amounts: the explanations of the month, the
+//! findings of the limits applied, each 公費's share with its KO record, and the レセプト
+//! 特記事項.
+
+use super::*;
+
+/// The month after its last day, as the reports read it.
+pub(super) struct MonthEnd<'a> {
+    /// The month with every limit and cap.
+    pub m: &'a Month,
+    /// The natural month (rates only), for the 10円 rounding of what no limit fixed.
+    pub nat: &'a Month,
+    pub total_points: i64,
+    /// What the 窓口 collects over the month.
+    pub paid: i64,
+    /// Days of care.
+    pub days: usize,
+    pub rate_text: &'static str,
+}
+
+/// The explanations of the month's amounts and of the limits that applied.
+pub(super) fn month_explanations(ctx: &Ctx<'_>, end: &MonthEnd<'_>, explain: &mut Vec<String>) {
+    let (rates, m) = (ctx.rates, end.m);
+    let (total_points, paid, n, rate_text) = (end.total_points, end.paid, end.days, end.rate_text);
+    if rates.insured {
+        explain.push(format!(
+            "医療費 {total_points}点 × 10円 = {}円; 一部負担金 {}円 ({rate_text}); patient {}円 for the month, 窓口 {paid}円 over {n} day(s) (10円未満 四捨五入 per visit: 健保法75条 / 国保法42条の2; to the yen once a limit applies)",
+            yen(m.cost),
+            Yen(m.natural_ib),
+            yen(m.patient),
+        ));
+    } else {
+        explain.push(format!(
+            "公費単独: 医療費 {total_points}点 × 10円 = {}円, all of it left to the 公費; patient {}円, 窓口 {paid}円",
+            yen(m.cost),
+            yen(m.patient)
+        ));
+    }
+    for p in &m.parts {
+        if let Some((l, why)) = p.part_limit {
+            explain.push(format!(
+                "負担区分 {}: 一部負担金 {}円 capped at {}円 ({why}; {CITE_HIGH_COST})",
+                burden_code(rates.insured, p.mask),
+                Yen(p.natural_ib),
+                Yen(l)
+            ));
+        }
+    }
+    if let (Some((l, cut, cost)), Some(row)) = (m.combined, rates.row) {
+        let what = match cost {
+            Some(c) => format!("limit {}", ctx.household_text(row, c)),
+            None => format!("外来 (個人) limit {}円", Yen(l)),
+        };
+        explain.push(format!(
+            "高額療養費 ({}): the patient's amounts exceed the {what} by {}円{}; the insurance pays it",
+            rates.class.map_or("", IncomeClass::japanese),
+            Yen(cut),
+            if rates.elder {
+                String::new()
+            } else {
+                format!(
+                    " (70歳未満: parts with 一部負担金 ≥ {}円 combined)",
+                    rates.floor
+                )
+            }
+        ));
+    }
+    if m.marucho_cut > Decimal::ZERO {
+        explain.push(format!(
+            "特定疾病 (マル長) {}円/月: {}円 more paid by the insurance",
+            ctx.halve(rates.marucho.unwrap_or(0)),
+            Yen(m.marucho_cut)
+        ));
+    }
+    if let Some(row) = rates.row {
+        if let (true, Some(a)) = (rates.elder && ctx.outpatient, row.outpatient_annual) {
+            explain.push(format!(
+                "外来特例 年間上限 {a}円 (8月〜翌7月) is refunded by the insurer; not applied at the 窓口"
+            ));
+        }
+        if let Some(a) = row.annual {
+            explain.push(format!(
+                "年間上限 {a}円 (8月〜翌7月, of what is left after the monthly limits{}) is settled by the insurer; not applied at the 窓口 ({})",
+                if row.class == IncomeClass::E {
+                    "; 410,000円 for 年収 about 200万円未満"
+                } else {
+                    ""
+                },
+                row.citation
+            ));
+        }
+    }
+}
+
+/// The findings of the limits applied: 高額療養費 (CPY-520), the 生活保護 part of a 70歳以上 claim
+/// (CPY-528), the 後期 2割 配慮措置 (CPY-524).
+pub(super) fn month_findings(rates: &Rates, m: &Month, findings: &mut Vec<Finding>) {
+    if m.ib < m.natural_ib {
+        // The row whose amounts were used: the 区分's own, else (a 公費 part only) the row of the
+        // part limit.
+        let source = rates.row.or(rates.u_row);
+        let (citation, note) = match source {
+            Some(r) => (r.citation, r.note),
+            None => (CITE_HIGH_COST, None),
+        };
+        findings.push(
+            Finding::info(HIGH_COST_APPLIED)
+                .at("insurance")
+                .cite(citation)
+                .message(format!(
+                    "高額療養費 {}円 paid in kind: 一部負担金 {}円 → {}円 (limits of {}: {})",
+                    yen(m.natural_ib - m.ib),
+                    Yen(m.natural_ib),
+                    Yen(m.ib),
+                    source.map_or(rates.date, |r| r.from),
+                    note.unwrap_or(citation)
+                )),
+        );
+    }
+    if m.parts.iter().any(|p| {
+        p.part_limit
+            .is_some_and(|(_, why)| why == tables::SEIHO_ELDER)
+    }) {
+        findings.push(Finding::info(SEIHO_ELDER_PART).at("insurance.public_funds").cite(tables::SEIHO_ELDER).message("生活保護 併用 (70歳以上): the part 生活保護 pays is capped with the 低所得Ⅰ limit, not the patient's own 区分"));
+    }
+    if m.hairyo {
+        findings.push(Finding::info(HAIRYO_APPLIED).at("insurance").cite("高確法施行令 附則 (配慮措置 2022-10-01〜2025-09-30); MHLW 「後期高齢者医療制度の負担割合見直しに係る計算事例集（令和5年4月）」").message("後期 2割 配慮措置: the 外来 increase is limited to 3,000円 over the 1割 amount"));
+    }
+}
+
+/// Each 公費's share and its KO record (the meals are added by the caller).
+pub(super) fn fund_records(
+    ctx: &Ctx<'_>,
+    end: &MonthEnd<'_>,
+    fund_points: &[i64; MAX_FUNDS],
+    fund_days: &[u64; MAX_FUNDS],
+    limited: bool,
+) -> (Vec<FundCopay>, Vec<KoRecord>) {
+    let (m, nat) = (end.m, end.nat);
+    let mut public = Vec::with_capacity(ctx.funds.len());
+    let mut ko = Vec::with_capacity(ctx.funds.len());
+    for (k, f) in ctx.funds.iter().enumerate() {
+        let days_k = fund_days[k].count_ones();
+        let after = yen(m.after[k]);
+        let fund_limited = m.after[k] < nat.after[k];
+        let ko_copay = match ctx.settings.public_receipt_rounding {
+            PublicReceiptRounding::Yen => after,
+            PublicReceiptRounding::TenYenUnlessLimited if fund_limited || limited => after,
+            PublicReceiptRounding::TenYenUnlessLimited => round10(nat.after[k]),
+        };
+        let fx = if ctx.settings.explain {
+            vec![fund_text(f, fund_points[k], m, k, after)]
+        } else {
+            Vec::new()
+        };
+        public.push(FundCopay {
+            priority: (k + 1) as u8,
+            law_number: f.law.clone(),
+            name: f.name.clone(),
+            payer_number: f.payer.clone(),
+            recipient_number: f.recipient.clone(),
+            points: fund_points[k],
+            days: days_k,
+            target_yen: yen(m.target[k]),
+            pays_yen: yen(m.pay[k]),
+            patient_yen: after,
+            cap_yen: f.cap,
+            citation: f.citation,
+            explain: fx,
+        });
+        ko.push(KoRecord {
+            payer_number: f.payer.clone(),
+            recipient_number: f.recipient.clone(),
+            days: days_k,
+            total_points: fund_points[k],
+            copay_yen: ko_copay,
+            outpatient_target_yen: ctx.outpatient.then(|| yen(m.target[k])),
+            inpatient_target_yen: (!ctx.outpatient).then(|| yen(m.target[k])),
+            meal_count: None,
+            meal_total_yen: None,
+        });
+    }
+    (public, ko)
+}
+
+/// The explanation of the 公費 `k`'s share.
+fn fund_text(f: &Fund, points: i64, m: &Month, k: usize, after: i64) -> String {
+    format!(
+        "{}点 covered; left to the patient when it applies {}円; the 公費 pays {}円; the patient keeps {}円{}",
+        points,
+        Yen(m.target[k]),
+        Yen(m.pay[k]),
+        after,
+        fund_terms(f.permille, f.cap)
+    )
+}
+
+/// The terms of a 公費 in its explanation: its share of the 医療費 and its monthly cap.
+fn fund_terms(permille: Option<i64>, cap: Option<i64>) -> String {
+    match (permille, cap) {
+        (Some(p), Some(c)) => format!(
+            " ({}% of the 医療費, 上限 {c}円/月)",
+            Decimal::from(p) / dec(10)
+        ),
+        (Some(p), None) => format!(" ({}% of the 医療費)", Decimal::from(p) / dec(10)),
+        (None, Some(c)) => format!(" (上限 {c}円/月)"),
+        (None, None) => String::new(),
+    }
+}
+
+/// The レセプト 特記事項 of the limits: the 所得区分 (26–30) and マル長 (02, 16); a 2027-08 band,
+/// whose code was not found, gets none and a note (CPY-527).
+pub(super) fn special_notes(rates: &Rates, findings: &mut Vec<Finding>) -> Vec<&'static str> {
+    let mut special_notes = Vec::with_capacity(2);
+    if !rates.insured {
+        return special_notes;
+    }
+    if let Some(c) = rates.class {
+        match c.special_note() {
+            Some(n) => special_notes.push(n),
+            None if c.is_hyoho_band() => findings.push(Finding::info(SPECIAL_NOTE_UNKNOWN).at("insurance.income_class").cite(CITE_HIGH_COST).message(format!(
+                    "{}: the レセプト 特記事項 code of the 2027-08 所得区分 was not found; none written",
+                    c.japanese()
+                ))),
+            None => {}
+        }
+    }
+    match rates.marucho {
+        Some(10_000) => special_notes.push("02"),
+        Some(_) => special_notes.push("16"),
+        None => {}
+    }
+    special_notes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fund_terms_texts() {
+        assert_eq!(
+            fund_terms(Some(50), Some(10_000)),
+            " (5% of the 医療費, 上限 10000円/月)"
+        );
+        assert_eq!(fund_terms(Some(100), None), " (10% of the 医療費)");
+        assert_eq!(fund_terms(None, Some(5_000)), " (上限 5000円/月)");
+        assert_eq!(fund_terms(None, None), "");
+    }
+}
