@@ -24,7 +24,7 @@ mod rules_stage;
 pub(crate) mod stay_stage;
 mod units;
 pub use polypharmacy::PolypharmacyRounding;
-pub(crate) use resolve::gate;
+pub(crate) use resolve::blocked;
 
 /// How to build an [`Engine`] beyond its masters.
 #[derive(Debug, Default)]

@@ -23,9 +23,12 @@ impl CodeSet {
     }
     #[inline]
     pub fn contains(&self, c: u32) -> bool {
-        match self.0.len() {
-            1 => self.0[0] == c,
-            _ => self.0.binary_search(&c).is_ok(),
+        match &*self.0 {
+            [] => false,
+            [one] => *one == c,
+            // Sorted: a code outside the set's range (most of a claim's codes for most sets) is
+            // answered without the search.
+            [first, .., last] => *first <= c && c <= *last && self.0.binary_search(&c).is_ok(),
         }
     }
     pub fn codes(&self) -> &[u32] {

@@ -412,94 +412,132 @@ pub(crate) fn gate(
     f: &crate::claim::Facility,
     scheme: Option<Scheme>,
 ) -> Option<(&'static str, &'static str, String)> {
-    if inpatient {
-        if rec.inout_applicability == 2 || rec.aggregation_inpatient == 0 {
-            return Some((
+    blocked(rec, date, birth, inpatient, f, scheme).map(|b| b.explain(rec))
+}
+
+/// Which master gate keeps a row from being billed ([`gate`] without building the reason: the
+/// UKE recalculation asks it of many candidate rows and only wants the answer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Blocked {
+    OutpatientOnly,
+    InpatientOnly,
+    HospitalOnly,
+    ClinicOnly,
+    NotLargeHospital,
+    LargeHospitalOnly,
+    FacilityStandard,
+    Age,
+    NotLateElderly,
+    LateElderlyOnly,
+}
+
+impl Blocked {
+    /// The rule id, its citation and the reason, for `rec` (the row that was blocked).
+    fn explain(self, rec: &Procedure) -> (&'static str, &'static str, String) {
+        match self {
+            Blocked::OutpatientOnly => (
                 rules::OUTPATIENT_ONLY,
                 rules::CITE_INPATIENT,
                 "入院外のみ算定できる項目 (入外適用区分 2 / 点数集計先識別（入院） 0)".into(),
-            ));
-        }
-    } else if rec.inout_applicability == 1 || rec.aggregation_outpatient == 0 {
-        return Some((
-            rules::INPATIENT_ONLY,
-            rules::CITE_INOUT,
-            "入院のみ算定できる項目 (入外適用区分 1 / 点数集計先識別（入院外） 0)".into(),
-        ));
-    }
-    match (rec.hospital_clinic, f.kind) {
-        (1, FacilityKind::Clinic) => {
-            return Some((
+            ),
+            Blocked::InpatientOnly => (
+                rules::INPATIENT_ONLY,
+                rules::CITE_INOUT,
+                "入院のみ算定できる項目 (入外適用区分 1 / 点数集計先識別（入院外） 0)".into(),
+            ),
+            Blocked::HospitalOnly => (
                 rules::FACILITY_KIND,
                 rules::CITE_HOSPITAL_CLINIC,
                 "病院のみ算定できる項目 (病院・診療所区分 1)".into(),
-            ));
-        }
-        (2, FacilityKind::Hospital) => {
-            return Some((
+            ),
+            Blocked::ClinicOnly => (
                 rules::FACILITY_KIND,
                 rules::CITE_HOSPITAL_CLINIC,
                 "診療所のみ算定できる項目 (病院・診療所区分 2)".into(),
-            ));
-        }
-        _ => {}
-    }
-    let large_hospital = f.kind == FacilityKind::Hospital && f.beds >= 200;
-    match rec.bed_count_class {
-        5 if large_hospital => {
-            return Some((
+            ),
+            Blocked::NotLargeHospital => (
                 rules::BED_COUNT,
                 rules::CITE_BED_COUNT,
                 "一般病床200床以上の病院では算定できない (病床数区分 5; A002 外来診療料を算定)"
                     .into(),
-            ));
-        }
-        6 if !large_hospital => {
-            return Some((
+            ),
+            Blocked::LargeHospitalOnly => (
                 rules::BED_COUNT,
                 rules::CITE_BED_COUNT,
                 "一般病床200床以上の病院に限る (病床数区分 6)".into(),
-            ));
-        }
-        _ => {}
-    }
-    let needed: Vec<u16> = rec.facility_standards().collect();
-    if !needed.is_empty() && !needed.iter().any(|s| f.standards.contains(s)) {
-        let list: Vec<String> = needed.iter().map(|s| s.to_string()).collect();
-        return Some((
-            rules::FACILITY_STANDARD,
-            rules::CITE_FACILITY_STANDARD,
-            format!(
-                "施設基準の届出が必要 (施設基準コード {} のいずれか)",
-                list.join("/")
             ),
-        ));
-    }
-    if !age::in_range(birth, date, rec.min_age, rec.max_age) {
-        return Some((
-            rules::AGE_LIMIT,
-            rules::CITE_AGE,
-            format!(
-                "年齢制限 {} に該当しない",
-                age::describe(rec.min_age, rec.max_age)
+            Blocked::FacilityStandard => {
+                let list: Vec<String> = rec.facility_standards().map(|s| s.to_string()).collect();
+                (
+                    rules::FACILITY_STANDARD,
+                    rules::CITE_FACILITY_STANDARD,
+                    format!(
+                        "施設基準の届出が必要 (施設基準コード {} のいずれか)",
+                        list.join("/")
+                    ),
+                )
+            }
+            Blocked::Age => (
+                rules::AGE_LIMIT,
+                rules::CITE_AGE,
+                format!(
+                    "年齢制限 {} に該当しない",
+                    age::describe(rec.min_age, rec.max_age)
+                ),
             ),
-        ));
-    }
-    match (rec.late_elderly_applicability, scheme) {
-        (1, Some(Scheme::Kouki)) => {
-            return Some((
+            Blocked::NotLateElderly => (
                 rules::SCHEME,
                 rules::CITE_SCHEME,
                 "後期高齢者には算定できない (後期高齢者医療適用区分 1)".into(),
-            ));
-        }
-        (2, Some(s)) if s != Scheme::Kouki => {
-            return Some((
+            ),
+            Blocked::LateElderlyOnly => (
                 rules::SCHEME,
                 rules::CITE_SCHEME,
                 "後期高齢者に限る (後期高齢者医療適用区分 2)".into(),
-            ));
+            ),
         }
+    }
+}
+
+/// The decision of [`gate`], in the same order.
+pub(crate) fn blocked(
+    rec: &Procedure,
+    date: Date,
+    birth: Date,
+    inpatient: bool,
+    f: &crate::claim::Facility,
+    scheme: Option<Scheme>,
+) -> Option<Blocked> {
+    if inpatient {
+        if rec.inout_applicability == 2 || rec.aggregation_inpatient == 0 {
+            return Some(Blocked::OutpatientOnly);
+        }
+    } else if rec.inout_applicability == 1 || rec.aggregation_outpatient == 0 {
+        return Some(Blocked::InpatientOnly);
+    }
+    match (rec.hospital_clinic, f.kind) {
+        (1, FacilityKind::Clinic) => return Some(Blocked::HospitalOnly),
+        (2, FacilityKind::Hospital) => return Some(Blocked::ClinicOnly),
+        _ => {}
+    }
+    let large_hospital = f.kind == FacilityKind::Hospital && f.beds >= 200;
+    match rec.bed_count_class {
+        5 if large_hospital => return Some(Blocked::NotLargeHospital),
+        6 if !large_hospital => return Some(Blocked::LargeHospitalOnly),
+        _ => {}
+    }
+    // The row's 施設基準 are read where they are (no list is built).
+    if rec.facility_standards().next().is_some()
+        && !rec.facility_standards().any(|s| f.standards.contains(&s))
+    {
+        return Some(Blocked::FacilityStandard);
+    }
+    if !age::in_range(birth, date, rec.min_age, rec.max_age) {
+        return Some(Blocked::Age);
+    }
+    match (rec.late_elderly_applicability, scheme) {
+        (1, Some(Scheme::Kouki)) => return Some(Blocked::NotLateElderly),
+        (2, Some(s)) if s != Scheme::Kouki => return Some(Blocked::LateElderlyOnly),
         _ => {}
     }
     None

@@ -465,9 +465,20 @@ impl<'a> Recalculator<'a> {
         if rules.is_empty() {
             return;
         }
+        // One item per SI line and 算定日: sized once (growing them cost a realloc per doubling).
+        let n: usize = r
+            .units
+            .iter()
+            .flat_map(|u| &u.lines)
+            .filter(|l| l.kind == LineKind::Procedure)
+            .map(|l| l.days.len())
+            .sum();
+        if n == 0 {
+            return;
+        }
         // (unit index, line index) of each item.
-        let mut at: Vec<(usize, usize)> = Vec::new();
-        let mut items = Vec::new();
+        let mut at: Vec<(usize, usize)> = Vec::with_capacity(n);
+        let mut items = Vec::with_capacity(n);
         for (ui, u) in r.units.iter().enumerate() {
             for (li, l) in u.lines.iter().enumerate() {
                 if l.kind != LineKind::Procedure {

@@ -44,6 +44,48 @@ fn csv_field(s: &str) -> String {
     }
 }
 
+/// [`csv_field`] written straight to `w`.
+fn write_csv_field(w: &mut impl Write, s: &str) -> std::io::Result<()> {
+    if !s.contains([',', '"', '\n']) {
+        return w.write_all(s.as_bytes());
+    }
+    w.write_all(b"\"")?;
+    for (i, part) in s.split('"').enumerate() {
+        if i > 0 {
+            w.write_all(b"\"\"")?;
+        }
+        w.write_all(part.as_bytes())?;
+    }
+    w.write_all(b"\"")
+}
+
+/// An integer in decimal, as `Display` writes it.
+fn write_int(w: &mut impl Write, v: i64) -> std::io::Result<()> {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut n = v.unsigned_abs();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if v < 0 {
+        w.write_all(b"-")?;
+    }
+    w.write_all(&buf[i..])
+}
+
+/// [`opt`] written straight to `w`: nothing for `None`.
+fn write_opt_int(w: &mut impl Write, v: Option<i64>) -> std::io::Result<()> {
+    match v {
+        Some(v) => write_int(w, v),
+        None => Ok(()),
+    }
+}
+
 /// Writes the report of a recalculation in one [`ReportFormat`].
 pub struct ReportWriter<W: Write> {
     pub w: W,
@@ -61,21 +103,30 @@ impl<W: Write> ReportWriter<W> {
         Ok(())
     }
 
+    /// One CSV row, written field by field (a receipt's total is one row per receipt: no
+    /// formatting machinery and no String per field).
     fn check_row(&mut self, file: &str, receipt: Option<u32>, c: &Check) -> std::io::Result<()> {
-        writeln!(
-            self.w,
-            "{},{},{},{},{},{},{},{},{},{}",
-            csv_field(file),
-            opt(receipt),
-            c.line,
-            c.kind.name(),
-            status_name(c.status),
-            opt(c.code),
-            opt(c.section),
-            opt(c.claimed),
-            opt(c.computed),
-            csv_field(&c.reason)
-        )
+        let w = &mut self.w;
+        write_csv_field(w, file)?;
+        w.write_all(b",")?;
+        write_opt_int(w, receipt.map(i64::from))?;
+        w.write_all(b",")?;
+        write_int(w, c.line as i64)?;
+        w.write_all(b",")?;
+        w.write_all(c.kind.name().as_bytes())?;
+        w.write_all(b",")?;
+        w.write_all(status_name(c.status).as_bytes())?;
+        w.write_all(b",")?;
+        write_opt_int(w, c.code.map(i64::from))?;
+        w.write_all(b",")?;
+        write_opt_int(w, c.section.map(i64::from))?;
+        w.write_all(b",")?;
+        write_opt_int(w, c.claimed)?;
+        w.write_all(b",")?;
+        write_opt_int(w, c.computed)?;
+        w.write_all(b",")?;
+        write_csv_field(w, &c.reason)?;
+        w.write_all(b"\n")
     }
 
     pub fn receipt(&mut self, file: &str, r: &ReceiptReport) -> std::io::Result<()> {
@@ -393,4 +444,26 @@ pub fn recalc_input<R: BufRead + Send, W: Write>(
             out.error(&e)
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn direct_csv_writes_match_the_formatted_fields() {
+        for v in [0, 7, -7, 10, 1168, -1_000_000, i64::MAX, i64::MIN] {
+            let mut out = Vec::new();
+            write_int(&mut out, v).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), v.to_string());
+        }
+        let mut out = Vec::new();
+        write_opt_int(&mut out, None).unwrap();
+        assert!(out.is_empty());
+        for s in ["", "plain", "a,b", "say \"x\"", "\"", "line\nbreak", "Σ 点数, \"97\""] {
+            let mut out = Vec::new();
+            write_csv_field(&mut out, s).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), csv_field(s), "{s:?}");
+        }
+    }
 }

@@ -103,6 +103,60 @@ impl<'a> FastFields<'a> {
     }
 }
 
+/// The 31 算定日 fields (the rest of a line from the first of them), as [`FastFields::int`] with at
+/// most 4 digits reads each: `None` when a field is not plain digits, has more than 4 of them, or
+/// a field follows the 31st (more fields than the layout has). Runs of empty fields (most of
+/// them) are skipped up to eight commas at a time.
+#[inline(always)]
+fn days_fast(rest: &[u8]) -> Option<DayCounts> {
+    const COMMAS: u64 = u64::from_le_bytes([b','; 8]);
+    let mut days = DayCounts::default();
+    // 0-based day of the field being read, its value and its digits so far.
+    let (mut d, mut v, mut n) = (0usize, 0u16, 0u32);
+    let mut i = 0;
+    while i < rest.len() {
+        if n == 0 {
+            if let Some(w) = rest.get(i..i + 8) {
+                // The commas before the next other byte (up to eight), from one load: each ends
+                // an empty field.
+                let other = u64::from_le_bytes(w.try_into().unwrap_or([0; 8])) ^ COMMAS;
+                let k = (other.trailing_zeros() / 8) as usize;
+                if k > 0 {
+                    d += k;
+                    if d >= 31 {
+                        return None;
+                    }
+                    i += k;
+                    continue;
+                }
+            }
+        }
+        let c = rest[i];
+        if c == b',' {
+            if n > 0 {
+                days.set(d as u8 + 1, v);
+                (v, n) = (0, 0);
+            }
+            d += 1;
+            if d >= 31 {
+                return None;
+            }
+        } else {
+            let x = c.wrapping_sub(b'0');
+            if x > 9 || n == 4 {
+                return None;
+            }
+            v = v * 10 + u16::from(x);
+            n += 1;
+        }
+        i += 1;
+    }
+    if n > 0 {
+        days.set(d as u8 + 1, v);
+    }
+    Some(days)
+}
+
 impl Builder {
     /// The fast path for the SI/IY/TO records that make up most of a file: parses the raw line
     /// in one pass, straight from the bytes (no decoding, no field table), when every field it
@@ -136,14 +190,20 @@ impl Builder {
         else {
             return false;
         };
+        // Fields 7 up to the first 算定日: コメント (SI, IY); 単価 and the rest (TO).
         let mut unit_price = None;
-        let mut days = DayCounts::default();
-        let end = day0 + 31;
         let mut i = 7;
-        while i < end {
-            // Most 算定日 (and the fields before them) are empty: eight commas are eight empty
-            // fields, skipped at once.
-            if i > 8 && i + 8 <= end && f.commas8() {
+        // SI and IY: the six fields are empty (six commas) on most lines.
+        if kind != LineKind::Material
+            && raw
+                .get(f.pos..f.pos + 6)
+                .is_some_and(|w| w == b",,,,,,")
+        {
+            f.pos += 6;
+            i = day0;
+        }
+        while i < day0 {
+            if i > 8 && i + 8 <= day0 && f.commas8() {
                 i += 8;
                 continue;
             }
@@ -152,23 +212,15 @@ impl Builder {
                     Some(p) => unit_price = p,
                     None => return false,
                 }
-            } else if i >= day0 {
-                match f.int(4) {
-                    Some(Some(n)) if n <= u64::from(u16::MAX) => {
-                        days.set((i - day0 + 1) as u8, n as u16)
-                    }
-                    Some(Some(_)) | None => return false,
-                    Some(None) => {}
-                }
             } else if f.field().is_none() {
                 return false;
             }
             i += 1;
         }
-        // A field after the last 算定日: more fields than the layout has (`feed` reports it).
-        if f.pos <= raw.len() {
+        // The 31 算定日 and nothing after them, in one pass over the rest of the line.
+        let Some(days) = days_fast(raw.get(f.pos..).unwrap_or(&[])) else {
             return false;
-        }
+        };
         self.push_line(Line {
             kind,
             line,

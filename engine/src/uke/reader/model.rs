@@ -316,6 +316,10 @@ impl DayCounts {
     pub fn is_empty(&self) -> bool {
         self.mask == 0
     }
+    /// Number of days with a count.
+    pub fn len(&self) -> usize {
+        self.mask.count_ones() as usize
+    }
 }
 
 impl std::fmt::Debug for DayCounts {

@@ -152,6 +152,11 @@ fn fast_path_reads_as_the_general_reader() {
         ",,,,,,,1,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,extra,\"q,\"",
         ",,\"a,b\",,,,,1",
         "",
+        // 算定日 31 (SI/IY), then the same with a field after it; five digits; commas only.
+        ",,,,,,,1,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,2",
+        ",,,,,,,1,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,2,",
+        ",,,,,,,,,,,,,,,12345,,,,,,,,9999",
+        ",,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,",
     ];
     let mut text = String::from("RE,1,1112,202110,a,1,19800101\nHO,06132013,1,1,1,73\n");
     // A fixed mix of every variant with every other (SplitMix64-style hash of line and field).

@@ -228,7 +228,7 @@ impl<'a> Recalculator<'a> {
                     continue;
                 };
                 let gate = |x: &Procedure| {
-                    crate::engine::gate(x, date, birth, false, &facility, None).is_none()
+                    crate::engine::blocked(x, date, birth, false, &facility, None).is_none()
                 };
                 let mut expected = None;
                 let mut ok = false;
