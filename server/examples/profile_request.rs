@@ -25,7 +25,8 @@ fn main() {
     let split = args.next().as_deref() == Some("split");
     let engine = Engine::demo().expect("demo engine");
     if split {
-        return time_parts(&engine, n);
+        time_parts(&engine, n.max(1));
+        return;
     }
     let state = State::new(
         engine,
