@@ -22,6 +22,7 @@ mod engine;
 pub mod error;
 pub mod meals;
 mod prepared;
+pub mod pretty_json;
 pub mod price;
 mod price_response;
 pub mod result;

@@ -45,7 +45,7 @@ impl ClaimResult {
         // A typical visit's result is 10–20 KB: start there rather than grow (and copy) from 128 B.
         let mut out = Vec::with_capacity(16 << 10);
         // Serializing plain structs with string keys cannot fail.
-        serde_json::to_writer_pretty(&mut out, self).expect("a ClaimResult serializes");
+        crate::pretty_json::write(&mut out, self).expect("a ClaimResult serializes");
         out.push(b'\n');
         out
     }
@@ -74,8 +74,51 @@ pub struct DayTotal {
     pub points: i64,
 }
 
-fn ser_date<S: serde::Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(d)
+/// A date as its `Display` (`YYYY-MM-DD`), for the result and the copayment: the digits are put
+/// in place directly rather than through `write!` (a date is on every line, and the formatting
+/// machinery was a few percent of writing a result).
+pub(crate) fn ser_date<S: serde::Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+    match iso_date(*d) {
+        Some(text) => s.serialize_str(std::str::from_utf8(&text).unwrap_or_default()),
+        None => s.collect_str(d),
+    }
+}
+
+/// `YYYY-MM-DD` of a date (the `Display` of [`Date`], whose years are 1000–9999); `None` for
+/// any other year, which goes through `Display`.
+fn iso_date(d: Date) -> Option<[u8; 10]> {
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    if y > 9999 || m > 99 || day > 99 {
+        return None;
+    }
+    let digit = |n: u32| b'0' + (n % 10) as u8;
+    Some([
+        digit(y / 1000),
+        digit(y / 100),
+        digit(y / 10),
+        digit(y),
+        b'-',
+        digit(m / 10),
+        digit(m),
+        b'-',
+        digit(day / 10),
+        digit(day),
+    ])
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::*;
+
+    #[test]
+    fn iso_date_is_the_display_of_the_date() {
+        let dates = [(2026, 12, 1), (2024, 6, 30), (1000, 1, 1), (9999, 12, 31)]
+            .map(|(y, m, d)| Date::from_ymd(y, m, d).expect("a calendar date"));
+        for date in dates.into_iter().chain([Date::MIN, Date::MAX]) {
+            let text = iso_date(date).expect("a four-digit year");
+            assert_eq!(std::str::from_utf8(&text).unwrap(), date.to_string());
+        }
+    }
 }
 
 /// UKE record type of a line.

@@ -100,9 +100,7 @@ pub struct VisitCopay {
     pub explain: Vec<String>,
 }
 
-fn ser_date<S: serde::Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(d)
-}
+use crate::result::ser_date;
 
 /// 入院時食事療養 of the month.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]

@@ -5,10 +5,13 @@
 # answers and socket errors (both must be 0), RSS of the server before and after.
 # Usage: server/tests/load/run.sh [DURATION (10s)] [CONNECTIONS (64)]. Needs wrk (apt-get install
 # wrk) and a release build (cargo build --release -p santei-cli). Exit 1 on any failed request.
+# WRK_THREADS (2) sets wrk's threads: on a 2-core machine wrk shares the cores with the server, and
+# each thread of it is one more to schedule; SANTEI_SERVE_ARGS adds flags (`--workers 1`).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 DURATION=${1:-10s}
 CONNECTIONS=${2:-64}
+THREADS=${WRK_THREADS:-2}
 BIN=${SANTEI_BIN:-target/release/santei}
 TOKEN=load-test-$$
 LOG=$(mktemp)
@@ -26,12 +29,12 @@ rss() { awk '/VmRSS/ {print $2 " kB"}' "/proc/$PID/status"; }
 cpu() { awk '{print $14 + $15}' "/proc/$PID/stat"; }
 served() { curl -s "$URL/metrics" | awk '/^santei_claims_total/ {print $2}'; }
 # Warm-up, then the measured run.
-wrk -t2 -c"$CONNECTIONS" -d2s -s server/tests/load/claim.lua "$URL/v1/claims/calculate" >/dev/null
+wrk -t"$THREADS" -c"$CONNECTIONS" -d2s -s server/tests/load/claim.lua "$URL/v1/claims/calculate" >/dev/null
 RSS_BEFORE=$(rss)
 CPU_BEFORE=$(cpu)
 CLAIMS_BEFORE=$(served)
 OUT=$(mktemp)
-wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s server/tests/load/claim.lua \
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s server/tests/load/claim.lua \
   "$URL/v1/claims/calculate" >"$OUT" &
 WRK=$!
 # The 改定 day: swap the engine while the load runs.
