@@ -39,8 +39,13 @@ from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tupl
 
 from santei import uke
 
-# Executor side: one engine per Python worker process, keyed by its settings.
-_ENGINES: Dict[str, Any] = {}
+# Executor side: one engine per Python process, keyed by its settings, with the pid of the
+# process that built it (a worker forked by santei's daemon inherits the daemon's engine).
+_ENGINES: Dict[str, Tuple[Any, int]] = {}
+
+#: The job's settings (JSON) in the Python workers' environment: santei's daemon
+#: (`spark.python.daemon.module=santei._spark_daemon`) builds the engine before it forks them.
+SETTINGS_ENV = "SANTEI_SPARK_SETTINGS"
 
 PLAN_COLUMNS = [
     ("file_index", "long"),
@@ -71,7 +76,7 @@ RESULT_COLUMNS = [
     ("go_points", "long"),
     ("uncovered", "string"),
     ("error", "string"),
-    ("engine_built", "boolean"),
+    ("engine_pid", "long"),
     ("seconds", "double"),
     ("cpu_seconds", "double"),
     ("worker_pid", "long"),
@@ -100,11 +105,34 @@ def _resolve(path: str) -> str:
     return path
 
 
+def _key(settings: Dict[str, Any]) -> str:
+    return json.dumps(settings, sort_keys=True)
+
+
+def engine_pid(settings: Dict[str, Any]) -> Optional[int]:
+    """The pid of the process that built this process's engine for `settings` (this one, or the
+    daemon it was forked from), None when there is none."""
+    held = _ENGINES.get(_key(settings))
+    return held[1] if held else None
+
+
+def preload_from_env() -> None:
+    """Builds the engine of the settings in `SANTEI_SPARK_SETTINGS`, if any (santei's daemon,
+    before it forks the workers). An engine that cannot be built is left to the blocks, which
+    report why."""
+    text = os.environ.get(SETTINGS_ENV)
+    if text:
+        try:
+            engine_for(json.loads(text))
+        except Exception:  # noqa: BLE001 - every block reports it
+            pass
+
+
 def engine_for(settings: Dict[str, Any]):
-    """The engine for `settings`, built once per process."""
-    key = json.dumps(settings, sort_keys=True)
-    engine = _ENGINES.get(key)
-    if engine is None:
+    """The engine for `settings`, built once per process (or inherited from the daemon)."""
+    key = _key(settings)
+    held = _ENGINES.get(key)
+    if held is None:
         import santei
 
         b = santei.EngineBuilder()
@@ -116,9 +144,9 @@ def engine_for(settings: Dict[str, Any]):
             b = b.etensu(_resolve(path), revision=rev) if rev else b.etensu(_resolve(path))
         for r in settings.get("rules_dirs", []):
             b = b.rules_dir(_resolve(r))
-        engine = b.build()
-        _ENGINES[key] = engine
-    return engine
+        held = (b.build(), os.getpid())
+        _ENGINES[key] = held
+    return held[0]
 
 
 def _recalc_blocks(blocks: Iterable[tuple], settings: Dict[str, Any], out: str) -> Iterator[Dict[str, Any]]:
@@ -127,18 +155,17 @@ def _recalc_blocks(blocks: Iterable[tuple], settings: Dict[str, Any], out: str) 
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    built = not _ENGINES
     try:
         engine, engine_error = engine_for(settings), None
     except Exception as e:  # noqa: BLE001 - every block of the task says why
         engine, engine_error = None, f"no engine on this executor: {type(e).__name__}: {e}"
+    built_by = engine_pid(settings)
     for plan_row in blocks:
         row = dict(zip(PLAN_NAMES, plan_row))
         t0, c0 = time.perf_counter(), time.process_time()
         res: Dict[str, Any] = {n: None for n in RESULT_NAMES}
-        res.update(file_index=row["file_index"], block=row["block"], engine_built=built)
+        res.update(file_index=row["file_index"], block=row["block"], engine_pid=built_by)
         res["started_at"] = time.time()
-        built = False
         try:
             if engine_error:
                 raise RuntimeError(engine_error)
@@ -186,18 +213,22 @@ def _recalc_blocks(blocks: Iterable[tuple], settings: Dict[str, Any], out: str) 
 def _prepare_worker(settings: Dict[str, Any]) -> Iterator[Dict[str, Any]]:
     """`mapPartitions` of the job's first stage: starts a Python worker (pyarrow and santei
     imported) and builds its engine, which the recalculation's tasks then find built (the
-    workers are reused). Yields whether this worker built an engine; an engine that cannot be
-    built is reported by every block of the recalculation, not here."""
+    workers are reused; a worker forked by santei's daemon has it already). Yields the pid that
+    built the worker's engine; an engine that cannot be built is reported by every block of the
+    recalculation, not here."""
     import pyarrow.parquet  # noqa: F401
 
-    built = not _ENGINES
     try:
         engine_for(settings)
     except Exception:  # noqa: BLE001 - the recalculation's blocks say why
-        built = False
+        pass
+    daemon = os.getppid()
     yield {
         "worker_pid": os.getpid(),
-        "engine_built": built,
+        "engine_pid": engine_pid(settings),
+        # The daemon the worker was forked from (its imports, and the engine with santei's).
+        "daemon_pid": daemon,
+        "daemon_cpu_seconds": _cpu_seconds_of(daemon),
         "worker_cpu_seconds": time.process_time(),
         "ready_at": time.time(),
     }
@@ -318,6 +349,8 @@ def run(
     }
     # The Python workers start (imports, engine) while the driver cuts the files: both are in
     # the job's time, but neither waits for the other.
+    # santei's daemon, when Spark runs it, builds this engine before forking the workers.
+    spark.sparkContext.environment[SETTINGS_ENV] = _key(settings)
     starting = start_workers(spark, settings)
     files = list_inputs(inputs)
     rows, info = plan(files, block_bytes)
@@ -356,6 +389,7 @@ def run(
         "jvm": jvm1 - jvm0 if jvm0 is not None and jvm1 is not None else None,
         "tasks": summary["task_cpu_seconds"],
         "python_workers": summary["worker_cpu_seconds"],
+        "python_daemons": summary["daemon_cpu_seconds"],
     }
     n = summary["receipt_rows"]
     summary["receipts_per_second"] = n / summary["seconds"]["total"] if n else 0.0
@@ -394,15 +428,23 @@ def _last_cpu(results: List[Dict[str, Any]]) -> Dict[int, float]:
     return last
 
 
-def _jvm_cpu_seconds(spark: Any) -> Optional[float]:
-    """CPU seconds of the JVM this driver started (Linux /proc), or None."""
+def _cpu_seconds_of(pid: int) -> Optional[float]:
+    """CPU seconds (user + system) of process `pid` (Linux /proc), or None."""
     try:
-        pid = spark.sparkContext._gateway.proc.pid
         with open(f"/proc/{pid}/stat") as f:
             fields = f.read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except Exception:  # noqa: BLE001 - not local, not Linux, or no JVM process of ours
+    except Exception:  # noqa: BLE001 - not Linux, or no such process
         return None
+
+
+def _jvm_cpu_seconds(spark: Any) -> Optional[float]:
+    """CPU seconds of the JVM this driver started, or None (not local mode, not Linux)."""
+    try:
+        pid = spark.sparkContext._gateway.proc.pid
+    except Exception:  # noqa: BLE001 - no JVM process of ours
+        return None
+    return _cpu_seconds_of(pid)
 
 
 def summarize(
@@ -476,9 +518,15 @@ def summarize(
         # Whole life of the Python workers (imports, engine, Spark's serialisation): the CPU
         # time each had used at its last block.
         "worker_cpu_seconds": sum(_last_cpu([*prepared, *results]).values()),
-        # One per Python worker: the engine is built once per process (by the job's first
-        # stage, `_prepare_worker`, or by the first block of a worker that stage did not start).
-        "engines_built": sum(1 for r in [*prepared, *results] if r["engine_built"]),
+        # The Python daemons that forked the workers (santei's imports and engine there).
+        "daemon_cpu_seconds": sum(
+            {p["daemon_pid"]: p["daemon_cpu_seconds"] or 0.0 for p in prepared}.values()
+        ),
+        # Processes that built an engine: santei's daemon (its workers inherit it), else each
+        # Python worker once (in the job's first stage, or at its first block).
+        "engines_built": len(
+            {r["engine_pid"] for r in [*prepared, *results] if r["engine_pid"] is not None}
+        ),
     }
 
 
@@ -509,13 +557,14 @@ def print_summary(s: Dict[str, Any], file=sys.stdout) -> None:
     )
     for problem in s["problems"][:20]:
         p(f"    {problem}")
-    p(f"  engines built: {s['engines_built']} (one per Python worker)")
+    p(f"  engines built: {s['engines_built']} (one per Python daemon, or per Python worker)")
     cpu = s.get("cpu_seconds", {})
     if cpu:
         jvm = f", JVM {cpu['jvm']:.1f} s" if cpu.get("jvm") is not None else ""
         p(
             f"  CPU: in the blocks {cpu['tasks']:.1f} s, Python workers in all "
-            f"{cpu['python_workers']:.1f} s, driver Python {cpu['driver_python']:.1f} s"
+            f"{cpu['python_workers']:.1f} s, Python daemon(s) {cpu['python_daemons']:.1f} s, "
+            f"driver Python {cpu['driver_python']:.1f} s"
             + jvm
         )
     sec = s["seconds"]
@@ -565,6 +614,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         # the C1 compiler alone halves what the JVM spends compiling (measured: 1.5 → 0.7 CPU-s
         # in the first job) and the job runs no hot JVM loop that C2 would speed up.
         b = b.config("spark.driver.extraJavaOptions", "-XX:TieredStopAtLevel=1")
+    # The workers are forked from a daemon that has imported pyarrow and santei and built the
+    # engine: once per executor, not once per core (santei/_spark_daemon.py).
+    b = b.config("spark.python.daemon.module", "santei._spark_daemon")
     spark = b.getOrCreate()
     startup = time.perf_counter() - t0
     etensu = [tuple(e.split("=", 1)) if "=" in e else (None, e) for e in a.etensu]
