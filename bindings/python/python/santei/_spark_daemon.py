@@ -5,20 +5,40 @@ starts this module once per executor (and per environment) instead of `pyspark.d
 imports pyspark's worker, pyarrow's Parquet writer and santei, and builds the engine of the job
 (the settings `santei.spark.run` puts in `SANTEI_SPARK_SETTINGS`), then runs pyspark's daemon,
 which forks one worker per task slot. Every worker inherits the imports and the engine (the
-engine is built by one thread and holds no thread, so a fork copies it whole): they are paid
-once per executor, not once per core. Nothing here writes to stdout, which the daemon uses to
-tell the JVM its port.
+engine is built by one thread, which has ended before the first fork, and holds no thread, so
+a fork copies it whole): they are paid once per executor, not once per core.
+
+The engine is built (Rust, without the GIL) while the imports run. The daemon tells the JVM its
+port on stdout, so while santei loads, file descriptor 1 points at stderr: nothing said while
+loading can reach the JVM as a port.
 """
 
-import pyarrow.parquet  # noqa: F401
-import pyspark.worker  # noqa: F401
-
-from pyspark.daemon import manager
+import os
+import sys
+import threading
 
 from santei import spark as _spark
-from santei import uke  # noqa: F401
 
-_spark.preload_from_env()
+
+def _load() -> None:
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        build = threading.Thread(target=_spark.preload_from_env, name="santei-engine")
+        build.start()
+        import pyarrow.parquet  # noqa: F401
+        import pyspark.worker  # noqa: F401
+
+        build.join()
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+_load()
+
+from pyspark.daemon import manager  # noqa: E402
 
 if __name__ == "__main__":
     manager()
