@@ -8,7 +8,7 @@ which forks one worker per task slot. Every worker inherits the imports and the 
 engine is built by one thread, which has ended before the first fork, and holds no thread, so
 a fork copies it whole): they are paid once per executor, not once per core.
 
-The engine is built (Rust, without the GIL) while the imports run. The daemon tells the JVM its
+The engine is built (Rust, without the GIL) while pyarrow is imported. The daemon tells the JVM its
 port on stdout, so while santei loads, file descriptor 1 points at stderr: nothing said while
 loading can reach the JVM as a port.
 """
@@ -24,10 +24,14 @@ def _load() -> None:
     saved = os.dup(1)
     os.dup2(2, 1)
     try:
+        # pyspark first, whole: the engine's thread may look up SparkFiles, and two threads
+        # importing pyspark at once see it half-initialised (a circular-import error).
+        import pyspark.worker  # noqa: F401
+        from pyspark import SparkFiles  # noqa: F401
+
         build = threading.Thread(target=_spark.preload_from_env, name="santei-engine")
         build.start()
         import pyarrow.parquet  # noqa: F401
-        import pyspark.worker  # noqa: F401
 
         build.join()
     finally:
