@@ -149,7 +149,9 @@ def engine_for(settings: Dict[str, Any]):
     return held[0]
 
 
-def _recalc_blocks(blocks: Iterable[tuple], settings: Dict[str, Any], out: str) -> Iterator[Dict[str, Any]]:
+def _recalc_blocks(
+    blocks: Iterable[tuple], settings: Dict[str, Any], out: str
+) -> Iterator[Dict[str, Any]]:
     """`mapPartitions`: recalculates each planned block (a plan row) and writes its Parquet
     files; yields one summary dict per block."""
     import pyarrow as pa
