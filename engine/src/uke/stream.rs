@@ -460,7 +460,15 @@ mod tests {
         let mut out = Vec::new();
         write_opt_int(&mut out, None).unwrap();
         assert!(out.is_empty());
-        for s in ["", "plain", "a,b", "say \"x\"", "\"", "line\nbreak", "Σ 点数, \"97\""] {
+        for s in [
+            "",
+            "plain",
+            "a,b",
+            "say \"x\"",
+            "\"",
+            "line\nbreak",
+            "Σ 点数, \"97\"",
+        ] {
             let mut out = Vec::new();
             write_csv_field(&mut out, s).unwrap();
             assert_eq!(String::from_utf8(out).unwrap(), csv_field(s), "{s:?}");

@@ -194,11 +194,7 @@ impl Builder {
         let mut unit_price = None;
         let mut i = 7;
         // SI and IY: the six fields are empty (six commas) on most lines.
-        if kind != LineKind::Material
-            && raw
-                .get(f.pos..f.pos + 6)
-                .is_some_and(|w| w == b",,,,,,")
-        {
+        if kind != LineKind::Material && raw.get(f.pos..f.pos + 6).is_some_and(|w| w == b",,,,,,") {
             f.pos += 6;
             i = day0;
         }
