@@ -226,6 +226,7 @@ impl Calc<'_> {
         let n = distinct.len() as u32;
         let mut codes: Vec<String> = distinct.iter().map(|c| c.to_string()).collect();
         codes.sort_unstable();
+        // bundle() (units.rs) made the lines Bundled only when this table has the day: never None here.
         let Some(b) = tables::bundling(g, date) else {
             return;
         };
@@ -235,7 +236,7 @@ impl Calc<'_> {
             String::new()
         };
         let first_path = tests.first().map(|&k| path_of(&self.lines[k]));
-        match b.points(n) {
+        let message = match b.points(n) {
             Some(points) => {
                 let sum = UnitSum::of(group.iter().map(|&k| self.lines[k].part));
                 let total = crate::price::unit_total(points, sum.percent, sum.outside);
@@ -264,15 +265,7 @@ impl Calc<'_> {
                     }
                 }
                 self.lines[last].points = Some(total);
-                if let Some(path) = first_path {
-                    self.findings.push(
-                        Finding::info(rules::BUNDLING)
-                            .at(path)
-                            .cite(b.citation)
-                            .codes(codes)
-                            .message(format!("{} まるめ: {n}項目{dropped} → {points}点", b.kubun)),
-                    );
-                }
+                format!("{} まるめ: {n}項目{dropped} → {points}点", b.kubun)
             }
             None => {
                 for &k in group {
@@ -297,19 +290,20 @@ impl Calc<'_> {
                         _ => {}
                     }
                 }
-                if let Some(path) = first_path {
-                    self.findings.push(
-                        Finding::info(rules::BUNDLING)
-                            .at(path)
-                            .cite(b.citation)
-                            .codes(codes)
-                            .message(format!(
-                                "{} まるめ: {n}項目{dropped}, below the tiers; billed item by item",
-                                b.kubun
-                            )),
-                    );
-                }
+                format!(
+                    "{} まるめ: {n}項目{dropped}, below the tiers; billed item by item",
+                    b.kubun
+                )
             }
+        };
+        if let Some(path) = first_path {
+            self.findings.push(
+                Finding::info(rules::BUNDLING)
+                    .at(path)
+                    .cite(b.citation)
+                    .codes(codes)
+                    .message(message),
+            );
         }
     }
 
