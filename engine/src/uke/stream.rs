@@ -59,23 +59,9 @@ fn write_csv_field(w: &mut impl Write, s: &str) -> std::io::Result<()> {
     w.write_all(b"\"")
 }
 
-/// An integer in decimal, as `Display` writes it.
+/// An integer in decimal, as `Display` writes it (`itoa`, no `fmt` machinery).
 fn write_int(w: &mut impl Write, v: i64) -> std::io::Result<()> {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    let mut n = v.unsigned_abs();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    if v < 0 {
-        w.write_all(b"-")?;
-    }
-    w.write_all(&buf[i..])
+    w.write_all(itoa::Buffer::new().format(v).as_bytes())
 }
 
 /// [`opt`] written straight to `w`: nothing for `None`.
