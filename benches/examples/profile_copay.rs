@@ -6,9 +6,7 @@
 //! `*compute*` would also match `compute_lines` and toggle the collection off inside it).
 //! Usage: profile_copay [N (100000)] [explain] [54]. Needs ../shared (the official r06 masters).
 
-use santei_engine::Engine;
 use santei_engine::copay::{self, CopaySettings, LocalSchemes};
-use santei_engine::masters::{LoadOptions, MasterSet};
 
 // The allocator of the copay bench (benches/copay.rs), so the counts match what it measures.
 #[global_allocator]
@@ -20,25 +18,7 @@ fn main() {
     let rest: Vec<String> = args.collect();
     let explain = rest.iter().any(|a| a == "explain");
     let nanbyo = rest.iter().any(|a| a == "54");
-    let opts = LoadOptions {
-        parallel: true,
-        ..Default::default()
-    };
-    let set = match MasterSet::load_with(santei_benches::shared_dir().join("masters/r06"), &opts) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("profile_copay: r06 masters: {e}");
-            std::process::exit(2);
-        }
-    };
-    let engine = Engine::from_set(set);
-    let bare = match Engine::parse_claim(&santei_benches::typical_visit_json(40)) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("profile_copay: claim: {e:?}");
-            std::process::exit(2);
-        }
-    };
+    let (engine, bare) = santei_benches::profile_setup("profile_copay", 40);
     let insurance = if nanbyo {
         r#"{"scheme":"shaho","income_class":"ウ","public_funds":[
             {"law_number":"54","payer_number":"54130158","recipient_number":"1234566","monthly_cap_yen":10000}]}"#

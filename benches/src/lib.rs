@@ -33,3 +33,23 @@ pub fn typical_visit_json(seed: u32) -> Vec<u8> {
     )
     .into_bytes()
 }
+
+/// The r06 engine (official masters from `../shared`, loaded in parallel) and the typical visit of
+/// `seed`, for the profiling binaries (`profile_visit`, `profile_copay`); a failure ends the
+/// process with code 2 and says which of the two failed, prefixed with `tool`.
+pub fn profile_setup(tool: &str, seed: u32) -> (santei_engine::Engine, santei_engine::Claim) {
+    use santei_engine::masters::{LoadOptions, MasterSet};
+    let opts = LoadOptions {
+        parallel: true,
+        ..Default::default()
+    };
+    let set = MasterSet::load_with(shared_dir().join("masters/r06"), &opts).unwrap_or_else(|e| {
+        eprintln!("{tool}: r06 masters: {e}");
+        std::process::exit(2);
+    });
+    let claim = santei_engine::Engine::parse_claim(&typical_visit_json(seed)).unwrap_or_else(|e| {
+        eprintln!("{tool}: claim: {e:?}");
+        std::process::exit(2);
+    });
+    (santei_engine::Engine::from_set(set), claim)
+}

@@ -3,32 +3,13 @@
 //! instructions of the claims only (not the master load); `perf record` works the same way.
 //! Usage: profile_visit [N (100000)] [explain]. Needs ../shared (the official r06 masters).
 
-use santei_engine::masters::{LoadOptions, MasterSet};
-use santei_engine::{CalcOptions, Engine};
+use santei_engine::CalcOptions;
 
 fn main() {
     let mut args = std::env::args().skip(1);
     let n: u32 = args.next().and_then(|a| a.parse().ok()).unwrap_or(100_000);
     let explain = args.next().as_deref() == Some("explain");
-    let opts = LoadOptions {
-        parallel: true,
-        ..Default::default()
-    };
-    let set = match MasterSet::load_with(santei_benches::shared_dir().join("masters/r06"), &opts) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("profile_visit: r06 masters: {e}");
-            std::process::exit(2);
-        }
-    };
-    let engine = Engine::from_set(set);
-    let claim = match Engine::parse_claim(&santei_benches::typical_visit_json(7)) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("profile_visit: claim: {e:?}");
-            std::process::exit(2);
-        }
-    };
+    let (engine, claim) = santei_benches::profile_setup("profile_visit", 7);
     let options = CalcOptions { explain };
     let started = std::time::Instant::now();
     let mut total = 0i64;
