@@ -9,7 +9,6 @@
 use rust_decimal::Decimal;
 use rustc_hash::FxHashSet;
 
-use super::Calc;
 use super::finish::path_of;
 use crate::result::{Finding, Line};
 use crate::rounding::Rounding;
@@ -105,11 +104,48 @@ impl UnitSum {
     }
 }
 
-impl Calc<'_> {
-    /// Prices every procedure 算定単位 from the lines the rules left in it: the unit's points on its
-    /// last line, the others `None` (as UKE records a 算定単位). A % line left without its item is
-    /// not billed (MST-009); a まるめ below its first tier is billed test by test.
-    pub(super) fn price_units(&mut self) {
+/// The stage's input: the lines the rules left ([`Work`]: each with its [`Part`]), the last 算定単位
+/// number used (a まるめ below its tiers splits into new units) and whether to explain.
+pub(super) struct Ruled {
+    pub(super) lines: Vec<Work>,
+    pub(super) next_unit: usize,
+    pub(super) explain: bool,
+}
+
+/// The stage's output: every line with its final `points` (the 算定単位's on its last line, `None`
+/// on the others, as UKE records a 算定単位); no [`Part`] is left to decide.
+pub(super) type Priced = Vec<Line>;
+
+/// Prices every procedure 算定単位 from the lines the rules left in it: the unit's points on its
+/// last line, the others `None`. A % line left without its item is not billed (MST-009, a finding
+/// in `findings`); a まるめ below its first tier is billed test by test (TST-202). Reads nothing but
+/// its input and santei's まるめ tables (`tables::bundling`).
+pub(super) fn price(ruled: Ruled, findings: &mut Vec<Finding>) -> Priced {
+    let mut p = Pricer {
+        lines: ruled.lines,
+        next_unit: ruled.next_unit,
+        explain: ruled.explain,
+        findings,
+    };
+    p.price_units();
+    p.lines.into_iter().map(|w| w.line).collect()
+}
+
+/// The price stage at work: [`price`]'s input and the findings it adds.
+struct Pricer<'f> {
+    lines: Vec<Work>,
+    next_unit: usize,
+    explain: bool,
+    findings: &'f mut Vec<Finding>,
+}
+
+impl Pricer<'_> {
+    fn unit(&mut self) -> usize {
+        self.next_unit += 1;
+        self.next_unit
+    }
+
+    fn price_units(&mut self) {
         let mut members: smallvec::SmallVec<[usize; 32]> = (0..self.lines.len())
             .filter(|&k| self.lines[k].part != Part::Priced)
             .collect();
@@ -326,6 +362,153 @@ impl Calc<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::result::{Origin, RecordKind};
+    use santei_masters::Date;
+
+    /// A 検査 line of unit `unit` on 2024-07-01 (r06 まるめ tiers), claimed at items[`i`].
+    fn work(i: usize, code: &str, unit: usize, part: Part) -> Work {
+        Work::new(
+            Line {
+                record: RecordKind::SI,
+                section: "60",
+                date: Date::parse_iso("2024-07-01").unwrap(),
+                unit,
+                code: code.into(),
+                name: format!("item {code}"),
+                quantity: None,
+                points: None,
+                times: 1,
+                aggregation: 600,
+                origin: Origin::Claimed {
+                    path: format!("visits[0].items[{i}]"),
+                },
+                explain: Vec::new(),
+            },
+            part,
+        )
+    }
+
+    fn run(lines: Vec<Work>, explain: bool) -> (Priced, Vec<Finding>) {
+        let mut findings = Vec::new();
+        let ruled = Ruled {
+            lines,
+            next_unit: 10,
+            explain,
+        };
+        (price(ruled, &mut findings), findings)
+    }
+
+    fn bundled(own: i64, of: u32) -> Part {
+        Part::Bundled { group: 1, own, of }
+    }
+
+    #[test]
+    fn a_unit_is_priced_once_on_its_last_line() {
+        // 500点 with 注加算 100点 and two % on the same 所定点数 (通知 第10部 通則9): 600 × 280/100.
+        let lines = vec![
+            work(0, "150000110", 1, Part::Base(500)),
+            work(0, "150000290", 1, Part::Base(100)),
+            work(0, "150000390", 1, pct(100)),
+            work(0, "150000490", 1, pct(80)),
+            work(1, "620000001", 2, Part::Priced),
+        ];
+        let (priced, findings) = run(lines, true);
+        assert!(findings.is_empty(), "{findings:?}");
+        let points: Vec<Option<i64>> = priced.iter().map(|l| l.points).collect();
+        assert_eq!(points, [None, None, None, Some(1_680), None]);
+        assert_eq!(priced[3].explain.len(), 1, "{:?}", priced[3].explain);
+        assert!(
+            priced[3].explain[0].contains("= 1680点"),
+            "{}",
+            priced[3].explain[0]
+        );
+        // Without explanations no text is built.
+        let (priced, _) = run(
+            vec![work(0, "1", 1, Part::Base(5)), work(0, "2", 1, pct(50))],
+            false,
+        );
+        assert!(priced.iter().all(|l| l.explain.is_empty()));
+        assert_eq!(priced[1].points, Some(8));
+    }
+
+    #[test]
+    fn a_percent_without_its_item_is_not_billed() {
+        // A rule dropped the item: its % line goes, with MST-009 naming the code.
+        let (priced, findings) = run(
+            vec![
+                work(0, "150000390", 1, pct(100)),
+                work(1, "150000110", 2, Part::Base(500)),
+            ],
+            false,
+        );
+        assert_eq!(priced.len(), 1);
+        assert_eq!(priced[0].code, "150000110");
+        assert_eq!(priced[0].points, Some(500));
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].rule, rules::UNSUPPORTED_POINT_KIND);
+        assert_eq!(findings[0].codes, ["150000390"]);
+        assert_eq!(findings[0].path, "visits[0].items[0]");
+    }
+
+    #[test]
+    fn a_bundle_is_priced_on_the_distinct_tests_billed() {
+        // D007 まるめ (告示 D007 注, r06): 5〜7項目 93点. Six lines, five distinct codes (one test
+        // twice counts once); the derive stage counted 6.
+        let codes = [
+            "160019410",
+            "160019510",
+            "160019610",
+            "160019710",
+            "160019810",
+            "160019810",
+        ];
+        let lines = codes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| work(i, c, 3, bundled(11, 6)))
+            .collect();
+        let (priced, findings) = run(lines, true);
+        assert_eq!(
+            priced.iter().filter_map(|l| l.points).collect::<Vec<_>>(),
+            [93]
+        );
+        assert_eq!(priced[5].points, Some(93));
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].rule, rules::BUNDLING);
+        assert_eq!(findings[0].codes.len(), 5);
+        assert!(
+            findings[0].message.contains("5項目 (5 of 6 counted"),
+            "{}",
+            findings[0].message
+        );
+        assert!(
+            priced[5].explain[0].contains("instead of 66点"),
+            "{:?}",
+            priced[5].explain
+        );
+    }
+
+    #[test]
+    fn a_bundle_below_its_tiers_is_billed_test_by_test() {
+        // Four tests of D007: below the first tier (5項目), each its own unit at its own points; a %
+        // on the unit has no item left to carry it.
+        let mut lines: Vec<Work> = ["160019410", "160019510", "160019610", "160019710"]
+            .iter()
+            .enumerate()
+            .map(|(i, c)| work(i, c, 3, bundled(11 + i as i64, 4)))
+            .collect();
+        lines.push(work(4, "160000190", 3, pct(50)));
+        let (priced, findings) = run(lines, false);
+        assert_eq!(priced.len(), 4);
+        assert_eq!(
+            priced.iter().map(|l| l.points).collect::<Vec<_>>(),
+            [Some(11), Some(12), Some(13), Some(14)]
+        );
+        let units: Vec<usize> = priced.iter().map(|l| l.unit).collect();
+        assert_eq!(units, [11, 12, 13, 14], "new units after next_unit");
+        let rules_seen: Vec<&str> = findings.iter().map(|f| f.rule).collect();
+        assert_eq!(rules_seen, [rules::UNSUPPORTED_POINT_KIND, rules::BUNDLING]);
+    }
 
     fn pct(v: i64) -> Part {
         Part::Percent(Decimal::from(v))
