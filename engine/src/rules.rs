@@ -81,3 +81,81 @@ pub const CITE_PRESCRIPTION_FEE: &str = "告示 F100 2 (29点) / 3 (42点); 通�
 pub const CITE_TEMPORARY: &str =
     "告示 F200 注3 (臨時の投薬であって投薬期間が2週間以内のもの); 通知 F200 (6)ウ・エ";
 pub const CITE_MATERIAL: &str = "告示 F300/G200/J400/K950 等: 材料価格を10円で除して得た点数 (四捨五入; 特定保険医療材料の材料価格算定に関する留意事項)";
+
+/// The facts a rule asks about a patient and a facility ([`santei_rules_dsl::Subject`]), built in
+/// one place for the claim engine (rules_stage.rs, from the claim) and the UKE recalculation (from
+/// the RE record and the run's facility facts). `facility`: 病院・診療所, 許可病床数, 施設基準 届出
+/// codes; `disease_specific`: 特定疾患等対象区分 of the 傷病名 (傷病名マスター 項番21); `comments`:
+/// (date, コメントコード).
+pub(crate) fn subject<'a>(
+    birth: santei_masters::Date,
+    female: bool,
+    inpatient: bool,
+    facility: (crate::claim::FacilityKind, u32, &'a [u16]),
+    disease_specific: &'a [u8],
+    comments: &'a [(santei_masters::Date, u32)],
+) -> santei_rules_dsl::Subject<'a> {
+    use santei_rules_dsl::ast;
+    let (kind, beds, standards) = facility;
+    santei_rules_dsl::Subject {
+        birth,
+        sex: if female {
+            ast::Sex::Female
+        } else {
+            ast::Sex::Male
+        },
+        setting: if inpatient {
+            ast::Setting::Inpatient
+        } else {
+            ast::Setting::Outpatient
+        },
+        facility: match kind {
+            crate::claim::FacilityKind::Clinic => ast::FacilityKind::Clinic,
+            crate::claim::FacilityKind::Hospital => ast::FacilityKind::Hospital,
+        },
+        beds,
+        standards,
+        disease_specific,
+        comments,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use santei_rules_dsl::ast;
+
+    #[test]
+    fn one_subject_for_claims_and_receipts() {
+        let birth = santei_masters::Date::parse_iso("2023-05-01").unwrap();
+        let standards = [3526u16];
+        let s = subject(
+            birth,
+            true,
+            false,
+            (crate::claim::FacilityKind::Hospital, 199, &standards),
+            &[],
+            &[],
+        );
+        assert_eq!(s.sex, ast::Sex::Female);
+        assert_eq!(s.setting, ast::Setting::Outpatient);
+        assert_eq!(s.facility, ast::FacilityKind::Hospital);
+        assert_eq!((s.birth, s.beds, s.standards), (birth, 199, &standards[..]));
+        let s = subject(
+            birth,
+            false,
+            true,
+            (crate::claim::FacilityKind::Clinic, 0, &[]),
+            &[],
+            &[],
+        );
+        assert_eq!(
+            (s.sex, s.setting, s.facility),
+            (
+                ast::Sex::Male,
+                ast::Setting::Inpatient,
+                ast::FacilityKind::Clinic
+            )
+        );
+    }
+}

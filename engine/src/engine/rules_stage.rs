@@ -4,7 +4,6 @@ use santei_masters::Date;
 
 use super::finish::path_of;
 use super::{Calc, code_of};
-use crate::claim::FacilityKind;
 use crate::prepared::Prepared;
 use crate::result::{Finding, Origin, RecordKind, Severity};
 use crate::rules;
@@ -15,7 +14,6 @@ impl Calc<'_> {
     /// a finding naming the rule; warnings become findings; additions become derived lines.
     pub(super) fn apply_rules(&mut self) {
         use rust_decimal::prelude::ToPrimitive;
-        use santei_rules_dsl::ast;
         let p: &Prepared = self.p;
         let rs = &p.rules;
         if rs.is_empty() {
@@ -67,26 +65,14 @@ impl Calc<'_> {
             .filter(|l| l.record == RecordKind::CO)
             .filter_map(|l| l.code.parse().ok().map(|c| (l.date, c)))
             .collect();
-        let subject = santei_rules_dsl::Subject {
-            birth: self.claim.patient.birth_date,
-            sex: match self.claim.patient.sex {
-                crate::claim::Sex::Male => ast::Sex::Male,
-                crate::claim::Sex::Female => ast::Sex::Female,
-            },
-            setting: if self.inpatient {
-                ast::Setting::Inpatient
-            } else {
-                ast::Setting::Outpatient
-            },
-            facility: match f.kind {
-                FacilityKind::Clinic => ast::FacilityKind::Clinic,
-                FacilityKind::Hospital => ast::FacilityKind::Hospital,
-            },
-            beds: f.beds,
-            standards: &f.standards,
-            disease_specific: &disease_specific,
-            comments: &comments,
-        };
+        let subject = rules::subject(
+            self.claim.patient.birth_date,
+            self.claim.patient.sex == crate::claim::Sex::Female,
+            self.inpatient,
+            (f.kind, f.beds, &f.standards),
+            &disease_specific,
+            &comments,
+        );
         let outcomes = rs.evaluate_admitted(
             &subject,
             &items,

@@ -457,7 +457,7 @@ impl<'a> Recalculator<'a> {
     /// 傷病名, comments) and additions are not judged here: the file does not carry the facts
     /// they ask about.
     fn rule_checks(&self, engine: &Engine, r: &Receipt, checks: &mut Vec<Check>) {
-        use santei_rules_dsl::{Action, RuleKind, ast};
+        use santei_rules_dsl::{Action, RuleKind};
         let first = r.month.first_day();
         let Some(rules) = engine.rules_for(first) else {
             return;
@@ -508,28 +508,16 @@ impl<'a> Recalculator<'a> {
             return;
         }
         let birth = r.birth.unwrap_or(first);
-        let sex = if r.sex == 2 {
-            ast::Sex::Female
-        } else {
-            ast::Sex::Male
-        };
-        let subject = santei_rules_dsl::Subject {
+        // RE 男女区分 2 = 女 (UKE 記録条件仕様); no 傷病名 特定疾患 facts or comments are judged here.
+        let f = &self.facility;
+        let subject = rules::subject(
             birth,
-            sex,
-            setting: if r.is_inpatient() {
-                ast::Setting::Inpatient
-            } else {
-                ast::Setting::Outpatient
-            },
-            facility: match self.facility.kind {
-                FacilityKind::Clinic => ast::FacilityKind::Clinic,
-                FacilityKind::Hospital => ast::FacilityKind::Hospital,
-            },
-            beds: self.facility.beds,
-            standards: &self.facility.standards,
-            disease_specific: &[],
-            comments: &[],
-        };
+            r.sex == 2,
+            r.is_inpatient(),
+            (f.kind, f.beds, &f.standards),
+            &[],
+            &[],
+        );
         // Requirements and additions ask about facts the file does not carry; they are left out
         // (their drops would also no longer thin the items the limits count).
         let kinds = [RuleKind::Inclusion, RuleKind::Exclusion, RuleKind::Limit];
