@@ -664,6 +664,9 @@ pub fn section_name(section: &str) -> &'static str {
 
 impl<'a> Calc<'a> {
     fn new(p: &'a Prepared, claim: &'a Claim) -> Self {
+        // Sized for the claim: about two lines per item (its 注加算, 判断料 …) and one 算定単位 per
+        // item, so the line list and the unit table do not grow item by item.
+        let items: usize = claim.visits.iter().map(|v| v.items.len()).sum();
         Calc {
             month: claim
                 .visits
@@ -673,13 +676,13 @@ impl<'a> Calc<'a> {
                 .unwrap_or(Date::MIN),
             p,
             claim,
-            lines: Vec::new(),
-            findings: Vec::new(),
+            lines: Vec::with_capacity(2 * items + 4),
+            findings: Vec::with_capacity(8),
             next_unit: 0,
             judged: FxHashSet::default(),
             polypharmacy_rounding: PolypharmacyRounding::default(),
             inpatient: claim.setting == Setting::Inpatient,
-            accs: rustc_hash::FxHashMap::default(),
+            accs: rustc_hash::FxHashMap::with_capacity_and_hasher(items, Default::default()),
             explain: true,
             said: FxHashSet::default(),
         }

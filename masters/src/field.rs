@@ -523,9 +523,11 @@ impl Code {
         if self.0 > 999_999_999 {
             return self.0.to_string();
         }
-        let d = self.digits();
-        // Nine ASCII digits.
-        String::from_utf8_lossy(&d).into_owned()
+        // Nine ASCII digits, pushed as chars: no UTF-8 validation (from_utf8_lossy cost more than
+        // the allocation).
+        let mut s = String::with_capacity(9);
+        s.extend(self.digits().iter().map(|&b| char::from(b)));
+        s
     }
 }
 

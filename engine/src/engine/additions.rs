@@ -76,7 +76,7 @@ impl<'a> Calc<'a> {
         };
         let derived = {
             let row = |c: u32| p.set.procedures.get(c, date);
-            let billable = |r: &Procedure| self.gate(r, date, birth).is_none();
+            let billable = |r: &Procedure| self.billable(r, date, birth);
             let env = crate::tsusoku::Env {
                 row: &row,
                 billable: &billable,
@@ -200,7 +200,7 @@ impl<'a> Calc<'a> {
                 );
                 continue;
             };
-            if self.gate(rec, date, birth).is_some() {
+            if !self.billable(rec, date, birth) {
                 continue;
             }
             let why = self.why(|| {
@@ -303,7 +303,7 @@ impl<'a> Calc<'a> {
         let birth = self.claim.patient.birth_date;
         let p: &'a Prepared = self.p;
         let chosen = crate::derive::choose_time_addition(p, base, date, visit.time, |r| {
-            self.gate(r, date, birth).is_none()
+            self.billable(r, date, birth)
         })?;
         let key = kubun_key(base);
         let why = self.why(|| {
@@ -387,7 +387,7 @@ impl<'a> Calc<'a> {
             codes
                 .iter()
                 .filter_map(|&c| p.set.procedures.get(c, date))
-                .filter(|r| self.gate(r, date, birth).is_none())
+                .filter(|r| self.billable(r, date, birth))
                 .max_by_key(|r| r.points)
         });
         let Some(fee) = best else {

@@ -127,8 +127,8 @@ impl<'a> Calc<'a> {
     /// The row needs a 施設基準 届出 the facility does not declare (the 施設基準 gate of
     /// claimed items, [`super::gate`]).
     fn needs_standard(&self, rec: &Procedure, date: Date) -> bool {
-        self.gate(rec, date, self.claim.patient.birth_date)
-            .is_some_and(|(rule, _, _)| rule == crate::rules::FACILITY_STANDARD)
+        self.blocked_by(rec, date, self.claim.patient.birth_date)
+            == Some(super::resolve::Blocked::FacilityStandard)
     }
 
     fn meal_line(

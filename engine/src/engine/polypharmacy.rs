@@ -44,6 +44,36 @@ const F100_OTHER: &str = "120001210";
 const F100_PSYCHOTROPIC: &str = "120003610";
 /// 地域包括診療加算１ / ２ (A001 注12): same day.
 const COMMUNITY_ADDITIONS: [&str; 2] = ["112021770", "112017270"];
+
+/// The codes the checks of one 処方 ask about ([`F100_SEVEN`], [`F100_OTHER`],
+/// [`F100_PSYCHOTROPIC`], [`COMMUNITY_ADDITIONS`]) that the visit's day bills: a few flags, not a
+/// set of every code of the visit (which cost a String per line on every visit with a 処方).
+#[derive(Debug, Default)]
+struct Claimed(u8);
+
+impl Claimed {
+    const ASKED: [&'static str; 5] = [
+        F100_SEVEN,
+        F100_OTHER,
+        F100_PSYCHOTROPIC,
+        COMMUNITY_ADDITIONS[0],
+        COMMUNITY_ADDITIONS[1],
+    ];
+
+    fn add(&mut self, code: &str) {
+        if let Some(i) = Self::ASKED.iter().position(|c| *c == code) {
+            self.0 |= 1 << i;
+        }
+    }
+
+    /// Whether `code` (one of [`Claimed::ASKED`]) is billed; any other code answers false.
+    fn contains(&self, code: &str) -> bool {
+        Self::ASKED
+            .iter()
+            .position(|c| *c == code)
+            .is_some_and(|i| self.0 & (1 << i) != 0)
+    }
+}
 /// 地域包括診療料１ / ２ (B001-2-9, 月1回): the month.
 const COMMUNITY_FEES: [&str; 2] = ["113024810", "113015810"];
 /// 205円: a 剤 at or below it counts as one 種類 (通知 F200 (6)ア(ニ)).
@@ -140,8 +170,9 @@ impl KindCount {
 /// 混合 剤 is one 種類, otherwise one 種類 per 銘柄 (医薬品コード), across 剤.
 pub(super) fn count_kinds(rxs: &[&RxDone]) -> KindCount {
     let cheap_limit = Decimal::from(CHEAP_RX_YEN);
-    let mut brands: FxHashSet<&str> = FxHashSet::default();
-    let mut all: FxHashSet<&str> = FxHashSet::default();
+    // A 処方 has a handful of drugs: sorted lists, not hash sets.
+    let mut brands: smallvec::SmallVec<[&str; 16]> = smallvec::SmallVec::new();
+    let mut all: smallvec::SmallVec<[&str; 16]> = smallvec::SmallVec::new();
     let (mut cheap, mut mixed) = (0usize, 0usize);
     for r in rxs {
         all.extend(r.drugs.iter().map(|(c, _)| c.as_str()));
@@ -152,6 +183,10 @@ pub(super) fn count_kinds(rxs: &[&RxDone]) -> KindCount {
         } else {
             brands.extend(r.drugs.iter().map(|(c, _)| c.as_str()));
         }
+    }
+    for codes in [&mut brands, &mut all] {
+        codes.sort_unstable();
+        codes.dedup();
     }
     KindCount {
         kinds: brands.len() + cheap + mixed,
@@ -336,7 +371,7 @@ impl Calc<'_> {
         let name = set
             .drugs
             .get(REDUCTION_CODE, date)
-            .map_or(REDUCTION_NAME.to_string(), |d| d.name.to_string());
+            .map_or(REDUCTION_NAME.to_string(), |d| d.name.as_str().to_owned());
         let comment = set
             .comments
             .get(REDUCTION_COMMENT, date)
@@ -403,22 +438,26 @@ impl Calc<'_> {
     }
 
     /// Codes of the 診療行為 lines billed so far on this visit.
-    fn claimed_codes(&self, vpath: &str, date: Date) -> FxHashSet<String> {
-        let prefix = format!("{vpath}.");
-        self.lines
-            .iter()
-            .filter(|l| l.record == RecordKind::SI && l.date == date)
-            .filter(|l| match &l.origin {
-                Origin::Claimed { path } => path.starts_with(&prefix),
-                Origin::Derived { base_path, .. } => base_path.starts_with(&prefix),
-            })
-            .map(|l| l.code.clone())
-            .collect()
+    fn claimed_codes(&self, vpath: &str, date: Date) -> Claimed {
+        let mut claimed = Claimed::default();
+        for l in &self.lines {
+            if l.record != RecordKind::SI || l.date != date {
+                continue;
+            }
+            let path = match &l.origin {
+                Origin::Claimed { path } => path,
+                Origin::Derived { base_path, .. } => base_path,
+            };
+            if path.strip_prefix(vpath).is_some_and(|p| p.starts_with('.')) {
+                claimed.add(&l.code);
+            }
+        }
+        claimed
     }
 
     /// 地域包括診療加算 on the day, or 地域包括診療料 in the month (claim or history).
-    fn community_care(&self, claimed: &FxHashSet<String>, date: Date) -> Option<String> {
-        if let Some(c) = COMMUNITY_ADDITIONS.iter().find(|c| claimed.contains(**c)) {
+    fn community_care(&self, claimed: &Claimed, date: Date) -> Option<String> {
+        if let Some(c) = COMMUNITY_ADDITIONS.iter().find(|c| claimed.contains(c)) {
             return Some(format!("地域包括診療加算 ({c})"));
         }
         let in_claim = self
@@ -452,7 +491,7 @@ impl Calc<'_> {
     fn prescription_fee_check(
         &mut self,
         vpath: &str,
-        claimed: &FxHashSet<String>,
+        claimed: &Claimed,
         count: &KindCount,
         counted: &dyn Fn() -> String,
         exempt: Option<&str>,
@@ -520,6 +559,20 @@ impl Calc<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn claimed_flags_only_the_codes_asked() {
+        let mut c = Claimed::default();
+        c.add(F100_OTHER);
+        c.add("112007410");
+        c.add(COMMUNITY_ADDITIONS[1]);
+        assert!(c.contains(F100_OTHER) && c.contains(COMMUNITY_ADDITIONS[1]));
+        assert!(!c.contains(F100_SEVEN) && !c.contains(F100_PSYCHOTROPIC));
+        assert!(
+            !c.contains("112007410"),
+            "a code no check asks about is not kept"
+        );
+    }
     use std::str::FromStr;
 
     fn rx(points: i64, days: u32, yen: &str, drugs: &[&str]) -> RxDone {

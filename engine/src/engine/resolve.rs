@@ -391,6 +391,25 @@ impl<'a> Calc<'a> {
         )
     }
 
+    /// Whether a row can be billed for this patient, facility and day: [`Calc::gate`] without
+    /// building the reason, for the derivations that try candidate rows (判断料, 年齢・時間加算,
+    /// rule additions) and only want the answer.
+    pub(super) fn billable(&self, rec: &Procedure, date: Date, birth: Date) -> bool {
+        self.blocked_by(rec, date, birth).is_none()
+    }
+
+    /// The master gate that keeps a row from being billed, if one does ([`blocked`]).
+    pub(super) fn blocked_by(&self, rec: &Procedure, date: Date, birth: Date) -> Option<Blocked> {
+        blocked(
+            rec,
+            date,
+            birth,
+            self.inpatient,
+            &self.claim.facility,
+            self.claim.insurance.scheme,
+        )
+    }
+
     pub(super) fn is_revisit(&self, rec: &Procedure) -> bool {
         // A001 再診料 (and its variants) that does not itself block 外来管理加算.
         rec.code_table_alpha.as_str() == "A"

@@ -128,7 +128,7 @@ impl Calc<'_> {
                 santei_rules_dsl::Action::Add(code) => {
                     let birth = self.claim.patient.birth_date;
                     match p.set.procedures.get(*code, o.date) {
-                        Some(rec) if self.gate(rec, o.date, birth).is_none() => {
+                        Some(rec) if self.billable(rec, o.date, birth) => {
                             let why = self
                                 .why(|| format!("added by rule {} ({})", rule.id, rule.citation));
                             self.derived_line(rec, o.date, 1, rules::RULE_ADDITION, &path, why);

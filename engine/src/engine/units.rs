@@ -527,7 +527,7 @@ impl<'a> Calc<'a> {
                 date,
                 unit,
                 code: rec.code.to_text(),
-                name: rec.name.to_string(),
+                name: rec.name.as_str().to_owned(),
                 quantity: Some(*amount),
                 points: (k == last).then_some(points),
                 times: days,
@@ -547,7 +547,7 @@ impl<'a> Calc<'a> {
             yen,
             drugs: resolved
                 .iter()
-                .map(|(_, rec, _)| (rec.code.to_string(), rec.narcotic_kind))
+                .map(|(_, rec, _)| (rec.code.to_text(), rec.narcotic_kind))
                 .collect(),
             temporary: false,
             mixed: false,
@@ -671,7 +671,7 @@ impl<'a> Calc<'a> {
             date,
             unit,
             code: rec.code.to_text(),
-            name: rec.name.to_string(),
+            name: rec.name.as_str().to_owned(),
             quantity: Some(amount),
             points: Some(points),
             times: 1,
@@ -766,7 +766,7 @@ pub(super) fn si_line(
         date,
         unit,
         code: rec.code.to_text(),
-        name: rec.abbr_name.to_string(),
+        name: rec.abbr_name.as_str().to_owned(),
         quantity,
         points,
         times,
