@@ -7,7 +7,8 @@ use std::process::ExitCode;
 
 use santei_engine::masters::Revision;
 use santei_engine::{
-    BuildError, ClaimResult, Engine, EngineBuilder, PolypharmacyRounding, RecordKind, Severity,
+    BuildError, ClaimResult, Engine, EngineBuilder, ExplainForm, PolypharmacyRounding, RecordKind,
+    Severity,
 };
 
 use crate::{CliError, Failure, LoadArgs};
@@ -23,6 +24,24 @@ pub enum PolypharmacyUnit {
     Prescription,
     /// 剤単位: per 剤, the reductions summed.
     Rx,
+}
+
+/// How `calc --explain` gives the explanations.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExplainArg {
+    /// As text: under each line of the table, or as strings in the JSON (santei.result/1).
+    Text,
+    /// With --json: each explanation as an object (`kind` and its fields).
+    Data,
+}
+
+impl From<ExplainArg> for ExplainForm {
+    fn from(a: ExplainArg) -> Self {
+        match a {
+            ExplainArg::Text => ExplainForm::Text,
+            ExplainArg::Data => ExplainForm::Data,
+        }
+    }
 }
 
 impl From<PolypharmacyUnit> for PolypharmacyRounding {
@@ -179,7 +198,7 @@ pub fn calc(
     load: &LoadArgs,
     etensu: &[String],
     rule_dirs: &[PathBuf],
-    explain: bool,
+    explain_form: Option<ExplainForm>,
     json: bool,
     polypharmacy: PolypharmacyRounding,
     uke: &UkeArgs,
@@ -190,6 +209,12 @@ pub fn calc(
         path: None,
         message,
     };
+    let explain = explain_form.is_some();
+    if explain_form == Some(ExplainForm::Data) && !json {
+        return Err(usage(
+            "--explain=data writes the explanations as data in the JSON: add --json (the table shows them as text with --explain)".into(),
+        ));
+    }
     if uke.out.is_some() && explain {
         return Err(usage(
             "--explain shows where the numbers of one claim's table come from; with --uke no table is printed (run calc without --uke to see it)".into(),
@@ -269,7 +294,7 @@ pub fn calc(
     }
     let mut out = std::io::stdout().lock();
     if json {
-        out.write_all(&result.to_json_pretty())?;
+        out.write_all(&result.to_json_pretty_with(explain_form.unwrap_or_default()))?;
     } else {
         let claim = Engine::parse_claim(bytes).ok();
         let source = if dirs.is_empty() {

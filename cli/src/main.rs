@@ -66,9 +66,18 @@ enum Command {
         #[command(flatten)]
         engine: EngineArgs,
         /// Show where every number comes from (with --json: the `explain` of every line and
-        /// amount; without it they are not built, which is faster).
-        #[arg(long)]
-        explain: bool,
+        /// amount; without it they are not built, which is faster). `--explain=data` (with
+        /// --json) writes each explanation as an object, its `kind` and fields (codes, points,
+        /// roundings, citations), instead of its text.
+        #[arg(
+            long,
+            value_enum,
+            num_args = 0..=1,
+            require_equals = true,
+            default_missing_value = "text",
+            value_name = "FORM"
+        )]
+        explain: Option<calc_cmd::ExplainArg>,
         /// Machine-readable output (santei.result/1, docs/CLAIM_FORMAT.md); errors as JSON too.
         #[arg(long)]
         json: bool,
@@ -507,7 +516,7 @@ fn main() -> ExitCode {
             &engine.load,
             &engine.etensu,
             &engine.rules,
-            explain,
+            explain.map(Into::into),
             json,
             rounding.polypharmacy_rounding.into(),
             &uke,

@@ -159,6 +159,52 @@ fn calc_example_on_demo_data() {
 }
 
 #[test]
+fn calc_explain_as_data() {
+    let example = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/claim.json");
+    let example = example.to_str().unwrap();
+    let text = santei(&["calc", example, "--json", "--explain"]);
+    let data = santei(&["calc", example, "--json", "--explain=data"]);
+    assert!(
+        data.status.success(),
+        "{}",
+        String::from_utf8_lossy(&data.stderr)
+    );
+    let text: serde_json::Value = serde_json::from_slice(&text.stdout).unwrap();
+    let data: serde_json::Value = serde_json::from_slice(&data.stdout).unwrap();
+    // The same result; each explanation an object with its kind and fields instead of its text.
+    assert_eq!(text["total_points"], data["total_points"]);
+    let first = &data["lines"][0]["explain"][0];
+    assert_eq!(first["kind"], "master_row", "{first}");
+    assert_eq!(first["code"], data["lines"][0]["code"], "{first}");
+    let t = text["lines"][0]["explain"][0].as_str().unwrap();
+    assert!(t.starts_with("master "), "{t}");
+    for (l, d) in text["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(data["lines"].as_array().unwrap())
+    {
+        assert_eq!(
+            l["explain"].as_array().map(Vec::len),
+            d["explain"].as_array().map(Vec::len)
+        );
+        for e in d["explain"].as_array().into_iter().flatten() {
+            assert!(e["kind"].is_string(), "{e}");
+        }
+    }
+    let copay = &data["copay"]["visits"][0]["explain"][0];
+    assert!(copay["kind"].is_string(), "{copay}");
+    // The table has no data form.
+    let o = santei(&["calc", example, "--explain=data"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("--explain=data"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[test]
 fn calc_errors_and_findings_exit_codes() {
     let dir = std::env::temp_dir().join(format!("santei-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -43,8 +43,9 @@ pub struct EngineOptions {
 /// What [`Engine::calculate_with`] computes besides the points.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CalcOptions {
-    /// The explanation of every line and copay amount (master rows, roundings, rules), as text.
-    /// Built only when asked: a claim computed without them does no string work for them.
+    /// The explanation of every line and copay amount (master rows, roundings, rules), as
+    /// [`crate::Explanation`] values, rendered to text only when the result is printed or
+    /// serialized. Built only when asked: a claim computed without them builds none.
     pub explain: bool,
 }
 
@@ -317,8 +318,9 @@ impl Engine {
         self.calculate_with(claim, CalcOptions { explain: true })
     }
 
-    /// Computes the points of a claim as `options` say: without explanations no explanation
-    /// string is built (`explain` of every line and copay amount stays empty).
+    /// Computes the points of a claim as `options` say: without explanations no explanation is
+    /// built (`explain` of every line and copay amount stays empty); with them, each is a
+    /// [`crate::Explanation`] value, no text (that is written when the result is serialized).
     pub fn calculate_with(
         &self,
         claim: &Claim,
@@ -556,12 +558,12 @@ struct Calc<'a> {
     said: FxHashSet<(&'static str, &'static str, u64)>,
 }
 
-/// Appends an explanation line to a `Vec<String>` when the claim is computed with explanations;
-/// otherwise the `format!` is not evaluated at all.
+/// Appends an [`crate::Explanation`] to a `Vec` when the claim is computed with explanations;
+/// otherwise the value is not built at all (its fields are not evaluated).
 macro_rules! why {
-    ($calc:expr, $v:expr, $($arg:tt)*) => {
+    ($calc:expr, $v:expr, $e:expr) => {
         if $calc.explain {
-            $v.push(format!($($arg)*));
+            $v.push($e);
         }
     };
 }
@@ -695,8 +697,8 @@ impl<'a> Calc<'a> {
         self.said.insert((rule, what, key))
     }
 
-    /// One explanation line from `f`, or none (and `f` not called) without explanations.
-    fn why(&self, f: impl FnOnce() -> String) -> Vec<String> {
+    /// One explanation from `f`, or none (and `f` not called) without explanations.
+    fn why(&self, f: impl FnOnce() -> crate::Explanation) -> Vec<crate::Explanation> {
         if self.explain { vec![f()] } else { Vec::new() }
     }
 

@@ -20,6 +20,7 @@ pub mod copay;
 mod derive;
 mod engine;
 pub mod error;
+pub mod explain;
 pub mod meals;
 mod prepared;
 pub mod pretty_json;
@@ -42,6 +43,7 @@ pub use engine::{
     section_of_inpatient,
 };
 pub use error::ClaimError;
+pub use explain::{ExplainForm, Explanation};
 pub use result::{ClaimResult, Finding, Line, Origin, RESULT_FORMAT, RecordKind, Severity};
 pub use santei_masters as masters;
 

@@ -49,6 +49,16 @@ impl ClaimResult {
         out.push(b'\n');
         out
     }
+
+    /// [`ClaimResult::to_json_pretty`] with the explanations in `form`: [`ExplainForm::Text`] is
+    /// `santei.result/1` itself; [`ExplainForm::Data`] writes each explanation as an object (its
+    /// `kind` and fields, [`crate::Explanation::to_data`]) instead of its text.
+    ///
+    /// [`ExplainForm::Text`]: crate::ExplainForm::Text
+    /// [`ExplainForm::Data`]: crate::ExplainForm::Data
+    pub fn to_json_pretty_with(&self, form: crate::ExplainForm) -> Vec<u8> {
+        crate::explain::serialize_as(form, || self.to_json_pretty())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
@@ -177,8 +187,9 @@ pub struct Line {
     pub aggregation: u16,
     pub origin: Origin,
     /// How the numbers were obtained: master rows, rules, roundings.
+    // Each is serialized as its text, and its schema is a string ([`crate::Explanation`]).
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
-    pub explain: Vec<String>,
+    pub explain: Vec<crate::Explanation>,
 }
 
 /// Severity of a finding.

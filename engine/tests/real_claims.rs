@@ -90,7 +90,11 @@ fn polypharmacy_reduction_lines_and_rounding_option() {
         (cut.record, cut.points, cut.times),
         (RecordKind::IY, Some(-132), 1)
     );
-    assert!(cut.explain.iter().any(|e| e.contains("1184.4 → 1184")));
+    assert!(
+        cut.explain
+            .iter()
+            .any(|e| e.to_string().contains("1184.4 → 1184"))
+    );
     let f = r
         .findings
         .iter()

@@ -19,6 +19,7 @@ use super::{
     SEIHO_ELDER_PART, SPECIAL_NOTE_UNKNOWN, Under70PublicLimit, VisitCopay, covers_path, round10,
 };
 use crate::claim::{Claim, MealClass, Setting};
+use crate::explain::{Explanation, HighCostLimit};
 use crate::result::Finding;
 use crate::rounding::Rounding;
 
@@ -167,32 +168,24 @@ impl Ctx<'_> {
     }
 
     /// How a 世帯 limit was obtained, for the explanation.
-    fn household_text(&self, row: &LimitRow, cost: Decimal) -> String {
+    fn household_limit(&self, row: &LimitRow, cost: Decimal) -> HighCostLimit {
         let f = if self.rates.halved {
             row.household.halved()
         } else {
             row.household
         };
-        let v = self.household(row, cost);
-        let mut t = match f.threshold {
-            Some(th) => format!(
-                "{} + ({} − {th}) × 1% (1円未満 {})",
-                f.base,
-                Yen(cost),
-                Rounding::HalfUp.japanese()
-            ),
-            None => f.base.to_string(),
-        };
-        if self.rates.halved {
-            t.push_str(", 75歳到達月 1/2");
+        HighCostLimit::Household {
+            base: f.base,
+            threshold: f.threshold,
+            cost,
+            rounding: Rounding::HalfUp,
+            halved: self.rates.halved,
+            many_times: row
+                .many_times
+                .filter(|_| self.rates.many)
+                .map(|m| self.halve(m)),
+            amount: self.household(row, cost),
         }
-        if self.rates.many && row.many_times.is_some() {
-            t = format!(
-                "{t}; 多数回該当 {}",
-                self.halve(row.many_times.unwrap_or(0))
-            );
-        }
-        format!("{t} = {}円", Yen(v))
     }
 
     /// The 70歳以上 外来特例 limit, when the 区分 has one and the claim is 外来.

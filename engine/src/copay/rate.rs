@@ -1,6 +1,7 @@
 //! 負担割合 and 所得区分: the age band at the date of care, the rate it gives, and the checks that
 //! the given rate and 区分 agree with the age.
 
+use crate::Explanation;
 use santei_masters::Date;
 use serde::Serialize;
 
@@ -108,7 +109,7 @@ pub(crate) struct Rates {
     pub floor: i64,
     /// The first day of care (the date the tables are read on).
     pub date: Date,
-    pub explain: Vec<String>,
+    pub explain: Vec<crate::Explanation>,
 }
 
 pub(crate) fn decide(
@@ -200,7 +201,7 @@ struct Decision<'a> {
     insured: bool,
     settings: &'a CopaySettings,
     findings: &'a mut Vec<Finding>,
-    explain: Vec<String>,
+    explain: Vec<crate::Explanation>,
     ok: bool,
 }
 
@@ -339,11 +340,11 @@ impl Decision<'_> {
                     // (標報36〜41万 lies within ウ 28万〜50万), no guess involved.
                     let old = c.five_class().unwrap_or(c);
                     if settings.explain {
-                        explain.push(format!(
-                        "所得区分 {} on {first}: the 13 区分 start on 2027-08-01; before, the band lies within {} (健保令42条1項, 標準報酬月額)",
-                        c.japanese(),
-                        old.japanese()
-                    ));
+                        explain.push(Explanation::IncomeBandBefore13 {
+                            class: c.japanese(),
+                            date: first,
+                            within: old.japanese(),
+                        });
                     }
                     class = Some(old);
                 }
@@ -359,10 +360,10 @@ impl Decision<'_> {
                         _ => IncomeClass::Ippan,
                     };
                     if settings.explain {
-                        explain.push(format!(
-                        "所得区分 not given: {} assumed from {p}% (what applies without 限度額適用認定証; setting missing_over70_class = FromRate)",
-                        c.japanese()
-                    ));
+                        explain.push(Explanation::IncomeClassAssumed {
+                            class: c.japanese(),
+                            percent: p,
+                        });
                     }
                     class = Some(c);
                 }
@@ -434,7 +435,10 @@ impl Decision<'_> {
                 }
                 (Some((r, why)), _) => {
                     if settings.explain {
-                        explain.push(format!("負担割合 {}割: {why}", r / 10));
+                        explain.push(Explanation::BurdenRate {
+                            tenths: r / 10,
+                            why,
+                        });
                     }
                     Some(r)
                 }

@@ -44,7 +44,7 @@ pub struct Copay {
     /// 別表 負担区分コード).
     pub burden_kubun: Vec<&'static str>,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
-    pub explain: Vec<String>,
+    pub explain: Vec<crate::Explanation>,
 }
 
 /// One 公費's share.
@@ -74,7 +74,7 @@ pub struct FundCopay {
     /// The law or scheme of the 公費.
     pub citation: &'static str,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
-    pub explain: Vec<String>,
+    pub explain: Vec<crate::Explanation>,
 }
 
 /// One day's copayment.
@@ -97,7 +97,7 @@ pub struct VisitCopay {
     /// The amount collected at the 窓口 (10円 四捨五入, or to the yen once a limit applies)
     pub window_yen: i64,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
-    pub explain: Vec<String>,
+    pub explain: Vec<crate::Explanation>,
 }
 
 use crate::result::ser_date;
@@ -122,7 +122,7 @@ pub struct MealCopay {
     /// What each 公費 pays of the 標準負担額, in priority order
     pub public_yen: Vec<i64>,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
-    pub explain: Vec<String>,
+    pub explain: Vec<crate::Explanation>,
 }
 
 /// The money fields of the UKE records of the claim.

@@ -7,7 +7,8 @@ use super::price_stage::Part;
 use super::{Calc, Proc};
 use crate::age;
 use crate::claim::Visit;
-use crate::prepared::{Prepared, kubun_key};
+use crate::explain::Explanation;
+use crate::prepared::Prepared;
 use crate::result::{Finding, Origin, Severity};
 use crate::rules;
 
@@ -107,7 +108,10 @@ impl<'a> Calc<'a> {
             let Some(rec) = p.set.procedures.get(due.code, date) else {
                 continue;
             };
-            let why = self.why(|| format!("{} ({})", due.why, due.cite));
+            let why = self.why(|| Explanation::Derivation {
+                reason: due.why,
+                citation: due.cite,
+            });
             self.derived_line(rec, date, pr.times, crate::tsusoku::DERIVED, &pr.path, why);
         }
     }
@@ -149,9 +153,7 @@ impl<'a> Calc<'a> {
             let l = &mut self.lines[j];
             l.unit = unit;
             if explain {
-                l.explain.push(
-                    "joined the 算定単位 of its item: a 注による加算 is part of the 所定点数 of the 通則 時間外等加算 (通知 第9部 通則10, 第10部 通則9)".to_string(),
-                );
+                l.explain.push(Explanation::JoinedAgeAddition);
             }
         }
     }
@@ -203,11 +205,12 @@ impl<'a> Calc<'a> {
             if !self.billable(rec, date, birth) {
                 continue;
             }
-            let why = self.why(|| {
-                format!(
-                    "{why}: {} {} {}点 ({cite})",
-                    rec.code, rec.abbr_name, rec.points
-                )
+            let why = self.why(|| Explanation::UrgentAddition {
+                reason: why,
+                code: rec.code,
+                name: rec.abbr_name.clone(),
+                points: rec.points,
+                citation: cite,
             });
             self.derived_line(rec, date, 1, crate::tsusoku::DERIVED, &pr.path, why);
         }
@@ -279,15 +282,14 @@ impl<'a> Calc<'a> {
                 );
                 continue;
             }
-            let why = self.why(|| {
-                format!(
-                    "年齢加算 of {} {} (項番100–111: {} → {}); age on {date}: {}歳",
-                    pr.rec.code,
-                    pr.rec.abbr_name,
-                    age::describe(min, max),
-                    code,
-                    age::age_years(birth, date)
-                )
+            let why = self.why(|| Explanation::AgeAddition {
+                base_code: pr.rec.code,
+                base_name: pr.rec.abbr_name.clone(),
+                min_age: min,
+                max_age: max,
+                code,
+                date,
+                age: age::age_years(birth, date),
             });
             self.derived_line(add, date, pr.times, rules::AGE_ADDITION, &pr.path, why);
         }
@@ -299,23 +301,21 @@ impl<'a> Calc<'a> {
         base: &Procedure,
         date: Date,
         visit: &Visit,
-    ) -> Option<(&'a Procedure, Vec<String>)> {
+    ) -> Option<(&'a Procedure, Vec<Explanation>)> {
         let birth = self.claim.patient.birth_date;
         let p: &'a Prepared = self.p;
         let chosen = crate::derive::choose_time_addition(p, base, date, visit.time, |r| {
             self.billable(r, date, birth)
         })?;
-        let key = kubun_key(base);
-        let why = self.why(|| {
-            format!(
-                "時間外等加算 for {} {} on a {} visit: 時間加算区分 {} in {} (項番43), {}",
-                base.code,
-                base.abbr_name,
-                visit.time.japanese(),
-                chosen.time_addition,
-                key,
-                age::describe(chosen.min_age, chosen.max_age)
-            )
+        let why = self.why(|| Explanation::TimeAddition {
+            code: base.code,
+            name: base.abbr_name.clone(),
+            time: visit.time.japanese(),
+            time_addition: chosen.time_addition,
+            kubun_alpha: base.code_table_alpha.clone(),
+            kubun_section: base.code_table_section.clone(),
+            min_age: chosen.min_age,
+            max_age: chosen.max_age,
         });
         Some((chosen, why))
     }
@@ -361,10 +361,10 @@ impl<'a> Calc<'a> {
         {
             return;
         }
-        let why = self.why(|| format!(
-            "外来管理加算 after {} {}: no item of the day has 外来管理加算区分 1 (A001 注8; visit.outpatient_management = true)",
-            pr.rec.code, pr.rec.abbr_name
-        ));
+        let why = self.why(|| Explanation::OutpatientManagement {
+            code: pr.rec.code,
+            name: pr.rec.abbr_name.clone(),
+        });
         self.derived_line(rec, date, 1, rules::OUTPATIENT_MANAGEMENT, &pr.path, why);
     }
 
@@ -405,10 +405,11 @@ impl<'a> Calc<'a> {
             return;
         };
         self.judged.insert(group);
-        let why = self.why(|| format!(
-            "判断料 of group {group} (検査等実施判断グループ区分, 項番51) for {} {}: first test of the group this month (D026: 月1回)",
-            rec.code, rec.abbr_name
-        ));
+        let why = self.why(|| Explanation::JudgementFee {
+            group,
+            code: rec.code,
+            name: rec.abbr_name.clone(),
+        });
         self.derived_line(fee, date, 1, rules::JUDGEMENT_FEE, &pr.path, why);
     }
 }

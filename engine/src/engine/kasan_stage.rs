@@ -127,16 +127,17 @@ impl<'a> Calc<'a> {
                 continue;
             };
             let start = self.claim.admission_date.unwrap_or(date);
-            let why = self.why(|| format!(
-                "{} from the 届出 (施設基準コード {}), day {day} of the 入院期間 (起算日 {start}): {}; the 04 group of {} {} lists it ({}; {})",
-                e.name,
-                list(&c.standards, standards),
-                e.limit.describe(),
-                fee.code,
-                fee.abbr_name,
-                e.cite,
-                CITE_04
-            ));
+            let why = self.why(|| crate::Explanation::StayAddition {
+                name: e.name,
+                standards: held_standards(&c.standards, standards),
+                day,
+                start,
+                limit: e.limit,
+                fee_code: fee.code,
+                fee_name: fee.abbr_name.clone(),
+                citation: e.cite,
+                group_citation: CITE_04,
+            });
             self.derived_line(rec, date, 1, KASAN, path, why);
             let notes = idx
                 .notes
@@ -146,16 +147,15 @@ impl<'a> Calc<'a> {
                 let Some(nrec) = p.set.procedures.get(n.code, date) else {
                     continue;
                 };
-                let why = self.why(|| format!(
-                    "注加算 of {} {} (注加算コード {}, 通番 {}) from the 届出 (施設基準コード {}): {} ({})",
-                    rec.code,
-                    rec.abbr_name,
-                    n.note_code,
-                    n.serial,
-                    list(&n.standards, standards),
-                    e.limit.describe(),
-                    e.cite
-                ));
+                let why = self.why(|| crate::Explanation::StayAdditionNote {
+                    code: rec.code,
+                    name: rec.abbr_name.clone(),
+                    note_code: n.note_code,
+                    serial: n.serial,
+                    standards: held_standards(&n.standards, standards),
+                    limit: e.limit,
+                    citation: e.cite,
+                });
                 self.derived_line(nrec, date, 1, KASAN, path, why);
             }
         }
@@ -271,11 +271,7 @@ impl<'a> Calc<'a> {
     }
 }
 
-/// The 施設基準コード of a row that the facility has 届出, joined.
-fn list(row: &[u16], held: &[u16]) -> String {
-    row.iter()
-        .filter(|s| held.contains(s))
-        .map(u16::to_string)
-        .collect::<Vec<_>>()
-        .join("/")
+/// The 施設基準コード of a row that the facility has 届出 (the explanation writes them joined).
+fn held_standards(row: &[u16], held: &[u16]) -> Vec<u16> {
+    row.iter().copied().filter(|s| held.contains(s)).collect()
 }

@@ -151,27 +151,28 @@ impl<'a> Calc<'a> {
             Vec::new()
         } else {
             vec![
-                format!(
-                    "{} {} ({}): {yen}円 × {} = {total}円 on {date} ({}{}{})",
-                    rec.code,
-                    rec.abbr_name,
-                    part_name(r.part),
-                    r.times,
-                    m.kind.name(),
-                    if m.liquid { ", 流動食のみ" } else { "" },
-                    if r.part == Part::Meal {
-                        ", 1日につき3食を限度"
-                    } else {
-                        ""
-                    },
-                ),
-                format!(
-                    "master {} 新又は現点数 {} (項番12, 点数識別 1 金額, 円), valid {from}–{to} ({})",
-                    rec.code,
-                    rec.points,
-                    self.rev()
-                ),
-                format!("{}; 診療識別 97, in yen, outside the 合計点数", meals::CITE),
+                crate::Explanation::Meal {
+                    code: rec.code,
+                    name: rec.abbr_name.clone(),
+                    part: part_name(r.part),
+                    yen,
+                    times: r.times,
+                    total,
+                    date,
+                    meal_kind: m.kind.name(),
+                    liquid: m.liquid,
+                    per_meal_limit: r.part == Part::Meal,
+                },
+                crate::Explanation::MealRow {
+                    code: rec.code,
+                    points: rec.points,
+                    from,
+                    to,
+                    revision: self.rev(),
+                },
+                crate::Explanation::MealCitation {
+                    citation: meals::CITE,
+                },
             ]
         };
         let unit = self.unit();

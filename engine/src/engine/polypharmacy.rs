@@ -20,6 +20,7 @@
 //!   `IY 630010002` line of 534 = 10% of Σ(剤点数 × 日数) = 5,340 of its 7 内服 剤, subtracted from
 //!   the 合計点数 (12,032 − 2 × 534 = 10,964 = HO).
 
+use crate::explain::{Explanation, KindsCounted, RxCut};
 use rust_decimal::Decimal;
 use rustc_hash::FxHashSet;
 use santei_masters::Date;
@@ -147,22 +148,16 @@ pub(super) struct KindCount {
 }
 
 impl KindCount {
-    /// How the 種類 were counted, for a finding (built only when one is reported).
-    pub(super) fn detail(&self) -> String {
-        let mut parts = vec![format!(
-            "{}銘柄 (1銘柄ごとに1種類, ア(イ)(ロ))",
-            self.by_brand
-        )];
-        if self.cheap > 0 {
-            parts.push(format!(
-                "{}剤 of {CHEAP_RX_YEN}円以下 per 1日分 (剤ごとに1種類, ア(ニ))",
-                self.cheap
-            ));
+    /// The count as the explanations and findings state it, with the `temporary` 剤 left out.
+    pub(super) fn counted(&self, temporary: usize) -> KindsCounted {
+        KindsCounted {
+            by_brand: self.by_brand,
+            cheap: self.cheap,
+            cheap_yen: CHEAP_RX_YEN,
+            mixed: self.mixed,
+            kinds: self.kinds,
+            temporary,
         }
-        if self.mixed > 0 {
-            parts.push(format!("{}剤 混合 (1種類, ア(ハ))", self.mixed));
-        }
-        format!("{} = {}種類", parts.join(" + "), self.kinds)
     }
 }
 
@@ -197,21 +192,26 @@ pub(super) fn count_kinds(rxs: &[&RxDone]) -> KindCount {
     }
 }
 
-/// Deduction of F200 注3 for the 内服 剤 of a 処方, with the arithmetic for the explanation.
-pub(super) fn deduction(rxs: &[&RxDone], rounding: PolypharmacyRounding) -> (i64, i64, String) {
+/// Deduction of F200 注3 for the 内服 剤 of a 処方: the 所定点数, the 減点 and, when `explain`,
+/// the arithmetic for the explanation.
+pub(super) fn deduction(
+    rxs: &[&RxDone],
+    rounding: PolypharmacyRounding,
+    explain: bool,
+) -> (i64, i64, Option<Explanation>) {
     let base: i64 = rxs.iter().map(|r| r.total()).sum();
     let nine_tenths = |s: i64| Decimal::from(s) * Decimal::from(9) / Decimal::from(10);
     match rounding {
         PolypharmacyRounding::PerPrescription => {
             let exact = nine_tenths(base);
             let reduced = Rounding::HalfUp.to_int(exact);
-            let how = format!(
-                "{base} × 90/100 = {} → {reduced}点 ({}, once over the 処方: {}); 減点 {base} − {reduced} = {}点",
-                exact.normalize(),
-                Rounding::HalfUp.japanese(),
-                rounding.japanese(),
-                base - reduced
-            );
+            let how = explain.then(|| Explanation::PolypharmacyPerPrescription {
+                base,
+                exact,
+                reduced,
+                rounding: Rounding::HalfUp,
+                unit: rounding.japanese(),
+            });
             (base, base - reduced, how)
         }
         PolypharmacyRounding::PerRx => {
@@ -222,14 +222,20 @@ pub(super) fn deduction(rxs: &[&RxDone], rounding: PolypharmacyRounding) -> (i64
                 let exact = nine_tenths(s);
                 let reduced = Rounding::HalfUp.to_int(exact);
                 cut += s - reduced;
-                parts.push(format!("{s} × 90/100 = {} → {reduced}", exact.normalize()));
+                if explain {
+                    parts.push(RxCut {
+                        points: s,
+                        exact,
+                        reduced,
+                    });
+                }
             }
-            let how = format!(
-                "{} ({} per 剤: {}); 減点 {cut}点",
-                parts.join(", "),
-                Rounding::HalfUp.japanese(),
-                rounding.japanese()
-            );
+            let how = explain.then(|| Explanation::PolypharmacyPerRx {
+                rxs: parts,
+                cut,
+                rounding: Rounding::HalfUp,
+                unit: rounding.japanese(),
+            });
             (base, cut, how)
         }
     }
@@ -281,16 +287,7 @@ impl Calc<'_> {
         let seven = count.kinds >= 7;
         let exempt = self.community_care(&claimed, date);
         // The count as findings state it; built only when one is reported.
-        let counted = || {
-            if temporary > 0 {
-                format!(
-                    "{}; {temporary}剤 臨時 (2週間以内) not counted (通知 F200 (6)ウ・エ)",
-                    count.detail()
-                )
-            } else {
-                count.detail()
-            }
-        };
+        let counted = || count.counted(temporary).to_string();
         let codes = || -> Vec<String> {
             internal
                 .iter()
@@ -344,11 +341,7 @@ impl Calc<'_> {
                     .is_some_and(|v| v.abs() <= MAX_UNIT_POINTS)
             })
             .collect();
-        let (base, cut, how) = deduction(&reduced, self.polypharmacy_rounding);
-        let terms: Vec<String> = reduced
-            .iter()
-            .map(|r| format!("{}点×{}", r.points, r.days))
-            .collect();
+        let (base, cut, how) = deduction(&reduced, self.polypharmacy_rounding, self.explain);
         self.findings.push(
             Finding::info(rules::POLYPHARMACY)
                 .at(vpath.clone())
@@ -376,22 +369,23 @@ impl Calc<'_> {
             .comments
             .get(REDUCTION_COMMENT, date)
             .map(|c| c.text.to_string());
-        let explain = if !self.explain {
-            Vec::new()
-        } else {
-            vec![
-                format!(
-                    "F200 注3 (告示 l.10857–10861): 1処方につき7種類以上の内服薬 → 所定点数の100分の90; 種類 per 通知 F200 (6)ア: {counted}"
-                ),
-                format!(
-                    "所定点数 = 1処方のうちの全ての内服薬の薬剤料 (通知 F200 (6)イ) = {} = {base}点",
-                    terms.join(" + ")
-                ),
+        let explain = match how {
+            None => Vec::new(),
+            Some(how) => vec![
+                Explanation::Polypharmacy {
+                    kinds: count.counted(temporary),
+                },
+                Explanation::PolypharmacyBase {
+                    terms: reduced.iter().map(|r| (r.points, r.days)).collect(),
+                    base,
+                },
                 how,
-                format!(
-                    "UKE: IY {REDUCTION_CODE} {name} (医薬品マスター 金額種別 7 減点) records the 10/100 share, {cut} (マスターファイル仕様説明書 R6 (3) 使用方法が特殊なコード 項番4); santei's line carries −{cut} so the totals subtract it"
-                ),
-            ]
+                Explanation::PolypharmacyLine {
+                    code: REDUCTION_CODE,
+                    name: name.clone(),
+                    cut,
+                },
+            ],
         };
         let unit = self.unit();
         let reduction = Line {
@@ -415,7 +409,8 @@ impl Calc<'_> {
         if let Some(text) = comment {
             let unit = self.unit();
             self.lines.insert(
-                first, Work::priced(Line {
+                first,
+                Work::priced(Line {
                     record: RecordKind::CO,
                     section: "21",
                     date,
@@ -430,10 +425,11 @@ impl Calc<'_> {
                         rule: rules::POLYPHARMACY,
                         base_path: vpath,
                     },
-                    explain: self.why(|| format!(
-                        "コメント {REDUCTION_COMMENT} （減）: marks the 内服 lines reduced by F200 注3, as real UKE files carry it before them"
-                    )),
-                },));
+                    explain: self.why(|| Explanation::PolypharmacyComment {
+                        code: REDUCTION_COMMENT,
+                    }),
+                }),
+            );
         }
     }
 
@@ -611,15 +607,18 @@ mod tests {
         let b = rx(24, 28, "241.60", &["2"]);
         // 1316 × 0.9 = 1184.4 → 1184 (−132); per 剤: 644 → 580 (−64), 672 → 605 (−67).
         assert_eq!(
-            deduction(&[&a, &b], PolypharmacyRounding::PerPrescription).1,
+            deduction(&[&a, &b], PolypharmacyRounding::PerPrescription, false).1,
             132
         );
-        assert_eq!(deduction(&[&a, &b], PolypharmacyRounding::PerRx).1, 131);
+        assert_eq!(
+            deduction(&[&a, &b], PolypharmacyRounding::PerRx, false).1,
+            131
+        );
         // 705 × 0.9 = 634.5 → 635 (四捨五入): −70, not 71.
         let a = rx(23, 15, "232.40", &["1"]);
         let b = rx(24, 15, "241.60", &["2"]);
         assert_eq!(
-            deduction(&[&a, &b], PolypharmacyRounding::PerPrescription).1,
+            deduction(&[&a, &b], PolypharmacyRounding::PerPrescription, false).1,
             70
         );
     }

@@ -6,6 +6,7 @@
 //! lines left in it — a まるめ counted on the tests still billed (告示 D007 注 …: the 項目数 billed),
 //! an item with its %加算 on the 所定点数 still there — so no unit is ever priced a second time.
 
+use crate::explain::Explanation;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashSet;
 
@@ -217,31 +218,15 @@ impl Pricer<'_> {
         l.points = Some(total);
         let times = l.times;
         if explain {
-            let pct = if sum.percent.is_zero() {
-                String::new()
-            } else {
-                format!(
-                    " × (100 {} {})/100",
-                    if sum.percent.is_sign_negative() {
-                        "−"
-                    } else {
-                        "+"
-                    },
-                    sum.percent.abs().normalize()
-                )
-            };
-            let outside = if sum.outside != 0 {
-                format!(" + {} (項番62: outside the 所定点数)", sum.outside)
-            } else {
-                String::new()
-            };
-            l.explain.push(format!(
-                "算定単位 of {} lines: 所定点数 {}{pct}{outside} = {total}点 (every % on the 所定点数, {} once) × {}回",
-                n,
-                sum.base,
-                Rounding::HalfUp.japanese(),
-                times
-            ));
+            l.explain.push(Explanation::UnitPriced {
+                lines: n,
+                base: sum.base,
+                percent: sum.percent,
+                outside: sum.outside,
+                total,
+                rounding: Rounding::HalfUp,
+                times,
+            });
         }
     }
 
@@ -288,16 +273,21 @@ impl Pricer<'_> {
                         })
                         .sum();
                     let l = &mut self.lines[last];
-                    l.explain.push(format!(
-                        "まるめ {}: {n}項目{dropped} → {points}点 (instead of {individual}点 item by item); {}",
-                        b.kubun, b.citation
-                    ));
+                    l.explain.push(Explanation::Bundle {
+                        kubun: b.kubun,
+                        counted: n,
+                        of,
+                        points,
+                        item_by_item: individual,
+                        citation: b.citation,
+                    });
                     if total != points {
-                        l.explain.push(format!(
-                            "算定単位 with its %: {points} × (100 {:+})/100 = {total}点 ({} once)",
-                            sum.percent.normalize(),
-                            Rounding::HalfUp.japanese()
-                        ));
+                        l.explain.push(Explanation::BundlePercent {
+                            points,
+                            percent: sum.percent,
+                            total,
+                            rounding: Rounding::HalfUp,
+                        });
                     }
                 }
                 self.lines[last].points = Some(total);
@@ -313,10 +303,13 @@ impl Pricer<'_> {
                             l.unit = unit;
                             l.points = Some(own);
                             if explain {
-                                l.explain.push(format!(
-                                    "{n}項目 of {}{dropped}: below the まるめ tiers, billed item by item: {own}点; {}",
-                                    b.kubun, b.citation
-                                ));
+                                l.explain.push(Explanation::BelowBundle {
+                                    kubun: b.kubun,
+                                    counted: n,
+                                    of,
+                                    points: own,
+                                    citation: b.citation,
+                                });
                             }
                         }
                         Part::Percent(_) => {
@@ -418,8 +411,17 @@ mod tests {
         assert_eq!(points, [None, None, None, Some(1_680), None]);
         assert_eq!(priced[3].explain.len(), 1, "{:?}", priced[3].explain);
         assert!(
-            priced[3].explain[0].contains("= 1680点"),
-            "{}",
+            matches!(
+                priced[3].explain[0],
+                crate::Explanation::UnitPriced {
+                    lines: 4,
+                    base: 600,
+                    total: 1_680,
+                    times: 1,
+                    ..
+                }
+            ),
+            "{:?}",
             priced[3].explain[0]
         );
         // Without explanations no text is built.
@@ -482,7 +484,16 @@ mod tests {
             findings[0].message
         );
         assert!(
-            priced[5].explain[0].contains("instead of 66点"),
+            matches!(
+                priced[5].explain[0],
+                crate::Explanation::Bundle {
+                    counted: 5,
+                    of: 6,
+                    points: 93,
+                    item_by_item: 66,
+                    ..
+                }
+            ),
             "{:?}",
             priced[5].explain
         );

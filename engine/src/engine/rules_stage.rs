@@ -89,8 +89,10 @@ impl Calc<'_> {
                     let birth = self.claim.patient.birth_date;
                     match p.set.procedures.get(*code, o.date) {
                         Some(rec) if self.billable(rec, o.date, birth) => {
-                            let why = self
-                                .why(|| format!("added by rule {} ({})", rule.id, rule.citation));
+                            let why = self.why(|| crate::Explanation::RuleAddition {
+                                rule: rule.id.clone(),
+                                citation: rule.citation.clone(),
+                            });
                             self.derived_line(rec, o.date, 1, rules::RULE_ADDITION, &path, why);
                             remove.push(false);
                             (Severity::Info, o.message.clone())

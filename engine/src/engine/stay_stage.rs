@@ -4,7 +4,7 @@ use santei_masters::{Date, Procedure};
 
 use super::price_stage::{Part, Work};
 use super::units::si_line;
-use super::{Calc, code_of};
+use super::{Calc, code_of, why};
 use crate::claim::Stay;
 use crate::result::{Finding, Origin};
 use crate::rules;
@@ -77,12 +77,16 @@ impl<'a> Calc<'a> {
         let (pts, ex) = self.points_of(rec, None, None);
         let Some(pts) = pts else { return };
         let mut ex = ex;
-        if self.explain {
-            ex.push(format!(
-            "入院料 of the ward (stay.wards[{wi}], from {}), 入院期間 day {day} from the 起算日 {start}",
-            ward.from
-        ));
-        }
+        why!(
+            self,
+            ex,
+            crate::Explanation::WardFee {
+                ward: wi,
+                from: ward.from,
+                day,
+                start,
+            }
+        );
         let unit = self.unit();
         self.accs.insert(
             unit,
@@ -115,11 +119,9 @@ impl<'a> Calc<'a> {
                 );
                 return;
             };
-            let why = self.why(|| {
-                format!(
-                    "外泊 on {date} (stay.outings): 15/100 of the 基本点数, no 入院期間加算 ({})",
-                    stay::CITE_OUTING
-                )
+            let why = self.why(|| crate::Explanation::Outing {
+                date,
+                citation: stay::CITE_OUTING,
             });
             self.derived_line(out, date, 1, STAY, &path, why);
             return;
@@ -132,17 +134,16 @@ impl<'a> Calc<'a> {
             stay::period_addition(rec, rows, day, |c| p.set.procedures.get(c, date).is_some());
         if let Some((add, row)) = due.and_then(|r| Some((p.set.procedures.get(r.code, date)?, r))) {
             let (lo, hi) = (row.lo, row.hi);
-            let why = self.why(|| format!(
-                "入院期間加算 of {} {}: day {day} of the 入院期間 (起算日 {start}) is in {lo}–{hi}{} ({})",
-                rec.code,
-                rec.abbr_name,
-                if row.special {
-                    ", 特別入院基本料等"
-                } else {
-                    ""
-                },
-                stay::CITE_PERIOD
-            ));
+            let why = self.why(|| crate::Explanation::AdmissionPeriod {
+                code: rec.code,
+                name: rec.abbr_name.clone(),
+                day,
+                start,
+                lo,
+                hi,
+                special: row.special,
+                citation: stay::CITE_PERIOD,
+            });
             self.derived_line(add, date, 1, STAY, &path, why);
         }
         self.stay_additions(date, day, rec, &path);

@@ -10,6 +10,7 @@ use super::price_stage::{Part, Work};
 use super::{Calc, Proc, code_of, section_name, section_of, section_of_inpatient, why};
 use crate::age;
 use crate::claim::RxForm;
+use crate::explain::{Explanation, Joined};
 use crate::price::drug_points;
 use crate::result::{Finding, Line, Origin, RecordKind};
 use crate::rounding::Rounding;
@@ -26,19 +27,20 @@ impl<'a> Calc<'a> {
         rec: &Procedure,
         quantity: Option<Decimal>,
         prev_unit_points: Option<i64>,
-    ) -> (Option<i64>, Vec<String>) {
+    ) -> (Option<i64>, Vec<Explanation>) {
         use crate::price::{Bound, PriceError, PricedHow, percent_change, procedure_points};
         let mut ex = Vec::new();
         why!(
             self,
             ex,
-            "master {} {} ({}; 変更年月日 {}): 新又は現点数 {} (点数識別 {})",
-            rec.code,
-            rec.abbr_name,
-            self.rev(),
-            rec.changed_on,
-            rec.points,
-            rec.point_kind
+            Explanation::MasterRow {
+                code: rec.code,
+                name: rec.abbr_name.clone(),
+                revision: self.rev(),
+                changed_on: rec.changed_on,
+                points: rec.points,
+                point_kind: rec.point_kind,
+            }
         );
         let kind = rec.point_kind();
         if matches!(kind, PointKind::PercentAdd | PointKind::PercentSubtract) {
@@ -50,41 +52,57 @@ impl<'a> Calc<'a> {
             why!(
                 self,
                 ex,
-                "{}% {} the preceding 所定点数 {prev}: {} → {r:+} ({} of the result)",
-                rec.points,
-                if add { "added to" } else { "taken from" },
-                prev.saturating_add(r),
-                Rounding::HalfUp.japanese()
+                Explanation::PercentOfBase {
+                    percent: rec.points,
+                    add,
+                    base: prev,
+                    change: r,
+                    rounding: Rounding::HalfUp,
+                }
             );
             return (Some(r), ex);
         }
         match procedure_points(rec, quantity) {
             Ok(priced) => {
                 if let (true, PricedHow::Steps(s)) = (self.explain, priced.how) {
-                    let q = s
-                        .quantity
-                        .map_or_else(|| "not given (基本点数)".to_string(), |q| q.to_string());
-                    ex.push(format!(
-                        "きざみ: 数量 {q}, 下限 {}, きざみ値 {}, きざみ点数 {} → {} + {} × {} = {} ({} of the steps, {} of the result; 項番30–35)",
-                        s.lower, s.size, rec.step_points, rec.points, s.steps, rec.step_points, s.exact.normalize(),
-                        Rounding::Up.japanese(), Rounding::HalfUp.japanese()
-                    ));
+                    ex.push(Explanation::Steps {
+                        quantity: s.quantity,
+                        lower: s.lower,
+                        size: s.size,
+                        step_points: rec.step_points,
+                        points: rec.points,
+                        steps: s.steps,
+                        exact: s.exact,
+                        steps_rounding: Rounding::Up,
+                        rounding: Rounding::HalfUp,
+                    });
+                    let above = |upper, capped| Explanation::StepsAboveUpper {
+                        upper,
+                        handling: rec.step_bound_error,
+                        capped,
+                    };
                     match s.bound {
-                        Bound::AboveUpperCapped { upper } => ex.push(format!(
-                            "数量 exceeds the きざみ 上限値 {upper}: 上下限エラー処理 {} → 点数算定式２ (the 上限値 for the 数量)",
-                            rec.step_bound_error
-                        )),
-                        Bound::AboveUpperWarned { upper } => ex.push(format!(
-                            "数量 exceeds the きざみ 上限値 {upper}: 上下限エラー処理 {} → 点数算定式１ on the 数量 as given (警告)",
-                            rec.step_bound_error
-                        )),
+                        Bound::AboveUpperCapped { upper } => ex.push(above(upper, true)),
+                        Bound::AboveUpperWarned { upper } => ex.push(above(upper, false)),
                         Bound::Within | Bound::NoQuantity => {}
                     }
                 }
                 (Some(priced.points), ex)
             }
-            Err(e @ PriceError::BelowLower { .. }) => {
-                why!(self, ex, "{e}");
+            Err(PriceError::BelowLower {
+                quantity,
+                limit,
+                handling,
+            }) => {
+                why!(
+                    self,
+                    ex,
+                    Explanation::StepsBelowLower {
+                        quantity,
+                        limit,
+                        handling,
+                    }
+                );
                 (None, ex)
             }
             Err(_) => (None, ex),
@@ -171,7 +189,7 @@ impl<'a> Calc<'a> {
         base: Option<usize>,
         pts: i64,
         times: u32,
-        ex: &mut Vec<String>,
+        ex: &mut Vec<Explanation>,
     ) -> (usize, Part) {
         let kind = rec.point_kind();
         let percent = matches!(kind, PointKind::PercentAdd | PointKind::PercentSubtract);
@@ -200,23 +218,22 @@ impl<'a> Calc<'a> {
                 };
                 if self.explain {
                     let l = &self.lines[k];
-                    ex.push(format!(
-                        "one 算定単位 with {} {}{}",
-                        l.code,
-                        l.name,
-                        match part {
-                            Part::Outside(_) => " (項番62: outside its 所定点数)",
-                            Part::Percent(_) => " (a % of its 所定点数)",
-                            _ => " (in its 所定点数)",
-                        }
-                    ));
+                    ex.push(Explanation::SameUnit {
+                        code: l.code.clone(),
+                        name: l.name.clone(),
+                        joined: match part {
+                            Part::Outside(_) => Joined::Outside,
+                            Part::Percent(_) => Joined::Percent,
+                            _ => Joined::Base,
+                        },
+                    });
                 }
                 return (unit, part);
             }
         }
         let unit = self.unit();
         if percent {
-            why!(self, ex, "{pts}点 × {times}回");
+            why!(self, ex, Explanation::Times { points: pts, times });
             return (unit, Part::Priced);
         }
         self.accs.insert(
@@ -230,7 +247,7 @@ impl<'a> Calc<'a> {
                 note_code: rec.addition_code,
             },
         );
-        why!(self, ex, "{pts}点 × {times}回");
+        why!(self, ex, Explanation::Times { points: pts, times });
         (unit, Part::Base(pts))
     }
 
@@ -241,7 +258,7 @@ impl<'a> Calc<'a> {
         times: u32,
         rule: &'static str,
         base_path: &str,
-        mut why: Vec<String>,
+        mut why: Vec<Explanation>,
     ) {
         // A %加算 (an age addition such as 乳幼児加算（生体検査） 70%) is a share of the line of the
         // item it belongs to.
@@ -336,11 +353,13 @@ impl<'a> Calc<'a> {
             why!(
                 self,
                 ex,
-                "master {} {} ({}): 新又は現点数 {}, 包括対象検査 {group} (項番16)",
-                pr.rec.code,
-                pr.rec.abbr_name,
-                self.rev(),
-                pr.rec.points
+                Explanation::BundleMember {
+                    code: pr.rec.code,
+                    name: pr.rec.abbr_name.clone(),
+                    revision: self.rev(),
+                    points: pr.rec.points,
+                    group,
+                }
             );
             let part = Part::Bundled {
                 group,
@@ -468,13 +487,14 @@ impl<'a> Calc<'a> {
             why!(
                 self,
                 explain_unit,
-                "{} {}: {}円/{} × {} = {}円",
-                rec.code,
-                rec.name,
-                rec.price,
-                rec.unit_name,
-                amount,
-                sub.normalize()
+                Explanation::DrugAmount {
+                    code: rec.code,
+                    name: rec.name.clone(),
+                    price: rec.price,
+                    unit: rec.unit_name.clone(),
+                    amount: *amount,
+                    yen: sub,
+                }
             );
             let expected_form = match form {
                 RxForm::Internal | RxForm::AsNeeded => Some(1),
@@ -504,22 +524,17 @@ impl<'a> Calc<'a> {
         }
         let points = drug_points(yen, floor);
         for (k, (dpath, rec, amount)) in resolved.iter().enumerate() {
-            let mut ex: Vec<String> = explain_unit.get(k).cloned().into_iter().collect();
+            let mut ex: Vec<Explanation> = explain_unit.get(k).cloned().into_iter().collect();
             if k == last && self.explain {
-                ex.push(format!(
-                    "{unit_word} {}円 → {points}点 ({}; 15円以下は{floor}点; {}) × {days}",
-                    yen.normalize(),
-                    if yen <= Decimal::from(15) {
-                        "15円以下".to_string()
-                    } else {
-                        format!(
-                            "{} of {}/10",
-                            Rounding::HalfDown.japanese(),
-                            yen.normalize()
-                        )
-                    },
-                    cite
-                ));
+                ex.push(Explanation::RxPoints {
+                    unit: unit_word,
+                    yen,
+                    points,
+                    floor,
+                    rounding: Rounding::HalfDown,
+                    citation: cite,
+                    days,
+                });
             }
             self.lines.push(Work::priced(Line {
                 record: RecordKind::IY,
@@ -642,27 +657,22 @@ impl<'a> Calc<'a> {
         let points = mp.points;
         let mut ex = Vec::new();
         if self.explain {
-            ex.push(format!(
-            "master {} {} ({}): {}円/{} × {} = {}円 ÷ {}円 (特定器材種別 {}, 項番22) → {} ({}; 材料価格基準 留意事項)",
-            rec.code,
-            rec.name,
-            self.rev(),
-            price.normalize(),
-            rec.unit_name,
-            amount,
-            mp.yen.normalize(),
-            mp.divisor,
-            rec.material_kind,
-            if mp.capped.is_some() {
-                "over the cap".to_string()
-            } else {
-                format!("{points}点")
-            },
-            Rounding::HalfUp.japanese()
-        ));
+            ex.push(Explanation::Material {
+                code: rec.code,
+                name: rec.name.clone(),
+                revision: self.rev(),
+                price,
+                unit: rec.unit_name.clone(),
+                amount,
+                yen: mp.yen,
+                divisor: mp.divisor,
+                material_kind: rec.material_kind,
+                points: mp.capped.is_none().then_some(points),
+                rounding: Rounding::HalfUp,
+            });
         }
         if let Some(cap) = mp.capped {
-            why!(self, ex, "上限点数 {cap} (項番24) → {points}点");
+            why!(self, ex, Explanation::MaterialCap { cap, points });
         }
         let unit = self.unit();
         self.lines.push(Work::priced(Line {
@@ -723,14 +733,10 @@ impl<'a> Calc<'a> {
             origin: Origin::Claimed {
                 path: path.to_string(),
             },
-            explain: if self.explain {
-                vec![format!(
-                    "コメント パターン {} (master {})",
-                    rec.pattern, rec.code
-                )]
-            } else {
-                Vec::new()
-            },
+            explain: self.why(|| Explanation::Comment {
+                pattern: rec.pattern,
+                code: rec.code,
+            }),
         }));
     }
 }
@@ -747,7 +753,7 @@ pub(super) fn si_line(
     points: Option<i64>,
     times: u32,
     origin: Origin,
-    explain: Vec<String>,
+    explain: Vec<Explanation>,
 ) -> Line {
     let (section, aggregation) = if inpatient {
         (

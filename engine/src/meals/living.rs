@@ -50,8 +50,8 @@ pub struct LivingStandard {
     pub env_days: u32,
     /// Σ 居住費 (円).
     pub env_yen: i64,
-    /// One line per row and amount: code, name, 円 × n = total.
-    pub explain: Vec<String>,
+    /// One explanation per row and amount: code, name, 円 × n = total.
+    pub explain: Vec<crate::Explanation>,
 }
 
 impl LivingStandard {
@@ -126,12 +126,12 @@ pub fn standard(
     }
     out.explain = rows
         .iter()
-        .map(|(code, name, y, n)| {
-            let unit = if *code == ENV_CODE { "日" } else { "食" };
-            format!(
-                "{code:09} {name}: {y}円 × {n}{unit} = {}円",
-                y * i64::from(*n)
-            )
+        .map(|&(code, name, yen, count)| crate::Explanation::LivingRow {
+            code,
+            name,
+            yen,
+            count,
+            per_day: code == ENV_CODE,
         })
         .collect();
     Ok(out)

@@ -78,32 +78,36 @@ pub(super) fn meals(
     }
     let mut explain = match living {
         _ if !explain_on => Vec::new(),
-        None => vec![format!(
-            "{count}食 × 標準負担額 {}円 ({}) = {standard_total}円; the patient pays {rest}円 (not part of the 一部負担金 nor of 高額療養費; {})",
-            per(class),
-            meal_class_name(class),
-            row.citation
-        )],
+        None => vec![Explanation::MealStandard {
+            count,
+            per_meal: per(class),
+            class: meal_class_name(class),
+            total: standard_total,
+            patient: rest,
+            citation: row.citation,
+        }],
         Some(l) => {
             let mut e = l.explain.clone();
-            e.push(format!(
-                "生活療養標準負担額 ({}, 医療区分1): 食費 {}円 + 居住費 {}円 = {standard_total}円; the patient pays {rest}円 (not part of the 一部負担金 nor of 高額療養費; {})",
-                meal_class_name(class),
-                l.food_yen,
-                l.env_yen,
-                crate::meals::living::CITE
-            ));
+            e.push(Explanation::LivingStandard {
+                class: meal_class_name(class),
+                food: l.food_yen,
+                env: l.env_yen,
+                total: standard_total,
+                patient: rest,
+                citation: crate::meals::living::CITE,
+            });
             e
         }
     };
     let cost_total = cost_total.filter(|_| !claim.meals.is_empty());
     let ho_total = cost_total.map(|c| c - standard_total);
     if let (true, Some(c), Some(b)) = (explain_on, cost_total, ho_total) {
-        explain.push(format!(
-            "{} (保険者): 費用 {c}円 − 標準負担額 {standard_total}円 = {b}円 ({}; UKE HO 食事・生活療養 合計金額)",
-            if living.is_some() { "入院時生活療養費" } else { "入院時食事療養費" },
-            if living.is_some() { "健保法85条の2 第2項" } else { "健保法85条2項" }
-        ));
+        explain.push(Explanation::MealBenefit {
+            living: living.is_some(),
+            cost: c,
+            standard: standard_total,
+            benefit: b,
+        });
     }
     (
         MealCopay {

@@ -19,75 +19,70 @@ pub(super) struct MonthEnd<'a> {
 }
 
 /// The explanations of the month's amounts and of the limits that applied.
-pub(super) fn month_explanations(ctx: &Ctx<'_>, end: &MonthEnd<'_>, explain: &mut Vec<String>) {
+pub(super) fn month_explanations(
+    ctx: &Ctx<'_>,
+    end: &MonthEnd<'_>,
+    explain: &mut Vec<Explanation>,
+) {
     let (rates, m) = (ctx.rates, end.m);
     let (total_points, paid, n, rate_text) = (end.total_points, end.paid, end.days, end.rate_text);
     if rates.insured {
-        explain.push(format!(
-            "医療費 {total_points}点 × 10円 = {}円; 一部負担金 {}円 ({rate_text}); patient {}円 for the month, 窓口 {paid}円 over {n} day(s) (10円未満 四捨五入 per visit: 健保法75条 / 国保法42条の2; to the yen once a limit applies)",
-            yen(m.cost),
-            Yen(m.natural_ib),
-            yen(m.patient),
-        ));
+        explain.push(Explanation::MonthInsured {
+            points: total_points,
+            cost: yen(m.cost),
+            copay: m.natural_ib,
+            rate: rate_text,
+            patient: yen(m.patient),
+            window: paid,
+            days: n,
+        });
     } else {
-        explain.push(format!(
-            "公費単独: 医療費 {total_points}点 × 10円 = {}円, all of it left to the 公費; patient {}円, 窓口 {paid}円",
-            yen(m.cost),
-            yen(m.patient)
-        ));
+        explain.push(Explanation::MonthPublicOnly {
+            points: total_points,
+            cost: yen(m.cost),
+            patient: yen(m.patient),
+            window: paid,
+        });
     }
     for p in &m.parts {
         if let Some((l, why)) = p.part_limit {
-            explain.push(format!(
-                "負担区分 {}: 一部負担金 {}円 capped at {}円 ({why}; {CITE_HIGH_COST})",
-                burden_code(rates.insured, p.mask),
-                Yen(p.natural_ib),
-                Yen(l)
-            ));
+            explain.push(Explanation::PartLimit {
+                burden: burden_code(rates.insured, p.mask),
+                copay: p.natural_ib,
+                limit: l,
+                why,
+                citation: CITE_HIGH_COST,
+            });
         }
     }
     if let (Some((l, cut, cost)), Some(row)) = (m.combined, rates.row) {
-        let what = match cost {
-            Some(c) => format!("limit {}", ctx.household_text(row, c)),
-            None => format!("外来 (個人) limit {}円", Yen(l)),
+        let limit = match cost {
+            Some(c) => ctx.household_limit(row, c),
+            None => HighCostLimit::Outpatient { limit: l },
         };
-        explain.push(format!(
-            "高額療養費 ({}): the patient's amounts exceed the {what} by {}円{}; the insurance pays it",
-            rates.class.map_or("", IncomeClass::japanese),
-            Yen(cut),
-            if rates.elder {
-                String::new()
-            } else {
-                format!(
-                    " (70歳未満: parts with 一部負担金 ≥ {}円 combined)",
-                    rates.floor
-                )
-            }
-        ));
+        explain.push(Explanation::HighCost {
+            class: rates.class.map_or("", IncomeClass::japanese),
+            limit,
+            excess: cut,
+            floor: (!rates.elder).then_some(rates.floor),
+        });
     }
     if m.marucho_cut > Decimal::ZERO {
-        explain.push(format!(
-            "特定疾病 (マル長) {}円/月: {}円 more paid by the insurance",
-            ctx.halve(rates.marucho.unwrap_or(0)),
-            Yen(m.marucho_cut)
-        ));
+        explain.push(Explanation::Marucho {
+            limit: ctx.halve(rates.marucho.unwrap_or(0)),
+            cut: m.marucho_cut,
+        });
     }
     if let Some(row) = rates.row {
         if let (true, Some(a)) = (rates.elder && ctx.outpatient, row.outpatient_annual) {
-            explain.push(format!(
-                "外来特例 年間上限 {a}円 (8月〜翌7月) is refunded by the insurer; not applied at the 窓口"
-            ));
+            explain.push(Explanation::OutpatientAnnualLimit { limit: a });
         }
         if let Some(a) = row.annual {
-            explain.push(format!(
-                "年間上限 {a}円 (8月〜翌7月, of what is left after the monthly limits{}) is settled by the insurer; not applied at the 窓口 ({})",
-                if row.class == IncomeClass::E {
-                    "; 410,000円 for 年収 about 200万円未満"
-                } else {
-                    ""
-                },
-                row.citation
-            ));
+            explain.push(Explanation::AnnualLimit {
+                limit: a,
+                low_income_note: row.class == IncomeClass::E,
+                citation: row.citation,
+            });
         }
     }
 }
@@ -149,7 +144,7 @@ pub(super) fn fund_records(
             PublicReceiptRounding::TenYenUnlessLimited => round10(nat.after[k]),
         };
         let fx = if ctx.settings.explain {
-            vec![fund_text(f, fund_points[k], m, k, after)]
+            vec![fund_explanation(f, fund_points[k], m, k, after)]
         } else {
             Vec::new()
         };
@@ -183,28 +178,16 @@ pub(super) fn fund_records(
     (public, ko)
 }
 
-/// The explanation of the 公費 `k`'s share.
-fn fund_text(f: &Fund, points: i64, m: &Month, k: usize, after: i64) -> String {
-    format!(
-        "{}点 covered; left to the patient when it applies {}円; the 公費 pays {}円; the patient keeps {}円{}",
+/// The explanation of the 公費 `k`'s share (with its terms: its share of the 医療費 and its
+/// monthly cap).
+fn fund_explanation(f: &Fund, points: i64, m: &Month, k: usize, after: i64) -> Explanation {
+    Explanation::FundShare {
         points,
-        Yen(m.target[k]),
-        Yen(m.pay[k]),
-        after,
-        fund_terms(f.permille, f.cap)
-    )
-}
-
-/// The terms of a 公費 in its explanation: its share of the 医療費 and its monthly cap.
-fn fund_terms(permille: Option<i64>, cap: Option<i64>) -> String {
-    match (permille, cap) {
-        (Some(p), Some(c)) => format!(
-            " ({}% of the 医療費, 上限 {c}円/月)",
-            Decimal::from(p) / dec(10)
-        ),
-        (Some(p), None) => format!(" ({}% of the 医療費)", Decimal::from(p) / dec(10)),
-        (None, Some(c)) => format!(" (上限 {c}円/月)"),
-        (None, None) => String::new(),
+        target: m.target[k],
+        pays: m.pay[k],
+        keeps: after,
+        permille: f.permille,
+        cap: f.cap,
     }
 }
 
@@ -239,12 +222,24 @@ mod tests {
 
     #[test]
     fn fund_terms_texts() {
+        let fund = |permille, cap| {
+            Explanation::FundShare {
+                points: 100,
+                target: dec(300),
+                pays: dec(300),
+                keeps: 0,
+                permille,
+                cap,
+            }
+            .to_string()
+        };
+        let head = "100点 covered; left to the patient when it applies 300円; the 公費 pays 300円; the patient keeps 0円";
         assert_eq!(
-            fund_terms(Some(50), Some(10_000)),
-            " (5% of the 医療費, 上限 10000円/月)"
+            fund(Some(50), Some(10_000)),
+            format!("{head} (5% of the 医療費, 上限 10000円/月)")
         );
-        assert_eq!(fund_terms(Some(100), None), " (10% of the 医療費)");
-        assert_eq!(fund_terms(None, Some(5_000)), " (上限 5000円/月)");
-        assert_eq!(fund_terms(None, None), "");
+        assert_eq!(fund(Some(100), None), format!("{head} (10% of the 医療費)"));
+        assert_eq!(fund(None, Some(5_000)), format!("{head} (上限 5000円/月)"));
+        assert_eq!(fund(None, None), head);
     }
 }

@@ -318,7 +318,7 @@ fn prefixes(
     ctx: &Ctx<'_>,
     days: &[(usize, Date)],
     day_points: &[i64; DAYS],
-    rate_text: &str,
+    rate_text: &'static str,
 ) -> Prefixes {
     let rates = ctx.rates;
     let mut visits = Vec::with_capacity(days.len());
@@ -344,7 +344,7 @@ fn prefixes(
         paid += window;
         let points = day_points[di];
         let explain = if ctx.settings.explain {
-            vec![visit_text(
+            vec![visit_explanation(
                 points,
                 binding.then_some(window),
                 exact_day,
@@ -386,27 +386,24 @@ fn prefixes(
 
 /// The explanation of one visit: under a binding limit (`limited`: what the 窓口 collects), or
 /// the day's share rounded to 10円.
-fn visit_text(
+fn visit_explanation(
     points: i64,
     limited: Option<i64>,
     exact_day: Decimal,
     window: i64,
-    rate_text: &str,
+    rate_text: &'static str,
     with_funds: bool,
-) -> String {
+) -> Explanation {
     match limited {
-        Some(w) => format!(
-            "{points}点 × 10円 = {}円; a monthly limit applies: the 窓口 collects what is left under it, to the yen ({}円)",
-            points.saturating_mul(10),
-            w
-        ),
-        None => format!(
-            "{points}点 × 10円 = {}円; patient share {}円 ({rate_text}{}) → {window}円 (10円未満 {}, 健保法75条)",
-            points.saturating_mul(10),
-            Yen(exact_day),
-            if with_funds { ", after 公費" } else { "" },
-            Rounding::HalfUp.japanese()
-        ),
+        Some(w) => Explanation::VisitLimited { points, window: w },
+        None => Explanation::VisitShare {
+            points,
+            share: exact_day,
+            rate: rate_text,
+            after_funds: with_funds,
+            window,
+            rounding: Rounding::HalfUp,
+        },
     }
 }
 
@@ -456,11 +453,11 @@ mod tests {
     #[test]
     fn visit_texts() {
         assert_eq!(
-            visit_text(641, None, Decimal::from(1923), 1920, "3割", false),
+            visit_explanation(641, None, Decimal::from(1923), 1920, "3割", false).to_string(),
             "641点 × 10円 = 6410円; patient share 1923円 (3割) → 1920円 (10円未満 四捨五入, 健保法75条)"
         );
         assert_eq!(
-            visit_text(641, Some(577), Decimal::from(1923), 577, "3割", true),
+            visit_explanation(641, Some(577), Decimal::from(1923), 577, "3割", true).to_string(),
             "641点 × 10円 = 6410円; a monthly limit applies: the 窓口 collects what is left under it, to the yen (577円)"
         );
     }
