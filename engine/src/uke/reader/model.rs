@@ -278,6 +278,7 @@ pub struct DayCounts {
 
 impl DayCounts {
     /// Sets the count of `day` (1–31).
+    #[inline]
     pub fn set(&mut self, day: u8, count: u16) {
         let Some(i) = usize::from(day).checked_sub(1).filter(|&i| i < 31) else {
             return;

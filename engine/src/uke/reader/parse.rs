@@ -91,6 +91,15 @@ pub const KNOWN_RECORDS: &[&str] = &[
     "RC", "EX", "JY", "MN", "NI", "TR", "TS", "BU", "SB", "KK", "GA", "HH", "GT", "CD", "SK", "RO",
 ];
 
+/// The [`KNOWN_RECORDS`] that [`Builder::feed`] reads past without a check of their own (all
+/// but RE/IR/GO, which delimit receipts, HO/KO/CO/SI/IY/TO, which it reads, and the
+/// [`DPC_RECORDS`], which mark a DPC receipt): the reader's fast path counts their bytes
+/// when they are plain ASCII (a test keeps the list in step with `feed`).
+pub(super) const PASSIVE_RECORDS: &[[u8; 2]] = &[
+    *b"SN", *b"JD", *b"MF", *b"GR", *b"SY", *b"SJ", *b"KH", *b"RC", *b"EX", *b"JY", *b"MN", *b"NI",
+    *b"TR", *b"TS", *b"RO",
+];
+
 /// Record IDs only 歯科 files have (記録条件仕様（歯科用）: SS 歯科診療行為レコード, HS 傷病名部位レコード;
 /// UK 受付情報 in the R08 歯科 schema, ../shared/docs/UKE_LAYOUT.md): a 歯科 file is refused, not
 /// read as 医科.
