@@ -36,8 +36,9 @@ pub enum Event {
 pub struct BatchOptions {
     /// Worker threads; 1 reads and recalculates on the calling thread.
     pub jobs: usize,
-    /// Bytes per block handed to a worker (at least 8 KiB; a block always holds whole
-    /// receipts, so one longer than this makes its block longer).
+    /// Bytes per block handed to a worker (at least 8 KiB; up to 64 KiB more, the cutter's last
+    /// read; a block always holds whole receipts, so one longer than this makes its block
+    /// longer).
     pub block_bytes: usize,
 }
 

@@ -347,8 +347,8 @@ impl Builder {
 
     /// Adds a parsed SI/IY/TO line to the current 算定単位; the line carrying the 点数 closes it.
     /// A unit is placed in the receipt when it opens and its lines are added where it is (a line
-    /// is copied once).
-    #[inline]
+    /// is copied once). Inlined into the fast path, where the line is built in place.
+    #[inline(always)]
     pub(super) fn push_line(&mut self, l: Line) {
         let r = &mut self.receipt;
         let sec = l.section;
