@@ -357,15 +357,20 @@ impl Builder {
         if self.current.is_some_and(|i| r.units[i].section != sec) {
             self.current = None;
         }
-        let i = *self.current.get_or_insert_with(|| {
-            r.units.push(Unit {
-                section: sec,
-                lines: smallvec::SmallVec::new(),
-                points: None,
-                count: l.count,
-            });
-            r.units.len() - 1
-        });
+        let i = match self.current {
+            Some(i) => i,
+            None => {
+                r.units.push(Unit {
+                    section: sec,
+                    lines: smallvec::SmallVec::new(),
+                    points: None,
+                    count: l.count,
+                });
+                let i = r.units.len() - 1;
+                self.current = Some(i);
+                i
+            }
+        };
         let u = &mut r.units[i];
         let done = l.points.is_some();
         u.points = l.points;
