@@ -176,10 +176,14 @@ impl RuleSet {
         kinds: &[RuleKind],
         admission: Option<Date>,
     ) -> Vec<Outcome> {
-        // Most items trigger a few rules: one allocation instead of a growth per doubling.
-        let mut cand: Vec<u32> = Vec::with_capacity(4 * items.len() + self.global_rules().len());
-        for it in items {
-            cand.extend_from_slice(self.triggered_by(it.code));
+        let codes = Codes::new(items);
+        // Most codes trigger a few rules: one allocation instead of a growth per doubling. The
+        // rules of each distinct code (a code billed on several days is one lookup), sorted and
+        // deduplicated as they would be from every item.
+        let mut cand: Vec<u32> =
+            Vec::with_capacity(4 * codes.distinct.len() + self.global_rules().len());
+        for &code in &codes.distinct {
+            cand.extend_from_slice(self.triggered_by(code));
         }
         cand.extend_from_slice(self.global_rules());
         cand.sort_unstable();
@@ -192,7 +196,6 @@ impl RuleSet {
         };
         let mut alive = vec![true; items.len()];
         let mut out = Vec::new();
-        let codes = Codes::new(items);
         for ri in of_kind(RuleKind::Inclusion) {
             self.inclusion(ri as usize, items, &codes, &mut alive, &mut out);
         }
@@ -699,17 +702,27 @@ struct Codes {
 
 impl Codes {
     fn new(items: &[Item]) -> Codes {
-        let mut distinct: Vec<u32> = items.iter().map(|i| i.code).collect();
-        distinct.sort_unstable();
-        distinct.dedup();
-        let slot = if distinct.len() <= 64 {
-            items
-                .iter()
-                .map(|i| distinct.binary_search(&i.code).unwrap_or(0) as u8)
-                .collect()
-        } else {
-            Vec::new()
-        };
+        // (code, item index), sorted: the distinct codes in order, and each item's slot, in one
+        // pass (instead of a sort of the codes and a binary search per item).
+        let mut keyed: Vec<u64> = items
+            .iter()
+            .enumerate()
+            .map(|(i, it)| u64::from(it.code) << 32 | i as u64)
+            .collect();
+        keyed.sort_unstable();
+        let mut distinct: Vec<u32> = Vec::with_capacity(items.len());
+        let mut slot = vec![0u8; items.len()];
+        for &k in &keyed {
+            let code = (k >> 32) as u32;
+            if distinct.last() != Some(&code) {
+                distinct.push(code);
+            }
+            // Only read when there are at most 64 distinct codes (then it fits).
+            slot[k as u32 as usize] = (distinct.len() - 1) as u8;
+        }
+        if distinct.len() > 64 {
+            slot = Vec::new();
+        }
         Codes { distinct, slot }
     }
 

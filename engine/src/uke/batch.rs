@@ -36,8 +36,9 @@ pub enum Event {
 pub struct BatchOptions {
     /// Worker threads; 1 reads and recalculates on the calling thread.
     pub jobs: usize,
-    /// Bytes per block handed to a worker (at least 8 KiB; a block always holds whole
-    /// receipts, so one longer than this makes its block longer).
+    /// Bytes per block handed to a worker (at least 8 KiB; up to 64 KiB more, the cutter's last
+    /// read; a block always holds whole receipts, so one longer than this makes its block
+    /// longer).
     pub block_bytes: usize,
 }
 
@@ -73,7 +74,10 @@ pub type SinkResult = std::io::Result<()>;
 
 struct Block {
     seq: u64,
+    /// The block is `bytes[..len]`: the buffer keeps its length (zeroed once) so that it can be
+    /// read into again without being cleared or zeroed.
     bytes: Vec<u8>,
+    len: usize,
     first_line: usize,
     /// Input bytes consumed up to the end of this block.
     end: u64,
@@ -250,7 +254,7 @@ fn work(
                 Err(_) => return,
             }
         };
-        let mut raws: Vec<Raw> = UkeReader::new(&block.bytes[..], file, encoding)
+        let mut raws: Vec<Raw> = UkeReader::new(&block.bytes[..block.len], file, encoding)
             .keep_records(false)
             .starting_at_line(block.first_line)
             .map(|item| to_raw(calc, item))
@@ -258,10 +262,8 @@ fn work(
         if let Some(e) = block.error {
             raws.push(Raw::Error(e));
         }
-        let mut bytes = block.bytes;
-        bytes.clear();
         // Full (the cutter has enough) or gone (end of input): the buffer is just dropped.
-        spare.try_send(bytes).ok();
+        spare.try_send(block.bytes).ok();
         if tx.send((block.seq, block.end, raws)).is_err() {
             return;
         }
@@ -270,7 +272,8 @@ fn work(
 
 /// Cuts the input into blocks of about `block_bytes`, each ending just before a line that
 /// starts with `RE,` (or at the end of the input). A receipt longer than a block makes the block
-/// grow until the next RE.
+/// grow until the next RE. The input is read straight into the block's buffer: a read of at
+/// least [`READ_BYTES`] bypasses the `BufReader` of a file (one copy less per byte).
 fn cut<R: BufRead>(
     mut input: R,
     file: &str,
@@ -281,36 +284,47 @@ fn cut<R: BufRead>(
 ) {
     let finder = memchr::memmem::FinderRev::new(b"\nRE,");
     let target = block_bytes.max(MIN_BLOCK_BYTES);
+    // A fresh buffer holds a block and one read past it.
+    let fresh = 2 * target + READ_BYTES;
     let mut seq = 0u64;
     // First line and byte offset of `block` in the input.
     let mut line = 1usize;
     let mut consumed = 0u64;
-    let mut block: Vec<u8> = Vec::with_capacity(2 * target);
+    // The block is `block[..len]`; the rest of the buffer is room to read into.
+    let mut block: Vec<u8> = vec![0; fresh];
+    let mut len = 0usize;
     let mut want = target;
-    let send = |seq: &mut u64, bytes: Vec<u8>, first_line: usize, end: u64, error| -> bool {
-        if permits.recv().is_err() {
-            return false;
-        }
-        let ok = tx
-            .send(Block {
-                seq: *seq,
-                bytes,
-                first_line,
-                end,
-                error,
-            })
-            .is_ok();
-        *seq += 1;
-        ok
-    };
+    let send =
+        |seq: &mut u64, bytes: Vec<u8>, len: usize, first_line: usize, end: u64, error| -> bool {
+            if permits.recv().is_err() {
+                return false;
+            }
+            let ok = tx
+                .send(Block {
+                    seq: *seq,
+                    bytes,
+                    len,
+                    first_line,
+                    end,
+                    error,
+                })
+                .is_ok();
+            *seq += 1;
+            ok
+        };
     loop {
         let mut eof = false;
-        while block.len() < want {
-            let buf = match input.fill_buf() {
-                Ok(b) => b,
+        while len < want {
+            // Room for a read that bypasses the input's buffer, up to what the block needs.
+            let upto = want.max(len + READ_BYTES);
+            if block.len() < upto {
+                block.resize(upto, 0);
+            }
+            let n = match input.read(&mut block[len..upto]) {
+                Ok(n) => n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(e) => {
-                    let lines = memchr::memchr_iter(b'\n', &block).count();
+                    let lines = memchr::memchr_iter(b'\n', &block[..len]).count();
                     let error = UkeError {
                         file: file.to_owned(),
                         line: line + lines,
@@ -319,54 +333,57 @@ fn cut<R: BufRead>(
                         message: format!("cannot read: {e}"),
                         fatal: true,
                     };
-                    let end = consumed + block.len() as u64;
-                    send(&mut seq, block, line, end, Some(error));
+                    let end = consumed + len as u64;
+                    send(&mut seq, block, len, line, end, Some(error));
                     return;
                 }
             };
-            if buf.is_empty() {
+            if n == 0 {
                 eof = true;
                 break;
             }
-            // A reader may hand out much more than a block at once (an in-memory input hands
-            // out all of it): take only what the block needs.
-            let n = buf.len().min(want - block.len());
-            block.extend_from_slice(&buf[..n]);
-            input.consume(n);
+            len += n;
         }
         if eof {
-            if !block.is_empty() {
-                let end = consumed + block.len() as u64;
-                send(&mut seq, block, line, end, None);
+            if len > 0 {
+                let end = consumed + len as u64;
+                send(&mut seq, block, len, line, end, None);
             }
             return;
         }
-        match finder.rfind(&block) {
+        match finder.rfind(&block[..len]) {
             Some(p) => {
                 let at = p + 1;
+                let tail = len - at;
                 // A buffer a worker gave back, unless a long receipt made it grow.
                 let mut rest = spare
                     .try_recv()
                     .ok()
-                    .filter(|b| b.capacity() <= 4 * target)
-                    .unwrap_or_else(|| Vec::with_capacity(2 * target));
-                rest.extend_from_slice(&block[at..]);
-                block.truncate(at);
-                let lines = memchr::memchr_iter(b'\n', &block).count();
-                let len = block.len() as u64;
-                if !send(&mut seq, block, line, consumed + len, None) {
+                    .filter(|b| b.len() <= 2 * fresh)
+                    .unwrap_or_else(|| vec![0; fresh]);
+                if rest.len() < tail + READ_BYTES {
+                    rest.resize(tail + READ_BYTES, 0);
+                }
+                rest[..tail].copy_from_slice(&block[at..len]);
+                let lines = memchr::memchr_iter(b'\n', &block[..at]).count();
+                if !send(&mut seq, block, at, line, consumed + at as u64, None) {
                     return;
                 }
                 line += lines;
-                consumed += len;
+                consumed += at as u64;
                 block = rest;
+                len = tail;
                 want = target;
             }
             // No receipt starts in the block after its first: read on.
-            None => want = block.len() + target,
+            None => want = len + target,
         }
     }
 }
+
+/// The smallest read the cutter asks for: at least the capacity of the `BufReader` the CLI
+/// reads a file through (64 KiB), so that `BufReader::read` hands the read to the file.
+const READ_BYTES: usize = 64 << 10;
 
 /// Counts the bytes consumed through `BufRead` (all `UkeReader` uses).
 struct CountingRead<'c, R> {

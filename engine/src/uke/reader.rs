@@ -185,7 +185,7 @@ impl<R: BufRead> UkeReader<R> {
                         bytes,
                         ..
                     }) if *bytes + text_len <= MAX_RECEIPT_BYTES => {
-                        let fed = b.feed_fast(raw, self.line);
+                        let fed = b.feed_fast(raw, self.line) || passive(raw);
                         if fed {
                             *bytes += text_len;
                         }
@@ -223,6 +223,20 @@ impl<R: BufRead> UkeReader<R> {
             None => Err(self.error(0, None, "receipt without RE".into())),
         }
     }
+}
+
+/// A record of a receipt that [`Builder::feed`] reads past (a known 医科 record with nothing
+/// to check, such as SY 傷病名; see [`parse::KNOWN_RECORDS`]) written in plain ASCII without
+/// quotes: decoding and splitting it would give the same text and no error, so the fast path
+/// only counts its bytes. Any other line goes the general way.
+#[inline]
+fn passive(raw: &[u8]) -> bool {
+    let [a, b, b',', ..] = *raw else {
+        return false;
+    };
+    parse::PASSIVE_RECORDS.contains(&[a, b])
+        && raw.is_ascii()
+        && memchr::memchr(b'"', raw).is_none()
 }
 
 /// Decodes and splits one raw line (end of line removed) into `rec`; false when it is empty.

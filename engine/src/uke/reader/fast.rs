@@ -39,6 +39,19 @@ impl<'a> FastFields<'a> {
         let start = self.pos.min(self.b.len());
         let mut i = start;
         let mut v = 0u64;
+        // Eight digits in a row (the first eight of a 9-digit code) are read from one load.
+        if max_digits >= 8 {
+            if let Some(x) = self
+                .b
+                .get(i..i + 8)
+                .and_then(|w| <[u8; 8]>::try_from(w).ok())
+            {
+                if let Some(eight) = eight_digits(u64::from_le_bytes(x)) {
+                    v = eight;
+                    i += 8;
+                }
+            }
+        }
         while let Some(&c) = self.b.get(i) {
             if c == b',' {
                 break;
@@ -103,6 +116,23 @@ impl<'a> FastFields<'a> {
     }
 }
 
+/// The value of eight ASCII digits loaded little-endian (the first digit in the lowest byte);
+/// `None` when a byte is not a digit. Pairs, then fours, then the eight are combined by
+/// multiplications on the whole word.
+#[inline(always)]
+pub(super) fn eight_digits(x: u64) -> Option<u64> {
+    const HIGH: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    const ZEROS: u64 = 0x3030_3030_3030_3030;
+    // Every byte 0x30–0x3F, and still 0x3_ after adding 6 (so 0x30–0x39).
+    if x & HIGH != ZEROS || x.wrapping_add(0x0606_0606_0606_0606) & HIGH != ZEROS {
+        return None;
+    }
+    let d = x - ZEROS;
+    let pairs = (d.wrapping_mul(10 << 8 | 1) >> 8) & 0x00FF_00FF_00FF_00FF;
+    let fours = (pairs.wrapping_mul(100 << 16 | 1) >> 16) & 0x0000_FFFF_0000_FFFF;
+    Some(fours.wrapping_mul(10000 << 32 | 1) >> 32)
+}
+
 /// The 31 算定日 fields (the rest of a line from the first of them), as [`FastFields::int`] with at
 /// most 4 digits reads each: `None` when a field is not plain digits, has more than 4 of them, or
 /// a field follows the 31st (more fields than the layout has). Runs of empty fields (most of
@@ -110,7 +140,17 @@ impl<'a> FastFields<'a> {
 #[inline(always)]
 fn days_fast(rest: &[u8]) -> Option<DayCounts> {
     const COMMAS: u64 = u64::from_le_bytes([b','; 8]);
-    let mut days = DayCounts::default();
+    // The counts, the days with a count and Σ, as `DayCounts::set` keeps them (each day is set
+    // at most once, in order).
+    let mut counts = [0u16; 31];
+    let (mut mask, mut total) = (0u32, 0u32);
+    let mut set = |d: usize, v: u16| {
+        counts[d] = v;
+        total += u32::from(v);
+        if v > 0 {
+            mask |= 1 << d;
+        }
+    };
     // 0-based day of the field being read, its value and its digits so far.
     let (mut d, mut v, mut n) = (0usize, 0u16, 0u32);
     let mut i = 0;
@@ -134,7 +174,7 @@ fn days_fast(rest: &[u8]) -> Option<DayCounts> {
         let c = rest[i];
         if c == b',' {
             if n > 0 {
-                days.set(d as u8 + 1, v);
+                set(d, v);
                 (v, n) = (0, 0);
             }
             d += 1;
@@ -152,9 +192,9 @@ fn days_fast(rest: &[u8]) -> Option<DayCounts> {
         i += 1;
     }
     if n > 0 {
-        days.set(d as u8 + 1, v);
+        set(d, v);
     }
-    Some(days)
+    Some(DayCounts::from_parts(counts, mask, total))
 }
 
 impl Builder {

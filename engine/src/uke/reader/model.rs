@@ -278,6 +278,7 @@ pub struct DayCounts {
 
 impl DayCounts {
     /// Sets the count of `day` (1–31).
+    #[inline]
     pub fn set(&mut self, day: u8, count: u16) {
         let Some(i) = usize::from(day).checked_sub(1).filter(|&i| i < 31) else {
             return;
@@ -288,6 +289,24 @@ impl DayCounts {
             self.mask |= 1 << i;
         } else {
             self.mask &= !(1 << i);
+        }
+    }
+    /// From the counts of days 1–31, the days with a count (bit d−1 for day d) and Σ counts, for
+    /// the reader's fast path (which sets each day once); the caller keeps them consistent.
+    #[inline]
+    pub(super) fn from_parts(counts: [u16; 31], mask: u32, total: u32) -> DayCounts {
+        debug_assert_eq!(
+            mask,
+            counts
+                .iter()
+                .enumerate()
+                .fold(0, |m, (i, &c)| m | u32::from(c > 0) << i)
+        );
+        debug_assert_eq!(total, counts.iter().map(|&c| u32::from(c)).sum::<u32>());
+        DayCounts {
+            counts,
+            mask,
+            total,
         }
     }
     /// The count on `day` (1–31).

@@ -91,6 +91,15 @@ pub const KNOWN_RECORDS: &[&str] = &[
     "RC", "EX", "JY", "MN", "NI", "TR", "TS", "BU", "SB", "KK", "GA", "HH", "GT", "CD", "SK", "RO",
 ];
 
+/// The [`KNOWN_RECORDS`] that [`Builder::feed`] reads past without a check of their own (all
+/// but RE/IR/GO, which delimit receipts, HO/KO/CO/SI/IY/TO, which it reads, and the
+/// [`DPC_RECORDS`], which mark a DPC receipt): the reader's fast path counts their bytes
+/// when they are plain ASCII (a test keeps the list in step with `feed`).
+pub(super) const PASSIVE_RECORDS: &[[u8; 2]] = &[
+    *b"SN", *b"JD", *b"MF", *b"GR", *b"SY", *b"SJ", *b"KH", *b"RC", *b"EX", *b"JY", *b"MN", *b"NI",
+    *b"TR", *b"TS", *b"RO",
+];
+
 /// Record IDs only 歯科 files have (記録条件仕様（歯科用）: SS 歯科診療行為レコード, HS 傷病名部位レコード;
 /// UK 受付情報 in the R08 歯科 schema, ../shared/docs/UKE_LAYOUT.md): a 歯科 file is refused, not
 /// read as 医科.
@@ -338,8 +347,8 @@ impl Builder {
 
     /// Adds a parsed SI/IY/TO line to the current 算定単位; the line carrying the 点数 closes it.
     /// A unit is placed in the receipt when it opens and its lines are added where it is (a line
-    /// is copied once).
-    #[inline]
+    /// is copied once). Inlined into the fast path, where the line is built in place.
+    #[inline(always)]
     pub(super) fn push_line(&mut self, l: Line) {
         let r = &mut self.receipt;
         let sec = l.section;
@@ -348,15 +357,20 @@ impl Builder {
         if self.current.is_some_and(|i| r.units[i].section != sec) {
             self.current = None;
         }
-        let i = *self.current.get_or_insert_with(|| {
-            r.units.push(Unit {
-                section: sec,
-                lines: smallvec::SmallVec::new(),
-                points: None,
-                count: l.count,
-            });
-            r.units.len() - 1
-        });
+        let i = match self.current {
+            Some(i) => i,
+            None => {
+                r.units.push(Unit {
+                    section: sec,
+                    lines: smallvec::SmallVec::new(),
+                    points: None,
+                    count: l.count,
+                });
+                let i = r.units.len() - 1;
+                self.current = Some(i);
+                i
+            }
+        };
         let u = &mut r.units[i];
         let done = l.points.is_some();
         u.points = l.points;

@@ -158,6 +158,21 @@ fn fast_path_reads_as_the_general_reader() {
         ",,,,,,,,,,,,,,,12345,,,,,,,,9999",
         ",,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,",
     ];
+    let passive = [
+        "SY,8833421,20240722,1,,,01,",
+        "SY,8833421,20240722,1,,,01,\u{1a}",
+        "SY,\"a,b\",1",
+        "SY,\"open",
+        "SY,傷病名,1",
+        "SJ,1",
+        "RO,",
+        "BU,1",
+        "SS,1",
+        "XX,1",
+        "SY",
+        "sy,1",
+        "CO,11,1,820000001",
+    ];
     let mut text = String::from("RE,1,1112,202110,a,1,19800101\nHO,06132013,1,1,1,73\n");
     // A fixed mix of every variant with every other (SplitMix64-style hash of line and field).
     let pick = |k: usize, field: usize, len: usize| {
@@ -195,6 +210,11 @@ fn fast_path_reads_as_the_general_reader() {
         line.push_str(tails[pick(k, 7, tails.len())]);
         text.push_str(&line.replace("\\x1a", "\u{1a}"));
         text.push_str(if k % 5 == 0 { "\r\n" } else { "\n" });
+        // Records the fast path counts past (SY …) and their look-alikes, between the lines.
+        if k % 7 == 3 {
+            text.push_str(passive[pick(k, 8, passive.len())]);
+            text.push('\n');
+        }
     }
     text.push_str("GO,1,1,99\n");
     let general: Vec<_> = UkeReader::new(text.as_bytes(), "t.UKE", Encoding::Utf8)
@@ -244,6 +264,39 @@ fn fast_path_reads_as_the_general_reader() {
     assert_eq!(b.receipt.units.len(), 2);
 }
 
+/// [`PASSIVE_RECORDS`](parse::PASSIVE_RECORDS) are the known records [`Builder::feed`] reads
+/// past: feeding one changes nothing, and every other known record (but RE, IR, GO) does.
+#[test]
+fn passive_records_are_those_feed_reads_past() {
+    let mut rec = Record::default();
+    assert!(
+        load_record(
+            &mut rec,
+            b"RE,1,1112,202110,a,1,19800101",
+            1,
+            Encoding::Utf8,
+            "t"
+        )
+        .unwrap()
+    );
+    let start = Builder::start("t", rec.as_ref()).unwrap();
+    let before = format!("{:?}", (&start.receipt, start.section, start.current));
+    for id in parse::KNOWN_RECORDS
+        .iter()
+        .filter(|id| !matches!(**id, "RE" | "IR" | "GO"))
+    {
+        let mut b = Builder::start("t", rec.as_ref()).unwrap();
+        let mut r = Record::default();
+        let line = format!("{id},11,1,112007410,1,1,1,1,1,1,1,1,1,1");
+        assert!(load_record(&mut r, line.as_bytes(), 2, Encoding::Utf8, "t").unwrap());
+        let fed = b.feed("t", r.as_ref());
+        let same = fed.is_ok() && format!("{:?}", (&b.receipt, b.section, b.current)) == before;
+        let listed = parse::PASSIVE_RECORDS.contains(&<[u8; 2]>::try_from(id.as_bytes()).unwrap());
+        assert_eq!(same, listed, "{id}");
+        assert_eq!(passive(line.as_bytes()), listed, "{id}");
+    }
+}
+
 #[test]
 fn bad_bytes_are_an_error_with_the_line() {
     let mut bytes = b"RE,1,1112,202110,a,1,19800101\nHO,1,".to_vec();
@@ -254,4 +307,44 @@ fn bad_bytes_are_an_error_with_the_line() {
     let Err(e) = &items[0] else { panic!() };
     assert_eq!((e.line, e.receipt), (2, Some(1)));
     assert!(matches!(&items[1], Ok(Item::Receipt(r)) if r.number == 2));
+}
+
+/// The fast path's eight-digit read agrees with a digit-by-digit one, and refuses any byte that
+/// is not a digit (every byte value in every position).
+#[test]
+fn eight_digits_from_one_load() {
+    let value = |b: &[u8; 8]| -> Option<u64> {
+        b.iter().try_fold(0u64, |v, &c| {
+            c.is_ascii_digit().then(|| v * 10 + u64::from(c - b'0'))
+        })
+    };
+    let mut x = 0x9E37_79B9_7F4A_7C15u64;
+    for k in 0..20000u64 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let mut b = *format!("{:08}", x % 100_000_000)
+            .as_bytes()
+            .first_chunk::<8>()
+            .unwrap();
+        if k % 2 == 1 {
+            b[(k / 2 % 8) as usize] = (x >> 40) as u8;
+        }
+        assert_eq!(
+            fast::eight_digits(u64::from_le_bytes(b)),
+            value(&b),
+            "{b:?}"
+        );
+    }
+    for pos in 0..8 {
+        for c in 0..=255u8 {
+            let mut b = *b"12345678";
+            b[pos] = c;
+            assert_eq!(
+                fast::eight_digits(u64::from_le_bytes(b)),
+                value(&b),
+                "{b:?}"
+            );
+        }
+    }
 }

@@ -417,10 +417,12 @@ pub(super) fn compute_unit(
                 ))?;
                 let qty = l.quantity.unwrap_or(Decimal::ONE);
                 yen = price::drug::drug_yen(d, qty, yen)
-                    .ok_or((
-                        Cow::Owned(format!("使用量 {qty}: the 薬価 × 使用量 overflows")),
-                        Some(l.code),
-                    ))?
+                    .ok_or_else(|| {
+                        (
+                            Cow::Owned(format!("使用量 {qty}: the 薬価 × 使用量 overflows")),
+                            Some(l.code),
+                        )
+                    })?
                     .1;
             }
             let points = price::drug_points(yen, price::drug_floor(u.section));
@@ -443,10 +445,12 @@ pub(super) fn compute_unit(
             }
             let quantity = first.quantity.unwrap_or(Decimal::ONE);
             let points = price::material_points(m, price, quantity)
-                .ok_or((
-                    Cow::Owned(format!("使用量 {quantity}: the price × 使用量 overflows")),
-                    Some(first.code),
-                ))?
+                .ok_or_else(|| {
+                    (
+                        Cow::Owned(format!("使用量 {quantity}: the price × 使用量 overflows")),
+                        Some(first.code),
+                    )
+                })?
                 .points;
             Ok((points, How::Material { price, quantity }))
         }
