@@ -112,19 +112,6 @@ fn yen(v: Decimal) -> i64 {
     i64::try_from(m).unwrap_or(if m < 0 { i64::MIN } else { i64::MAX })
 }
 
-/// Shows an amount in yen: an integer when whole (the usual case), else the exact decimal.
-struct Yen(Decimal);
-
-impl std::fmt::Display for Yen {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.0.fract().is_zero() {
-            write!(f, "{}", yen(self.0))
-        } else {
-            write!(f, "{}", self.0.normalize())
-        }
-    }
-}
-
 /// The running totals of a prefix, for the per-visit differences.
 #[derive(Clone, Copy, Default)]
 struct Totals {

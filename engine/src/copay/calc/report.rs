@@ -3,6 +3,7 @@
 //! 特記事項.
 
 use super::*;
+use crate::explain::Yen;
 
 /// The month after its last day, as the reports read it.
 pub(super) struct MonthEnd<'a> {

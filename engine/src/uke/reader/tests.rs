@@ -246,17 +246,7 @@ fn fast_path_reads_as_the_general_reader() {
         "{units} units, {errors} errors: both paths exercised"
     );
     // And the fast path does take the plain lines (the comparison above is not vacuous).
-    let mut rec = Record::default();
-    assert!(
-        load_record(
-            &mut rec,
-            b"RE,1,1112,202110,a,1,19800101",
-            1,
-            Encoding::Utf8,
-            "t"
-        )
-        .unwrap()
-    );
+    let rec = re_record();
     let mut b = Builder::start("t", rec.as_ref()).unwrap();
     assert!(b.feed_fast(b"SI,11,1,111000110,,288,1,,,,,,,1", 2));
     assert!(b.feed_fast(b"TO,40,1,700590000,1.5,12,1,,650,,,,,,,,,1", 3));
@@ -268,17 +258,7 @@ fn fast_path_reads_as_the_general_reader() {
 /// past: feeding one changes nothing, and every other known record (but RE, IR, GO) does.
 #[test]
 fn passive_records_are_those_feed_reads_past() {
-    let mut rec = Record::default();
-    assert!(
-        load_record(
-            &mut rec,
-            b"RE,1,1112,202110,a,1,19800101",
-            1,
-            Encoding::Utf8,
-            "t"
-        )
-        .unwrap()
-    );
+    let rec = re_record();
     let start = Builder::start("t", rec.as_ref()).unwrap();
     let before = format!("{:?}", (&start.receipt, start.section, start.current));
     for id in parse::KNOWN_RECORDS
@@ -347,4 +327,20 @@ fn eight_digits_from_one_load() {
             );
         }
     }
+}
+
+/// A loaded RE record (UTF-8) that starts a receipt.
+fn re_record() -> Record {
+    let mut rec = Record::default();
+    assert!(
+        load_record(
+            &mut rec,
+            b"RE,1,1112,202110,a,1,19800101",
+            1,
+            Encoding::Utf8,
+            "t"
+        )
+        .unwrap()
+    );
+    rec
 }
