@@ -1,5 +1,5 @@
 //! The `santei.result/1` JSON of golden claims, explanations included, byte for byte as it was
-//! written when the explanations were strings (before engine/src/explain.rs made them data,
+//! written when the explanations were strings (before engine/src/explain/ made them data,
 //! rendered when the result is serialized): `tests/results/<case>.<revision>.json` are those
 //! outputs, and each must still come out the same. The cases were chosen so that together they
 //! hold every kind of explanation the golden claims give (every variant of `Explanation` that
