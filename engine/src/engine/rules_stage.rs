@@ -1,131 +1,42 @@
 //! Rules: the revision's rules evaluated on the resolved and derived lines, before pricing.
 
-use santei_masters::Date;
+use santei_masters::{Date, Procedure};
 
 use super::finish::path_of;
 use super::price_stage::Work;
-use super::{Calc, code_of};
+use super::{Calc, blocked, code_of};
+use crate::claim::Claim;
 use crate::prepared::Prepared;
 use crate::result::{Finding, Origin, RecordKind, Severity};
 use crate::rules;
 
 impl Calc<'_> {
-    /// Evaluates the revision's rules (rule files and 電子点数表) on the computed lines and the
-    /// history, and applies the outcomes: a dropped line leaves with the lines derived from it and
-    /// a finding naming the rule; warnings become findings; additions become derived lines.
+    /// Evaluates the revision's rules on the computed lines and the history ([`decide`]) and
+    /// applies the decisions in their order: a dropped line leaves with the lines derived from
+    /// it, an addition becomes a derived line (priced like the derive stage's), every decision's
+    /// finding is added.
     pub(super) fn apply_rules(&mut self) {
-        let p: &Prepared = self.p;
-        let rs = &p.rules;
-        if rs.is_empty() {
-            return;
-        }
-        let (items, map) = rule_items(&self.lines, &self.claim.history);
-        let f = &self.claim.facility;
-        let disease_specific: Vec<u8> = self
-            .claim
-            .diseases
-            .iter()
-            .filter_map(|d| d.code.parse::<u32>().ok())
-            .filter_map(|c| p.set.diseases.latest(c))
-            .filter_map(|d| d.specific_disease.parse::<u8>().ok())
-            .filter(|&n| n != 0)
-            .collect();
-        let comments: Vec<(Date, u32)> = self
-            .lines
-            .iter()
-            .filter(|l| l.record == RecordKind::CO)
-            .filter_map(|l| l.code.parse().ok().map(|c| (l.date, c)))
-            .collect();
-        let subject = rules::subject(
-            self.claim.patient.birth_date,
-            self.claim.patient.sex == crate::claim::Sex::Female,
-            self.inpatient,
-            (f.kind, f.beds, &f.standards),
-            &disease_specific,
-            &comments,
-        );
-        let outcomes = rs.evaluate_admitted(
-            &subject,
-            &items,
-            &santei_rules_dsl::RuleKind::ALL,
-            self.claim.admission_date,
-        );
-        if outcomes.is_empty() {
+        let decisions = decide(self.p, self.claim, self.inpatient, &self.lines);
+        if decisions.is_empty() {
             return;
         }
         let mut remove = vec![false; self.lines.len()];
-        for o in outcomes {
-            let rule = &rs.rules[o.rule];
-            let line = map[o.items[0]];
-            let path = line.map_or_else(|| "history".to_string(), |k| path_of(&self.lines[k]));
-            let codes: Vec<String> = o
-                .items
-                .iter()
-                .map(|&i| format!("{:09}", items[i].code))
-                .collect();
-            let category = match rule.kind {
-                santei_rules_dsl::RuleKind::Exclusion => rules::RULE_EXCLUSION,
-                santei_rules_dsl::RuleKind::Inclusion => rules::RULE_INCLUSION,
-                santei_rules_dsl::RuleKind::Limit => rules::RULE_LIMIT,
-                santei_rules_dsl::RuleKind::Requirement => rules::RULE_REQUIREMENT,
-                santei_rules_dsl::RuleKind::Addition => rules::RULE_ADDITION,
-            };
-            let (severity, message) = match &o.action {
-                santei_rules_dsl::Action::Drop => {
-                    if let Some(k) = line {
-                        for j in dropped_with(&self.lines, k) {
-                            remove[j] = true;
-                        }
-                    }
-                    let sev = if rule.kind == santei_rules_dsl::RuleKind::Inclusion {
-                        Severity::Info
-                    } else {
-                        Severity::Error
-                    };
-                    (sev, format!("{}; line not billed", o.message))
-                }
-                santei_rules_dsl::Action::Warn => (Severity::Warning, o.message.clone()),
-                santei_rules_dsl::Action::Add(code) => {
-                    let birth = self.claim.patient.birth_date;
-                    match p.set.procedures.get(*code, o.date) {
-                        Some(rec) if self.billable(rec, o.date, birth) => {
-                            let why = self.why(|| crate::Explanation::RuleAddition {
-                                rule: rule.id.clone(),
-                                citation: rule.citation.clone(),
-                            });
-                            self.derived_line(rec, o.date, 1, rules::RULE_ADDITION, &path, why);
-                            remove.push(false);
-                            (Severity::Info, o.message.clone())
-                        }
-                        _ => (
-                            Severity::Warning,
-                            format!(
-                                "{}: but {code:09} cannot be billed here on {}",
-                                o.message, o.date
-                            ),
-                        ),
-                    }
-                }
-            };
-            // A 傷病名 requirement on a claim without 傷病名: say so (RUL-504).
-            let message = if category == rules::RULE_REQUIREMENT
-                && self.claim.diseases.is_empty()
-                && message.contains("傷病名")
-            {
-                format!("{message} — no 傷病名 given (the claim has no `diseases`)")
-            } else {
-                message
-            };
-            self.findings.push(
-                Finding::of(category, severity)
-                    .rule_id(rule.id.clone())
-                    .at(path)
-                    .cite(rule.citation.clone())
-                    .codes(codes)
-                    .message(message),
-            );
+        for d in decisions {
+            for j in d.drops {
+                remove[j] = true;
+            }
+            if let Some(a) = d.add {
+                let rule = &self.p.rules.rules[a.rule];
+                let why = self.why(|| crate::Explanation::RuleAddition {
+                    rule: rule.id.clone(),
+                    citation: rule.citation.clone(),
+                });
+                self.derived_line(a.rec, a.date, 1, rules::RULE_ADDITION, &a.path, why);
+            }
+            self.findings.push(d.finding);
         }
-        // A unit that lost a line is priced on what is left (price_stage.rs).
+        // A unit that lost a line is priced on what is left (price_stage.rs); lines added above
+        // are past the end of `remove` and stay.
         let mut k = 0;
         self.lines.retain(|_| {
             let keep = !remove.get(k).copied().unwrap_or(false);
@@ -133,6 +44,156 @@ impl Calc<'_> {
             keep
         });
     }
+}
+
+/// One outcome of the rules stage, in the order the rule engine gives them: the finding that
+/// says it (rule id, citation, codes, claim path), the lines it drops (the line and what leaves
+/// with it, [`dropped_with`]) and the line it adds (a rule addition that the master gates allow
+/// for this patient, facility and day).
+pub(super) struct Decision<'p> {
+    pub(super) finding: Finding,
+    pub(super) drops: Vec<usize>,
+    pub(super) add: Option<Addition<'p>>,
+}
+
+/// A line a rule adds: its master row, its day, the claim path of the item it belongs to and
+/// the rule (index in the revision's rule set).
+pub(super) struct Addition<'p> {
+    pub(super) rec: &'p Procedure,
+    pub(super) date: Date,
+    pub(super) path: String,
+    pub(super) rule: usize,
+}
+
+/// The rules stage as a function of its input: the revision's rules (rule files and 電子点数表)
+/// evaluated on the resolved and derived lines and the claim's history, before any price.
+/// Exclusions, inclusions and count limits drop lines (an inclusion is info, the others
+/// errors); warnings stay warnings; an addition the master gates allow is added (info), one
+/// they refuse is a warning. Nothing is changed here: [`Calc::apply_rules`] applies.
+pub(super) fn decide<'p>(
+    p: &'p Prepared,
+    claim: &Claim,
+    inpatient: bool,
+    lines: &[Work],
+) -> Vec<Decision<'p>> {
+    let rs = &p.rules;
+    if rs.is_empty() {
+        return Vec::new();
+    }
+    let (items, map) = rule_items(lines, &claim.history);
+    let f = &claim.facility;
+    let disease_specific: Vec<u8> = claim
+        .diseases
+        .iter()
+        .filter_map(|d| d.code.parse::<u32>().ok())
+        .filter_map(|c| p.set.diseases.latest(c))
+        .filter_map(|d| d.specific_disease.parse::<u8>().ok())
+        .filter(|&n| n != 0)
+        .collect();
+    let comments: Vec<(Date, u32)> = lines
+        .iter()
+        .filter(|l| l.record == RecordKind::CO)
+        .filter_map(|l| l.code.parse().ok().map(|c| (l.date, c)))
+        .collect();
+    let subject = rules::subject(
+        claim.patient.birth_date,
+        claim.patient.sex == crate::claim::Sex::Female,
+        inpatient,
+        (f.kind, f.beds, &f.standards),
+        &disease_specific,
+        &comments,
+    );
+    let outcomes = rs.evaluate_admitted(
+        &subject,
+        &items,
+        &santei_rules_dsl::RuleKind::ALL,
+        claim.admission_date,
+    );
+    let mut decisions = Vec::with_capacity(outcomes.len());
+    for o in outcomes {
+        let rule = &rs.rules[o.rule];
+        let line = map[o.items[0]];
+        let path = line.map_or_else(|| "history".to_string(), |k| path_of(&lines[k]));
+        let codes: Vec<String> = o
+            .items
+            .iter()
+            .map(|&i| format!("{:09}", items[i].code))
+            .collect();
+        let category = match rule.kind {
+            santei_rules_dsl::RuleKind::Exclusion => rules::RULE_EXCLUSION,
+            santei_rules_dsl::RuleKind::Inclusion => rules::RULE_INCLUSION,
+            santei_rules_dsl::RuleKind::Limit => rules::RULE_LIMIT,
+            santei_rules_dsl::RuleKind::Requirement => rules::RULE_REQUIREMENT,
+            santei_rules_dsl::RuleKind::Addition => rules::RULE_ADDITION,
+        };
+        let mut drops = Vec::new();
+        let mut add = None;
+        let (severity, message) = match &o.action {
+            santei_rules_dsl::Action::Drop => {
+                if let Some(k) = line {
+                    drops.extend(dropped_with(lines, k));
+                }
+                let sev = if rule.kind == santei_rules_dsl::RuleKind::Inclusion {
+                    Severity::Info
+                } else {
+                    Severity::Error
+                };
+                (sev, format!("{}; line not billed", o.message))
+            }
+            santei_rules_dsl::Action::Warn => (Severity::Warning, o.message.clone()),
+            santei_rules_dsl::Action::Add(code) => {
+                let gates_allow = |rec: &Procedure| {
+                    blocked(
+                        rec,
+                        o.date,
+                        claim.patient.birth_date,
+                        inpatient,
+                        &claim.facility,
+                        claim.insurance.scheme,
+                    )
+                    .is_none()
+                };
+                match p.set.procedures.get(*code, o.date) {
+                    Some(rec) if gates_allow(rec) => {
+                        add = Some(Addition {
+                            rec,
+                            date: o.date,
+                            path: path.clone(),
+                            rule: o.rule,
+                        });
+                        (Severity::Info, o.message.clone())
+                    }
+                    _ => (
+                        Severity::Warning,
+                        format!(
+                            "{}: but {code:09} cannot be billed here on {}",
+                            o.message, o.date
+                        ),
+                    ),
+                }
+            }
+        };
+        // A 傷病名 requirement on a claim without 傷病名: say so (RUL-504).
+        let message = if category == rules::RULE_REQUIREMENT
+            && claim.diseases.is_empty()
+            && message.contains("傷病名")
+        {
+            format!("{message} — no 傷病名 given (the claim has no `diseases`)")
+        } else {
+            message
+        };
+        decisions.push(Decision {
+            finding: Finding::of(category, severity)
+                .rule_id(rule.id.clone())
+                .at(path)
+                .cite(rule.citation.clone())
+                .codes(codes)
+                .message(message),
+            drops,
+            add,
+        });
+    }
+    decisions
 }
 
 /// The rules stage's input: one rule item per SI line (its code, 算定日, 回数, 数量) and per history
@@ -252,6 +313,141 @@ mod tests {
         );
         assert_eq!(map, [Some(0), Some(2), None]);
         assert_eq!(items[0].quantity, Some(2));
+    }
+
+    fn claim(json_visits: &str, diseases: &str) -> Claim {
+        crate::Engine::parse_claim(
+            format!(
+                r#"{{"format":"santei.claim/1","patient":{{"birth_date":"1980-01-01","sex":"female"}},
+                    "diseases":[{diseases}],"visits":[{json_visits}]}}"#
+            )
+            .as_bytes(),
+        )
+        .unwrap()
+    }
+
+    /// The demo r06 masters with the given rule text as the only rules (written for these tests:
+    /// the bundled files name codes the demo subset lacks, and are left out on it).
+    fn prepared(rules_text: &str) -> Prepared {
+        let set = santei_masters::MasterCatalog::demo()
+            .unwrap()
+            .into_sets()
+            .into_iter()
+            .find(|s| s.revision.id == "r2024-06")
+            .unwrap();
+        let texts = [("test.rules".to_string(), rules_text.to_string())];
+        let (compiled, diags) = santei_rules_dsl::compile_texts(&texts, &set, true).unwrap();
+        assert!(diags.is_empty(), "{diags:?}");
+        let mut p = Prepared::new(set);
+        p.rules.extend(compiled);
+        p
+    }
+
+    /// 告示 A002 注6 (外来診療料 includes 尿一般, D000) restricted to the demo's codes: the
+    /// inclusion drops the test of that day with its 注加算 but not the month's 判断料 (通知
+    /// A002 (10)), as info; the same test on another day stays; nothing is changed.
+    #[test]
+    fn decide_drops_a_test_the_outpatient_fee_includes() {
+        let p = prepared(
+            r#"revision r2024-06
+rule test.A002-6 "外来診療料に含まれる検査 (demo codes)" {
+    kind     inclusion
+    cite     "告示 A002 注6"
+    parent   code 112011310
+    children kubun D000
+    within   day
+}
+"#,
+        );
+        let c = claim(r#"{"date":"2024-07-01","items":[]}"#, "");
+        let lines = [
+            line(RecordKind::SI, "112011310", "2024-07-01", claimed(0)),
+            line(RecordKind::SI, "160000310", "2024-07-01", claimed(1)),
+            line(
+                RecordKind::SI,
+                "160061710",
+                "2024-07-01",
+                derived(1, rules::JUDGEMENT_FEE),
+            ),
+            line(
+                RecordKind::SI,
+                "160000310",
+                "2024-07-02",
+                Origin::Claimed {
+                    path: "visits[1].items[0]".into(),
+                },
+            ),
+        ];
+        let decisions = decide(&p, &c, false, &lines);
+        assert_eq!(decisions.len(), 1, "one inclusion");
+        let d = &decisions[0];
+        assert_eq!(d.drops, [1]);
+        assert!(d.add.is_none());
+        assert_eq!(d.finding.rule, rules::RULE_INCLUSION);
+        assert_eq!(d.finding.severity, Severity::Info);
+        assert_eq!(d.finding.rule_id.as_deref(), Some("test.A002-6"));
+        assert_eq!(d.finding.path, "visits[0].items[1]");
+        assert_eq!(d.finding.citation, "告示 A002 注6");
+        assert_eq!(d.finding.codes, ["160000310", "112011310"]);
+        assert!(d.finding.message.ends_with("; line not billed"));
+        // Without the 外来診療料 nothing is decided.
+        assert!(decide(&p, &c, false, &lines[1..]).is_empty());
+    }
+
+    /// An addition is decided when the master gates allow its row for the patient and day
+    /// (外来管理加算 on a 再診 of an 外来 claim), and refused with a warning when they do not
+    /// (入外適用区分: not on an 入院 claim); a requirement on a claim without 傷病名 says so.
+    #[test]
+    fn decide_adds_what_the_gates_allow_and_says_what_a_requirement_lacks() {
+        let p = prepared(
+            r#"revision r2024-06
+rule test.add "再診に外来管理加算 (test)" {
+    kind     addition
+    cite     "告示 A001 注8"
+    when     billed code 112007410 within day
+    add      112011010
+}
+rule test.disease "特定疾患処方管理加算: 特定疾患 (test)" {
+    kind     requirement
+    cite     "告示 F100 注5"
+    items    code 120005610
+    require  disease specific 5 or disease specific 8
+}
+"#,
+        );
+        let c = claim(r#"{"date":"2024-07-01","items":[]}"#, "");
+        let lines = [line(RecordKind::SI, "112007410", "2024-07-01", claimed(0))];
+        let d = decide(&p, &c, false, &lines);
+        assert_eq!(d.len(), 1);
+        let add = d[0].add.as_ref().expect("added");
+        assert_eq!(add.rec.code, santei_masters::Code(112011010));
+        assert_eq!(add.path, "visits[0].items[0]");
+        assert_eq!(p.rules.rules[add.rule].id, "test.add");
+        assert_eq!(d[0].finding.severity, Severity::Info);
+        assert!(d[0].drops.is_empty());
+        // 入院: the row is 入院外のみ, so nothing is added and the finding says why.
+        let d = decide(&p, &c, true, &lines);
+        assert!(d[0].add.is_none());
+        assert_eq!(d[0].finding.severity, Severity::Warning);
+        assert!(
+            d[0].finding
+                .message
+                .ends_with("but 112011010 cannot be billed here on 2024-07-01"),
+            "{}",
+            d[0].finding.message
+        );
+        // The requirement, without any 傷病名 on the claim.
+        let lines = [line(RecordKind::SI, "120005610", "2024-07-01", claimed(0))];
+        let d = decide(&p, &c, false, &lines);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].finding.rule, rules::RULE_REQUIREMENT);
+        assert!(
+            d[0].finding
+                .message
+                .ends_with("— no 傷病名 given (the claim has no `diseases`)"),
+            "{}",
+            d[0].finding.message
+        );
     }
 
     #[test]
