@@ -53,3 +53,43 @@ pub fn profile_setup(tool: &str, seed: u32) -> (santei_engine::Engine, santei_en
     });
     (santei_engine::Engine::from_set(set), claim)
 }
+
+/// The loop of the `profile_visit` binary and the `profile_visit_mimalloc` example (the same work on
+/// the system allocator and on the benches' mimalloc): the typical visit of seed 7 computed N
+/// times, `[N (100000)] [explain|json]` from the command line.
+pub fn profile_visit_main(tool: &str) {
+    use santei_engine::CalcOptions;
+    let mut args = std::env::args().skip(1);
+    let n: u32 = args.next().and_then(|a| a.parse().ok()).unwrap_or(100_000);
+    let mode = args.next();
+    let json = mode.as_deref() == Some("json");
+    let explain = json || mode.as_deref() == Some("explain");
+    let (engine, claim) = profile_setup(tool, 7);
+    let options = CalcOptions { explain };
+    let started = std::time::Instant::now();
+    let mut total = 0i64;
+    let mut bytes = 0usize;
+    for _ in 0..n {
+        let r = engine.calculate_with(&claim, options);
+        if let (true, Ok(r)) = (json, &r) {
+            bytes += render_json(r);
+        }
+        match r {
+            Ok(r) => total += r.total_points,
+            Err(e) => {
+                eprintln!("{tool}: {e:?}");
+                std::process::exit(2);
+            }
+        }
+    }
+    let per = started.elapsed().as_secs_f64() * 1e6 / f64::from(n.max(1));
+    println!(
+        "{n} claims (explain: {explain}, json: {json} {bytes} B), Σ {total} points, {per:.2} µs per claim"
+    );
+}
+
+/// The result written as `santei calc --json` writes it: its length.
+#[inline(never)]
+fn render_json(r: &santei_engine::ClaimResult) -> usize {
+    std::hint::black_box(r.to_json_pretty()).len()
+}
