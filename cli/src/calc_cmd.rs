@@ -545,7 +545,7 @@ fn print_table(
                 l.date.to_string(),
                 l.section.to_string(),
                 format!("{:?}", l.record),
-                l.code.clone(),
+                l.code.to_string(),
                 cut(&name, NAME_MAX),
                 quantity_text(engine, l),
                 l.points.map(grouped).unwrap_or_default(),

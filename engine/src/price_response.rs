@@ -58,7 +58,7 @@ pub(crate) fn check(claim: &Claim, prepared: &Prepared, result: &ClaimResult) ->
             };
             match rec.price_response {
                 Some(BASE) if due.is_none() => {
-                    due = Some((rec.price_response_group.unwrap_or(0), l.code.clone()))
+                    due = Some((rec.price_response_group.unwrap_or(0), l.code.to_string()))
                 }
                 Some(ITEM) => billed = true,
                 _ => {}

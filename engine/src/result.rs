@@ -169,8 +169,12 @@ pub struct Line {
     pub date: Date,
     /// 算定単位 number (lines with the same number are billed together).
     pub unit: usize,
-    pub code: String,
-    pub name: String,
+    /// The code (9 digits; a comment's code), stored inline: no allocation per line.
+    #[schemars(with = "String")]
+    pub code: santei_masters::Text,
+    /// The master's 省略名称 (inline up to 24 bytes, eight kanji).
+    #[schemars(with = "String")]
+    pub name: santei_masters::Text,
     /// 数量データ / 使用量
     #[serde(
         skip_serializing_if = "Option::is_none",

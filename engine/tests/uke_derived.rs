@@ -142,7 +142,7 @@ fn derived_code(result: &santei_engine::ClaimResult, rule: &str) -> Vec<String> 
         .lines
         .iter()
         .filter(|l| matches!(&l.origin, Origin::Derived { rule: r, .. } if *r == rule))
-        .map(|l| l.code.clone())
+        .map(|l| l.code.to_string())
         .collect()
 }
 

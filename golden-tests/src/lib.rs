@@ -273,7 +273,7 @@ fn compare(exp: &Expected, r: &ClaimResult, report: &mut String) {
             .lines
             .iter()
             .filter(|l| l.record != santei_engine::RecordKind::CO)
-            .map(|l| (l.code.clone(), l.points, l.times))
+            .map(|l| (l.code.to_string(), l.points, l.times))
             .collect();
         if &got != lines {
             let _ = writeln!(report, "lines differ (code, points, times):");

@@ -39,6 +39,17 @@ fn first_of_next_month(d: Date) -> Date {
 
 /// The first date on which the patient is at or above the age code, `None` for `00`.
 fn threshold(birth: Date, code: AgeCode) -> Option<Date> {
+    // The common cases read from the two bytes: no limit, and a number of years (as `str::parse`
+    // reads two ASCII digits). The letter codes below.
+    match code.0 {
+        [b'0', b'0'] => return None,
+        [a @ b'0'..=b'9', b @ b'0'..=b'9'] => {
+            let n = u32::from(a - b'0') * 10 + u32::from(b - b'0');
+            return Date::from_ymd(birth.year() + n, birth.month(), birth.day())
+                .or_else(|| Date::from_ymd(birth.year() + n, 3, 1));
+        }
+        _ => {}
+    }
     let s = code.as_str();
     match s {
         "00" => None,
@@ -112,6 +123,29 @@ mod tests {
     }
     fn code(s: &str) -> AgeCode {
         AgeCode([s.as_bytes()[0], s.as_bytes()[1]])
+    }
+
+    /// The two-digit codes read from their bytes give what `str::parse` of their text gives,
+    /// for every pair of bytes the master could hold and a birth on 29 February.
+    #[test]
+    fn numeric_codes_read_from_bytes_as_parsed_from_text() {
+        let births = [d("2020-02-29"), d("1950-07-15"), d("2024-12-31")];
+        for a in 0u8..=255 {
+            for b in [b'0', b'5', b'9', b'+', b'A'] {
+                let c = AgeCode([a, b]);
+                for &birth in &births {
+                    let by_text = match c.as_str() {
+                        "00" => None,
+                        "AA" | "AE" | "B3" | "B6" | "BF" | "BK" | "MG" => continue,
+                        s => s.parse::<u32>().ok().and_then(|n| {
+                            Date::from_ymd(birth.year() + n, birth.month(), birth.day())
+                                .or_else(|| Date::from_ymd(birth.year() + n, 3, 1))
+                        }),
+                    };
+                    assert_eq!(threshold(birth, c), by_text, "{:?} {birth}", c.0);
+                }
+            }
+        }
     }
 
     #[test]

@@ -129,6 +129,42 @@ impl From<&str> for Text {
     }
 }
 
+impl From<String> for Text {
+    fn from(s: String) -> Self {
+        Text(compact_str::CompactString::from(s))
+    }
+}
+
+impl PartialEq<str> for Text {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl PartialEq<String> for Text {
+    fn eq(&self, other: &String) -> bool {
+        self.0 == other.as_str()
+    }
+}
+
+impl PartialEq<Text> for &str {
+    fn eq(&self, other: &Text) -> bool {
+        *self == other.0
+    }
+}
+
+impl PartialEq<Text> for str {
+    fn eq(&self, other: &Text) -> bool {
+        self == other.0
+    }
+}
+
 impl Serialize for Text {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.0)
@@ -518,7 +554,20 @@ impl Code {
         out
     }
 
-    /// The nine digits as a `String`, without the formatting machinery (one per billed line).
+    /// The nine digits as a [`Text`], stored inline (no allocation): the code of a billed line.
+    pub fn text(self) -> Text {
+        if self.0 > 999_999_999 {
+            return Text::from(self.0.to_string());
+        }
+        // A code of nine digits (every real one: 1xxxxxxxx–8xxxxxxxx) is its number written
+        // inline by compact_str's integer formatting; smaller numbers get their leading zeros.
+        if self.0 >= 100_000_000 {
+            return Text(compact_str::ToCompactString::to_compact_string(&self.0));
+        }
+        Text::from(self.to_text())
+    }
+
+    /// The nine digits as a `String`, without the formatting machinery.
     pub fn to_text(self) -> String {
         if self.0 > 999_999_999 {
             return self.0.to_string();
@@ -713,10 +762,12 @@ mod tests {
         for (n, text) in [(111000110, "111000110"), (7, "000000007"), (0, "000000000")] {
             assert_eq!(Code(n).to_text(), text);
             assert_eq!(Code(n).to_string(), text);
+            assert_eq!(Code(n).text(), text);
         }
         assert_eq!(format!("[{:>11}]", Code(7)), "[  000000007]");
         assert_eq!(Code(1_234_567_890).to_text(), "1234567890");
         assert_eq!(Code(1_234_567_890).to_string(), "1234567890");
+        assert_eq!(Code(1_234_567_890).text(), "1234567890");
     }
 
     use super::*;

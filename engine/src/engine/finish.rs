@@ -128,7 +128,7 @@ pub(super) fn reject_out_of_range_units(lines: &mut Vec<Line>, findings: &mut Ve
                     .is_none_or(|v| v.abs() > MAX_UNIT_POINTS)
             })
         })
-        .map(|l| (l.unit, path_of(l), l.code.clone()))
+        .map(|l| (l.unit, path_of(l), l.code.to_string()))
         .collect();
     for (unit, path, code) in bad {
         lines.retain(|l| l.unit != unit);
@@ -160,8 +160,8 @@ mod tests {
             section,
             date: Date::parse_iso(day).unwrap(),
             unit,
-            code: format!("11100{unit:04}"),
-            name: String::new(),
+            code: format!("11100{unit:04}").into(),
+            name: Default::default(),
             quantity: None,
             points,
             times,

@@ -339,7 +339,7 @@ impl Pricer<'_> {
     fn orphan_percent(&mut self, k: usize) {
         let l = &self.lines[k];
         let path = path_of(l);
-        let (code, name) = (l.code.clone(), l.name.clone());
+        let (code, name) = (l.code.to_string(), l.name.clone());
         self.findings.push(
             Finding::error(rules::UNSUPPORTED_POINT_KIND)
                 .at(path)
@@ -367,7 +367,7 @@ mod tests {
                 date: Date::parse_iso("2024-07-01").unwrap(),
                 unit,
                 code: code.into(),
-                name: format!("item {code}"),
+                name: format!("item {code}").into(),
                 quantity: None,
                 points: None,
                 times: 1,

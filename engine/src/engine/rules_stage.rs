@@ -209,7 +209,7 @@ fn rule_items(
         if l.record != RecordKind::SI {
             continue;
         }
-        let Ok(code) = l.code.parse::<u32>() else {
+        let Some(code) = line_code(&l.code) else {
             continue;
         };
         items.push(santei_rules_dsl::Item {
@@ -234,6 +234,17 @@ fn rule_items(
         }
     }
     (items, map)
+}
+
+/// The number of a line's code: nine ASCII digits read byte by byte (every SI line's code is
+/// nine digits, [`santei_masters::Code::text`]); any other text as `str::parse` reads it.
+fn line_code(s: &str) -> Option<u32> {
+    match s.as_bytes() {
+        b @ [_, _, _, _, _, _, _, _, _] if b.iter().all(u8::is_ascii_digit) => {
+            Some(b.iter().fold(0u32, |n, &d| n * 10 + u32::from(d - b'0')))
+        }
+        _ => s.parse().ok(),
+    }
 }
 
 /// The lines that leave with line `k` when a rule drops it: itself and the lines santei derived
@@ -265,7 +276,7 @@ mod tests {
             date: Date::parse_iso(day).unwrap(),
             unit: 1,
             code: code.into(),
-            name: String::new(),
+            name: Default::default(),
             quantity: Some(Decimal::from(2)),
             points: None,
             times: 1,
@@ -285,6 +296,29 @@ mod tests {
         Origin::Derived {
             rule,
             base_path: format!("visits[0].items[{i}]"),
+        }
+    }
+
+    #[test]
+    fn line_codes_read_as_str_parse_reads_them() {
+        for s in [
+            "112007410",
+            "000000001",
+            "999999999",
+            "12345",
+            "4294967295",
+            "+12345678",
+        ] {
+            assert_eq!(line_code(s), s.parse::<u32>().ok(), "{s}");
+        }
+        for s in [
+            "",
+            "11200741a",
+            "1120074100000",
+            "-12345678",
+            "１２３４５６７８９",
+        ] {
+            assert_eq!(line_code(s), None, "{s}");
         }
     }
 
