@@ -29,7 +29,7 @@ pub mod text;
 
 pub use diff::{DiffError, DiffOptions, MasterDiff};
 pub use error::{DataError, LoadError, Position, Warning};
-pub use field::{AgeCode, ChangeKind, Char, Code, Date, EndDate, Fixed2, OptDate, Text};
+pub use field::{AgeCode, ChangeKind, Char, Code, Date, EndDate, Fixed2, MonthDays, OptDate, Text};
 pub use kinds::comment::Comment;
 pub use kinds::disease::Disease;
 pub use kinds::drug::{DosageForm, Drug};
