@@ -313,32 +313,6 @@ impl Date {
     }
 }
 
-/// The days of one month as dates, for many days of it (a receipt's 算定日): `day(d)` is
-/// `Date::from_ymd(y, m, d)` without checking the calendar for each day.
-#[derive(Clone, Copy, Debug)]
-pub struct MonthDays {
-    /// The date number of day 0 (`YYYYMM00`), and the number of days (0: not a month).
-    base: u32,
-    len: u32,
-}
-
-impl MonthDays {
-    pub fn new(y: u32, m: u32) -> MonthDays {
-        match Date::from_ymd(y, m, 1) {
-            Some(first) => MonthDays {
-                base: first.0 - 1,
-                len: days_in_month(y, m),
-            },
-            None => MonthDays { base: 0, len: 0 },
-        }
-    }
-    /// Day `d` of the month, `None` when the month has no such day.
-    #[inline]
-    pub fn day(self, d: u32) -> Option<Date> {
-        (d >= 1 && d <= self.len).then(|| Date(self.base + d))
-    }
-}
-
 pub(crate) fn days_in_month(y: u32, m: u32) -> u32 {
     match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
