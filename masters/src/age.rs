@@ -37,8 +37,9 @@ fn first_of_next_month(d: Date) -> Date {
     Date::from_ymd(y, m, 1).unwrap_or(Date::MAX)
 }
 
-/// The first date on which the patient is at or above the age code, `None` for `00`.
-fn threshold(birth: Date, code: AgeCode) -> Option<Date> {
+/// The first date on which the patient is at or above the age code, `None` for `00` (it does
+/// not depend on the date of care: [`in_range`] compares the date with it).
+pub fn threshold(birth: Date, code: AgeCode) -> Option<Date> {
     // The common cases read from the two bytes: no limit, and a number of years (as `str::parse`
     // reads two ASCII digits). The letter codes below.
     match code.0 {

@@ -20,6 +20,7 @@ pub mod etensu;
 pub mod field;
 pub mod kinds;
 mod load;
+mod month;
 pub mod record;
 pub mod revision;
 pub mod set;
@@ -37,6 +38,7 @@ pub use kinds::material::Material;
 pub use kinds::modifier::Modifier;
 pub use kinds::procedure::{PointKind, Procedure};
 pub use load::FileReport;
+pub use month::MonthDays;
 pub use record::{ColumnInfo, MasterRecord};
 pub use revision::{REVISIONS, Revision};
 pub use set::{

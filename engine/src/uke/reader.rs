@@ -278,20 +278,33 @@ fn split_fields(text: &str, spans: &mut Vec<(u32, u32)>, file: &str) -> Result<(
     spans.clear();
     let bytes = text.as_bytes();
     if memchr::memchr(b'"', bytes).is_none() {
-        // Fields are short (often empty): count the commas (a vectorised pass), then fill the
-        // spans in place; a search per field or a push per field costs more.
-        let n = bytes.iter().filter(|&&b| b == b',').count();
-        spans.resize(n + 1, (0, 0));
+        // Fields are short (often empty): the commas of eight bytes are found from one load (a
+        // search per field, or a test per byte, costs more); each ends a field.
+        const COMMAS: u64 = u64::from_le_bytes([b','; 8]);
+        const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
         let mut start = 0u32;
-        let mut k = 0;
-        for (i, &b) in bytes.iter().enumerate() {
+        let mut end = |at: usize, spans: &mut Vec<(u32, u32)>| {
+            spans.push((start, at as u32));
+            start = at as u32 + 1;
+        };
+        let mut i = 0;
+        while let Some(w) = bytes.get(i..i + 8) {
+            let x = u64::from_le_bytes(w.try_into().unwrap_or([0; 8])) ^ COMMAS;
+            // 0x80 in each byte that is a comma (zero in `x`), nothing elsewhere: no carry
+            // crosses a byte, so a byte after a comma is never taken for one.
+            let mut commas = !(((x & LOW7) + LOW7) | x | LOW7);
+            while commas != 0 {
+                end(i + (commas.trailing_zeros() / 8) as usize, spans);
+                commas &= commas - 1;
+            }
+            i += 8;
+        }
+        for (k, &b) in bytes.iter().enumerate().skip(i) {
             if b == b',' {
-                spans[k] = (start, i as u32);
-                k += 1;
-                start = i as u32 + 1;
+                end(k, spans);
             }
         }
-        spans[n] = (start, bytes.len() as u32);
+        spans.push((start, bytes.len() as u32));
         return Ok(());
     }
     let mut fields: Vec<&str> = Vec::new();

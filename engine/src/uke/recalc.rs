@@ -9,7 +9,9 @@ use rust_decimal::Decimal;
 use super::reader::{Go, LineKind, Receipt, UkeError, Unit, YearMonth};
 use crate::claim::FacilityKind;
 use crate::engine::{Engine, MAX_UNIT_POINTS};
-use crate::masters::{AgeCode, Date, MasterCatalog, MasterSet, PointKind, Procedure};
+use crate::masters::{
+    AgeCode, Date, Drug, MasterCatalog, MasterSet, MonthDays, PointKind, Procedure,
+};
 use crate::price::{self, Bound, PriceError, PricedHow};
 use crate::tables::{Bundling, bundling};
 use crate::{age, rules};
@@ -307,8 +309,9 @@ impl<'a> Recalculator<'a> {
                     .flatten()
             }));
             // One master lookup for the sign of the total and for the unit's check.
-            let deduction = is_deduction(set, date, u);
-            let check = check_unit(set, date, r.month, u, deduction, &rows[first..]);
+            let drug = single_drug(set, date, u);
+            let deduction = is_deduction(drug, u);
+            let check = check_unit(set, date, r.month, u, (deduction, drug), &rows[first..]);
             let computed = check.computed;
             checks.push(check);
             for l in &u.lines {
@@ -377,9 +380,11 @@ impl<'a> Recalculator<'a> {
         // Rule and derivation outcomes, reported after the totals.
         let mut outcomes = Vec::new();
         if let Source::Engine(engine, true) = self.source {
-            self.rule_checks(engine, r, &mut outcomes);
+            // The dates of the 診療年月's days, for the 算定日 of every line.
+            let days = MonthDays::new(r.month.year, r.month.month);
+            self.rule_checks(engine, r, days, &mut outcomes);
             if !r.is_inpatient() {
-                self.derived_checks(engine, r, &mut outcomes, &rows, &start);
+                self.derived_checks(engine, r, days, &mut outcomes, &rows, &start);
             }
             self.tsusoku_checks(engine, r, &mut outcomes, &rows, &start);
             if r.is_inpatient() {
@@ -456,7 +461,7 @@ impl<'a> Recalculator<'a> {
     /// that need a person's look (特例条件, 背反区分 3) cannot be checked. Requirements (施設基準,
     /// 傷病名, comments) and additions are not judged here: the file does not carry the facts
     /// they ask about.
-    fn rule_checks(&self, engine: &Engine, r: &Receipt, checks: &mut Vec<Check>) {
+    fn rule_checks(&self, engine: &Engine, r: &Receipt, days: MonthDays, checks: &mut Vec<Check>) {
         use santei_rules_dsl::{Action, RuleKind};
         let first = r.month.first_day();
         let Some(rules) = engine.rules_for(first) else {
@@ -489,8 +494,7 @@ impl<'a> Recalculator<'a> {
                     .filter(|q| q.fract().is_zero())
                     .and_then(|q| rust_decimal::prelude::ToPrimitive::to_u32(&q));
                 for (day, n) in l.days.iter() {
-                    let Some(date) = Date::from_ymd(r.month.year, r.month.month, u32::from(day))
-                    else {
+                    let Some(date) = days.day(u32::from(day)) else {
                         continue;
                     };
                     items.push(santei_rules_dsl::Item {

@@ -344,3 +344,37 @@ fn re_record() -> Record {
     );
     rec
 }
+
+/// The field split of unquoted records (eight bytes at a time) against a plain split on `,`:
+/// commas at every offset of a word, runs of them, a `-` after a comma (the byte a borrow-based
+/// zero test would mistake), non-ASCII text and records shorter than a word.
+#[test]
+fn field_split_matches_a_plain_split() {
+    let samples = [
+        "",
+        ",",
+        "a",
+        "SI,12,1,112007410,,75,2,,,,,,,,,,,,,,,,,,,,,,,,,,,,1,,,,1,,,,,",
+        "RE,1,1112,202407,吉田　陽子,2,19551213,,,,,,,28551,,-1,-,,--,ヨシダ ヨウコ,",
+        ",,,,,,,,,,,,,,,,,",
+        "1234567,",
+        "12345678,",
+        ",-,-,-,-,-,-,-,-,-",
+        "é,ü,日本,,x",
+    ];
+    let mut cases: Vec<String> = samples.iter().map(|s| s.to_string()).collect();
+    for k in 0..20 {
+        cases.push(format!("{}{}", "x".repeat(k), ",-,,"));
+        cases.push(format!("{}{}", ",".repeat(k), "y"));
+    }
+    let mut spans = Vec::new();
+    for text in &cases {
+        split_fields(text, &mut spans, "t").unwrap();
+        let got: Vec<&str> = spans
+            .iter()
+            .map(|&(a, b)| &text[a as usize..b as usize])
+            .collect();
+        let want: Vec<&str> = text.split(',').collect();
+        assert_eq!(got, want, "{text:?}");
+    }
+}

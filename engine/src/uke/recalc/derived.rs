@@ -20,6 +20,7 @@ impl<'a> Recalculator<'a> {
         &self,
         engine: &Engine,
         r: &Receipt,
+        days: MonthDays,
         checks: &mut Vec<Check>,
         rows: &[Option<&Procedure>],
         start: &[usize],
@@ -51,8 +52,7 @@ impl<'a> Recalculator<'a> {
                     continue;
                 }
                 for (day, n) in l.days.iter() {
-                    let Some(date) = Date::from_ymd(r.month.year, r.month.month, u32::from(day))
-                    else {
+                    let Some(date) = days.day(u32::from(day)) else {
                         continue;
                     };
                     all.push((day, date, ui, li, rec, u32::from(n)));
@@ -95,6 +95,11 @@ impl<'a> Recalculator<'a> {
                 rule,
             });
         };
+        // The first date at or above each 年齢 code for the patient (`age::threshold`), remembered
+        // for the receipt: it does not depend on the day, and a receipt asks the same few codes of
+        // many items on many days.
+        let thresholds =
+            std::cell::RefCell::new(smallvec::SmallVec::<[(AgeCode, Option<Date>); 8]>::new());
         // 判断料 billed so far this month, per group.
         let mut judged: smallvec::SmallVec<[(u8, u32); 8]> = smallvec::SmallVec::new();
         let mut start = 0;
@@ -272,17 +277,18 @@ impl<'a> Recalculator<'a> {
             let Some(birth) = birth.filter(|b| *b <= date) else {
                 continue;
             };
-            // The patient's age test of the day, remembered per (下限年齢, 上限年齢): a receipt asks
-            // the same few ranges of many items.
-            let ages: std::cell::RefCell<smallvec::SmallVec<[(AgeCode, AgeCode, bool); 8]>> =
-                std::cell::RefCell::default();
-            let in_range = |min: AgeCode, max: AgeCode| {
-                if let Some(&(_, _, v)) = ages.borrow().iter().find(|e| e.0 == min && e.1 == max) {
-                    return v;
+            // The patient's age test of the day, `age::in_range` from the thresholds remembered
+            // for the receipt.
+            let threshold = |code: AgeCode| {
+                if let Some(&(_, t)) = thresholds.borrow().iter().find(|e| e.0 == code) {
+                    return t;
                 }
-                let v = age::in_range(birth, date, min, max);
-                ages.borrow_mut().push((min, max, v));
-                v
+                let t = age::threshold(birth, code);
+                thresholds.borrow_mut().push((code, t));
+                t
+            };
+            let in_range = |min: AgeCode, max: AgeCode| {
+                threshold(min).is_none_or(|t| date >= t) && threshold(max).is_none_or(|t| date < t)
             };
             for &(_, _, ui, li, rec, _) in today {
                 let unit = &r.units[ui];

@@ -149,16 +149,31 @@ pub(super) fn multi_procedure(
 /// 630010002 薬剤料逓減（９０／１００）（内服薬）. Its 点数 is recorded positive and subtracted
 /// from the receipt (ikasample.csv receipt 5: Σ lines 12,032 − 2 × 534 = HO 10,964). Without the
 /// month's 医薬品マスター, the 6300100xx family is taken (all six 金額種別 7 codes of r06).
-pub(super) fn is_deduction(set: Option<&MasterSet>, date: Date, u: &Unit) -> bool {
+/// `drug`: the unit's row from [`single_drug`].
+pub(super) fn is_deduction(drug: Option<&Drug>, u: &Unit) -> bool {
     let [l] = u.lines.as_slice() else {
         return false;
     };
     if l.kind != LineKind::Drug {
         return false;
     }
-    match set.and_then(|s| s.drugs.get(l.code, date)) {
+    match drug {
         Some(d) => d.price_kind == 7,
         None => l.code / 1000 == 630_010,
+    }
+}
+
+/// The 医薬品マスター row of a unit of one IY line (`None` for other units, or when the code is
+/// not in the master of the date): looked up once for the 減点 test ([`is_deduction`]) and the
+/// unit's price ([`compute_unit`]).
+pub(super) fn single_drug<'s>(
+    set: Option<&'s MasterSet>,
+    date: Date,
+    u: &Unit,
+) -> Option<&'s Drug> {
+    match u.lines.as_slice() {
+        [l] if l.kind == LineKind::Drug => set.and_then(|s| s.drugs.get(l.code, date)),
+        _ => None,
     }
 }
 
@@ -296,13 +311,14 @@ pub(super) type DayLine<'a> = (u8, Date, usize, usize, &'a Procedure, u32);
 /// Why a unit cannot be checked, and the code concerned when it is one code.
 pub(super) type NotChecked = (Cow<'static, str>, Option<u32>);
 
-/// `deduction`: the unit is a 減点 drug ([`is_deduction`], looked up once by the caller).
+/// `deduction`: the unit is a 減点 drug ([`is_deduction`]); `drug`: its row from [`single_drug`]
+/// (both looked up once by the caller).
 pub(super) fn check_unit(
     set: Option<&MasterSet>,
     date: Date,
     month: YearMonth,
     u: &Unit,
-    deduction: bool,
+    (deduction, drug): (bool, Option<&Drug>),
     rows: &[Option<&Procedure>],
 ) -> Check {
     let first = &u.lines[0];
@@ -322,7 +338,7 @@ pub(super) fn check_unit(
         reason: Cow::Borrowed(""),
         rule: None,
     };
-    match compute_unit(set, date, month, u, deduction, rows) {
+    match compute_unit(set, date, month, u, (deduction, drug), rows) {
         Err((reason, code)) => {
             check.reason = reason;
             if code.is_some() {
@@ -355,7 +371,7 @@ pub(super) fn compute_unit(
     date: Date,
     month: YearMonth,
     u: &Unit,
-    deduction: bool,
+    (deduction, drug): (bool, Option<&Drug>),
     rows: &[Option<&Procedure>],
 ) -> Result<(i64, How), NotChecked> {
     let no = |r: &'static str| (Cow::Borrowed(r), None);
@@ -411,7 +427,13 @@ pub(super) fn compute_unit(
             }
             let mut yen = Decimal::ZERO;
             for l in &u.lines {
-                let d = set.drugs.get(l.code, date).ok_or((
+                // A one-line unit's row was looked up by the caller (the same lookup).
+                let row = if u.lines.len() == 1 {
+                    drug
+                } else {
+                    set.drugs.get(l.code, date)
+                };
+                let d = row.ok_or((
                     Cow::Borrowed("drug not in the 医薬品マスター of the 診療年月"),
                     Some(l.code),
                 ))?;
