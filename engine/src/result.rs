@@ -169,10 +169,11 @@ pub struct Line {
     pub date: Date,
     /// 算定単位 number (lines with the same number are billed together).
     pub unit: usize,
-    /// The code (9 digits; a comment's code), stored inline: no allocation per line.
+    /// The 診療行為・医薬品・特定器材・コメント code (nine digits), stored inline: no allocation.
     #[schemars(with = "String")]
     pub code: santei_masters::Text,
-    /// The master's 省略名称 (inline up to 24 bytes, eight kanji).
+    /// The name: the 省略名称 of an SI line, the 漢字名称 of an IY/TO line, a CO line's comment text
+    /// with its free text (stored inline up to 24 bytes, eight kanji).
     #[schemars(with = "String")]
     pub name: santei_masters::Text,
     /// 数量データ / 使用量

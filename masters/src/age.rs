@@ -45,15 +45,12 @@ pub fn threshold(birth: Date, code: AgeCode) -> Option<Date> {
     match code.0 {
         [b'0', b'0'] => return None,
         [a @ b'0'..=b'9', b @ b'0'..=b'9'] => {
-            let n = u32::from(a - b'0') * 10 + u32::from(b - b'0');
-            return Date::from_ymd(birth.year() + n, birth.month(), birth.day())
-                .or_else(|| Date::from_ymd(birth.year() + n, 3, 1));
+            return years_after(birth, u32::from(a - b'0') * 10 + u32::from(b - b'0'));
         }
         _ => {}
     }
     let s = code.as_str();
     match s {
-        "00" => None,
         // 生後28日: from the 28th day after birth (days 0–27 are 新生児).
         "AA" => Some(add_days(birth, 28)),
         // 生後90日 (マスターファイル仕様説明書 R06 上限年齢 「ＡＥ：生後９０日」; 麻酔 未熟児加算, 通知
@@ -73,12 +70,15 @@ pub fn threshold(birth: Date, code: AgeCode) -> Option<Date> {
             };
             Date::from_ymd(year, 4, 1)
         }
-        _ => {
-            let n: u32 = s.parse().ok()?;
-            Date::from_ymd(birth.year() + n, birth.month(), birth.day())
-                .or_else(|| Date::from_ymd(birth.year() + n, 3, 1))
-        }
+        _ => years_after(birth, s.parse().ok()?),
     }
+}
+
+/// The day a patient born on `birth` reaches `n` years: the birthday, or 1 March for a 29
+/// February birth in a common year.
+fn years_after(birth: Date, n: u32) -> Option<Date> {
+    Date::from_ymd(birth.year() + n, birth.month(), birth.day())
+        .or_else(|| Date::from_ymd(birth.year() + n, 3, 1))
 }
 
 fn add_days(mut d: Date, n: u32) -> Date {
@@ -90,9 +90,13 @@ fn add_days(mut d: Date, n: u32) -> Date {
 
 /// True when a patient born on `birth` is within `[min, max)` on `on`.
 pub fn in_range(birth: Date, on: Date, min: AgeCode, max: AgeCode) -> bool {
-    let lower_ok = threshold(birth, min).is_none_or(|t| on >= t);
-    let upper_ok = threshold(birth, max).is_none_or(|t| on < t);
-    lower_ok && upper_ok
+    within(on, threshold(birth, min), threshold(birth, max))
+}
+
+/// True when `on` is on or after `lower` and before `upper` (`None`: no limit): [`in_range`] with
+/// the [`threshold`]s already known.
+pub fn within(on: Date, lower: Option<Date>, upper: Option<Date>) -> bool {
+    lower.is_none_or(|t| on >= t) && upper.is_none_or(|t| on < t)
 }
 
 /// A readable form of an age range for explanations.

@@ -392,22 +392,15 @@ impl<'a> Calc<'a> {
     }
 
     /// Whether a row can be billed for this patient, facility and day: [`Calc::gate`] without
-    /// building the reason, for the derivations that try candidate rows (判断料, 年齢・時間加算,
-    /// rule additions) and only want the answer.
+    /// building the reason, for the derivations that try candidate rows (判断料, 年齢・時間加算)
+    /// and only want the answer.
     pub(super) fn billable(&self, rec: &Procedure, date: Date, birth: Date) -> bool {
         self.blocked_by(rec, date, birth).is_none()
     }
 
     /// The master gate that keeps a row from being billed, if one does ([`blocked`]).
     pub(super) fn blocked_by(&self, rec: &Procedure, date: Date, birth: Date) -> Option<Blocked> {
-        blocked(
-            rec,
-            date,
-            birth,
-            self.inpatient,
-            &self.claim.facility,
-            self.claim.insurance.scheme,
-        )
+        blocked_for(self.claim, self.inpatient, rec, date, birth)
     }
 
     pub(super) fn is_revisit(&self, rec: &Procedure) -> bool {
@@ -432,6 +425,24 @@ pub(crate) fn gate(
     scheme: Option<Scheme>,
 ) -> Option<(&'static str, &'static str, String)> {
     blocked(rec, date, birth, inpatient, f, scheme).map(|b| b.explain(rec))
+}
+
+/// [`blocked`] for a claim's facility and insurance (the claim engine's stages ask it so).
+pub(super) fn blocked_for(
+    claim: &crate::claim::Claim,
+    inpatient: bool,
+    rec: &Procedure,
+    date: Date,
+    birth: Date,
+) -> Option<Blocked> {
+    blocked(
+        rec,
+        date,
+        birth,
+        inpatient,
+        &claim.facility,
+        claim.insurance.scheme,
+    )
 }
 
 /// Which master gate keeps a row from being billed ([`gate`] without building the reason: the

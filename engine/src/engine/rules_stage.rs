@@ -4,7 +4,8 @@ use santei_masters::{Date, Procedure};
 
 use super::finish::path_of;
 use super::price_stage::Work;
-use super::{Calc, blocked, code_of};
+use super::resolve::blocked_for;
+use super::{Calc, code_of};
 use crate::claim::Claim;
 use crate::prepared::Prepared;
 use crate::result::{Finding, Origin, RecordKind, Severity};
@@ -15,6 +16,11 @@ impl Calc<'_> {
     /// applies the decisions in their order: a dropped line leaves with the lines derived from
     /// it, an addition becomes a derived line (priced like the derive stage's), every decision's
     /// finding is added.
+    ///
+    /// The drops are decided on the lines before any addition: an added line is never dropped
+    /// by a later decision. The rule engine gives its additions after every drop
+    /// (`RuleSet::evaluate_admitted`: inclusions, exclusions, limits, requirements, then
+    /// additions), so this is the order the rules mean.
     pub(super) fn apply_rules(&mut self) {
         let decisions = decide(self.p, self.claim, self.inpatient, &self.lines);
         if decisions.is_empty() {
@@ -143,15 +149,7 @@ pub(super) fn decide<'p>(
             santei_rules_dsl::Action::Warn => (Severity::Warning, o.message.clone()),
             santei_rules_dsl::Action::Add(code) => {
                 let gates_allow = |rec: &Procedure| {
-                    blocked(
-                        rec,
-                        o.date,
-                        claim.patient.birth_date,
-                        inpatient,
-                        &claim.facility,
-                        claim.insurance.scheme,
-                    )
-                    .is_none()
+                    blocked_for(claim, inpatient, rec, o.date, claim.patient.birth_date).is_none()
                 };
                 match p.set.procedures.get(*code, o.date) {
                     Some(rec) if gates_allow(rec) => {
@@ -236,15 +234,10 @@ fn rule_items(
     (items, map)
 }
 
-/// The number of a line's code: nine ASCII digits read byte by byte (every SI line's code is
-/// nine digits, [`santei_masters::Code::text`]); any other text as `str::parse` reads it.
+/// The number of a line's code: nine ASCII digits ([`code_of`]; every SI line's code is nine
+/// digits, [`santei_masters::Code::text`]); any other text as `str::parse` reads it.
 fn line_code(s: &str) -> Option<u32> {
-    match s.as_bytes() {
-        b @ [_, _, _, _, _, _, _, _, _] if b.iter().all(u8::is_ascii_digit) => {
-            Some(b.iter().fold(0u32, |n, &d| n * 10 + u32::from(d - b'0')))
-        }
-        _ => s.parse().ok(),
-    }
+    code_of(s).or_else(|| s.parse().ok())
 }
 
 /// The lines that leave with line `k` when a rule drops it: itself and the lines santei derived

@@ -287,9 +287,8 @@ impl<'a> Recalculator<'a> {
                 thresholds.borrow_mut().push((code, t));
                 t
             };
-            let in_range = |min: AgeCode, max: AgeCode| {
-                threshold(min).is_none_or(|t| date >= t) && threshold(max).is_none_or(|t| date < t)
-            };
+            let in_range =
+                |min: AgeCode, max: AgeCode| age::within(date, threshold(min), threshold(max));
             for &(_, _, ui, li, rec, _) in today {
                 let unit = &r.units[ui];
                 if unit.lines.len() > 1 && rec.bundled_test_group != 0 {
