@@ -132,9 +132,11 @@ pub fn serve(a: ServeArgs) -> Result<ExitCode, CliError> {
             .await
             .map_err(|e| CliError(format!("cannot listen on {addr}: {e}")))?;
         let local = listener.local_addr()?;
+        // Handlers first: a SIGHUP right after the address is printed must reload, not kill.
+        let signals = santei_server::Signals::install()?;
         eprintln!("santei: serving on http://{local}/ (API /v1, OpenAPI /openapi.json)");
         tracing::info!(address = %local, "serving");
-        let shutdown = santei_server::signals(state.clone());
+        let shutdown = signals.run(state.clone());
         santei_server::run(listener, state, shutdown).await?;
         eprintln!("santei: stopped");
         Ok(ExitCode::SUCCESS)

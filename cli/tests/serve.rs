@@ -129,3 +129,25 @@ fn sighup_reloads_and_sigterm_stops() {
     let status = serve.child.wait().unwrap();
     assert!(status.success(), "{status:?}");
 }
+
+/// A SIGHUP sent the moment the address is printed (a service manager's `reload` right after the
+/// start) reloads: the handler is installed before the address is printed, so the process is
+/// never left to the default action of a SIGHUP, which ends it.
+#[cfg(unix)]
+#[test]
+fn sighup_right_after_start_reloads() {
+    let serve = Serve::start();
+    serve.signal("-HUP");
+    let mut generation = 0;
+    for _ in 0..100 {
+        let (status, body) = serve.request_retrying("GET", "/readyz");
+        assert_eq!(status, 200);
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        generation = v["generation"].as_u64().unwrap();
+        if generation == 2 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(generation, 2, "the early SIGHUP reloaded the engine");
+}

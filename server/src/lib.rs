@@ -335,29 +335,55 @@ pub async fn run(
         .await
 }
 
-/// Resolves on SIGTERM or Ctrl-C; reloads the engine on each SIGHUP meanwhile (Unix).
-pub async fn signals(state: Arc<State>) {
+/// The process signals the service answers, installed before it says where it serves: a SIGHUP
+/// sent as soon as the address is printed reloads the engine instead of ending the process (the
+/// default action of a SIGHUP nobody handles), however late the runtime first polls [`Signals::run`].
+pub struct Signals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
-        let mut hup = signal(SignalKind::hangup()).expect("SIGHUP handler");
-        loop {
-            tokio::select! {
-                _ = term.recv() => return,
-                _ = tokio::signal::ctrl_c() => return,
-                _ = hup.recv() => {
-                    tracing::info!("SIGHUP: reloading the masters and rules");
-                    if let Err(e) = state.reload().await {
-                        tracing::error!(error = %e, "reload failed; the previous engine keeps serving");
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    hup: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    /// Installs the SIGTERM and SIGHUP handlers now (Unix; call inside the tokio runtime).
+    pub fn install() -> std::io::Result<Signals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Signals {
+                term: signal(SignalKind::terminate())?,
+                hup: signal(SignalKind::hangup())?,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(Signals {})
+        }
+    }
+
+    /// Resolves on SIGTERM or Ctrl-C; reloads the engine on each SIGHUP meanwhile (Unix).
+    pub async fn run(self, state: Arc<State>) {
+        #[cfg(unix)]
+        {
+            let Signals { mut term, mut hup } = self;
+            loop {
+                tokio::select! {
+                    _ = term.recv() => return,
+                    _ = tokio::signal::ctrl_c() => return,
+                    _ = hup.recv() => {
+                        tracing::info!("SIGHUP: reloading the masters and rules");
+                        if let Err(e) = state.reload().await {
+                            tracing::error!(error = %e, "reload failed; the previous engine keeps serving");
+                        }
                     }
                 }
             }
         }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = state;
-        let _ = tokio::signal::ctrl_c().await;
+        #[cfg(not(unix))]
+        {
+            let _ = (self, state);
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
