@@ -469,7 +469,7 @@ impl Code {
         if self.0 > 999_999_999 {
             return Text::from(self.0.to_string());
         }
-        // A code of nine digits (every real one: 1xxxxxxxx–8xxxxxxxx) is its number written
+        // A code of nine digits (the 基本マスター codes are 9 digits, マスターファイル仕様説明書) is its number written
         // inline by compact_str's integer formatting; smaller numbers get their leading zeros.
         if self.0 >= 100_000_000 {
             return Text(compact_str::ToCompactString::to_compact_string(&self.0));

@@ -279,6 +279,16 @@ mod tests {
         })
     }
 
+    /// The month's 判断料 line (検体検査判断料 D026, 160061710) santei derived from item `i`.
+    fn judgement_fee(i: usize) -> Work {
+        line(
+            RecordKind::SI,
+            "160061710",
+            "2024-07-01",
+            derived(i, rules::JUDGEMENT_FEE),
+        )
+    }
+
     fn claimed(i: usize) -> Origin {
         Origin::Claimed {
             path: format!("visits[0].items[{i}]"),
@@ -320,12 +330,7 @@ mod tests {
         let lines = [
             line(RecordKind::SI, "160000410", "2024-07-01", claimed(0)),
             line(RecordKind::IY, "620000001", "2024-07-01", claimed(1)),
-            line(
-                RecordKind::SI,
-                "160061710",
-                "2024-07-01",
-                derived(0, rules::JUDGEMENT_FEE),
-            ),
+            judgement_fee(0),
         ];
         let history = [crate::claim::HistoryItem {
             date: Date::parse_iso("2024-07-01").unwrap(),
@@ -342,13 +347,11 @@ mod tests {
         assert_eq!(items[0].quantity, Some(2));
     }
 
-    fn claim(json_visits: &str, diseases: &str) -> Claim {
+    /// An 外来 claim of one visit on 2024-07-01 without 傷病名 (the tests pass the lines).
+    fn claim() -> Claim {
         crate::Engine::parse_claim(
-            format!(
-                r#"{{"format":"santei.claim/1","patient":{{"birth_date":"1980-01-01","sex":"female"}},
-                    "diseases":[{diseases}],"visits":[{json_visits}]}}"#
-            )
-            .as_bytes(),
+            br#"{"format":"santei.claim/1","patient":{"birth_date":"1980-01-01","sex":"female"},
+                "visits":[{"date":"2024-07-01","items":[]}]}"#,
         )
         .unwrap()
     }
@@ -386,16 +389,11 @@ rule test.A002-6 "外来診療料に含まれる検査 (demo codes)" {
 }
 "#,
         );
-        let c = claim(r#"{"date":"2024-07-01","items":[]}"#, "");
+        let c = claim();
         let lines = [
             line(RecordKind::SI, "112011310", "2024-07-01", claimed(0)),
             line(RecordKind::SI, "160000310", "2024-07-01", claimed(1)),
-            line(
-                RecordKind::SI,
-                "160061710",
-                "2024-07-01",
-                derived(1, rules::JUDGEMENT_FEE),
-            ),
+            judgement_fee(1),
             line(
                 RecordKind::SI,
                 "160000310",
@@ -442,7 +440,7 @@ rule test.disease "特定疾患処方管理加算: 特定疾患 (test)" {
 }
 "#,
         );
-        let c = claim(r#"{"date":"2024-07-01","items":[]}"#, "");
+        let c = claim();
         let lines = [line(RecordKind::SI, "112007410", "2024-07-01", claimed(0))];
         let d = decide(&p, &c, false, &lines);
         assert_eq!(d.len(), 1);
@@ -487,12 +485,7 @@ rule test.disease "特定疾患処方管理加算: 特定疾患 (test)" {
                 "2024-07-01",
                 derived(0, crate::tsusoku::DERIVED),
             ),
-            line(
-                RecordKind::SI,
-                "160061710",
-                "2024-07-01",
-                derived(0, rules::JUDGEMENT_FEE),
-            ),
+            judgement_fee(0),
             // The same item path on another day, and another item's addition: they stay.
             line(
                 RecordKind::SI,
