@@ -14,6 +14,7 @@ use crate::rules;
 use santei_rules_dsl::Diagnostic;
 
 mod additions;
+mod derive_stage;
 mod finish;
 pub(crate) mod kasan_stage;
 mod meal_stage;
@@ -442,7 +443,7 @@ impl Engine {
         if inpatient {
             calc.inpatient_notice();
         }
-        calc.history();
+        calc.judged = resolve::history(calc.cx, &mut calc.findings);
         calc.revision_notices();
         calc.findings
             .extend(crate::claim_checks::diseases(claim, &prepared.set, first));
@@ -534,21 +535,31 @@ struct Proc<'a> {
     weight_g: Option<u32>,
 }
 
-struct Calc<'a> {
+/// What every stage reads and none changes: the claim, the prepared masters and rules of its
+/// revision, its setting and its month. The resolve stage is a function of it (resolve.rs); the
+/// stages that still keep state are `Calc` methods reading it as `self.cx`.
+#[derive(Clone, Copy)]
+struct Context<'a> {
     p: &'a Prepared,
     claim: &'a Claim,
+    /// An 入院 claim: master gates reversed (入外適用区分), 点数集計先識別（入院）, no 外来-only
+    /// derivations (外来管理加算, 時間外等加算 of 初再診, F200 注3).
+    inpatient: bool,
+    /// The claim's month (any day of it).
+    month: Date,
+}
+
+/// The state of the stages that build the claim's lines day by day (derive, then the rules and
+/// price stages at the end: `finish`).
+struct Calc<'a> {
+    cx: Context<'a>,
     lines: Vec<price_stage::Work>,
     findings: Vec<Finding>,
     next_unit: usize,
     /// 判断料 groups already billed this month.
     judged: FxHashSet<u8>,
-    /// The claim's month (any day of it).
-    month: Date,
     /// F200 注3 rounding unit (from [`EngineOptions`]).
     polypharmacy_rounding: PolypharmacyRounding,
-    /// An 入院 claim: master gates reversed (入外適用区分), 点数集計先識別（入院）, no 外来-only
-    /// derivations (外来管理加算, 時間外等加算 of 初再診, F200 注3).
-    inpatient: bool,
     /// The 所定点数 and %加算 of each procedure 算定単位, by unit id ([`UnitAcc`]).
     accs: rustc_hash::FxHashMap<usize, UnitAcc>,
     /// Build the explanation lines ([`CalcOptions::explain`]); see [`why!`].
@@ -671,20 +682,22 @@ impl<'a> Calc<'a> {
         // item, so the line list and the unit table do not grow item by item.
         let items: usize = claim.visits.iter().map(|v| v.items.len()).sum();
         Calc {
-            month: claim
-                .visits
-                .iter()
-                .map(|v| v.date)
-                .min()
-                .unwrap_or(Date::MIN),
-            p,
-            claim,
+            cx: Context {
+                p,
+                claim,
+                inpatient: claim.setting == Setting::Inpatient,
+                month: claim
+                    .visits
+                    .iter()
+                    .map(|v| v.date)
+                    .min()
+                    .unwrap_or(Date::MIN),
+            },
             lines: Vec::with_capacity(2 * items + 4),
             findings: Vec::with_capacity(8),
             next_unit: 0,
             judged: FxHashSet::default(),
             polypharmacy_rounding: PolypharmacyRounding::default(),
-            inpatient: claim.setting == Setting::Inpatient,
             accs: rustc_hash::FxHashMap::with_capacity_and_hasher(items, Default::default()),
             explain: true,
             said: FxHashSet::default(),
@@ -706,7 +719,7 @@ impl<'a> Calc<'a> {
     /// The warning every 入院 claim carries: what santei computes for it and what it leaves out,
     /// each item once.
     fn inpatient_notice(&mut self) {
-        let computed = if self.claim.stay.is_some() {
+        let computed = if self.cx.claim.stay.is_some() {
             "santei computed from `stay` the 入院料 of each day in hospital with its 入院期間加算, the \
              外泊 減額 and the 入院基本料等加算 the facility's 届出 gives on the days the 告示 allows with \
              the day's 入院料 (04 group): A200, A204, A207, A207-2, A207-3 (注1–注3), A207-4, A219, A234 \
@@ -746,7 +759,7 @@ impl<'a> Calc<'a> {
     /// What the claim's revision lacks, said on every claim it computes: a revision without
     /// hand rules (RUL-500), masters that are an excerpt (MST-012).
     fn revision_notices(&mut self) {
-        if let Some(why) = &self.p.rules_gap {
+        if let Some(why) = &self.cx.p.rules_gap {
             self.findings.push(
                 Finding::info(rules::REVISION_WITHOUT_RULES)
                     .at("visits[0].date")
@@ -754,22 +767,22 @@ impl<'a> Calc<'a> {
                     .message(format!("computed without santei's hand rules: {why}")),
             );
         }
-        if self.p.set.coverage.is_partial() {
+        if self.cx.p.set.coverage.is_partial() {
             self.findings.push(
                 Finding::info(rules::PARTIAL_MASTERS)
                     .at("visits[0].date")
                     .cite("基本マスター (支払基金): the complete s_ALL/y_ALL/t_ALL/c_ALL files of the revision")
                     .message(format!(
                         "computed with the {} masters, which are {}: a code they lack is refused (MST-001) although the complete files may hold it",
-                        self.p.set.revision.id,
-                        self.p.set.coverage.describe()
+                        self.cx.p.set.revision.id,
+                        self.cx.p.set.coverage.describe()
                     )),
             );
         }
     }
 
     fn rev(&self) -> &'static str {
-        self.p.set.revision.id
+        self.cx.p.set.revision.id
     }
 }
 

@@ -53,7 +53,7 @@ impl<'a> Calc<'a> {
                     && l.times == self.lines[k].times
                     && matches!(&l.origin, Origin::Derived { rule, base_path }
                         if *rule == rules::AGE_ADDITION && *base_path == pr.path)
-                    && p_fixed(self.p, &l.code, date)
+                    && p_fixed(self.cx.p, &l.code, date)
             })
             .collect();
         let age_points: i64 = age_lines
@@ -64,20 +64,20 @@ impl<'a> Calc<'a> {
             })
             .sum();
         let base_points = self.base_points(k).unwrap_or(0) + age_points;
-        let p: &'a Prepared = self.p;
-        let birth = self.claim.patient.birth_date;
+        let p: &'a Prepared = self.cx.p;
+        let birth = self.cx.claim.patient.birth_date;
         let facts = crate::tsusoku::Facts {
             birth,
             date,
-            birth_weight_g: self.claim.patient.birth_weight_g,
+            birth_weight_g: self.cx.claim.patient.birth_weight_g,
             weight_g: pr.weight_g,
             time: pr.time,
             emergency: pr.emergency,
-            inpatient: self.inpatient,
+            inpatient: self.cx.inpatient,
         };
         let derived = {
             let row = |c: u32| p.set.procedures.get(c, date);
-            let billable = |r: &Procedure| self.billable(r, date, birth);
+            let billable = |r: &Procedure| self.cx.billable(r, date, birth);
             let env = crate::tsusoku::Env {
                 row: &row,
                 billable: &billable,
@@ -180,16 +180,15 @@ impl<'a> Calc<'a> {
                 crate::tsusoku::urgent_imaging,
             ),
         ];
-        let p: &'a Prepared = self.p;
-        let birth = self.claim.patient.birth_date;
+        let p: &'a Prepared = self.cx.p;
+        let birth = self.cx.claim.patient.birth_date;
         for (code, cite, due) in families {
             if claimed.contains(&code) {
                 continue;
             }
-            let Some((pr, why)) = procs
-                .iter()
-                .find_map(|pr| due(pr.rec, pr.time, pr.emergency, self.inpatient).map(|w| (pr, w)))
-            else {
+            let Some((pr, why)) = procs.iter().find_map(|pr| {
+                due(pr.rec, pr.time, pr.emergency, self.cx.inpatient).map(|w| (pr, w))
+            }) else {
                 continue;
             };
             let Some(rec) = p.set.procedures.get(code, date) else {
@@ -202,7 +201,7 @@ impl<'a> Calc<'a> {
                 );
                 continue;
             };
-            if !self.billable(rec, date, birth) {
+            if !self.cx.billable(rec, date, birth) {
                 continue;
             }
             let why = self.why(|| Explanation::UrgentAddition {
@@ -224,9 +223,9 @@ impl<'a> Calc<'a> {
         visit: &Visit,
         claimed: &FxHashSet<u32>,
     ) {
-        let set = &self.p.set;
-        let birth = self.claim.patient.birth_date;
-        let time = if self.inpatient {
+        let set = &self.cx.p.set;
+        let birth = self.cx.claim.patient.birth_date;
+        let time = if self.cx.inpatient {
             None
         } else {
             self.time_addition(pr.rec, date, visit)
@@ -256,7 +255,8 @@ impl<'a> Calc<'a> {
                 );
                 continue;
             };
-            if self.inpatient && (add.inout_applicability == 2 || add.aggregation_inpatient == 0) {
+            if self.cx.inpatient && (add.inout_applicability == 2 || add.aggregation_inpatient == 0)
+            {
                 self.findings.push(
                     Finding::info(rules::OUTPATIENT_ONLY)
                         .at(pr.path.clone())
@@ -302,10 +302,10 @@ impl<'a> Calc<'a> {
         date: Date,
         visit: &Visit,
     ) -> Option<(&'a Procedure, Vec<Explanation>)> {
-        let birth = self.claim.patient.birth_date;
-        let p: &'a Prepared = self.p;
+        let birth = self.cx.claim.patient.birth_date;
+        let p: &'a Prepared = self.cx.p;
         let chosen = crate::derive::choose_time_addition(p, base, date, visit.time, |r| {
-            self.billable(r, date, birth)
+            self.cx.billable(r, date, birth)
         })?;
         let why = self.why(|| Explanation::TimeAddition {
             code: base.code,
@@ -326,10 +326,10 @@ impl<'a> Calc<'a> {
         pr: &Proc<'a>,
         date: Date,
         visit: &Visit,
-        blocker: Option<&str>,
+        blocker: Option<&Procedure>,
         claimed: &FxHashSet<u32>,
     ) {
-        let p: &'a Prepared = self.p;
+        let p: &'a Prepared = self.cx.p;
         let Some(rec) = p
             .outpatient_management
             .iter()
@@ -350,13 +350,15 @@ impl<'a> Calc<'a> {
                     .cite(rules::CITE_OUTPATIENT_MANAGEMENT)
                     .codes(vec![rec.code.to_string()])
                     .message(format!(
-                        "外来管理加算 not added: {b} on the same day blocks it (外来管理加算区分 1)"
+                        "外来管理加算 not added: {} {} on the same day blocks it (外来管理加算区分 1)",
+                        b.code, b.abbr_name
                     )),
             );
             return;
         }
         if self
-            .gate(rec, date, self.claim.patient.birth_date)
+            .cx
+            .gate(rec, date, self.cx.claim.patient.birth_date)
             .is_some()
         {
             return;
@@ -381,13 +383,13 @@ impl<'a> Calc<'a> {
         if self.judged.contains(&group) {
             return;
         }
-        let p: &'a Prepared = self.p;
-        let birth = self.claim.patient.birth_date;
+        let p: &'a Prepared = self.cx.p;
+        let birth = self.cx.claim.patient.birth_date;
         let best = p.judgement_fees.get(&group).and_then(|codes| {
             codes
                 .iter()
                 .filter_map(|&c| p.set.procedures.get(c, date))
-                .filter(|r| self.billable(r, date, birth))
+                .filter(|r| self.cx.billable(r, date, birth))
                 .max_by_key(|r| r.points)
         });
         let Some(fee) = best else {

@@ -3,7 +3,7 @@
 
 use santei_masters::{Date, Procedure};
 
-use super::Calc;
+use super::{Calc, Context};
 use crate::result::Finding;
 use crate::stay::{self, houkatsu, kasan};
 
@@ -23,8 +23,9 @@ const CITE_04: &str = "医科電子点数表 04 入院基本料テーブル (01 
 impl<'a> Calc<'a> {
     /// A232 がん拠点病院加算 (区分番号 A232, 項番92) among the claimed procedures of `date`.
     fn claims_a232(&self, date: Date) -> bool {
-        let set = &self.p.set;
-        self.claim
+        let set = &self.cx.p.set;
+        self.cx
+            .claim
             .visits
             .iter()
             .filter(|v| v.date == date)
@@ -44,8 +45,8 @@ impl<'a> Calc<'a> {
     /// The 入院基本料等加算 due on `date`, day `day` of the 入院期間, with the ward's 入院料 `fee`
     /// (not on an 外泊 day: the caller bills none then).
     pub(super) fn stay_additions(&mut self, date: Date, day: i64, fee: &Procedure, path: &str) {
-        let p = self.p;
-        let standards = &self.claim.facility.standards;
+        let p = self.cx.p;
+        let standards = &self.cx.claim.facility.standards;
         if standards.is_empty() {
             return;
         }
@@ -126,7 +127,7 @@ impl<'a> Calc<'a> {
             let Some(rec) = p.set.procedures.get(c.code, date) else {
                 continue;
             };
-            let start = self.claim.admission_date.unwrap_or(date);
+            let start = self.cx.claim.admission_date.unwrap_or(date);
             let why = self.why(|| crate::Explanation::StayAddition {
                 name: e.name,
                 standards: held_standards(&c.standards, standards),
@@ -160,66 +161,9 @@ impl<'a> Calc<'a> {
             }
         }
     }
-
-    /// Why a claimed item is not billed because of the stay: the stay bills it (入院料, 入院期間加算,
-    /// 外泊), derives it (a 入院基本料等加算 of the facility's 届出), or the day is outside the 加算's
-    /// limit. The rule id, its citation and the reason.
-    pub(super) fn stay_refusal(
-        &self,
-        rec: &Procedure,
-        date: Date,
-    ) -> Option<(&'static str, &'static str, String)> {
-        if self.stay_bills(rec) {
-            return Some((
-                super::stay_stage::STAY,
-                stay::CITE_PERIOD,
-                "the claim's `stay` bills the 入院料 and its 入院期間加算 of each day".into(),
-            ));
-        }
-        if !self.inpatient {
-            return None;
-        }
-        if let Some(r) = self.included(rec, date) {
-            return Some(r);
-        }
-        let e = kasan::entry_of(rec)?;
-        // Refused as derived only when the stay did derive it that day (its lines come before the
-        // day's claimed items): with two 届出 of one 加算, no 04 group, or an 外泊 day nothing is
-        // derived, and the claimed line is judged by its limit instead.
-        let code = rec.code.to_text();
-        let derived_here = self.lines.iter().any(|l| {
-            l.date == date
-                && l.code == code
-                && matches!(&l.origin, crate::result::Origin::Derived { rule, .. } if *rule == KASAN)
-        });
-        if derived_here {
-            return Some((
-                KASAN,
-                e.cite,
-                format!(
-                    "{} is derived from the facility's 届出 on the days of the stay that take it ({})",
-                    e.name,
-                    e.limit.describe()
-                ),
-            ));
-        }
-        let start = self.claim.admission_date?;
-        let day = date.day_number() - start.day_number() + 1;
-        (!e.limit.allows(day)).then(|| {
-            (
-                KASAN_LIMIT,
-                e.cite,
-                format!(
-                    "{}: {} — {date} is day {day} of the 入院期間 (起算日 {start}; a 再入院 counted with an earlier stay has no 入院初日, 通知 第1章第2部 通則8)",
-                    e.name,
-                    e.limit.describe()
-                ),
-            )
-        })
-    }
 }
 
-impl<'a> Calc<'a> {
+impl<'a> Context<'a> {
     /// The 特定入院料 the ward bills on `date`, with its 包括, when santei has its 注.
     fn specific_fee(&self, date: Date) -> Option<(&'a Procedure, &'static houkatsu::Inclusive)> {
         let s = self.claim.stay.as_ref()?;
@@ -251,6 +195,66 @@ impl<'a> Calc<'a> {
         })
     }
 
+    /// Why a claimed item is not billed because of the stay: the stay bills it (入院料, 入院期間加算,
+    /// 外泊), derives it (a 入院基本料等加算 of the facility's 届出), or the day is outside the 加算's
+    /// limit. The rule id, its citation and the reason.
+    pub(super) fn stay_refusal(
+        &self,
+        earlier: &[super::price_stage::Work],
+        rec: &Procedure,
+        date: Date,
+    ) -> Option<(&'static str, &'static str, String)> {
+        if self.stay_bills(rec) {
+            return Some((
+                super::stay_stage::STAY,
+                stay::CITE_PERIOD,
+                "the claim's `stay` bills the 入院料 and its 入院期間加算 of each day".into(),
+            ));
+        }
+        if !self.inpatient {
+            return None;
+        }
+        if let Some(r) = self.included(rec, date) {
+            return Some(r);
+        }
+        let e = kasan::entry_of(rec)?;
+        // Refused as derived only when the stay did derive it that day (its lines come before the
+        // day's claimed items): with two 届出 of one 加算, no 04 group, or an 外泊 day nothing is
+        // derived, and the claimed line is judged by its limit instead.
+        let code = rec.code.to_text();
+        let derived_here = earlier.iter().any(|l| {
+            l.date == date
+                && l.code == code
+                && matches!(&l.origin, crate::result::Origin::Derived { rule, .. } if *rule == KASAN)
+        });
+        if derived_here {
+            return Some((
+                KASAN,
+                e.cite,
+                format!(
+                    "{} is derived from the facility's 届出 on the days of the stay that take it ({})",
+                    e.name,
+                    e.limit.describe()
+                ),
+            ));
+        }
+        let start = self.claim.admission_date?;
+        let day = date.day_number() - start.day_number() + 1;
+        (!e.limit.allows(day)).then(|| {
+            (
+                KASAN_LIMIT,
+                e.cite,
+                format!(
+                    "{}: {} — {date} is day {day} of the 入院期間 (起算日 {start}; a 再入院 counted with an earlier stay has no 入院初日, 通知 第1章第2部 通則8)",
+                    e.name,
+                    e.limit.describe()
+                ),
+            )
+        })
+    }
+}
+
+impl Calc<'_> {
     /// Said once per 特定入院料 with a 包括: what santei does not decide about it.
     pub(super) fn inclusion_notice(&mut self, fee: &Procedure, path: &str) {
         let Some(inc) = houkatsu::inclusive_of(fee) else {

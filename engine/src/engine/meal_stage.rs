@@ -50,7 +50,7 @@ impl<'a> Calc<'a> {
     /// Every day of every `stay.meals` entry: its rows at the master's 金額 of the day, one 算定単位
     /// per row; an entry's day is billed whole or not at all (INP-201 names what is missing).
     pub(super) fn meals_served(&mut self, s: &'a Stay) {
-        let p = self.p;
+        let p = self.cx.p;
         let mut missing: Vec<Missing> = Vec::new();
         let mut environment_days: Vec<Date> = Vec::new();
         for (i, m) in s.meals.iter().enumerate() {
@@ -118,7 +118,7 @@ impl<'a> Calc<'a> {
                         x.name,
                         x.why,
                         self.rev(),
-                        self.p.set.coverage.describe()
+                        self.cx.p.set.coverage.describe()
                     )),
             );
         }
@@ -127,7 +127,8 @@ impl<'a> Calc<'a> {
     /// The row needs a 施設基準 届出 the facility does not declare (the 施設基準 gate of
     /// claimed items, [`super::gate`]).
     fn needs_standard(&self, rec: &Procedure, date: Date) -> bool {
-        self.blocked_by(rec, date, self.claim.patient.birth_date)
+        self.cx
+            .blocked_by(rec, date, self.cx.claim.patient.birth_date)
             == Some(super::resolve::Blocked::FacilityStandard)
     }
 
@@ -141,6 +142,7 @@ impl<'a> Calc<'a> {
         path: &str,
     ) {
         let (from, to) = self
+            .cx
             .p
             .set
             .procedures

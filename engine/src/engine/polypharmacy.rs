@@ -360,7 +360,7 @@ impl Calc<'_> {
         ) else {
             return;
         };
-        let set = &self.p.set;
+        let set = &self.cx.p.set;
         let name = set
             .drugs
             .get(REDUCTION_CODE, date)
@@ -457,6 +457,7 @@ impl Calc<'_> {
             return Some(format!("地域包括診療加算 ({c})"));
         }
         let in_claim = self
+            .cx
             .claim
             .visits
             .iter()
@@ -468,7 +469,8 @@ impl Calc<'_> {
                 _ => None,
             });
         let in_history = || {
-            self.claim
+            self.cx
+                .claim
                 .history
                 .iter()
                 .find(|h| {

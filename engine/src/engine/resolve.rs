@@ -1,379 +1,292 @@
 //! Resolve: the claim's items against the masters on their date (code lookups, the master
-//! gates), the history of the month, and the walk through each visit.
+//! gates, the stay's refusals) and the history of the month. Functions of the claim's
+//! [`Context`] and of the lines earlier days billed; what the resolved items bill is derived in
+//! derive_stage.rs.
 
 use rustc_hash::FxHashSet;
 use santei_masters::{Date, Procedure};
 
-use super::polypharmacy::RxDone;
-use super::{Calc, Proc, code_of, same_month};
+use super::price_stage::Work;
+use super::{Context, Proc, code_of, same_month};
 use crate::age;
 use crate::claim::{FacilityKind, Item, Scheme, Visit};
 use crate::result::{Finding, RecordKind, Severity};
 use crate::rules;
 
-impl<'a> Calc<'a> {
-    /// Items of earlier claims this month: 判断料 already billed.
-    pub(super) fn history(&mut self) {
-        for (i, h) in self.claim.history.iter().enumerate() {
-            let Some(code) = code_of(&h.code) else {
-                self.findings.push(
-                    Finding::warning(rules::UNKNOWN_CODE)
-                        .at(format!("history[{i}].code"))
+/// The 判断料 groups billed earlier this month (the claim's `history`: 月1回, 告示 D026 注1), with a
+/// warning for each history entry santei cannot read.
+pub(super) fn history(cx: Context<'_>, findings: &mut Vec<Finding>) -> FxHashSet<u8> {
+    let mut judged = FxHashSet::default();
+    for (i, h) in cx.claim.history.iter().enumerate() {
+        let Some(code) = code_of(&h.code) else {
+            findings.push(
+                Finding::warning(rules::UNKNOWN_CODE)
+                    .at(format!("history[{i}].code"))
+                    .cite(rules::CITE_MASTER)
+                    .codes(vec![h.code.clone()])
+                    .message(format!(
+                        "`{}` is not a 9-digit 診療行為コード; history entry ignored",
+                        h.code
+                    )),
+            );
+            continue;
+        };
+        match cx.p.set.procedures.get(code, h.date) {
+            // 判断料 are 月1回 per calendar month (D026 注1): history of other months is kept
+            // for longer windows but does not count here.
+            Some(r)
+                if same_month(h.date, cx.month)
+                    && crate::derive::judgement_fee_group(r).is_some() =>
+            {
+                judged.insert(r.test_judgement_group);
+            }
+            Some(_) => {}
+            None => findings.push(
+                Finding::warning(rules::UNKNOWN_CODE)
+                    .at(format!("history[{i}].code"))
+                    .cite(rules::CITE_MASTER)
+                    .codes(vec![h.code.clone()])
+                    .message(format!(
+                        "`{}` is not in the 医科診療行為マスター on {}; history entry ignored",
+                        h.code, h.date
+                    )),
+            ),
+        }
+    }
+    judged
+}
+
+/// One visit's 診療行為 as the resolve stage leaves them.
+pub(super) struct Procedures<'a> {
+    /// The items billed, in claim order, each with its master row on the visit's date.
+    pub procs: Vec<Proc<'a>>,
+    /// The first of them that blocks 外来管理加算 (外来管理加算区分 1, 告示 A001 注8).
+    pub blocker: Option<&'a Procedure>,
+}
+
+/// The resolve stage of visit `vi`'s 診療行為 (its drugs, materials and comments are resolved
+/// with their lines, units.rs): each item's row on the visit's date, or a finding and the item
+/// left out when its code is unknown or not valid that day (MST-001), its 数量・回数 impossible,
+/// the stay bills or includes it, or a master gate keeps it from this patient, facility and day;
+/// a claimed 外来管理加算 on a day with a blocking item left out (告示 A001 注8); a 注加算 whose
+/// base is not billed that day (MST-014). `earlier` are the lines billed before this visit (the
+/// stay's lines of the day come first).
+pub(super) fn procedures<'a>(
+    cx: Context<'a>,
+    earlier: &[Work],
+    vi: usize,
+    visit: &'a Visit,
+    findings: &mut Vec<Finding>,
+) -> Procedures<'a> {
+    let date = visit.date;
+    let set = &cx.p.set;
+    let birth = cx.claim.patient.birth_date;
+    let mut procs: Vec<Proc<'a>> = Vec::new();
+    for (ii, item) in visit.items.iter().enumerate() {
+        let path = super::item_path(vi, ii);
+        if let Item::Procedure {
+            code,
+            quantity,
+            times,
+            time,
+            emergency,
+            weight_g,
+        } = item
+        {
+            let Some(c) = code_of(code) else {
+                findings.push(
+                    Finding::error(rules::UNKNOWN_CODE)
+                        .at(format!("{path}.code"))
                         .cite(rules::CITE_MASTER)
-                        .codes(vec![h.code.clone()])
+                        .codes(vec![code.clone()])
                         .message(format!(
-                            "`{}` is not a 9-digit 診療行為コード; history entry ignored",
-                            h.code
+                            "`{code}` is not a 9-digit 診療行為コード; line not billed"
                         )),
                 );
                 continue;
             };
-            match self.p.set.procedures.get(code, h.date) {
-                // 判断料 are 月1回 per calendar month (D026 注1): history of other months is kept
-                // for longer windows but does not count here.
-                Some(r)
-                    if same_month(h.date, self.month)
-                        && crate::derive::judgement_fee_group(r).is_some() =>
-                {
-                    self.judged.insert(r.test_judgement_group);
-                }
-                Some(_) => {}
-                None => self.findings.push(
-                    Finding::warning(rules::UNKNOWN_CODE)
-                        .at(format!("history[{i}].code"))
+            let Some(rec) = set.procedures.get(c, date) else {
+                let msg = if set.procedures.latest(c).is_some() {
+                    format!(
+                        "{code} is not valid on {date} (outside its 変更年月日〜廃止年月日); line not billed"
+                    )
+                } else {
+                    format!(
+                        "{code} is not in the 医科診療行為マスター of {}; line not billed",
+                        cx.p.set.revision.id
+                    )
+                };
+                findings.push(
+                    Finding::error(rules::UNKNOWN_CODE)
+                        .at(format!("{path}.code"))
                         .cite(rules::CITE_MASTER)
-                        .codes(vec![h.code.clone()])
-                        .message(format!(
-                            "`{}` is not in the 医科診療行為マスター on {}; history entry ignored",
-                            h.code, h.date
-                        )),
-                ),
+                        .codes(vec![code.clone()])
+                        .message(msg),
+                );
+                continue;
+            };
+            if quantity.is_some_and(|q| q.is_sign_negative()) || *times == 0 {
+                findings.push(
+                    Finding::error(rules::BAD_QUANTITY)
+                        .at(format!("{path}.quantity"))
+                        .cite(rules::CITE_MASTER)
+                        .codes(vec![code.clone()])
+                        .message("数量 must be positive and 回数 at least 1; line not billed"),
+                );
+                continue;
             }
+            if let Some((rule, cite, why)) = cx.stay_refusal(earlier, rec, date) {
+                findings.push(
+                    Finding::error(rule)
+                        .at(path.clone())
+                        .cite(cite)
+                        .codes(vec![code.clone()])
+                        .message(format!(
+                            "{} {}: {why}; line not billed",
+                            code, rec.abbr_name
+                        )),
+                );
+                continue;
+            }
+            if let Some(reason) = cx.gate(rec, date, birth) {
+                findings.push(
+                    Finding::error(reason.0)
+                        .at(path.clone())
+                        .cite(reason.1)
+                        .codes(vec![code.clone()])
+                        .message(format!(
+                            "{} {}: {}; line not billed",
+                            code, rec.abbr_name, reason.2
+                        )),
+                );
+                continue;
+            }
+            procs.push(Proc {
+                path,
+                rec,
+                quantity: *quantity,
+                times: *times,
+                time: time.unwrap_or(visit.time),
+                emergency: *emergency,
+                weight_g: *weight_g,
+            });
         }
     }
-
-    /// A claimed 注加算 (項番39 注加算通番 ≠ 0) whose base (same 注加算コード 項番38, 通番 0) is not
-    /// billed that day (MST-014): when its base was claimed and refused (a gate, a count), the
-    /// addition is not billed either (error: a 注加算 is added to its base's 所定点数 and has none
-    /// of its own); when no base was claimed at all, it is billed with a warning — the master's
-    /// 注加算コード does not always group an addition with every item the 告示 adds it to (e.g.
-    /// 抗菌薬適正使用体制加算 190833870, 9101, goes with 感染対策向上加算１, 9071: 告示 A234-2 注5).
-    fn additions_with_base(
-        &mut self,
-        procs: Vec<Proc<'a>>,
-        visit: &Visit,
-        date: Date,
-    ) -> Vec<Proc<'a>> {
-        let is_addition =
-            |r: &Procedure| r.addition_code != 0 && r.addition_serial.as_char() != '0';
-        if !procs.iter().any(|p| is_addition(p.rec)) {
-            return procs;
-        }
-        let set = &self.p.set;
-        let mut bases: FxHashSet<u16> = procs
-            .iter()
-            .filter(|p| p.rec.addition_code != 0 && p.rec.addition_serial.as_char() == '0')
-            .map(|p| p.rec.addition_code)
-            .collect();
-        // Most claimed 注加算 come with their base among the day's items: only then are the
-        // day's lines and the refused items looked up.
-        if procs
-            .iter()
-            .all(|p| !is_addition(p.rec) || bases.contains(&p.rec.addition_code))
-        {
-            return procs;
-        }
-        // The day's 入院料 (and other lines already billed, such as the stay's).
-        for l in self
-            .lines
-            .iter()
-            .filter(|l| l.date == date && l.record == RecordKind::SI)
-        {
-            if let Some(r) = code_of(&l.code).and_then(|c| set.procedures.get(c, date)) {
-                if r.addition_code != 0 && r.addition_serial.as_char() == '0' {
-                    bases.insert(r.addition_code);
-                }
-            }
-        }
-        // Bases claimed that day, billed or not.
-        let claimed_bases: FxHashSet<u16> = visit
-            .items
-            .iter()
-            .filter_map(|i| match i {
-                Item::Procedure { code, .. } => code_of(code),
-                _ => None,
-            })
-            .filter_map(|c| set.procedures.get(c, date))
-            .filter(|r| r.addition_code != 0 && r.addition_serial.as_char() == '0')
-            .map(|r| r.addition_code)
-            .collect();
+    let blocker = crate::derive::outpatient_management_blocker(procs.iter().map(|p| p.rec));
+    // A claimed 外来管理加算 on a day with a blocking item is not billed (A001 注8).
+    if let Some(b) = blocker {
         let mut kept = Vec::with_capacity(procs.len());
         for pr in procs {
-            if !is_addition(pr.rec) || bases.contains(&pr.rec.addition_code) {
-                kept.push(pr);
-                continue;
-            }
-            let refused = claimed_bases.contains(&pr.rec.addition_code);
-            self.findings.push(
-                Finding::of(rules::ADDITION_WITHOUT_BASE, if refused {
-                    Severity::Error
-                } else {
-                    Severity::Warning
-                })
-                    .at(pr.path.clone())
-                    .cite(rules::CITE_ADDITION_BASE)
-                    .codes(vec![pr.rec.code.to_text()])
-                    .message(format!(
-                        "{} {} is a 注加算 (注加算コード {}, 通番 {}), but no item it adds to (same 注加算コード, 通番 0) is billed on {date}{}",
-                        pr.rec.code,
-                        pr.rec.abbr_name,
-                        pr.rec.addition_code,
-                        pr.rec.addition_serial.as_char(),
-                        if refused {
-                            ": its base was claimed and not billed (see its finding); line not billed"
-                        } else {
-                            "; billed as claimed — check that its base is billed (the master's grouping does not cover every base the 告示 names)"
-                        }
-                    )),
-            );
-            if !refused {
+            if crate::derive::is_outpatient_management(pr.rec) {
+                findings.push(
+                    Finding::error(rules::OUTPATIENT_MANAGEMENT)
+                        .at(pr.path.clone())
+                        .cite(rules::CITE_OUTPATIENT_MANAGEMENT)
+                        .codes(vec![pr.rec.code.to_string()])
+                        .message(format!("外来管理加算 cannot be billed on a day with {} {} (外来管理加算区分 1); line not billed", b.code, b.abbr_name)),
+                );
+            } else {
                 kept.push(pr);
             }
         }
-        kept
+        procs = kept;
     }
+    let procs = additions_with_base(cx, earlier, procs, visit, date, findings);
+    Procedures { procs, blocker }
+}
 
-    pub(super) fn visit(&mut self, vi: usize, visit: &'a Visit) {
-        let date = visit.date;
-        let set = &self.p.set;
-        let birth = self.claim.patient.birth_date;
-        let mut procs: Vec<Proc<'a>> = Vec::new();
-        for (ii, item) in visit.items.iter().enumerate() {
-            let path = super::item_path(vi, ii);
-            if let Item::Procedure {
-                code,
-                quantity,
-                times,
-                time,
-                emergency,
-                weight_g,
-            } = item
-            {
-                let Some(c) = code_of(code) else {
-                    self.findings.push(
-                        Finding::error(rules::UNKNOWN_CODE)
-                            .at(format!("{path}.code"))
-                            .cite(rules::CITE_MASTER)
-                            .codes(vec![code.clone()])
-                            .message(format!(
-                                "`{code}` is not a 9-digit 診療行為コード; line not billed"
-                            )),
-                    );
-                    continue;
-                };
-                let Some(rec) = set.procedures.get(c, date) else {
-                    let msg = if set.procedures.latest(c).is_some() {
-                        format!(
-                            "{code} is not valid on {date} (outside its 変更年月日〜廃止年月日); line not billed"
-                        )
+/// A claimed 注加算 (項番39 注加算通番 ≠ 0) whose base (same 注加算コード 項番38, 通番 0) is not
+/// billed that day (MST-014): when its base was claimed and refused (a gate, a count), the
+/// addition is not billed either (error: a 注加算 is added to its base's 所定点数 and has none
+/// of its own); when no base was claimed at all, it is billed with a warning — the master's
+/// 注加算コード does not always group an addition with every item the 告示 adds it to (e.g.
+/// 抗菌薬適正使用体制加算 190833870, 9101, goes with 感染対策向上加算１, 9071: 告示 A234-2 注5).
+fn additions_with_base<'a>(
+    cx: Context<'a>,
+    earlier: &[Work],
+    procs: Vec<Proc<'a>>,
+    visit: &Visit,
+    date: Date,
+    findings: &mut Vec<Finding>,
+) -> Vec<Proc<'a>> {
+    let is_addition = |r: &Procedure| r.addition_code != 0 && r.addition_serial.as_char() != '0';
+    if !procs.iter().any(|p| is_addition(p.rec)) {
+        return procs;
+    }
+    let set = &cx.p.set;
+    let mut bases: FxHashSet<u16> = procs
+        .iter()
+        .filter(|p| p.rec.addition_code != 0 && p.rec.addition_serial.as_char() == '0')
+        .map(|p| p.rec.addition_code)
+        .collect();
+    // Most claimed 注加算 come with their base among the day's items: only then are the
+    // day's lines and the refused items looked up.
+    if procs
+        .iter()
+        .all(|p| !is_addition(p.rec) || bases.contains(&p.rec.addition_code))
+    {
+        return procs;
+    }
+    // The day's 入院料 (and other lines already billed, such as the stay's).
+    for l in earlier
+        .iter()
+        .filter(|l| l.date == date && l.record == RecordKind::SI)
+    {
+        if let Some(r) = code_of(&l.code).and_then(|c| set.procedures.get(c, date)) {
+            if r.addition_code != 0 && r.addition_serial.as_char() == '0' {
+                bases.insert(r.addition_code);
+            }
+        }
+    }
+    // Bases claimed that day, billed or not.
+    let claimed_bases: FxHashSet<u16> = visit
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Procedure { code, .. } => code_of(code),
+            _ => None,
+        })
+        .filter_map(|c| set.procedures.get(c, date))
+        .filter(|r| r.addition_code != 0 && r.addition_serial.as_char() == '0')
+        .map(|r| r.addition_code)
+        .collect();
+    let mut kept = Vec::with_capacity(procs.len());
+    for pr in procs {
+        if !is_addition(pr.rec) || bases.contains(&pr.rec.addition_code) {
+            kept.push(pr);
+            continue;
+        }
+        let refused = claimed_bases.contains(&pr.rec.addition_code);
+        findings.push(
+            Finding::of(rules::ADDITION_WITHOUT_BASE, if refused {
+                Severity::Error
+            } else {
+                Severity::Warning
+            })
+                .at(pr.path.clone())
+                .cite(rules::CITE_ADDITION_BASE)
+                .codes(vec![pr.rec.code.to_text()])
+                .message(format!(
+                    "{} {} is a 注加算 (注加算コード {}, 通番 {}), but no item it adds to (same 注加算コード, 通番 0) is billed on {date}{}",
+                    pr.rec.code,
+                    pr.rec.abbr_name,
+                    pr.rec.addition_code,
+                    pr.rec.addition_serial.as_char(),
+                    if refused {
+                        ": its base was claimed and not billed (see its finding); line not billed"
                     } else {
-                        format!(
-                            "{code} is not in the 医科診療行為マスター of {}; line not billed",
-                            self.rev()
-                        )
-                    };
-                    self.findings.push(
-                        Finding::error(rules::UNKNOWN_CODE)
-                            .at(format!("{path}.code"))
-                            .cite(rules::CITE_MASTER)
-                            .codes(vec![code.clone()])
-                            .message(msg),
-                    );
-                    continue;
-                };
-                if quantity.is_some_and(|q| q.is_sign_negative()) || *times == 0 {
-                    self.findings.push(
-                        Finding::error(rules::BAD_QUANTITY)
-                            .at(format!("{path}.quantity"))
-                            .cite(rules::CITE_MASTER)
-                            .codes(vec![code.clone()])
-                            .message("数量 must be positive and 回数 at least 1; line not billed"),
-                    );
-                    continue;
-                }
-                if let Some((rule, cite, why)) = self.stay_refusal(rec, date) {
-                    self.findings.push(
-                        Finding::error(rule)
-                            .at(path.clone())
-                            .cite(cite)
-                            .codes(vec![code.clone()])
-                            .message(format!(
-                                "{} {}: {why}; line not billed",
-                                code, rec.abbr_name
-                            )),
-                    );
-                    continue;
-                }
-                if let Some(reason) = self.gate(rec, date, birth) {
-                    self.findings.push(
-                        Finding::error(reason.0)
-                            .at(path.clone())
-                            .cite(reason.1)
-                            .codes(vec![code.clone()])
-                            .message(format!(
-                                "{} {}: {}; line not billed",
-                                code, rec.abbr_name, reason.2
-                            )),
-                    );
-                    continue;
-                }
-                procs.push(Proc {
-                    path,
-                    rec,
-                    quantity: *quantity,
-                    times: *times,
-                    time: time.unwrap_or(visit.time),
-                    emergency: *emergency,
-                    weight_g: *weight_g,
-                });
-            }
-        }
-        let blocker = crate::derive::outpatient_management_blocker(procs.iter().map(|p| p.rec))
-            .map(|r| format!("{} {}", r.code, r.abbr_name));
-        // A claimed 外来管理加算 on a day with a blocking item is not billed (A001 注8).
-        if let Some(b) = &blocker {
-            let mut kept = Vec::with_capacity(procs.len());
-            for pr in procs {
-                if crate::derive::is_outpatient_management(pr.rec) {
-                    self.findings.push(
-                        Finding::error(rules::OUTPATIENT_MANAGEMENT)
-                            .at(pr.path.clone())
-                            .cite(rules::CITE_OUTPATIENT_MANAGEMENT)
-                            .codes(vec![pr.rec.code.to_string()])
-                            .message(format!("外来管理加算 cannot be billed on a day with {b} (外来管理加算区分 1); line not billed")),
-                    );
-                } else {
-                    kept.push(pr);
-                }
-            }
-            procs = kept;
-        }
-        procs = self.additions_with_base(procs, visit, date);
-        let claimed: FxHashSet<u32> = procs.iter().map(|p| p.rec.code.0).collect();
-        self.surgery_day(&procs);
-
-        // まるめ groups of the day.
-        let mut bundled: Vec<(u8, Vec<usize>)> = Vec::new();
-        for (i, pr) in procs.iter().enumerate() {
-            let g = pr.rec.bundled_test_group;
-            if g == 0 {
-                continue;
-            }
-            match bundled.iter_mut().find(|(gg, _)| *gg == g) {
-                Some((_, v)) => v.push(i),
-                None => bundled.push((g, vec![i])),
-            }
-        }
-        let mut bundled_done: FxHashSet<usize> = FxHashSet::default();
-        // 注加算 (same 注加算コード 項番38, 通番 ≠ 0) claimed after a base that takes 通則 additions.
-        let mut notes_of: rustc_hash::FxHashMap<usize, Vec<usize>> = Default::default();
-        for (i, base) in procs.iter().enumerate() {
-            if !crate::tsusoku::takes_additions(base.rec) || base.rec.addition_code == 0 {
-                continue;
-            }
-            for (j, n) in procs.iter().enumerate().skip(i + 1) {
-                if n.rec.addition_code == base.rec.addition_code
-                    && n.rec.addition_serial.as_char() != '0'
-                    && n.rec.bundled_test_group == 0
-                    && n.times == base.times
-                    && !bundled_done.contains(&j)
-                {
-                    notes_of.entry(i).or_default().push(j);
-                    bundled_done.insert(j);
-                }
-            }
-        }
-        let mut bundle_checked: FxHashSet<u8> = FxHashSet::default();
-        let mut management_added = false;
-
-        for (i, pr) in procs.iter().enumerate() {
-            if bundled_done.contains(&i) {
-                continue;
-            }
-            let g = pr.rec.bundled_test_group;
-            if g != 0 && bundle_checked.insert(g) {
-                let members: &[usize] = bundled
-                    .iter()
-                    .find(|(gg, _)| *gg == g)
-                    .map_or(&[], |(_, m)| m.as_slice());
-                if self.bundle(g, members, &procs, date) {
-                    bundled_done.extend(members.iter().copied());
-                    for &m in members {
-                        self.judgement_fee(&procs[m], date);
+                        "; billed as claimed — check that its base is billed (the master's grouping does not cover every base the 告示 names)"
                     }
-                    continue;
-                }
-            }
-            self.procedure_line(pr, date);
-            // The 注加算 claimed for a base that takes 通則 additions join its 算定単位 before
-            // the additions are priced on it.
-            for &j in notes_of.get(&i).map_or(&[][..], |v| v.as_slice()) {
-                self.procedure_line(&procs[j], date);
-            }
-            self.age_and_time_additions(pr, date, visit, &claimed);
-            self.tsusoku_additions(pr, date, &claimed);
-            if !self.inpatient && !management_added && !visit_blocks(pr) && self.is_revisit(pr.rec)
-            {
-                management_added = true;
-                self.outpatient_management(pr, date, visit, blocker.as_deref(), &claimed);
-            }
-            self.judgement_fee(pr, date);
-        }
-
-        self.urgent_additions(&procs, date, &claimed);
-
-        // Drugs, materials, comments in claim order.
-        let last_section = self
-            .lines
-            .iter()
-            .rev()
-            .find(|l| l.date == date && l.record == RecordKind::SI)
-            .map(|l| l.section);
-        let mut rx_done: Vec<RxDone> = Vec::new();
-        for (ii, item) in visit.items.iter().enumerate() {
-            if matches!(item, Item::Procedure { .. }) {
-                continue; // resolved above
-            }
-            let path = super::item_path(vi, ii);
-            match item {
-                Item::Procedure { .. } => {}
-                Item::Rx {
-                    form,
-                    days,
-                    drugs,
-                    temporary,
-                    mixed,
-                } => {
-                    if let Some(mut done) = self.rx(&path, date, *form, *days, drugs) {
-                        done.temporary = *temporary;
-                        done.mixed = *mixed;
-                        rx_done.push(done);
-                    }
-                }
-                Item::Material {
-                    code,
-                    amount,
-                    unit_price,
-                } => self.material(&path, date, code, *amount, *unit_price, last_section, birth),
-                Item::Comment { code, text } => self.comment(&path, date, code, text.as_deref()),
-            }
-        }
-        // F200 注3 applies to 外来 only (通知 F200 (6)ア).
-        if !self.inpatient {
-            self.polypharmacy(vi, visit, &rx_done);
+                )),
+        );
+        if !refused {
+            kept.push(pr);
         }
     }
+    kept
+}
 
+impl Context<'_> {
     /// Why a row cannot be billed for this patient, facility and day, if it cannot.
     pub(super) fn gate(
         &self,
@@ -401,15 +314,6 @@ impl<'a> Calc<'a> {
     /// The master gate that keeps a row from being billed, if one does ([`blocked`]).
     pub(super) fn blocked_by(&self, rec: &Procedure, date: Date, birth: Date) -> Option<Blocked> {
         blocked_for(self.claim, self.inpatient, rec, date, birth)
-    }
-
-    pub(super) fn is_revisit(&self, rec: &Procedure) -> bool {
-        // A001 再診料 (and its variants) that does not itself block 外来管理加算.
-        rec.code_table_alpha.as_str() == "A"
-            && rec.code_table_section.as_str() == "001"
-            && rec.addition_serial.as_char() == '0'
-            && rec.notice_kind_2.as_char() != '7'
-            && rec.outpatient_management == 0
     }
 }
 
@@ -571,8 +475,4 @@ pub(crate) fn blocked(
         _ => {}
     }
     None
-}
-
-pub(super) fn visit_blocks(pr: &Proc<'_>) -> bool {
-    crate::derive::blocks_outpatient_management(pr.rec)
 }

@@ -22,7 +22,7 @@ impl Calc<'_> {
     /// (`RuleSet::evaluate_admitted`: inclusions, exclusions, limits, requirements, then
     /// additions), so this is the order the rules mean.
     pub(super) fn apply_rules(&mut self) {
-        let decisions = decide(self.p, self.claim, self.inpatient, &self.lines);
+        let decisions = decide(self.cx.p, self.cx.claim, self.cx.inpatient, &self.lines);
         if decisions.is_empty() {
             return;
         }
@@ -32,7 +32,7 @@ impl Calc<'_> {
                 remove[j] = true;
             }
             if let Some(a) = d.add {
-                let rule = &self.p.rules.rules[a.rule];
+                let rule = &self.cx.p.rules.rules[a.rule];
                 let why = self.why(|| crate::Explanation::RuleAddition {
                     rule: rule.id.clone(),
                     citation: rule.citation.clone(),

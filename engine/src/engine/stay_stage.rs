@@ -4,7 +4,7 @@ use santei_masters::{Date, Procedure};
 
 use super::price_stage::{Part, Work};
 use super::units::si_line;
-use super::{Calc, code_of, why};
+use super::{Calc, Context, code_of, why};
 use crate::claim::Stay;
 use crate::result::{Finding, Origin};
 use crate::rules;
@@ -13,7 +13,7 @@ use crate::stay;
 /// Rule id of the 入院期間加算 and 外泊 lines santei adds.
 pub const STAY: &str = "INP-100.inpatient-stay";
 
-impl<'a> Calc<'a> {
+impl Context<'_> {
     /// A claimed item the stay already bills: one of its wards' 入院料, or an 入院期間加算 / 外泊 減額.
     pub(super) fn stay_bills(&self, rec: &Procedure) -> bool {
         let Some(s) = &self.claim.stay else {
@@ -23,7 +23,9 @@ impl<'a> Calc<'a> {
             || matches!(rec.code.0, stay::OUTING_BASIC | stay::OUTING_SPECIFIC)
             || s.wards.iter().any(|w| code_of(&w.fee) == Some(rec.code.0))
     }
+}
 
+impl<'a> Calc<'a> {
     /// The 入院料 of one day of the stay, with its 入院期間加算 or the 外泊 減額, in one 算定単位.
     pub(super) fn stay_day(&mut self, s: &'a Stay, date: Date) {
         let Some(wi) = s.wards.iter().rposition(|w| w.from <= date) else {
@@ -31,8 +33,8 @@ impl<'a> Calc<'a> {
         };
         let ward = &s.wards[wi];
         let path = format!("stay.wards[{wi}].fee");
-        let p = self.p;
-        let birth = self.claim.patient.birth_date;
+        let p = self.cx.p;
+        let birth = self.cx.claim.patient.birth_date;
         let rec: &'a Procedure = match code_of(&ward.fee)
             .and_then(|c| p.set.procedures.get(c, date))
         {
@@ -53,6 +55,7 @@ impl<'a> Calc<'a> {
         // The ward's entry is its 届出 (the 施設基準 of its 入院料): the 施設基準 gate is not asked
         // again; the others (病院・診療所, 年齢 …) are.
         if let Some(why) = self
+            .cx
             .gate(rec, date, birth)
             .filter(|w| w.0 != rules::FACILITY_STANDARD)
         {
@@ -72,7 +75,7 @@ impl<'a> Calc<'a> {
         }
         self.inclusion_notice(rec, &path);
         let origin = Origin::Claimed { path: path.clone() };
-        let start = self.claim.admission_date.unwrap_or(date);
+        let start = self.cx.claim.admission_date.unwrap_or(date);
         let day = date.day_number() - start.day_number() + 1;
         let (pts, ex) = self.points_of(rec, None, None);
         let Some(pts) = pts else { return };

@@ -149,7 +149,7 @@ impl<'a> Calc<'a> {
         let (unit, part) = self.unit_for(pr.rec, base, pts, pr.times, &mut ex);
         self.lines.push(Work::new(
             si_line(
-                self.inpatient,
+                self.cx.inpatient,
                 pr.rec,
                 date,
                 unit,
@@ -286,7 +286,7 @@ impl<'a> Calc<'a> {
         let (unit, part) = self.unit_for(rec, base, pts, times, &mut why);
         self.lines.push(Work::new(
             si_line(
-                self.inpatient,
+                self.cx.inpatient,
                 rec,
                 date,
                 unit,
@@ -368,7 +368,7 @@ impl<'a> Calc<'a> {
             };
             self.lines.push(Work::new(
                 si_line(
-                    self.inpatient,
+                    self.cx.inpatient,
                     pr.rec,
                     date,
                     unit,
@@ -412,7 +412,7 @@ impl<'a> Calc<'a> {
             );
             return None;
         }
-        let set = &self.p.set;
+        let set = &self.cx.p.set;
         let mut resolved = Vec::new();
         for (k, d) in drugs.iter().enumerate() {
             let mut dpath = String::with_capacity(path.len() + 12);
@@ -580,7 +580,7 @@ impl<'a> Calc<'a> {
         section: Option<&'static str>,
         birth: Date,
     ) {
-        let set = &self.p.set;
+        let set = &self.cx.p.set;
         let Some(rec) = code_of(code).and_then(|c| set.materials.get(c, date)) else {
             self.findings.push(
                 Finding::error(rules::UNKNOWN_CODE)
@@ -694,7 +694,7 @@ impl<'a> Calc<'a> {
     }
 
     pub(super) fn comment(&mut self, path: &str, date: Date, code: &str, text: Option<&str>) {
-        let set = &self.p.set;
+        let set = &self.cx.p.set;
         let Some(rec) = code_of(code).and_then(|c| set.comments.get(c, date)) else {
             self.findings.push(
                 Finding::error(rules::UNKNOWN_CODE)

@@ -1,0 +1,149 @@
+//! Derive: what one visit's resolved items bill — their lines with their まるめ and 注加算, the
+//! 年齢・時間加算, the 通則 additions, 外来管理加算 and 判断料 they call for (additions.rs,
+//! units.rs), its drugs, materials and comments, F200 注3 (polypharmacy.rs).
+
+use rustc_hash::FxHashSet;
+use santei_masters::Procedure;
+
+use super::polypharmacy::RxDone;
+use super::{Calc, resolve};
+use crate::claim::{Item, Visit};
+use crate::result::RecordKind;
+
+impl<'a> Calc<'a> {
+    /// The derive stage of visit `vi`: the lines of its resolved 診療行為 (resolve.rs) with their
+    /// まるめ and 注加算, the 年齢・時間加算, the 通則 additions, 外来管理加算 and 判断料 they call for,
+    /// then its drugs, materials and comments in claim order, and F200 注3.
+    pub(super) fn visit(&mut self, vi: usize, visit: &'a Visit) {
+        let date = visit.date;
+        let birth = self.cx.claim.patient.birth_date;
+        let resolve::Procedures { procs, blocker } =
+            resolve::procedures(self.cx, &self.lines, vi, visit, &mut self.findings);
+        let claimed: FxHashSet<u32> = procs.iter().map(|p| p.rec.code.0).collect();
+        self.surgery_day(&procs);
+
+        // まるめ groups of the day.
+        let mut bundled: Vec<(u8, Vec<usize>)> = Vec::new();
+        for (i, pr) in procs.iter().enumerate() {
+            let g = pr.rec.bundled_test_group;
+            if g == 0 {
+                continue;
+            }
+            match bundled.iter_mut().find(|(gg, _)| *gg == g) {
+                Some((_, v)) => v.push(i),
+                None => bundled.push((g, vec![i])),
+            }
+        }
+        let mut bundled_done: FxHashSet<usize> = FxHashSet::default();
+        // 注加算 (same 注加算コード 項番38, 通番 ≠ 0) claimed after a base that takes 通則 additions.
+        let mut notes_of: rustc_hash::FxHashMap<usize, Vec<usize>> = Default::default();
+        for (i, base) in procs.iter().enumerate() {
+            if !crate::tsusoku::takes_additions(base.rec) || base.rec.addition_code == 0 {
+                continue;
+            }
+            for (j, n) in procs.iter().enumerate().skip(i + 1) {
+                if n.rec.addition_code == base.rec.addition_code
+                    && n.rec.addition_serial.as_char() != '0'
+                    && n.rec.bundled_test_group == 0
+                    && n.times == base.times
+                    && !bundled_done.contains(&j)
+                {
+                    notes_of.entry(i).or_default().push(j);
+                    bundled_done.insert(j);
+                }
+            }
+        }
+        let mut bundle_checked: FxHashSet<u8> = FxHashSet::default();
+        let mut management_added = false;
+
+        for (i, pr) in procs.iter().enumerate() {
+            if bundled_done.contains(&i) {
+                continue;
+            }
+            let g = pr.rec.bundled_test_group;
+            if g != 0 && bundle_checked.insert(g) {
+                let members: &[usize] = bundled
+                    .iter()
+                    .find(|(gg, _)| *gg == g)
+                    .map_or(&[], |(_, m)| m.as_slice());
+                if self.bundle(g, members, &procs, date) {
+                    bundled_done.extend(members.iter().copied());
+                    for &m in members {
+                        self.judgement_fee(&procs[m], date);
+                    }
+                    continue;
+                }
+            }
+            self.procedure_line(pr, date);
+            // The 注加算 claimed for a base that takes 通則 additions join its 算定単位 before
+            // the additions are priced on it.
+            for &j in notes_of.get(&i).map_or(&[][..], |v| v.as_slice()) {
+                self.procedure_line(&procs[j], date);
+            }
+            self.age_and_time_additions(pr, date, visit, &claimed);
+            self.tsusoku_additions(pr, date, &claimed);
+            if !self.cx.inpatient
+                && !management_added
+                && !crate::derive::blocks_outpatient_management(pr.rec)
+                && is_revisit(pr.rec)
+            {
+                management_added = true;
+                self.outpatient_management(pr, date, visit, blocker, &claimed);
+            }
+            self.judgement_fee(pr, date);
+        }
+
+        self.urgent_additions(&procs, date, &claimed);
+
+        // Drugs, materials, comments in claim order.
+        let last_section = self
+            .lines
+            .iter()
+            .rev()
+            .find(|l| l.date == date && l.record == RecordKind::SI)
+            .map(|l| l.section);
+        let mut rx_done: Vec<RxDone> = Vec::new();
+        for (ii, item) in visit.items.iter().enumerate() {
+            if matches!(item, Item::Procedure { .. }) {
+                continue; // resolved above
+            }
+            let path = super::item_path(vi, ii);
+            match item {
+                Item::Procedure { .. } => {}
+                Item::Rx {
+                    form,
+                    days,
+                    drugs,
+                    temporary,
+                    mixed,
+                } => {
+                    if let Some(mut done) = self.rx(&path, date, *form, *days, drugs) {
+                        done.temporary = *temporary;
+                        done.mixed = *mixed;
+                        rx_done.push(done);
+                    }
+                }
+                Item::Material {
+                    code,
+                    amount,
+                    unit_price,
+                } => self.material(&path, date, code, *amount, *unit_price, last_section, birth),
+                Item::Comment { code, text } => self.comment(&path, date, code, text.as_deref()),
+            }
+        }
+        // F200 注3 applies to 外来 only (通知 F200 (6)ア).
+        if !self.cx.inpatient {
+            self.polypharmacy(vi, visit, &rx_done);
+        }
+    }
+}
+
+/// A001 再診料 (and its variants) that does not itself block 外来管理加算: the item 外来管理加算
+/// is added to (告示 A001 注8).
+fn is_revisit(rec: &Procedure) -> bool {
+    rec.code_table_alpha.as_str() == "A"
+        && rec.code_table_section.as_str() == "001"
+        && rec.addition_serial.as_char() == '0'
+        && rec.notice_kind_2.as_char() != '7'
+        && rec.outpatient_management == 0
+}
