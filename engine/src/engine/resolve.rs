@@ -476,3 +476,213 @@ pub(crate) fn blocked(
     }
     None
 }
+
+/// The resolve stage on the official r06 医科診療行為マスター (../shared): what it keeps, what it
+/// refuses and why, with nothing but the claim and the earlier lines as input.
+#[cfg(test)]
+mod tests {
+    use std::sync::OnceLock;
+
+    use super::*;
+    use crate::claim::Claim;
+    use crate::prepared::Prepared;
+    use crate::result::{Line, Origin};
+
+    fn r06() -> &'static Prepared {
+        static P: OnceLock<Prepared> = OnceLock::new();
+        P.get_or_init(|| {
+            Prepared::new(
+                santei_masters::MasterSet::load(santei_test_data::masters("r06")).unwrap(),
+            )
+        })
+    }
+
+    /// An 外来 claim of one visit on 2024-07-01 with these 診療行為 (JSON without their `type`) and
+    /// history, for a patient born on `birth`.
+    fn claim(birth: &str, items: &str, history: &str) -> Claim {
+        let items = items.replace(r#"{"code""#, r#"{"type":"procedure","code""#);
+        let json = format!(
+            r#"{{"format":"santei.claim/1","patient":{{"birth_date":"{birth}","sex":"female"}},
+                "visits":[{{"date":"2024-07-01","items":[{items}]}}],"history":[{history}]}}"#
+        );
+        crate::Engine::parse_claim(json.as_bytes()).unwrap()
+    }
+
+    fn cx<'a>(claim: &'a Claim) -> Context<'a> {
+        Context {
+            p: r06(),
+            claim,
+            inpatient: false,
+            month: claim.visits[0].date,
+        }
+    }
+
+    fn codes(r: &Procedures<'_>) -> Vec<u32> {
+        r.procs.iter().map(|p| p.rec.code.0).collect()
+    }
+
+    fn rules_at(findings: &[Finding]) -> Vec<(&'static str, Severity, &str)> {
+        findings
+            .iter()
+            .map(|f| (f.rule, f.severity, f.path.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn unknown_codes_impossible_counts_and_gated_rows_are_refused() {
+        // 再診料 112007410 is kept; a code that is not nine digits, a code not in the master, a
+        // 回数 of 0 and an 入院のみ row (救命救急入院料２, 入外適用区分 1, 項番13) on an 外来 claim are not.
+        let c = claim(
+            "1980-01-01",
+            r#"{"code":"112007410"},{"code":"11200741"},{"code":"999999999"},
+               {"code":"160000310","times":0},{"code":"190024310"}"#,
+            "",
+        );
+        let mut findings = Vec::new();
+        let r = procedures(cx(&c), &[], 0, &c.visits[0], &mut findings);
+        assert_eq!(codes(&r), [112007410]);
+        assert_eq!(r.procs[0].path, "visits[0].items[0]");
+        assert!(r.blocker.is_none());
+        assert_eq!(
+            rules_at(&findings),
+            [
+                (
+                    rules::UNKNOWN_CODE,
+                    Severity::Error,
+                    "visits[0].items[1].code"
+                ),
+                (
+                    rules::UNKNOWN_CODE,
+                    Severity::Error,
+                    "visits[0].items[2].code"
+                ),
+                (
+                    rules::BAD_QUANTITY,
+                    Severity::Error,
+                    "visits[0].items[3].quantity"
+                ),
+                (rules::INPATIENT_ONLY, Severity::Error, "visits[0].items[4]"),
+            ]
+        );
+        assert!(
+            findings[1]
+                .message
+                .contains("not in the 医科診療行為マスター of r2024-06")
+        );
+        assert!(findings[3].message.ends_with("; line not billed"));
+    }
+
+    #[test]
+    fn outpatient_management_on_a_day_with_a_procedure_is_refused() {
+        // 再診料 + 外来管理加算 + 創傷処置 (外来管理加算区分 1, 項番56): 告示 A001 注8.
+        let c = claim(
+            "1980-01-01",
+            r#"{"code":"112007410"},{"code":"112011010"},{"code":"140000610"}"#,
+            "",
+        );
+        let mut findings = Vec::new();
+        let r = procedures(cx(&c), &[], 0, &c.visits[0], &mut findings);
+        assert_eq!(codes(&r), [112007410, 140000610]);
+        assert_eq!(r.blocker.map(|b| b.code.0), Some(140000610));
+        assert_eq!(
+            rules_at(&findings),
+            [(
+                rules::OUTPATIENT_MANAGEMENT,
+                Severity::Error,
+                "visits[0].items[1]"
+            )]
+        );
+        assert_eq!(findings[0].citation, rules::CITE_OUTPATIENT_MANAGEMENT);
+        assert!(findings[0].message.contains("140000610"));
+        // Without the 処置 it is kept and nothing blocks it.
+        let c = claim(
+            "1980-01-01",
+            r#"{"code":"112007410"},{"code":"112011010"}"#,
+            "",
+        );
+        let mut findings = Vec::new();
+        let r = procedures(cx(&c), &[], 0, &c.visits[0], &mut findings);
+        assert_eq!(codes(&r), [112007410, 112011010]);
+        assert!(r.blocker.is_none() && findings.is_empty());
+    }
+
+    #[test]
+    fn an_addition_needs_its_base_billed_that_day() {
+        // 乳幼児加算（再診） 112000970 (注加算コード 1201, 通番 1) goes with 再診料 112007410
+        // (1201, 通番 0); the patient is two years old.
+        let infant = "2022-01-01";
+        let run = |items: &str, earlier: &[Work]| {
+            let c = claim(infant, items, "");
+            let mut findings = Vec::new();
+            let kept = codes(&procedures(cx(&c), earlier, 0, &c.visits[0], &mut findings));
+            (
+                kept,
+                rules_at(&findings)
+                    .iter()
+                    .map(|f| (f.0, f.1))
+                    .collect::<Vec<_>>(),
+            )
+        };
+        // With its base: kept, no finding.
+        let (kept, f) = run(r#"{"code":"112007410"},{"code":"112000970"}"#, &[]);
+        assert_eq!((kept, f), (vec![112007410, 112000970], vec![]));
+        // Alone: billed as claimed with a warning (the master's grouping does not list every base).
+        let (kept, f) = run(r#"{"code":"112000970"}"#, &[]);
+        assert_eq!(kept, [112000970]);
+        assert_eq!(f, [(rules::ADDITION_WITHOUT_BASE, Severity::Warning)]);
+        // Its base claimed and refused (回数 0): not billed either.
+        let (kept, f) = run(
+            r#"{"code":"112007410","times":0},{"code":"112000970"}"#,
+            &[],
+        );
+        assert!(kept.is_empty());
+        assert_eq!(
+            f,
+            [
+                (rules::BAD_QUANTITY, Severity::Error),
+                (rules::ADDITION_WITHOUT_BASE, Severity::Error)
+            ]
+        );
+        // Its base billed that day by an earlier line: kept, no finding.
+        let earlier = [Work::priced(Line {
+            record: RecordKind::SI,
+            section: "12",
+            date: Date::parse_iso("2024-07-01").unwrap(),
+            unit: 1,
+            code: "112007410".into(),
+            name: Default::default(),
+            quantity: None,
+            points: Some(75),
+            times: 1,
+            aggregation: 120,
+            origin: Origin::Claimed {
+                path: "visits[0].items[0]".into(),
+            },
+            explain: Vec::new(),
+        })];
+        let (kept, f) = run(r#"{"code":"112000970"}"#, &earlier);
+        assert_eq!((kept, f), (vec![112000970], vec![]));
+    }
+
+    #[test]
+    fn history_gives_the_months_judgement_groups() {
+        // 尿・糞便等検査判断料 160061710 (検査等実施判断区分 2, グループ 1) this month counts; the
+        // same in June does not (月1回 per calendar month, D026 注1); unreadable entries are warned.
+        let c = claim(
+            "1980-01-01",
+            "",
+            r#"{"date":"2024-07-01","code":"160061710"},{"date":"2024-06-28","code":"160061810"},
+               {"date":"2024-07-01","code":"1600617"},{"date":"2024-07-01","code":"999999999"}"#,
+        );
+        let mut findings = Vec::new();
+        let judged = history(cx(&c), &mut findings);
+        assert_eq!(judged.into_iter().collect::<Vec<_>>(), [1]);
+        assert_eq!(
+            rules_at(&findings),
+            [
+                (rules::UNKNOWN_CODE, Severity::Warning, "history[2].code"),
+                (rules::UNKNOWN_CODE, Severity::Warning, "history[3].code"),
+            ]
+        );
+    }
+}
