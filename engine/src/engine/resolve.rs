@@ -304,7 +304,7 @@ impl Context<'_> {
         )
     }
 
-    /// Whether a row can be billed for this patient, facility and day: [`Calc::gate`] without
+    /// Whether a row can be billed for this patient, facility and day: [`Context::gate`] without
     /// building the reason, for the derivations that try candidate rows (判断料, 年齢・時間加算)
     /// and only want the answer.
     pub(super) fn billable(&self, rec: &Procedure, date: Date, birth: Date) -> bool {
