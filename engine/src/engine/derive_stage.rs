@@ -16,7 +16,6 @@ impl<'a> Calc<'a> {
     /// then its drugs, materials and comments in claim order, and F200 注3.
     pub(super) fn visit(&mut self, vi: usize, visit: &'a Visit) {
         let date = visit.date;
-        let birth = self.cx.claim.patient.birth_date;
         let resolve::Procedures { procs, blocker } =
             resolve::procedures(self.cx, &self.lines, vi, visit, &mut self.findings);
         let claimed: FxHashSet<u32> = procs.iter().map(|p| p.rec.code.0).collect();
@@ -117,7 +116,9 @@ impl<'a> Calc<'a> {
                     temporary,
                     mixed,
                 } => {
-                    if let Some(mut done) = self.rx(&path, date, *form, *days, drugs) {
+                    let resolved =
+                        resolve::rx(self.cx, &path, date, *days, drugs, &mut self.findings);
+                    if let Some(mut done) = resolved.and_then(|r| self.rx(&path, date, *form, r)) {
                         done.temporary = *temporary;
                         done.mixed = *mixed;
                         rx_done.push(done);
@@ -127,8 +128,27 @@ impl<'a> Calc<'a> {
                     code,
                     amount,
                     unit_price,
-                } => self.material(&path, date, code, *amount, *unit_price, last_section, birth),
-                Item::Comment { code, text } => self.comment(&path, date, code, text.as_deref()),
+                } => {
+                    let cx = self.cx;
+                    if let Some(m) = resolve::material(
+                        cx,
+                        &path,
+                        date,
+                        code,
+                        *amount,
+                        *unit_price,
+                        &mut self.findings,
+                    ) {
+                        self.material(&path, date, m, last_section);
+                    }
+                }
+                Item::Comment { code, text } => {
+                    if let Some(rec) =
+                        resolve::comment(self.cx, &path, date, code, &mut self.findings)
+                    {
+                        self.comment(&path, date, rec, text.as_deref());
+                    }
+                }
             }
         }
         // F200 注3 applies to 外来 only (通知 F200 (6)ア).

@@ -3,12 +3,11 @@
 
 use rust_decimal::Decimal;
 use rustc_hash::FxHashSet;
-use santei_masters::{Date, PointKind, Procedure};
+use santei_masters::{Comment, Date, PointKind, Procedure};
 
 use super::polypharmacy::RxDone;
 use super::price_stage::{Part, Work};
-use super::{Calc, Proc, code_of, section_name, section_of, section_of_inpatient, why};
-use crate::age;
+use super::{Calc, Proc, resolve, section_name, section_of, section_of_inpatient, why};
 use crate::claim::RxForm;
 use crate::explain::{Explanation, Joined};
 use crate::price::drug_points;
@@ -391,69 +390,12 @@ impl<'a> Calc<'a> {
         path: &str,
         date: Date,
         form: RxForm,
-        days: Option<u32>,
-        drugs: &[crate::claim::DrugUse],
+        rx: resolve::Rx<'a>,
     ) -> Option<RxDone> {
-        let Some(days) = days.filter(|&d| d > 0) else {
-            self.findings.push(
-                Finding::error(rules::RX_DAYS)
-                    .at(format!("{path}.days"))
-                    .cite(rules::CITE_DRUG)
-                    .message("a 剤 needs 日数 (内服), 回数 (頓服・注射) or 調剤数 (外用) of at least 1; 剤 not billed"),
-            );
-            return None;
-        };
-        if drugs.is_empty() {
-            self.findings.push(
-                Finding::error(rules::RX_DAYS)
-                    .at(format!("{path}.drugs"))
-                    .cite(rules::CITE_DRUG)
-                    .message("a 剤 without drugs; not billed"),
-            );
-            return None;
-        }
-        let set = &self.cx.p.set;
-        let mut resolved = Vec::new();
-        for (k, d) in drugs.iter().enumerate() {
-            let mut dpath = String::with_capacity(path.len() + 12);
-            dpath.push_str(path);
-            super::push_index(&mut dpath, ".drugs", k);
-            let found = code_of(&d.code).and_then(|c| set.drugs.get(c, date));
-            let Some(rec) = found else {
-                self.findings.push(
-                    Finding::error(rules::UNKNOWN_CODE)
-                        .at(format!("{dpath}.code"))
-                        .cite(rules::CITE_MASTER)
-                        .codes(vec![d.code.clone()])
-                        .message(format!("医薬品 `{}` is not in the 医薬品マスター of {} on {date}; the 剤 is not billed", d.code, self.rev())),
-                );
-                return None;
-            };
-            if d.amount <= Decimal::ZERO {
-                self.findings.push(
-                    Finding::error(rules::BAD_QUANTITY)
-                        .at(format!("{dpath}.amount"))
-                        .cite(rules::CITE_DRUG)
-                        .codes(vec![d.code.clone()])
-                        .message("使用量 must be positive; the 剤 is not billed"),
-                );
-                return None;
-            }
-            if rec.price_kind != 1 {
-                self.findings.push(
-                    Finding::error(rules::UNSUPPORTED_POINT_KIND)
-                        .at(dpath.clone())
-                        .cite(rules::CITE_DRUG)
-                        .codes(vec![d.code.clone()])
-                        .message(format!(
-                            "医薬品 {} has 金額種別 {} (not 1 金額); the 剤 is not billed",
-                            d.code, rec.price_kind
-                        )),
-                );
-                return None;
-            }
-            resolved.push((dpath, rec, d.amount));
-        }
+        let resolve::Rx {
+            days,
+            drugs: resolved,
+        } = rx;
         let (section, section_no, unit_word, cite) = match form {
             RxForm::Internal => ("21", 21, "1剤1日分", rules::CITE_DRUG),
             RxForm::AsNeeded => ("22", 22, "1回分", rules::CITE_DRUG),
@@ -470,7 +412,12 @@ impl<'a> Calc<'a> {
         let unit = self.unit();
         let last = resolved.len() - 1;
         let mut explain_unit = Vec::new();
-        for (dpath, rec, amount) in &resolved {
+        for resolve::RxDrug {
+            path: dpath,
+            rec,
+            amount,
+        } in &resolved
+        {
             let Some((sub, sum)) = crate::price::drug::drug_yen(rec, *amount, yen) else {
                 self.findings.push(
                     Finding::error(rules::BAD_QUANTITY)
@@ -523,7 +470,8 @@ impl<'a> Calc<'a> {
             }
         }
         let points = drug_points(yen, floor);
-        for (k, (dpath, rec, amount)) in resolved.iter().enumerate() {
+        for (k, d) in resolved.iter().enumerate() {
+            let (dpath, rec, amount) = (&d.path, d.rec, &d.amount);
             let mut ex: Vec<Explanation> = explain_unit.get(k).cloned().into_iter().collect();
             if k == last && self.explain {
                 ex.push(Explanation::RxPoints {
@@ -562,86 +510,25 @@ impl<'a> Calc<'a> {
             yen,
             drugs: resolved
                 .iter()
-                .map(|(_, rec, _)| (rec.code.to_text(), rec.narcotic_kind))
+                .map(|d| (d.rec.code.to_text(), d.rec.narcotic_kind))
                 .collect(),
             temporary: false,
             mixed: false,
         })
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// The line of a resolved 特定保険医療材料 ([`resolve::material`]): its points (材料価格 ×
+    /// 使用量 ÷ 10, [`crate::price::material_points`]) in a 算定単位 of its own, in the section of
+    /// the day's last procedure (`section`) or 80.
     pub(super) fn material(
         &mut self,
         path: &str,
         date: Date,
-        code: &str,
-        amount: Decimal,
-        unit_price: Option<Decimal>,
+        m: resolve::MaterialUse<'a>,
         section: Option<&'static str>,
-        birth: Date,
     ) {
-        let set = &self.cx.p.set;
-        let Some(rec) = code_of(code).and_then(|c| set.materials.get(c, date)) else {
-            self.findings.push(
-                Finding::error(rules::UNKNOWN_CODE)
-                    .at(format!("{path}.code"))
-                    .cite(rules::CITE_MASTER)
-                    .codes(vec![code.to_string()])
-                    .message(format!("特定器材 `{code}` is not in the 特定器材マスター of {} on {date}; line not billed", self.rev())),
-            );
-            return;
-        };
-        if amount <= Decimal::ZERO {
-            self.findings.push(
-                Finding::error(rules::BAD_QUANTITY)
-                    .at(format!("{path}.amount"))
-                    .cite(rules::CITE_MATERIAL)
-                    .codes(vec![code.to_string()])
-                    .message("使用量 must be positive; line not billed"),
-            );
-            return;
-        }
-        let age_code = |s: &str| santei_masters::AgeCode::from_field(s);
-        if !age::in_range(birth, date, age_code(&rec.min_age), age_code(&rec.max_age)) {
-            self.findings.push(
-                Finding::error(rules::AGE_LIMIT)
-                    .at(path.to_string())
-                    .cite(rules::CITE_AGE)
-                    .codes(vec![code.to_string()])
-                    .message(format!(
-                        "{} {}: 年齢制限 (項番15/16) に該当しない; line not billed",
-                        rec.code, rec.name
-                    )),
-            );
-            return;
-        }
-        let price = match (rec.price_kind, unit_price) {
-            (1, _) => rec.price.to_decimal(),
-            (2, Some(p)) => p,
-            (2, None) => {
-                self.findings.push(
-                    Finding::error(rules::MATERIAL_PRICE)
-                        .at(format!("{path}.unit_price"))
-                        .cite(rules::CITE_MATERIAL)
-                        .codes(vec![code.to_string()])
-                        .message(format!("{} {} is priced at its 購入価格 (金額種別 2): give unit_price; line not billed", rec.code, rec.name)),
-                );
-                return;
-            }
-            (k, _) => {
-                self.findings.push(
-                    Finding::error(rules::UNSUPPORTED_POINT_KIND)
-                        .at(path.to_string())
-                        .cite(rules::CITE_MATERIAL)
-                        .codes(vec![code.to_string()])
-                        .message(format!(
-                            "{} {} has 金額種別 {k}, not computed yet; line not billed",
-                            rec.code, rec.name
-                        )),
-                );
-                return;
-            }
-        };
+        let resolve::MaterialUse { rec, price, amount } = m;
+        let code = rec.code;
         let Some(mp) = crate::price::material_points(rec, price, amount) else {
             self.findings.push(
                 Finding::error(rules::BAD_QUANTITY)
@@ -693,21 +580,9 @@ impl<'a> Calc<'a> {
         }));
     }
 
-    pub(super) fn comment(&mut self, path: &str, date: Date, code: &str, text: Option<&str>) {
-        let set = &self.cx.p.set;
-        let Some(rec) = code_of(code).and_then(|c| set.comments.get(c, date)) else {
-            self.findings.push(
-                Finding::error(rules::UNKNOWN_CODE)
-                    .at(format!("{path}.code"))
-                    .cite(rules::CITE_MASTER)
-                    .codes(vec![code.to_string()])
-                    .message(format!(
-                        "コメント `{code}` is not in the コメントマスター of {} on {date}",
-                        self.rev()
-                    )),
-            );
-            return;
-        };
+    /// The line of a resolved comment ([`resolve::comment`]), in the section of the day's last
+    /// line, with the claim's free text after the master's.
+    pub(super) fn comment(&mut self, path: &str, date: Date, rec: &Comment, text: Option<&str>) {
         let section = self
             .lines
             .iter()

@@ -1,0 +1,225 @@
+//! Resolve a visit's drugs (剤), 特定保険医療材料 and comments against their masters on the visit's
+//! date: the rows, or a finding and the item left out. What they bill (剤 points, 材料 points, the
+//! comment line) is built from these in units.rs.
+
+use rust_decimal::Decimal;
+use santei_masters::{Comment, Date, Drug, Material};
+
+use super::super::{Context, code_of, push_index};
+use crate::age;
+use crate::result::Finding;
+use crate::rules;
+
+/// A 剤 as the resolve stage leaves it: its 日数 (内服), 回数 (頓服・注射) or 調剤数 (外用), at least
+/// 1, and each of its drugs.
+pub(in crate::engine) struct Rx<'a> {
+    pub days: u32,
+    pub drugs: Vec<RxDrug<'a>>,
+}
+
+/// One drug of a 剤: its claim path (`visits[i].items[j].drugs[k]`), its 医薬品マスター row (金額種別
+/// 1) and its 使用量 (> 0).
+pub(in crate::engine) struct RxDrug<'a> {
+    pub path: String,
+    pub rec: &'a Drug,
+    pub amount: Decimal,
+}
+
+/// The 剤 at `path`: refused whole (a finding, `None`) without 日数 or drugs, or when one of its
+/// drugs is not in the 医薬品マスター that day, has no positive 使用量, or is not priced by 金額
+/// (金額種別 1): a 剤's points are those of all its drugs together.
+pub(in crate::engine) fn rx<'a>(
+    cx: Context<'a>,
+    path: &str,
+    date: Date,
+    days: Option<u32>,
+    drugs: &[crate::claim::DrugUse],
+    findings: &mut Vec<Finding>,
+) -> Option<Rx<'a>> {
+    let Some(days) = days.filter(|&d| d > 0) else {
+        findings.push(
+            Finding::error(rules::RX_DAYS)
+                .at(format!("{path}.days"))
+                .cite(rules::CITE_DRUG)
+                .message("a 剤 needs 日数 (内服), 回数 (頓服・注射) or 調剤数 (外用) of at least 1; 剤 not billed"),
+        );
+        return None;
+    };
+    if drugs.is_empty() {
+        findings.push(
+            Finding::error(rules::RX_DAYS)
+                .at(format!("{path}.drugs"))
+                .cite(rules::CITE_DRUG)
+                .message("a 剤 without drugs; not billed"),
+        );
+        return None;
+    }
+    let set = &cx.p.set;
+    let mut resolved = Vec::with_capacity(drugs.len());
+    for (k, d) in drugs.iter().enumerate() {
+        let mut dpath = String::with_capacity(path.len() + 12);
+        dpath.push_str(path);
+        push_index(&mut dpath, ".drugs", k);
+        let found = code_of(&d.code).and_then(|c| set.drugs.get(c, date));
+        let Some(rec) = found else {
+            findings.push(
+                Finding::error(rules::UNKNOWN_CODE)
+                    .at(format!("{dpath}.code"))
+                    .cite(rules::CITE_MASTER)
+                    .codes(vec![d.code.clone()])
+                    .message(format!(
+                        "医薬品 `{}` is not in the 医薬品マスター of {} on {date}; the 剤 is not billed",
+                        d.code, set.revision.id
+                    )),
+            );
+            return None;
+        };
+        if d.amount <= Decimal::ZERO {
+            findings.push(
+                Finding::error(rules::BAD_QUANTITY)
+                    .at(format!("{dpath}.amount"))
+                    .cite(rules::CITE_DRUG)
+                    .codes(vec![d.code.clone()])
+                    .message("使用量 must be positive; the 剤 is not billed"),
+            );
+            return None;
+        }
+        if rec.price_kind != 1 {
+            findings.push(
+                Finding::error(rules::UNSUPPORTED_POINT_KIND)
+                    .at(dpath.clone())
+                    .cite(rules::CITE_DRUG)
+                    .codes(vec![d.code.clone()])
+                    .message(format!(
+                        "医薬品 {} has 金額種別 {} (not 1 金額); the 剤 is not billed",
+                        d.code, rec.price_kind
+                    )),
+            );
+            return None;
+        }
+        resolved.push(RxDrug {
+            path: dpath,
+            rec,
+            amount: d.amount,
+        });
+    }
+    Some(Rx {
+        days,
+        drugs: resolved,
+    })
+}
+
+/// A 特定保険医療材料 as the resolve stage leaves it: its row, the price per unit it is billed at
+/// (the master's 金額, or the claimed 購入価格 of a 金額種別 2 row) and its 使用量 (> 0).
+pub(in crate::engine) struct MaterialUse<'a> {
+    pub rec: &'a Material,
+    pub price: Decimal,
+    pub amount: Decimal,
+}
+
+/// The 特定保険医療材料 at `path`: refused (a finding, `None`) when its code is not in the
+/// 特定器材マスター that day, its 使用量 is not positive, the patient's age is outside the row's
+/// 年齢制限 (項番15/16), or its price is unknown (金額種別 2 without `unit_price`, another 金額種別).
+#[allow(clippy::too_many_arguments)]
+pub(in crate::engine) fn material<'a>(
+    cx: Context<'a>,
+    path: &str,
+    date: Date,
+    code: &str,
+    amount: Decimal,
+    unit_price: Option<Decimal>,
+    findings: &mut Vec<Finding>,
+) -> Option<MaterialUse<'a>> {
+    let set = &cx.p.set;
+    let Some(rec) = code_of(code).and_then(|c| set.materials.get(c, date)) else {
+        findings.push(
+            Finding::error(rules::UNKNOWN_CODE)
+                .at(format!("{path}.code"))
+                .cite(rules::CITE_MASTER)
+                .codes(vec![code.to_string()])
+                .message(format!(
+                    "特定器材 `{code}` is not in the 特定器材マスター of {} on {date}; line not billed",
+                    set.revision.id
+                )),
+        );
+        return None;
+    };
+    if amount <= Decimal::ZERO {
+        findings.push(
+            Finding::error(rules::BAD_QUANTITY)
+                .at(format!("{path}.amount"))
+                .cite(rules::CITE_MATERIAL)
+                .codes(vec![code.to_string()])
+                .message("使用量 must be positive; line not billed"),
+        );
+        return None;
+    }
+    let age_code = |s: &str| santei_masters::AgeCode::from_field(s);
+    let birth = cx.claim.patient.birth_date;
+    if !age::in_range(birth, date, age_code(&rec.min_age), age_code(&rec.max_age)) {
+        findings.push(
+            Finding::error(rules::AGE_LIMIT)
+                .at(path.to_string())
+                .cite(rules::CITE_AGE)
+                .codes(vec![code.to_string()])
+                .message(format!(
+                    "{} {}: 年齢制限 (項番15/16) に該当しない; line not billed",
+                    rec.code, rec.name
+                )),
+        );
+        return None;
+    }
+    let price = match (rec.price_kind, unit_price) {
+        (1, _) => rec.price.to_decimal(),
+        (2, Some(p)) => p,
+        (2, None) => {
+            findings.push(
+                Finding::error(rules::MATERIAL_PRICE)
+                    .at(format!("{path}.unit_price"))
+                    .cite(rules::CITE_MATERIAL)
+                    .codes(vec![code.to_string()])
+                    .message(format!("{} {} is priced at its 購入価格 (金額種別 2): give unit_price; line not billed", rec.code, rec.name)),
+            );
+            return None;
+        }
+        (k, _) => {
+            findings.push(
+                Finding::error(rules::UNSUPPORTED_POINT_KIND)
+                    .at(path.to_string())
+                    .cite(rules::CITE_MATERIAL)
+                    .codes(vec![code.to_string()])
+                    .message(format!(
+                        "{} {} has 金額種別 {k}, not computed yet; line not billed",
+                        rec.code, rec.name
+                    )),
+            );
+            return None;
+        }
+    };
+    Some(MaterialUse { rec, price, amount })
+}
+
+/// The comment at `path`: its コメントマスター row that day, or a finding and `None`.
+pub(in crate::engine) fn comment<'a>(
+    cx: Context<'a>,
+    path: &str,
+    date: Date,
+    code: &str,
+    findings: &mut Vec<Finding>,
+) -> Option<&'a Comment> {
+    let set = &cx.p.set;
+    let found = code_of(code).and_then(|c| set.comments.get(c, date));
+    if found.is_none() {
+        findings.push(
+            Finding::error(rules::UNKNOWN_CODE)
+                .at(format!("{path}.code"))
+                .cite(rules::CITE_MASTER)
+                .codes(vec![code.to_string()])
+                .message(format!(
+                    "コメント `{code}` is not in the コメントマスター of {} on {date}",
+                    set.revision.id
+                )),
+        );
+    }
+    found
+}
