@@ -149,11 +149,16 @@ pub enum RecordKind {
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Origin {
     /// Listed in the claim at this path.
-    Claimed { path: String },
+    // Both paths are stored inline up to 24 bytes (`visits[12].items[34]`): no allocation.
+    Claimed {
+        #[schemars(with = "String")]
+        path: santei_masters::Text,
+    },
     /// Added by santei (注加算, 判断料 …) under this rule.
     Derived {
         rule: &'static str,
-        base_path: String,
+        #[schemars(with = "String")]
+        base_path: santei_masters::Text,
     },
 }
 

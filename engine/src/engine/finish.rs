@@ -97,8 +97,8 @@ pub(super) fn totals(
 /// The claim path a line comes from (its own, or the item santei derived it from).
 pub(super) fn path_of(l: &Line) -> String {
     match &l.origin {
-        Origin::Claimed { path } => path.clone(),
-        Origin::Derived { base_path, .. } => base_path.clone(),
+        Origin::Claimed { path } => path.to_string(),
+        Origin::Derived { base_path, .. } => base_path.to_string(),
     }
 }
 
@@ -167,7 +167,7 @@ mod tests {
             times,
             aggregation: if section == "97" { 0 } else { 120 },
             origin: Origin::Claimed {
-                path: format!("visits[0].items[{unit}]"),
+                path: format!("visits[0].items[{unit}]").into(),
             },
             explain: Vec::new(),
         }

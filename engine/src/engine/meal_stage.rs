@@ -180,7 +180,7 @@ impl<'a> Calc<'a> {
         let unit = self.unit();
         let origin = Origin::Derived {
             rule: meals::MEALS,
-            base_path: path.to_string(),
+            base_path: path.into(),
         };
         self.lines.push(Work::priced(si_line(
             true,

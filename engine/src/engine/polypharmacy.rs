@@ -401,7 +401,7 @@ impl Calc<'_> {
             aggregation: 0,
             origin: Origin::Derived {
                 rule: rules::POLYPHARMACY,
-                base_path: vpath.clone(),
+                base_path: vpath.as_str().into(),
             },
             explain,
         };
@@ -423,7 +423,7 @@ impl Calc<'_> {
                     aggregation: 0,
                     origin: Origin::Derived {
                         rule: rules::POLYPHARMACY,
-                        base_path: vpath,
+                        base_path: vpath.into(),
                     },
                     explain: self.why(|| Explanation::PolypharmacyComment {
                         code: REDUCTION_COMMENT,

@@ -373,7 +373,7 @@ mod tests {
                 times: 1,
                 aggregation: 600,
                 origin: Origin::Claimed {
-                    path: format!("visits[0].items[{i}]"),
+                    path: format!("visits[0].items[{i}]").into(),
                 },
                 explain: Vec::new(),
             },

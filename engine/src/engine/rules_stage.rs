@@ -291,14 +291,14 @@ mod tests {
 
     fn claimed(i: usize) -> Origin {
         Origin::Claimed {
-            path: format!("visits[0].items[{i}]"),
+            path: format!("visits[0].items[{i}]").into(),
         }
     }
 
     fn derived(i: usize, rule: &'static str) -> Origin {
         Origin::Derived {
             rule,
-            base_path: format!("visits[0].items[{i}]"),
+            base_path: format!("visits[0].items[{i}]").into(),
         }
     }
 

@@ -74,7 +74,9 @@ impl<'a> Calc<'a> {
             return;
         }
         self.inclusion_notice(rec, &path);
-        let origin = Origin::Claimed { path: path.clone() };
+        let origin = Origin::Claimed {
+            path: path.as_str().into(),
+        };
         let start = self.cx.claim.admission_date.unwrap_or(date);
         let day = date.day_number() - start.day_number() + 1;
         let (pts, ex) = self.points_of(rec, None, None);

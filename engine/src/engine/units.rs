@@ -294,7 +294,7 @@ impl<'a> Calc<'a> {
                 times,
                 Origin::Derived {
                     rule,
-                    base_path: base_path.to_string(),
+                    base_path: base_path.into(),
                 },
                 why,
             ),
@@ -496,7 +496,7 @@ impl<'a> Calc<'a> {
                 times: days,
                 aggregation: 0,
                 origin: Origin::Claimed {
-                    path: dpath.clone(),
+                    path: dpath.as_str().into(),
                 },
                 explain: ex,
             }));
@@ -573,9 +573,7 @@ impl<'a> Calc<'a> {
             points: Some(points),
             times: 1,
             aggregation: 0,
-            origin: Origin::Claimed {
-                path: path.to_string(),
-            },
+            origin: Origin::Claimed { path: path.into() },
             explain: ex,
         }));
     }
@@ -605,9 +603,7 @@ impl<'a> Calc<'a> {
             points: None,
             times: 0,
             aggregation: 0,
-            origin: Origin::Claimed {
-                path: path.to_string(),
-            },
+            origin: Origin::Claimed { path: path.into() },
             explain: self.why(|| Explanation::Comment {
                 pattern: rec.pattern,
                 code: rec.code,

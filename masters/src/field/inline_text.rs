@@ -44,6 +44,12 @@ impl From<&str> for Text {
     }
 }
 
+impl From<Text> for String {
+    fn from(t: Text) -> String {
+        t.0.into_string()
+    }
+}
+
 impl From<String> for Text {
     fn from(s: String) -> Self {
         Text(compact_str::CompactString::from(s))
