@@ -616,11 +616,10 @@ fn same_month(a: Date, b: Date) -> bool {
     (a.year(), a.month()) == (b.year(), b.month())
 }
 
-/// A nine-digit code's number, read byte by byte (`None` for any other text).
+/// A nine-digit code's number (`None` for any other text): [`santei_masters::Code::parse_nine`].
+#[inline]
 fn code_of(s: &str) -> Option<u32> {
-    let b = s.as_bytes();
-    (b.len() == 9 && b.iter().all(u8::is_ascii_digit))
-        .then(|| b.iter().fold(0u32, |n, &d| n * 10 + u32::from(d - b'0')))
+    santei_masters::Code::parse_nine(s.as_bytes())
 }
 
 /// 診療識別 of an outpatient 点数集計先識別: the master's 項番15 (MASTER_S_LAYOUT #15: 110 初診, 120–125
