@@ -4,9 +4,9 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 use rustc_hash::FxHashSet;
-use santei_masters::{Date, LoadError, MasterCatalog, MasterSet, Procedure, Text};
+use santei_masters::{Date, LoadError, MasterCatalog, MasterSet};
 
-use crate::claim::{CLAIM_FORMAT, Claim, Setting, TimeCategory};
+use crate::claim::{CLAIM_FORMAT, Claim, Setting};
 use crate::error::ClaimError;
 use crate::prepared::Prepared;
 use crate::result::{ClaimResult, Finding};
@@ -14,6 +14,7 @@ use crate::rules;
 use santei_rules_dsl::Diagnostic;
 
 mod additions;
+mod context;
 mod derive_stage;
 mod finish;
 pub(crate) mod kasan_stage;
@@ -24,6 +25,8 @@ mod resolve;
 mod rules_stage;
 pub(crate) mod stay_stage;
 mod units;
+
+use context::{Context, Proc, code_of, item_path, push_index, same_month};
 pub use polypharmacy::PolypharmacyRounding;
 pub(crate) use resolve::blocked;
 
@@ -504,66 +507,6 @@ impl Engine {
     }
 }
 
-/// The claim path `visits[vi].items[ii]`, built for every item of every claim: written with
-/// `itoa` into a buffer on the stack and kept inline (up to 24 bytes, `visits[99].items[9999]`),
-/// so an item's path costs no allocation.
-#[inline]
-fn item_path(vi: usize, ii: usize) -> Text {
-    // "visits[" + "].items[" + "]" and two usize of at most 20 digits each.
-    let mut buf = [0u8; 64];
-    let mut n = 0;
-    for part in [
-        b"visits[".as_slice(),
-        itoa::Buffer::new().format(vi).as_bytes(),
-        b"].items[",
-        itoa::Buffer::new().format(ii).as_bytes(),
-        b"]",
-    ] {
-        buf[n..n + part.len()].copy_from_slice(part);
-        n += part.len();
-    }
-    // ASCII by construction: the conversion cannot fail.
-    Text::from(std::str::from_utf8(&buf[..n]).unwrap_or_default())
-}
-
-/// Appends `{field}[{i}]` (one level of a claim path), the index written with `itoa`. Inlined: the
-/// field names are constants, which the copy then needs no `memcpy` call for.
-#[inline]
-fn push_index(s: &mut String, field: &str, i: usize) {
-    s.push_str(field);
-    s.push('[');
-    s.push_str(itoa::Buffer::new().format(i));
-    s.push(']');
-}
-
-/// A resolved procedure of a visit.
-struct Proc<'a> {
-    path: Text,
-    rec: &'a Procedure,
-    quantity: Option<Decimal>,
-    times: u32,
-    /// The 開始時間の区分: the item's `time`, else the visit's.
-    time: TimeCategory,
-    /// 緊急 (the claim's `emergency`).
-    emergency: bool,
-    /// 手術時体重 (g).
-    weight_g: Option<u32>,
-}
-
-/// What every stage reads and none changes: the claim, the prepared masters and rules of its
-/// revision, its setting and its month. The resolve stage is a function of it (resolve.rs); the
-/// stages that still keep state are `Calc` methods reading it as `self.cx`.
-#[derive(Clone, Copy)]
-struct Context<'a> {
-    p: &'a Prepared,
-    claim: &'a Claim,
-    /// An 入院 claim: master gates reversed (入外適用区分), 点数集計先識別（入院）, no 外来-only
-    /// derivations (外来管理加算, 時間外等加算 of 初再診, F200 注3).
-    inpatient: bool,
-    /// The claim's month (any day of it).
-    month: Date,
-}
-
 /// The state of the stages that build the claim's lines day by day (derive, then the rules and
 /// price stages at the end: `finish`).
 struct Calc<'a> {
@@ -610,16 +553,6 @@ struct UnitAcc {
     /// 第9部 通則10, 第11部 通則6).
     joins_notes: bool,
     note_code: u16,
-}
-
-fn same_month(a: Date, b: Date) -> bool {
-    (a.year(), a.month()) == (b.year(), b.month())
-}
-
-/// A nine-digit code's number (`None` for any other text): [`santei_masters::Code::parse_nine`].
-#[inline]
-fn code_of(s: &str) -> Option<u32> {
-    santei_masters::Code::parse_nine(s.as_bytes())
 }
 
 /// 診療識別 of an outpatient 点数集計先識別: the master's 項番15 (MASTER_S_LAYOUT #15: 110 初診, 120–125

@@ -32,6 +32,8 @@ pub mod rounding;
 pub mod rules;
 pub mod stay;
 pub mod tables;
+#[cfg(test)]
+mod test_masters;
 pub mod tsusoku;
 pub mod uke;
 

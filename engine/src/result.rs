@@ -149,7 +149,8 @@ pub enum RecordKind {
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Origin {
     /// Listed in the claim at this path.
-    // Both paths are stored inline up to 24 bytes (`visits[12].items[34]`): no allocation.
+    // Both paths are stored inline up to 24 bytes (`visits[12].items[34]`, no allocation); a
+    // drug's path (`visits[0].items[0].drugs[0]`, 27 bytes) is on the heap.
     Claimed {
         #[schemars(with = "String")]
         path: santei_masters::Text,

@@ -11,7 +11,7 @@ use crate::claim::{Item, Visit};
 use crate::result::RecordKind;
 
 impl<'a> Calc<'a> {
-    /// The derive stage of visit `vi`: the lines of its resolved 診療行為 (resolve.rs) with their
+    /// The derive stage of visit `vi`: the lines of its resolved 診療行為 (resolve/) with their
     /// まるめ and 注加算, the 年齢・時間加算, the 通則 additions, 外来管理加算 and 判断料 they call for,
     /// then its drugs, materials and comments in claim order, and F200 注3.
     pub(super) fn visit(&mut self, vi: usize, visit: &'a Visit) {

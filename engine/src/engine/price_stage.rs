@@ -1,6 +1,6 @@
 //! Price: every procedure 算定単位 priced once, after the rules.
 //!
-//! The derive stage (resolve.rs, additions.rs, stay_stage.rs, units.rs) decides which lines exist,
+//! The resolve and derive stages (resolve/, derive_stage.rs, additions.rs, stay_stage.rs, units.rs) decides which lines exist,
 //! which 算定単位 each belongs to and how it takes part in the unit's price ([`Part`]); the rules
 //! stage (rules_stage.rs) drops what the rules refuse; this stage then prices each unit from the
 //! lines left in it — a まるめ counted on the tests still billed (告示 D007 注 …: the 項目数 billed),

@@ -1,16 +1,13 @@
 //! The 通則 tables against the official r06 医科診療行為マスター (../shared): every code santei
 //! derives exists with the 点数識別 and percentage the 告示 gives it, and the decisions of each 部.
 
-use std::sync::OnceLock;
-
 use santei_masters::{Date, MasterSet, Procedure};
 
 use super::*;
 use crate::claim::TimeCategory;
 
 fn r06() -> &'static MasterSet {
-    static SET: OnceLock<MasterSet> = OnceLock::new();
-    SET.get_or_init(|| MasterSet::load(santei_test_data::masters("r06")).unwrap())
+    &crate::test_masters::r06().set
 }
 
 fn day(s: &str) -> Date {

@@ -120,7 +120,6 @@ pub(in crate::engine) struct MaterialUse<'a> {
 /// The 特定保険医療材料 at `path`: refused (a finding, `None`) when its code is not in the
 /// 特定器材マスター that day, its 使用量 is not positive, the patient's age is outside the row's
 /// 年齢制限 (項番15/16), or its price is unknown (金額種別 2 without `unit_price`, another 金額種別).
-#[allow(clippy::too_many_arguments)]
 pub(in crate::engine) fn material<'a>(
     cx: Context<'a>,
     path: &str,

@@ -1,6 +1,6 @@
 //! Resolve: the claim's items against the masters on their date (code lookups, the master
 //! gates, the stay's refusals) and the history of the month. Functions of the claim's
-//! [`Context`] and of the lines earlier days billed; what the resolved items bill is derived in
+//! [`Context`] and of the lines billed before the visit that day; what the resolved items bill is derived in
 //! derive_stage.rs.
 
 use rustc_hash::FxHashSet;
@@ -67,8 +67,8 @@ pub(super) struct Procedures<'a> {
     pub blocker: Option<&'a Procedure>,
 }
 
-/// The resolve stage of visit `vi`'s 診療行為 (its drugs, materials and comments are resolved
-/// with their lines, units.rs): each item's row on the visit's date, or a finding and the item
+/// The resolve stage of visit `vi`'s 診療行為 (its drugs, materials and comments: [`rx`],
+/// [`material`], [`comment`]): each item's row on the visit's date, or a finding and the item
 /// left out when its code is unknown or not valid that day (MST-001), its 数量・回数 impossible,
 /// the stay bills or includes it, or a master gate keeps it from this patient, facility and day;
 /// a claimed 外来管理加算 on a day with a blocking item left out (告示 A001 注8); a 注加算 whose

@@ -1,21 +1,12 @@
-//! The resolve stage on the official r06 医科診療行為マスター (../shared): what it keeps, what it
+//! The resolve stage on the official r06 masters (../shared): what it keeps, what it
 //! refuses and why, with nothing but the claim and the earlier lines as input.
-
-use std::sync::OnceLock;
 
 use super::*;
 use rust_decimal::Decimal;
 
 use crate::claim::Claim;
-use crate::prepared::Prepared;
 use crate::result::{Line, Origin};
-
-fn r06() -> &'static Prepared {
-    static P: OnceLock<Prepared> = OnceLock::new();
-    P.get_or_init(|| {
-        Prepared::new(santei_masters::MasterSet::load(santei_test_data::masters("r06")).unwrap())
-    })
-}
+use crate::test_masters::r06;
 
 /// An 外来 claim of one visit on 2024-07-01 with these 診療行為 (JSON without their `type`) and
 /// history, for a patient born on `birth`.
@@ -186,8 +177,8 @@ fn an_addition_needs_its_base_billed_that_day() {
 
 #[test]
 fn history_gives_the_months_judgement_groups() {
-    // 尿・糞便等検査判断料 160061710 (検査等実施判断区分 2, グループ 1) this month counts; the
-    // same in June does not (月1回 per calendar month, D026 注1); unreadable entries are warned.
+    // 尿・糞便等検査判断料 160061710 (検査等実施判断区分 2, グループ 1) this month counts; another
+    // 判断料 (血液学的検査判断料 160061810, グループ 2) in June does not (月1回 per calendar month, D026 注1); unreadable entries are warned.
     let c = claim(
         "1980-01-01",
         "",
@@ -342,5 +333,69 @@ fn comments_are_their_master_row() {
             Severity::Error,
             "visits[0].items[2].code"
         )]
+    );
+}
+
+#[test]
+fn a_claimed_addition_the_stay_derived_that_day_is_refused() {
+    // 療養環境加算 190105570 (A219, 入院のみ) claimed on an 入院 day: refused as derived (INP-110)
+    // when the stay's lines of that day, earlier than the visit, hold it; without them it goes on
+    // to the master gates (療養環境加算 is 病院のみ, 病院・診療所区分 1, and the claim's facility is
+    // a 診療所 by default: MST-004).
+    let c = crate::Engine::parse_claim(
+        br#"{"format":"santei.claim/1","setting":"inpatient","admission_date":"2024-07-01",
+            "patient":{"birth_date":"1980-01-01","sex":"female"},
+            "visits":[{"date":"2024-07-03","items":[{"type":"procedure","code":"190105570"}]}]}"#,
+    )
+    .unwrap();
+    let cx = Context {
+        inpatient: true,
+        ..cx(&c)
+    };
+    let derived = Work::priced(Line {
+        record: RecordKind::SI,
+        section: "90",
+        date: Date::parse_iso("2024-07-03").unwrap(),
+        unit: 1,
+        code: "190105570".into(),
+        name: Default::default(),
+        quantity: None,
+        points: Some(25),
+        times: 1,
+        aggregation: 900,
+        origin: Origin::Derived {
+            rule: crate::engine::kasan_stage::KASAN,
+            base_path: "stay.wards[0].fee".into(),
+        },
+        explain: Vec::new(),
+    });
+    let mut findings = Vec::new();
+    let r = procedures(
+        cx,
+        std::slice::from_ref(&derived),
+        0,
+        &c.visits[0],
+        &mut findings,
+    );
+    assert!(r.procs.is_empty());
+    assert_eq!(
+        rules_at(&findings),
+        [(
+            crate::engine::kasan_stage::KASAN,
+            Severity::Error,
+            "visits[0].items[0]"
+        )]
+    );
+    assert!(
+        findings[0]
+            .message
+            .contains("derived from the facility's 届出")
+    );
+    let mut findings = Vec::new();
+    let r = procedures(cx, &[], 0, &c.visits[0], &mut findings);
+    assert!(r.procs.is_empty());
+    assert_eq!(
+        rules_at(&findings),
+        [(rules::FACILITY_KIND, Severity::Error, "visits[0].items[0]")]
     );
 }
