@@ -519,7 +519,7 @@ struct Calc<'a> {
     /// F200 注3 rounding unit (from [`EngineOptions`]).
     polypharmacy_rounding: PolypharmacyRounding,
     /// The 所定点数 and %加算 of each procedure 算定単位, by unit id ([`UnitAcc`]).
-    accs: rustc_hash::FxHashMap<usize, UnitAcc>,
+    accs: UnitAccs,
     /// Build the explanation lines ([`CalcOptions::explain`]); see [`why!`].
     explain: bool,
     /// Findings said once per claim although their cause repeats on every day of a stay
@@ -553,6 +553,28 @@ struct UnitAcc {
     /// 第9部 通則10, 第11部 通則6).
     joins_notes: bool,
     note_code: u16,
+}
+
+/// The [`UnitAcc`] of each procedure 算定単位, indexed by its unit number: the numbers are given
+/// in order from 1 ([`Calc::unit`]), so a `Vec` serves where a hash map cost a hash and a probe per
+/// lookup; the units of drugs, materials and comments have none.
+struct UnitAccs(Vec<Option<UnitAcc>>);
+
+impl UnitAccs {
+    fn get(&self, unit: &usize) -> Option<&UnitAcc> {
+        self.0.get(*unit).and_then(Option::as_ref)
+    }
+
+    fn get_mut(&mut self, unit: &usize) -> Option<&mut UnitAcc> {
+        self.0.get_mut(*unit).and_then(Option::as_mut)
+    }
+
+    fn insert(&mut self, unit: usize, acc: UnitAcc) {
+        if unit >= self.0.len() {
+            self.0.resize(unit + 1, None);
+        }
+        self.0[unit] = Some(acc);
+    }
 }
 
 /// 診療識別 of an outpatient 点数集計先識別: the master's 項番15 (MASTER_S_LAYOUT #15: 110 初診, 120–125
@@ -645,7 +667,7 @@ impl<'a> Calc<'a> {
             next_unit: 0,
             judged: FxHashSet::default(),
             polypharmacy_rounding: PolypharmacyRounding::default(),
-            accs: rustc_hash::FxHashMap::with_capacity_and_hasher(items, Default::default()),
+            accs: UnitAccs(Vec::with_capacity(items + 1)),
             explain: true,
             said: FxHashSet::default(),
         }
