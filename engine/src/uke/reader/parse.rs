@@ -346,8 +346,9 @@ impl Builder {
     }
 
     /// Adds a parsed SI/IY/TO line to the current 算定単位; the line carrying the 点数 closes it.
-    /// A unit is placed in the receipt when it opens and its lines are added where it is (a line
-    /// is copied once). Inlined into the fast path, where the line is built in place.
+    /// A unit is placed in the receipt when it opens, built around its first line (most units
+    /// are that one line), and later lines are added where it is. Inlined into the fast path,
+    /// where the line is built in place.
     #[inline(always)]
     pub(super) fn push_line(&mut self, l: Line) {
         let r = &mut self.receipt;
@@ -357,25 +358,30 @@ impl Builder {
         if self.current.is_some_and(|i| r.units[i].section != sec) {
             self.current = None;
         }
-        let i = match self.current {
-            Some(i) => i,
+        let done = l.points.is_some();
+        match self.current {
+            Some(i) => {
+                let u = &mut r.units[i];
+                u.points = l.points;
+                u.count = l.count;
+                // A unit of several lines is most often a 検体検査 まるめ of 5–10 (in a generated
+                // file of 10,000 receipts: 13,900 such units against 114,000 of one line): room
+                // for 8 when the second line comes saves the reallocations of growing 2 → 4 → 8.
+                if u.lines.len() == 1 {
+                    u.lines.reserve_exact(7);
+                }
+                u.lines.push(l);
+            }
             None => {
                 r.units.push(Unit {
                     section: sec,
-                    lines: smallvec::SmallVec::new(),
-                    points: None,
+                    points: l.points,
                     count: l.count,
+                    lines: smallvec::SmallVec::from_buf([l]),
                 });
-                let i = r.units.len() - 1;
-                self.current = Some(i);
-                i
+                self.current = Some(r.units.len() - 1);
             }
-        };
-        let u = &mut r.units[i];
-        let done = l.points.is_some();
-        u.points = l.points;
-        u.count = l.count;
-        u.lines.push(l);
+        }
         if done {
             self.current = None;
         }
