@@ -136,7 +136,7 @@ pub(super) fn eight_digits(x: u64) -> Option<u64> {
 /// The 31 算定日 fields (the rest of a line from the first of them), as [`FastFields::int`] with at
 /// most 4 digits reads each: `None` when a field is not plain digits, has more than 4 of them, or
 /// a field follows the 31st (more fields than the layout has). Runs of empty fields (most of
-/// them) are skipped up to eight commas at a time.
+/// them) are skipped up to eight commas at a time, and a count is read to its comma in one go.
 #[inline(always)]
 fn days_fast(rest: &[u8]) -> Option<DayCounts> {
     const COMMAS: u64 = u64::from_le_bytes([b','; 8]);
@@ -144,55 +144,53 @@ fn days_fast(rest: &[u8]) -> Option<DayCounts> {
     // at most once, in order).
     let mut counts = [0u16; 31];
     let (mut mask, mut total) = (0u32, 0u32);
-    let mut set = |d: usize, v: u16| {
+    // 0-based day of the field at `i`: the commas before it. A 31st comma opens a 32nd field.
+    let mut d = 0usize;
+    let mut i = 0;
+    loop {
+        // Empty fields: the commas before the next other byte, up to eight from one load.
+        while let Some(w) = rest.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+            let k = ((u64::from_le_bytes(*w) ^ COMMAS).trailing_zeros() / 8) as usize;
+            d += k;
+            i += k;
+            if k < 8 {
+                break;
+            }
+        }
+        while rest.get(i) == Some(&b',') {
+            d += 1;
+            i += 1;
+        }
+        if d >= 31 {
+            return None;
+        }
+        if i >= rest.len() {
+            break;
+        }
+        // A count: up to 4 digits, up to its comma or the end of the line.
+        let (from, mut v) = (i, 0u16);
+        while let Some(&c) = rest.get(i) {
+            if c == b',' {
+                break;
+            }
+            let x = c.wrapping_sub(b'0');
+            if x > 9 || i - from == 4 {
+                return None;
+            }
+            v = v * 10 + u16::from(x);
+            i += 1;
+        }
         counts[d] = v;
         total += u32::from(v);
         if v > 0 {
             mask |= 1 << d;
         }
-    };
-    // 0-based day of the field being read, its value and its digits so far.
-    let (mut d, mut v, mut n) = (0usize, 0u16, 0u32);
-    let mut i = 0;
-    while i < rest.len() {
-        if n == 0 {
-            if let Some(w) = rest.get(i..i + 8) {
-                // The commas before the next other byte (up to eight), from one load: each ends
-                // an empty field.
-                let other = u64::from_le_bytes(w.try_into().unwrap_or([0; 8])) ^ COMMAS;
-                let k = (other.trailing_zeros() / 8) as usize;
-                if k > 0 {
-                    d += k;
-                    if d >= 31 {
-                        return None;
-                    }
-                    i += k;
-                    continue;
-                }
-            }
+        if i >= rest.len() {
+            break;
         }
-        let c = rest[i];
-        if c == b',' {
-            if n > 0 {
-                set(d, v);
-                (v, n) = (0, 0);
-            }
-            d += 1;
-            if d >= 31 {
-                return None;
-            }
-        } else {
-            let x = c.wrapping_sub(b'0');
-            if x > 9 || n == 4 {
-                return None;
-            }
-            v = v * 10 + u16::from(x);
-            n += 1;
-        }
+        // Its comma.
+        d += 1;
         i += 1;
-    }
-    if n > 0 {
-        set(d, v);
     }
     Some(DayCounts::from_parts(counts, mask, total))
 }
