@@ -404,7 +404,7 @@ impl<R: BufRead> Iterator for UkeReader<R> {
                         bytes: self.rec.text.len(),
                         records,
                         builder,
-                        number: re.get(1).trim().parse().ok(),
+                        number: model::trim_field(re.get(1)).parse().ok(),
                         error,
                     });
                 }

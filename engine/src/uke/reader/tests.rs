@@ -429,3 +429,29 @@ fn field_split_matches_a_plain_split() {
         assert_eq!(got, want, "{text:?}");
     }
 }
+
+/// `trim_field` trims as `str::trim`: ASCII and full-width spaces, tabs, NEL and no-break space
+/// (whitespace outside ASCII), non-ASCII text at either end, empty and one-character fields.
+#[test]
+fn trim_field_is_str_trim() {
+    for s in [
+        "",
+        " ",
+        "1",
+        " 1",
+        "1 ",
+        "\t12\t",
+        "\u{3000}123\u{3000}",
+        "123\u{3000}",
+        "\u{85}1",
+        "1\u{85}",
+        "x\u{a0}",
+        "吉田",
+        " 吉田 ",
+        "a b",
+        ",",
+        "\u{1a}1",
+    ] {
+        assert_eq!(super::model::trim_field(s), s.trim(), "{s:?}");
+    }
+}
