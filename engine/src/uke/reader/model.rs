@@ -35,6 +35,18 @@ impl Record {
     }
 }
 
+/// `s` without leading and trailing whitespace, as [`str::trim`]. Most fields are plain ASCII
+/// with nothing to trim: one that starts and ends with a printable ASCII byte (never part of a
+/// multi-byte character, never whitespace) is `s` itself, without `trim`'s walk over the chars
+/// at both ends.
+#[inline]
+pub(super) fn trim_field(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
 /// A record as read: its ID (`SI`, `RE` …), 1-based line and its fields (index 0 = the ID).
 #[derive(Debug, Clone, Copy)]
 pub struct RecordRef<'a> {

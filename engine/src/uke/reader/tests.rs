@@ -157,6 +157,13 @@ fn fast_path_reads_as_the_general_reader() {
         ",,,,,,,1,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,2,",
         ",,,,,,,,,,,,,,,12345,,,,,,,,9999",
         ",,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,",
+        // Carriage returns that do not end the line (before the line's own end), a line that
+        // ends in a コメント field or right after the first 算定日's comma.
+        ",,,,,,,1\r",
+        ",,,,,,,1\r,2",
+        ",,,,,,,\r",
+        ",abc",
+        ",,,,,,,",
     ];
     let passive = [
         "SY,8833421,20240722,1,,,01,",
@@ -252,6 +259,50 @@ fn fast_path_reads_as_the_general_reader() {
     assert!(b.feed_fast(b"TO,40,1,700590000,1.5,12,1,,650,,,,,,,,,1", 3));
     assert!(!b.feed_fast(b"SI,11,1,111000110,,288,1,820100001,\xe3\x81\x82,,,,,1", 4));
     assert_eq!(b.receipt.units.len(), 2);
+}
+
+/// From the reader's buffer, the fast path finds the end of the line itself: `\n` or `\r\n`
+/// after the line, nothing read past it; a line not whole in the buffer (no `\n` yet, or a `\r`
+/// whose `\n` is not read), a line longer than the reader allows, or one ending where the
+/// general reader must look, is refused and changes nothing.
+#[test]
+fn fast_path_finds_the_end_of_the_line_in_a_buffer() {
+    let rec = re_record();
+    let mut b = Builder::start("t", rec.as_ref()).unwrap();
+    let line = b"SI,11,1,111000110,,288,1,,,,,,,1";
+    let n = line.len();
+    let with = |tail: &[u8]| [&line[..], tail].concat();
+    for (tail, want) in [
+        (
+            &b"\nSI,11,1,111000110,,288,1,,,,,,,2\n"[..],
+            Some((n, n + 1)),
+        ),
+        (b"\r\nRE,2", Some((n, n + 2))),
+        (b"\n", Some((n, n + 1))),
+        (b"", None),
+        (b"\r", None),
+        (b"\r\r\n", None),
+        (b"\rx\n", None),
+        // A fifth digit on the day.
+        (b"2345\n", None),
+        (b"\x1a\n", None),
+    ] {
+        let units = b.receipt.units.len();
+        let got = b.feed_fast_buffered(&with(tail), 2, usize::MAX);
+        assert_eq!(got, want, "{tail:?}");
+        assert_eq!(b.receipt.units.len(), units + usize::from(want.is_some()));
+    }
+    // The reader's caps on the length of the line.
+    assert_eq!(b.feed_fast_buffered(&with(b"\n"), 2, n - 1), None);
+    assert_eq!(b.feed_fast_buffered(&with(b"\n"), 2, n), Some((n, n + 1)));
+    // Lines that end before the 算定日 (the general reader reads them).
+    for text in [
+        &b"SI,11,1,111000110,,288,1\n"[..],
+        b"SI,11,1,111000110,,288,1,abc\n",
+        b"TO,40,1,700590000,1.5,12,1,,650\n",
+    ] {
+        assert_eq!(b.feed_fast_buffered(text, 2, usize::MAX), None, "{text:?}");
+    }
 }
 
 /// [`PASSIVE_RECORDS`](parse::PASSIVE_RECORDS) are the known records [`Builder::feed`] reads
@@ -376,5 +427,31 @@ fn field_split_matches_a_plain_split() {
             .collect();
         let want: Vec<&str> = text.split(',').collect();
         assert_eq!(got, want, "{text:?}");
+    }
+}
+
+/// `trim_field` trims as `str::trim`: ASCII and full-width spaces, tabs, NEL and no-break space
+/// (whitespace outside ASCII), non-ASCII text at either end, empty and one-character fields.
+#[test]
+fn trim_field_is_str_trim() {
+    for s in [
+        "",
+        " ",
+        "1",
+        " 1",
+        "1 ",
+        "\t12\t",
+        "\u{3000}123\u{3000}",
+        "123\u{3000}",
+        "\u{85}1",
+        "1\u{85}",
+        "x\u{a0}",
+        "吉田",
+        " 吉田 ",
+        "a b",
+        ",",
+        "\u{1a}1",
+    ] {
+        assert_eq!(super::model::trim_field(s), s.trim(), "{s:?}");
     }
 }
