@@ -265,7 +265,7 @@ pub(crate) fn round10(yen: rust_decimal::Decimal) -> i64 {
 /// [`round10`] of a whole number of yen in integers: 四捨五入 ([`Rounding::HalfUp`], half away
 /// from zero) of `n / 10`, exact since `n` is an integer: `(|n| + 5) / 10` keeps the quotient
 /// when the last digit is 0–4 and adds one when it is 5–9.
-fn round10_whole(n: i64) -> i64 {
+pub(crate) fn round10_whole(n: i64) -> i64 {
     let r = (n.unsigned_abs().saturating_add(5) / 10).saturating_mul(10);
     let r = i64::try_from(r).unwrap_or(i64::MAX);
     if n < 0 { -r } else { r }

@@ -16,7 +16,7 @@ use super::{
     CITE_HIGH_COST, CLASS_NOT_IN_FORCE, Copay, CopaySettings, FundCopay, HAIRYO_APPLIED,
     HIGH_COST_APPLIED, HoCopay, HoRecord, INCOME_CLASS_MISSING, IncomeClass, KoRecord, LinePoints,
     MEAL_AMOUNT_UNKNOWN, MealCopay, NO_TABLE, PublicReceiptRounding, ReceiptCopay,
-    SEIHO_ELDER_PART, SPECIAL_NOTE_UNKNOWN, Under70PublicLimit, VisitCopay, covers_path, round10,
+    SEIHO_ELDER_PART, SPECIAL_NOTE_UNKNOWN, Under70PublicLimit, VisitCopay, covers_path,
 };
 use crate::claim::{Claim, MealClass, Setting};
 use crate::explain::{Explanation, HighCostLimit};
@@ -25,9 +25,14 @@ use crate::rounding::Rounding;
 
 use super::Fund;
 
+mod amount;
 mod meals;
 mod report;
 mod run;
+#[cfg(test)]
+mod whole_tests;
+
+use amount::Amount;
 
 pub(crate) use run::run;
 
@@ -42,32 +47,54 @@ struct Part {
     mask: u8,
     /// Points per day index (day of the month − 1).
     day_points: [i64; DAYS],
+    /// The day indexes with lines of the part (bit = day index): the sums skip the other days,
+    /// whose points are 0 (adding 0 changes no sum, saturated or not).
+    days: u32,
+}
+
+impl Part {
+    /// The day indexes of the part up to `upto` (included), in order.
+    fn days_upto(&self, upto: usize) -> impl Iterator<Item = usize> {
+        day_indexes(self.days & (u32::MAX >> (31 - upto.min(31))))
+    }
+}
+
+/// The set bits of a day mask, in increasing order.
+fn day_indexes(mut days: u32) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        (days != 0).then(|| {
+            let i = days.trailing_zeros() as usize;
+            days &= days - 1;
+            i
+        })
+    })
 }
 
 #[derive(Clone, Default)]
-struct PartState {
+struct PartState<A> {
     mask: u8,
-    cost: Decimal,
-    natural_ib: Decimal,
-    ib: Decimal,
-    patient: Decimal,
+    cost: A,
+    natural_ib: A,
+    ib: A,
+    patient: A,
     /// The limit that capped the part's 一部負担金, for the explanation.
-    part_limit: Option<(Decimal, &'static str)>,
+    part_limit: Option<(A, &'static str)>,
 }
 
+/// The month (or a prefix of it) in [`Amount`]s: whole yen or Decimal, see [`amount`].
 #[derive(Clone, Default)]
-struct Month {
-    parts: Vec<PartState>,
-    cost: Decimal,
-    natural_ib: Decimal,
-    ib: Decimal,
-    patient: Decimal,
-    pay: [Decimal; MAX_FUNDS],
-    after: [Decimal; MAX_FUNDS],
-    target: [Decimal; MAX_FUNDS],
+struct Month<A> {
+    parts: Vec<PartState<A>>,
+    cost: A,
+    natural_ib: A,
+    ib: A,
+    patient: A,
+    pay: [A; MAX_FUNDS],
+    after: [A; MAX_FUNDS],
+    target: [A; MAX_FUNDS],
     /// The 合算 limit, the amount it removed, and the 医療費 of a 世帯 formula (None: 外来特例).
-    combined: Option<(Decimal, Decimal, Option<Decimal>)>,
-    marucho_cut: Decimal,
+    combined: Option<(A, A, Option<A>)>,
+    marucho_cut: A,
     hairyo: bool,
 }
 
@@ -85,44 +112,22 @@ fn dec(v: i64) -> Decimal {
     Decimal::from(v)
 }
 
-/// 医療費 × 負担割合 (no rounding: the product is exact). The 医療費 is 点数 × 10円 and the
-/// 負担割合 10, 20 or 30%, so the product is whole yen and is computed in integers; any other
-/// product (not a multiple of 100 before the division) is left to Decimal, unrounded.
-fn rate_share(cost_yen: i64, rate_percent: i64) -> Decimal {
-    match cost_yen.checked_mul(rate_percent) {
-        Some(p) if p % 100 == 0 => dec(p / 100),
-        _ => dec(cost_yen) * dec(rate_percent) / dec(100),
-    }
-}
-
-/// A whole-yen amount as an integer. Every amount passed here is already whole (rates of 10円
-/// multiples, limits rounded by name, shares rounded by name), so the truncation (切り捨て,
-/// [`Rounding::Down`]) drops nothing.
-fn yen(v: Decimal) -> i64 {
-    // Integer division of the mantissa truncates toward zero, like Rounding::Down. A mantissa
-    // within i64 (every amount of a claim) is divided in 64 bits, not with a 128-bit division.
-    let (m, s) = (v.mantissa(), v.scale());
-    if let (0, Ok(m)) = (s, i64::try_from(m)) {
-        return m;
-    }
-    if let (Ok(m), true) = (i64::try_from(m), s <= 18) {
-        return m / 10i64.pow(s);
-    }
-    let m = m / 10i128.pow(s);
-    i64::try_from(m).unwrap_or(if m < 0 { i64::MIN } else { i64::MAX })
+/// A whole-yen amount as an integer (see [`Amount::yen`]).
+fn yen<A: Amount>(v: A) -> i64 {
+    v.yen()
 }
 
 /// The running totals of a prefix, for the per-visit differences.
 #[derive(Clone, Copy, Default)]
-struct Totals {
-    natural_ib: Decimal,
-    ib: Decimal,
-    patient: Decimal,
-    pay: [Decimal; MAX_FUNDS],
+struct Totals<A> {
+    natural_ib: A,
+    ib: A,
+    patient: A,
+    pay: [A; MAX_FUNDS],
 }
 
-impl Month {
-    fn totals(&self) -> Totals {
+impl<A: Amount> Month<A> {
+    fn totals(&self) -> Totals<A> {
         Totals {
             natural_ib: self.natural_ib,
             ib: self.ib,
@@ -138,17 +143,17 @@ impl Ctx<'_> {
     }
 
     /// A 世帯 limit of a row for a 医療費 (多数回, halving applied).
-    fn household(&self, row: &LimitRow, cost: Decimal) -> Decimal {
+    fn household<A: Amount>(&self, row: &LimitRow, cost: A) -> A {
         let f = if self.rates.halved {
             row.household.halved()
         } else {
             row.household
         };
         // 健保令42条1項: 1円未満 四捨五入 of the 1% part.
-        let mut v = f.amount(cost);
+        let mut v = A::limit(f, cost);
         if self.rates.many {
             if let Some(m) = row.many_times {
-                v = v.min(dec(self.halve(m)));
+                v = v.min(A::of_yen(self.halve(m)));
             }
         }
         v
@@ -176,10 +181,10 @@ impl Ctx<'_> {
     }
 
     /// The 70歳以上 外来特例 limit, when the 区分 has one and the claim is 外来.
-    fn outpatient_limit(&self, row: &LimitRow) -> Option<Decimal> {
+    fn outpatient_limit<A: Amount>(&self, row: &LimitRow) -> Option<A> {
         row.outpatient
             .filter(|_| self.outpatient)
-            .map(|o| dec(self.halve(o)))
+            .map(|o| A::of_yen(self.halve(o)))
     }
 
     fn under70_kind(&self, fund: &Fund) -> Under70PartLimit {
@@ -187,7 +192,7 @@ impl Ctx<'_> {
     }
 
     /// The 高額療養費 cap of a 公費 part on its own.
-    fn fund_part_limit(&self, cost: Decimal, first_fund: &Fund) -> Option<(Decimal, &'static str)> {
+    fn fund_part_limit<A: Amount>(&self, cost: A, first_fund: &Fund) -> Option<(A, &'static str)> {
         let r = self.rates;
         if r.elder {
             let (row, own) = match first_fund.elder_part_class {
@@ -220,7 +225,7 @@ impl Ctx<'_> {
 
     /// The month over days `0..=upto`. `capped = false` gives the natural amounts (rates only,
     /// no limit, no cap), used for the per-visit rounding.
-    fn month(&self, upto: usize, capped: bool, m: &mut Month) {
+    fn month<A: Amount>(&self, upto: usize, capped: bool, m: &mut Month<A>) {
         let r = self.rates;
         let mut parts = std::mem::take(&mut m.parts);
         parts.clear();
@@ -228,30 +233,30 @@ impl Ctx<'_> {
             parts,
             ..Month::default()
         };
-        let mut cap_left: [Option<Decimal>; MAX_FUNDS] = [None; MAX_FUNDS];
+        let mut cap_left: [Option<A>; MAX_FUNDS] = [None; MAX_FUNDS];
         let mut visits_left: [u32; MAX_FUNDS] = [u32::MAX; MAX_FUNDS];
         let mut charged_days: [u64; MAX_FUNDS] = [0; MAX_FUNDS];
         for (k, f) in self.funds.iter().enumerate() {
             if capped {
-                cap_left[k] = f.cap.map(dec);
+                cap_left[k] = f.cap.map(A::of_yen);
             }
             if let Some(v) = f.max_visits {
                 visits_left[k] = v;
             }
         }
         for part in &self.parts {
-            let pts: i64 = part.day_points[..=upto]
-                .iter()
-                .fold(0i64, |a, p| a.saturating_add(*p));
+            let pts: i64 = part
+                .days_upto(upto)
+                .fold(0i64, |a, di| a.saturating_add(part.day_points[di]));
             let cost_yen = pts.saturating_mul(10);
-            let cost = dec(cost_yen);
+            let cost = A::of_yen(cost_yen);
             let mut st = PartState {
                 mask: part.mask,
                 cost,
                 ..Default::default()
             };
             let natural_ib = if r.insured {
-                rate_share(cost_yen, self.rate_percent)
+                A::rate_share(cost_yen, self.rate_percent)
             } else {
                 cost
             };
@@ -267,8 +272,10 @@ impl Ctx<'_> {
                         }
                     }
                 } else if let (Some(h), Some(row)) = (r.hairyo, r.row) {
-                    let term = dec(h.base)
-                        + (cost - dec(h.threshold)).max(Decimal::ZERO) * dec(h.percent) / dec(100);
+                    let term = A::of_yen(h.base)
+                        + (cost - A::of_yen(h.threshold))
+                            .max(A::default())
+                            .times_ratio(h.percent, 100);
                     let l = match self.outpatient_limit(row) {
                         Some(o) => term.min(o),
                         None => term,
@@ -283,7 +290,7 @@ impl Ctx<'_> {
                     }
                 }
                 if let Some(mc) = r.marucho {
-                    let mc = dec(self.halve(mc));
+                    let mc = A::of_yen(self.halve(mc));
                     if ib > mc {
                         ib = mc;
                         st.part_limit = Some((mc, "特定疾病 (マル長) limit"));
@@ -299,27 +306,28 @@ impl Ctx<'_> {
                 m.target[k] += rest;
                 let mut share = rest;
                 if let Some(pm) = f.permille {
-                    let mut s = cost * dec(pm) / dec(1000);
+                    let mut s = cost.times_ratio(pm, 1000);
                     if capped {
                         // 1円未満 四捨五入 of the monthly share (結核 5%: half yen possible).
-                        s = dec(Rounding::HalfUp.to_int(s));
+                        s = s.round_yen();
                     }
                     share = share.min(s);
                 }
                 if let Some(pv) = f.per_visit {
-                    let mut s = Decimal::ZERO;
-                    for (di, &p) in part.day_points[..=upto].iter().enumerate() {
+                    let mut s = A::default();
+                    for di in part.days_upto(upto) {
+                        let p = part.day_points[di];
                         if p <= 0 || charged_days[k] & (1 << di) != 0 || visits_left[k] == 0 {
                             continue;
                         }
                         charged_days[k] |= 1 << di;
                         visits_left[k] -= 1;
                         let day_ib = if r.insured {
-                            rate_share(p.saturating_mul(10), self.rate_percent)
+                            A::rate_share(p.saturating_mul(10), self.rate_percent)
                         } else {
-                            dec(p.saturating_mul(10))
+                            A::of_yen(p.saturating_mul(10))
                         };
-                        s += dec(pv).min(day_ib);
+                        s += A::of_yen(pv).min(day_ib);
                     }
                     share = share.min(s);
                 }
@@ -357,35 +365,34 @@ impl Ctx<'_> {
     }
 
     /// 合算 of the parts under the 区分's limit, then the マル長 limit over all parts.
-    fn combine(&self, m: &mut Month) {
+    fn combine<A: Amount>(&self, m: &mut Month<A>) {
         let r = self.rates;
-        let amount = |p: &PartState| if p.mask == 0 { p.ib } else { p.patient };
+        let zero = A::default();
+        let amount = |p: &PartState<A>| if p.mask == 0 { p.ib } else { p.patient };
         if let Some(row) = r.row {
-            let live = m.parts.iter().filter(|p| p.cost > Decimal::ZERO).count();
+            let live = m.parts.iter().filter(|p| p.cost > zero).count();
             // At most 16 parts (the sets of four 公費): the flags fit an array.
             let mut joined = [false; 16];
             for (j, p) in joined.iter_mut().zip(&m.parts) {
-                *j = p.cost > Decimal::ZERO && (r.elder || live == 1 || p.ib >= dec(r.floor));
+                *j = p.cost > zero && (r.elder || live == 1 || p.ib >= A::of_yen(r.floor));
             }
             let joined = &joined[..m.parts.len().min(16)];
-            let cost: Decimal = m
+            let cost = m
                 .parts
                 .iter()
                 .zip(joined)
                 .filter(|(_, j)| **j)
-                .map(|(p, _)| p.cost)
-                .sum();
+                .fold(zero, |a, (p, _)| a + p.cost);
             let (limit, why) = match self.outpatient_limit(row) {
                 Some(o) if r.elder => (o, None),
                 _ => (self.household(row, cost), Some(cost)),
             };
-            let total: Decimal = m
+            let total = m
                 .parts
                 .iter()
                 .zip(joined)
                 .filter(|(_, j)| **j)
-                .map(|(p, _)| amount(p))
-                .sum();
+                .fold(zero, |a, (p, _)| a + amount(p));
             if total > limit {
                 let cut = total - limit;
                 self.reduce(m, joined, cut);
@@ -393,8 +400,8 @@ impl Ctx<'_> {
             }
         }
         if let Some(mc) = r.marucho {
-            let mc = dec(self.halve(mc));
-            let total: Decimal = m.parts.iter().map(amount).sum();
+            let mc = A::of_yen(self.halve(mc));
+            let total = m.parts.iter().fold(zero, |a, p| a + amount(p));
             if total > mc {
                 let all = [true; 16];
                 self.reduce(m, &all[..m.parts.len().min(16)], total - mc);
@@ -405,11 +412,11 @@ impl Ctx<'_> {
 
     /// Lowers the patient's amounts by `cut`: the insurance-only part first, then the 公費 parts
     /// from the last; the insurance pays the difference.
-    fn reduce(&self, m: &mut Month, joined: &[bool], mut cut: Decimal) {
+    fn reduce<A: Amount>(&self, m: &mut Month<A>, joined: &[bool], mut cut: A) {
         let mut order: Vec<usize> = (0..joined.len()).filter(|&i| joined[i]).collect();
         order.sort_by_key(|&i| (m.parts[i].mask != 0, std::cmp::Reverse(m.parts[i].mask)));
         for i in order {
-            if cut <= Decimal::ZERO {
+            if cut <= A::default() {
                 break;
             }
             let p = &mut m.parts[i];

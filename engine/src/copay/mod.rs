@@ -24,7 +24,7 @@ mod result;
 pub mod tables;
 
 pub use attach::{LinePoints, attach, attach_with, compute, compute_lines};
-pub(crate) use attach::{living_refused, round10, whole};
+pub(crate) use attach::{living_refused, round10, round10_whole, whole};
 pub use funds::payer_check_digit;
 pub(crate) use funds::{Fund, covers_path, line_path};
 pub use result::{Copay, FundCopay, HoRecord, KoRecord, MealCopay, ReceiptCopay, VisitCopay};

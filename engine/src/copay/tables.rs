@@ -42,11 +42,9 @@ impl Formula {
         use rust_decimal::Decimal;
         let mut v = Decimal::from(self.base);
         if let Some(t) = self.threshold {
-            // A whole 医療費 (点数 × 10円, every claim's): the same 四捨五入 of the 1% in integers,
-            // exact since `over` is an integer ≥ 0: `(over + 50) / 100`.
+            // A whole 医療費 (点数 × 10円, every claim's): the same 四捨五入 in integers.
             if let Some(c) = crate::copay::whole(cost) {
-                let over = c.saturating_sub(t).max(0);
-                return Decimal::from(self.base.saturating_add(over.saturating_add(50) / 100));
+                return Decimal::from(self.amount_yen(c));
             }
             let over = (cost - Decimal::from(t)).max(Decimal::ZERO);
             v += Decimal::from(
@@ -54,6 +52,18 @@ impl Formula {
             );
         }
         v
+    }
+
+    /// [`Formula::amount`] of a whole 医療費, in integers: the same 四捨五入 of the 1% (健保令42条1項:
+    /// 五十銭未満切り捨て、五十銭以上切り上げ), exact since `over` is an integer ≥ 0: `(over + 50) / 100`.
+    pub fn amount_yen(self, cost: i64) -> i64 {
+        match self.threshold {
+            Some(t) => {
+                let over = cost.saturating_sub(t).max(0);
+                self.base.saturating_add(over.saturating_add(50) / 100)
+            }
+            None => self.base,
+        }
     }
 
     /// The formula of the 75歳到達月 特例: every amount halved, the 1% kept (健保令42条; MHLW

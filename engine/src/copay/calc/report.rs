@@ -6,11 +6,11 @@ use super::*;
 use crate::explain::Yen;
 
 /// The month after its last day, as the reports read it.
-pub(super) struct MonthEnd<'a> {
+pub(super) struct MonthEnd<'a, A> {
     /// The month with every limit and cap.
-    pub m: &'a Month,
+    pub m: &'a Month<A>,
     /// The natural month (rates only), for the 10円 rounding of what no limit fixed.
-    pub nat: &'a Month,
+    pub nat: &'a Month<A>,
     pub total_points: i64,
     /// What the 窓口 collects over the month.
     pub paid: i64,
@@ -20,9 +20,9 @@ pub(super) struct MonthEnd<'a> {
 }
 
 /// The explanations of the month's amounts and of the limits that applied.
-pub(super) fn month_explanations(
+pub(super) fn month_explanations<A: Amount>(
     ctx: &Ctx<'_>,
-    end: &MonthEnd<'_>,
+    end: &MonthEnd<'_, A>,
     explain: &mut Vec<Explanation>,
 ) {
     let (rates, m) = (ctx.rates, end.m);
@@ -31,7 +31,7 @@ pub(super) fn month_explanations(
         explain.push(Explanation::MonthInsured {
             points: total_points,
             cost: yen(m.cost),
-            copay: m.natural_ib,
+            copay: m.natural_ib.decimal(),
             rate: rate_text,
             patient: yen(m.patient),
             window: paid,
@@ -49,8 +49,8 @@ pub(super) fn month_explanations(
         if let Some((l, why)) = p.part_limit {
             explain.push(Explanation::PartLimit {
                 burden: burden_code(rates.insured, p.mask),
-                copay: p.natural_ib,
-                limit: l,
+                copay: p.natural_ib.decimal(),
+                limit: l.decimal(),
                 why,
                 citation: CITE_HIGH_COST,
             });
@@ -58,20 +58,20 @@ pub(super) fn month_explanations(
     }
     if let (Some((l, cut, cost)), Some(row)) = (m.combined, rates.row) {
         let limit = match cost {
-            Some(c) => ctx.household_limit(row, c),
-            None => HighCostLimit::Outpatient { limit: l },
+            Some(c) => ctx.household_limit(row, c.decimal()),
+            None => HighCostLimit::Outpatient { limit: l.decimal() },
         };
         explain.push(Explanation::HighCost {
             class: rates.class.map_or("", IncomeClass::japanese),
             limit,
-            excess: cut,
+            excess: cut.decimal(),
             floor: (!rates.elder).then_some(rates.floor),
         });
     }
-    if m.marucho_cut > Decimal::ZERO {
+    if m.marucho_cut > A::default() {
         explain.push(Explanation::Marucho {
             limit: ctx.halve(rates.marucho.unwrap_or(0)),
-            cut: m.marucho_cut,
+            cut: m.marucho_cut.decimal(),
         });
     }
     if let Some(row) = rates.row {
@@ -90,7 +90,7 @@ pub(super) fn month_explanations(
 
 /// The findings of the limits applied: 高額療養費 (CPY-520), the 生活保護 part of a 70歳以上 claim
 /// (CPY-528), the 後期 2割 配慮措置 (CPY-524).
-pub(super) fn month_findings(rates: &Rates, m: &Month, findings: &mut Vec<Finding>) {
+pub(super) fn month_findings<A: Amount>(rates: &Rates, m: &Month<A>, findings: &mut Vec<Finding>) {
     if m.ib < m.natural_ib {
         // The row whose amounts were used: the 区分's own, else (a 公費 part only) the row of the
         // part limit.
@@ -106,8 +106,8 @@ pub(super) fn month_findings(rates: &Rates, m: &Month, findings: &mut Vec<Findin
                 .message(format!(
                     "高額療養費 {}円 paid in kind: 一部負担金 {}円 → {}円 (limits of {}: {})",
                     yen(m.natural_ib - m.ib),
-                    Yen(m.natural_ib),
-                    Yen(m.ib),
+                    Yen(m.natural_ib.decimal()),
+                    Yen(m.ib.decimal()),
                     source.map_or(rates.date, |r| r.from),
                     note.unwrap_or(citation)
                 )),
@@ -125,9 +125,9 @@ pub(super) fn month_findings(rates: &Rates, m: &Month, findings: &mut Vec<Findin
 }
 
 /// Each 公費's share and its KO record (the meals are added by the caller).
-pub(super) fn fund_records(
+pub(super) fn fund_records<A: Amount>(
     ctx: &Ctx<'_>,
-    end: &MonthEnd<'_>,
+    end: &MonthEnd<'_, A>,
     fund_points: &[i64; MAX_FUNDS],
     fund_days: &[u64; MAX_FUNDS],
     limited: bool,
@@ -142,7 +142,7 @@ pub(super) fn fund_records(
         let ko_copay = match ctx.settings.public_receipt_rounding {
             PublicReceiptRounding::Yen => after,
             PublicReceiptRounding::TenYenUnlessLimited if fund_limited || limited => after,
-            PublicReceiptRounding::TenYenUnlessLimited => round10(nat.after[k]),
+            PublicReceiptRounding::TenYenUnlessLimited => nat.after[k].round10(),
         };
         let fx = if ctx.settings.explain {
             vec![fund_explanation(f, fund_points[k], m, k, after)]
@@ -181,11 +181,17 @@ pub(super) fn fund_records(
 
 /// The explanation of the 公費 `k`'s share (with its terms: its share of the 医療費 and its
 /// monthly cap).
-fn fund_explanation(f: &Fund, points: i64, m: &Month, k: usize, after: i64) -> Explanation {
+fn fund_explanation<A: Amount>(
+    f: &Fund,
+    points: i64,
+    m: &Month<A>,
+    k: usize,
+    after: i64,
+) -> Explanation {
     Explanation::FundShare {
         points,
-        target: m.target[k],
-        pays: m.pay[k],
+        target: m.target[k].decimal(),
+        pays: m.pay[k].decimal(),
         keeps: after,
         permille: f.permille,
         cap: f.cap,

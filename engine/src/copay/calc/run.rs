@@ -11,31 +11,66 @@ pub(crate) fn run(
     claim: &Claim,
     lines: &[LinePoints<'_>],
     settings: &CopaySettings,
-    mut rates: Rates,
+    rates: Rates,
     funds: &[Fund],
     findings: &mut Vec<Finding>,
 ) -> Option<Copay> {
-    let mut explain = std::mem::take(&mut rates.explain);
+    run_in(claim, lines, settings, rates, funds, findings, &|c, a| {
+        c.whole_yen(a)
+    })
+}
+
+/// [`run`] with the test that chooses whole yen or Decimal for the month (the tests compute a
+/// claim both ways and compare).
+pub(super) fn run_in(
+    claim: &Claim,
+    lines: &[LinePoints<'_>],
+    settings: &CopaySettings,
+    mut rates: Rates,
+    funds: &[Fund],
+    findings: &mut Vec<Finding>,
+    whole_yen: &dyn Fn(&Ctx<'_>, i64) -> bool,
+) -> Option<Copay> {
+    let explain = std::mem::take(&mut rates.explain);
     let rates = &rates;
     // The first day of care (of the visits and of the lines), the date the tables are read on.
     let first_date = rates.date;
     check_public_limits(rates, funds, settings, first_date, findings)?;
     let meal_row = meal_row(claim, rates, funds, first_date, findings).ok()?;
-    let grouped = group_lines(lines, funds, rates.insured);
+    let mut grouped = group_lines(lines, funds, rates.insured);
     let ctx = Ctx {
         rates,
         funds,
         settings,
-        parts: grouped.parts,
+        parts: std::mem::take(&mut grouped.parts),
         outpatient: claim.setting == Setting::Outpatient,
         rate_percent: rates.rate.map_or(100, i64::from),
     };
+    let copay = if whole_yen(&ctx, grouped.abs_points) {
+        settle::<amount::Whole>(claim, &ctx, grouped, meal_row, explain, findings)
+    } else {
+        settle::<Decimal>(claim, &ctx, grouped, meal_row, explain, findings)
+    };
+    Some(copay)
+}
+
+/// The month of a claim computed in `A` ([`Amount`]), its reports and the [`Copay`].
+fn settle<A: Amount>(
+    claim: &Claim,
+    ctx: &Ctx<'_>,
+    grouped: Grouped,
+    meal_row: Option<&'static tables::MealRow>,
+    mut explain: Vec<Explanation>,
+    findings: &mut Vec<Finding>,
+) -> Copay {
+    let (rates, funds, settings) = (ctx.rates, ctx.funds, ctx.settings);
     let rate_text = rate_text(rates.rate);
-    let month = prefixes(&ctx, &grouped.days, &grouped.day_points, rate_text);
+    let month = prefixes::<A>(ctx, &grouped.days, &grouped.day_points, rate_text);
+    // Over the days of care only: the other days' points are 0.
     let total_points: i64 = grouped
-        .day_points
+        .days
         .iter()
-        .fold(0i64, |a, p| a.saturating_add(*p));
+        .fold(0i64, |a, (di, _)| a.saturating_add(grouped.day_points[*di]));
     let end = MonthEnd {
         m: &month.m,
         nat: &month.nat,
@@ -45,17 +80,12 @@ pub(crate) fn run(
         rate_text,
     };
     if settings.explain {
-        report::month_explanations(&ctx, &end, &mut explain);
+        report::month_explanations(ctx, &end, &mut explain);
     }
     report::month_findings(rates, &month.m, findings);
     let limited = month.m.ib < month.m.natural_ib;
-    let (public, mut ko) = report::fund_records(
-        &ctx,
-        &end,
-        &grouped.fund_points,
-        &grouped.fund_days,
-        limited,
-    );
+    let (public, mut ko) =
+        report::fund_records(ctx, &end, &grouped.fund_points, &grouped.fund_days, limited);
     let meals = meal_row.map(|row| {
         let (copay, ho_total) = super::meals::meals(claim, rates, funds, row, settings.explain);
         for (k, paid) in copay.public_yen.iter().enumerate() {
@@ -79,7 +109,7 @@ pub(crate) fn run(
         },
     });
     let special_notes = report::special_notes(rates, findings);
-    Some(Copay {
+    Copay {
         burden_percent: rates.rate,
         age_band: rates.band,
         income_class: rates.class,
@@ -105,7 +135,7 @@ pub(crate) fn run(
         },
         burden_kubun: grouped.burden,
         explain,
-    })
+    }
 }
 
 /// How the part of a 公費 under 70 is capped, per the setting ([`Under70PublicLimit`]).
@@ -230,6 +260,8 @@ struct Grouped {
     /// Points and days (bit = day index) of the lines each 公費 covers.
     fund_points: [i64; MAX_FUNDS],
     fund_days: [u64; MAX_FUNDS],
+    /// Σ |points| of the lines (saturating): no sum of the lines' points is larger.
+    abs_points: i64,
 }
 
 /// The bits of the 公費 (in priority order) whose `covers` include a claim path.
@@ -257,10 +289,12 @@ fn group_lines(lines: &[LinePoints<'_>], funds: &[Fund], insured: bool) -> Group
     let mut burden = Vec::with_capacity(lines.len());
     let mut fund_points = [0i64; MAX_FUNDS];
     let mut fund_days = [0u64; MAX_FUNDS];
+    let mut abs_points = 0i64;
     for l in lines {
         let mask = fund_mask(funds, l.path);
         burden.push(burden_code(insured, mask));
         let pts = l.points;
+        abs_points = abs_points.saturating_add(pts.saturating_abs());
         let di = day_index(l.date);
         dates[di] = l.date;
         present |= 1 << di;
@@ -277,11 +311,13 @@ fn group_lines(lines: &[LinePoints<'_>], funds: &[Fund], insured: bool) -> Group
                 parts.push(Part {
                     mask,
                     day_points: [0; DAYS],
+                    days: 0,
                 });
                 parts.len() - 1
             }
         };
         parts[i].day_points[di] = parts[i].day_points[di].saturating_add(pts);
+        parts[i].days |= 1 << di;
     }
     parts.sort_by_key(|p| p.mask);
     let mut days = Vec::with_capacity(present.count_ones() as usize);
@@ -297,6 +333,7 @@ fn group_lines(lines: &[LinePoints<'_>], funds: &[Fund], insured: bool) -> Group
         burden,
         fund_points,
         fund_days,
+        abs_points,
     }
 }
 
@@ -306,29 +343,29 @@ fn day_index(d: Date) -> usize {
 }
 
 /// The month after the last prefix, its natural amounts, the visits and what the 窓口 collects.
-struct Prefixes {
-    m: Month,
-    nat: Month,
+struct Prefixes<A> {
+    m: Month<A>,
+    nat: Month<A>,
     visits: Vec<VisitCopay>,
     paid: i64,
 }
 
 /// Computes the month on every prefix of its days and each visit as the difference.
-fn prefixes(
+fn prefixes<A: Amount>(
     ctx: &Ctx<'_>,
     days: &[(usize, Date)],
     day_points: &[i64; DAYS],
     rate_text: &'static str,
-) -> Prefixes {
+) -> Prefixes<A> {
     let rates = ctx.rates;
     let mut visits = Vec::with_capacity(days.len());
-    let month = || Month {
+    let month = || Month::<A> {
         parts: Vec::with_capacity(ctx.parts.len()),
         ..Month::default()
     };
     let (mut m, mut nat) = (month(), month());
-    let mut prev = Totals::default();
-    let mut prev_nat = Totals::default();
+    let mut prev = Totals::<A>::default();
+    let mut prev_nat = Totals::<A>::default();
     let mut paid = 0i64;
     for &(di, date) in days {
         ctx.month(di, true, &mut m);
@@ -339,7 +376,7 @@ fn prefixes(
         let window = if binding {
             (yen(cur.patient) - paid).max(0)
         } else {
-            round10(exact_day)
+            exact_day.round10()
         };
         paid += window;
         let points = day_points[di];
@@ -347,7 +384,7 @@ fn prefixes(
             vec![visit_explanation(
                 points,
                 binding.then_some(window),
-                exact_day,
+                exact_day.decimal(),
                 window,
                 rate_text,
                 !ctx.funds.is_empty(),

@@ -1,0 +1,231 @@
+//! The month in whole yen ([`amount::Whole`]) gives what the month in Decimal gives: every claim
+//! of a grid (ages, 所得区分, 入院/外来, 公費 with ‰, caps, per-visit amounts and partial covers,
+//! マル長, 多数回, 75歳到達月, the 後期 2割 配慮措置, amounts below and above the limits) is computed
+//! both ways, and the JSON of the copayments (the Decimals of the explanations with their scale)
+//! and the findings must be the same.
+
+use std::cell::Cell;
+
+use super::run::run_in;
+use super::*;
+use crate::copay::attach::span;
+use crate::copay::funds::resolve_funds;
+use crate::copay::{LocalSchemes, rate};
+
+const P54: &str = r#""law_number":"54","payer_number":"54130158","recipient_number":"1234566""#;
+
+fn payer(law: &str) -> String {
+    let first7 = format!("{law}13015");
+    let check = crate::copay::payer_check_digit(&first7).unwrap();
+    format!(r#""law_number":"{law}","payer_number":"{first7}{check}","recipient_number":"1234566""#)
+}
+
+/// The public funds tried, as JSON arrays.
+fn fund_sets() -> Vec<String> {
+    vec![
+        "[]".into(),
+        format!(r#"[{{{P54},"monthly_cap_yen":10000}}]"#),
+        format!(r#"[{{{P54},"monthly_cap_yen":5000,"covers":["visits[0].items[0]"]}}]"#),
+        format!(r#"[{{{}}}]"#, payer("21")),
+        format!(r#"[{{{},"monthly_cap_yen":2500}}]"#, payer("21")),
+        // 結核 5%: half yen, so Decimal both ways (whole_yen refuses it).
+        format!(r#"[{{{}}}]"#, payer("10")),
+        format!(r#"[{{{}}}]"#, payer("12")),
+        format!(
+            r#"[{{{},"local":{{"patient_percent":10,"monthly_cap_yen":3000}}}}]"#,
+            payer("88")
+        ),
+        format!(
+            r#"[{{{},"local":{{"per_visit_yen":500,"max_charged_visits":2}}}}]"#,
+            payer("88")
+        ),
+        format!(
+            r#"[{{{P54},"monthly_cap_yen":0,"covers":["visits[0].items[0]"]}},
+               {{{},"covers":["visits[0].items[1]"]}}]"#,
+            payer("12")
+        ),
+    ]
+}
+
+/// One claim: a patient born on `birth`, visits on `dates` (one line per point amount, the
+/// first two of the first day being `visits[0].items[0]` and `[1]`).
+fn claim_and_lines(
+    birth: &str,
+    setting: &str,
+    insurance: &str,
+    dates: &[&str],
+    points: &[i64],
+) -> (Claim, Vec<(Date, i64, String)>) {
+    let visits: Vec<String> = dates
+        .iter()
+        .map(|d| format!(r#"{{"date":"{d}","items":[]}}"#))
+        .collect();
+    let json = format!(
+        r#"{{"format":"santei.claim/1","patient":{{"birth_date":"{birth}","sex":"male"}},
+        "setting":"{setting}","insurance":{insurance},"visits":[{}]}}"#,
+        visits.join(",")
+    );
+    let claim = crate::Engine::parse_claim(json.as_bytes()).unwrap();
+    let mut lines = Vec::new();
+    for (v, d) in dates.iter().enumerate() {
+        for (i, p) in points.iter().enumerate() {
+            let date = Date::parse_iso(d).unwrap();
+            lines.push((date, *p, format!("visits[{v}].items[{i}]")));
+        }
+    }
+    (claim, lines)
+}
+
+/// The copayment of a claim both ways: (whole yen, Decimal) as JSON and findings, and whether
+/// the first way was whole yen. `None` when the claim stops before the month.
+fn both_ways(
+    claim: &Claim,
+    lines: &[LinePoints<'_>],
+    settings: &CopaySettings,
+) -> Option<(String, String, bool)> {
+    let ins = &claim.insurance;
+    let insured =
+        ins.scheme.is_some() || ins.burden_percent.is_some() || ins.income_class.is_some();
+    let mut f = Vec::new();
+    let (first, last) = span(claim, lines)?;
+    let rates = rate::decide(claim, first, last, insured, settings, &mut f)?;
+    let funds = resolve_funds(claim, lines, first, insured, &LocalSchemes::EMPTY, &mut f)?;
+    let whole = Cell::new(false);
+    let choose = |ctx: &Ctx<'_>, abs: i64| {
+        whole.set(ctx.whole_yen(abs));
+        whole.get()
+    };
+    let mut fw = f.clone();
+    let w = run_in(
+        claim,
+        lines,
+        settings,
+        rates.clone(),
+        &funds,
+        &mut fw,
+        &choose,
+    );
+    let mut fd = f;
+    let d = run_in(claim, lines, settings, rates, &funds, &mut fd, &|_, _| {
+        false
+    });
+    let json = |c: Option<Copay>, f: Vec<Finding>| {
+        format!("{}\n{f:?}", serde_json::to_string(&c).unwrap())
+    };
+    Some((json(w, fw), json(d, fd), whole.get()))
+}
+
+#[test]
+fn whole_yen_gives_the_decimal_month() {
+    let people = [
+        // (birth, first visit month): 3割, 未就学 2割, 70〜74歳, 後期 (配慮措置 in 2024), 75歳到達月.
+        ("1980-05-05", "2024-07"),
+        ("2021-05-05", "2024-07"),
+        ("1952-03-10", "2024-07"),
+        ("1940-03-10", "2024-07"),
+        ("1949-07-25", "2024-07"),
+        ("1980-05-05", "2026-08"),
+    ];
+    let classes = [
+        "",
+        "ア",
+        "イ",
+        "ウ",
+        "エ",
+        "オ",
+        "現役並みⅢ",
+        "現役並みⅠ",
+        "一般",
+        "一般Ⅱ",
+        "低所得Ⅰ",
+    ];
+    let extras = [
+        "",
+        r#","many_times":true"#,
+        r#","specified_disease_cap_yen":10000"#,
+    ];
+    // Shares ending in 5円 (715点 × 3割 = 2,145円) test the 10円 四捨五入.
+    let amounts: [&[i64]; 4] = [&[641, 74], &[12_005, 4_000], &[61_605, 9_000], &[0, -125]];
+    let funds = fund_sets();
+    let (mut compared, mut whole) = (0, 0);
+    for (birth, month) in people {
+        for class in classes {
+            let class = if class.is_empty() {
+                String::new()
+            } else {
+                format!(r#","income_class":"{class}""#)
+            };
+            for (e, extra) in extras.iter().enumerate() {
+                for (i, fs) in funds.iter().enumerate() {
+                    // Not every combination: each extra with a third of the fund sets.
+                    if i % extras.len() != e && !fs.starts_with("[]") {
+                        continue;
+                    }
+                    let insurance =
+                        format!(r#"{{"scheme":"kokuho"{class}{extra},"public_funds":{fs}}}"#);
+                    for setting in ["outpatient", "inpatient"] {
+                        for pts in amounts {
+                            let dates = [
+                                format!("{month}-03"),
+                                format!("{month}-17"),
+                                format!("{month}-30"),
+                            ];
+                            let dates: Vec<&str> = dates.iter().map(String::as_str).collect();
+                            let (claim, lines) =
+                                claim_and_lines(birth, setting, &insurance, &dates, pts);
+                            let lines: Vec<LinePoints<'_>> = lines
+                                .iter()
+                                .map(|(date, points, path)| LinePoints {
+                                    date: *date,
+                                    points: *points,
+                                    path,
+                                })
+                                .collect();
+                            for explain in [false, true] {
+                                let settings = CopaySettings {
+                                    explain,
+                                    ..CopaySettings::DEFAULT
+                                };
+                                if let Some((w, d, is_whole)) = both_ways(&claim, &lines, &settings)
+                                {
+                                    assert_eq!(w, d, "{birth} {insurance} {setting} {pts:?}");
+                                    compared += 1;
+                                    whole += usize::from(is_whole);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // The grid reaches both ways, most claims in whole yen.
+    assert!(compared > 1_000, "{compared}");
+    assert!(
+        whole > compared / 2 && whole < compared,
+        "{whole} of {compared}"
+    );
+}
+
+/// Points beyond the bound stay in Decimal, and give what they gave.
+#[test]
+fn huge_points_stay_decimal() {
+    let (claim, lines) = claim_and_lines(
+        "1980-05-05",
+        "inpatient",
+        r#"{"scheme":"shaho","income_class":"ウ"}"#,
+        &["2024-07-01", "2024-07-02"],
+        &[i64::MAX, i64::MAX, -5],
+    );
+    let lines: Vec<LinePoints<'_>> = lines
+        .iter()
+        .map(|(date, points, path)| LinePoints {
+            date: *date,
+            points: *points,
+            path,
+        })
+        .collect();
+    let (w, d, whole) = both_ways(&claim, &lines, &CopaySettings::DEFAULT).unwrap();
+    assert_eq!(w, d);
+    assert!(!whole);
+}
