@@ -447,7 +447,7 @@ impl FieldValue for Fixed2 {
 }
 
 /// The value of eight ASCII digits loaded little-endian (the first digit in the lowest byte);
-/// `None` when a byte is not a digit. Pairs, then fours, then the eight are combined by
+/// `None` when a byte is not a digit (nine-digit codes here, the UKE reader's SI/IY/TO fast path). Pairs, then fours, then the eight are combined by
 /// multiplications on the whole word.
 #[inline(always)]
 pub fn eight_digits(x: u64) -> Option<u64> {

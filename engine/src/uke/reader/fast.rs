@@ -2,6 +2,7 @@
 //! straight from the reader's buffer, finding their own end ([`Builder::feed_fast_buffered`]).
 
 use rust_decimal::Decimal;
+use santei_masters::field::eight_digits;
 
 use super::model::{Burden, DayCounts, Line, LineKind};
 use super::parse::Builder;
@@ -116,23 +117,6 @@ impl<'a> FastFields<'a> {
         }
         all
     }
-}
-
-/// The value of eight ASCII digits loaded little-endian (the first digit in the lowest byte);
-/// `None` when a byte is not a digit. Pairs, then fours, then the eight are combined by
-/// multiplications on the whole word.
-#[inline(always)]
-pub(super) fn eight_digits(x: u64) -> Option<u64> {
-    const HIGH: u64 = 0xF0F0_F0F0_F0F0_F0F0;
-    const ZEROS: u64 = 0x3030_3030_3030_3030;
-    // Every byte 0x30–0x3F, and still 0x3_ after adding 6 (so 0x30–0x39).
-    if x & HIGH != ZEROS || x.wrapping_add(0x0606_0606_0606_0606) & HIGH != ZEROS {
-        return None;
-    }
-    let d = x - ZEROS;
-    let pairs = (d.wrapping_mul(10 << 8 | 1) >> 8) & 0x00FF_00FF_00FF_00FF;
-    let fours = (pairs.wrapping_mul(100 << 16 | 1) >> 16) & 0x0000_FFFF_0000_FFFF;
-    Some(fours.wrapping_mul(10000 << 32 | 1) >> 32)
 }
 
 /// Where the line ends, at byte `i` of `rest`: `Some(Some(t))` when it ends there, before a

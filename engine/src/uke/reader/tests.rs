@@ -340,46 +340,6 @@ fn bad_bytes_are_an_error_with_the_line() {
     assert!(matches!(&items[1], Ok(Item::Receipt(r)) if r.number == 2));
 }
 
-/// The fast path's eight-digit read agrees with a digit-by-digit one, and refuses any byte that
-/// is not a digit (every byte value in every position).
-#[test]
-fn eight_digits_from_one_load() {
-    let value = |b: &[u8; 8]| -> Option<u64> {
-        b.iter().try_fold(0u64, |v, &c| {
-            c.is_ascii_digit().then(|| v * 10 + u64::from(c - b'0'))
-        })
-    };
-    let mut x = 0x9E37_79B9_7F4A_7C15u64;
-    for k in 0..20000u64 {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        let mut b = *format!("{:08}", x % 100_000_000)
-            .as_bytes()
-            .first_chunk::<8>()
-            .unwrap();
-        if k % 2 == 1 {
-            b[(k / 2 % 8) as usize] = (x >> 40) as u8;
-        }
-        assert_eq!(
-            fast::eight_digits(u64::from_le_bytes(b)),
-            value(&b),
-            "{b:?}"
-        );
-    }
-    for pos in 0..8 {
-        for c in 0..=255u8 {
-            let mut b = *b"12345678";
-            b[pos] = c;
-            assert_eq!(
-                fast::eight_digits(u64::from_le_bytes(b)),
-                value(&b),
-                "{b:?}"
-            );
-        }
-    }
-}
-
 /// A loaded RE record (UTF-8) that starts a receipt.
 fn re_record() -> Record {
     let mut rec = Record::default();
