@@ -396,17 +396,18 @@ impl<R: BufRead> Iterator for UkeReader<R> {
                         records.push(&self.rec);
                     }
                     let re = self.rec.as_ref();
-                    let (builder, error) = match Builder::start(&self.file, re) {
-                        Ok(b) => (Some(b), None),
-                        Err(e) => (None, Some(e)),
-                    };
-                    self.pending = Some(Pending {
+                    // The builder (its receipt some 400 bytes) is moved once, into its place.
+                    let p = self.pending.insert(Pending {
                         bytes: self.rec.text.len(),
                         records,
-                        builder,
+                        builder: None,
                         number: model::trim_field(re.get(1)).parse().ok(),
-                        error,
+                        error: None,
                     });
+                    match Builder::start(&self.file, re) {
+                        Ok(b) => p.builder = Some(b),
+                        Err(e) => p.error = Some(e),
+                    }
                 }
                 "IR" => return Some(Ok(Item::Facility(self.rec.clone()))),
                 "GO" => return Some(parse_go(&self.file, self.rec.as_ref()).map(Item::Totals)),
