@@ -76,6 +76,18 @@ fn claim_and_lines(
     (claim, lines)
 }
 
+/// The lines of [`claim_and_lines`] as the copayment takes them.
+fn line_points(lines: &[(Date, i64, String)]) -> Vec<LinePoints<'_>> {
+    lines
+        .iter()
+        .map(|(date, points, path)| LinePoints {
+            date: *date,
+            points: *points,
+            path,
+        })
+        .collect()
+}
+
 /// The copayment of a claim both ways: (whole yen, Decimal) as JSON and findings, and whether
 /// the first way was whole yen. `None` when the claim stops before the month.
 fn both_ways(
@@ -180,14 +192,7 @@ fn whole_yen_gives_the_decimal_month() {
                             let dates: Vec<&str> = dates.iter().map(String::as_str).collect();
                             let (claim, lines) =
                                 claim_and_lines(birth, setting, &insurance, &dates, pts);
-                            let lines: Vec<LinePoints<'_>> = lines
-                                .iter()
-                                .map(|(date, points, path)| LinePoints {
-                                    date: *date,
-                                    points: *points,
-                                    path,
-                                })
-                                .collect();
+                            let lines = line_points(&lines);
                             for explain in [false, true] {
                                 let settings = CopaySettings {
                                     explain,
@@ -227,14 +232,7 @@ fn huge_points_stay_decimal() {
         &["2024-07-01", "2024-07-02"],
         &[i64::MAX, i64::MAX, -5],
     );
-    let lines: Vec<LinePoints<'_>> = lines
-        .iter()
-        .map(|(date, points, path)| LinePoints {
-            date: *date,
-            points: *points,
-            path,
-        })
-        .collect();
+    let lines = line_points(&lines);
     let (w, d, whole) = both_ways(&claim, &lines, &CopaySettings::DEFAULT).unwrap();
     assert_eq!(w, d);
     assert!(!whole);
@@ -253,14 +251,7 @@ fn natural_month_without_funds_is_the_natural_ib() {
         let insurance = format!(r#"{{"scheme":"{scheme}","income_class":"{class}"}}"#);
         let dates = ["2024-07-03", "2024-07-17", "2024-07-30"];
         let (claim, lines) = claim_and_lines(birth, "outpatient", &insurance, &dates, &points);
-        let lines: Vec<LinePoints<'_>> = lines
-            .iter()
-            .map(|(date, points, path)| LinePoints {
-                date: *date,
-                points: *points,
-                path,
-            })
-            .collect();
+        let lines = line_points(&lines);
         let settings = CopaySettings::DEFAULT;
         let mut f = Vec::new();
         let (first, last) = span(&claim, date_range(lines.iter().map(|l| l.date))).unwrap();
