@@ -58,7 +58,7 @@ pub fn compute(
         .collect();
     let served = served_meals(claim, result, findings).ok()?;
     compute_lines(
-        served.as_ref().unwrap_or(claim),
+        served.as_deref().unwrap_or(claim),
         &lines,
         settings,
         schemes,
@@ -69,12 +69,13 @@ pub fn compute(
 /// The claim with the `meals` of the copayment taken from the meals served (`stay.meals`) when
 /// it gives none by hand: the month's 食数, the stay's `meal_class`, and the 費用 = Σ of the
 /// 診療識別 97 lines (none when a day's rows were missing). `Ok(None)`: use the claim as it is;
-/// `Err`: the copayment cannot be computed (生活療養, CPY-529).
+/// `Err`: the copayment cannot be computed (生活療養, CPY-529). Boxed: the claim is large, and
+/// the result of every claim without meals stays one word.
 fn served_meals(
     claim: &Claim,
     result: &ClaimResult,
     findings: &mut Vec<Finding>,
-) -> Result<Option<Claim>, ()> {
+) -> Result<Option<Box<Claim>>, ()> {
     let Some(s) = claim.stay.as_ref().filter(|_| claim.meals.is_empty()) else {
         return Ok(None);
     };
@@ -127,7 +128,7 @@ fn served_meals(
         cost_yen: billed.then(|| u32::try_from(cost).ok()).flatten(),
         living,
     }];
-    Ok(Some(c))
+    Ok(Some(Box::new(c)))
 }
 
 /// The copayment of a claim from its billed lines (one entry per result line, in result order;
@@ -147,7 +148,8 @@ pub fn compute_lines(
         // A points-only claim: no copayment, and nothing to report.
         return None;
     }
-    if let Some((a, b)) = date_range(lines.iter().map(|l| l.date)) {
+    let line_dates = date_range(lines.iter().map(|l| l.date));
+    if let Some((a, b)) = line_dates {
         if (a.year(), a.month()) != (b.year(), b.month()) {
             findings.push(
                 Finding::error(LINES_MONTH)
@@ -161,19 +163,22 @@ pub fn compute_lines(
         }
     }
     let errors_before = count_errors(findings);
-    let (first, last) = span(claim, lines)?;
+    let (first, last) = span(claim, line_dates)?;
     let rates = rate::decide(claim, first, last, insured, settings, findings);
     let funds = resolve_funds(claim, lines, first, insured, schemes, findings);
     let meals = validate_meals(claim, findings);
-    let (Some(rates), Some(funds)) = (rates, funds) else {
+    let (Some(mut rates), Some(funds)) = (rates, funds) else {
         return None;
     };
     if count_errors(findings) > errors_before || !meals {
         return None;
     }
-    let copay = calc::run(claim, lines, settings, rates, &funds, findings)?;
-    drop_needless_c522(&copay, first, ins.many_times, findings);
-    Some(copay)
+    // Checked in place: the copayment is large, and not moved out of the Option and back.
+    let copay = calc::run(claim, lines, settings, &mut rates, &funds, findings);
+    if let Some(c) = &copay {
+        drop_needless_c522(c, first, ins.many_times, findings);
+    }
+    copay
 }
 
 /// CPY-522 (70歳未満 without 所得区分) only when a limit could have applied: the month's 一部負担金
@@ -196,23 +201,19 @@ fn drop_needless_c522(copay: &Copay, date: Date, many_times: bool, findings: &mu
     }
 }
 
-/// The first and last day of care: of the visits and of the billed lines (an 入院 month from
-/// `stay` has lines and no visit).
-pub(crate) fn span(claim: &Claim, lines: &[LinePoints<'_>]) -> Option<(Date, Date)> {
-    let dates = claim
-        .visits
-        .iter()
-        .map(|v| v.date)
-        .chain(lines.iter().map(|l| l.date));
-    date_range(dates)
+/// The first and last day of care: of the visits and of the billed lines, given as their
+/// [`date_range`] (an 入院 month from `stay` has lines and no visit).
+pub(crate) fn span(claim: &Claim, lines: Option<(Date, Date)>) -> Option<(Date, Date)> {
+    match (date_range(claim.visits.iter().map(|v| v.date)), lines) {
+        (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
+        (visits, lines) => visits.or(lines),
+    }
 }
 
 /// The first and the last of some dates, in one pass.
-fn date_range(dates: impl Iterator<Item = Date>) -> Option<(Date, Date)> {
-    dates.fold(None, |r, d| match r {
-        None => Some((d, d)),
-        Some((a, b)) => Some((a.min(d), b.max(d))),
-    })
+pub(crate) fn date_range(mut dates: impl Iterator<Item = Date>) -> Option<(Date, Date)> {
+    let first = dates.next()?;
+    Some(dates.fold((first, first), |(a, b), d| (a.min(d), b.max(d))))
 }
 
 fn count_errors(f: &[Finding]) -> usize {
@@ -311,6 +312,31 @@ mod tests {
             Some((d("2024-07-01"), d("2024-07-31")))
         );
         assert_eq!(date_range(std::iter::empty()), None);
+        assert_eq!(
+            date_range([d("2024-07-09")].into_iter()),
+            Some((d("2024-07-09"), d("2024-07-09")))
+        );
+    }
+
+    #[test]
+    fn span_of_the_visits_and_the_lines() {
+        let d = |s: &str| Date::parse_iso(s).unwrap();
+        let claim = crate::Engine::parse_claim(
+            br#"{"format":"santei.claim/1","patient":{"birth_date":"1980-05-05","sex":"male"},
+            "setting":"outpatient","insurance":{},"visits":[{"date":"2024-07-10","items":[]},
+            {"date":"2024-07-03","items":[]}]}"#,
+        )
+        .unwrap();
+        let visits = (d("2024-07-03"), d("2024-07-10"));
+        assert_eq!(span(&claim, None), Some(visits));
+        let lines = (d("2024-07-05"), d("2024-07-12"));
+        assert_eq!(span(&claim, Some(lines)), Some((visits.0, lines.1)));
+        let none = Claim {
+            visits: Vec::new(),
+            ..claim
+        };
+        assert_eq!(span(&none, Some(lines)), Some(lines));
+        assert_eq!(span(&none, None), None);
     }
 
     #[test]

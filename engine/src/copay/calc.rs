@@ -9,6 +9,7 @@
 
 use rust_decimal::Decimal;
 use santei_masters::Date;
+use smallvec::SmallVec;
 
 use super::rate::Rates;
 use super::tables::{self, LimitRow, MealCover, Under70PartLimit};
@@ -26,6 +27,7 @@ use crate::rounding::Rounding;
 use super::Fund;
 
 mod amount;
+mod group;
 mod meals;
 mod report;
 mod run;
@@ -84,7 +86,8 @@ struct PartState<A> {
 /// The month (or a prefix of it) in [`Amount`]s: whole yen or Decimal, see [`amount`].
 #[derive(Clone, Default)]
 struct Month<A> {
-    parts: Vec<PartState<A>>,
+    /// One per part of the claim (one on nearly every claim: kept inline).
+    parts: SmallVec<[PartState<A>; 1]>,
     cost: A,
     natural_ib: A,
     ib: A,
@@ -102,7 +105,7 @@ struct Ctx<'a> {
     rates: &'a Rates,
     funds: &'a [Fund],
     settings: &'a CopaySettings,
-    parts: Vec<Part>,
+    parts: &'a [Part],
     outpatient: bool,
     /// 負担割合 (%), 100 when none (公費単独: the whole 医療費 is left to the 公費).
     rate_percent: i64,
@@ -244,7 +247,7 @@ impl Ctx<'_> {
                 visits_left[k] = v;
             }
         }
-        for part in &self.parts {
+        for part in self.parts {
             let pts: i64 = part
                 .days_upto(upto)
                 .fold(0i64, |a, di| a.saturating_add(part.day_points[di]));

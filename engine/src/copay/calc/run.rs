@@ -2,6 +2,7 @@
 //! computed and the per-visit differences; the explanations and the HO/KO values are in
 //! [`super::report`].
 
+use super::group::Grouped;
 use super::meals::{living_of, meal_class, meal_class_name};
 use super::report::{self, MonthEnd};
 use super::*;
@@ -11,7 +12,7 @@ pub(crate) fn run(
     claim: &Claim,
     lines: &[LinePoints<'_>],
     settings: &CopaySettings,
-    rates: Rates,
+    rates: &mut Rates,
     funds: &[Fund],
     findings: &mut Vec<Finding>,
 ) -> Option<Copay> {
@@ -21,120 +22,140 @@ pub(crate) fn run(
 }
 
 /// [`run`] with the test that chooses whole yen or Decimal for the month (the tests compute a
-/// claim both ways and compare).
+/// claim both ways and compare). `rates` by reference: it is large, and only its explanations
+/// are taken.
 pub(super) fn run_in(
     claim: &Claim,
     lines: &[LinePoints<'_>],
     settings: &CopaySettings,
-    mut rates: Rates,
+    rates: &mut Rates,
     funds: &[Fund],
     findings: &mut Vec<Finding>,
     whole_yen: &dyn Fn(&Ctx<'_>, i64) -> bool,
 ) -> Option<Copay> {
     let explain = std::mem::take(&mut rates.explain);
-    let rates = &rates;
+    let rates = &*rates;
     // The first day of care (of the visits and of the lines), the date the tables are read on.
     let first_date = rates.date;
     check_public_limits(rates, funds, settings, first_date, findings)?;
     let meal_row = meal_row(claim, rates, funds, first_date, findings).ok()?;
-    let mut grouped = group_lines(lines, funds, rates.insured);
+    // Grouped in place and read by reference: it is large (the points of each day of each part).
+    let mut grouped = Grouped::new();
+    grouped.group(lines, funds, rates.insured);
+    let burden = std::mem::take(&mut grouped.burden);
     let ctx = Ctx {
         rates,
         funds,
         settings,
-        parts: std::mem::take(&mut grouped.parts),
+        parts: &grouped.parts,
         outpatient: claim.setting == Setting::Outpatient,
         rate_percent: rates.rate.map_or(100, i64::from),
     };
-    let copay = if whole_yen(&ctx, grouped.abs_points) {
-        settle::<amount::Whole>(claim, &ctx, grouped, meal_row, explain, findings)
-    } else {
-        settle::<Decimal>(claim, &ctx, grouped, meal_row, explain, findings)
+    let whole = whole_yen(&ctx, grouped.abs_points);
+    let settled = Settled {
+        claim,
+        ctx: &ctx,
+        grouped: &grouped,
+        meal_row,
     };
-    Some(copay)
+    if whole {
+        settled.copay::<amount::Whole>(burden, explain, findings)
+    } else {
+        settled.copay::<Decimal>(burden, explain, findings)
+    }
 }
 
-/// The month of a claim computed in `A` ([`Amount`]), its reports and the [`Copay`].
-fn settle<A: Amount>(
-    claim: &Claim,
-    ctx: &Ctx<'_>,
-    grouped: Grouped,
+/// What the month of a claim is computed from, once the lines are grouped.
+struct Settled<'a> {
+    claim: &'a Claim,
+    ctx: &'a Ctx<'a>,
+    grouped: &'a Grouped,
     meal_row: Option<&'static tables::MealRow>,
-    mut explain: Vec<Explanation>,
-    findings: &mut Vec<Finding>,
-) -> Copay {
-    let (rates, funds, settings) = (ctx.rates, ctx.funds, ctx.settings);
-    let rate_text = rate_text(rates.rate);
-    let month = prefixes::<A>(ctx, &grouped.days, &grouped.day_points, rate_text);
-    // Over the days of care only: the other days' points are 0.
-    let total_points: i64 = grouped
-        .days
-        .iter()
-        .fold(0i64, |a, (di, _)| a.saturating_add(grouped.day_points[*di]));
-    let end = MonthEnd {
-        m: &month.m,
-        nat: &month.nat,
-        total_points,
-        paid: month.paid,
-        days: grouped.days.len(),
-        rate_text,
-    };
-    if settings.explain {
-        report::month_explanations(ctx, &end, &mut explain);
-    }
-    report::month_findings(rates, &month.m, findings);
-    let limited = month.m.ib < month.m.natural_ib;
-    let (public, mut ko) =
-        report::fund_records(ctx, &end, &grouped.fund_points, &grouped.fund_days, limited);
-    let meals = meal_row.map(|row| {
-        let (copay, ho_total) = super::meals::meals(claim, rates, funds, row, settings.explain);
-        for (k, paid) in copay.public_yen.iter().enumerate() {
-            if *paid > 0 {
-                ko[k].meal_count = Some(copay.count);
-                ko[k].meal_total_yen = Some(*paid);
-            }
+}
+
+impl Settled<'_> {
+    /// The month of a claim computed in `A` ([`Amount`]), its reports and the [`Copay`].
+    fn copay<A: Amount>(
+        &self,
+        burden: Vec<&'static str>,
+        mut explain: Vec<Explanation>,
+        findings: &mut Vec<Finding>,
+    ) -> Option<Copay> {
+        let (claim, ctx, grouped, meal_row) = (self.claim, self.ctx, self.grouped, self.meal_row);
+        let (rates, funds, settings) = (ctx.rates, ctx.funds, ctx.settings);
+        let rate_text = rate_text(rates.rate);
+        let mut month = Prefixes::<A>::new(ctx, grouped);
+        month.run(ctx, grouped, rate_text);
+        // Over the days of care only: the other days' points are 0.
+        let total_points: i64 = grouped
+            .days()
+            .fold(0i64, |a, (di, _)| a.saturating_add(grouped.day_points[di]));
+        let end = MonthEnd {
+            m: &month.m,
+            nat: &month.nat,
+            total_points,
+            paid: month.paid,
+            days: grouped.day_count(),
+            rate_text,
+        };
+        if settings.explain {
+            report::month_explanations(ctx, &end, &mut explain);
         }
-        (copay, ho_total)
-    });
-    let m = &month.m;
-    let ho = rates.insured.then(|| HoRecord {
-        days: grouped.days.len() as u32,
-        total_points,
-        meal_count: meals.as_ref().map(|(c, _)| c.count),
-        meal_total_yen: meals.as_ref().and_then(|(_, t)| *t),
-        copay_yen: match settings.ho_copay {
-            HoCopay::Always => Some(yen(m.ib)),
-            HoCopay::WhenLimited if limited || !ctx.outpatient => Some(yen(m.ib)),
-            HoCopay::WhenLimited => None,
-        },
-    });
-    let special_notes = report::special_notes(rates, findings);
-    Copay {
-        burden_percent: rates.rate,
-        age_band: rates.band,
-        income_class: rates.class,
-        total_points,
-        medical_cost_yen: yen(m.cost),
-        copay_before_limit_yen: if rates.insured { yen(m.natural_ib) } else { 0 },
-        copay_yen: if rates.insured { yen(m.ib) } else { 0 },
-        high_cost_yen: if rates.insured {
-            yen(m.natural_ib - m.ib)
-        } else {
-            0
-        },
-        insurer_yen: if rates.insured { yen(m.cost - m.ib) } else { 0 },
-        public_funds: public,
-        patient_yen: yen(m.patient),
-        window_yen: month.paid,
-        meals: meals.map(|(c, _)| c),
-        visits: month.visits,
-        receipt: ReceiptCopay {
-            ho,
-            ko,
-            special_notes,
-        },
-        burden_kubun: grouped.burden,
-        explain,
+        report::month_findings(rates, &month.m, findings);
+        let limited = month.m.ib < month.m.natural_ib;
+        let (public, mut ko) =
+            report::fund_records(ctx, &end, &grouped.fund_points, &grouped.fund_days, limited);
+        let meals = meal_row.map(|row| {
+            let (copay, ho_total) = super::meals::meals(claim, rates, funds, row, settings.explain);
+            for (k, paid) in copay.public_yen.iter().enumerate() {
+                if *paid > 0 {
+                    ko[k].meal_count = Some(copay.count);
+                    ko[k].meal_total_yen = Some(*paid);
+                }
+            }
+            (copay, ho_total)
+        });
+        let m = &month.m;
+        let ho = rates.insured.then(|| HoRecord {
+            days: grouped.day_count() as u32,
+            total_points,
+            meal_count: meals.as_ref().map(|(c, _)| c.count),
+            meal_total_yen: meals.as_ref().and_then(|(_, t)| *t),
+            copay_yen: match settings.ho_copay {
+                HoCopay::Always => Some(yen(m.ib)),
+                HoCopay::WhenLimited if limited || !ctx.outpatient => Some(yen(m.ib)),
+                HoCopay::WhenLimited => None,
+            },
+        });
+        let special_notes = report::special_notes(rates, findings);
+        // Built in the Option returned: the copayment is large, and not moved into it.
+        Some(Copay {
+            burden_percent: rates.rate,
+            age_band: rates.band,
+            income_class: rates.class,
+            total_points,
+            medical_cost_yen: yen(m.cost),
+            copay_before_limit_yen: if rates.insured { yen(m.natural_ib) } else { 0 },
+            copay_yen: if rates.insured { yen(m.ib) } else { 0 },
+            high_cost_yen: if rates.insured {
+                yen(m.natural_ib - m.ib)
+            } else {
+                0
+            },
+            insurer_yen: if rates.insured { yen(m.cost - m.ib) } else { 0 },
+            public_funds: public,
+            patient_yen: yen(m.patient),
+            window_yen: month.paid,
+            meals: meals.map(|(c, _)| c),
+            visits: month.visits,
+            receipt: ReceiptCopay {
+                ho,
+                ko,
+                special_notes,
+            },
+            burden_kubun: burden,
+            explain,
+        })
     }
 }
 
@@ -246,178 +267,102 @@ fn rate_text(rate: Option<u8>) -> &'static str {
     }
 }
 
-/// The claim's lines by day and by 負担区分 part.
-#[derive(Debug, PartialEq)]
-struct Grouped {
-    /// The days of care, in date order, with the day index of each (its day of the month − 1).
-    days: Vec<(usize, Date)>,
-    /// Points per day index.
-    day_points: [i64; DAYS],
-    /// The parts, by mask.
-    parts: Vec<Part>,
-    /// 負担区分コード of each line.
-    burden: Vec<&'static str>,
-    /// Points and days (bit = day index) of the lines each 公費 covers.
-    fund_points: [i64; MAX_FUNDS],
-    fund_days: [u64; MAX_FUNDS],
-    /// Σ |points| of the lines (saturating): no sum of the lines' points is larger.
-    abs_points: i64,
-}
-
-/// The bits of the 公費 (in priority order) whose `covers` include a claim path.
-fn fund_mask(funds: &[Fund], path: &str) -> u8 {
-    let mut mask = 0u8;
-    for (k, f) in funds.iter().enumerate() {
-        if f.covers
-            .as_ref()
-            .is_none_or(|c| c.iter().any(|p| covers_path(p, path)))
-        {
-            mask |= 1 << k;
-        }
-    }
-    mask
-}
-
-/// Groups the lines of one calendar month (compute_lines refuses others, CPY-516) by day (indexed
-/// by the day of the month, so no search and no day beyond 31) and by the set of 公費 covering
-/// them.
-fn group_lines(lines: &[LinePoints<'_>], funds: &[Fund], insured: bool) -> Grouped {
-    let mut dates = [Date::MAX; DAYS];
-    let mut present = 0u32;
-    let mut day_points = [0i64; DAYS];
-    let mut parts: Vec<Part> = Vec::with_capacity(1);
-    let mut burden = Vec::with_capacity(lines.len());
-    let mut fund_points = [0i64; MAX_FUNDS];
-    let mut fund_days = [0u64; MAX_FUNDS];
-    let mut abs_points = 0i64;
-    for l in lines {
-        let mask = fund_mask(funds, l.path);
-        burden.push(burden_code(insured, mask));
-        let pts = l.points;
-        abs_points = abs_points.saturating_add(pts.saturating_abs());
-        let di = day_index(l.date);
-        dates[di] = l.date;
-        present |= 1 << di;
-        day_points[di] = day_points[di].saturating_add(pts);
-        for (k, fp) in fund_points.iter_mut().enumerate().take(funds.len()) {
-            if mask & (1 << k) != 0 {
-                *fp = fp.saturating_add(pts);
-                fund_days[k] |= 1 << di;
-            }
-        }
-        let i = match parts.iter().position(|p| p.mask == mask) {
-            Some(i) => i,
-            None => {
-                parts.push(Part {
-                    mask,
-                    day_points: [0; DAYS],
-                    days: 0,
-                });
-                parts.len() - 1
-            }
-        };
-        parts[i].day_points[di] = parts[i].day_points[di].saturating_add(pts);
-        parts[i].days |= 1 << di;
-    }
-    parts.sort_by_key(|p| p.mask);
-    let mut days = Vec::with_capacity(present.count_ones() as usize);
-    while present != 0 {
-        let i = present.trailing_zeros() as usize;
-        days.push((i, dates[i]));
-        present &= present - 1;
-    }
-    Grouped {
-        days,
-        day_points,
-        parts,
-        burden,
-        fund_points,
-        fund_days,
-        abs_points,
-    }
-}
-
-/// The index of a day of the month (0–30).
-fn day_index(d: Date) -> usize {
-    (d.day().clamp(1, DAYS as u32) - 1) as usize
-}
-
 /// The month after the last prefix, its natural amounts, the visits and what the 窓口 collects.
 struct Prefixes<A> {
     m: Month<A>,
+    /// The natural month (rates only: no limit, no cap) of the last prefix, for the 10円 rounding
+    /// of what no limit fixed. Computed only on a claim with 公費 ([`natural_patient`]).
     nat: Month<A>,
     visits: Vec<VisitCopay>,
     paid: i64,
 }
 
-/// Computes the month on every prefix of its days and each visit as the difference.
-fn prefixes<A: Amount>(
-    ctx: &Ctx<'_>,
-    days: &[(usize, Date)],
-    day_points: &[i64; DAYS],
-    rate_text: &'static str,
-) -> Prefixes<A> {
-    let rates = ctx.rates;
-    let mut visits = Vec::with_capacity(days.len());
-    let month = || Month::<A> {
-        parts: Vec::with_capacity(ctx.parts.len()),
-        ..Month::default()
-    };
-    let (mut m, mut nat) = (month(), month());
-    let mut prev = Totals::<A>::default();
-    let mut prev_nat = Totals::<A>::default();
-    let mut paid = 0i64;
-    for &(di, date) in days {
-        ctx.month(di, true, &mut m);
-        ctx.month(di, false, &mut nat);
-        let cur = m.totals();
-        let binding = cur.patient < nat.patient;
-        let exact_day = nat.patient - prev_nat.patient;
-        let window = if binding {
-            (yen(cur.patient) - paid).max(0)
-        } else {
-            exact_day.round10()
+impl<A: Amount> Prefixes<A> {
+    fn new(ctx: &Ctx<'_>, grouped: &Grouped) -> Prefixes<A> {
+        let month = || Month::<A> {
+            parts: SmallVec::with_capacity(ctx.parts.len()),
+            ..Month::default()
         };
-        paid += window;
-        let points = day_points[di];
-        let explain = if ctx.settings.explain {
-            vec![visit_explanation(
-                points,
-                binding.then_some(window),
-                exact_day.decimal(),
-                window,
-                rate_text,
-                !ctx.funds.is_empty(),
-            )]
-        } else {
-            Vec::new()
-        };
-        visits.push(VisitCopay {
-            date,
-            points,
-            medical_cost_yen: points.saturating_mul(10),
-            // 公費単独: no 一部負担金 (the month's `copay_yen` is 0 too); the 公費 pays the day.
-            copay_yen: if rates.insured {
-                yen(cur.ib - prev.ib)
-            } else {
-                0
-            },
-            high_cost_yen: yen((cur.natural_ib - cur.ib) - (prev.natural_ib - prev.ib)),
-            public_yen: (0..ctx.funds.len())
-                .map(|k| yen(cur.pay[k] - prev.pay[k]))
-                .collect(),
-            patient_yen: yen(cur.patient - prev.patient),
-            window_yen: window,
-            explain,
-        });
-        prev = cur;
-        prev_nat = nat.totals();
+        Prefixes {
+            m: month(),
+            nat: month(),
+            visits: Vec::with_capacity(grouped.day_count()),
+            paid: 0,
+        }
     }
-    Prefixes {
-        m,
-        nat,
-        visits,
-        paid,
+
+    /// Computes the month on every prefix of its days and each visit as the difference (in place:
+    /// the months are large, and not moved out at the end).
+    fn run(&mut self, ctx: &Ctx<'_>, grouped: &Grouped, rate_text: &'static str) {
+        let rates = ctx.rates;
+        let Prefixes {
+            m,
+            nat,
+            visits,
+            paid,
+        } = self;
+        let mut prev = Totals::<A>::default();
+        let mut prev_nat = A::default();
+        for (di, date) in grouped.days() {
+            ctx.month(di, true, m);
+            let nat_patient = natural_patient(ctx, di, m, nat);
+            let cur = m.totals();
+            let binding = cur.patient < nat_patient;
+            let exact_day = nat_patient - prev_nat;
+            let window = if binding {
+                (yen(cur.patient) - *paid).max(0)
+            } else {
+                exact_day.round10()
+            };
+            *paid += window;
+            let points = grouped.day_points[di];
+            let explain = if ctx.settings.explain {
+                vec![visit_explanation(
+                    points,
+                    binding.then_some(window),
+                    exact_day.decimal(),
+                    window,
+                    rate_text,
+                    !ctx.funds.is_empty(),
+                )]
+            } else {
+                Vec::new()
+            };
+            visits.push(VisitCopay {
+                date,
+                points,
+                medical_cost_yen: points.saturating_mul(10),
+                // 公費単独: no 一部負担金 (the month's `copay_yen` is 0 too); the 公費 pays the day.
+                copay_yen: if rates.insured {
+                    yen(cur.ib - prev.ib)
+                } else {
+                    0
+                },
+                high_cost_yen: yen((cur.natural_ib - cur.ib) - (prev.natural_ib - prev.ib)),
+                public_yen: (0..ctx.funds.len())
+                    .map(|k| yen(cur.pay[k] - prev.pay[k]))
+                    .collect(),
+                patient_yen: yen(cur.patient - prev.patient),
+                window_yen: window,
+                explain,
+            });
+            prev = cur;
+            prev_nat = nat_patient;
+        }
+    }
+}
+
+/// The patient's amount of the natural month of the prefix `0..=di` whose capped month is `m`.
+/// Without 公費 it is `m`'s 一部負担金 before any limit (the same sum of the parts' `natural_ib`,
+/// in the same order): nothing but the limits acts on it. The natural month is then not computed:
+/// `nat` keeps its zero 公費 amounts (`after`), which are what it would hold, and nothing else
+/// of it is read.
+fn natural_patient<A: Amount>(ctx: &Ctx<'_>, di: usize, m: &Month<A>, nat: &mut Month<A>) -> A {
+    if ctx.funds.is_empty() {
+        m.natural_ib
+    } else {
+        ctx.month(di, false, nat);
+        nat.patient
     }
 }
 
@@ -448,43 +393,11 @@ fn visit_explanation(
 mod tests {
     use super::*;
 
-    fn d(s: &str) -> Date {
-        Date::parse_iso(s).unwrap()
-    }
-
-    fn line(date: &str, points: i64, path: &'static str) -> LinePoints<'static> {
-        LinePoints {
-            date: d(date),
-            points,
-            path,
-        }
-    }
-
     #[test]
     fn rate_words() {
         assert_eq!(rate_text(Some(30)), "3割");
         assert_eq!(rate_text(Some(10)), "1割");
         assert_eq!(rate_text(None), "公費単独");
-    }
-
-    #[test]
-    fn lines_grouped_by_day_of_month_in_date_order() {
-        let lines = [
-            line("2024-07-31", 100, "visits[1].items[0]"),
-            line("2024-07-01", 73, "visits[0].items[0]"),
-            line("2024-07-31", 20, "visits[1].items[1]"),
-            line("2024-07-01", 0, "visits[0].items[1]"),
-        ];
-        let g = group_lines(&lines, &[], true);
-        assert_eq!(g.days, vec![(0, d("2024-07-01")), (30, d("2024-07-31"))]);
-        assert_eq!(g.day_points[0], 73);
-        assert_eq!(g.day_points[30], 120);
-        assert_eq!(g.day_points.iter().sum::<i64>(), 193);
-        assert_eq!(g.parts.len(), 1);
-        assert_eq!(g.parts[0].mask, 0);
-        assert_eq!(g.parts[0].day_points, g.day_points);
-        assert_eq!(g.burden, vec!["1"; 4]);
-        assert_eq!(g.fund_points, [0; MAX_FUNDS]);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::cell::Cell;
 
 use super::run::run_in;
 use super::*;
-use crate::copay::attach::span;
+use crate::copay::attach::{date_range, span};
 use crate::copay::funds::resolve_funds;
 use crate::copay::{LocalSchemes, rate};
 
@@ -76,6 +76,18 @@ fn claim_and_lines(
     (claim, lines)
 }
 
+/// The lines of [`claim_and_lines`] as the copayment takes them.
+fn line_points(lines: &[(Date, i64, String)]) -> Vec<LinePoints<'_>> {
+    lines
+        .iter()
+        .map(|(date, points, path)| LinePoints {
+            date: *date,
+            points: *points,
+            path,
+        })
+        .collect()
+}
+
 /// The copayment of a claim both ways: (whole yen, Decimal) as JSON and findings, and whether
 /// the first way was whole yen. `None` when the claim stops before the month.
 fn both_ways(
@@ -87,8 +99,8 @@ fn both_ways(
     let insured =
         ins.scheme.is_some() || ins.burden_percent.is_some() || ins.income_class.is_some();
     let mut f = Vec::new();
-    let (first, last) = span(claim, lines)?;
-    let rates = rate::decide(claim, first, last, insured, settings, &mut f)?;
+    let (first, last) = span(claim, date_range(lines.iter().map(|l| l.date)))?;
+    let mut rates = rate::decide(claim, first, last, insured, settings, &mut f)?;
     let funds = resolve_funds(claim, lines, first, insured, &LocalSchemes::EMPTY, &mut f)?;
     let whole = Cell::new(false);
     let choose = |ctx: &Ctx<'_>, abs: i64| {
@@ -100,15 +112,21 @@ fn both_ways(
         claim,
         lines,
         settings,
-        rates.clone(),
+        &mut rates.clone(),
         &funds,
         &mut fw,
         &choose,
     );
     let mut fd = f;
-    let d = run_in(claim, lines, settings, rates, &funds, &mut fd, &|_, _| {
-        false
-    });
+    let d = run_in(
+        claim,
+        lines,
+        settings,
+        &mut rates,
+        &funds,
+        &mut fd,
+        &|_, _| false,
+    );
     let json = |c: Option<Copay>, f: Vec<Finding>| {
         format!("{}\n{f:?}", serde_json::to_string(&c).unwrap())
     };
@@ -118,13 +136,14 @@ fn both_ways(
 #[test]
 fn whole_yen_gives_the_decimal_month() {
     let people = [
-        // (birth, first visit month): 3割, 未就学 2割, 70〜74歳, 後期 (配慮措置 in 2024), 75歳到達月.
-        ("1980-05-05", "2024-07"),
-        ("2021-05-05", "2024-07"),
-        ("1952-03-10", "2024-07"),
-        ("1940-03-10", "2024-07"),
-        ("1949-07-25", "2024-07"),
-        ("1980-05-05", "2026-08"),
+        // (birth, visit month, scheme): 3割, 未就学 2割, 70〜74歳, 後期 (配慮措置 in 2024), 75歳到達月
+        // (the 75th birthday on the 31st, after the visits), the 2026-08 limits.
+        ("1980-05-05", "2024-07", "kokuho"),
+        ("2021-05-05", "2024-07", "kokuho"),
+        ("1952-03-10", "2024-07", "kokuho"),
+        ("1940-03-10", "2024-07", "kouki"),
+        ("1949-07-31", "2024-07", "kokuho"),
+        ("1980-05-05", "2026-08", "shaho"),
     ];
     let classes = [
         "",
@@ -147,8 +166,8 @@ fn whole_yen_gives_the_decimal_month() {
     // Shares ending in 5円 (715点 × 3割 = 2,145円) test the 10円 四捨五入.
     let amounts: [&[i64]; 4] = [&[641, 74], &[12_005, 4_000], &[61_605, 9_000], &[0, -125]];
     let funds = fund_sets();
-    let (mut compared, mut whole) = (0, 0);
-    for (birth, month) in people {
+    let (mut compared, mut whole, mut hairyo) = (0, 0, 0);
+    for (birth, month, scheme) in people {
         for class in classes {
             let class = if class.is_empty() {
                 String::new()
@@ -162,7 +181,7 @@ fn whole_yen_gives_the_decimal_month() {
                         continue;
                     }
                     let insurance =
-                        format!(r#"{{"scheme":"kokuho"{class}{extra},"public_funds":{fs}}}"#);
+                        format!(r#"{{"scheme":"{scheme}"{class}{extra},"public_funds":{fs}}}"#);
                     for setting in ["outpatient", "inpatient"] {
                         for pts in amounts {
                             let dates = [
@@ -173,14 +192,7 @@ fn whole_yen_gives_the_decimal_month() {
                             let dates: Vec<&str> = dates.iter().map(String::as_str).collect();
                             let (claim, lines) =
                                 claim_and_lines(birth, setting, &insurance, &dates, pts);
-                            let lines: Vec<LinePoints<'_>> = lines
-                                .iter()
-                                .map(|(date, points, path)| LinePoints {
-                                    date: *date,
-                                    points: *points,
-                                    path,
-                                })
-                                .collect();
+                            let lines = line_points(&lines);
                             for explain in [false, true] {
                                 let settings = CopaySettings {
                                     explain,
@@ -191,6 +203,7 @@ fn whole_yen_gives_the_decimal_month() {
                                     assert_eq!(w, d, "{birth} {insurance} {setting} {pts:?}");
                                     compared += 1;
                                     whole += usize::from(is_whole);
+                                    hairyo += usize::from(w.contains(HAIRYO_APPLIED));
                                 }
                             }
                         }
@@ -200,7 +213,9 @@ fn whole_yen_gives_the_decimal_month() {
         }
     }
     // The grid reaches both ways, most claims in whole yen.
+    println!("{compared} claims compared, {whole} in whole yen, {hairyo} with the 配慮措置");
     assert!(compared > 1_000, "{compared}");
+    assert!(hairyo > 0);
     assert!(
         whole > compared / 2 && whole < compared,
         "{whole} of {compared}"
@@ -217,15 +232,47 @@ fn huge_points_stay_decimal() {
         &["2024-07-01", "2024-07-02"],
         &[i64::MAX, i64::MAX, -5],
     );
-    let lines: Vec<LinePoints<'_>> = lines
-        .iter()
-        .map(|(date, points, path)| LinePoints {
-            date: *date,
-            points: *points,
-            path,
-        })
-        .collect();
+    let lines = line_points(&lines);
     let (w, d, whole) = both_ways(&claim, &lines, &CopaySettings::DEFAULT).unwrap();
     assert_eq!(w, d);
     assert!(!whole);
+}
+
+/// Without 公費, the natural month's patient amount of every prefix is the capped month's
+/// `natural_ib` (what `natural_patient` returns instead of computing the natural month).
+#[test]
+fn natural_month_without_funds_is_the_natural_ib() {
+    for (birth, scheme, class, points) in [
+        ("1980-05-05", "kokuho", "ウ", [641, 74]),
+        ("1980-05-05", "kokuho", "ア", [90_000, 45_005]),
+        ("1952-03-10", "kokuho", "一般", [20_000, 5]),
+        ("1940-03-10", "kouki", "一般Ⅱ", [3_333, 1]),
+    ] {
+        let insurance = format!(r#"{{"scheme":"{scheme}","income_class":"{class}"}}"#);
+        let dates = ["2024-07-03", "2024-07-17", "2024-07-30"];
+        let (claim, lines) = claim_and_lines(birth, "outpatient", &insurance, &dates, &points);
+        let lines = line_points(&lines);
+        let settings = CopaySettings::DEFAULT;
+        let mut f = Vec::new();
+        let (first, last) = span(&claim, date_range(lines.iter().map(|l| l.date))).unwrap();
+        let rates = rate::decide(&claim, first, last, true, &settings, &mut f).unwrap();
+        let mut grouped = super::group::Grouped::new();
+        grouped.group(&lines, &[], true);
+        let ctx = Ctx {
+            rates: &rates,
+            funds: &[],
+            settings: &settings,
+            parts: &grouped.parts,
+            outpatient: true,
+            rate_percent: rates.rate.map_or(100, i64::from),
+        };
+        let (mut m, mut nat) = (Month::<Decimal>::default(), Month::default());
+        for (di, _) in grouped.days() {
+            ctx.month(di, true, &mut m);
+            ctx.month(di, false, &mut nat);
+            assert_eq!(m.natural_ib, nat.patient, "{birth} {class} day {di}");
+            assert_eq!(nat.after, [Decimal::ZERO; MAX_FUNDS]);
+        }
+        assert!(m.ib <= m.natural_ib);
+    }
 }
