@@ -25,6 +25,18 @@ pub fn is_outpatient_management(rec: &Procedure) -> bool {
     rec.outpatient_management == 2
 }
 
+/// The item 外来管理加算 is added to: 再診料 (告示 A001 注8 「…再診料を算定する場合に…加算する」) — a
+/// row of 区分 A001 (コード表用番号 項番85/87) that is a base item, not an addition (注加算通番 0,
+/// 項番39; 告示等識別区分（２） not 7 加算, 項番69) and does not itself block 外来管理加算 (外来管理
+/// 加算区分 0, 項番56).
+pub fn takes_outpatient_management(rec: &Procedure) -> bool {
+    rec.code_table_alpha.as_str() == "A"
+        && rec.code_table_section.as_str() == "001"
+        && rec.addition_serial.as_char() == '0'
+        && rec.notice_kind_2.as_char() != '7'
+        && rec.outpatient_management == 0
+}
+
 /// The first item of a day that blocks 外来管理加算 (告示 A001 注8), if any.
 pub fn outpatient_management_blocker<'a>(
     day: impl IntoIterator<Item = &'a Procedure>,
@@ -178,4 +190,33 @@ pub fn is_time_addition(p: &Prepared, rec: &Procedure) -> Option<&'static str> {
         .get(key)
         .is_some_and(|c| c.contains(&rec.code.0))
         .then_some(key)
+}
+
+/// The decisions on rows of the official r06 医科診療行為マスター (../shared).
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(code: u32) -> &'static Procedure {
+        let set = &crate::test_masters::r06().set;
+        set.procedures
+            .get(code, Date::parse_iso("2024-07-01").unwrap())
+            .unwrap()
+    }
+
+    #[test]
+    fn outpatient_management_goes_with_the_revisit_fee_only() {
+        // 再診料 (A001, 通番 0, 外来管理加算区分 0) takes it; 外来管理加算 itself (区分 2), the
+        // 乳幼児加算（再診） (注加算通番 1), 初診料 (A000) and 創傷処置 (区分 1, blocks it) do not.
+        assert!(takes_outpatient_management(row(112_007_410)));
+        for code in [112_011_010, 112_000_970, 111_000_110, 140_000_610] {
+            assert!(!takes_outpatient_management(row(code)), "{code}");
+        }
+        assert!(is_outpatient_management(row(112_011_010)));
+        assert!(blocks_outpatient_management(row(140_000_610)));
+        assert_eq!(
+            outpatient_management_blocker([row(112_007_410), row(140_000_610)]).map(|r| r.code.0),
+            Some(140_000_610)
+        );
+    }
 }

@@ -561,12 +561,12 @@ struct UnitAcc {
 struct UnitAccs(Vec<Option<UnitAcc>>);
 
 impl UnitAccs {
-    fn get(&self, unit: &usize) -> Option<&UnitAcc> {
-        self.0.get(*unit).and_then(Option::as_ref)
+    fn get(&self, unit: usize) -> Option<&UnitAcc> {
+        self.0.get(unit).and_then(Option::as_ref)
     }
 
-    fn get_mut(&mut self, unit: &usize) -> Option<&mut UnitAcc> {
-        self.0.get_mut(*unit).and_then(Option::as_mut)
+    fn get_mut(&mut self, unit: usize) -> Option<&mut UnitAcc> {
+        self.0.get_mut(unit).and_then(Option::as_mut)
     }
 
     fn insert(&mut self, unit: usize, acc: UnitAcc) {

@@ -145,7 +145,7 @@ impl<'a> Calc<'a> {
             let Part::Base(pts) = self.lines[j].part else {
                 continue;
             };
-            let Some(a) = self.accs.get_mut(&unit) else {
+            let Some(a) = self.accs.get_mut(unit) else {
                 return;
             };
             a.base += pts;
@@ -356,10 +356,9 @@ impl<'a> Calc<'a> {
             );
             return;
         }
-        if self
+        if !self
             .cx
-            .gate(rec, date, self.cx.claim.patient.birth_date)
-            .is_some()
+            .billable(rec, date, self.cx.claim.patient.birth_date)
         {
             return;
         }

@@ -3,7 +3,6 @@
 //! units.rs), its drugs, materials and comments, F200 注3 (polypharmacy.rs).
 
 use rustc_hash::FxHashSet;
-use santei_masters::Procedure;
 
 use super::polypharmacy::RxDone;
 use super::{Calc, resolve};
@@ -84,7 +83,7 @@ impl<'a> Calc<'a> {
             if !self.cx.inpatient
                 && !management_added
                 && !crate::derive::blocks_outpatient_management(pr.rec)
-                && is_revisit(pr.rec)
+                && crate::derive::takes_outpatient_management(pr.rec)
             {
                 management_added = true;
                 self.outpatient_management(pr, date, visit, blocker, &claimed);
@@ -129,9 +128,8 @@ impl<'a> Calc<'a> {
                     amount,
                     unit_price,
                 } => {
-                    let cx = self.cx;
                     if let Some(m) = resolve::material(
-                        cx,
+                        self.cx,
                         &path,
                         date,
                         code,
@@ -156,14 +154,4 @@ impl<'a> Calc<'a> {
             self.polypharmacy(vi, visit, &rx_done);
         }
     }
-}
-
-/// A001 再診料 (and its variants) that does not itself block 外来管理加算: the item 外来管理加算
-/// is added to (告示 A001 注8).
-fn is_revisit(rec: &Procedure) -> bool {
-    rec.code_table_alpha.as_str() == "A"
-        && rec.code_table_section.as_str() == "001"
-        && rec.addition_serial.as_char() == '0'
-        && rec.notice_kind_2.as_char() != '7'
-        && rec.outpatient_management == 0
 }

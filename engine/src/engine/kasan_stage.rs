@@ -221,11 +221,10 @@ impl<'a> Context<'a> {
         // Refused as derived only when the stay did derive it that day (its lines come before the
         // day's claimed items): with two 届出 of one 加算, no 04 group, or an 外泊 day nothing is
         // derived, and the claimed line is judged by its limit instead.
-        let code = rec.code.to_text();
         let derived_here = earlier.iter().any(|l| {
             l.date == date
-                && l.code == code
                 && matches!(&l.origin, crate::result::Origin::Derived { rule, .. } if *rule == KASAN)
+                && super::code_of(&l.code) == Some(rec.code.0)
         });
         if derived_here {
             return Some((

@@ -169,7 +169,7 @@ impl<'a> Calc<'a> {
     /// unit's [`super::UnitAcc`] base, else the line's own (final) points.
     pub(super) fn base_points(&self, k: usize) -> Option<i64> {
         let l = &self.lines[k];
-        match self.accs.get(&l.unit) {
+        match self.accs.get(l.unit) {
             Some(a) => Some(a.base),
             None => l.points,
         }
@@ -202,7 +202,7 @@ impl<'a> Calc<'a> {
                             && rec.addition_code != 0
                             && rec.addition_code == a.note_code))
             };
-            if let Some(a) = self.accs.get_mut(&unit).filter(|a| joins(a)) {
+            if let Some(a) = self.accs.get_mut(unit).filter(|a| joins(a)) {
                 let part = if percent {
                     let v = rec.points.to_decimal();
                     let signed = if kind == PointKind::PercentAdd { v } else { -v };

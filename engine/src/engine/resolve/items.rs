@@ -168,29 +168,37 @@ pub(in crate::engine) fn material<'a>(
         );
         return None;
     }
+    // The price per unit: the master's 金額 (金額種別 1), or the claimed 購入価格 (2); another 金額種別
+    // is not computed. A refusal names the field to mend.
     let price = match (rec.price_kind, unit_price) {
-        (1, _) => rec.price.to_decimal(),
-        (2, Some(p)) => p,
-        (2, None) => {
+        (1, _) => Ok(rec.price.to_decimal()),
+        (2, Some(p)) => Ok(p),
+        (2, None) => Err((
+            rules::MATERIAL_PRICE,
+            format!("{path}.unit_price"),
+            format!(
+                "{} {} is priced at its 購入価格 (金額種別 2): give unit_price; line not billed",
+                rec.code, rec.name
+            ),
+        )),
+        (k, _) => Err((
+            rules::UNSUPPORTED_POINT_KIND,
+            path.to_string(),
+            format!(
+                "{} {} has 金額種別 {k}, not computed yet; line not billed",
+                rec.code, rec.name
+            ),
+        )),
+    };
+    let price = match price {
+        Ok(p) => p,
+        Err((rule, at, message)) => {
             findings.push(
-                Finding::error(rules::MATERIAL_PRICE)
-                    .at(format!("{path}.unit_price"))
+                Finding::error(rule)
+                    .at(at)
                     .cite(rules::CITE_MATERIAL)
                     .codes(vec![code.to_string()])
-                    .message(format!("{} {} is priced at its 購入価格 (金額種別 2): give unit_price; line not billed", rec.code, rec.name)),
-            );
-            return None;
-        }
-        (k, _) => {
-            findings.push(
-                Finding::error(rules::UNSUPPORTED_POINT_KIND)
-                    .at(path.to_string())
-                    .cite(rules::CITE_MATERIAL)
-                    .codes(vec![code.to_string()])
-                    .message(format!(
-                        "{} {} has 金額種別 {k}, not computed yet; line not billed",
-                        rec.code, rec.name
-                    )),
+                    .message(message),
             );
             return None;
         }

@@ -21,39 +21,24 @@ pub(super) use items::{MaterialUse, Rx, RxDrug, comment, material, rx};
 pub(super) fn history(cx: Context<'_>, findings: &mut Vec<Finding>) -> FxHashSet<u8> {
     let mut judged = FxHashSet::default();
     for (i, h) in cx.claim.history.iter().enumerate() {
-        let Some(code) = code_of(&h.code) else {
+        let Some(r) = code_of(&h.code).and_then(|c| cx.p.set.procedures.get(c, h.date)) else {
+            let why = match code_of(&h.code) {
+                None => "is not a 9-digit 診療行為コード".to_string(),
+                Some(_) => format!("is not in the 医科診療行為マスター on {}", h.date),
+            };
             findings.push(
                 Finding::warning(rules::UNKNOWN_CODE)
                     .at(format!("history[{i}].code"))
                     .cite(rules::CITE_MASTER)
                     .codes(vec![h.code.clone()])
-                    .message(format!(
-                        "`{}` is not a 9-digit 診療行為コード; history entry ignored",
-                        h.code
-                    )),
+                    .message(format!("`{}` {why}; history entry ignored", h.code)),
             );
             continue;
         };
-        match cx.p.set.procedures.get(code, h.date) {
-            // 判断料 are 月1回 per calendar month (D026 注1): history of other months is kept
-            // for longer windows but does not count here.
-            Some(r)
-                if same_month(h.date, cx.month)
-                    && crate::derive::judgement_fee_group(r).is_some() =>
-            {
-                judged.insert(r.test_judgement_group);
-            }
-            Some(_) => {}
-            None => findings.push(
-                Finding::warning(rules::UNKNOWN_CODE)
-                    .at(format!("history[{i}].code"))
-                    .cite(rules::CITE_MASTER)
-                    .codes(vec![h.code.clone()])
-                    .message(format!(
-                        "`{}` is not in the 医科診療行為マスター on {}; history entry ignored",
-                        h.code, h.date
-                    )),
-            ),
+        // 判断料 are 月1回 per calendar month (D026 注1): history of other months is kept for
+        // longer windows but does not count here.
+        if same_month(h.date, cx.month) && crate::derive::judgement_fee_group(r).is_some() {
+            judged.insert(r.test_judgement_group);
         }
     }
     judged
@@ -84,9 +69,8 @@ pub(super) fn procedures<'a>(
     let date = visit.date;
     let set = &cx.p.set;
     let birth = cx.claim.patient.birth_date;
-    let mut procs: Vec<Proc<'a>> = Vec::new();
+    let mut procs: Vec<Proc<'a>> = Vec::with_capacity(visit.items.len());
     for (ii, item) in visit.items.iter().enumerate() {
-        let path = super::item_path(vi, ii);
         if let Item::Procedure {
             code,
             quantity,
@@ -96,28 +80,19 @@ pub(super) fn procedures<'a>(
             weight_g,
         } = item
         {
-            let Some(c) = code_of(code) else {
-                findings.push(
-                    Finding::error(rules::UNKNOWN_CODE)
-                        .at(format!("{path}.code"))
-                        .cite(rules::CITE_MASTER)
-                        .codes(vec![code.clone()])
-                        .message(format!(
-                            "`{code}` is not a 9-digit 診療行為コード; line not billed"
-                        )),
-                );
-                continue;
-            };
-            let Some(rec) = set.procedures.get(c, date) else {
-                let msg = if set.procedures.latest(c).is_some() {
-                    format!(
+            // The path of the procedures only: the drugs, materials and comments get theirs when
+            // they are resolved (derive_stage.rs).
+            let path = super::item_path(vi, ii);
+            let Some(rec) = code_of(code).and_then(|c| set.procedures.get(c, date)) else {
+                let msg = match code_of(code) {
+                    None => format!("`{code}` is not a 9-digit 診療行為コード; line not billed"),
+                    Some(c) if set.procedures.latest(c).is_some() => format!(
                         "{code} is not valid on {date} (outside its 変更年月日〜廃止年月日); line not billed"
-                    )
-                } else {
-                    format!(
+                    ),
+                    Some(_) => format!(
                         "{code} is not in the 医科診療行為マスター of {}; line not billed",
-                        cx.p.set.revision.id
-                    )
+                        set.revision.id
+                    ),
                 };
                 findings.push(
                     Finding::error(rules::UNKNOWN_CODE)
