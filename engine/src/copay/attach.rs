@@ -141,11 +141,30 @@ pub fn compute_lines(
     schemes: &LocalSchemes,
     findings: &mut Vec<Finding>,
 ) -> Option<Copay> {
+    let (first, mut rates, funds) = prepare(claim, lines, settings, schemes, findings)?;
+    // Checked in place: the copayment is large, and not moved out of the Option and back.
+    let copay = calc::run(claim, lines, settings, &mut rates, &funds, findings);
+    if let Some(c) = &copay {
+        drop_needless_c522(c, first, claim.insurance.many_times, findings);
+    }
+    copay
+}
+
+/// What the month of a claim is computed with, before its lines are grouped: the first day of
+/// care, the 負担割合 and the 公費. `None` for a points-only claim (no copayment, nothing to
+/// report), and with the errors when the lines span months (CPY-516), or the 負担割合, a 公費 or
+/// the 食事 input cannot be judged.
+pub(super) fn prepare(
+    claim: &Claim,
+    lines: &[LinePoints<'_>],
+    settings: &CopaySettings,
+    schemes: &LocalSchemes,
+    findings: &mut Vec<Finding>,
+) -> Option<(Date, crate::copay::rate::Rates, Vec<Fund>)> {
     let ins = &claim.insurance;
     let insured =
         ins.scheme.is_some() || ins.burden_percent.is_some() || ins.income_class.is_some();
     if !insured && ins.public_funds.is_empty() {
-        // A points-only claim: no copayment, and nothing to report.
         return None;
     }
     let line_dates = date_range(lines.iter().map(|l| l.date));
@@ -167,18 +186,13 @@ pub fn compute_lines(
     let rates = rate::decide(claim, first, last, insured, settings, findings);
     let funds = resolve_funds(claim, lines, first, insured, schemes, findings);
     let meals = validate_meals(claim, findings);
-    let (Some(mut rates), Some(funds)) = (rates, funds) else {
+    let (Some(rates), Some(funds)) = (rates, funds) else {
         return None;
     };
     if count_errors(findings) > errors_before || !meals {
         return None;
     }
-    // Checked in place: the copayment is large, and not moved out of the Option and back.
-    let copay = calc::run(claim, lines, settings, &mut rates, &funds, findings);
-    if let Some(c) = &copay {
-        drop_needless_c522(c, first, ins.many_times, findings);
-    }
-    copay
+    Some((first, rates, funds))
 }
 
 /// CPY-522 (70歳未満 without 所得区分) only when a limit could have applied: the month's 一部負担金

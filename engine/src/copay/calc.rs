@@ -44,7 +44,7 @@ const MAX_FUNDS: usize = 4;
 const DAYS: usize = 31;
 
 /// One 負担区分 part: the lines covered by the same set of 公費 (bit k = fund k).
-#[derive(Debug, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 struct Part {
     mask: u8,
     /// Points per day index (day of the month − 1).
@@ -113,11 +113,6 @@ struct Ctx<'a> {
 
 fn dec(v: i64) -> Decimal {
     Decimal::from(v)
-}
-
-/// A whole-yen amount as an integer (see [`Amount::yen`]).
-fn yen<A: Amount>(v: A) -> i64 {
-    v.yen()
 }
 
 /// The running totals of a prefix, for the per-visit differences.
@@ -238,7 +233,7 @@ impl Ctx<'_> {
         };
         let mut cap_left: [Option<A>; MAX_FUNDS] = [None; MAX_FUNDS];
         let mut visits_left: [u32; MAX_FUNDS] = [u32::MAX; MAX_FUNDS];
-        let mut charged_days: [u64; MAX_FUNDS] = [0; MAX_FUNDS];
+        let mut charged_days: [u32; MAX_FUNDS] = [0; MAX_FUNDS];
         for (k, f) in self.funds.iter().enumerate() {
             if capped {
                 cap_left[k] = f.cap.map(A::of_yen);
@@ -311,7 +306,10 @@ impl Ctx<'_> {
                 if let Some(pm) = f.permille {
                     let mut s = cost.times_ratio(pm, 1000);
                     if capped {
-                        // 1円未満 四捨五入 of the monthly share (結核 5%: half yen possible).
+                        // 1円未満 四捨五入 of the monthly share. The 5% of 結核 (感染症法37条の2) of a
+                        // 医療費 in 10円 steps can end in half a yen; no 告示/通知 santei holds says
+                        // how it is rounded: INFERRED, to the yen half up as the 1% of a 高額療養費
+                        // formula (健保令42条1項), before the payment's 10円 四捨五入 (健保法75条).
                         s = s.round_yen();
                     }
                     share = share.min(s);

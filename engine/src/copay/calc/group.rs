@@ -20,7 +20,9 @@ pub(super) struct Grouped {
     pub burden: Vec<&'static str>,
     /// Points and days (bit = day index) of the lines each 公費 covers.
     pub fund_points: [i64; MAX_FUNDS],
-    pub fund_days: [u64; MAX_FUNDS],
+    pub fund_days: [u32; MAX_FUNDS],
+    /// Σ of the days' points (saturating): the claim's 合計点数.
+    pub total_points: i64,
     /// Σ |points| of the lines (saturating): no sum of the lines' points is larger.
     pub abs_points: i64,
 }
@@ -95,6 +97,7 @@ impl Grouped {
             burden: Vec::new(),
             fund_points: [0; MAX_FUNDS],
             fund_days: [0; MAX_FUNDS],
+            total_points: 0,
             abs_points: 0,
         }
     }
@@ -107,7 +110,10 @@ impl Grouped {
         if funds.iter().all(|f| f.covers.is_none()) {
             // Every 公費 covers every line (nearly every claim): one part whose points per day are
             // the day's, and each 公費's points the lines' — the sums of the general loop below, in
-            // the same order, without a mask per line.
+            // the same order, without a mask per line. A test holds the two equal
+            // (funds_without_covers_group_as_funds_covering_every_line). Kept for its cost: one
+            // loop over runs of one part for both cases measured 3,653 → 4,042 instructions a
+            // copay::compute of the typical visit (callgrind, profile_copay).
             let mask = ((1u32 << funds.len()) - 1) as u8;
             let mut day = DayOf::new();
             for l in lines {
@@ -125,9 +131,10 @@ impl Grouped {
                 let total = lines.iter().fold(0i64, |a, l| a.saturating_add(l.points));
                 for k in 0..funds.len() {
                     g.fund_points[k] = total;
-                    g.fund_days[k] = u64::from(g.days);
+                    g.fund_days[k] = g.days;
                 }
             }
+            g.total_points = g.sum_of_days();
             return;
         }
         g.burden.reserve_exact(lines.len());
@@ -158,6 +165,12 @@ impl Grouped {
             p.days |= 1 << di;
         }
         g.parts.sort_by_key(|p| p.mask);
+        g.total_points = g.sum_of_days();
+    }
+
+    /// Σ of the days' points (saturating), the claim's 合計点数.
+    fn sum_of_days(&self) -> i64 {
+        day_indexes(self.days).fold(0i64, |a, di| a.saturating_add(self.day_points[di]))
     }
 }
 
@@ -247,21 +260,23 @@ mod tests {
         assert_eq!(g.parts[0].day_points, g.day_points);
         assert_eq!(g.burden, vec!["1"; 4]);
         assert_eq!(g.fund_points, [0; MAX_FUNDS]);
-        assert_eq!(g.abs_points, 193);
+        assert_eq!((g.total_points, g.abs_points), (193, 193));
     }
 
-    /// 公費 without `covers` group as the general loop groups 公費 whose `covers` name every line.
+    /// 公費 without `covers` group as 公費 whose `covers` name every line; sums saturate.
     #[test]
-    fn funds_covering_all_group_as_the_general_loop() {
+    fn funds_without_covers_group_as_funds_covering_every_line() {
         let all = Some(&["visits[0]", "visits[1]"][..]);
         let mut lines = lines();
         lines.push(line("2024-07-15", i64::MAX, "visits[1].items[2]"));
         lines.push(line("2024-07-15", 5, "visits[1].items[3]"));
-        let fast = group_lines(&lines, &[fund(None), fund(None)], true);
-        let general = group_lines(&lines, &[fund(all), fund(all)], true);
-        assert_eq!(fast, general);
-        assert_eq!(fast.burden, vec!["4"; 6]);
-        assert_eq!(fast.fund_points[1], i64::MAX);
+        let without = group_lines(&lines, &[fund(None), fund(None)], true);
+        let covering = group_lines(&lines, &[fund(all), fund(all)], true);
+        assert_eq!(without, covering);
+        assert_eq!(without.burden, vec!["4"; 6]);
+        assert_eq!(without.fund_points[1], i64::MAX);
+        assert_eq!(without.total_points, i64::MAX);
+        assert_eq!(without.day_points[14], i64::MAX);
         assert_eq!(group_lines(&[], &[fund(None)], false).parts.len(), 0);
     }
 
@@ -273,5 +288,10 @@ mod tests {
         assert_eq!(g.fund_points[..2], [193, 120]);
         assert_eq!(g.fund_days[..2], [1 | 1 << 30, 1 << 30]);
         assert_eq!(g.parts[0].days, 1);
+        assert_eq!(g.parts[1].day_points[30], 120);
+        assert_eq!(
+            (g.day_points[0], g.day_points[30], g.total_points),
+            (73, 120, 193)
+        );
     }
 }

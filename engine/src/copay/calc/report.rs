@@ -30,18 +30,18 @@ pub(super) fn month_explanations<A: Amount>(
     if rates.insured {
         explain.push(Explanation::MonthInsured {
             points: total_points,
-            cost: yen(m.cost),
+            cost: m.cost.yen(),
             copay: m.natural_ib.decimal(),
             rate: rate_text,
-            patient: yen(m.patient),
+            patient: m.patient.yen(),
             window: paid,
             days: n,
         });
     } else {
         explain.push(Explanation::MonthPublicOnly {
             points: total_points,
-            cost: yen(m.cost),
-            patient: yen(m.patient),
+            cost: m.cost.yen(),
+            patient: m.patient.yen(),
             window: paid,
         });
     }
@@ -105,7 +105,7 @@ pub(super) fn month_findings<A: Amount>(rates: &Rates, m: &Month<A>, findings: &
                 .cite(citation)
                 .message(format!(
                     "高額療養費 {}円 paid in kind: 一部負担金 {}円 → {}円 (limits of {}: {})",
-                    yen(m.natural_ib - m.ib),
+                    (m.natural_ib - m.ib).yen(),
                     Yen(m.natural_ib.decimal()),
                     Yen(m.ib.decimal()),
                     source.map_or(rates.date, |r| r.from),
@@ -129,7 +129,7 @@ pub(super) fn fund_records<A: Amount>(
     ctx: &Ctx<'_>,
     end: &MonthEnd<'_, A>,
     fund_points: &[i64; MAX_FUNDS],
-    fund_days: &[u64; MAX_FUNDS],
+    fund_days: &[u32; MAX_FUNDS],
     limited: bool,
 ) -> (Vec<FundCopay>, Vec<KoRecord>) {
     let (m, nat) = (end.m, end.nat);
@@ -137,7 +137,7 @@ pub(super) fn fund_records<A: Amount>(
     let mut ko = Vec::with_capacity(ctx.funds.len());
     for (k, f) in ctx.funds.iter().enumerate() {
         let days_k = fund_days[k].count_ones();
-        let after = yen(m.after[k]);
+        let after = m.after[k].yen();
         let fund_limited = m.after[k] < nat.after[k];
         let ko_copay = match ctx.settings.public_receipt_rounding {
             PublicReceiptRounding::Yen => after,
@@ -157,8 +157,8 @@ pub(super) fn fund_records<A: Amount>(
             recipient_number: f.recipient.clone(),
             points: fund_points[k],
             days: days_k,
-            target_yen: yen(m.target[k]),
-            pays_yen: yen(m.pay[k]),
+            target_yen: m.target[k].yen(),
+            pays_yen: m.pay[k].yen(),
             patient_yen: after,
             cap_yen: f.cap,
             citation: f.citation,
@@ -170,8 +170,8 @@ pub(super) fn fund_records<A: Amount>(
             days: days_k,
             total_points: fund_points[k],
             copay_yen: ko_copay,
-            outpatient_target_yen: ctx.outpatient.then(|| yen(m.target[k])),
-            inpatient_target_yen: (!ctx.outpatient).then(|| yen(m.target[k])),
+            outpatient_target_yen: ctx.outpatient.then(|| m.target[k].yen()),
+            inpatient_target_yen: (!ctx.outpatient).then(|| m.target[k].yen()),
             meal_count: None,
             meal_total_yen: None,
         });

@@ -8,6 +8,8 @@ use super::report::{self, MonthEnd};
 use super::*;
 use crate::copay::living_refused;
 
+/// The month of a claim: [`settle`], then the month in whole yen when [`Ctx::whole_yen`] admits
+/// it, else in `Decimal` (the same values, see [`amount`]).
 pub(crate) fn run(
     claim: &Claim,
     lines: &[LinePoints<'_>],
@@ -16,80 +18,91 @@ pub(crate) fn run(
     funds: &[Fund],
     findings: &mut Vec<Finding>,
 ) -> Option<Copay> {
-    run_in(claim, lines, settings, rates, funds, findings, &|c, a| {
-        c.whole_yen(a)
-    })
+    // Grouped here and lent to the month: it is large (the points of each day of each part).
+    let mut grouped = Grouped::new();
+    let settled = settle(claim, lines, settings, rates, funds, &mut grouped, findings)?;
+    if settled.whole_yen() {
+        settled.copay::<amount::Whole>(findings)
+    } else {
+        settled.copay::<Decimal>(findings)
+    }
 }
 
-/// [`run`] with the test that chooses whole yen or Decimal for the month (the tests compute a
-/// claim both ways and compare). `rates` by reference: it is large, and only its explanations
-/// are taken.
-pub(super) fn run_in(
-    claim: &Claim,
+/// What the month is computed from: the limits a 公費 part needs and the 食事 row checked
+/// (`None` with the error when one lacks), the lines grouped into `grouped`. `rates` by
+/// reference: it is large, and only its explanations are taken.
+pub(super) fn settle<'a>(
+    claim: &'a Claim,
     lines: &[LinePoints<'_>],
-    settings: &CopaySettings,
-    rates: &mut Rates,
-    funds: &[Fund],
+    settings: &'a CopaySettings,
+    rates: &'a mut Rates,
+    funds: &'a [Fund],
+    grouped: &'a mut Grouped,
     findings: &mut Vec<Finding>,
-    whole_yen: &dyn Fn(&Ctx<'_>, i64) -> bool,
-) -> Option<Copay> {
+) -> Option<Settled<'a>> {
     let explain = std::mem::take(&mut rates.explain);
     let rates = &*rates;
     // The first day of care (of the visits and of the lines), the date the tables are read on.
     let first_date = rates.date;
     check_public_limits(rates, funds, settings, first_date, findings)?;
     let meal_row = meal_row(claim, rates, funds, first_date, findings).ok()?;
-    // Grouped in place and read by reference: it is large (the points of each day of each part).
-    let mut grouped = Grouped::new();
     grouped.group(lines, funds, rates.insured);
     let burden = std::mem::take(&mut grouped.burden);
-    let ctx = Ctx {
+    Some(Settled {
+        claim,
         rates,
         funds,
         settings,
-        parts: &grouped.parts,
-        outpatient: claim.setting == Setting::Outpatient,
-        rate_percent: rates.rate.map_or(100, i64::from),
-    };
-    let whole = whole_yen(&ctx, grouped.abs_points);
-    let settled = Settled {
-        claim,
-        ctx: &ctx,
-        grouped: &grouped,
+        grouped,
         meal_row,
-    };
-    if whole {
-        settled.copay::<amount::Whole>(burden, explain, findings)
-    } else {
-        settled.copay::<Decimal>(burden, explain, findings)
-    }
+        burden,
+        explain,
+    })
 }
 
 /// What the month of a claim is computed from, once the lines are grouped.
-struct Settled<'a> {
+pub(super) struct Settled<'a> {
     claim: &'a Claim,
-    ctx: &'a Ctx<'a>,
+    rates: &'a Rates,
+    funds: &'a [Fund],
+    settings: &'a CopaySettings,
     grouped: &'a Grouped,
     meal_row: Option<&'static tables::MealRow>,
+    /// 負担区分コード of each line.
+    burden: Vec<&'static str>,
+    /// The explanations of the 負担割合 and the 公費 so far.
+    explain: Vec<Explanation>,
 }
 
-impl Settled<'_> {
+impl<'a> Settled<'a> {
+    /// What the month is computed with (a few references: built where it is needed).
+    fn ctx(&self) -> Ctx<'a> {
+        let grouped: &'a Grouped = self.grouped;
+        Ctx {
+            rates: self.rates,
+            funds: self.funds,
+            settings: self.settings,
+            parts: &grouped.parts,
+            outpatient: self.claim.setting == Setting::Outpatient,
+            rate_percent: self.rates.rate.map_or(100, i64::from),
+        }
+    }
+
+    /// Whether the month can be computed in whole yen ([`Ctx::whole_yen`]).
+    pub(super) fn whole_yen(&self) -> bool {
+        self.ctx().whole_yen(self.grouped.abs_points)
+    }
+
     /// The month of a claim computed in `A` ([`Amount`]), its reports and the [`Copay`].
-    fn copay<A: Amount>(
-        &self,
-        burden: Vec<&'static str>,
-        mut explain: Vec<Explanation>,
-        findings: &mut Vec<Finding>,
-    ) -> Option<Copay> {
-        let (claim, ctx, grouped, meal_row) = (self.claim, self.ctx, self.grouped, self.meal_row);
+    pub(super) fn copay<A: Amount>(self, findings: &mut Vec<Finding>) -> Option<Copay> {
+        let ctx = &self.ctx();
+        let (claim, grouped, meal_row) = (self.claim, self.grouped, self.meal_row);
         let (rates, funds, settings) = (ctx.rates, ctx.funds, ctx.settings);
+        let (burden, mut explain) = (self.burden, self.explain);
         let rate_text = rate_text(rates.rate);
         let mut month = Prefixes::<A>::new(ctx, grouped);
         month.run(ctx, grouped, rate_text);
-        // Over the days of care only: the other days' points are 0.
-        let total_points: i64 = grouped
-            .days()
-            .fold(0i64, |a, (di, _)| a.saturating_add(grouped.day_points[di]));
+        let total_points = grouped.total_points;
         let end = MonthEnd {
             m: &month.m,
             nat: &month.nat,
@@ -122,8 +135,8 @@ impl Settled<'_> {
             meal_count: meals.as_ref().map(|(c, _)| c.count),
             meal_total_yen: meals.as_ref().and_then(|(_, t)| *t),
             copay_yen: match settings.ho_copay {
-                HoCopay::Always => Some(yen(m.ib)),
-                HoCopay::WhenLimited if limited || !ctx.outpatient => Some(yen(m.ib)),
+                HoCopay::Always => Some(m.ib.yen()),
+                HoCopay::WhenLimited if limited || !ctx.outpatient => Some(m.ib.yen()),
                 HoCopay::WhenLimited => None,
             },
         });
@@ -134,17 +147,21 @@ impl Settled<'_> {
             age_band: rates.band,
             income_class: rates.class,
             total_points,
-            medical_cost_yen: yen(m.cost),
-            copay_before_limit_yen: if rates.insured { yen(m.natural_ib) } else { 0 },
-            copay_yen: if rates.insured { yen(m.ib) } else { 0 },
+            medical_cost_yen: m.cost.yen(),
+            copay_before_limit_yen: if rates.insured { m.natural_ib.yen() } else { 0 },
+            copay_yen: if rates.insured { m.ib.yen() } else { 0 },
             high_cost_yen: if rates.insured {
-                yen(m.natural_ib - m.ib)
+                (m.natural_ib - m.ib).yen()
             } else {
                 0
             },
-            insurer_yen: if rates.insured { yen(m.cost - m.ib) } else { 0 },
+            insurer_yen: if rates.insured {
+                (m.cost - m.ib).yen()
+            } else {
+                0
+            },
             public_funds: public,
-            patient_yen: yen(m.patient),
+            patient_yen: m.patient.yen(),
             window_yen: month.paid,
             meals: meals.map(|(c, _)| c),
             visits: month.visits,
@@ -310,7 +327,7 @@ impl<A: Amount> Prefixes<A> {
             let binding = cur.patient < nat_patient;
             let exact_day = nat_patient - prev_nat;
             let window = if binding {
-                (yen(cur.patient) - *paid).max(0)
+                (cur.patient.yen() - *paid).max(0)
             } else {
                 exact_day.round10()
             };
@@ -334,15 +351,15 @@ impl<A: Amount> Prefixes<A> {
                 medical_cost_yen: points.saturating_mul(10),
                 // 公費単独: no 一部負担金 (the month's `copay_yen` is 0 too); the 公費 pays the day.
                 copay_yen: if rates.insured {
-                    yen(cur.ib - prev.ib)
+                    (cur.ib - prev.ib).yen()
                 } else {
                     0
                 },
-                high_cost_yen: yen((cur.natural_ib - cur.ib) - (prev.natural_ib - prev.ib)),
+                high_cost_yen: ((cur.natural_ib - cur.ib) - (prev.natural_ib - prev.ib)).yen(),
                 public_yen: (0..ctx.funds.len())
-                    .map(|k| yen(cur.pay[k] - prev.pay[k]))
+                    .map(|k| (cur.pay[k] - prev.pay[k]).yen())
                     .collect(),
-                patient_yen: yen(cur.patient - prev.patient),
+                patient_yen: (cur.patient - prev.patient).yen(),
                 window_yen: window,
                 explain,
             });

@@ -4,13 +4,11 @@
 //! both ways, and the JSON of the copayments (the Decimals of the explanations with their scale)
 //! and the findings must be the same.
 
-use std::cell::Cell;
-
-use super::run::run_in;
+use super::group::Grouped;
+use super::run::settle;
 use super::*;
-use crate::copay::attach::{date_range, span};
-use crate::copay::funds::resolve_funds;
-use crate::copay::{LocalSchemes, rate};
+use crate::copay::LocalSchemes;
+use crate::copay::attach::prepare;
 
 const P54: &str = r#""law_number":"54","payer_number":"54130158","recipient_number":"1234566""#;
 
@@ -88,49 +86,39 @@ fn line_points(lines: &[(Date, i64, String)]) -> Vec<LinePoints<'_>> {
         .collect()
 }
 
-/// The copayment of a claim both ways: (whole yen, Decimal) as JSON and findings, and whether
-/// the first way was whole yen. `None` when the claim stops before the month.
+/// The copayment of a claim both ways: (whole yen when [`Ctx::whole_yen`] admits it, Decimal) as
+/// JSON and findings, and whether the first way was whole yen. `None` when the claim has no month
+/// ([`prepare`] refuses it): the claim goes through the same steps as `compute_lines`.
 fn both_ways(
     claim: &Claim,
     lines: &[LinePoints<'_>],
     settings: &CopaySettings,
 ) -> Option<(String, String, bool)> {
-    let ins = &claim.insurance;
-    let insured =
-        ins.scheme.is_some() || ins.burden_percent.is_some() || ins.income_class.is_some();
     let mut f = Vec::new();
-    let (first, last) = span(claim, date_range(lines.iter().map(|l| l.date)))?;
-    let mut rates = rate::decide(claim, first, last, insured, settings, &mut f)?;
-    let funds = resolve_funds(claim, lines, first, insured, &LocalSchemes::EMPTY, &mut f)?;
-    let whole = Cell::new(false);
-    let choose = |ctx: &Ctx<'_>, abs: i64| {
-        whole.set(ctx.whole_yen(abs));
-        whole.get()
+    let (_, rates, funds) = prepare(claim, lines, settings, &LocalSchemes::EMPTY, &mut f)?;
+    let month = |decimal_only: bool| {
+        let (mut rates, mut f) = (rates.clone(), f.clone());
+        let mut grouped = Grouped::new();
+        let (copay, whole) = match settle(
+            claim,
+            lines,
+            settings,
+            &mut rates,
+            &funds,
+            &mut grouped,
+            &mut f,
+        ) {
+            Some(s) if s.whole_yen() && !decimal_only => (s.copay::<amount::Whole>(&mut f), true),
+            Some(s) => (s.copay::<Decimal>(&mut f), false),
+            None => (None, false),
+        };
+        (
+            format!("{}\n{f:?}", serde_json::to_string(&copay).unwrap()),
+            whole,
+        )
     };
-    let mut fw = f.clone();
-    let w = run_in(
-        claim,
-        lines,
-        settings,
-        &mut rates.clone(),
-        &funds,
-        &mut fw,
-        &choose,
-    );
-    let mut fd = f;
-    let d = run_in(
-        claim,
-        lines,
-        settings,
-        &mut rates,
-        &funds,
-        &mut fd,
-        &|_, _| false,
-    );
-    let json = |c: Option<Copay>, f: Vec<Finding>| {
-        format!("{}\n{f:?}", serde_json::to_string(&c).unwrap())
-    };
-    Some((json(w, fw), json(d, fd), whole.get()))
+    let ((w, whole), (d, _)) = (month(false), month(true));
+    Some((w, d, whole))
 }
 
 #[test]
@@ -222,20 +210,42 @@ fn whole_yen_gives_the_decimal_month() {
     );
 }
 
-/// Points beyond the bound stay in Decimal, and give what they gave.
+/// The bound of [`Ctx::whole_yen`] at its edge: 10¹² points are computed in whole yen and give
+/// the Decimal month (with a ‰ 公費 and its cap, a 後期 2割 with the 配慮措置: the largest products
+/// of the month); one point more, or points beyond any i64 sum, stay in Decimal.
 #[test]
-fn huge_points_stay_decimal() {
-    let (claim, lines) = claim_and_lines(
-        "1980-05-05",
-        "inpatient",
-        r#"{"scheme":"shaho","income_class":"ウ"}"#,
-        &["2024-07-01", "2024-07-02"],
-        &[i64::MAX, i64::MAX, -5],
-    );
-    let lines = line_points(&lines);
-    let (w, d, whole) = both_ways(&claim, &lines, &CopaySettings::DEFAULT).unwrap();
-    assert_eq!(w, d);
-    assert!(!whole);
+fn whole_yen_up_to_its_bound() {
+    const BOUND: i64 = 1_000_000_000_000;
+    let people = [
+        ("1980-05-05", "kokuho", "ウ"),
+        ("1940-03-10", "kouki", "一般Ⅱ"),
+    ];
+    let funds = [
+        "[]".to_string(),
+        format!(r#"[{{{P54},"monthly_cap_yen":10000}}]"#),
+        format!(r#"[{{{}}}]"#, payer("21")),
+    ];
+    for (birth, scheme, class) in people {
+        for fs in &funds {
+            let insurance =
+                format!(r#"{{"scheme":"{scheme}","income_class":"{class}","public_funds":{fs}}}"#);
+            for (points, admitted) in [
+                (&[BOUND][..], true),
+                (&[BOUND - 5, 5][..], true),
+                (&[BOUND, 1][..], false),
+                (&[i64::MAX, i64::MAX, -5][..], false),
+            ] {
+                let (claim, lines) =
+                    claim_and_lines(birth, "outpatient", &insurance, &["2024-07-01"], points);
+                let lines = line_points(&lines);
+                let (w, d, whole) = both_ways(&claim, &lines, &CopaySettings::DEFAULT).unwrap();
+                assert_eq!(whole, admitted, "{insurance} {points:?}");
+                if admitted {
+                    assert_eq!(w, d, "{insurance} {points:?}");
+                }
+            }
+        }
+    }
 }
 
 /// Without 公費, the natural month's patient amount of every prefix is the capped month's
@@ -254,9 +264,9 @@ fn natural_month_without_funds_is_the_natural_ib() {
         let lines = line_points(&lines);
         let settings = CopaySettings::DEFAULT;
         let mut f = Vec::new();
-        let (first, last) = span(&claim, date_range(lines.iter().map(|l| l.date))).unwrap();
-        let rates = rate::decide(&claim, first, last, true, &settings, &mut f).unwrap();
-        let mut grouped = super::group::Grouped::new();
+        let (_, rates, _) =
+            prepare(&claim, &lines, &settings, &LocalSchemes::EMPTY, &mut f).unwrap();
+        let mut grouped = Grouped::new();
         grouped.group(&lines, &[], true);
         let ctx = Ctx {
             rates: &rates,
@@ -274,5 +284,57 @@ fn natural_month_without_funds_is_the_natural_ib() {
             assert_eq!(nat.after, [Decimal::ZERO; MAX_FUNDS]);
         }
         assert!(m.ib <= m.natural_ib);
+    }
+}
+
+/// What the grid leaves out: a 公費単独 claim (no 保険: 負担割合 10割, the 公費 pays), a local ‰
+/// that `whole_yen` refuses (15%: Decimal both ways), and the settings other than the default
+/// (the 70歳未満 公費 limit by ウ formula or the own 区分, the 公費 receipt amounts to the yen).
+#[test]
+fn public_only_claims_a_refused_permille_and_other_settings() {
+    let under70 = [
+        Under70PublicLimit::ByLaw,
+        Under70PublicLimit::UFormula,
+        Under70PublicLimit::OwnClass,
+    ];
+    let cases = [
+        (format!(r#"{{"public_funds":[{{{}}}]}}"#, payer("12")), true),
+        (
+            format!(
+                r#"{{"scheme":"kokuho","income_class":"ウ","public_funds":[{{{P54},"monthly_cap_yen":10000}}]}}"#
+            ),
+            true,
+        ),
+        (
+            format!(
+                r#"{{"scheme":"kokuho","public_funds":[{{{},"local":{{"patient_percent":15}}}}]}}"#,
+                payer("88")
+            ),
+            false,
+        ),
+    ];
+    for (insurance, admitted) in &cases {
+        for setting in ["outpatient", "inpatient"] {
+            let dates = ["2024-07-03", "2024-07-17"];
+            let (claim, lines) =
+                claim_and_lines("1980-05-05", setting, insurance, &dates, &[61_605, 9_001]);
+            let lines = line_points(&lines);
+            for (u, rounding) in under70.iter().zip([
+                PublicReceiptRounding::TenYenUnlessLimited,
+                PublicReceiptRounding::Yen,
+                PublicReceiptRounding::Yen,
+            ]) {
+                let settings = CopaySettings {
+                    under70_public_limit: *u,
+                    public_receipt_rounding: rounding,
+                    explain: true,
+                    ..CopaySettings::DEFAULT
+                };
+                let (w, d, whole) = both_ways(&claim, &lines, &settings)
+                    .unwrap_or_else(|| panic!("{insurance} {setting}: no month"));
+                assert_eq!(whole, *admitted, "{insurance} {setting}");
+                assert_eq!(w, d, "{insurance} {setting} {u:?}");
+            }
+        }
     }
 }
