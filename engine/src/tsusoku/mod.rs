@@ -128,7 +128,10 @@ fn is_base(rec: &Procedure) -> bool {
 /// A base item whose 部 has 通則 % additions that santei derives (処置, 手術, 麻酔 with 項番40/43;
 /// 内視鏡検査 with 項番43): its 注加算 join its 算定単位, so that the 所定点数 holds them.
 pub fn takes_additions(rec: &Procedure) -> bool {
+    // Every 部 below needs 項番40 or 項番43 = 1: a row with neither is answered from those two
+    // numbers, before its 部 is read from the text of 項番91 (most rows of a visit).
     is_base(rec)
+        && (rec.general_age == 1 || rec.time_addition == 1)
         && match part(rec) {
             Some(Part::Shujutsu | Part::Masui) => rec.general_age == 1 || rec.time_addition == 1,
             Some(Part::Shochi | Part::Kensa) => rec.time_addition == 1,
