@@ -44,15 +44,14 @@ impl<'a> FastFields<'a> {
         let mut v = 0u64;
         // Eight digits in a row (the first eight of a 9-digit code) are read from one load.
         if max_digits >= 8 {
-            if let Some(x) = self
+            if let Some(eight) = self
                 .b
-                .get(i..i + 8)
-                .and_then(|w| <[u8; 8]>::try_from(w).ok())
+                .get(i..)
+                .and_then(<[u8]>::first_chunk::<8>)
+                .and_then(eight_digits)
             {
-                if let Some(eight) = eight_digits(u64::from_le_bytes(x)) {
-                    v = eight;
-                    i += 8;
-                }
+                v = u64::from(eight);
+                i += 8;
             }
         }
         while let Some(&c) = self.b.get(i) {
