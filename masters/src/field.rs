@@ -548,13 +548,11 @@ impl Serialize for Code {
 
 impl std::str::FromStr for Code {
     type Err = String;
+    /// Nine ASCII digits ([`Code::parse_nine`]), nothing else.
     fn from_str(s: &str) -> Result<Self, String> {
-        if s.len() == 9 {
-            if let Some(v) = parse_digits(s) {
-                return Ok(Code(v as u32));
-            }
-        }
-        Err(format!("`{s}` is not a 9-digit code"))
+        Code::parse_nine(s.as_bytes())
+            .map(Code)
+            .ok_or_else(|| format!("`{s}` is not a 9-digit code"))
     }
 }
 
@@ -743,6 +741,11 @@ mod tests {
                 nine_plain(s.as_bytes()),
                 "{s}"
             );
+            // FromStr reads through it, with its own message.
+            let want = nine_plain(s.as_bytes())
+                .map(Code)
+                .ok_or_else(|| format!("`{s}` is not a 9-digit code"));
+            assert_eq!(s.parse::<Code>(), want, "{s}");
         }
         // Every byte value at every position of a valid code, and random codes with one byte
         // changed (xorshift, fixed seed).
