@@ -78,6 +78,9 @@ pub const MAX_RECORD_BYTES: usize = 1 << 20;
 /// A receipt whose records add up to more than this is an error.
 pub const MAX_RECEIPT_BYTES: usize = 256 << 20;
 
+/// Eight commas, for the eight-byte comma searches ([`split_fields`], the fast path).
+const COMMAS: u64 = u64::from_le_bytes([b','; 8]);
+
 struct Pending {
     records: Records,
     /// Bytes of the receipt's records so far (kept or not: the cap holds either way).
@@ -316,7 +319,6 @@ fn split_fields(text: &str, spans: &mut Vec<(u32, u32)>, file: &str) -> Result<(
     if memchr::memchr(b'"', bytes).is_none() {
         // Fields are short (often empty): the commas of eight bytes are found from one load (a
         // search per field, or a test per byte, costs more); each ends a field.
-        const COMMAS: u64 = u64::from_le_bytes([b','; 8]);
         const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
         let mut start = 0u32;
         let mut end = |at: usize, spans: &mut Vec<(u32, u32)>| {

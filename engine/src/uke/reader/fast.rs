@@ -4,6 +4,7 @@
 use rust_decimal::Decimal;
 use santei_masters::field::eight_digits;
 
+use super::COMMAS;
 use super::model::{Burden, DayCounts, Line, LineKind};
 use super::parse::Builder;
 
@@ -134,16 +135,22 @@ impl<'a> FastFields<'a> {
         }
     }
 
-    /// Eight empty fields follow (the next eight bytes are commas): skips them.
+    /// Skips up to `max` empty fields (their commas, up to eight from one load); gives how many.
     #[inline(always)]
-    fn commas8(&mut self) -> bool {
-        let all = self.b.get(self.pos..self.pos + 8).is_some_and(|w| {
-            u64::from_ne_bytes(w.try_into().unwrap_or([0; 8])) == u64::from_ne_bytes([b','; 8])
-        });
-        if all {
-            self.pos += 8;
-        }
-        all
+    fn empty_fields(&mut self, max: usize) -> usize {
+        let k = leading_commas(self.rest()).min(max);
+        self.pos += k;
+        k
+    }
+}
+
+/// The commas at the start of `b`, up to eight, counted from one load (fewer than eight bytes
+/// one by one): fewer than eight when the byte after them is not a comma or `b` ends there.
+#[inline(always)]
+fn leading_commas(b: &[u8]) -> usize {
+    match b.first_chunk::<8>() {
+        Some(w) => ((u64::from_le_bytes(*w) ^ COMMAS).trailing_zeros() / 8) as usize,
+        None => b.iter().take_while(|&&c| c == b',').count(),
     }
 }
 
@@ -188,12 +195,11 @@ fn line_end(rest: &[u8], i: usize, terminated: bool) -> LineEnd {
 /// of them: `None` when a field is not, or a field follows the 31st (more fields than the layout
 /// has). The layout gives a count N3 (../shared/docs/UKE_LAYOUT.md, SI row); 4 digits still fit
 /// a u16 without a check, and a longer count (the general reader takes up to u16::MAX) goes the
-/// general way. Runs of empty fields (most of them) are skipped up to eight commas at a time,
-/// and a count is read to its comma in one go. Also gives where the line ends in `rest` and its
-/// terminator's length ([`line_end`]).
+/// general way. Runs of empty fields (most of them) are skipped up to eight commas at a time
+/// ([`leading_commas`]), and a count is read to its comma in one go. Also gives where the line
+/// ends in `rest` and its terminator's length ([`line_end`]).
 #[inline(always)]
 fn days_fast(rest: &[u8], terminated: bool) -> Option<(DayCounts, usize, usize)> {
-    const COMMAS: u64 = u64::from_le_bytes([b','; 8]);
     // The counts, the days with a count and Σ, as `DayCounts::set` keeps them (each day is set
     // at most once, in order).
     let mut counts = [0u16; 31];
@@ -202,18 +208,14 @@ fn days_fast(rest: &[u8], terminated: bool) -> Option<(DayCounts, usize, usize)>
     let mut d = 0usize;
     let mut i = 0;
     let term = loop {
-        // Empty fields: the commas before the next other byte, up to eight from one load.
-        while let Some(w) = rest.get(i..).and_then(<[u8]>::first_chunk::<8>) {
-            let k = ((u64::from_le_bytes(*w) ^ COMMAS).trailing_zeros() / 8) as usize;
+        // Empty fields: the commas before the next other byte.
+        loop {
+            let k = leading_commas(rest.get(i..).unwrap_or_default());
             d += k;
             i += k;
             if k < 8 {
                 break;
             }
-        }
-        while rest.get(i) == Some(&b',') {
-            d += 1;
-            i += 1;
         }
         if d >= 31 {
             return None;
@@ -323,18 +325,14 @@ impl Builder {
         else {
             return None;
         };
-        // Fields 7 up to the first 算定日: コメント (SI, IY); 単価 and the rest (TO).
+        // Fields 7 up to the first 算定日: コメント (SI, IY); 単価 and the rest (TO). Most are
+        // empty (on most SI/IY lines all six).
         let mut unit_price = None;
         let mut i = 7;
-        // SI and IY: the six fields are empty (six commas) on most lines.
-        if kind != LineKind::Material && f.rest().starts_with(b",,,,,,") {
-            f.pos += 6;
-            i = day0;
-        }
         while i < day0 {
-            if i > 8 && i + 8 <= day0 && f.commas8() {
-                i += 8;
-                continue;
+            i += f.empty_fields(day0 - i);
+            if i == day0 {
+                break;
             }
             if i == 8 && kind == LineKind::Material {
                 unit_price = f.dec()?;
