@@ -6,7 +6,7 @@ use santei_masters::field::eight_digits;
 
 use super::COMMAS;
 use super::model::{Burden, DayCounts, Line, LineKind};
-use super::parse::Builder;
+use super::parse::{Builder, line_layout};
 
 /// Walks the comma-separated fields of a line for the fast path: a raw line (its end removed), or
 /// the reader's buffer from the start of a line. Every method returns `None` when the field is
@@ -300,10 +300,8 @@ impl Builder {
         terminated: bool,
         max_len: usize,
     ) -> Option<(usize, usize)> {
-        let (kind, day0) = match raw.get(..3) {
-            Some(b"SI,") => (LineKind::Procedure, 13),
-            Some(b"IY,") => (LineKind::Drug, 13),
-            Some(b"TO,") => (LineKind::Material, 17),
+        let (kind, day0) = match *raw {
+            [a, b, b',', ..] => line_layout(&[a, b])?,
             _ => return None,
         };
         #[cfg(test)]
