@@ -415,12 +415,19 @@ impl<R: BufRead> Iterator for UkeReader<R> {
                         bytes: self.rec.text.len(),
                         records,
                         builder: None,
-                        number: model::trim_field(re.get(1)).parse().ok(),
+                        number: None,
                         error: None,
                     });
+                    // The レセプト番号 as the builder read it (none when it is what it refused).
                     match Builder::start(&self.file, re) {
-                        Ok(b) => p.builder = Some(b),
-                        Err(e) => p.error = Some(e),
+                        Ok(b) => {
+                            p.number = Some(b.receipt.number);
+                            p.builder = Some(b);
+                        }
+                        Err(e) => {
+                            p.number = e.receipt;
+                            p.error = Some(e);
+                        }
                     }
                 }
                 "IR" => return Some(Ok(Item::Facility(self.rec.clone()))),

@@ -193,17 +193,21 @@ pub(super) struct Builder {
 }
 
 impl Builder {
-    /// From the RE record.
+    /// From the RE record. An error past the レセプト番号 carries it ([`UkeError::receipt`]): the
+    /// reader reports the receipt by it and reads it nowhere else.
     pub(super) fn start(file: &str, re: RecordRef<'_>) -> Result<Builder, UkeError> {
         let c = Ctx { file };
         let number = c.req_int(re, 1, "レセプト番号")?;
+        let err = |i, name, message| UkeError {
+            receipt: Some(number),
+            ..c.err(re, i, name, message)
+        };
         let kind = trim_field(re.get(2)).to_owned();
         if kind.len() != 4 || !kind.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(c.err(re, 2, "レセプト種別", format!("`{kind}` is not 4 digits")));
+            return Err(err(2, "レセプト種別", format!("`{kind}` is not 4 digits")));
         }
         let month = YearMonth::parse(trim_field(re.get(3))).ok_or_else(|| {
-            c.err(
-                re,
+            err(
                 3,
                 "診療年月",
                 format!("`{}` is neither YYYYMM nor GYYMM", re.get(3)),
@@ -383,9 +387,12 @@ impl Builder {
                 let u = &mut r.units[i];
                 u.points = l.points;
                 u.count = l.count;
-                // A unit of several lines is most often a 検体検査 まるめ of 5–10 (in a generated
-                // file of 10,000 receipts: 13,900 such units against 114,000 of one line): room
-                // for 8 when the second line comes saves the reallocations of growing 2 → 4 → 8.
+                // A unit of several lines (one 剤, or a 包括 検査 group: its 点数 on the last line
+                // only, ../shared/docs/UKE_LAYOUT.md) is most often a 検体検査 まるめ (D007 and the
+                // like) of 5–10 lines (in a generated file of 10,000 receipts: 13,900 such units
+                // against 114,000 of one line): room for 8 when the second line comes saves the
+                // reallocations of growing 2 → 4 → 8 (a measured choice, not a limit of the
+                // layout: a larger unit still grows).
                 if u.lines.len() == 1 {
                     u.lines.reserve_exact(7);
                 }
