@@ -446,13 +446,15 @@ impl FieldValue for Fixed2 {
     }
 }
 
-/// The value of eight ASCII digits loaded little-endian (the first digit in the lowest byte);
-/// `None` when a byte is not a digit (nine-digit codes here, the UKE reader's SI/IY/TO fast path). Pairs, then fours, then the eight are combined by
-/// multiplications on the whole word.
+/// The value of eight ASCII digits (the first eight of a nine-digit code: [`Code::parse_nine`],
+/// the UKE reader's SI/IY/TO fast path); `None` when a byte is not a digit. The bytes are loaded
+/// as one little-endian word (the first digit in the lowest byte), and pairs, then fours, then
+/// the eight are combined by multiplications on the whole word.
 #[inline(always)]
-pub fn eight_digits(x: u64) -> Option<u64> {
+pub fn eight_digits(b: &[u8; 8]) -> Option<u32> {
     const HIGH: u64 = 0xF0F0_F0F0_F0F0_F0F0;
     const ZEROS: u64 = 0x3030_3030_3030_3030;
+    let x = u64::from_le_bytes(*b);
     // Every byte 0x30–0x3F, and still 0x3_ after adding 6 (so 0x30–0x39). A byte of 0xFA or more
     // carries into the next one, but it already fails the first test.
     if x & HIGH != ZEROS || x.wrapping_add(0x0606_0606_0606_0606) & HIGH != ZEROS {
@@ -461,7 +463,8 @@ pub fn eight_digits(x: u64) -> Option<u64> {
     let d = x - ZEROS;
     let pairs = (d.wrapping_mul(10 << 8 | 1) >> 8) & 0x00FF_00FF_00FF_00FF;
     let fours = (pairs.wrapping_mul(100 << 16 | 1) >> 16) & 0x0000_FFFF_0000_FFFF;
-    Some(fours.wrapping_mul(10000 << 32 | 1) >> 32)
+    // At most 99,999,999: the high half of the word holds it whole.
+    Some((fours.wrapping_mul(10000 << 32 | 1) >> 32) as u32)
 }
 
 /// A 9-digit code (診療行為, 医薬品, 特定器材, コメント), `0` when empty.
@@ -487,11 +490,11 @@ impl Code {
     /// from one load ([`eight_digits`]), then the ninth.
     #[inline]
     pub fn parse_nine(s: &[u8]) -> Option<u32> {
-        let (head, last) = <&[u8; 9]>::try_from(s).ok()?.split_first_chunk::<8>()?;
-        let eight = eight_digits(u64::from_le_bytes(*head))?;
-        let ninth = last[0].wrapping_sub(b'0');
+        let [head @ .., last] = <&[u8; 9]>::try_from(s).ok()?;
+        let eight = eight_digits(head)?;
+        let ninth = last.wrapping_sub(b'0');
         // At most 99,999,999 × 10 + 9: within u32.
-        (ninth <= 9).then(|| eight as u32 * 10 + u32::from(ninth))
+        (ninth <= 9).then(|| eight * 10 + u32::from(ninth))
     }
 
     /// The nine digits as a [`Text`], stored inline (no allocation): the code of a billed line.
@@ -499,7 +502,8 @@ impl Code {
         if self.0 > 999_999_999 {
             return Text::from(self.0.to_string());
         }
-        // A code of nine digits (the 基本マスター codes are 9 digits, マスターファイル仕様説明書) is its number written
+        // A code of nine digits (every real one: the 基本マスター codes are 9 digits, マスターファイル
+        // 仕様説明書, 1xxxxxxxx–8xxxxxxxx, so this is the common branch) is its number written
         // inline by compact_str's integer formatting; smaller numbers get their leading zeros.
         if self.0 >= 100_000_000 {
             return Text(compact_str::ToCompactString::to_compact_string(&self.0));
@@ -544,13 +548,11 @@ impl Serialize for Code {
 
 impl std::str::FromStr for Code {
     type Err = String;
+    /// Nine ASCII digits ([`Code::parse_nine`]), nothing else.
     fn from_str(s: &str) -> Result<Self, String> {
-        if s.len() == 9 {
-            if let Some(v) = parse_digits(s) {
-                return Ok(Code(v as u32));
-            }
-        }
-        Err(format!("`{s}` is not a 9-digit code"))
+        Code::parse_nine(s.as_bytes())
+            .map(Code)
+            .ok_or_else(|| format!("`{s}` is not a 9-digit code"))
     }
 }
 
@@ -739,6 +741,11 @@ mod tests {
                 nine_plain(s.as_bytes()),
                 "{s}"
             );
+            // FromStr reads through it, with its own message.
+            let want = nine_plain(s.as_bytes())
+                .map(Code)
+                .ok_or_else(|| format!("`{s}` is not a 9-digit code"));
+            assert_eq!(s.parse::<Code>(), want, "{s}");
         }
         // Every byte value at every position of a valid code, and random codes with one byte
         // changed (xorshift, fixed seed).

@@ -78,6 +78,9 @@ pub const MAX_RECORD_BYTES: usize = 1 << 20;
 /// A receipt whose records add up to more than this is an error.
 pub const MAX_RECEIPT_BYTES: usize = 256 << 20;
 
+/// Eight commas, for the eight-byte comma searches ([`split_fields`], the fast path).
+const COMMAS: u64 = u64::from_le_bytes([b','; 8]);
+
 struct Pending {
     records: Records,
     /// Bytes of the receipt's records so far (kept or not: the cap holds either way).
@@ -85,6 +88,26 @@ struct Pending {
     builder: Option<Builder>,
     number: Option<u32>,
     error: Option<UkeError>,
+}
+
+impl Pending {
+    /// The builder the fast path feeds (none once the receipt has an error) and the room left
+    /// for a line under the caps: [`MAX_RECORD_BYTES`], and [`MAX_RECEIPT_BYTES`] less the
+    /// receipt's bytes so far.
+    #[inline(always)]
+    fn fast(&mut self) -> Option<(&mut Builder, usize)> {
+        let room = MAX_RECEIPT_BYTES
+            .saturating_sub(self.bytes)
+            .min(MAX_RECORD_BYTES);
+        match self {
+            Pending {
+                builder: Some(b),
+                error: None,
+                ..
+            } => Some((b, room)),
+            _ => None,
+        }
+    }
 }
 
 /// Reads a UKE file one receipt at a time. Buffers are reused: reading a record allocates
@@ -150,8 +173,10 @@ impl<R: BufRead> UkeReader<R> {
     }
 
     /// Reads the next non-empty record into `self.rec`; `None` at the end of the input. A line
-    /// that is whole in the input's buffer is read where it is (no copy); SI/IY/TO lines of a
-    /// receipt being built go straight to [`Builder::feed_fast`] when records are not kept.
+    /// that is whole in the input's buffer is read where it is (no copy). When records are not
+    /// kept, the SI/IY/TO lines of a receipt being built go to the fast path
+    /// ([`Builder::feed_fast_buffered`] where they are in the buffer, else [`Builder::feed_fast`])
+    /// and the [`passive`] records are only counted.
     fn read_record(&mut self) -> Option<Result<(), UkeError>> {
         loop {
             let avail = match self.input.fill_buf() {
@@ -165,24 +190,14 @@ impl<R: BufRead> UkeReader<R> {
             // for the end of the line first (a `memchr` call per line, some 75 instructions
             // of the 600 the line costs). Any other line, or one the fast path refuses, goes on
             // below.
-            if let (
-                false,
-                Some(Pending {
-                    builder: Some(b),
-                    error: None,
-                    bytes,
-                    ..
-                }),
-            ) = (self.keep_records, &mut self.pending)
-            {
-                let room = MAX_RECEIPT_BYTES
-                    .saturating_sub(*bytes)
-                    .min(MAX_RECORD_BYTES);
-                if let Some((len, used)) = b.feed_fast_buffered(avail, self.line + 1, room) {
-                    self.line += 1;
-                    *bytes += len;
-                    self.input.consume(used);
-                    continue;
+            if let (false, Some(p)) = (self.keep_records, &mut self.pending) {
+                if let Some((b, room)) = p.fast() {
+                    if let Some((len, used)) = b.feed_fast_buffered(avail, self.line + 1, room) {
+                        p.bytes += len;
+                        self.line += 1;
+                        self.input.consume(used);
+                        continue;
+                    }
                 }
             }
             let (raw, consumed) = if let Some(nl) = memchr::memchr(b'\n', avail) {
@@ -198,25 +213,24 @@ impl<R: BufRead> UkeReader<R> {
             self.line += 1;
             let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
             let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-            // The receipt size counts text as the general way decodes it: without a final 0x1A.
-            let text_len = raw.len() - usize::from(raw.last() == Some(&0x1A));
-            let fast = !self.keep_records
-                && raw.len() <= MAX_RECORD_BYTES
-                && match &mut self.pending {
-                    Some(Pending {
-                        builder: Some(b),
-                        error: None,
-                        bytes,
-                        ..
-                    }) if *bytes + text_len <= MAX_RECEIPT_BYTES => {
-                        let fed = b.feed_fast(raw, self.line) || passive(raw);
+            let fast = match (self.keep_records, &mut self.pending) {
+                (false, Some(p)) => match p.fast() {
+                    // A line whole in the buffer was offered to the fast path above: it reads
+                    // the same lines there.
+                    Some((b, room)) if raw.len() <= room => {
+                        let fed = (consumed == 0 && b.feed_fast(raw, self.line)) || passive(raw);
                         if fed {
-                            *bytes += text_len;
+                            // The receipt size counts text as the general way decodes it:
+                            // without a final 0x1A (the EOF mark some writers add,
+                            // ../shared/docs/UKE_LAYOUT.md).
+                            p.bytes += raw.len() - usize::from(raw.last() == Some(&0x1A));
                         }
                         fed
                     }
                     _ => false,
-                };
+                },
+                _ => false,
+            };
             let res = if fast {
                 Ok(false)
             } else {
@@ -279,7 +293,8 @@ fn load_record(
     }
     rec.clear();
     rec.line = line;
-    // `decode_append` drops a trailing 0x1A (the EOF mark some writers add).
+    // `decode_append` drops a trailing 0x1A (the EOF mark some writers add,
+    // ../shared/docs/UKE_LAYOUT.md).
     if let Err(e) = decode_append(raw, encoding, file, &mut rec.text) {
         return Err(match e {
             LoadError::Data { pos, error } => match pos.byte {
@@ -304,7 +319,6 @@ fn split_fields(text: &str, spans: &mut Vec<(u32, u32)>, file: &str) -> Result<(
     if memchr::memchr(b'"', bytes).is_none() {
         // Fields are short (often empty): the commas of eight bytes are found from one load (a
         // search per field, or a test per byte, costs more); each ends a field.
-        const COMMAS: u64 = u64::from_le_bytes([b','; 8]);
         const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
         let mut start = 0u32;
         let mut end = |at: usize, spans: &mut Vec<(u32, u32)>| {
@@ -401,12 +415,19 @@ impl<R: BufRead> Iterator for UkeReader<R> {
                         bytes: self.rec.text.len(),
                         records,
                         builder: None,
-                        number: model::trim_field(re.get(1)).parse().ok(),
+                        number: None,
                         error: None,
                     });
+                    // The レセプト番号 as the builder read it (none when it is what it refused).
                     match Builder::start(&self.file, re) {
-                        Ok(b) => p.builder = Some(b),
-                        Err(e) => p.error = Some(e),
+                        Ok(b) => {
+                            p.number = Some(b.receipt.number);
+                            p.builder = Some(b);
+                        }
+                        Err(e) => {
+                            p.number = e.receipt;
+                            p.error = Some(e);
+                        }
                     }
                 }
                 "IR" => return Some(Ok(Item::Facility(self.rec.clone()))),

@@ -4,64 +4,93 @@
 use rust_decimal::Decimal;
 use santei_masters::field::eight_digits;
 
+use super::COMMAS;
 use super::model::{Burden, DayCounts, Line, LineKind};
-use super::parse::Builder;
+use super::parse::{Builder, line_layout};
 
-/// Walks the comma-separated fields of a raw line for [`Builder::feed_fast`]. Every method
-/// returns `None` when the field is not of the plain shape the fast path reads; a field past the
-/// end of the line is empty (as [`RecordRef::get`]).
+/// Walks the comma-separated fields of a line for the fast path: a raw line (its end removed), or
+/// the reader's buffer from the start of a line. Every method returns `None` when the field is
+/// not of the plain shape the fast path reads. The line ends at the end of the bytes or at a `\n`
+/// or `\r\n` (in a buffer): a field stops there without moving past it, and every field after
+/// it is empty (as [`RecordRef::get`](super::RecordRef::get) reads a short record).
 struct FastFields<'a> {
     b: &'a [u8],
     pos: usize,
 }
 
 impl<'a> FastFields<'a> {
-    /// A field that is only read past: any ASCII but a quote (or a line feed: read from a
-    /// buffer, the line ends there, and a line that ends in such a field goes the general way).
+    /// The line ends at byte `i`, before its `\n` or `\r\n` (a raw line has neither).
+    #[inline(always)]
+    fn ends_at(&self, i: usize) -> bool {
+        matches!(self.b.get(i..), Some([b'\n', ..] | [b'\r', b'\n', ..]))
+    }
+
+    /// The field read ends at byte `i`: at its comma (the next field starts after it) or at the
+    /// end of the line (it stays there, and every field after it is empty); `None` at any other
+    /// byte (the field is not of the shape read).
+    #[inline(always)]
+    fn end_field(&mut self, i: usize) -> Option<()> {
+        match self.b.get(i) {
+            Some(b',') => self.pos = i + 1,
+            Some(_) if !self.ends_at(i) => return None,
+            _ => self.pos = i,
+        }
+        Some(())
+    }
+
+    /// The bytes from the current field on.
+    #[inline(always)]
+    fn rest(&self) -> &'a [u8] {
+        self.b.get(self.pos..).unwrap_or_default()
+    }
+
+    /// A field that is only read past: any ASCII but a quote (a CR not before a LF included).
     #[inline(always)]
     fn field(&mut self) -> Option<&'a [u8]> {
-        let start = self.pos.min(self.b.len());
+        let start = self.pos;
         let mut i = start;
-        while let Some(&c) = self.b.get(i) {
-            if c == b',' {
-                break;
+        loop {
+            // Up to a comma, a quote, a control or non-ASCII byte (one test for the two).
+            while let Some(&c) = self.b.get(i) {
+                if c == b',' || c == b'"' || c.wrapping_sub(b' ') >= 0x60 {
+                    break;
+                }
+                i += 1;
             }
-            if c >= 0x80 || c == b'"' || c == b'\n' {
-                return None;
+            match self.b.get(i) {
+                Some(&c) if c < b' ' && !self.ends_at(i) => i += 1,
+                Some(&c) if c >= 0x80 || c == b'"' => return None,
+                _ => break,
             }
-            i += 1;
         }
-        self.pos = i + 1;
-        Some(&self.b[start..i])
+        self.end_field(i)?;
+        self.b.get(start..i)
     }
 
     /// Digits only, at most `max_digits` of them (so the value fits the target type);
     /// `Some(None)` when empty.
     #[inline(always)]
     fn int(&mut self, max_digits: usize) -> Option<Option<u64>> {
-        let start = self.pos.min(self.b.len());
+        let start = self.pos;
         let mut i = start;
         let mut v = 0u64;
         // Eight digits in a row (the first eight of a 9-digit code) are read from one load.
         if max_digits >= 8 {
-            if let Some(x) = self
+            if let Some(eight) = self
                 .b
-                .get(i..i + 8)
-                .and_then(|w| <[u8; 8]>::try_from(w).ok())
+                .get(i..)
+                .and_then(<[u8]>::first_chunk::<8>)
+                .and_then(eight_digits)
             {
-                if let Some(eight) = eight_digits(u64::from_le_bytes(x)) {
-                    v = eight;
-                    i += 8;
-                }
+                v = u64::from(eight);
+                i += 8;
             }
         }
+        // Up to the first other byte ([`FastFields::end_field`]): a comma is no digit either.
         while let Some(&c) = self.b.get(i) {
-            if c == b',' {
-                break;
-            }
             let d = c.wrapping_sub(b'0');
             if d > 9 {
-                return None;
+                break;
             }
             v = v * 10 + u64::from(d);
             i += 1;
@@ -69,27 +98,27 @@ impl<'a> FastFields<'a> {
                 return None;
             }
         }
-        self.pos = i + 1;
+        self.end_field(i)?;
         Some((i > start).then_some(v))
     }
 
     /// Digits with at most one inner `.` (at most 18 digits); `Some(None)` when empty.
     #[inline(always)]
     fn dec(&mut self) -> Option<Option<Decimal>> {
-        let start = self.pos.min(self.b.len());
+        let start = self.pos;
         let mut i = start;
         let mut v = 0i64;
         let mut digits = 0;
         let mut dot = None;
         while let Some(&c) = self.b.get(i) {
-            if c == b',' {
-                break;
-            }
             if c == b'.' && dot.is_none() && digits > 0 {
                 dot = Some(digits);
             } else {
                 let d = c.wrapping_sub(b'0');
-                if d > 9 || digits == 18 {
+                if d > 9 {
+                    break;
+                }
+                if digits == 18 {
                     return None;
                 }
                 v = v * 10 + i64::from(d);
@@ -97,7 +126,7 @@ impl<'a> FastFields<'a> {
             }
             i += 1;
         }
-        self.pos = i + 1;
+        self.end_field(i)?;
         match dot {
             None if digits == 0 => Some(None),
             None => Some(Some(Decimal::from(v))),
@@ -106,46 +135,71 @@ impl<'a> FastFields<'a> {
         }
     }
 
-    /// Eight empty fields follow (the next eight bytes are commas): skips them.
+    /// Skips up to `max` empty fields (their commas, up to eight from one load); gives how many.
     #[inline(always)]
-    fn commas8(&mut self) -> bool {
-        let all = self.b.get(self.pos..self.pos + 8).is_some_and(|w| {
-            u64::from_ne_bytes(w.try_into().unwrap_or([0; 8])) == u64::from_ne_bytes([b','; 8])
-        });
-        if all {
-            self.pos += 8;
-        }
-        all
+    fn empty_fields(&mut self, max: usize) -> usize {
+        let k = leading_commas(self.rest()).min(max);
+        self.pos += k;
+        k
     }
 }
 
-/// Where the line ends, at byte `i` of `rest`: `Some(Some(t))` when it ends there, before a
-/// terminator of `t` bytes; `Some(None)` when it goes on. `terminated`: `rest` is the reader's
-/// buffer, and the line ends at `\n` or `\r\n` (the reader strips both); `None` when the
-/// buffer ends first (the line is not whole in it). Otherwise `rest` is the line itself.
+/// The commas at the start of `b`, up to eight, counted from one load (fewer than eight bytes
+/// one by one): fewer than eight when the byte after them is not a comma or `b` ends there.
 #[inline(always)]
-fn line_end(rest: &[u8], i: usize, terminated: bool) -> Option<Option<usize>> {
-    if !terminated {
-        return Some((i >= rest.len()).then_some(0));
+fn leading_commas(b: &[u8]) -> usize {
+    match b.first_chunk::<8>() {
+        Some(w) => ((u64::from_le_bytes(*w) ^ COMMAS).trailing_zeros() / 8) as usize,
+        None => b.iter().take_while(|&&c| c == b',').count(),
     }
-    Some(match *rest.get(i..)? {
-        [b'\n', ..] => Some(1),
-        [b'\r', b'\n', ..] => Some(2),
-        // A lone `\r` at the end of the buffer: its `\n` is not read yet.
-        [b'\r'] => return None,
-        [] => return None,
-        _ => None,
-    })
 }
 
-/// The 31 算定日 fields (the rest of a line from the first of them), as [`FastFields::int`] with at
-/// most 4 digits reads each: `None` when a field is not plain digits, has more than 4 of them, or
-/// a field follows the 31st (more fields than the layout has). Runs of empty fields (most of
-/// them) are skipped up to eight commas at a time, and a count is read to its comma in one go.
-/// Also gives where the line ends in `rest` and its terminator's length ([`line_end`]).
+/// Whether a line ends at a byte of the bytes [`days_fast`] reads.
+enum LineEnd {
+    /// The line goes on.
+    Not,
+    /// The line ends there, before a terminator of this many bytes (0 at the end of a raw line;
+    /// 1 or 2 before the `\n` or `\r\n` of a line in the reader's buffer).
+    At(usize),
+    /// The reader's buffer ends first: the line is not whole in it.
+    Cut,
+}
+
+/// Where the line is at byte `i` of `rest`. `terminated`: `rest` is the reader's buffer, and the
+/// line ends at `\n` or `\r\n` (the reader strips both). Otherwise `rest` is the line itself.
+#[inline(always)]
+fn line_end(rest: &[u8], i: usize, terminated: bool) -> LineEnd {
+    if !terminated {
+        return if i >= rest.len() {
+            LineEnd::At(0)
+        } else {
+            LineEnd::Not
+        };
+    }
+    match rest.get(i) {
+        // A digit or a comma, most often.
+        Some(&c) if c > b'\r' => LineEnd::Not,
+        Some(b'\n') => LineEnd::At(1),
+        Some(b'\r') => match rest.get(i + 1) {
+            Some(b'\n') => LineEnd::At(2),
+            Some(_) => LineEnd::Not,
+            // A `\r` at the end of the buffer: its `\n` may not be read yet.
+            None => LineEnd::Cut,
+        },
+        Some(_) => LineEnd::Not,
+        None => LineEnd::Cut,
+    }
+}
+
+/// The 31 算定日 fields (the rest of a line from the first of them), each plain digits, at most 4
+/// of them: `None` when a field is not, or a field follows the 31st (more fields than the layout
+/// has). The layout gives a count N3 (../shared/docs/UKE_LAYOUT.md, SI row); 4 digits still fit
+/// a u16 without a check, and a longer count (the general reader takes up to u16::MAX) goes the
+/// general way. Runs of empty fields (most of them) are skipped up to eight commas at a time
+/// ([`leading_commas`]), and a count is read to its comma in one go. Also gives where the line
+/// ends in `rest` and its terminator's length ([`line_end`]).
 #[inline(always)]
 fn days_fast(rest: &[u8], terminated: bool) -> Option<(DayCounts, usize, usize)> {
-    const COMMAS: u64 = u64::from_le_bytes([b','; 8]);
     // The counts, the days with a count and Σ, as `DayCounts::set` keeps them (each day is set
     // at most once, in order).
     let mut counts = [0u16; 31];
@@ -154,24 +208,22 @@ fn days_fast(rest: &[u8], terminated: bool) -> Option<(DayCounts, usize, usize)>
     let mut d = 0usize;
     let mut i = 0;
     let term = loop {
-        // Empty fields: the commas before the next other byte, up to eight from one load.
-        while let Some(w) = rest.get(i..).and_then(<[u8]>::first_chunk::<8>) {
-            let k = ((u64::from_le_bytes(*w) ^ COMMAS).trailing_zeros() / 8) as usize;
+        // Empty fields: the commas before the next other byte.
+        loop {
+            let k = leading_commas(rest.get(i..).unwrap_or_default());
             d += k;
             i += k;
             if k < 8 {
                 break;
             }
         }
-        while rest.get(i) == Some(&b',') {
-            d += 1;
-            i += 1;
-        }
         if d >= 31 {
             return None;
         }
-        if let Some(t) = line_end(rest, i, terminated)? {
-            break t;
+        match line_end(rest, i, terminated) {
+            LineEnd::Not => {}
+            LineEnd::At(t) => break t,
+            LineEnd::Cut => return None,
         }
         // A count: up to 4 digits, up to its comma or the end of the line.
         let (from, mut v) = (i, 0u16);
@@ -194,17 +246,26 @@ fn days_fast(rest: &[u8], terminated: bool) -> Option<(DayCounts, usize, usize)>
         if v > 0 {
             mask |= 1 << d;
         }
-        if let Some(t) = line_end(rest, i, terminated)? {
-            break t;
+        match line_end(rest, i, terminated) {
+            LineEnd::Not => {}
+            LineEnd::At(t) => break t,
+            LineEnd::Cut => return None,
         }
         // Its comma (any other byte: not a count).
-        if rest[i] != b',' {
+        if rest.get(i) != Some(&b',') {
             return None;
         }
         d += 1;
         i += 1;
     };
     Some((DayCounts::from_parts(counts, mask, total), i, term))
+}
+
+#[cfg(test)]
+thread_local! {
+    /// SI/IY/TO lines offered to the fast path on this thread ([`Builder::feed_fast_in`]): the
+    /// tests count that a line is offered once (twice only when it is not whole in the buffer).
+    pub(super) static TRIES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 impl Builder {
@@ -239,12 +300,12 @@ impl Builder {
         terminated: bool,
         max_len: usize,
     ) -> Option<(usize, usize)> {
-        let (kind, day0) = match raw.get(..3) {
-            Some(b"SI,") => (LineKind::Procedure, 13),
-            Some(b"IY,") => (LineKind::Drug, 13),
-            Some(b"TO,") => (LineKind::Material, 17),
+        let (kind, day0) = match *raw {
+            [a, b, b',', ..] => line_layout(&[a, b])?,
             _ => return None,
         };
+        #[cfg(test)]
+        TRIES.with(|t| t.set(t.get() + 1));
         let mut f = FastFields { b: raw, pos: 3 };
         let section = match f.int(3) {
             Some(None) => None,
@@ -262,18 +323,14 @@ impl Builder {
         else {
             return None;
         };
-        // Fields 7 up to the first 算定日: コメント (SI, IY); 単価 and the rest (TO).
+        // Fields 7 up to the first 算定日: コメント (SI, IY); 単価 and the rest (TO). Most are
+        // empty (on most SI/IY lines all six).
         let mut unit_price = None;
         let mut i = 7;
-        // SI and IY: the six fields are empty (six commas) on most lines.
-        if kind != LineKind::Material && raw.get(f.pos..f.pos + 6).is_some_and(|w| w == b",,,,,,") {
-            f.pos += 6;
-            i = day0;
-        }
         while i < day0 {
-            if i > 8 && i + 8 <= day0 && f.commas8() {
-                i += 8;
-                continue;
+            i += f.empty_fields(day0 - i);
+            if i == day0 {
+                break;
             }
             if i == 8 && kind == LineKind::Material {
                 unit_price = f.dec()?;
@@ -283,8 +340,8 @@ impl Builder {
             i += 1;
         }
         // The 31 算定日 and nothing after them, in one pass over the rest of the line.
-        let start = f.pos.min(raw.len());
-        let (days, end, term) = days_fast(&raw[start..], terminated)?;
+        let start = f.pos;
+        let (days, end, term) = days_fast(f.rest(), terminated)?;
         let len = start + end;
         if len > max_len {
             return None;

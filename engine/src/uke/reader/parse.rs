@@ -120,16 +120,28 @@ fn dpc_group(re: RecordRef<'_>) -> bool {
     matches!(trim_field(re.get(18)), "1" | "2" | "3")
 }
 
+/// The SI/IY/TO lines (record ID `id`): their kind and the index of their 算定日 1, the first of
+/// the 31 that end the record (../shared/docs/UKE_LAYOUT.md: SI/IY 13–43, TO 17–47). `None` for
+/// any other record.
+#[inline(always)]
+pub(super) fn line_layout(id: &[u8]) -> Option<(LineKind, usize)> {
+    match id {
+        b"SI" => Some((LineKind::Procedure, 13)),
+        b"IY" => Some((LineKind::Drug, 13)),
+        b"TO" => Some((LineKind::Material, 17)),
+        _ => None,
+    }
+}
+
 /// Too few fields (a field the reader needs is missing) or more than the layout has: the record
 /// is malformed (its receipt is reported with the line, and reading goes on). Trailing empty
 /// fields may be left out, as some writers do.
 fn check_field_count(c: &Ctx<'_>, rec: RecordRef<'_>) -> Result<(), UkeError> {
-    let (min, max, needed) = match rec.id() {
-        // 7 = up to 回数; 44 / 48 = up to 算定日 31 (SI/IY 13–43, TO 17–47).
-        "SI" | "IY" => (7, 44, "回数"),
-        "TO" => (7, 48, "回数"),
-        "HO" | "KO" => (6, usize::MAX, "合計点数"),
-        "GO" => (3, 4, "総合計点数"),
+    let (min, max, needed) = match (rec.id(), line_layout(rec.id().as_bytes())) {
+        // 7 = up to 回数; then up to 算定日 31 (SI/IY 44 fields, TO 48).
+        (_, Some((_, day0))) => (7, day0 + 31, "回数"),
+        ("HO" | "KO", _) => (6, usize::MAX, "合計点数"),
+        ("GO", _) => (3, 4, "総合計点数"),
         _ => return Ok(()),
     };
     let n = rec.len();
@@ -181,17 +193,21 @@ pub(super) struct Builder {
 }
 
 impl Builder {
-    /// From the RE record.
+    /// From the RE record. An error past the レセプト番号 carries it ([`UkeError::receipt`]): the
+    /// reader reports the receipt by it and reads it nowhere else.
     pub(super) fn start(file: &str, re: RecordRef<'_>) -> Result<Builder, UkeError> {
         let c = Ctx { file };
         let number = c.req_int(re, 1, "レセプト番号")?;
+        let err = |i, name, message| UkeError {
+            receipt: Some(number),
+            ..c.err(re, i, name, message)
+        };
         let kind = trim_field(re.get(2)).to_owned();
         if kind.len() != 4 || !kind.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(c.err(re, 2, "レセプト種別", format!("`{kind}` is not 4 digits")));
+            return Err(err(2, "レセプト種別", format!("`{kind}` is not 4 digits")));
         }
         let month = YearMonth::parse(trim_field(re.get(3))).ok_or_else(|| {
-            c.err(
-                re,
+            err(
                 3,
                 "診療年月",
                 format!("`{}` is neither YYYYMM nor GYYMM", re.get(3)),
@@ -225,6 +241,9 @@ impl Builder {
     pub(super) fn feed(&mut self, file: &str, rec: RecordRef<'_>) -> Result<(), UkeError> {
         let c = Ctx { file };
         check_field_count(&c, rec)?;
+        if let Some((kind, day0)) = line_layout(rec.id().as_bytes()) {
+            return self.feed_line(&c, rec, kind, day0);
+        }
         let r = &mut self.receipt;
         match rec.id() {
             "HO" => {
@@ -258,67 +277,6 @@ impl Builder {
                     self.section = Some(s);
                 }
             }
-            id @ ("SI" | "IY" | "TO") => {
-                let (kind, day0) = match id {
-                    "SI" => (LineKind::Procedure, 13),
-                    "IY" => (LineKind::Drug, 13),
-                    _ => (LineKind::Material, 17),
-                };
-                if let Some(s) = c.opt_int::<u8>(rec, 1, FIELD_NAMES_SI[1])? {
-                    self.section = Some(s);
-                }
-                let Some(sec) = self.section else {
-                    return Err(c.err(
-                        rec,
-                        1,
-                        FIELD_NAMES_SI[1],
-                        "blank on the first line of the receipt".into(),
-                    ));
-                };
-                let mut days = DayCounts::default();
-                for d in 0..31u8 {
-                    let i = day0 + d as usize;
-                    if rec.is_blank(i) {
-                        continue;
-                    }
-                    if let Some(n) = c.opt_int::<u16>(rec, i, "算定日")? {
-                        days.set(d + 1, n);
-                    }
-                }
-                let burden = {
-                    let b = trim_field(rec.get(2));
-                    let mut chars = b.chars();
-                    match (chars.next(), chars.next()) {
-                        (None, _) => Burden(' '),
-                        (Some(ch), None) => Burden(ch),
-                        _ => {
-                            return Err(c.err(
-                                rec,
-                                2,
-                                FIELD_NAMES_SI[2],
-                                format!("`{b}` is not one character"),
-                            ));
-                        }
-                    }
-                };
-                let l = Line {
-                    kind,
-                    line: rec.line,
-                    section: sec,
-                    burden,
-                    code: c.req_int(rec, 3, FIELD_NAMES_SI[3])?,
-                    quantity: c.opt_dec(rec, 4, FIELD_NAMES_SI[4])?,
-                    points: c.opt_int(rec, 5, FIELD_NAMES_SI[5])?,
-                    count: c.req_int(rec, 6, FIELD_NAMES_SI[6])?,
-                    unit_price: if kind == LineKind::Material {
-                        c.opt_dec(rec, 8, "単価")?
-                    } else {
-                        None
-                    },
-                    days,
-                };
-                self.push_line(l);
-            }
             id if DENTAL_RECORDS.contains(&id) => {
                 return Err(c.err(
                     rec,
@@ -345,6 +303,71 @@ impl Builder {
         Ok(())
     }
 
+    /// An SI/IY/TO line ([`line_layout`]): parsed and added to the receipt ([`Builder::push_line`]).
+    fn feed_line(
+        &mut self,
+        c: &Ctx<'_>,
+        rec: RecordRef<'_>,
+        kind: LineKind,
+        day0: usize,
+    ) -> Result<(), UkeError> {
+        if let Some(s) = c.opt_int::<u8>(rec, 1, FIELD_NAMES_SI[1])? {
+            self.section = Some(s);
+        }
+        let Some(sec) = self.section else {
+            return Err(c.err(
+                rec,
+                1,
+                FIELD_NAMES_SI[1],
+                "blank on the first line of the receipt".into(),
+            ));
+        };
+        let mut days = DayCounts::default();
+        for d in 0..31u8 {
+            let i = day0 + d as usize;
+            if rec.is_blank(i) {
+                continue;
+            }
+            if let Some(n) = c.opt_int::<u16>(rec, i, "算定日")? {
+                days.set(d + 1, n);
+            }
+        }
+        let burden = {
+            let b = trim_field(rec.get(2));
+            let mut chars = b.chars();
+            match (chars.next(), chars.next()) {
+                (None, _) => Burden(' '),
+                (Some(ch), None) => Burden(ch),
+                _ => {
+                    return Err(c.err(
+                        rec,
+                        2,
+                        FIELD_NAMES_SI[2],
+                        format!("`{b}` is not one character"),
+                    ));
+                }
+            }
+        };
+        let l = Line {
+            kind,
+            line: rec.line,
+            section: sec,
+            burden,
+            code: c.req_int(rec, 3, FIELD_NAMES_SI[3])?,
+            quantity: c.opt_dec(rec, 4, FIELD_NAMES_SI[4])?,
+            points: c.opt_int(rec, 5, FIELD_NAMES_SI[5])?,
+            count: c.req_int(rec, 6, FIELD_NAMES_SI[6])?,
+            unit_price: if kind == LineKind::Material {
+                c.opt_dec(rec, 8, "単価")?
+            } else {
+                None
+            },
+            days,
+        };
+        self.push_line(l);
+        Ok(())
+    }
+
     /// Adds a parsed SI/IY/TO line to the current 算定単位; the line carrying the 点数 closes it.
     /// A unit is placed in the receipt when it opens, built around its first line (most units
     /// are that one line), and later lines are added where it is. Inlined into the fast path,
@@ -364,9 +387,12 @@ impl Builder {
                 let u = &mut r.units[i];
                 u.points = l.points;
                 u.count = l.count;
-                // A unit of several lines is most often a 検体検査 まるめ of 5–10 (in a generated
-                // file of 10,000 receipts: 13,900 such units against 114,000 of one line): room
-                // for 8 when the second line comes saves the reallocations of growing 2 → 4 → 8.
+                // A unit of several lines (one 剤, or a 包括 検査 group: its 点数 on the last line
+                // only, ../shared/docs/UKE_LAYOUT.md) is most often a 検体検査 まるめ (D007 and the
+                // like) of 5–10 lines (in a generated file of 10,000 receipts: 13,900 such units
+                // against 114,000 of one line): room for 8 when the second line comes saves the
+                // reallocations of growing 2 → 4 → 8 (a measured choice, not a limit of the
+                // layout: a larger unit still grows).
                 if u.lines.len() == 1 {
                     u.lines.reserve_exact(7);
                 }

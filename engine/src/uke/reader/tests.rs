@@ -15,13 +15,18 @@ fn receipts(items: &[Result<Item, UkeError>]) -> Vec<&Receipt> {
         .collect()
 }
 
+/// A receipt ending in a GO, then one whose last line (an SI the fast path reads) has no line
+/// feed.
 const BODY: &str = "IR,1,13,1,1234567,,医院,202111,00,\n\
     RE,1,1112,202110,氏名,1,19800101,,,,,,,,\n\
     HO,  138057,記号,番号,1,161,,,,,,,,,\n\
     SI,60,1,160068410,,,1,,,,,,,1\n\
     SI,,1,160093810,,88,1,,,,,,,1\n\
     SI,12,1,112007410,,73,2,,,,,,,1,,1\n\
-    GO,1,161,99\n";
+    GO,1,161,99\n\
+    RE,2,1112,202110,氏名,1,19800101,,,,,,,,\n\
+    HO,  138057,記号,番号,1,73,,,,,,,,,\n\
+    SI,12,1,112007410,,73,1,,,,,,,1";
 
 #[test]
 fn wareki_dates() {
@@ -56,14 +61,40 @@ fn wareki_dates() {
 
 #[test]
 fn lf_crlf_and_eof_mark_read_the_same() {
+    let crlf = BODY.replace('\n', "\r\n");
+    let variants = [
+        BODY.to_owned(),
+        crlf.clone(),
+        // The EOF mark (../shared/docs/UKE_LAYOUT.md) on a line of its own after the last line
+        // feed, or right after the last line.
+        crlf + "\r\n\u{1a}",
+        format!("{BODY}\u{1a}"),
+    ];
     let lf = read(BODY.as_bytes());
-    let crlf = read(BODY.replace('\n', "\r\n").as_bytes());
-    let mut eof = BODY.replace('\n', "\r\n").into_bytes();
-    eof.push(0x1A);
-    let eof = read(&eof);
-    assert_eq!(lf, crlf);
-    assert_eq!(lf, eof);
-    assert_eq!(lf.len(), 3, "{lf:?}");
+    let no_records: Vec<_> = lf
+        .iter()
+        .cloned()
+        .map(|item| match item {
+            Ok(Item::Receipt(mut r)) => {
+                r.records = Records::default();
+                Ok(Item::Receipt(r))
+            }
+            other => other,
+        })
+        .collect();
+    for text in &variants {
+        assert_eq!(read(text.as_bytes()), lf, "{text:?}");
+        // The fast path (records not kept), from one buffer and from reads of 16 bytes (lines
+        // cross the buffer, the last one is read without a line feed).
+        for cap in [usize::MAX, 16] {
+            let input = std::io::BufReader::with_capacity(cap.min(1 << 16), text.as_bytes());
+            let fast: Vec<_> = UkeReader::new(input, "t.UKE", Encoding::Utf8)
+                .keep_records(false)
+                .collect();
+            assert_eq!(fast, no_records, "{text:?}, buffer {cap}");
+        }
+    }
+    assert_eq!(lf.len(), 4, "{lf:?}");
     let r = receipts(&lf)[0];
     assert_eq!(
         r.month,
@@ -91,6 +122,75 @@ fn lf_crlf_and_eof_mark_read_the_same() {
             ..
         }))
     ));
+    let r = receipts(&lf)[1];
+    assert_eq!((r.number, r.units.len()), (2, 1));
+    assert_eq!(r.units[0].lines[0].line, 10);
+    assert_eq!(r.records.iter().last().map(|x| x.line), Some(10));
+}
+
+/// A line the fast path refuses is offered to it once when it is whole in the reader's buffer
+/// (not again as a raw line, [`fast::TRIES`]) and read the general way once: the same receipts,
+/// errors and line numbers as with records kept. A CR inside a field is data: the fast path reads
+/// a コメント with one, and refuses a 回数 with one (the general reader reports it).
+#[test]
+fn a_refused_line_is_offered_once_and_read_the_general_way() {
+    let text = "RE,1,1112,202110,a,1,19800101\n\
+        HO,06132013,1,1,1,73\n\
+        SI,11,1,111000110,,288,1,820100001,あ,,,,,1\n\
+        SI,11,1,111000110,,288,1,,\"x\",,,,,1\r\n\
+        SI,11,1,111000110,,288,1,,,,,,,12345\n\
+        SI,11,1,111000110,,288,1,,a\rb,,,,,1\n\
+        SI,11,1,111000110,,288,1,,,,,,,1\n\
+        RE,2,1112,202110,b,1,19800101\n\
+        SI,11,1,111000110,,288,1\r2,,,,,,,1\n\
+        SI,11,1,111000110,,288,1\n\
+        RE,3,1112,202110,c,1,19800101\n\
+        SI,11,1,111000110,,x288,1\r\n\
+        SI,11,1,111000110,,288,1";
+    let general: Vec<_> = read(text.as_bytes())
+        .into_iter()
+        .map(|item| match item {
+            Ok(Item::Receipt(mut r)) => {
+                r.records = Records::default();
+                Ok(Item::Receipt(r))
+            }
+            other => other,
+        })
+        .collect();
+    let r = receipts(&general);
+    assert_eq!(r.len(), 1);
+    let lines: Vec<_> = r[0].units.iter().map(|u| u.lines[0].line).collect();
+    assert_eq!(lines, [3, 4, 5, 6, 7]);
+    assert_eq!(r[0].units[2].lines[0].days.get(1), 12345);
+    let errors: Vec<_> = general
+        .iter()
+        .filter_map(|i| i.as_ref().err())
+        .map(|e| (e.line, e.receipt, e.field.as_deref()))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            (9, Some(2), Some("SI field 6 (回数)")),
+            (12, Some(3), Some("SI field 5 (点数)"))
+        ]
+    );
+    // Every SI line up to a receipt's error is offered: seven, once each from one buffer. From
+    // reads of 16 bytes no line is whole in the buffer: each is offered again as a raw line
+    // (not from the buffer when it holds less than the record ID and its comma).
+    for (cap, tries) in [(usize::MAX, 7..=7), (16, 7..=14)] {
+        fast::TRIES.with(|t| t.set(0));
+        let input = std::io::BufReader::with_capacity(cap.min(1 << 16), text.as_bytes());
+        let fast: Vec<_> = UkeReader::new(input, "t.UKE", Encoding::Utf8)
+            .keep_records(false)
+            .collect();
+        assert_eq!(
+            format!("{fast:#?}"),
+            format!("{general:#?}"),
+            "buffer {cap}"
+        );
+        let offered = fast::TRIES.with(|t| t.get());
+        assert!(tries.contains(&offered), "buffer {cap}: {offered}");
+    }
 }
 
 #[test]
@@ -215,7 +315,7 @@ fn fast_path_reads_as_the_general_reader() {
             ));
         }
         line.push_str(tails[pick(k, 7, tails.len())]);
-        text.push_str(&line.replace("\\x1a", "\u{1a}"));
+        text.push_str(&line);
         text.push_str(if k % 5 == 0 { "\r\n" } else { "\n" });
         // Records the fast path counts past (SY …) and their look-alikes, between the lines.
         if k % 7 == 3 {
@@ -295,13 +395,40 @@ fn fast_path_finds_the_end_of_the_line_in_a_buffer() {
     // The reader's caps on the length of the line.
     assert_eq!(b.feed_fast_buffered(&with(b"\n"), 2, n - 1), None);
     assert_eq!(b.feed_fast_buffered(&with(b"\n"), 2, n), Some((n, n + 1)));
-    // Lines that end before the 算定日 (the general reader reads them).
-    for text in [
-        &b"SI,11,1,111000110,,288,1\n"[..],
-        b"SI,11,1,111000110,,288,1,abc\n",
-        b"TO,40,1,700590000,1.5,12,1,,650\n",
+    // Lines that end before the 算定日 (writers that leave out trailing empty fields) are read
+    // as the raw line is: the fields after the end are empty. Not in a field the fast path
+    // needs (コード, 回数), nor while the line is not whole in the buffer.
+    for (text, ok) in [
+        (
+            &b"SI,11,1,111000110,,288,1\nSI,11,1,111000110,,288,1,,,,,,,2\n"[..],
+            true,
+        ),
+        (b"SI,11,1,111000110,,288,1\r\n", true),
+        (b"SI,11,1,111000110,,288,1,abc\n", true),
+        // A CR that does not end the line is data, here in a コメント.
+        (b"SI,11,1,111000110,,288,1,,a\rb,,,,,1\n", true),
+        (b"TO,40,1,700590000,1.5,12,1,,650\n", true),
+        (b"TO,40,1,700590000,1.5,12,1,,650\r\n", true),
+        (b"TO,40,1,700590000,1.5,12,1\n", true),
+        (b"SI,11,1,111000110,,288\n", false),
+        (b"SI,11,1\n", false),
+        (b"SI,11,1,111000110,,288,1", false),
+        (b"SI,11,1,111000110,,288,1\r", false),
+        (b"SI,11,1,111000110,,288,1,abc", false),
     ] {
-        assert_eq!(b.feed_fast_buffered(text, 2, usize::MAX), None, "{text:?}");
+        let raw = text.split(|&c| c == b'\n').next().unwrap_or_default();
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        let got = b.feed_fast_buffered(text, 2, usize::MAX);
+        let want = ok.then(|| {
+            (
+                raw.len(),
+                raw.len() + usize::from(text[raw.len()] == b'\r') + 1,
+            )
+        });
+        assert_eq!(got, want, "{text:?}");
+        if ok {
+            assert!(b.feed_fast(raw, 2), "{text:?}");
+        }
     }
 }
 
