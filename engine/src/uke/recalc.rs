@@ -3,6 +3,7 @@
 //! [`Status::CannotCheck`] (with the reason: unknown code, multi-code unit, percentage item …).
 
 use std::borrow::Cow;
+use std::cell::Cell;
 
 use rust_decimal::Decimal;
 
@@ -26,6 +27,14 @@ pub use report::{
     Check, CheckKind, Outcome, ReceiptReport, RuleRef, SECTION_MEALS, Status, Summary,
 };
 use unit::*;
+
+thread_local! {
+    /// The rule items of a receipt and the (unit, line) of each, kept per thread between
+    /// receipts (cleared on each; only the allocations are reused).
+    #[allow(clippy::type_complexity)]
+    static RULE_ITEMS: Cell<(Vec<(usize, usize)>, Vec<santei_rules_dsl::Item>)> =
+        const { Cell::new((Vec::new(), Vec::new())) };
+}
 
 /// What is recalculated against: masters only, or an [`Engine`]'s masters, with or without its
 /// rules.
@@ -462,7 +471,6 @@ impl<'a> Recalculator<'a> {
     /// 傷病名, comments) and additions are not judged here: the file does not carry the facts
     /// they ask about.
     fn rule_checks(&self, engine: &Engine, r: &Receipt, days: MonthDays, checks: &mut Vec<Check>) {
-        use santei_rules_dsl::{Action, RuleKind};
         let first = r.month.first_day();
         let Some(rules) = engine.rules_for(first) else {
             return;
@@ -470,20 +478,29 @@ impl<'a> Recalculator<'a> {
         if rules.is_empty() {
             return;
         }
-        // One item per SI line and 算定日: sized once (growing them cost a realloc per doubling).
-        let n: usize = r
-            .units
-            .iter()
-            .flat_map(|u| &u.lines)
-            .filter(|l| l.kind == LineKind::Procedure)
-            .map(|l| l.days.len())
-            .sum();
-        if n == 0 {
-            return;
-        }
-        // (unit index, line index) of each item.
-        let mut at: Vec<(usize, usize)> = Vec::with_capacity(n);
-        let mut items = Vec::with_capacity(n);
+        // One item per SI line and 算定日, in the vectors of the previous receipt on this thread
+        // (cleared; they grow to the largest receipt once): two allocations and frees less per
+        // receipt, and no pass to size them.
+        let (mut at, mut items) = RULE_ITEMS.with(Cell::take);
+        at.clear();
+        items.clear();
+        self.rule_items(r, rules, days, first, &mut at, &mut items, checks);
+        RULE_ITEMS.with(|s| s.set((at, items)));
+    }
+
+    /// [`Recalculator::rule_checks`] with the items' vectors given (empty).
+    #[allow(clippy::too_many_arguments)]
+    fn rule_items(
+        &self,
+        r: &Receipt,
+        rules: &santei_rules_dsl::RuleSet,
+        days: MonthDays,
+        first: Date,
+        at: &mut Vec<(usize, usize)>,
+        items: &mut Vec<santei_rules_dsl::Item>,
+        checks: &mut Vec<Check>,
+    ) {
+        use santei_rules_dsl::{Action, RuleKind};
         for (ui, u) in r.units.iter().enumerate() {
             for (li, l) in u.lines.iter().enumerate() {
                 if l.kind != LineKind::Procedure {
@@ -527,7 +544,7 @@ impl<'a> Recalculator<'a> {
         let kinds = [RuleKind::Inclusion, RuleKind::Exclusion, RuleKind::Limit];
         // 入院: the RE 入院年月日 starts the stay the 入院中 limits count over.
         let admission = r.admission.filter(|_| r.is_inpatient());
-        for o in rules.evaluate_admitted(&subject, &items, &kinds, admission) {
+        for o in rules.evaluate_admitted(&subject, items, &kinds, admission) {
             let rule = &rules.rules[o.rule];
             let Some(&first_item) = o.items.first() else {
                 continue;
