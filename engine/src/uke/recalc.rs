@@ -3,6 +3,7 @@
 //! [`Status::CannotCheck`] (with the reason: unknown code, multi-code unit, percentage item …).
 
 use std::borrow::Cow;
+use std::cell::Cell;
 
 use rust_decimal::Decimal;
 
@@ -12,6 +13,7 @@ use crate::engine::{Engine, MAX_UNIT_POINTS};
 use crate::masters::{
     AgeCode, Date, Drug, MasterCatalog, MasterSet, MonthDays, PointKind, Procedure,
 };
+use crate::prepared::Prepared;
 use crate::price::{self, Bound, PriceError, PricedHow};
 use crate::tables::{Bundling, bundling};
 use crate::{age, rules};
@@ -26,6 +28,14 @@ pub use report::{
     Check, CheckKind, Outcome, ReceiptReport, RuleRef, SECTION_MEALS, Status, Summary,
 };
 use unit::*;
+
+thread_local! {
+    /// The rule items of a receipt and the (unit, line) of each, kept per thread between
+    /// receipts (cleared on each; only the allocations are reused).
+    #[allow(clippy::type_complexity)]
+    static RULE_ITEMS: Cell<(Vec<(usize, usize)>, Vec<santei_rules_dsl::Item>)> =
+        const { Cell::new((Vec::new(), Vec::new())) };
+}
 
 /// What is recalculated against: masters only, or an [`Engine`]'s masters, with or without its
 /// rules.
@@ -271,13 +281,6 @@ impl<'a> Recalculator<'a> {
         self
     }
 
-    fn masters(&self, date: Date) -> Option<&'a MasterSet> {
-        match self.source {
-            Source::Catalog(c) => c.for_date(date),
-            Source::Engine(e, _) => e.masters_for(date),
-        }
-    }
-
     /// Recalculates one receipt. The computed total is Σ of the computed points × 回数 of every
     /// 算定単位 (the claimed points where a unit cannot be checked, which that unit's check says).
     /// Rule and derivation outcomes are differences of their own, on the line concerned; they do
@@ -287,7 +290,17 @@ impl<'a> Recalculator<'a> {
             return out_of_scope(r, *line, DPC_OUT_OF_SCOPE);
         }
         let date = r.month.first_day();
-        let set = self.masters(date);
+        // The engine's revision of the 診療年月, looked up once for the unit checks and every
+        // rule and derivation check below (each looked it up again: a walk over the revisions
+        // and their periods per lookup).
+        let prep = match self.source {
+            Source::Catalog(_) => None,
+            Source::Engine(e, _) => e.prepared_for(date),
+        };
+        let set = match self.source {
+            Source::Catalog(c) => c.for_date(date),
+            Source::Engine(..) => prep.map(|p| &p.set),
+        };
         // One check per unit, the totals, and a few rule outcomes: one allocation.
         let mut checks = Vec::with_capacity(r.units.len() + r.publics.len() + 4);
         let mut lines = 0;
@@ -379,16 +392,16 @@ impl<'a> Recalculator<'a> {
         }
         // Rule and derivation outcomes, reported after the totals.
         let mut outcomes = Vec::new();
-        if let Source::Engine(engine, true) = self.source {
+        if let (Source::Engine(_, true), Some(prep)) = (self.source, prep) {
             // The dates of the 診療年月's days, for the 算定日 of every line.
             let days = MonthDays::new(r.month.year, r.month.month);
-            self.rule_checks(engine, r, days, &mut outcomes);
+            self.rule_checks(&prep.rules, r, days, &mut outcomes);
             if !r.is_inpatient() {
-                self.derived_checks(engine, r, days, &mut outcomes, &rows, &start);
+                self.derived_checks(prep, r, days, &mut outcomes, &rows, &start);
             }
-            self.tsusoku_checks(engine, r, &mut outcomes, &rows, &start);
+            self.tsusoku_checks(prep, r, &mut outcomes, &rows, &start);
             if r.is_inpatient() {
-                self.stay_checks(engine, r, &mut outcomes, &rows, &start);
+                self.stay_checks(prep, r, &mut outcomes, &rows, &start);
             }
         }
         let mut computed_total = 0i64;
@@ -461,29 +474,40 @@ impl<'a> Recalculator<'a> {
     /// that need a person's look (特例条件, 背反区分 3) cannot be checked. Requirements (施設基準,
     /// 傷病名, comments) and additions are not judged here: the file does not carry the facts
     /// they ask about.
-    fn rule_checks(&self, engine: &Engine, r: &Receipt, days: MonthDays, checks: &mut Vec<Check>) {
-        use santei_rules_dsl::{Action, RuleKind};
+    fn rule_checks(
+        &self,
+        rules: &santei_rules_dsl::RuleSet,
+        r: &Receipt,
+        days: MonthDays,
+        checks: &mut Vec<Check>,
+    ) {
         let first = r.month.first_day();
-        let Some(rules) = engine.rules_for(first) else {
-            return;
-        };
         if rules.is_empty() {
             return;
         }
-        // One item per SI line and 算定日: sized once (growing them cost a realloc per doubling).
-        let n: usize = r
-            .units
-            .iter()
-            .flat_map(|u| &u.lines)
-            .filter(|l| l.kind == LineKind::Procedure)
-            .map(|l| l.days.len())
-            .sum();
-        if n == 0 {
-            return;
-        }
-        // (unit index, line index) of each item.
-        let mut at: Vec<(usize, usize)> = Vec::with_capacity(n);
-        let mut items = Vec::with_capacity(n);
+        // One item per SI line and 算定日, in the vectors of the previous receipt on this thread
+        // (cleared; they grow to the largest receipt once): two allocations and frees less per
+        // receipt, and no pass to size them.
+        let (mut at, mut items) = RULE_ITEMS.with(Cell::take);
+        at.clear();
+        items.clear();
+        self.rule_items(r, rules, days, first, &mut at, &mut items, checks);
+        RULE_ITEMS.with(|s| s.set((at, items)));
+    }
+
+    /// [`Recalculator::rule_checks`] with the items' vectors given (empty).
+    #[allow(clippy::too_many_arguments)]
+    fn rule_items(
+        &self,
+        r: &Receipt,
+        rules: &santei_rules_dsl::RuleSet,
+        days: MonthDays,
+        first: Date,
+        at: &mut Vec<(usize, usize)>,
+        items: &mut Vec<santei_rules_dsl::Item>,
+        checks: &mut Vec<Check>,
+    ) {
+        use santei_rules_dsl::{Action, RuleKind};
         for (ui, u) in r.units.iter().enumerate() {
             for (li, l) in u.lines.iter().enumerate() {
                 if l.kind != LineKind::Procedure {
@@ -527,7 +551,7 @@ impl<'a> Recalculator<'a> {
         let kinds = [RuleKind::Inclusion, RuleKind::Exclusion, RuleKind::Limit];
         // 入院: the RE 入院年月日 starts the stay the 入院中 limits count over.
         let admission = r.admission.filter(|_| r.is_inpatient());
-        for o in rules.evaluate_admitted(&subject, &items, &kinds, admission) {
+        for o in rules.evaluate_admitted(&subject, items, &kinds, admission) {
             let rule = &rules.rules[o.rule];
             let Some(&first_item) = o.items.first() else {
                 continue;

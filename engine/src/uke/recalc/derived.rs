@@ -18,7 +18,7 @@ impl<'a> Recalculator<'a> {
     /// Lines inside a まるめ unit take no 年齢加算 (the engine adds none to them either).
     pub(super) fn derived_checks(
         &self,
-        engine: &Engine,
+        prep: &Prepared,
         r: &Receipt,
         days: MonthDays,
         checks: &mut Vec<Check>,
@@ -26,9 +26,6 @@ impl<'a> Recalculator<'a> {
         start: &[usize],
     ) {
         use crate::derive;
-        let Some(prep) = engine.prepared_for(r.month.first_day()) else {
-            return;
-        };
         let set = &prep.set;
         // (day, date, unit, line, master row, times that day) of the SI lines a derivation is
         // about (外来管理加算 and what blocks it, 判断料, 時間外等加算 and their bases, items with

@@ -201,6 +201,9 @@ impl Summary {
             .map(|&k| (k, self.by_kind[k as usize]))
             .filter(|(_, c)| c.iter().any(|&n| n > 0))
     }
+    /// Counts one check (called for every check of every receipt, from [`super::Tally::add`]:
+    /// inlined there, most checks are one increment).
+    #[inline]
     pub(super) fn add(&mut self, c: &Check) {
         self.by_kind[c.kind as usize][c.status as usize] += 1;
         if c.status == Status::CannotCheck {

@@ -15,16 +15,13 @@ use crate::stay;
 impl<'a> Recalculator<'a> {
     pub(super) fn stay_checks(
         &self,
-        engine: &Engine,
+        prep: &Prepared,
         r: &Receipt,
         checks: &mut Vec<Check>,
         rows: &[Option<&Procedure>],
         start: &[usize],
     ) {
         let Some(admitted) = r.admission else { return };
-        let Some(prep) = engine.prepared_for(r.month.first_day()) else {
-            return;
-        };
         self.addition_limit_checks(r, admitted, checks, rows, start);
         let set = &prep.set;
         for (ui, u) in r.units.iter().enumerate() {

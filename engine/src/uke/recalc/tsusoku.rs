@@ -10,16 +10,13 @@ use crate::tsusoku::{self, Facts};
 impl<'a> Recalculator<'a> {
     pub(super) fn tsusoku_checks(
         &self,
-        engine: &Engine,
+        prep: &Prepared,
         r: &Receipt,
         checks: &mut Vec<Check>,
         rows: &[Option<&Procedure>],
         start: &[usize],
     ) {
         let Some(birth) = r.birth else { return };
-        let Some(prep) = engine.prepared_for(r.month.first_day()) else {
-            return;
-        };
         let set = &prep.set;
         for (ui, u) in r.units.iter().enumerate() {
             let Some(base) = start.get(ui).and_then(|&k| rows.get(k)).copied().flatten() else {
