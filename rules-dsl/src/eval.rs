@@ -293,7 +293,9 @@ impl RuleSet {
         scratch.cand = cand;
         scratch.alive = alive;
         (scratch.distinct, scratch.slot) = (codes.distinct, codes.slot);
-        SCRATCH.with(|s| s.set(scratch));
+        if scratch.small() {
+            SCRATCH.with(|s| s.set(scratch));
+        }
         out
     }
 
@@ -725,6 +727,23 @@ struct Scratch {
 }
 
 impl Scratch {
+    /// Vectors of up to this many elements are kept for the next call; an outsized claim frees
+    /// its own, so that it does not hold its memory on the thread (a service's worker) for good.
+    const KEEP: usize = 1 << 16;
+
+    fn small(&self) -> bool {
+        [
+            self.keyed.capacity(),
+            self.distinct.capacity(),
+            self.slot.capacity(),
+            self.cand.capacity(),
+            self.alive.capacity(),
+            self.pair_hits.capacity(),
+        ]
+        .iter()
+        .all(|&c| c <= Scratch::KEEP)
+    }
+
     const EMPTY: Scratch = Scratch {
         keyed: Vec::new(),
         distinct: Vec::new(),
@@ -872,5 +891,49 @@ mod tests {
                 assert_eq!(m.none(&items), !items.iter().any(|it| s.contains(it.code)));
             }
         }
+    }
+
+    /// The working vectors are kept for the next evaluation on the thread, except an outsized
+    /// claim's (more than `Scratch::KEEP` items), which frees them.
+    #[test]
+    fn scratch_is_kept_unless_outsized() {
+        let date = Date::from_ymd(2024, 7, 1).unwrap();
+        let subject = Subject {
+            birth: Date::from_ymd(1980, 1, 1).unwrap(),
+            sex: Sex::Female,
+            setting: Setting::Outpatient,
+            facility: FacilityKind::Clinic,
+            beds: 0,
+            standards: &[],
+            disease_specific: &[],
+            comments: &[],
+        };
+        let items = |n: u32| -> Vec<Item> {
+            (0..n)
+                .map(|k| Item {
+                    code: 160_000_000 + k,
+                    date,
+                    times: 1,
+                    quantity: None,
+                    history: false,
+                })
+                .collect()
+        };
+        let kept = || {
+            SCRATCH.with(|s| {
+                let sc = s.take();
+                let cap = sc.alive.capacity();
+                s.set(sc);
+                cap
+            })
+        };
+        let rs = RuleSet::default();
+        assert!(rs.evaluate(&subject, &items(10)).is_empty());
+        assert!(kept() >= 10);
+        let big = Scratch::KEEP as u32 + 1;
+        assert!(rs.evaluate(&subject, &items(big)).is_empty());
+        assert_eq!(kept(), 0);
+        rs.evaluate(&subject, &items(3));
+        assert!((3..=Scratch::KEEP).contains(&kept()));
     }
 }

@@ -492,7 +492,10 @@ impl<'a> Recalculator<'a> {
         at.clear();
         items.clear();
         self.rule_items(r, rules, days, first, &mut at, &mut items, checks);
-        RULE_ITEMS.with(|s| s.set((at, items)));
+        // An outsized receipt frees its own (it does not hold its memory on the thread).
+        if items.capacity() <= 1 << 16 {
+            RULE_ITEMS.with(|s| s.set((at, items)));
+        }
     }
 
     /// [`Recalculator::rule_checks`] with the items' vectors given (empty).
