@@ -5,6 +5,22 @@ fn read(bytes: &[u8]) -> Vec<Result<Item, UkeError>> {
     UkeReader::new(bytes, "t.UKE", Encoding::Utf8).collect()
 }
 
+/// The items with each receipt's records dropped: what the fast path (records not kept) gives.
+fn without_records(
+    items: impl IntoIterator<Item = Result<Item, UkeError>>,
+) -> Vec<Result<Item, UkeError>> {
+    items
+        .into_iter()
+        .map(|item| match item {
+            Ok(Item::Receipt(mut r)) => {
+                r.records = Records::default();
+                Ok(Item::Receipt(r))
+            }
+            other => other,
+        })
+        .collect()
+}
+
 fn receipts(items: &[Result<Item, UkeError>]) -> Vec<&Receipt> {
     items
         .iter()
@@ -71,17 +87,7 @@ fn lf_crlf_and_eof_mark_read_the_same() {
         format!("{BODY}\u{1a}"),
     ];
     let lf = read(BODY.as_bytes());
-    let no_records: Vec<_> = lf
-        .iter()
-        .cloned()
-        .map(|item| match item {
-            Ok(Item::Receipt(mut r)) => {
-                r.records = Records::default();
-                Ok(Item::Receipt(r))
-            }
-            other => other,
-        })
-        .collect();
+    let no_records = without_records(lf.iter().cloned());
     for text in &variants {
         assert_eq!(read(text.as_bytes()), lf, "{text:?}");
         // The fast path (records not kept), from one buffer and from reads of 16 bytes (lines
@@ -147,16 +153,7 @@ fn a_refused_line_is_offered_once_and_read_the_general_way() {
         RE,3,1112,202110,c,1,19800101\n\
         SI,11,1,111000110,,x288,1\r\n\
         SI,11,1,111000110,,288,1";
-    let general: Vec<_> = read(text.as_bytes())
-        .into_iter()
-        .map(|item| match item {
-            Ok(Item::Receipt(mut r)) => {
-                r.records = Records::default();
-                Ok(Item::Receipt(r))
-            }
-            other => other,
-        })
-        .collect();
+    let general = without_records(read(text.as_bytes()));
     let r = receipts(&general);
     assert_eq!(r.len(), 1);
     let lines: Vec<_> = r[0].units.iter().map(|u| u.lines[0].line).collect();
@@ -324,15 +321,7 @@ fn fast_path_reads_as_the_general_reader() {
         }
     }
     text.push_str("GO,1,1,99\n");
-    let general: Vec<_> = UkeReader::new(text.as_bytes(), "t.UKE", Encoding::Utf8)
-        .map(|item| match item {
-            Ok(Item::Receipt(mut r)) => {
-                r.records = Records::default();
-                Ok(Item::Receipt(r))
-            }
-            other => other,
-        })
-        .collect();
+    let general = without_records(UkeReader::new(text.as_bytes(), "t.UKE", Encoding::Utf8));
     // Small reads too, so lines cross the input's buffer.
     for cap in [usize::MAX, 64] {
         let input = std::io::BufReader::with_capacity(cap.min(1 << 16), text.as_bytes());
