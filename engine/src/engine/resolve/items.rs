@@ -62,26 +62,24 @@ pub(in crate::engine) fn rx<'a>(
         push_index(&mut dpath, ".drugs", k);
         let found = code_of(&d.code).and_then(|c| set.drugs.get(c, date));
         let Some(rec) = found else {
-            findings.push(
-                Finding::error(rules::UNKNOWN_CODE)
-                    .at(format!("{dpath}.code"))
-                    .cite(rules::CITE_MASTER)
-                    .codes(vec![d.code.clone()])
-                    .message(format!(
-                        "医薬品 `{}` is not in the 医薬品マスター of {} on {date}; the 剤 is not billed",
-                        d.code, set.revision.id
-                    )),
-            );
+            findings.push(unknown_code(
+                &dpath,
+                &d.code,
+                "医薬品",
+                "医薬品マスター",
+                cx,
+                date,
+                "; the 剤 is not billed",
+            ));
             return None;
         };
         if d.amount <= Decimal::ZERO {
-            findings.push(
-                Finding::error(rules::BAD_QUANTITY)
-                    .at(format!("{dpath}.amount"))
-                    .cite(rules::CITE_DRUG)
-                    .codes(vec![d.code.clone()])
-                    .message("使用量 must be positive; the 剤 is not billed"),
-            );
+            findings.push(bad_amount(
+                &dpath,
+                &d.code,
+                rules::CITE_DRUG,
+                "使用量 must be positive; the 剤 is not billed",
+            ));
             return None;
         }
         if rec.price_kind != 1 {
@@ -131,26 +129,24 @@ pub(in crate::engine) fn material<'a>(
 ) -> Option<MaterialUse<'a>> {
     let set = &cx.p.set;
     let Some(rec) = code_of(code).and_then(|c| set.materials.get(c, date)) else {
-        findings.push(
-            Finding::error(rules::UNKNOWN_CODE)
-                .at(format!("{path}.code"))
-                .cite(rules::CITE_MASTER)
-                .codes(vec![code.to_string()])
-                .message(format!(
-                    "特定器材 `{code}` is not in the 特定器材マスター of {} on {date}; line not billed",
-                    set.revision.id
-                )),
-        );
+        findings.push(unknown_code(
+            path,
+            code,
+            "特定器材",
+            "特定器材マスター",
+            cx,
+            date,
+            "; line not billed",
+        ));
         return None;
     };
     if amount <= Decimal::ZERO {
-        findings.push(
-            Finding::error(rules::BAD_QUANTITY)
-                .at(format!("{path}.amount"))
-                .cite(rules::CITE_MATERIAL)
-                .codes(vec![code.to_string()])
-                .message("使用量 must be positive; line not billed"),
-        );
+        findings.push(bad_amount(
+            path,
+            code,
+            rules::CITE_MATERIAL,
+            "使用量 must be positive; line not billed",
+        ));
         return None;
     }
     let age_code = |s: &str| santei_masters::AgeCode::from_field(s);
@@ -217,16 +213,45 @@ pub(in crate::engine) fn comment<'a>(
     let set = &cx.p.set;
     let found = code_of(code).and_then(|c| set.comments.get(c, date));
     if found.is_none() {
-        findings.push(
-            Finding::error(rules::UNKNOWN_CODE)
-                .at(format!("{path}.code"))
-                .cite(rules::CITE_MASTER)
-                .codes(vec![code.to_string()])
-                .message(format!(
-                    "コメント `{code}` is not in the コメントマスター of {} on {date}",
-                    set.revision.id
-                )),
-        );
+        findings.push(unknown_code(
+            path,
+            code,
+            "コメント",
+            "コメントマスター",
+            cx,
+            date,
+            "",
+        ));
     }
     found
+}
+
+/// The error of an item at `path` whose code is not in `master` (the 基本マスター of `kind`) of the
+/// claim's revision on `date`; `outcome` ends the message (what is not billed).
+fn unknown_code(
+    path: &str,
+    code: &str,
+    kind: &str,
+    master: &str,
+    cx: Context<'_>,
+    date: Date,
+    outcome: &str,
+) -> Finding {
+    Finding::error(rules::UNKNOWN_CODE)
+        .at(format!("{path}.code"))
+        .cite(rules::CITE_MASTER)
+        .codes(vec![code.to_string()])
+        .message(format!(
+            "{kind} `{code}` is not in the {master} of {} on {date}{outcome}",
+            cx.p.set.revision.id
+        ))
+}
+
+/// The error of a drug or 材料 at `path` whose 使用量 is not positive (`cite`: its 通則).
+fn bad_amount(path: &str, code: &str, cite: &'static str, message: &'static str) -> Finding {
+    Finding::error(rules::BAD_QUANTITY)
+        .at(format!("{path}.amount"))
+        .cite(cite)
+        .codes(vec![code.to_string()])
+        .message(message)
 }
