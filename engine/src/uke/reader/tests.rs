@@ -5,6 +5,15 @@ fn read(bytes: &[u8]) -> Vec<Result<Item, UkeError>> {
     UkeReader::new(bytes, "t.UKE", Encoding::Utf8).collect()
 }
 
+/// The fast path's items (records not kept), the input read through a buffer of `cap` bytes (at
+/// most 64 KiB; small ones make lines cross the buffer).
+fn read_fast(bytes: &[u8], cap: usize) -> Vec<Result<Item, UkeError>> {
+    let input = std::io::BufReader::with_capacity(cap.min(1 << 16), bytes);
+    UkeReader::new(input, "t.UKE", Encoding::Utf8)
+        .keep_records(false)
+        .collect()
+}
+
 /// The items with each receipt's records dropped: what the fast path (records not kept) gives.
 fn without_records(
     items: impl IntoIterator<Item = Result<Item, UkeError>>,
@@ -93,10 +102,7 @@ fn lf_crlf_and_eof_mark_read_the_same() {
         // The fast path (records not kept), from one buffer and from reads of 16 bytes (lines
         // cross the buffer, the last one is read without a line feed).
         for cap in [usize::MAX, 16] {
-            let input = std::io::BufReader::with_capacity(cap.min(1 << 16), text.as_bytes());
-            let fast: Vec<_> = UkeReader::new(input, "t.UKE", Encoding::Utf8)
-                .keep_records(false)
-                .collect();
+            let fast = read_fast(text.as_bytes(), cap);
             assert_eq!(fast, no_records, "{text:?}, buffer {cap}");
         }
     }
@@ -176,10 +182,7 @@ fn a_refused_line_is_offered_once_and_read_the_general_way() {
     // (not from the buffer when it holds less than the record ID and its comma).
     for (cap, tries) in [(usize::MAX, 7..=7), (16, 7..=14)] {
         fast::TRIES.with(|t| t.set(0));
-        let input = std::io::BufReader::with_capacity(cap.min(1 << 16), text.as_bytes());
-        let fast: Vec<_> = UkeReader::new(input, "t.UKE", Encoding::Utf8)
-            .keep_records(false)
-            .collect();
+        let fast = read_fast(text.as_bytes(), cap);
         assert_eq!(
             format!("{fast:#?}"),
             format!("{general:#?}"),
@@ -324,10 +327,7 @@ fn fast_path_reads_as_the_general_reader() {
     let general = without_records(UkeReader::new(text.as_bytes(), "t.UKE", Encoding::Utf8));
     // Small reads too, so lines cross the input's buffer.
     for cap in [usize::MAX, 64] {
-        let input = std::io::BufReader::with_capacity(cap.min(1 << 16), text.as_bytes());
-        let fast: Vec<_> = UkeReader::new(input, "t.UKE", Encoding::Utf8)
-            .keep_records(false)
-            .collect();
+        let fast = read_fast(text.as_bytes(), cap);
         assert_eq!(
             format!("{fast:#?}"),
             format!("{general:#?}"),
