@@ -113,7 +113,11 @@ pub(super) fn procedures<'a>(
                 );
                 continue;
             }
-            if let Some((rule, cite, why)) = cx.stay_refusal(earlier, rec, date) {
+            // The stay's refusals first, then the master gates.
+            let refusal = cx
+                .stay_refusal(earlier, rec, date)
+                .or_else(|| cx.gate(rec, date, birth));
+            if let Some((rule, cite, why)) = refusal {
                 findings.push(
                     Finding::error(rule)
                         .at(path.clone())
@@ -122,19 +126,6 @@ pub(super) fn procedures<'a>(
                         .message(format!(
                             "{} {}: {why}; line not billed",
                             code, rec.abbr_name
-                        )),
-                );
-                continue;
-            }
-            if let Some(reason) = cx.gate(rec, date, birth) {
-                findings.push(
-                    Finding::error(reason.0)
-                        .at(path.clone())
-                        .cite(reason.1)
-                        .codes(vec![code.clone()])
-                        .message(format!(
-                            "{} {}: {}; line not billed",
-                            code, rec.abbr_name, reason.2
                         )),
                 );
                 continue;
@@ -272,14 +263,7 @@ impl Context<'_> {
         date: Date,
         birth: Date,
     ) -> Option<(&'static str, &'static str, String)> {
-        gate(
-            rec,
-            date,
-            birth,
-            self.inpatient,
-            &self.claim.facility,
-            self.claim.insurance.scheme,
-        )
+        self.blocked_by(rec, date, birth).map(|b| b.explain(rec))
     }
 
     /// Whether a row can be billed for this patient, facility and day: [`Context::gate`] without
@@ -293,20 +277,6 @@ impl Context<'_> {
     pub(super) fn blocked_by(&self, rec: &Procedure, date: Date, birth: Date) -> Option<Blocked> {
         blocked_for(self.claim, self.inpatient, rec, date, birth)
     }
-}
-
-/// Why a row of the 医科診療行為マスター cannot be billed for this patient, facility and day, if it
-/// cannot (the master gates: 入外, 病院・診療所, 病床数, 施設基準, 年齢, 後期高齢者): the rule id,
-/// its citation and the reason. Shared by the claim engine and the UKE recalculation.
-pub(crate) fn gate(
-    rec: &Procedure,
-    date: Date,
-    birth: Date,
-    inpatient: bool,
-    f: &crate::claim::Facility,
-    scheme: Option<Scheme>,
-) -> Option<(&'static str, &'static str, String)> {
-    blocked(rec, date, birth, inpatient, f, scheme).map(|b| b.explain(rec))
 }
 
 /// [`blocked`] for a claim's facility and insurance (the claim engine's stages ask it so).
@@ -411,7 +381,10 @@ impl Blocked {
     }
 }
 
-/// The decision of [`gate`], in the same order.
+/// Why a row of the 医科診療行為マスター cannot be billed for this patient, facility and day, if it
+/// cannot: the master gates in order (入外, 病院・診療所, 病床数, 施設基準, 年齢, 後期高齢者);
+/// [`Blocked::explain`] gives the rule id, its citation and the reason. Shared by the claim engine
+/// ([`Context::gate`], [`Context::billable`]) and the UKE recalculation's derived checks.
 pub(crate) fn blocked(
     rec: &Procedure,
     date: Date,
@@ -432,6 +405,8 @@ pub(crate) fn blocked(
         (2, FacilityKind::Hospital) => return Some(Blocked::ClinicOnly),
         _ => {}
     }
+    // 病床数区分 (項番71) 5: not in a hospital of 200 or more 一般病床 (告示 A001 注1 「許可病床のうち
+    // 一般病床に係るものの数が200以上のものを除く」), 6: only there (告示 A002 注1).
     let large_hospital = f.kind == FacilityKind::Hospital && f.beds >= 200;
     match rec.bed_count_class {
         5 if large_hospital => return Some(Blocked::NotLargeHospital),
