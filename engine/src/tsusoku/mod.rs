@@ -133,7 +133,8 @@ pub fn takes_additions(rec: &Procedure) -> bool {
     is_base(rec)
         && (rec.general_age == 1 || rec.time_addition == 1)
         && match part(rec) {
-            Some(Part::Shujutsu | Part::Masui) => rec.general_age == 1 || rec.time_addition == 1,
+            // 項番40 or 43 is 1 (tested above).
+            Some(Part::Shujutsu | Part::Masui) => true,
             Some(Part::Shochi | Part::Kensa) => rec.time_addition == 1,
             None => false,
         }
