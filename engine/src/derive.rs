@@ -30,11 +30,12 @@ pub fn is_outpatient_management(rec: &Procedure) -> bool {
 /// 項番39; 告示等識別区分（２） not 7 加算, 項番69) and does not itself block 外来管理加算 (外来管理
 /// 加算区分 0, 項番56).
 pub fn takes_outpatient_management(rec: &Procedure) -> bool {
-    rec.code_table_alpha.as_str() == "A"
+    // The one-byte test first: it answers most rows.
+    rec.outpatient_management == 0
+        && rec.code_table_alpha.as_str() == "A"
         && rec.code_table_section.as_str() == "001"
         && rec.addition_serial.as_char() == '0'
         && rec.notice_kind_2.as_char() != '7'
-        && rec.outpatient_management == 0
 }
 
 /// The first item of a day that blocks 外来管理加算 (告示 A001 注8), if any.

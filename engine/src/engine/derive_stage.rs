@@ -82,7 +82,6 @@ impl<'a> Calc<'a> {
             self.tsusoku_additions(pr, date, &claimed);
             if !self.cx.inpatient
                 && !management_added
-                && !crate::derive::blocks_outpatient_management(pr.rec)
                 && crate::derive::takes_outpatient_management(pr.rec)
             {
                 management_added = true;
@@ -107,6 +106,7 @@ impl<'a> Calc<'a> {
             }
             let path = super::item_path(vi, ii);
             match item {
+                // Skipped above, before its path is built (the match must name it).
                 Item::Procedure { .. } => {}
                 Item::Rx {
                     form,
