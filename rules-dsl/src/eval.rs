@@ -180,7 +180,7 @@ impl RuleSet {
     ) -> Vec<Outcome> {
         // The working vectors of the previous call on this thread, cleared and filled again:
         // six allocations and frees less per claim (a batch evaluates one claim after another).
-        let mut scratch = SCRATCH.with(Cell::take);
+        let mut scratch = SCRATCH.with(|s| s.replace(Scratch::EMPTY));
         let codes = Codes::new_in(items, &mut scratch);
         // The rules of each distinct code (a code billed on several days is one lookup), sorted
         // and deduplicated as they would be from every item.
@@ -716,7 +716,6 @@ struct Codes {
 
 /// The working vectors of [`RuleSet::evaluate_admitted`], kept per thread between calls (their
 /// contents are cleared and written again on each call; only the allocations are reused).
-#[derive(Default)]
 struct Scratch {
     keyed: Vec<u64>,
     distinct: Vec<u32>,
@@ -727,9 +726,7 @@ struct Scratch {
 }
 
 impl Scratch {
-    /// Vectors of up to this many elements are kept for the next call; an outsized claim frees
-    /// its own, so that it does not hold its memory on the thread (a service's worker) for good.
-    const KEEP: usize = 1 << 16;
+    const KEEP: usize = SCRATCH_KEEP;
 
     fn small(&self) -> bool {
         [
@@ -754,6 +751,12 @@ impl Scratch {
     };
 }
 
+/// Working vectors of up to this many elements are kept on a thread for the next claim or
+/// receipt; a larger one frees its own, so that one outsized input does not hold its memory on the
+/// thread (a service's worker) for good. A chosen bound, not a law: a typical claim has tens of
+/// items, and 65,536 elements of the largest vector are 512 KiB.
+pub const SCRATCH_KEEP: usize = 1 << 16;
+
 thread_local! {
     /// Taken at the start of an evaluation and put back at its end (a nested or panicking
     /// evaluation finds it empty and allocates, as without it).
@@ -763,7 +766,8 @@ thread_local! {
 impl Codes {
     #[cfg(test)]
     fn new(items: &[Item]) -> Codes {
-        Codes::new_in(items, &mut Scratch::default())
+        let mut scratch = Scratch::EMPTY;
+        Codes::new_in(items, &mut scratch)
     }
 
     /// The codes of `items`, in the vectors of `scratch` (`keyed`, `distinct` and `slot` are
@@ -921,7 +925,7 @@ mod tests {
         };
         let kept = || {
             SCRATCH.with(|s| {
-                let sc = s.take();
+                let sc = s.replace(Scratch::EMPTY);
                 let cap = sc.alive.capacity();
                 s.set(sc);
                 cap

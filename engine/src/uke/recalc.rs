@@ -293,13 +293,12 @@ impl<'a> Recalculator<'a> {
         // The engine's revision of the 診療年月, looked up once for the unit checks and every
         // rule and derivation check below (each looked it up again: a walk over the revisions
         // and their periods per lookup).
-        let prep = match self.source {
-            Source::Catalog(_) => None,
-            Source::Engine(e, _) => e.prepared_for(date),
-        };
-        let set = match self.source {
-            Source::Catalog(c) => c.for_date(date),
-            Source::Engine(..) => prep.map(|p| &p.set),
+        let (prep, set) = match self.source {
+            Source::Catalog(c) => (None, c.for_date(date)),
+            Source::Engine(e, _) => {
+                let prep = e.prepared_for(date);
+                (prep, prep.map(|p| &p.set))
+            }
         };
         // One check per unit, the totals, and a few rule outcomes: one allocation.
         let mut checks = Vec::with_capacity(r.units.len() + r.publics.len() + 4);
@@ -493,7 +492,7 @@ impl<'a> Recalculator<'a> {
         items.clear();
         self.rule_items(r, rules, days, first, &mut at, &mut items, checks);
         // An outsized receipt frees its own (it does not hold its memory on the thread).
-        if items.capacity() <= 1 << 16 {
+        if items.capacity() <= santei_rules_dsl::eval::SCRATCH_KEEP {
             RULE_ITEMS.with(|s| s.set((at, items)));
         }
     }
