@@ -389,7 +389,7 @@ impl Builder {
                 u.count = l.count;
                 // A unit of several lines (one 剤, or a 包括 検査 group: its 点数 on the last line
                 // only, ../shared/docs/UKE_LAYOUT.md) is most often a 検体検査 まるめ (D007 and the
-                // like) of 5–10 lines (in a generated file of 10,000 receipts: 13,900 such units
+                // like) of 5–10 lines (in a file of 10,000 receipts from benches' `gen_uke`: 13,900 such units
                 // against 114,000 of one line): room for 8 when the second line comes saves the
                 // reallocations of growing 2 → 4 → 8 (a measured choice, not a limit of the
                 // layout: a larger unit still grows).
