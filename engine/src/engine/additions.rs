@@ -77,7 +77,7 @@ impl<'a> Calc<'a> {
         };
         let derived = {
             let row = |c: u32| p.set.procedures.get(c, date);
-            let billable = |r: &Procedure| self.cx.billable(r, date, birth);
+            let billable = |r: &Procedure| self.cx.billable(r, date);
             let env = crate::tsusoku::Env {
                 row: &row,
                 billable: &billable,
@@ -181,7 +181,6 @@ impl<'a> Calc<'a> {
             ),
         ];
         let p: &'a Prepared = self.cx.p;
-        let birth = self.cx.claim.patient.birth_date;
         for (code, cite, due) in families {
             if claimed.contains(&code) {
                 continue;
@@ -201,7 +200,7 @@ impl<'a> Calc<'a> {
                 );
                 continue;
             };
-            if !self.cx.billable(rec, date, birth) {
+            if !self.cx.billable(rec, date) {
                 continue;
             }
             let why = self.why(|| Explanation::UrgentAddition {
@@ -302,10 +301,9 @@ impl<'a> Calc<'a> {
         date: Date,
         visit: &Visit,
     ) -> Option<(&'a Procedure, Vec<Explanation>)> {
-        let birth = self.cx.claim.patient.birth_date;
         let p: &'a Prepared = self.cx.p;
         let chosen = crate::derive::choose_time_addition(p, base, date, visit.time, |r| {
-            self.cx.billable(r, date, birth)
+            self.cx.billable(r, date)
         })?;
         let why = self.why(|| Explanation::TimeAddition {
             code: base.code,
@@ -356,10 +354,7 @@ impl<'a> Calc<'a> {
             );
             return;
         }
-        if !self
-            .cx
-            .billable(rec, date, self.cx.claim.patient.birth_date)
-        {
+        if !self.cx.billable(rec, date) {
             return;
         }
         let why = self.why(|| Explanation::OutpatientManagement {
@@ -383,12 +378,11 @@ impl<'a> Calc<'a> {
             return;
         }
         let p: &'a Prepared = self.cx.p;
-        let birth = self.cx.claim.patient.birth_date;
         let best = p.judgement_fees.get(&group).and_then(|codes| {
             codes
                 .iter()
                 .filter_map(|&c| p.set.procedures.get(c, date))
-                .filter(|r| self.cx.billable(r, date, birth))
+                .filter(|r| self.cx.billable(r, date))
                 .max_by_key(|r| r.points)
         });
         let Some(fee) = best else {

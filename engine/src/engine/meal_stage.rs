@@ -127,9 +127,7 @@ impl<'a> Calc<'a> {
     /// The row needs a 施設基準 届出 the facility does not declare (the 施設基準 gate of
     /// claimed items, [`super::gate`]).
     fn needs_standard(&self, rec: &Procedure, date: Date) -> bool {
-        self.cx
-            .blocked_by(rec, date, self.cx.claim.patient.birth_date)
-            == Some(super::resolve::Blocked::FacilityStandard)
+        self.cx.blocked_by(rec, date) == Some(super::resolve::Blocked::FacilityStandard)
     }
 
     fn meal_line(

@@ -34,7 +34,6 @@ impl<'a> Calc<'a> {
         let ward = &s.wards[wi];
         let path = format!("stay.wards[{wi}].fee");
         let p = self.cx.p;
-        let birth = self.cx.claim.patient.birth_date;
         let rec: &'a Procedure = match code_of(&ward.fee)
             .and_then(|c| p.set.procedures.get(c, date))
         {
@@ -56,7 +55,7 @@ impl<'a> Calc<'a> {
         // again; the others (病院・診療所, 年齢 …) are.
         if let Some(why) = self
             .cx
-            .gate(rec, date, birth)
+            .gate(rec, date)
             .filter(|w| w.0 != rules::FACILITY_STANDARD)
         {
             if self.first_time(STAY, "ward", wi as u64) {

@@ -68,7 +68,6 @@ pub(super) fn procedures<'a>(
 ) -> Procedures<'a> {
     let date = visit.date;
     let set = &cx.p.set;
-    let birth = cx.claim.patient.birth_date;
     let mut procs: Vec<Proc<'a>> = Vec::with_capacity(visit.items.len());
     for (ii, item) in visit.items.iter().enumerate() {
         if let Item::Procedure {
@@ -116,7 +115,7 @@ pub(super) fn procedures<'a>(
             // The stay's refusals first, then the master gates.
             let refusal = cx
                 .stay_refusal(earlier, rec, date)
-                .or_else(|| cx.gate(rec, date, birth));
+                .or_else(|| cx.gate(rec, date));
             if let Some((rule, cite, why)) = refusal {
                 findings.push(
                     Finding::error(rule)
@@ -256,26 +255,32 @@ fn additions_with_base<'a>(
 }
 
 impl Context<'_> {
-    /// Why a row cannot be billed for this patient, facility and day, if it cannot.
+    /// Why a row cannot be billed for this patient (the claim's 生年月日), facility and day, if it
+    /// cannot.
     pub(super) fn gate(
         &self,
         rec: &Procedure,
         date: Date,
-        birth: Date,
     ) -> Option<(&'static str, &'static str, String)> {
-        self.blocked_by(rec, date, birth).map(|b| b.explain(rec))
+        self.blocked_by(rec, date).map(|b| b.explain(rec))
     }
 
     /// Whether a row can be billed for this patient, facility and day: [`Context::gate`] without
     /// building the reason, for the derivations that try candidate rows (判断料, 年齢・時間加算)
     /// and only want the answer.
-    pub(super) fn billable(&self, rec: &Procedure, date: Date, birth: Date) -> bool {
-        self.blocked_by(rec, date, birth).is_none()
+    pub(super) fn billable(&self, rec: &Procedure, date: Date) -> bool {
+        self.blocked_by(rec, date).is_none()
     }
 
     /// The master gate that keeps a row from being billed, if one does ([`blocked`]).
-    pub(super) fn blocked_by(&self, rec: &Procedure, date: Date, birth: Date) -> Option<Blocked> {
-        blocked_for(self.claim, self.inpatient, rec, date, birth)
+    pub(super) fn blocked_by(&self, rec: &Procedure, date: Date) -> Option<Blocked> {
+        blocked_for(
+            self.claim,
+            self.inpatient,
+            rec,
+            date,
+            self.claim.patient.birth_date,
+        )
     }
 }
 
