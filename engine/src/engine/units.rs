@@ -394,7 +394,7 @@ impl<'a> Calc<'a> {
     ) -> Option<RxDone> {
         let resolve::Rx {
             days,
-            drugs: resolved,
+            drugs: mut resolved,
         } = rx;
         let (section, section_no, unit_word, cite) = match form {
             RxForm::Internal => ("21", 21, "1剤1日分", rules::CITE_DRUG),
@@ -470,8 +470,11 @@ impl<'a> Calc<'a> {
             }
         }
         let points = drug_points(yen, floor);
-        for (k, d) in resolved.iter().enumerate() {
-            let (dpath, rec, amount) = (&d.path, d.rec, &d.amount);
+        for (k, d) in resolved.iter_mut().enumerate() {
+            let (rec, amount) = (d.rec, &d.amount);
+            // The drug's path moves into its line (a drug's path is longer than a `Text` keeps
+            // inline: copying it would allocate again).
+            let dpath = std::mem::take(&mut d.path);
             let mut ex: Vec<Explanation> = explain_unit.get(k).cloned().into_iter().collect();
             if k == last && self.explain {
                 ex.push(Explanation::RxPoints {
@@ -495,9 +498,7 @@ impl<'a> Calc<'a> {
                 points: (k == last).then_some(points),
                 times: days,
                 aggregation: 0,
-                origin: Origin::Claimed {
-                    path: dpath.as_str().into(),
-                },
+                origin: Origin::Claimed { path: dpath.into() },
                 explain: ex,
             }));
         }
