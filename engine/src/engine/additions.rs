@@ -1,8 +1,8 @@
 //! Derive: the items santei adds to a claimed one (年齢加算, 時間外等加算, 外来管理加算, D026 判断料).
 
-use rustc_hash::FxHashSet;
 use santei_masters::{Date, Procedure};
 
+use super::derive_stage::ClaimedCodes;
 use super::price_stage::Part;
 use super::{Calc, Proc};
 use crate::age;
@@ -31,7 +31,7 @@ impl<'a> Calc<'a> {
         &mut self,
         pr: &Proc<'a>,
         date: Date,
-        claimed: &FxHashSet<u32>,
+        claimed: ClaimedCodes<'_>,
     ) {
         if !crate::tsusoku::takes_additions(pr.rec) {
             return;
@@ -102,7 +102,7 @@ impl<'a> Calc<'a> {
             self.join_age_lines(base_unit, &age_lines);
         }
         for due in derived.due {
-            if claimed.contains(&due.code) {
+            if claimed.contains(due.code) {
                 continue;
             }
             let Some(rec) = p.set.procedures.get(due.code, date) else {
@@ -165,7 +165,7 @@ impl<'a> Calc<'a> {
         &mut self,
         procs: &[Proc<'a>],
         date: Date,
-        claimed: &FxHashSet<u32>,
+        claimed: ClaimedCodes<'_>,
     ) {
         use crate::tsusoku::{gazou, kensa};
         let families: [(u32, &'static str, UrgentRule); 2] = [
@@ -182,7 +182,7 @@ impl<'a> Calc<'a> {
         ];
         let p: &'a Prepared = self.cx.p;
         for (code, cite, due) in families {
-            if claimed.contains(&code) {
+            if claimed.contains(code) {
                 continue;
             }
             let Some((pr, why)) = procs.iter().find_map(|pr| {
@@ -220,7 +220,7 @@ impl<'a> Calc<'a> {
         pr: &Proc<'a>,
         date: Date,
         visit: &Visit,
-        claimed: &FxHashSet<u32>,
+        claimed: ClaimedCodes<'_>,
     ) {
         let set = &self.cx.p.set;
         let birth = self.cx.claim.patient.birth_date;
@@ -233,12 +233,12 @@ impl<'a> Calc<'a> {
             .as_ref()
             .is_some_and(|(t, _)| crate::derive::time_addition_replaces_infant(t));
         if let Some((t, why)) = time {
-            if !claimed.contains(&t.code.0) {
+            if !claimed.contains(t.code.0) {
                 self.derived_line(t, date, pr.times, rules::TIME_ADDITION, &pr.path, why);
             }
         }
         for (min, max, code) in crate::derive::due_age_additions(pr.rec, birth, date) {
-            if claimed.contains(&code.0) {
+            if claimed.contains(code.0) {
                 continue;
             }
             let Some(add) = set.procedures.get(code.0, date) else {
@@ -325,7 +325,7 @@ impl<'a> Calc<'a> {
         date: Date,
         visit: &Visit,
         blocker: Option<&Procedure>,
-        claimed: &FxHashSet<u32>,
+        claimed: ClaimedCodes<'_>,
     ) {
         let p: &'a Prepared = self.cx.p;
         let Some(rec) = p
@@ -335,7 +335,7 @@ impl<'a> Calc<'a> {
         else {
             return;
         };
-        if claimed.contains(&rec.code.0) {
+        if claimed.contains(rec.code.0) {
             return;
         }
         if !visit.outpatient_management {

@@ -2,12 +2,21 @@
 //! 年齢・時間加算, the 通則 additions, 外来管理加算 and 判断料 they call for (additions.rs,
 //! units.rs), its drugs, materials and comments, F200 注3 (polypharmacy.rs).
 
-use rustc_hash::FxHashSet;
-
 use super::polypharmacy::RxDone;
 use super::{Calc, resolve};
 use crate::claim::{Item, Visit};
 use crate::result::RecordKind;
+
+/// The 診療行為 codes a visit's claim bills itself (sorted, each once): a derived 加算 the claim
+/// already bills is left to the claim.
+#[derive(Clone, Copy)]
+pub(super) struct ClaimedCodes<'c>(&'c [u32]);
+
+impl ClaimedCodes<'_> {
+    pub(super) fn contains(self, code: u32) -> bool {
+        self.0.binary_search(&code).is_ok()
+    }
+}
 
 impl<'a> Calc<'a> {
     /// The derive stage of visit `vi`: the lines of its resolved 診療行為 (resolve/) with their
@@ -17,7 +26,13 @@ impl<'a> Calc<'a> {
         let date = visit.date;
         let resolve::Procedures { procs, blocker } =
             resolve::procedures(self.cx, &self.lines, vi, visit, &mut self.findings);
-        let claimed: FxHashSet<u32> = procs.iter().map(|p| p.rec.code.0).collect();
+        // The codes the visit's claim bills itself, sorted: a handful, so a binary search over a
+        // slice is cheaper than hashing them (as are the index lists below: the derive stage's
+        // hash sets cost about 1,300 instructions of a typical visit, callgrind profile_visit).
+        let mut codes: Vec<u32> = procs.iter().map(|p| p.rec.code.0).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        let claimed = ClaimedCodes(&codes);
         self.surgery_day(&procs);
 
         // まるめ groups of the day.
@@ -32,9 +47,11 @@ impl<'a> Calc<'a> {
                 None => bundled.push((g, vec![i])),
             }
         }
-        let mut bundled_done: FxHashSet<usize> = FxHashSet::default();
-        // 注加算 (same 注加算コード 項番38, 通番 ≠ 0) claimed after a base that takes 通則 additions.
-        let mut notes_of: rustc_hash::FxHashMap<usize, Vec<usize>> = Default::default();
+        // The procedures already billed (in a まるめ unit or as a 注加算 of their base), by index.
+        let mut bundled_done = vec![false; procs.len()];
+        // 注加算 (same 注加算コード 項番38, 通番 ≠ 0) claimed after a base that takes 通則 additions:
+        // (base, 注加算) index pairs, in the base's order, then the claim's.
+        let mut notes_of: Vec<(usize, usize)> = Vec::new();
         for (i, base) in procs.iter().enumerate() {
             if !crate::tsusoku::takes_additions(base.rec) || base.rec.addition_code == 0 {
                 continue;
@@ -44,28 +61,31 @@ impl<'a> Calc<'a> {
                     && n.rec.addition_serial.as_char() != '0'
                     && n.rec.bundled_test_group == 0
                     && n.times == base.times
-                    && !bundled_done.contains(&j)
+                    && !bundled_done[j]
                 {
-                    notes_of.entry(i).or_default().push(j);
-                    bundled_done.insert(j);
+                    notes_of.push((i, j));
+                    bundled_done[j] = true;
                 }
             }
         }
-        let mut bundle_checked: FxHashSet<u8> = FxHashSet::default();
+        // The まるめ groups already tried (包括対象検査グループ is one byte).
+        let mut bundle_checked = [false; 256];
         let mut management_added = false;
 
         for (i, pr) in procs.iter().enumerate() {
-            if bundled_done.contains(&i) {
+            if bundled_done[i] {
                 continue;
             }
             let g = pr.rec.bundled_test_group;
-            if g != 0 && bundle_checked.insert(g) {
+            if g != 0 && !std::mem::replace(&mut bundle_checked[usize::from(g)], true) {
                 let members: &[usize] = bundled
                     .iter()
                     .find(|(gg, _)| *gg == g)
                     .map_or(&[], |(_, m)| m.as_slice());
                 if self.bundle(g, members, &procs, date) {
-                    bundled_done.extend(members.iter().copied());
+                    for &m in members {
+                        bundled_done[m] = true;
+                    }
                     for &m in members {
                         self.judgement_fee(&procs[m], date);
                     }
@@ -75,22 +95,22 @@ impl<'a> Calc<'a> {
             self.procedure_line(pr, date);
             // The 注加算 claimed for a base that takes 通則 additions join its 算定単位 before
             // the additions are priced on it.
-            for &j in notes_of.get(&i).map_or(&[][..], |v| v.as_slice()) {
+            for &(_, j) in notes_of.iter().filter(|&&(b, _)| b == i) {
                 self.procedure_line(&procs[j], date);
             }
-            self.age_and_time_additions(pr, date, visit, &claimed);
-            self.tsusoku_additions(pr, date, &claimed);
+            self.age_and_time_additions(pr, date, visit, claimed);
+            self.tsusoku_additions(pr, date, claimed);
             if !self.cx.inpatient
                 && !management_added
                 && crate::derive::takes_outpatient_management(pr.rec)
             {
                 management_added = true;
-                self.outpatient_management(pr, date, visit, blocker, &claimed);
+                self.outpatient_management(pr, date, visit, blocker, claimed);
             }
             self.judgement_fee(pr, date);
         }
 
-        self.urgent_additions(&procs, date, &claimed);
+        self.urgent_additions(&procs, date, claimed);
 
         // Drugs, materials, comments in claim order.
         let last_section = self

@@ -2,7 +2,6 @@
 //! comments.
 
 use rust_decimal::Decimal;
-use rustc_hash::FxHashSet;
 use santei_masters::{Comment, Date, PointKind, Procedure};
 
 use super::polypharmacy::RxDone;
@@ -311,7 +310,10 @@ impl<'a> Calc<'a> {
         procs: &[Proc<'a>],
         date: Date,
     ) -> bool {
-        let distinct: FxHashSet<u32> = members.iter().map(|&m| procs[m].rec.code.0).collect();
+        // Distinct codes: a handful, sorted rather than hashed.
+        let mut distinct: Vec<u32> = members.iter().map(|&m| procs[m].rec.code.0).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
         let n = distinct.len() as u32;
         let Some(b) = tables::bundling(group, date) else {
             if n >= 2 {
