@@ -138,10 +138,7 @@ pub fn recalc(a: Args<'_>) -> Result<ExitCode, CliError> {
         ..BatchOptions::default()
     };
     let stdout = std::io::stdout();
-    let mut out = ReportWriter {
-        w: std::io::BufWriter::new(stdout.lock()),
-        format: a.format.into(),
-    };
+    let mut out = ReportWriter::new(std::io::BufWriter::new(stdout.lock()), a.format.into());
     out.header()?;
     let show = match a.progress {
         ProgressArg::Always => true,

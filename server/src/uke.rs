@@ -330,13 +330,13 @@ fn recalc_job<R: std::io::BufRead + Send, W: Write>(
         Recalculator::with_engine_masters(engine)
     }
     .facility(facility);
-    let mut out = ReportWriter {
-        w: writer,
-        format: match format {
+    let mut out = ReportWriter::new(
+        writer,
+        match format {
             UkeFormat::Json => ReportFormat::Json,
             UkeFormat::Csv => ReportFormat::Csv,
         },
-    };
+    );
     let options = BatchOptions {
         jobs: state.config.uke_jobs.max(1),
         ..BatchOptions::default()
