@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use santei_engine::masters::Revision;
+use santei_engine::masters::{MasterKind, Revision};
 use santei_engine::{
     BuildError, ClaimResult, Engine, EngineBuilder, ExplainForm, PolypharmacyRounding, RecordKind,
     Severity,
@@ -240,7 +240,7 @@ pub fn calc(
     }
     if let Some(out) = &uke.out {
         let ir = ir_flags(uke)?;
-        let engine = build_engine(dirs, load, etensu, rule_dirs, revision, polypharmacy)?;
+        let engine = build_engine(dirs, load, etensu, rule_dirs, revision, polypharmacy, None)?;
         let ctx = UkeContext {
             out,
             args: uke,
@@ -272,7 +272,7 @@ pub fn calc(
         path,
         message,
     };
-    let engine = build_engine(dirs, load, etensu, rule_dirs, revision, polypharmacy)?;
+    let engine = build_engine(dirs, load, etensu, rule_dirs, revision, polypharmacy, None)?;
     // Explanations are built only when shown (`--explain`, also with `--json`).
     let options = santei_engine::CalcOptions { explain };
     let result = engine.calculate_json_with(bytes, options).map_err(|e| {
@@ -847,7 +847,8 @@ fn print_copay(out: &mut impl Write, r: &ClaimResult, explain: bool) -> std::io:
 /// theirs): the masters of each `--masters` folder (the demo data when none) with `--updates`,
 /// `--encoding` and `--complete-prefixes`, the 電子点数表 of each `--etensu [REV=]DIR`, the
 /// bundled rules and `--rules` folders, the 多剤投与 rounding. With `revision`, the files are of
-/// that revision and it must be among the loaded ones.
+/// that revision and it must be among the loaded ones. With `kinds`, only those master kinds
+/// are read ([`EngineBuilder::kinds`]).
 pub fn build_engine(
     dirs: &[PathBuf],
     load: &LoadArgs,
@@ -855,6 +856,7 @@ pub fn build_engine(
     rule_dirs: &[PathBuf],
     revision: Option<&str>,
     polypharmacy_rounding: PolypharmacyRounding,
+    kinds: Option<&[MasterKind]>,
 ) -> Result<Engine, CliError> {
     let mut builder = EngineBuilder::new()
         .encoding(load.encoding.into())
@@ -862,6 +864,9 @@ pub fn build_engine(
         .polypharmacy_rounding(polypharmacy_rounding);
     if let Some(u) = &load.updates {
         builder = builder.updates(u);
+    }
+    if let Some(k) = kinds {
+        builder = builder.kinds(k.iter().copied());
     }
     if let Some(r) = revision.or(load.revision.as_deref()) {
         let rev = Revision::parse(r)

@@ -87,8 +87,10 @@ pub fn serve(a: ServeArgs) -> Result<ExitCode, CliError> {
     let e = a.engine.clone();
     let rounding = a.rounding.polypharmacy_rounding.into();
     let load = move || {
-        build_engine(&e.masters, &e.load, &e.etensu, &e.rules, None, rounding)
-            .map_err(|CliError(m)| m)
+        build_engine(
+            &e.masters, &e.load, &e.etensu, &e.rules, None, rounding, None,
+        )
+        .map_err(|CliError(m)| m)
     };
     let engine = load().map_err(CliError)?;
     let source = if a.engine.masters.is_empty() {

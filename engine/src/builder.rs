@@ -20,7 +20,9 @@
 use std::path::{Path, PathBuf};
 
 use santei_masters::etensu::Etensu;
-use santei_masters::{Encoding, LoadError, LoadOptions, MasterCatalog, MasterSet, Revision};
+use santei_masters::{
+    Encoding, LoadError, LoadOptions, MasterCatalog, MasterKind, MasterSet, Revision,
+};
 use santei_rules_dsl::Diagnostic;
 
 use crate::{Engine, EngineOptions, PolypharmacyRounding};
@@ -202,6 +204,8 @@ pub struct EngineBuilder {
     without_bundled_rules: bool,
     polypharmacy_rounding: PolypharmacyRounding,
     parallel: bool,
+    /// The master kinds read from a folder (all when `None`; see [`EngineBuilder::kinds`]).
+    kinds: Option<Vec<MasterKind>>,
 }
 
 impl Default for EngineBuilder {
@@ -225,6 +229,7 @@ impl EngineBuilder {
             without_bundled_rules: false,
             polypharmacy_rounding: PolypharmacyRounding::default(),
             parallel: true,
+            kinds: None,
         }
     }
 
@@ -318,6 +323,15 @@ impl EngineBuilder {
     /// The unit the F200 注3 多剤投与 90/100 is rounded over (default: once per 処方).
     pub fn polypharmacy_rounding(mut self, rounding: PolypharmacyRounding) -> EngineBuilder {
         self.polypharmacy_rounding = rounding;
+        self
+    }
+
+    /// Reads only these master kinds from a folder (医科診療行為 always; every kind by default).
+    /// For a front end that needs no more: the UKE recalculation reads no 傷病名 or 修飾語, and
+    /// the 傷病名マスター is the largest file to load. An engine built this way computes claims
+    /// without the 傷病名 checks' facts, so it is for such front ends only.
+    pub fn kinds(mut self, kinds: impl IntoIterator<Item = MasterKind>) -> EngineBuilder {
+        self.kinds = Some(kinds.into_iter().collect());
         self
     }
 
@@ -447,7 +461,7 @@ impl EngineBuilder {
             encoding: self.encoding,
             updates,
             revision: self.revision,
-            kinds: None,
+            kinds: self.kinds.clone(),
             parallel: self.parallel,
             complete_prefixes,
         };

@@ -184,3 +184,31 @@ fn errors_name_the_folder() {
         .etensu(santei_test_data::shared().join("etensu")));
     assert!(e.to_string().contains("r06/"), "{e}");
 }
+
+/// `kinds` reads only the master kinds asked for (医科診療行為 always), as `santei recalc` asks
+/// for the four it reads; the engine built with every kind has the others too.
+#[test]
+fn kinds_read_only_the_master_kinds_asked_for() {
+    use santei_engine::masters::{Date, MasterKind};
+    let folder = || MastersFolder::new(santei_test_data::masters("r06"));
+    let day = Date::parse_iso("2024-07-01").unwrap();
+    let some = EngineBuilder::new()
+        .masters(folder())
+        .kinds([MasterKind::Drug, MasterKind::Material, MasterKind::Comment])
+        .build()
+        .unwrap();
+    let set = some.masters_for(day).unwrap();
+    assert!(set.procedures.len() > 10_000, "医科診療行為 always read");
+    assert!(set.drugs.len() > 10_000 && set.materials.len() > 1_000);
+    assert!(set.comments.len() > 1_000);
+    assert_eq!((set.diseases.len(), set.modifiers.len()), (0, 0));
+    // The rules name comment codes: the same rules compile as with every kind.
+    let all = EngineBuilder::new().masters(folder()).build().unwrap();
+    let every = all.masters_for(day).unwrap();
+    assert!(every.diseases.len() > 20_000 && every.modifiers.len() > 2_000);
+    assert_eq!(
+        some.rules("r2024-06").map(|r| r.len()),
+        all.rules("r2024-06").map(|r| r.len())
+    );
+    assert!(some.rules("r2024-06").is_some_and(|r| !r.is_empty()));
+}
