@@ -208,17 +208,45 @@ fn days_fast(rest: &[u8], terminated: bool) -> Option<(DayCounts, usize, usize)>
     let mut d = 0usize;
     let mut i = 0;
     let term = loop {
-        // Empty fields: the commas before the next other byte.
-        loop {
-            let k = leading_commas(rest.get(i..).unwrap_or_default());
+        // Empty fields: the commas before the next other byte, up to eight from one load. Most
+        // counts are one digit: when the byte after the commas is a digit and the next one a
+        // comma, both in the same load, the count is taken from it (as below: a count ending at
+        // its comma), without the loads and end-of-line tests of the way below (callgrind of
+        // `santei recalc` on 10,000 receipts of benches' `gen_uke`: 15 instructions less per
+        // SI/IY/TO line).
+        if let Some(w) = rest.get(i..i + 8) {
+            let x = u64::from_le_bytes(w.try_into().unwrap_or([0; 8])) ^ COMMAS;
+            let k = (x.trailing_zeros() / 8) as usize;
             d += k;
             i += k;
-            if k < 8 {
-                break;
+            if k == 8 {
+                continue;
             }
-        }
-        if d >= 31 {
-            return None;
+            if d >= 31 {
+                return None;
+            }
+            if k < 7 {
+                // The byte after the commas (a digit 0–9 once less b'0') and the one after it
+                // (zero when a comma: `x` holds each byte xor b',').
+                let v = ((x >> (8 * k)) as u8 ^ b',').wrapping_sub(b'0');
+                if v <= 9 && (x >> (8 * (k + 1))) as u8 == 0 {
+                    counts[d] = u16::from(v);
+                    total += u32::from(v);
+                    mask |= u32::from(v > 0) << d;
+                    d += 1;
+                    i += 2;
+                    continue;
+                }
+            }
+        } else {
+            // Fewer than eight bytes left.
+            while rest.get(i) == Some(&b',') {
+                d += 1;
+                i += 1;
+            }
+            if d >= 31 {
+                return None;
+            }
         }
         match line_end(rest, i, terminated) {
             LineEnd::Not => {}
