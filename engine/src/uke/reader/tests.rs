@@ -358,7 +358,7 @@ fn fast_path_reads_as_the_general_reader() {
     );
     // And the fast path does take the plain lines (the comparison above is not vacuous).
     let rec = re_record();
-    let mut b = Builder::start("t", rec.as_ref()).unwrap();
+    let mut b = Builder::start("t", rec.as_ref(), None).unwrap();
     assert!(b.feed_fast(b"SI,11,1,111000110,,288,1,,,,,,,1", 2));
     assert!(b.feed_fast(b"TO,40,1,700590000,1.5,12,1,,650,,,,,,,,,1", 3));
     assert!(!b.feed_fast(b"SI,11,1,111000110,,288,1,820100001,\xe3\x81\x82,,,,,1", 4));
@@ -372,7 +372,7 @@ fn fast_path_reads_as_the_general_reader() {
 #[test]
 fn fast_path_finds_the_end_of_the_line_in_a_buffer() {
     let rec = re_record();
-    let mut b = Builder::start("t", rec.as_ref()).unwrap();
+    let mut b = Builder::start("t", rec.as_ref(), None).unwrap();
     let line = b"SI,11,1,111000110,,288,1,,,,,,,1";
     let n = line.len();
     let with = |tail: &[u8]| [&line[..], tail].concat();
@@ -441,13 +441,13 @@ fn fast_path_finds_the_end_of_the_line_in_a_buffer() {
 #[test]
 fn passive_records_are_those_feed_reads_past() {
     let rec = re_record();
-    let start = Builder::start("t", rec.as_ref()).unwrap();
+    let start = Builder::start("t", rec.as_ref(), None).unwrap();
     let before = format!("{:?}", (&start.receipt, start.section, start.current));
     for id in parse::KNOWN_RECORDS
         .iter()
         .filter(|id| !matches!(**id, "RE" | "IR" | "GO"))
     {
-        let mut b = Builder::start("t", rec.as_ref()).unwrap();
+        let mut b = Builder::start("t", rec.as_ref(), None).unwrap();
         let mut r = Record::default();
         let line = format!("{id},11,1,112007410,1,1,1,1,1,1,1,1,1,1");
         assert!(load_record(&mut r, line.as_bytes(), 2, Encoding::Utf8, "t").unwrap());
@@ -544,5 +544,42 @@ fn trim_field_is_str_trim() {
         "\u{1a}1",
     ] {
         assert_eq!(super::model::trim_field(s), s.trim(), "{s:?}");
+    }
+}
+
+/// A receipt given back ([`UkeReader::recycle`]) is built again in place: the same items as
+/// without, whatever the receipt given back held (HO twice, KO, DPC, unknown records, records
+/// kept or not).
+#[test]
+fn a_recycled_receipt_reads_as_a_new_one() {
+    let text = format!(
+        "{BODY}\n\
+        RE,3,1112,202110,c,1,19800101,,20211001,,,,,,,,,,1\n\
+        HO,06132013,1,1,1,73\n\
+        HO,06132013,1,1,1,74\n\
+        KO,12345678,1234567,,1,73,0\n\
+        BU,1\n\
+        XX,1\n\
+        SI,60,1,160068410,,,1,,,,,,,1\n\
+        SI,,1,160093810,,88,1,,,,,,,1\n\
+        RE,4,1111,202110,d,2,19800101\n\
+        SI,12,1,112007410,,73,1,,,,,,,1\n"
+    );
+    for keep in [true, false] {
+        let plain: Vec<_> = UkeReader::new(text.as_bytes(), "t.UKE", Encoding::Utf8)
+            .keep_records(keep)
+            .collect();
+        let mut reader =
+            UkeReader::new(text.as_bytes(), "t.UKE", Encoding::Utf8).keep_records(keep);
+        let mut recycled = Vec::new();
+        while let Some(item) = reader.next() {
+            recycled.push(format!("{item:#?}"));
+            if let Ok(Item::Receipt(r)) = item {
+                reader.recycle(r);
+            }
+        }
+        let plain: Vec<_> = plain.iter().map(|i| format!("{i:#?}")).collect();
+        assert_eq!(recycled, plain, "records kept: {keep}");
+        assert!(plain.len() >= 5, "{plain:?}");
     }
 }
