@@ -255,7 +255,9 @@ impl<R: BufRead> UkeReader<R> {
                     // A line whole in the buffer was offered to the fast path above: it reads
                     // the same lines there.
                     Some((b, room)) if raw.len() <= room => {
-                        let fed = (consumed == 0 && b.feed_fast(raw, self.line)) || passive(raw);
+                        let fed = (consumed == 0 && b.feed_fast(raw, self.line))
+                            || passive(raw)
+                            || b.feed_insurance_fast(raw, self.line);
                         if fed {
                             // The receipt size counts text as the general way decodes it:
                             // without a final 0x1A (the EOF mark some writers add,

@@ -308,13 +308,7 @@ impl Builder {
                     meal_yen: c.opt_int(rec, 8, "食事療養合計金額")?,
                     burden_yen: c.opt_int(rec, 11, "負担金額")?,
                 };
-                // The payer-side variant repeats HO at the end of some receipts; the first is
-                // the claim, later ones are kept in `later_insurance`.
-                if r.insurance.is_none() {
-                    r.insurance = Some(ho);
-                } else {
-                    r.later_insurance.push(ho);
-                }
+                self.add_insurance(ho);
             }
             "KO" => r.publics.push(PublicExpense {
                 line: rec.line,
@@ -353,6 +347,17 @@ impl Builder {
             }
         }
         Ok(())
+    }
+
+    /// An HO record read. The payer-side variant repeats HO at the end of some receipts; the
+    /// first is the claim, later ones are kept in `later_insurance`.
+    pub(super) fn add_insurance(&mut self, ho: Insurance) {
+        let r = &mut self.receipt;
+        if r.insurance.is_none() {
+            r.insurance = Some(ho);
+        } else {
+            r.later_insurance.push(ho);
+        }
     }
 
     /// An SI/IY/TO line ([`line_layout`]): parsed and added to the receipt ([`Builder::push_line`]).

@@ -583,3 +583,83 @@ fn a_recycled_receipt_reads_as_a_new_one() {
         assert!(plain.len() >= 5, "{plain:?}");
     }
 }
+
+/// HO read by the fast path ([`Builder::feed_insurance_fast`]) as the general way reads it, or
+/// refused: every shape of HO, first and repeated, in receipts read with records kept and not.
+#[test]
+fn insurance_fast_path_reads_as_the_general_reader() {
+    let hos = [
+        "HO,06132013,1,1,1,73",
+        "HO,06364368,7940,404142,2,879,,,,,,,,,",
+        "HO,  138057,a,b,1,161,,3,4500,,,120,,,",
+        "HO,  138057,記号,番号,1,161,,,,,,,,,",
+        "HO,06132013,1,1,1",
+        "HO,06132013,1,1,x,73",
+        "HO,06132013,1,1,1, 73",
+        "HO,06132013,1,1,1,-73",
+        "HO,06132013,1,1,4294967296,73",
+        "HO,06132013,1,1,1234567890,73",
+        "HO,06132013,1,1,123456789,73,,999999999,999999999999999999,,,999999999999999999",
+        "HO,06132013,1,1,1,1234567890123456789,,,,,,1",
+        "HO,06132013,1,1,1,73,,,,,,1234567890123456789012",
+        "HO,\"061\",1,1,1,73",
+        "HO,06132013,1,1,1,73,,,,,,,,,\u{1a}",
+        "HO,06132013,1,1,1,73\r",
+        "HO,06132013,1,1,1,73,,1\t,2",
+        "HO,06132013,1,1,,,,   ,,,,  ,",
+        "HO,,,,,",
+        "HO,,,,,,",
+        "HO",
+        "HO,06132013,1,1,1,73,,,,,,+5",
+    ];
+    let mut text = String::new();
+    for (k, ho) in hos.iter().enumerate() {
+        for (j, second) in ["", "HO,06132013,1,1,2,74\n", hos[(k + 1) % hos.len()]]
+            .iter()
+            .enumerate()
+        {
+            text.push_str(&format!("RE,{},1112,202110,b,1,19800101\n", 3 * k + j + 1));
+            text.push_str(ho);
+            text.push('\n');
+            if j == 2 {
+                text.push_str(second);
+                text.push('\n');
+            } else {
+                text.push_str(second);
+            }
+            text.push_str("SI,12,1,112007410,,73,1\n");
+        }
+    }
+    text.push_str("GO,1,1,99\n");
+    let general = without_records(read(text.as_bytes()));
+    for cap in [usize::MAX, 64] {
+        let fast = read_fast(text.as_bytes(), cap);
+        assert_eq!(
+            format!("{fast:#?}"),
+            format!("{general:#?}"),
+            "buffer {cap}"
+        );
+    }
+    let errors = general.iter().filter(|i| i.is_err()).count();
+    let later: usize = receipts(&general)
+        .iter()
+        .map(|r| r.later_insurance.len())
+        .sum();
+    assert!(
+        errors > 5 && later > 20,
+        "{errors} errors, {later} later HO"
+    );
+    // And the fast path does take the plain ones (the comparison above is not vacuous).
+    let rec = re_record();
+    let mut b = Builder::start("t", rec.as_ref(), None).unwrap();
+    assert!(b.feed_insurance_fast(b"HO,  138057,a,b,1,161,,3,4500,,,120,,,", 2));
+    assert!(b.feed_insurance_fast(b"HO,06132013,1,1,1,73", 3));
+    assert!(!b.feed_insurance_fast(b"HO,06132013,1,1,1, 73", 4));
+    assert!(!b.feed_insurance_fast(b"HO,06132013,1,1,1", 5));
+    let r = &b.receipt;
+    assert_eq!(
+        r.insurance.as_ref().map(|h| h.insurer.as_str()),
+        Some("138057")
+    );
+    assert_eq!(r.later_insurance.len(), 1);
+}
