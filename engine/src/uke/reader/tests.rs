@@ -663,3 +663,101 @@ fn insurance_fast_path_reads_as_the_general_reader() {
     );
     assert_eq!(r.later_insurance.len(), 1);
 }
+
+/// [`parse_date`] and [`YearMonth::parse`] read each part as the plain `str::parse` of it did.
+#[test]
+fn dates_parse_as_str_parse_does() {
+    let era = |g: u32, yy: u32| -> Option<u32> {
+        let base = [0, 1867, 1911, 1925, 1988, 2018].get(g as usize).copied()?;
+        (base > 0 && yy >= 1).then_some(base + yy)
+    };
+    let old_date = |s: &str| -> Option<Date> {
+        if !s.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        match s.len() {
+            8 => Date::from_ymd(
+                s[..4].parse().ok()?,
+                s[4..6].parse().ok()?,
+                s[6..].parse().ok()?,
+            ),
+            7 => Date::from_ymd(
+                era(s[..1].parse().ok()?, s[1..3].parse().ok()?)?,
+                s[3..5].parse().ok()?,
+                s[5..].parse().ok()?,
+            ),
+            _ => None,
+        }
+    };
+    let old_month = |s: &str| -> Option<YearMonth> {
+        if !s.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let (year, month): (u32, u32) = match s.len() {
+            6 => (s[..4].parse().ok()?, s[4..].parse().ok()?),
+            5 => (
+                era(s[..1].parse().ok()?, s[1..3].parse().ok()?)?,
+                s[3..].parse().ok()?,
+            ),
+            _ => return None,
+        };
+        ((1..=12).contains(&month) && Date::from_ymd(year, month, 1).is_some())
+            .then_some(YearMonth { year, month })
+    };
+    let mut cases: Vec<String> = [
+        "",
+        "1",
+        "2024",
+        "20240",
+        "202407",
+        "202413",
+        "000001",
+        "50310",
+        "00310",
+        "60310",
+        "5031",
+        "2024071",
+        "20240731",
+        "20240732",
+        "20240229",
+        "20230229",
+        "19000229",
+        "4010108",
+        "4010107",
+        "3640107",
+        "0010101",
+        "6010101",
+        "5000101",
+        "202407a",
+        "２０２４０７",
+        "2024-07",
+        "+20407",
+        " 202407",
+        "202407 ",
+        "99999999",
+        "00000000",
+        "123456789",
+        "１２３",
+        "20240७",
+        "5\u{0}310",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    // Every era, year, month and day shape around the edges.
+    for g in 0..7 {
+        for yy in [0, 1, 31, 64, 99] {
+            for mm in [0, 1, 2, 12, 13] {
+                cases.push(format!("{g}{yy:02}{mm:02}"));
+                for dd in [0, 1, 28, 29, 30, 31, 32] {
+                    cases.push(format!("{g}{yy:02}{mm:02}{dd:02}"));
+                    cases.push(format!("{}{mm:02}{dd:02}", 1999 + g * 7 + yy));
+                }
+            }
+        }
+    }
+    for s in &cases {
+        assert_eq!(parse_date(s), old_date(s), "{s:?}");
+        assert_eq!(YearMonth::parse(s), old_month(s), "{s:?}");
+    }
+}
