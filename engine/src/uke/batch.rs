@@ -135,9 +135,9 @@ pub fn run<R: BufRead + Send>(
             bytes: &count,
         };
         let mut since = 0usize;
-        let reader = UkeReader::new(counted, file, encoding).keep_records(false);
-        for item in reader {
-            let raw = to_raw(calc, item);
+        let mut reader = UkeReader::new(counted, file, encoding).keep_records(false);
+        while let Some(item) = reader.next() {
+            let raw = to_raw(calc, item, &mut reader);
             let is_receipt = matches!(raw, Raw::Receipt(_) | Raw::Error(_));
             deliver(raw, tally)?;
             if is_receipt {
@@ -228,9 +228,19 @@ fn done_receipts(tally: &Tally) -> u64 {
     tally.summary.receipts + tally.summary.malformed
 }
 
-fn to_raw(calc: &Recalculator<'_>, item: Result<Item, UkeError>) -> Raw {
+/// The event of one item; a receipt, once recalculated, goes back to the reader (which builds the
+/// next one in it, [`UkeReader::recycle`]).
+fn to_raw<R: BufRead>(
+    calc: &Recalculator<'_>,
+    item: Result<Item, UkeError>,
+    reader: &mut UkeReader<R>,
+) -> Raw {
     match item {
-        Ok(Item::Receipt(r)) => Raw::Receipt(calc.receipt(&r)),
+        Ok(Item::Receipt(r)) => {
+            let report = calc.receipt(&r);
+            reader.recycle(r);
+            Raw::Receipt(report)
+        }
         Ok(Item::Totals(go)) => Raw::Go(go),
         Ok(Item::Facility(r)) => Raw::Facility(r),
         Ok(Item::Other(r)) => Raw::Other(r),
@@ -254,11 +264,13 @@ fn work(
                 Err(_) => return,
             }
         };
-        let mut raws: Vec<Raw> = UkeReader::new(&block.bytes[..block.len], file, encoding)
+        let mut reader = UkeReader::new(&block.bytes[..block.len], file, encoding)
             .keep_records(false)
-            .starting_at_line(block.first_line)
-            .map(|item| to_raw(calc, item))
-            .collect();
+            .starting_at_line(block.first_line);
+        let mut raws: Vec<Raw> = Vec::new();
+        while let Some(item) = reader.next() {
+            raws.push(to_raw(calc, item, &mut reader));
+        }
         if let Some(e) = block.error {
             raws.push(Raw::Error(e));
         }

@@ -159,15 +159,15 @@ pub struct YearMonth {
 impl YearMonth {
     /// `YYYYMM` (西暦, R02 on) or `GYYMM` (和暦, G 1 明治 … 5 令和).
     pub fn parse(s: &str) -> Option<YearMonth> {
-        if !s.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        let (year, month) = match s.len() {
-            6 => (s[..4].parse().ok()?, s[4..].parse().ok()?),
-            5 => (
-                era_year(s.as_bytes()[0] - b'0', s[1..3].parse().ok()?)?,
-                s[3..].parse().ok()?,
-            ),
+        let (year, month) = match *s.as_bytes() {
+            [_, _, _, _, _, _] => {
+                let v = digits(s)?;
+                (v / 100, v % 100)
+            }
+            [g, _, _, _, _] => {
+                let v = digits(s)?;
+                (era_year(g - b'0', v / 100 % 100)?, v % 100)
+            }
             _ => return None,
         };
         // The year must make a calendar date (so `first_day` cannot fail): `000001` is not a month.
@@ -197,18 +197,32 @@ fn era_year(era: u8, yy: u32) -> Option<u32> {
     (yy >= 1).then_some(base + yy)
 }
 
-/// A date, `YYYYMMDD` or 和暦 `GYYMMDD`.
-pub fn parse_date(s: &str) -> Option<Date> {
-    if !s.bytes().all(|b| b.is_ascii_digit()) {
+/// The value of a field of ASCII digits only (at most 8 of them: dates and months); `None`
+/// for any other. Read in one pass: a test that every byte is a digit, then a `str::parse` of
+/// each part, cost some 170 instructions more per receipt (its RE 診療年月 and 生年月日;
+/// callgrind of `santei recalc` on 10,000 receipts of benches' `gen_uke`).
+#[inline]
+fn digits(s: &str) -> Option<u32> {
+    if s.len() > 8 {
         return None;
     }
-    match s.len() {
-        8 => Date::parse_yyyymmdd(s),
-        7 => Date::from_ymd(
-            era_year(s.as_bytes()[0] - b'0', s[1..3].parse().ok()?)?,
-            s[3..5].parse().ok()?,
-            s[5..].parse().ok()?,
-        ),
+    s.bytes().try_fold(0u32, |v, b| {
+        let d = b.wrapping_sub(b'0');
+        (d <= 9).then(|| v * 10 + u32::from(d))
+    })
+}
+
+/// A date, `YYYYMMDD` or 和暦 `GYYMMDD`.
+pub fn parse_date(s: &str) -> Option<Date> {
+    match *s.as_bytes() {
+        [_, _, _, _, _, _, _, _] => {
+            let v = digits(s)?;
+            Date::from_ymd(v / 10000, v / 100 % 100, v % 100)
+        }
+        [g, _, _, _, _, _, _] => {
+            let v = digits(s)?;
+            Date::from_ymd(era_year(g - b'0', v / 10000 % 100)?, v / 100 % 100, v % 100)
+        }
         _ => None,
     }
 }

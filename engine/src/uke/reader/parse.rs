@@ -186,23 +186,31 @@ pub(super) fn parse_go(file: &str, rec: RecordRef<'_>) -> Result<Go, UkeError> {
 /// A receipt being read: each record is parsed as it arrives (while it is still in the cache),
 /// the first error wins.
 pub(super) struct Builder {
-    pub(super) receipt: Receipt,
+    /// Boxed from the start (it is yielded boxed): the builder moves as a pointer, not as the
+    /// receipt's ~400 bytes, and a receipt given back ([`UkeReader::recycle`](super::UkeReader::recycle))
+    /// is built again in its box and buffers.
+    pub(super) receipt: Box<Receipt>,
     /// Index in `receipt.units` of the unit still open (no record with 点数 yet).
     pub(super) current: Option<usize>,
     pub(super) section: Option<u8>,
 }
 
 impl Builder {
-    /// From the RE record. An error past the レセプト番号 carries it ([`UkeError::receipt`]): the
-    /// reader reports the receipt by it and reads it nowhere else.
-    pub(super) fn start(file: &str, re: RecordRef<'_>) -> Result<Builder, UkeError> {
+    /// From the RE record, in `spare` (a receipt read before, given back) when there is one.
+    /// An error past the レセプト番号 carries it ([`UkeError::receipt`]): the reader reports the
+    /// receipt by it and reads it nowhere else.
+    pub(super) fn start(
+        file: &str,
+        re: RecordRef<'_>,
+        spare: Option<Box<Receipt>>,
+    ) -> Result<Builder, UkeError> {
         let c = Ctx { file };
         let number = c.req_int(re, 1, "レセプト番号")?;
         let err = |i, name, message| UkeError {
             receipt: Some(number),
             ..c.err(re, i, name, message)
         };
-        let kind = trim_field(re.get(2)).to_owned();
+        let kind = trim_field(re.get(2));
         if kind.len() != 4 || !kind.bytes().all(|b| b.is_ascii_digit()) {
             return Err(err(2, "レセプト種別", format!("`{kind}` is not 4 digits")));
         }
@@ -214,15 +222,56 @@ impl Builder {
             )
         })?;
         let dpc = dpc_group(re).then(|| (re.line, "RE".to_owned()));
-        Ok(Builder {
-            receipt: Receipt {
+        let sex = trim_field(re.get(5)).parse().unwrap_or(0);
+        let birth = parse_date(trim_field(re.get(6)));
+        let admission = parse_date(trim_field(re.get(8)));
+        let receipt = match spare {
+            Some(mut r) => {
+                // Every field set again (no `..`: a field added to `Receipt` must be set here
+                // too); the buffers keep their capacity.
+                let Receipt {
+                    line: r_line,
+                    number: r_number,
+                    kind: r_kind,
+                    month: r_month,
+                    sex: r_sex,
+                    birth: r_birth,
+                    admission: r_admission,
+                    insurance,
+                    later_insurance,
+                    publics,
+                    units,
+                    records,
+                    unknown_records,
+                    first_unknown,
+                    dpc: r_dpc,
+                } = &mut *r;
+                *r_line = re.line;
+                *r_number = number;
+                r_kind.clear();
+                r_kind.push_str(kind);
+                *r_month = month;
+                *r_sex = sex;
+                *r_birth = birth;
+                *r_admission = admission;
+                *insurance = None;
+                later_insurance.clear();
+                publics.clear();
+                units.clear();
+                *records = Records::default();
+                *unknown_records = 0;
+                *first_unknown = None;
+                *r_dpc = dpc;
+                r
+            }
+            None => Box::new(Receipt {
                 line: re.line,
                 number,
-                kind,
+                kind: kind.to_owned(),
                 month,
-                sex: trim_field(re.get(5)).parse().unwrap_or(0),
-                birth: parse_date(trim_field(re.get(6))),
-                admission: parse_date(trim_field(re.get(8))),
+                sex,
+                birth,
+                admission,
                 insurance: None,
                 later_insurance: Vec::new(),
                 publics: Vec::new(),
@@ -232,7 +281,10 @@ impl Builder {
                 unknown_records: 0,
                 first_unknown: None,
                 dpc,
-            },
+            }),
+        };
+        Ok(Builder {
+            receipt,
             current: None,
             section: None,
         })
@@ -256,13 +308,7 @@ impl Builder {
                     meal_yen: c.opt_int(rec, 8, "食事療養合計金額")?,
                     burden_yen: c.opt_int(rec, 11, "負担金額")?,
                 };
-                // The payer-side variant repeats HO at the end of some receipts; the first is
-                // the claim, later ones are kept in `later_insurance`.
-                if r.insurance.is_none() {
-                    r.insurance = Some(ho);
-                } else {
-                    r.later_insurance.push(ho);
-                }
+                self.add_insurance(ho);
             }
             "KO" => r.publics.push(PublicExpense {
                 line: rec.line,
@@ -301,6 +347,17 @@ impl Builder {
             }
         }
         Ok(())
+    }
+
+    /// An HO record read. The payer-side variant repeats HO at the end of some receipts; the
+    /// first is the claim, later ones are kept in `later_insurance`.
+    pub(super) fn add_insurance(&mut self, ho: Insurance) {
+        let r = &mut self.receipt;
+        if r.insurance.is_none() {
+            r.insurance = Some(ho);
+        } else {
+            r.later_insurance.push(ho);
+        }
     }
 
     /// An SI/IY/TO line ([`line_layout`]): parsed and added to the receipt ([`Builder::push_line`]).
@@ -413,7 +470,7 @@ impl Builder {
         }
     }
 
-    pub(super) fn finish(mut self, records: Records) -> Receipt {
+    pub(super) fn finish(mut self, records: Records) -> Box<Receipt> {
         self.receipt.records = records;
         self.receipt
     }

@@ -271,6 +271,14 @@ fn fast_path_reads_as_the_general_reader() {
         ",,,,,,,\r",
         ",abc",
         ",,,,,,,",
+        // One-digit counts at every place of an eight-byte load (read from the load), before
+        // a line end, a second digit, a CR or another byte; 31 counts, and 32.
+        ",,,,,,,0,1,2,,3,,,4,,,,5,,,,,6,,,,,,7,,,,,,,8,,9",
+        ",,,,,,,,,,,,,,1,,,,,,,1,,,,,,,,1,,,,,,,,,12,,,,,1",
+        ",,,,,,,1,,,,,,2\r,,3",
+        ",,,,,,,1,,,,,,2a,,3",
+        ",,,,,,,1,2,3,4,5,6,7,8,9,1,2,3,4,5,6,7,8,9,1,2,3,4,5,6,7,8,9,1,2,3,4",
+        ",,,,,,,1,2,3,4,5,6,7,8,9,1,2,3,4,5,6,7,8,9,1,2,3,4,5,6,7,8,9,1,2,3,4,5",
     ];
     let passive = [
         "SY,8833421,20240722,1,,,01,",
@@ -350,7 +358,7 @@ fn fast_path_reads_as_the_general_reader() {
     );
     // And the fast path does take the plain lines (the comparison above is not vacuous).
     let rec = re_record();
-    let mut b = Builder::start("t", rec.as_ref()).unwrap();
+    let mut b = Builder::start("t", rec.as_ref(), None).unwrap();
     assert!(b.feed_fast(b"SI,11,1,111000110,,288,1,,,,,,,1", 2));
     assert!(b.feed_fast(b"TO,40,1,700590000,1.5,12,1,,650,,,,,,,,,1", 3));
     assert!(!b.feed_fast(b"SI,11,1,111000110,,288,1,820100001,\xe3\x81\x82,,,,,1", 4));
@@ -364,7 +372,7 @@ fn fast_path_reads_as_the_general_reader() {
 #[test]
 fn fast_path_finds_the_end_of_the_line_in_a_buffer() {
     let rec = re_record();
-    let mut b = Builder::start("t", rec.as_ref()).unwrap();
+    let mut b = Builder::start("t", rec.as_ref(), None).unwrap();
     let line = b"SI,11,1,111000110,,288,1,,,,,,,1";
     let n = line.len();
     let with = |tail: &[u8]| [&line[..], tail].concat();
@@ -433,13 +441,13 @@ fn fast_path_finds_the_end_of_the_line_in_a_buffer() {
 #[test]
 fn passive_records_are_those_feed_reads_past() {
     let rec = re_record();
-    let start = Builder::start("t", rec.as_ref()).unwrap();
+    let start = Builder::start("t", rec.as_ref(), None).unwrap();
     let before = format!("{:?}", (&start.receipt, start.section, start.current));
     for id in parse::KNOWN_RECORDS
         .iter()
         .filter(|id| !matches!(**id, "RE" | "IR" | "GO"))
     {
-        let mut b = Builder::start("t", rec.as_ref()).unwrap();
+        let mut b = Builder::start("t", rec.as_ref(), None).unwrap();
         let mut r = Record::default();
         let line = format!("{id},11,1,112007410,1,1,1,1,1,1,1,1,1,1");
         assert!(load_record(&mut r, line.as_bytes(), 2, Encoding::Utf8, "t").unwrap());
@@ -536,5 +544,220 @@ fn trim_field_is_str_trim() {
         "\u{1a}1",
     ] {
         assert_eq!(super::model::trim_field(s), s.trim(), "{s:?}");
+    }
+}
+
+/// A receipt given back ([`UkeReader::recycle`]) is built again in place: the same items as
+/// without, whatever the receipt given back held (HO twice, KO, DPC, unknown records, records
+/// kept or not).
+#[test]
+fn a_recycled_receipt_reads_as_a_new_one() {
+    let text = format!(
+        "{BODY}\n\
+        RE,3,1112,202110,c,1,19800101,,20211001,,,,,,,,,,1\n\
+        HO,06132013,1,1,1,73\n\
+        HO,06132013,1,1,1,74\n\
+        KO,12345678,1234567,,1,73,0\n\
+        BU,1\n\
+        XX,1\n\
+        SI,60,1,160068410,,,1,,,,,,,1\n\
+        SI,,1,160093810,,88,1,,,,,,,1\n\
+        RE,4,1111,202110,d,2,19800101\n\
+        SI,12,1,112007410,,73,1,,,,,,,1\n"
+    );
+    for keep in [true, false] {
+        let plain: Vec<_> = UkeReader::new(text.as_bytes(), "t.UKE", Encoding::Utf8)
+            .keep_records(keep)
+            .collect();
+        let mut reader =
+            UkeReader::new(text.as_bytes(), "t.UKE", Encoding::Utf8).keep_records(keep);
+        let mut recycled = Vec::new();
+        while let Some(item) = reader.next() {
+            recycled.push(format!("{item:#?}"));
+            if let Ok(Item::Receipt(r)) = item {
+                reader.recycle(r);
+            }
+        }
+        let plain: Vec<_> = plain.iter().map(|i| format!("{i:#?}")).collect();
+        assert_eq!(recycled, plain, "records kept: {keep}");
+        assert!(plain.len() >= 5, "{plain:?}");
+    }
+}
+
+/// HO read by the fast path ([`Builder::feed_insurance_fast`]) as the general way reads it, or
+/// refused: every shape of HO, first and repeated, in receipts read with records kept and not.
+#[test]
+fn insurance_fast_path_reads_as_the_general_reader() {
+    let hos = [
+        "HO,06132013,1,1,1,73",
+        "HO,06364368,7940,404142,2,879,,,,,,,,,",
+        "HO,  138057,a,b,1,161,,3,4500,,,120,,,",
+        "HO,  138057,記号,番号,1,161,,,,,,,,,",
+        "HO,06132013,1,1,1",
+        "HO,06132013,1,1,x,73",
+        "HO,06132013,1,1,1, 73",
+        "HO,06132013,1,1,1,-73",
+        "HO,06132013,1,1,4294967296,73",
+        "HO,06132013,1,1,1234567890,73",
+        "HO,06132013,1,1,123456789,73,,999999999,999999999999999999,,,999999999999999999",
+        "HO,06132013,1,1,1,1234567890123456789,,,,,,1",
+        "HO,06132013,1,1,1,73,,,,,,1234567890123456789012",
+        "HO,\"061\",1,1,1,73",
+        "HO,06132013,1,1,1,73,,,,,,,,,\u{1a}",
+        "HO,06132013,1,1,1,73\r",
+        "HO,06132013,1,1,1,73,,1\t,2",
+        "HO,06132013,1,1,,,,   ,,,,  ,",
+        "HO,,,,,",
+        "HO,,,,,,",
+        "HO",
+        "HO,06132013,1,1,1,73,,,,,,+5",
+    ];
+    let mut text = String::new();
+    for (k, ho) in hos.iter().enumerate() {
+        for (j, second) in ["", "HO,06132013,1,1,2,74\n", hos[(k + 1) % hos.len()]]
+            .iter()
+            .enumerate()
+        {
+            text.push_str(&format!("RE,{},1112,202110,b,1,19800101\n", 3 * k + j + 1));
+            text.push_str(ho);
+            text.push('\n');
+            if j == 2 {
+                text.push_str(second);
+                text.push('\n');
+            } else {
+                text.push_str(second);
+            }
+            text.push_str("SI,12,1,112007410,,73,1\n");
+        }
+    }
+    text.push_str("GO,1,1,99\n");
+    let general = without_records(read(text.as_bytes()));
+    for cap in [usize::MAX, 64] {
+        let fast = read_fast(text.as_bytes(), cap);
+        assert_eq!(
+            format!("{fast:#?}"),
+            format!("{general:#?}"),
+            "buffer {cap}"
+        );
+    }
+    let errors = general.iter().filter(|i| i.is_err()).count();
+    let later: usize = receipts(&general)
+        .iter()
+        .map(|r| r.later_insurance.len())
+        .sum();
+    assert!(
+        errors > 5 && later > 20,
+        "{errors} errors, {later} later HO"
+    );
+    // And the fast path does take the plain ones (the comparison above is not vacuous).
+    let rec = re_record();
+    let mut b = Builder::start("t", rec.as_ref(), None).unwrap();
+    assert!(b.feed_insurance_fast(b"HO,  138057,a,b,1,161,,3,4500,,,120,,,", 2));
+    assert!(b.feed_insurance_fast(b"HO,06132013,1,1,1,73", 3));
+    assert!(!b.feed_insurance_fast(b"HO,06132013,1,1,1, 73", 4));
+    assert!(!b.feed_insurance_fast(b"HO,06132013,1,1,1", 5));
+    let r = &b.receipt;
+    assert_eq!(
+        r.insurance.as_ref().map(|h| h.insurer.as_str()),
+        Some("138057")
+    );
+    assert_eq!(r.later_insurance.len(), 1);
+}
+
+/// [`parse_date`] and [`YearMonth::parse`] read each part as the plain `str::parse` of it did.
+#[test]
+fn dates_parse_as_str_parse_does() {
+    let era = |g: u32, yy: u32| -> Option<u32> {
+        let base = [0, 1867, 1911, 1925, 1988, 2018].get(g as usize).copied()?;
+        (base > 0 && yy >= 1).then_some(base + yy)
+    };
+    let old_date = |s: &str| -> Option<Date> {
+        if !s.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        match s.len() {
+            8 => Date::from_ymd(
+                s[..4].parse().ok()?,
+                s[4..6].parse().ok()?,
+                s[6..].parse().ok()?,
+            ),
+            7 => Date::from_ymd(
+                era(s[..1].parse().ok()?, s[1..3].parse().ok()?)?,
+                s[3..5].parse().ok()?,
+                s[5..].parse().ok()?,
+            ),
+            _ => None,
+        }
+    };
+    let old_month = |s: &str| -> Option<YearMonth> {
+        if !s.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let (year, month): (u32, u32) = match s.len() {
+            6 => (s[..4].parse().ok()?, s[4..].parse().ok()?),
+            5 => (
+                era(s[..1].parse().ok()?, s[1..3].parse().ok()?)?,
+                s[3..].parse().ok()?,
+            ),
+            _ => return None,
+        };
+        ((1..=12).contains(&month) && Date::from_ymd(year, month, 1).is_some())
+            .then_some(YearMonth { year, month })
+    };
+    let mut cases: Vec<String> = [
+        "",
+        "1",
+        "2024",
+        "20240",
+        "202407",
+        "202413",
+        "000001",
+        "50310",
+        "00310",
+        "60310",
+        "5031",
+        "2024071",
+        "20240731",
+        "20240732",
+        "20240229",
+        "20230229",
+        "19000229",
+        "4010108",
+        "4010107",
+        "3640107",
+        "0010101",
+        "6010101",
+        "5000101",
+        "202407a",
+        "２０２４０７",
+        "2024-07",
+        "+20407",
+        " 202407",
+        "202407 ",
+        "99999999",
+        "00000000",
+        "123456789",
+        "１２３",
+        "20240७",
+        "5\u{0}310",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    // Every era, year, month and day shape around the edges.
+    for g in 0..7 {
+        for yy in [0, 1, 31, 64, 99] {
+            for mm in [0, 1, 2, 12, 13] {
+                cases.push(format!("{g}{yy:02}{mm:02}"));
+                for dd in [0, 1, 28, 29, 30, 31, 32] {
+                    cases.push(format!("{g}{yy:02}{mm:02}{dd:02}"));
+                    cases.push(format!("{}{mm:02}{dd:02}", 1999 + g * 7 + yy));
+                }
+            }
+        }
+    }
+    for s in &cases {
+        assert_eq!(parse_date(s), old_date(s), "{s:?}");
+        assert_eq!(YearMonth::parse(s), old_month(s), "{s:?}");
     }
 }
