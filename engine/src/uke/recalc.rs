@@ -323,9 +323,15 @@ impl<'a> Recalculator<'a> {
             // One master lookup for the sign of the total and for the unit's check.
             let drug = single_drug(set, date, u);
             let deduction = is_deduction(drug, u);
-            let check = check_unit(set, date, r.month, u, (deduction, drug), &rows[first..]);
-            let computed = check.computed;
-            checks.push(check);
+            let computed = check_unit(
+                set,
+                date,
+                r.month,
+                u,
+                (deduction, drug),
+                &rows[first..],
+                &mut checks,
+            );
             for l in &u.lines {
                 let days = i64::from(l.days.total());
                 // A matching line is counted, not listed: it is most of the checks, and the
