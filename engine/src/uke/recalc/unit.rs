@@ -3,7 +3,10 @@
 use super::*;
 
 /// The points of one 点数 (点数識別 3/4, or 7 減算) item of the 医科診療行為マスター, from the pricing
-/// library ([`crate::price::procedure_points`] and its きざみ policy).
+/// library ([`crate::price::procedure_points`] and its きざみ policy). Always inlined into its one
+/// caller, the single-line unit of `compute_unit`, so that the (i64, [`How`]) sized for
+/// [`price::Steps`] is not copied out of a call.
+#[inline(always)]
 pub(super) fn procedure_points(
     p: &Procedure,
     quantity: Option<Decimal>,
