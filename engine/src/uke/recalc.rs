@@ -312,10 +312,12 @@ impl<'a> Recalculator<'a> {
         let mut rows: smallvec::SmallVec<[Option<&Procedure>; 32]> = smallvec::SmallVec::new();
         let mut start: smallvec::SmallVec<[usize; 32]> = smallvec::SmallVec::new();
         for u in &r.units {
-            lines += u.lines.len();
+            // The unit's lines as a slice once (each read of the SmallVec asks whether it spilled).
+            let ulines = u.lines.as_slice();
+            lines += ulines.len();
             start.push(rows.len());
             let first = rows.len();
-            rows.extend(u.lines.iter().map(|l| {
+            rows.extend(ulines.iter().map(|l| {
                 (l.kind == LineKind::Procedure)
                     .then(|| set.and_then(|s| s.procedures.get(l.code, date)))
                     .flatten()
@@ -332,7 +334,7 @@ impl<'a> Recalculator<'a> {
                 &rows[first..],
                 &mut checks,
             );
-            for l in &u.lines {
+            for l in ulines {
                 let days = i64::from(l.days.total());
                 // A matching line is counted, not listed: it is most of the checks, and the
                 // reports stay small (the summary and `counts()` still include it).
@@ -370,7 +372,7 @@ impl<'a> Recalculator<'a> {
             if p.checked_mul(i64::from(u.count))
                 .is_none_or(|v| v.abs() > MAX_UNIT_POINTS)
             {
-                let l = u.lines.last().expect("a unit has lines");
+                let l = ulines.last().expect("a unit has lines");
                 checks.push(Check {
                     kind: match l.kind {
                         LineKind::Procedure => CheckKind::Procedure,
