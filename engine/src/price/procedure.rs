@@ -130,10 +130,11 @@ fn whole_points(p: &Procedure) -> i64 {
 /// master gives decimals), minus its 点数 for a 減算 (点数識別 7), or by きざみ under the policy of
 /// this module's documentation.
 ///
-/// `#[inline]`, the きざみ part out of line: most items are a plain 点数 (the UKE recalculation
+/// Always inlined, the きざみ part out of line: most items are a plain 点数 (the UKE recalculation
 /// prices ~18 per receipt), and the call and the copy of a [`Priced`] sized for [`Steps`] cost
-/// more than the pricing (48,768 → 48,058 instructions per receipt of `santei recalc`, callgrind).
-#[inline]
+/// more than the pricing (48,768 → 48,058 instructions per receipt of `santei recalc` with
+/// `#[inline]`, callgrind; it was still called from the recalculation's two callers).
+#[inline(always)]
 pub fn procedure_points(p: &Procedure, quantity: Option<Decimal>) -> Result<Priced, PriceError> {
     match p.point_kind() {
         PointKind::Points | PointKind::PrefecturalPurchasePrice => {}
