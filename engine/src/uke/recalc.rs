@@ -212,7 +212,7 @@ impl<'a> Recalc<'a> {
 }
 
 /// The payers (0 = 医保, 1–4 = 第1–4公費) of a 負担区分 code (UKE_LAYOUT.md).
-pub fn burden_payers(code: char) -> Option<&'static [u8]> {
+pub const fn burden_payers(code: char) -> Option<&'static [u8]> {
     Some(match code {
         '1' => &[0],
         '2' => &[0, 1],
@@ -248,6 +248,25 @@ pub fn burden_payers(code: char) -> Option<&'static [u8]> {
         _ => return None,
     })
 }
+
+/// [`burden_payers`] of each ASCII 負担区分 as a bit mask (bit p: payer p), built from it at
+/// compile time: a table read per unit for the 公費 totals instead of the match and a slice
+/// (46,809 → 46,753 instructions per receipt, callgrind).
+const BURDEN_MASKS: [u8; 128] = {
+    let mut masks = [0u8; 128];
+    let mut c = 0;
+    while c < 128 {
+        if let Some(payers) = burden_payers(c as u8 as char) {
+            let mut i = 0;
+            while i < payers.len() {
+                masks[c] |= 1 << payers[i];
+                i += 1;
+            }
+        }
+        c += 1;
+    }
+    masks
+};
 
 impl<'a> Recalculator<'a> {
     /// Against the masters only: no rule checks.
@@ -312,10 +331,12 @@ impl<'a> Recalculator<'a> {
         let mut rows: smallvec::SmallVec<[Option<&Procedure>; 32]> = smallvec::SmallVec::new();
         let mut start: smallvec::SmallVec<[usize; 32]> = smallvec::SmallVec::new();
         for u in &r.units {
-            lines += u.lines.len();
+            // The unit's lines as a slice once (each read of the SmallVec asks whether it spilled).
+            let ulines = u.lines.as_slice();
+            lines += ulines.len();
             start.push(rows.len());
             let first = rows.len();
-            rows.extend(u.lines.iter().map(|l| {
+            rows.extend(ulines.iter().map(|l| {
                 (l.kind == LineKind::Procedure)
                     .then(|| set.and_then(|s| s.procedures.get(l.code, date)))
                     .flatten()
@@ -323,10 +344,16 @@ impl<'a> Recalculator<'a> {
             // One master lookup for the sign of the total and for the unit's check.
             let drug = single_drug(set, date, u);
             let deduction = is_deduction(drug, u);
-            let check = check_unit(set, date, r.month, u, (deduction, drug), &rows[first..]);
-            let computed = check.computed;
-            checks.push(check);
-            for l in &u.lines {
+            let computed = check_unit(
+                set,
+                date,
+                r.month,
+                u,
+                (deduction, drug),
+                &rows[first..],
+                &mut checks,
+            );
+            for l in ulines {
                 let days = i64::from(l.days.total());
                 // A matching line is counted, not listed: it is most of the checks, and the
                 // reports stay small (the summary and `counts()` still include it).
@@ -364,7 +391,7 @@ impl<'a> Recalculator<'a> {
             if p.checked_mul(i64::from(u.count))
                 .is_none_or(|v| v.abs() > MAX_UNIT_POINTS)
             {
-                let l = u.lines.last().expect("a unit has lines");
+                let l = ulines.last().expect("a unit has lines");
                 checks.push(Check {
                     kind: match l.kind {
                         LineKind::Procedure => CheckKind::Procedure,
@@ -413,8 +440,11 @@ impl<'a> Recalculator<'a> {
                 .unwrap_or(0);
             computed_total = computed_total.saturating_add(amount);
             let burden = u.lines.last().map_or(' ', |l| l.burden.0);
-            for &payer in burden_payers(burden).unwrap_or(&[]) {
-                per_public[payer as usize] = per_public[payer as usize].saturating_add(amount);
+            let mut payers = BURDEN_MASKS.get(burden as usize).copied().unwrap_or(0);
+            while payers != 0 {
+                let payer = payers.trailing_zeros() as usize;
+                payers &= payers - 1;
+                per_public[payer] = per_public[payer].saturating_add(amount);
             }
         }
         let claimed_total = r.claimed_total();

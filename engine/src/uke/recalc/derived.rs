@@ -277,6 +277,10 @@ impl<'a> Recalculator<'a> {
             // The patient's age test of the day, `age::in_range` from the thresholds remembered
             // for the receipt.
             let threshold = |code: AgeCode| {
+                // `00` (no limit) is one side of most ranges: answered before the search.
+                if code.is_none() {
+                    return None;
+                }
                 if let Some(&(_, t)) = thresholds.borrow().iter().find(|e| e.0 == code) {
                     return t;
                 }
