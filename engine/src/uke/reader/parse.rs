@@ -110,6 +110,11 @@ pub const DENTAL_RECORDS: &[&str] = &["HS", "SS", "UK"];
 /// DPC is out of santei's scope ([`Receipt::dpc`]).
 pub const DPC_RECORDS: &[&str] = &["BU", "SB", "KK", "GA", "HH", "GT", "CD", "SK"];
 
+/// The fields of RE that [`Builder::start`] reads: 0 to 18 (the last one [`dpc_group`]'s). When
+/// records are not kept, the reader splits no further (a test reads RE records of every length
+/// both ways).
+pub(super) const RE_FIELDS_READ: usize = 19;
+
 /// A DPC file's RE carries the レセプト総括区分 (記録条件仕様（DPC用） 別表15: 0 総括対象外, 1 総括,
 /// 2 総括対象DPC, 3 総括対象医科) where the 医科 RE has its 検索番号 (index 18, N30; blank in
 /// the 医科 samples of ../shared/uke). A single digit 1–3 there marks a receipt of a DPC 総括
@@ -117,6 +122,8 @@ pub const DPC_RECORDS: &[&str] = &["BU", "SB", "KK", "GA", "HH", "GT", "CD", "SK
 /// (../shared/uke/receparser/dpcsample.csv, lines 327, 995, 1068, 1868, 2568, 3102) but are
 /// DPC receipts all the same. (0, a single DPC receipt, has its DPC records.)
 fn dpc_group(re: RecordRef<'_>) -> bool {
+    // The reader splits RE no further when records are not kept.
+    const { assert!(18 < RE_FIELDS_READ) };
     matches!(trim_field(re.get(18)), "1" | "2" | "3")
 }
 

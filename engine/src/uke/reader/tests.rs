@@ -450,7 +450,7 @@ fn passive_records_are_those_feed_reads_past() {
         let mut b = Builder::start("t", rec.as_ref(), None).unwrap();
         let mut r = Record::default();
         let line = format!("{id},11,1,112007410,1,1,1,1,1,1,1,1,1,1");
-        assert!(load_record(&mut r, line.as_bytes(), 2, Encoding::Utf8, "t").unwrap());
+        assert!(load_record(&mut r, line.as_bytes(), 2, Encoding::Utf8, "t", usize::MAX).unwrap());
         let fed = b.feed("t", r.as_ref());
         let same = fed.is_ok() && format!("{:?}", (&b.receipt, b.section, b.current)) == before;
         let listed = parse::PASSIVE_RECORDS.contains(&<[u8; 2]>::try_from(id.as_bytes()).unwrap());
@@ -480,7 +480,8 @@ fn re_record() -> Record {
             b"RE,1,1112,202110,a,1,19800101",
             1,
             Encoding::Utf8,
-            "t"
+            "t",
+            usize::MAX
         )
         .unwrap()
     );
@@ -511,14 +512,85 @@ fn field_split_matches_a_plain_split() {
     }
     let mut spans = Vec::new();
     for text in &cases {
-        split_fields(text, &mut spans, "t").unwrap();
-        let got: Vec<&str> = spans
-            .iter()
-            .map(|&(a, b)| &text[a as usize..b as usize])
-            .collect();
-        let want: Vec<&str> = text.split(',').collect();
-        assert_eq!(got, want, "{text:?}");
+        // Whole, and cut after each number of fields (RE when records are not kept).
+        for max in (1..=40).chain([usize::MAX]) {
+            split_fields(text, &mut spans, "t", max).unwrap();
+            let got: Vec<&str> = spans
+                .iter()
+                .map(|&(a, b)| &text[a as usize..b as usize])
+                .collect();
+            let want: Vec<&str> = text.split(',').take(max).collect();
+            assert_eq!(got, want, "{text:?} {max}");
+        }
     }
+}
+
+/// RE is split only up to the fields `Builder::start` reads when records are not kept
+/// ([`parse::RE_FIELDS_READ`]): RE records of every length, with each read field bad or in its
+/// place (a DPC 総括区分 in field 18, text and a quoted field after it), read the same both
+/// ways.
+#[test]
+fn a_cut_re_reads_as_a_whole_one() {
+    let mut text = String::new();
+    let fields = [
+        "RE",
+        "1",
+        "1112",
+        "202110",
+        "吉田",
+        "2",
+        "19551213",
+        "",
+        "20241001",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "2",
+        "x",
+        "",
+        "",
+        "ヨシダ",
+        "",
+        "\"q,\"",
+        "",
+    ];
+    let mut n = 0;
+    for len in 1..=fields.len() {
+        for bad in [None, Some(1), Some(2), Some(3), Some(6), Some(18), Some(19)] {
+            n += 1;
+            let mut f: Vec<String> = fields[..len].iter().map(|s| s.to_string()).collect();
+            if len > 1 {
+                f[1] = n.to_string();
+            }
+            if let Some(b) = bad.filter(|&b| b < len) {
+                f[b] = "x".to_string();
+            }
+            text.push_str(&f.join(","));
+            text.push_str("\nHO,06132013,1,1,1,73\nSI,12,1,112007410,,73,1\n");
+        }
+    }
+    text.push_str("RE,999,1112,202110,b,1,19800101,,,,,,,,,,,,1,,,");
+    let general = without_records(read(text.as_bytes()));
+    for cap in [usize::MAX, 64] {
+        let fast = read_fast(text.as_bytes(), cap);
+        assert_eq!(
+            format!("{fast:#?}"),
+            format!("{general:#?}"),
+            "buffer {cap}"
+        );
+    }
+    let errors = general.iter().filter(|i| i.is_err()).count();
+    let dpc = receipts(&general)
+        .iter()
+        .filter(|r| r.dpc.is_some())
+        .count();
+    assert!(errors > 20 && dpc > 5, "{errors} errors, {dpc} DPC");
 }
 
 /// `trim_field` trims as `str::trim`: ASCII and full-width spaces, tabs, NEL and no-break space
