@@ -200,6 +200,9 @@ pub(super) struct Builder {
     /// Index in `receipt.units` of the unit still open (no record with 点数 yet).
     pub(super) current: Option<usize>,
     pub(super) section: Option<u8>,
+    /// The 保険者番号 text of the recycled receipt's HO: the HO fast path writes the new one in
+    /// its buffer ([`Builder::feed_insurance_fast`]).
+    pub(super) spare_insurer: String,
 }
 
 impl Builder {
@@ -232,6 +235,7 @@ impl Builder {
         let sex = trim_field(re.get(5)).parse().unwrap_or(0);
         let birth = parse_date(trim_field(re.get(6)));
         let admission = parse_date(trim_field(re.get(8)));
+        let mut spare_insurer = String::new();
         let receipt = match spare {
             Some(mut r) => {
                 // Every field set again (no `..`: a field added to `Receipt` must be set here
@@ -261,7 +265,7 @@ impl Builder {
                 *r_sex = sex;
                 *r_birth = birth;
                 *r_admission = admission;
-                *insurance = None;
+                spare_insurer = insurance.take().map(|h| h.insurer).unwrap_or_default();
                 later_insurance.clear();
                 publics.clear();
                 units.clear();
@@ -294,6 +298,7 @@ impl Builder {
             receipt,
             current: None,
             section: None,
+            spare_insurer,
         })
     }
 

@@ -712,6 +712,18 @@ fn insurance_fast_path_reads_as_the_general_reader() {
             "buffer {cap}"
         );
     }
+    // Each receipt given back: the next HO's 保険者番号 is written in the text of the one
+    // before (`Builder::spare_insurer`), longer or shorter, trimmed or not.
+    let mut reader = UkeReader::new(text.as_bytes(), "t.UKE", Encoding::Utf8).keep_records(false);
+    let mut recycled = Vec::new();
+    while let Some(item) = reader.next() {
+        recycled.push(format!("{item:#?}"));
+        if let Ok(Item::Receipt(r)) = item {
+            reader.recycle(r);
+        }
+    }
+    let plain: Vec<_> = general.iter().map(|i| format!("{i:#?}")).collect();
+    assert_eq!(recycled, plain);
     let errors = general.iter().filter(|i| i.is_err()).count();
     let later: usize = receipts(&general)
         .iter()
