@@ -423,8 +423,16 @@ impl Builder {
         if !raw.starts_with(b"HO,") {
             return None;
         }
-        // Fields 0–11 (the last one read is 11 負担金額) and how many there are, in one pass
-        // that also tests each byte (`split` and a separate test cost twice as much).
+        // Printable ASCII without a quote, tested in a pass without an early exit (which the
+        // compiler may vectorize), then fields 0–11 (the last one read is 11 負担金額) and how
+        // many there are, in a pass that only looks for commas (one pass testing each byte as
+        // well cost some 60 instructions a receipt more in `santei recalc --jobs 1`, callgrind on
+        // 10,000 receipts of `gen_uke`; `split` twice as much).
+        if raw.iter().fold(false, |bad, &c| {
+            bad | !(b' '..=b'~').contains(&c) | (c == b'"')
+        }) {
+            return None;
+        }
         let mut f: [&[u8]; 12] = [&[]; 12];
         let (mut n, mut start) = (0, 0);
         for (i, &c) in raw.iter().enumerate() {
@@ -434,8 +442,6 @@ impl Builder {
                 }
                 n += 1;
                 start = i + 1;
-            } else if !(b' '..=b'~').contains(&c) || c == b'"' {
-                return None;
             }
         }
         if let (Some(slot), Some(field)) = (f.get_mut(n), raw.get(start..)) {
