@@ -30,6 +30,21 @@ fn without_records(
         .collect()
 }
 
+/// The general reader's items of `text` (records dropped), after asserting that the fast path
+/// reads the same through a whole buffer and through reads of 64 bytes (lines cross the buffer).
+fn general_as_fast(text: &str) -> Vec<Result<Item, UkeError>> {
+    let general = without_records(read(text.as_bytes()));
+    for cap in [usize::MAX, 64] {
+        let fast = read_fast(text.as_bytes(), cap);
+        assert_eq!(
+            format!("{fast:#?}"),
+            format!("{general:#?}"),
+            "buffer {cap}"
+        );
+    }
+    general
+}
+
 fn receipts(items: &[Result<Item, UkeError>]) -> Vec<&Receipt> {
     items
         .iter()
@@ -339,16 +354,7 @@ fn fast_path_reads_as_the_general_reader() {
         }
     }
     text.push_str("GO,1,1,99\n");
-    let general = without_records(UkeReader::new(text.as_bytes(), "t.UKE", Encoding::Utf8));
-    // Small reads too, so lines cross the input's buffer.
-    for cap in [usize::MAX, 64] {
-        let fast = read_fast(text.as_bytes(), cap);
-        assert_eq!(
-            format!("{fast:#?}"),
-            format!("{general:#?}"),
-            "buffer {cap}"
-        );
-    }
+    let general = general_as_fast(&text);
     let ok = receipts(&general);
     let units: usize = ok.iter().map(|r| r.units.len()).sum();
     let errors = general.iter().filter(|i| i.is_err()).count();
@@ -576,15 +582,7 @@ fn a_cut_re_reads_as_a_whole_one() {
         }
     }
     text.push_str("RE,999,1112,202110,b,1,19800101,,,,,,,,,,,,1,,,");
-    let general = without_records(read(text.as_bytes()));
-    for cap in [usize::MAX, 64] {
-        let fast = read_fast(text.as_bytes(), cap);
-        assert_eq!(
-            format!("{fast:#?}"),
-            format!("{general:#?}"),
-            "buffer {cap}"
-        );
-    }
+    let general = general_as_fast(&text);
     let errors = general.iter().filter(|i| i.is_err()).count();
     let dpc = receipts(&general)
         .iter()
@@ -703,15 +701,7 @@ fn insurance_fast_path_reads_as_the_general_reader() {
         }
     }
     text.push_str("GO,1,1,99\n");
-    let general = without_records(read(text.as_bytes()));
-    for cap in [usize::MAX, 64] {
-        let fast = read_fast(text.as_bytes(), cap);
-        assert_eq!(
-            format!("{fast:#?}"),
-            format!("{general:#?}"),
-            "buffer {cap}"
-        );
-    }
+    let general = general_as_fast(&text);
     // Each receipt given back: the next HO's 保険者番号 is written in the text of the one
     // before (`Builder::spare_insurer`), longer or shorter, trimmed or not.
     let mut reader = UkeReader::new(text.as_bytes(), "t.UKE", Encoding::Utf8).keep_records(false);
