@@ -20,7 +20,8 @@ pub fn drug_points(yen: Decimal, floor_points: i64) -> i64 {
         floor_points
     } else {
         // yen/10 as the same mantissa with one decimal place more: the same value, without a
-        // Decimal division (a 28-place value, the most a Decimal holds, is divided). UKE
+        // Decimal division. Above 15 the value has at most 27 places (a Decimal's mantissa is
+        // below 7.93 × 10²⁸), so the shift cannot fail; the division stays for safety. UKE
         // recalculation: 845 → 730 instructions per receipt in drug_points (callgrind).
         let mut tenth = yen;
         if tenth.set_scale(yen.scale() + 1).is_err() {
@@ -67,5 +68,33 @@ mod tests {
             [21, 22, 23, 31, 32, 33, 40, 50, 60, 70].map(drug_floor),
             [1, 1, 1, 1, 1, 1, 0, 0, 0, 0]
         );
+    }
+
+    /// yen/10 by one more decimal place is the division: on values of many scales, at and around
+    /// the 五捨五超入 boundaries.
+    #[test]
+    fn the_scale_shift_is_the_division() {
+        let divided = |yen: Decimal| Rounding::HalfDown.to_int(yen / Decimal::from(10));
+        for yen in [
+            "25",
+            "25.01",
+            "24.99",
+            "35",
+            "45.0000001",
+            "99999.5",
+            "123456789.123456789",
+            "16.0000000000000000000000000001",
+            "25.000000000000000000000000000",
+            "7922816251426433759354395033.5",
+        ] {
+            let yen = d(yen);
+            assert!(yen > Decimal::from(15));
+            assert_eq!(drug_points(yen, 1), divided(yen), "{yen}");
+        }
+        // Above 15円 a Decimal has at most 27 places (its mantissa is below 7.93 × 10²⁸), so the
+        // shift always has its place.
+        let places_27 = d("16.000000000000000000000000001");
+        assert_eq!(places_27.scale(), 27);
+        assert_eq!(drug_points(places_27, 1), divided(places_27));
     }
 }
