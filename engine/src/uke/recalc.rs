@@ -212,7 +212,7 @@ impl<'a> Recalc<'a> {
 }
 
 /// The payers (0 = 医保, 1–4 = 第1–4公費) of a 負担区分 code (UKE_LAYOUT.md).
-pub const fn burden_payers(code: char) -> Option<&'static [u8]> {
+pub fn burden_payers(code: char) -> Option<&'static [u8]> {
     Some(match code {
         '1' => &[0],
         '2' => &[0, 1],
@@ -248,25 +248,6 @@ pub const fn burden_payers(code: char) -> Option<&'static [u8]> {
         _ => return None,
     })
 }
-
-/// [`burden_payers`] of each ASCII 負担区分 as a bit mask (bit p: payer p), built from it at
-/// compile time: a table read per unit for the 公費 totals instead of the match and a slice
-/// (46,809 → 46,753 instructions per receipt, callgrind).
-const BURDEN_MASKS: [u8; 128] = {
-    let mut masks = [0u8; 128];
-    let mut c = 0;
-    while c < 128 {
-        if let Some(payers) = burden_payers(c as u8 as char) {
-            let mut i = 0;
-            while i < payers.len() {
-                masks[c] |= 1 << payers[i];
-                i += 1;
-            }
-        }
-        c += 1;
-    }
-    masks
-};
 
 impl<'a> Recalculator<'a> {
     /// Against the masters only: no rule checks.
@@ -440,11 +421,8 @@ impl<'a> Recalculator<'a> {
                 .unwrap_or(0);
             computed_total = computed_total.saturating_add(amount);
             let burden = u.lines.last().map_or(' ', |l| l.burden.0);
-            let mut payers = BURDEN_MASKS.get(burden as usize).copied().unwrap_or(0);
-            while payers != 0 {
-                let payer = payers.trailing_zeros() as usize;
-                payers &= payers - 1;
-                per_public[payer] = per_public[payer].saturating_add(amount);
+            for &payer in burden_payers(burden).unwrap_or(&[]) {
+                per_public[payer as usize] = per_public[payer as usize].saturating_add(amount);
             }
         }
         let claimed_total = r.claimed_total();
