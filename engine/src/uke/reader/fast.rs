@@ -311,6 +311,13 @@ impl Builder {
     /// ends at its `\n` (or `\r\n`), which spares the reader its search for the end of the
     /// line. A line not whole in `buf`, or longer than `max_len` bytes (the reader's caps), is
     /// refused like any other. Gives the line's length and the bytes it takes with its end.
+    ///
+    /// Inlined into the reader's loop over the lines in its buffer (its only caller): no call
+    /// and no result through memory per line, and the line is written into its unit without
+    /// the `memcpy` calls that copied it there (callgrind of `santei recalc --jobs 1` on 10,000
+    /// receipts of benches' `gen_uke`: 43,530 → 41,892 instructions per receipt; `memcpy`
+    /// 1,220 → 553 of them).
+    #[inline(always)]
     pub(super) fn feed_fast_buffered(
         &mut self,
         buf: &[u8],
