@@ -708,7 +708,7 @@ fn disease_unmet(ns: &[u8]) -> String {
 /// tested once per distinct code (a bit mask) instead of once per item, and a rule none of whose
 /// codes is billed is passed over without looking at the items.
 struct Codes {
-    /// Sorted, distinct.
+    /// Distinct, in the order of their first item.
     distinct: Vec<u32>,
     /// Per item, its index in `distinct` (filled only when there are at most 64).
     slot: Vec<u8>,
@@ -717,7 +717,8 @@ struct Codes {
 /// The working vectors of [`RuleSet::evaluate_admitted`], kept per thread between calls (their
 /// contents are cleared and written again on each call; only the allocations are reused).
 struct Scratch {
-    keyed: Vec<u64>,
+    /// The hash table of [`Codes::new_in`].
+    table: Vec<usize>,
     distinct: Vec<u32>,
     slot: Vec<u8>,
     cand: Vec<u32>,
@@ -729,20 +730,21 @@ impl Scratch {
     const KEEP: usize = SCRATCH_KEEP;
 
     fn small(&self) -> bool {
-        [
-            self.keyed.capacity(),
-            self.distinct.capacity(),
-            self.slot.capacity(),
-            self.cand.capacity(),
-            self.alive.capacity(),
-            self.pair_hits.capacity(),
-        ]
-        .iter()
-        .all(|&c| c <= Scratch::KEEP)
+        // The table has up to twice as many entries as the items it was built for.
+        self.table.capacity() <= 2 * Scratch::KEEP
+            && [
+                self.distinct.capacity(),
+                self.slot.capacity(),
+                self.cand.capacity(),
+                self.alive.capacity(),
+                self.pair_hits.capacity(),
+            ]
+            .iter()
+            .all(|&c| c <= Scratch::KEEP)
     }
 
     const EMPTY: Scratch = Scratch {
-        keyed: Vec::new(),
+        table: Vec::new(),
         distinct: Vec::new(),
         slot: Vec::new(),
         cand: Vec::new(),
@@ -770,34 +772,82 @@ impl Codes {
         Codes::new_in(items, &mut scratch)
     }
 
-    /// The codes of `items`, in the vectors of `scratch` (`keyed`, `distinct` and `slot` are
-    /// taken; `keyed` is given back).
+    /// The codes of `items`, in the vectors of `scratch` (`table`, `distinct` and `slot` are
+    /// taken; `table` is given back).
+    ///
+    /// One pass over the items with a small open-addressing table (code → index in `distinct`),
+    /// instead of a sort of the (code, item) pairs: the distinct codes come out in the order of
+    /// their first item, not sorted. No caller depends on that order: the candidate rules and the
+    /// pair hits built from `distinct` are sorted afterwards, and a set's mask has one bit per
+    /// slot whatever the order. Items of one line (the same code on several days) come one after
+    /// another, so the previous item's slot is tried before the table. Equal, as a set and per
+    /// item, to [`Codes::sorted`] (test `hashed_codes_agree_with_the_sorted_ones`).
     fn new_in(items: &[Item], scratch: &mut Scratch) -> Codes {
-        // (code, item index), sorted: the distinct codes in order, and each item's slot, in one
-        // pass (instead of a sort of the codes and a binary search per item).
-        let mut keyed = std::mem::take(&mut scratch.keyed);
-        keyed.clear();
-        keyed.extend(
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, it)| u64::from(it.code) << 32 | i as u64),
-        );
-        keyed.sort_unstable();
+        let mut table = std::mem::take(&mut scratch.table);
+        // A power of two at least twice the items: at most half full, so probes stay short.
+        let size = (2 * items.len()).next_power_of_two().max(16);
+        let shift = 64 - size.trailing_zeros();
+        table.clear();
+        table.resize(size, 0);
         let mut distinct = std::mem::take(&mut scratch.distinct);
         distinct.clear();
         let mut slot = std::mem::take(&mut scratch.slot);
         slot.clear();
-        slot.resize(items.len(), 0);
+        slot.reserve(items.len());
+        // (code, its index in `distinct`) of the previous item.
+        let mut last: Option<(u32, usize)> = None;
+        for it in items {
+            let k = match last {
+                Some((code, k)) if code == it.code => k,
+                _ => {
+                    // Fibonacci hashing: the top bits of code × 2⁶⁴/φ.
+                    let mut h =
+                        (u64::from(it.code).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift) as usize;
+                    // Each entry: 1 + an index into `distinct`; 0 is empty.
+                    let k = loop {
+                        match table[h] {
+                            0 => {
+                                distinct.push(it.code);
+                                table[h] = distinct.len();
+                                break distinct.len() - 1;
+                            }
+                            e if distinct[e - 1] == it.code => break e - 1,
+                            _ => h = (h + 1) & (size - 1),
+                        }
+                    };
+                    last = Some((it.code, k));
+                    k
+                }
+            };
+            // Only read when there are at most 64 distinct codes (then it fits).
+            slot.push(k as u8);
+        }
+        scratch.table = table;
+        if distinct.len() > 64 {
+            slot.clear();
+        }
+        Codes { distinct, slot }
+    }
+
+    /// The general form of [`Codes::new_in`], for its test: the (code, item) pairs sorted, the
+    /// distinct codes in order and each item's slot.
+    #[cfg(test)]
+    fn sorted(items: &[Item]) -> Codes {
+        let mut keyed: Vec<u64> = items
+            .iter()
+            .enumerate()
+            .map(|(i, it)| u64::from(it.code) << 32 | i as u64)
+            .collect();
+        keyed.sort_unstable();
+        let mut distinct = Vec::new();
+        let mut slot = vec![0; items.len()];
         for &k in &keyed {
             let code = (k >> 32) as u32;
             if distinct.last() != Some(&code) {
                 distinct.push(code);
             }
-            // Only read when there are at most 64 distinct codes (then it fits).
             slot[k as u32 as usize] = (distinct.len() - 1) as u8;
         }
-        scratch.keyed = keyed;
         if distinct.len() > 64 {
             slot.clear();
         }
@@ -894,6 +944,62 @@ mod tests {
                 }
                 assert_eq!(m.none(&items), !items.iter().any(|it| s.contains(it.code)));
             }
+        }
+    }
+
+    /// The hashed codes ([`Codes::new_in`]) are the sorted ones ([`Codes::sorted`]) as a set,
+    /// without repeats, and every item's slot names its code; with more than 64 distinct codes
+    /// both have no slots. Edge inputs: no item, one, codes 0 and `u32::MAX`, the same code on
+    /// consecutive and on distant items, 64 and 65 codes, codes that share a hash bucket (equal
+    /// low or high bits), and a scratch table left over from a larger claim.
+    #[test]
+    fn hashed_codes_agree_with_the_sorted_ones() {
+        let date = Date::from_ymd(2024, 7, 1).unwrap();
+        let items = |codes: &[u32]| -> Vec<Item> {
+            codes
+                .iter()
+                .map(|&code| Item {
+                    code,
+                    date,
+                    times: 1,
+                    quantity: None,
+                    history: false,
+                })
+                .collect()
+        };
+        let mut cases: Vec<Vec<u32>> = vec![
+            vec![],
+            vec![0],
+            vec![u32::MAX, 0, u32::MAX, 0],
+            vec![160_000_010, 160_000_010, 160_000_010],
+            vec![1, 2, 1, 3, 2, 1, 4],
+            (0..64).map(|k| 160_000_000 + k * 3).collect(),
+            (0..65).map(|k| 160_000_000 + k * 3).collect(),
+            (0..200).map(|k| k % 70).collect(),
+            (0..40).map(|k| k << 26).collect(),
+            (0..40).map(|k| (k % 9) << 20 | 7).collect(),
+        ];
+        cases.push(cases[5].iter().rev().chain(&cases[5]).copied().collect());
+        let mut scratch = Scratch::EMPTY;
+        for codes in cases.iter().chain(cases.iter().rev()) {
+            let items = items(codes);
+            let fast = Codes::new_in(&items, &mut scratch);
+            let general = Codes::sorted(&items);
+            let mut set = fast.distinct.clone();
+            set.sort_unstable();
+            assert_eq!(set, general.distinct, "{codes:?}");
+            set.dedup();
+            assert_eq!(set.len(), fast.distinct.len(), "{codes:?}");
+            assert_eq!(fast.slot.len(), general.slot.len(), "{codes:?}");
+            for (i, it) in items.iter().enumerate().filter(|_| !fast.slot.is_empty()) {
+                assert_eq!(
+                    fast.distinct[usize::from(fast.slot[i])],
+                    it.code,
+                    "{codes:?}"
+                );
+                assert_eq!(general.distinct[usize::from(general.slot[i])], it.code);
+            }
+            (scratch.distinct, scratch.slot) = (fast.distinct, fast.slot);
         }
     }
 

@@ -119,8 +119,8 @@ impl std::fmt::Display for PriceError {
 }
 
 /// The master's 新又は現点数 as whole points: exact when whole (every 点数 item of r06 is), else
-/// 四捨五入 (「１点未満の端数」, 通知 第1章).
-fn whole_points(p: &Procedure) -> i64 {
+/// 四捨五入 (「１点未満の端数」, 通知 第1章). [`procedure_points`] of a 点数 item without きざみ.
+pub fn whole_points(p: &Procedure) -> i64 {
     p.points
         .whole()
         .unwrap_or_else(|| Rounding::HalfUp.to_int(p.points.to_decimal()))
