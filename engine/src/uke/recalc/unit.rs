@@ -425,13 +425,13 @@ fn check_unit_general(
 /// The most common units, checked without the general path, when their claimed 点数 are the
 /// computed ones: one SI line (not 診療識別 97) whose master row is a plain 点数 (点数識別 3 or 4,
 /// no きざみ), or one IY line of a drug in the master (not 減点) whose 薬価 × 使用量 is small
-/// ([`small_drug_points`]). `Some((kind, points, reason))` then, `None` for any other unit or a
+/// ([`price::drug::one_drug_points`]). `Some((kind, points, reason))` then, `None` for any other unit or a
 /// difference (the general path checks it).
 ///
 /// Equal to the general path: for such a unit (with masters, `has_set`) [`compute_unit`] passes
 /// every test to [`procedure_points`], whose 点数 item without きざみ is
 /// [`price::procedure::whole_points`] with [`How::Master`], or to the drug loop, whose one line
-/// gives [`price::drug_points`] of [`price::drug::drug_yen`] (= [`small_drug_points`]) with
+/// gives [`price::drug_points`] of [`price::drug::drug_yen`] (= [`price::drug::one_drug_points`]) with
 /// [`How::Drug`]; [`check_unit`] then writes a match of the unit's one code with that [`How`]'s
 /// reason. Skipping it saves building and moving the `Result<(i64, How), _>` sized for
 /// [`price::Steps`], and the drug's Decimal arithmetic (test `plain_match_is_the_general_check`).
@@ -465,43 +465,14 @@ fn plain_match(
         LineKind::Drug if !deduction => {
             let d = drug?;
             let floor = price::drug_floor(u.section);
-            let points = small_drug_points(d.price, l.quantity, floor)?;
+            let amount = l.quantity.unwrap_or(Decimal::ONE);
+            let points = price::drug::one_drug_points(d.price, amount, floor)?;
             let how = How::Drug { yen: Decimal::ZERO };
             (CheckKind::Drug, points, how)
         }
         _ => return None,
     };
     (points == claimed).then(|| (kind, points, how.matched()))
-}
-
-/// [`price::drug_points`] of [`price::drug::drug_yen`] for one drug line (`quantity` as the
-/// recalculation reads it: 1 when blank) in integers, when the 薬価 (in hundredths of a yen) and
-/// the 使用量 (mantissa and scale) are small: `None` otherwise (the caller takes the Decimal path).
-///
-/// With |薬価| < 2⁴⁰ hundredths, |mantissa| < 2²⁰ and scale ≤ 8, 薬価 × mantissa = n is below 2⁶⁰,
-/// so the Decimal product of the general path is exact (no rounding of its 96-bit mantissa) and
-/// equals n / 10^(2 + scale) yen. ≤ 15円 is n ≤ 15 × 10^(2 + scale); above, yen/10 rounded
-/// 五捨五超入 (positive: up only when the remainder is more than half) is the quotient of n by
-/// 10^(3 + scale), plus one when twice the remainder exceeds the divisor (test
-/// `small_drug_points_are_the_decimal_ones`).
-fn small_drug_points(
-    price: crate::masters::Fixed2,
-    quantity: Option<Decimal>,
-    floor: i64,
-) -> Option<i64> {
-    let q = quantity.unwrap_or(Decimal::ONE);
-    let (m, scale) = (q.mantissa(), q.scale());
-    let p = price.hundredths();
-    if scale > 8 || m.unsigned_abs() >= 1 << 20 || p.unsigned_abs() >= 1 << 40 {
-        return None;
-    }
-    let n = p * m as i64;
-    let yen_unit = 10i64.pow(2 + scale);
-    if n <= 15 * yen_unit {
-        return Some(floor);
-    }
-    let tenth = 10 * yen_unit;
-    Some(n / tenth + i64::from(2 * (n % tenth) > tenth))
 }
 
 pub(super) fn compute_unit(
