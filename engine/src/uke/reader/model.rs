@@ -361,6 +361,10 @@ impl DayCounts {
     pub fn is_empty(&self) -> bool {
         self.mask == 0
     }
+    /// The days with a count as bits (bit d−1 for day d).
+    pub fn mask(&self) -> u32 {
+        self.mask
+    }
     /// Number of days with a count.
     pub fn len(&self) -> usize {
         self.mask.count_ones() as usize

@@ -84,9 +84,7 @@ impl<'a> Recalculator<'a> {
                 if !relevant_line || l.days.is_empty() {
                     continue;
                 }
-                for (day, _) in l.days.iter() {
-                    any_day |= 1 << (day - 1);
-                }
+                any_day |= l.days.mask();
                 relevant.push((ui, li, rec, &l.days));
             }
         }
@@ -438,10 +436,7 @@ mod tests {
                     }
                 }
                 general.sort_by_key(|e| e.0);
-                let any_day = given
-                    .iter()
-                    .flat_map(|l| l.3.iter())
-                    .fold(0, |m, (d, _)| m | 1 << (d - 1));
+                let any_day = given.iter().fold(0, |m, l| m | l.3.mask());
                 let mut fast = smallvec::SmallVec::<[_; 4]>::new();
                 by_day(&given, any_day, days, &mut fast);
                 assert_eq!(fast.to_vec(), general, "{year}-{month}, {take} lines");
