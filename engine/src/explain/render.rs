@@ -206,7 +206,7 @@ impl Display for Explanation {
                 days,
             } => {
                 write!(f, "{unit} {}円 → {points}点 (", yen.normalize())?;
-                if *yen <= Decimal::from(15) {
+                if *yen <= Decimal::from(crate::price::drug::FLOOR_YEN) {
                     f.write_str("15円以下")?;
                 } else {
                     write!(f, "{} of {}/10", rounding.japanese(), yen.normalize())?;

@@ -12,11 +12,16 @@ pub fn drug_yen(d: &Drug, amount: Decimal, sum: Decimal) -> Option<(Decimal, Dec
     Some((sub, sum.checked_add(sub)?))
 }
 
+/// 15円: a 剤 of this 薬価 or less takes the floor points ([`drug_floor`]); above it, 1点 per 10円
+/// or its fraction (告示 F200 薬剤, G100 薬剤: 「薬価が15円以下である場合は1点」「15円を超える場合は
+/// 10円又はその端数を増すごとに1点」).
+pub const FLOOR_YEN: i64 = 15;
+
 /// 薬剤料 of one unit (1剤1日分, 1回分, 1調剤): `yen` ≤ 15円 → `floor_points` (see [`drug_floor`]);
 /// above, 五捨五超入 of yen/10 (告示 F200 薬剤, G100 薬剤: 「15円を超える場合は10円又はその端数を
 /// 増すごとに1点」, read as 五捨五超入 of yen/10 as the 支払基金 計算例 do: 25円 → 2点, 25.01円 → 3点).
 pub fn drug_points(yen: Decimal, floor_points: i64) -> i64 {
-    if yen <= Decimal::from(15) {
+    if yen <= Decimal::from(FLOOR_YEN) {
         floor_points
     } else {
         // yen/10 as the same mantissa with one decimal place more: the same value, without a
@@ -51,7 +56,7 @@ pub fn one_drug_points(price: Fixed2, amount: Decimal, floor_points: i64) -> Opt
     }
     let n = p * m as i64;
     let yen_unit = 10i64.pow(2 + scale);
-    if n <= 15 * yen_unit {
+    if n <= FLOOR_YEN * yen_unit {
         return Some(floor_points);
     }
     let tenth = 10 * yen_unit;
