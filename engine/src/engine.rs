@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use rustc_hash::FxHashSet;
 use santei_masters::{Date, LoadError, MasterCatalog, MasterSet};
 
-use crate::claim::{CLAIM_FORMAT, Claim, Setting};
+use crate::claim::{Claim, Setting};
 use crate::error::ClaimError;
 use crate::prepared::Prepared;
 use crate::result::{ClaimResult, Finding};
@@ -25,6 +25,7 @@ mod resolve;
 mod rules_stage;
 pub(crate) mod stay_stage;
 mod units;
+mod validate;
 
 use context::{Context, Proc, code_of, item_path, push_index, same_month};
 pub use polypharmacy::PolypharmacyRounding;
@@ -330,106 +331,8 @@ impl Engine {
         claim: &Claim,
         options: CalcOptions,
     ) -> Result<ClaimResult, ClaimError> {
-        if claim.format != CLAIM_FORMAT {
-            return Err(ClaimError::new(
-                "claim.format",
-                "format",
-                format!(
-                    "unsupported format `{}`; expected `{CLAIM_FORMAT}`",
-                    claim.format
-                ),
-            ));
-        }
-        let inpatient = claim.setting == Setting::Inpatient;
-        match (inpatient, claim.admission_date) {
-            (true, None) => {
-                return Err(ClaimError::new(
-                    "claim.value",
-                    "admission_date",
-                    "an 入院 claim (setting `inpatient`) needs admission_date (入院年月日, the 起算日 of the 入院期間)",
-                ));
-            }
-            (false, Some(_)) => {
-                return Err(ClaimError::new(
-                    "claim.value",
-                    "admission_date",
-                    "admission_date is for 入院 claims only (setting `inpatient`)",
-                ));
-            }
-            _ => {}
-        }
-        if claim
-            .admission_date
-            .is_some_and(|d| d < claim.patient.birth_date)
-        {
-            return Err(ClaimError::new(
-                "claim.value",
-                "admission_date",
-                "admission before the patient's birth date",
-            ));
-        }
-        if claim.stay.is_some() && !inpatient {
-            return Err(ClaimError::new(
-                "claim.value",
-                "stay",
-                "stay (入院の経過) is for 入院 claims only (setting `inpatient`)",
-            ));
-        }
-        let Some(first) = claim.visits.iter().map(|v| v.date).min().or(claim.month) else {
-            return Err(ClaimError::new(
-                "claim.value",
-                "visits",
-                "a claim needs at least one visit, or `month` (診療年月) with a `stay`",
-            ));
-        };
-        if let Some(m) = claim.month {
-            if (m.year(), m.month()) != (first.year(), first.month()) {
-                return Err(ClaimError::new(
-                    "claim.month",
-                    "month",
-                    format!(
-                        "month {}-{:02} is not the month of the visits ({}-{:02})",
-                        m.year(),
-                        m.month(),
-                        first.year(),
-                        first.month()
-                    ),
-                ));
-            }
-        }
-        if let Some(s) = &claim.stay {
-            crate::stay::validate(s, claim.admission_date, first)?;
-            let days = crate::stay::days_in_month(s, claim.admission_date, first);
-            crate::meals::validate(s, &days)?;
-        }
-        for (i, v) in claim.visits.iter().enumerate() {
-            if (v.date.year(), v.date.month()) != (first.year(), first.month()) {
-                return Err(ClaimError::new(
-                    "claim.month",
-                    format!("visits[{i}].date"),
-                    format!(
-                        "{} is not in the claim's month {}-{:02}: a claim covers one month",
-                        v.date,
-                        first.year(),
-                        first.month()
-                    ),
-                ));
-            }
-            if v.date < claim.patient.birth_date {
-                return Err(ClaimError::new(
-                    "claim.value",
-                    format!("visits[{i}].date"),
-                    "visit before the patient's birth date",
-                ));
-            }
-            if let Some(adm) = claim.admission_date.filter(|&d| v.date < d) {
-                return Err(ClaimError::new(
-                    "claim.value",
-                    format!("visits[{i}].date"),
-                    format!("{} is before the admission_date {adm}", v.date),
-                ));
-            }
-        }
+        // Stage 1, validate: the claim as a whole, before any master is read.
+        let first = validate::claim(claim)?;
         let prepared = self.prepared_for(first).ok_or_else(|| {
             ClaimError::new(
                 "claim.revision",
@@ -443,7 +346,7 @@ impl Engine {
         let mut calc = Calc::new(prepared, claim);
         calc.explain = options.explain;
         calc.polypharmacy_rounding = self.polypharmacy_rounding;
-        if inpatient {
+        if calc.cx.inpatient {
             calc.inpatient_notice();
         }
         calc.judged = resolve::history(calc.cx, &mut calc.findings);
