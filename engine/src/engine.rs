@@ -2,15 +2,12 @@
 
 use std::sync::Arc;
 
-use rust_decimal::Decimal;
-use rustc_hash::FxHashSet;
 use santei_masters::{Date, LoadError, MasterCatalog, MasterSet};
 
-use crate::claim::{Claim, Setting};
+use crate::claim::Claim;
 use crate::error::ClaimError;
 use crate::prepared::Prepared;
-use crate::result::{ClaimResult, Finding};
-use crate::rules;
+use crate::result::ClaimResult;
 use santei_rules_dsl::Diagnostic;
 
 mod additions;
@@ -28,6 +25,7 @@ mod units;
 mod validate;
 
 use context::{Context, Proc, code_of, item_path, push_index, same_month};
+use derive_stage::{Deriver, UnitAcc};
 pub use polypharmacy::PolypharmacyRounding;
 pub(crate) use resolve::blocked;
 
@@ -343,47 +341,20 @@ impl Engine {
                 ),
             )
         })?;
-        let mut calc = Calc::new(prepared, claim);
-        calc.explain = options.explain;
-        calc.polypharmacy_rounding = self.polypharmacy_rounding;
-        if calc.cx.inpatient {
-            calc.inpatient_notice();
-        }
-        calc.judged = resolve::history(calc.cx, &mut calc.findings);
-        calc.revision_notices();
-        calc.findings
-            .extend(crate::claim_checks::diseases(claim, &prepared.set, first));
-        calc.findings
-            .extend(crate::claim_checks::holiday_visits(claim));
-        let mut order: Vec<usize> = (0..claim.visits.len()).collect();
-        order.sort_by_key(|&i| claim.visits[i].date);
-        // Day by day: the stay's 入院料 first, then what the visits of the day bill.
-        let stay_days = claim
-            .stay
-            .as_ref()
-            .map(|s| crate::stay::days_in_month(s, claim.admission_date, first))
-            .unwrap_or_default();
-        let (mut vi, mut di) = (0, 0);
-        while vi < order.len() || di < stay_days.len() {
-            let next_visit = order.get(vi).map(|&i| claim.visits[i].date);
-            match (stay_days.get(di), next_visit) {
-                (Some(&d), v) if v.is_none_or(|v| d <= v) => {
-                    if let Some(s) = &claim.stay {
-                        calc.stay_day(s, d);
-                    }
-                    di += 1;
-                }
-                _ => {
-                    let i = order[vi];
-                    calc.visit(i, &claim.visits[i]);
-                    vi += 1;
-                }
-            }
-        }
-        if let Some(s) = &claim.stay {
-            calc.meals_served(s);
-        }
-        let mut result = calc.finish();
+        // Stages 2–3, resolve and derive, day by day: the lines the claim bills, each in its
+        // 算定単位 (derive_stage.rs, resolve/).
+        let derive_options = derive_stage::DeriveOptions {
+            explain: options.explain,
+            polypharmacy_rounding: self.polypharmacy_rounding,
+        };
+        let derived = derive_stage::derive(prepared, claim, first, derive_options);
+        // Stage 4, rules: the revision's rules on the derived lines, before any price.
+        let (ruled, mut findings) = rules_stage::apply(derived);
+        // Stage 5, price: every 算定単位 once, then the range check of each.
+        let mut priced = price_stage::price(ruled, &mut findings);
+        finish::reject_out_of_range_units(&mut priced, &mut findings);
+        // Stage 6, totals; then 生活療養, the 請求 check and stage 7, copay.
+        let mut result = finish::totals(prepared.set.revision.id, priced, findings);
         if let Some(s) = claim.stay.as_ref().filter(|s| crate::meals::any_living(s)) {
             let set = &prepared.set;
             let yen = |code: u32, date| {
@@ -410,26 +381,6 @@ impl Engine {
     }
 }
 
-/// The state of the stages that build the claim's lines day by day (derive, then the rules and
-/// price stages at the end: `finish`).
-struct Calc<'a> {
-    cx: Context<'a>,
-    lines: Vec<price_stage::Work>,
-    findings: Vec<Finding>,
-    next_unit: usize,
-    /// 判断料 groups already billed this month.
-    judged: FxHashSet<u8>,
-    /// F200 注3 rounding unit (from [`EngineOptions`]).
-    polypharmacy_rounding: PolypharmacyRounding,
-    /// The 所定点数 and %加算 of each procedure 算定単位, by unit id ([`UnitAcc`]).
-    accs: UnitAccs,
-    /// Build the explanation lines ([`CalcOptions::explain`]); see [`why!`].
-    explain: bool,
-    /// Findings said once per claim although their cause repeats on every day of a stay
-    /// ([`Calc::first_time`]): (rule, what, key).
-    said: FxHashSet<(&'static str, &'static str, u64)>,
-}
-
 /// Appends an [`crate::Explanation`] to a `Vec` when the claim is computed with explanations;
 /// otherwise the value is not built at all (its fields are not evaluated).
 macro_rules! why {
@@ -440,45 +391,6 @@ macro_rules! why {
     };
 }
 pub(crate) use why;
-
-/// One procedure 算定単位 as the derive stage builds it: its 所定点数 so far (the base item and the
-/// 注加算 joined to it; a まるめ's tier), the Σ of its %加算/%減算 and the points outside the 所定点数
-/// (項番62 = 1) — what a derivation reads (the 所定点数 of a 通則 %, its 150点 threshold). The unit
-/// is priced once, after the rules, from its lines' [`price_stage::Part`]s (price_stage.rs).
-#[derive(Debug, Clone)]
-struct UnitAcc {
-    base: i64,
-    percent: Decimal,
-    outside: i64,
-    times: u32,
-    /// The base takes 通則 additions (処置・手術・麻酔・内視鏡検査): its 注加算 (same 注加算コード,
-    /// 項番38, `note_code`) join its unit, so that the 所定点数 of a % holds them (通知 第10部 通則9,
-    /// 第9部 通則10, 第11部 通則6).
-    joins_notes: bool,
-    note_code: u16,
-}
-
-/// The [`UnitAcc`] of each procedure 算定単位, indexed by its unit number: the numbers are given
-/// in order from 1 ([`Calc::unit`]), so a `Vec` serves where a hash map cost a hash and a probe per
-/// lookup; the units of drugs, materials and comments have none.
-struct UnitAccs(Vec<Option<UnitAcc>>);
-
-impl UnitAccs {
-    fn get(&self, unit: usize) -> Option<&UnitAcc> {
-        self.0.get(unit).and_then(Option::as_ref)
-    }
-
-    fn get_mut(&mut self, unit: usize) -> Option<&mut UnitAcc> {
-        self.0.get_mut(unit).and_then(Option::as_mut)
-    }
-
-    fn insert(&mut self, unit: usize, acc: UnitAcc) {
-        if unit >= self.0.len() {
-            self.0.resize(unit + 1, None);
-        }
-        self.0[unit] = Some(acc);
-    }
-}
 
 /// 診療識別 of an outpatient 点数集計先識別: the master's 項番15 (MASTER_S_LAYOUT #15: 110 初診, 120–125
 /// 再診 and its 外来管理加算/時間外 欄, 130 医学管理, 140 在宅, 210/230 調剤, 250 処方, 260 麻毒, 270 調基,
@@ -545,116 +457,6 @@ pub fn section_name(section: &str) -> &'static str {
         "92" => "特定入院料・その他",
         "97" => "食事・生活療養",
         _ => "その他",
-    }
-}
-
-impl<'a> Calc<'a> {
-    fn new(p: &'a Prepared, claim: &'a Claim) -> Self {
-        // Sized for the claim: about two lines per item (its 注加算, 判断料 …) and one 算定単位 per
-        // item, so the line list and the unit table do not grow item by item.
-        let items: usize = claim.visits.iter().map(|v| v.items.len()).sum();
-        Calc {
-            cx: Context {
-                p,
-                claim,
-                inpatient: claim.setting == Setting::Inpatient,
-                month: claim
-                    .visits
-                    .iter()
-                    .map(|v| v.date)
-                    .min()
-                    .unwrap_or(Date::MIN),
-            },
-            lines: Vec::with_capacity(2 * items + 4),
-            findings: Vec::with_capacity(8),
-            next_unit: 0,
-            judged: FxHashSet::default(),
-            polypharmacy_rounding: PolypharmacyRounding::default(),
-            accs: UnitAccs(Vec::with_capacity(items + 1)),
-            explain: true,
-            said: FxHashSet::default(),
-        }
-    }
-
-    /// True the first time `(rule, what, key)` comes up on this claim: a finding whose cause repeats
-    /// on every day of a stay (a ward's 入院料 missing, a 加算 the 04 group does not list) is built
-    /// and recorded once, its message formatted only then.
-    fn first_time(&mut self, rule: &'static str, what: &'static str, key: u64) -> bool {
-        self.said.insert((rule, what, key))
-    }
-
-    /// One explanation from `f`, or none (and `f` not called) without explanations.
-    fn why(&self, f: impl FnOnce() -> crate::Explanation) -> Vec<crate::Explanation> {
-        if self.explain { vec![f()] } else { Vec::new() }
-    }
-
-    /// The warning every 入院 claim carries: what santei computes for it and what it leaves out,
-    /// each item once.
-    fn inpatient_notice(&mut self) {
-        let computed = if self.cx.claim.stay.is_some() {
-            "santei computed from `stay` the 入院料 of each day in hospital with its 入院期間加算, the \
-             外泊 減額 and the 入院基本料等加算 the facility's 届出 gives on the days the 告示 allows with \
-             the day's 入院料 (04 group): A200, A204, A207, A207-2, A207-3 (注1–注3), A207-4, A219, A234 \
-             (注1–注2), A234-2 (注1–注4), A234-3, A245 1・2 (INP-110; engine/src/stay/); claimed 診療行為 that \
-             the 特定入院料 A308, A308-3, A311, A311-2, A311-3, A311-4, A312, A314, A315 or A318 of the \
-             day includes are not billed (INP-120); the \
-             食事・生活療養 of `stay.meals` (engine/src/meals.rs); the other items are billed per day at \
-             their master points"
-        } else {
-            "each claimed item is billed per day at its master points; give `stay` (入院日, 退院日, the \
-             wards' 入院料, 外泊) to have the 入院料, its 入院期間加算 and the 入院基本料等加算 of the 届出 \
-             computed (docs/CLAIM_FORMAT.md)"
-        };
-        self.findings.push(
-            Finding::warning(rules::INPATIENT_PARTIAL)
-                .at("setting")
-                .cite(rules::CITE_INPATIENT_PARTIAL)
-                .message(format!(
-                    "入院 claim computed in part: {computed}, 入院外のみ items refused (MST-011), a claimed \
-                     入院基本料等加算 outside its 入院初日 / n日限度 / 90日ごと limit refused (INP-111), with the rule \
-                     files and the 電子点数表 (05 入院中 counts from admission_date, 04 入院基本料 groups), and \
-                     the 通則 休日・深夜加算 of 処置・手術・麻酔・内視鏡検査. NOT computed, check by hand: the \
-                     入院基本料・特定入院料 注加算 other than the 入院期間加算, the 入院基本料等加算 that need a \
-                     clinical fact (claim them), what the other 特定入院料 include (包括) and the drugs and 材料 a \
-                     包括 leaves out (除外薬剤), 退院時 limits, 入院時初回加算 of 検体検査, F200 注1/注2, \
-                     食事療養・生活療養 lines without `stay.meals`, DPC 包括評価, 療養病棟 入院料 by 医療区分, the 精神 治療外泊 \
-                     30/100 and 他医療機関受診の減算"
-                )),
-        );
-    }
-
-    fn unit(&mut self) -> usize {
-        self.next_unit += 1;
-        self.next_unit
-    }
-
-    /// What the claim's revision lacks, said on every claim it computes: a revision without
-    /// hand rules (RUL-500), masters that are an excerpt (MST-012).
-    fn revision_notices(&mut self) {
-        if let Some(why) = &self.cx.p.rules_gap {
-            self.findings.push(
-                Finding::info(rules::REVISION_WITHOUT_RULES)
-                    .at("visits[0].date")
-                    .cite("engine/src/revisions.rs")
-                    .message(format!("computed without santei's hand rules: {why}")),
-            );
-        }
-        if self.cx.p.set.coverage.is_partial() {
-            self.findings.push(
-                Finding::info(rules::PARTIAL_MASTERS)
-                    .at("visits[0].date")
-                    .cite("基本マスター (支払基金): the complete s_ALL/y_ALL/t_ALL/c_ALL files of the revision")
-                    .message(format!(
-                        "computed with the {} masters, which are {}: a code they lack is refused (MST-001) although the complete files may hold it",
-                        self.cx.p.set.revision.id,
-                        self.cx.p.set.coverage.describe()
-                    )),
-            );
-        }
-    }
-
-    fn rev(&self) -> &'static str {
-        self.cx.p.set.revision.id
     }
 }
 

@@ -4,7 +4,7 @@ use santei_masters::{Date, Procedure};
 
 use super::derive_stage::ClaimedCodes;
 use super::price_stage::Part;
-use super::{Calc, Proc};
+use super::{Deriver, Proc};
 use crate::age;
 use crate::claim::Visit;
 use crate::explain::Explanation;
@@ -24,7 +24,7 @@ fn p_fixed(p: &Prepared, code: &str, date: Date) -> bool {
 /// `emergency` and 入院.
 type UrgentRule = fn(&Procedure, crate::claim::TimeCategory, bool, bool) -> Option<String>;
 
-impl<'a> Calc<'a> {
+impl<'a> Deriver<'a> {
     /// The 通則 % additions of a base item of 処置・手術・麻酔・内視鏡検査 (engine/src/tsusoku/), each
     /// in the base's 算定単位 on its 所定点数. A code the claim bills itself is left to the claim.
     pub(super) fn tsusoku_additions(
@@ -368,13 +368,13 @@ impl<'a> Calc<'a> {
     pub(super) fn judgement_fee(&mut self, pr: &Proc<'a>, date: Date) {
         let rec = pr.rec;
         if let Some(g) = crate::derive::judgement_fee_group(rec) {
-            self.judged.insert(g);
+            self.month.judged.insert(g);
             return;
         }
         let Some(group) = crate::derive::judged_test_group(rec) else {
             return;
         };
-        if self.judged.contains(&group) {
+        if self.month.judged.contains(&group) {
             return;
         }
         let p: &'a Prepared = self.cx.p;
@@ -396,10 +396,10 @@ impl<'a> Calc<'a> {
                         rec.code
                     )),
             );
-            self.judged.insert(group);
+            self.month.judged.insert(group);
             return;
         };
-        self.judged.insert(group);
+        self.month.judged.insert(group);
         let why = self.why(|| Explanation::JudgementFee {
             group,
             code: rec.code,

@@ -55,7 +55,7 @@ pub(super) struct Proc<'a> {
 
 /// What every stage reads and none changes: the claim, the prepared masters and rules of its
 /// revision, its setting and its month. The resolve stage is a function of it (resolve/); the
-/// stages that still keep state are `Calc` methods reading it as `self.cx`.
+/// stages that still keep state are `Deriver` methods reading it as `self.cx`.
 #[derive(Clone, Copy)]
 pub(super) struct Context<'a> {
     pub(super) p: &'a Prepared,

@@ -1,36 +1,10 @@
 //! Totals: sections, 点数欄, days, and the range check of every 算定単位.
 
-use super::{Calc, MAX_UNIT_POINTS, price_stage, section_name};
+use super::{MAX_UNIT_POINTS, section_name};
 use crate::result::{
     AggregationTotal, ClaimResult, DayTotal, Finding, Line, Origin, RESULT_FORMAT, SectionTotal,
 };
 use crate::rules;
-
-impl Calc<'_> {
-    /// The stages after the day-by-day resolve and derive, in order: rules (on the lines, before
-    /// any price), price (each 算定単位 once), the range check of every unit, totals. Only the rules
-    /// stage still needs the `Calc` (a rule that adds a line derives it like the derive stage); the
-    /// others are functions of their input.
-    pub(super) fn finish(mut self) -> ClaimResult {
-        self.apply_rules();
-        let revision = self.rev();
-        let Calc {
-            lines,
-            mut findings,
-            next_unit,
-            explain,
-            ..
-        } = self;
-        let ruled = price_stage::Ruled {
-            lines,
-            next_unit,
-            explain,
-        };
-        let mut priced = price_stage::price(ruled, &mut findings);
-        reject_out_of_range_units(&mut priced, &mut findings);
-        totals(revision, priced, findings)
-    }
-}
 
 /// Totals: the 合計点数, the points per section (診療識別), per 点数欄 (点数集計先識別) and per day,
 /// from the priced lines; the copayment is attached later (copay/).

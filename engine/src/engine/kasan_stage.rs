@@ -3,7 +3,7 @@
 
 use santei_masters::{Date, Procedure};
 
-use super::{Calc, Context};
+use super::{Context, Deriver};
 use crate::result::Finding;
 use crate::stay::{self, houkatsu, kasan};
 
@@ -20,7 +20,7 @@ pub const INCLUDED: &str = "INP-120.specific-fee-inclusion";
 
 const CITE_04: &str = "医科電子点数表 04 入院基本料テーブル (01 入院基本料識別); 告示 第1章第2部 第2節 各区分の注 「…のうち、○○加算を算定できるものを現に算定している患者に限る」; 通知 第2節 別表1 (r06 tsuchi_ika.txt l.1935–1937)";
 
-impl<'a> Calc<'a> {
+impl<'a> Deriver<'a> {
     /// A232 がん拠点病院加算 (区分番号 A232, 項番92) among the claimed procedures of `date`.
     fn claims_a232(&self, date: Date) -> bool {
         let set = &self.cx.p.set;
@@ -253,7 +253,7 @@ impl<'a> Context<'a> {
     }
 }
 
-impl Calc<'_> {
+impl Deriver<'_> {
     /// Said once per 特定入院料 with a 包括: what santei does not decide about it.
     pub(super) fn inclusion_notice(&mut self, fee: &Procedure, path: &str) {
         let Some(inc) = houkatsu::inclusive_of(fee) else {

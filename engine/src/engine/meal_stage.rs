@@ -3,7 +3,7 @@
 
 use santei_masters::{Date, PointKind, Procedure};
 
-use super::Calc;
+use super::Deriver;
 use super::price_stage::Work;
 use super::units::si_line;
 use crate::claim::Stay;
@@ -46,7 +46,7 @@ fn part_name(p: Part) -> &'static str {
 /// Why a (Ⅰ) row is not billed without its 届出.
 const NO_STANDARD: &str = "the row needs the facility's 届出 (施設基準 of the master row, 項番72–81; 食事療養(Ⅰ)・生活療養(Ⅰ): the 基準 注1) that `facility.standards` does not list; without it (Ⅱ) applies — give kind `II` / `seikatsu_II`, or the 届出";
 
-impl<'a> Calc<'a> {
+impl<'a> Deriver<'a> {
     /// Every day of every `stay.meals` entry: its rows at the master's 金額 of the day, one 算定単位
     /// per row; an entry's day is billed whole or not at all (INP-201 names what is missing).
     pub(super) fn meals_served(&mut self, s: &'a Stay) {

@@ -26,7 +26,7 @@ use rustc_hash::FxHashSet;
 use santei_masters::Date;
 
 use super::price_stage::Work;
-use super::{Calc, MAX_UNIT_POINTS};
+use super::{Deriver, MAX_UNIT_POINTS};
 use crate::claim::{Item, RxForm, Visit};
 use crate::result::{Finding, Line, Origin, RecordKind};
 use crate::rounding::Rounding;
@@ -241,7 +241,7 @@ pub(super) fn deduction(
     }
 }
 
-impl Calc<'_> {
+impl Deriver<'_> {
     /// F200 注3, the F100 「2」 check and the 向精神薬多剤 warning for one visit (one 処方).
     pub(super) fn polypharmacy(&mut self, vi: usize, visit: &Visit, done: &[RxDone]) {
         let seven_claimed = || {

@@ -3,15 +3,37 @@
 use santei_masters::{Date, Procedure};
 
 use super::finish::path_of;
-use super::price_stage::Work;
+use super::price_stage::{Ruled, Work};
 use super::resolve::blocked_for;
-use super::{Calc, code_of};
+use super::{Deriver, code_of};
 use crate::claim::Claim;
 use crate::prepared::Prepared;
 use crate::result::{Finding, Origin, RecordKind, Severity};
 use crate::rules;
 
-impl Calc<'_> {
+/// The rules stage: the revision's rules applied to the derived lines ([`Deriver::apply_rules`]),
+/// and the lines left, with the last 算定単位 number given, handed on as the price stage's input
+/// with the findings so far.
+pub(super) fn apply(mut derived: Deriver<'_>) -> (Ruled, Vec<Finding>) {
+    derived.apply_rules();
+    let Deriver {
+        lines,
+        findings,
+        next_unit,
+        explain,
+        ..
+    } = derived;
+    (
+        Ruled {
+            lines,
+            next_unit,
+            explain,
+        },
+        findings,
+    )
+}
+
+impl Deriver<'_> {
     /// Evaluates the revision's rules on the computed lines and the history ([`decide`]) and
     /// applies the decisions in their order: a dropped line leaves with the lines derived from
     /// it, an addition becomes a derived line (priced like the derive stage's), every decision's
@@ -21,7 +43,7 @@ impl Calc<'_> {
     /// by a later decision. The rule engine gives its additions after every drop
     /// (`RuleSet::evaluate_admitted`: inclusions, exclusions, limits, requirements, then
     /// additions), so this is the order the rules mean.
-    pub(super) fn apply_rules(&mut self) {
+    fn apply_rules(&mut self) {
         let decisions = decide(self.cx.p, self.cx.claim, self.cx.inpatient, &self.lines);
         if decisions.is_empty() {
             return;
@@ -75,7 +97,7 @@ pub(super) struct Addition<'p> {
 /// evaluated on the resolved and derived lines and the claim's history, before any price.
 /// Exclusions, inclusions and count limits drop lines (an inclusion is info, the others
 /// errors); warnings stay warnings; an addition the master gates allow is added (info), one
-/// they refuse is a warning. Nothing is changed here: [`Calc::apply_rules`] applies.
+/// they refuse is a warning. Nothing is changed here: [`Deriver::apply_rules`] applies.
 pub(super) fn decide<'p>(
     p: &'p Prepared,
     claim: &Claim,

@@ -4,7 +4,7 @@ use santei_masters::{Date, Procedure};
 
 use super::price_stage::{Part, Work};
 use super::units::si_line;
-use super::{Calc, Context, code_of, why};
+use super::{Context, Deriver, code_of, why};
 use crate::claim::Stay;
 use crate::result::{Finding, Origin};
 use crate::rules;
@@ -25,7 +25,7 @@ impl Context<'_> {
     }
 }
 
-impl<'a> Calc<'a> {
+impl<'a> Deriver<'a> {
     /// The 入院料 of one day of the stay, with its 入院期間加算 or the 外泊 減額, in one 算定単位.
     pub(super) fn stay_day(&mut self, s: &'a Stay, date: Date) {
         let Some(wi) = s.wards.iter().rposition(|w| w.from <= date) else {

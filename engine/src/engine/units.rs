@@ -6,7 +6,7 @@ use santei_masters::{Comment, Date, PointKind, Procedure};
 
 use super::polypharmacy::RxDone;
 use super::price_stage::{Part, Work};
-use super::{Calc, Proc, resolve, section_name, section_of, section_of_inpatient, why};
+use super::{Deriver, Proc, resolve, section_name, section_of, section_of_inpatient, why};
 use crate::claim::RxForm;
 use crate::explain::{Explanation, Joined};
 use crate::price::drug_points;
@@ -15,7 +15,7 @@ use crate::rounding::Rounding;
 use crate::rules;
 use crate::tables;
 
-impl<'a> Calc<'a> {
+impl<'a> Deriver<'a> {
     /// Points of one procedure for one time, with its explanation: the pricing library
     /// ([`crate::price::procedure_points`], its きざみ policy; [`crate::price::percent_change`]
     /// for a %加算/%減算 on the preceding 所定点数). `None`: not computed here (金額, 減点, a % item
