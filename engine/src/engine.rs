@@ -11,6 +11,7 @@ use crate::result::ClaimResult;
 use santei_rules_dsl::Diagnostic;
 
 mod additions;
+mod assemble;
 mod context;
 mod derive_stage;
 mod finish;
@@ -60,71 +61,6 @@ fn unreachable_lenient() -> Engine {
     }
 }
 
-fn declared_revision(text: &str) -> Option<&str> {
-    text.lines()
-        .map(str::trim)
-        .find_map(|l| l.strip_prefix("revision "))
-        .map(str::trim)
-}
-
-fn read_rule_dirs(dirs: &[std::path::PathBuf]) -> Result<Vec<(String, String)>, Vec<Diagnostic>> {
-    let mut out = Vec::new();
-    for d in dirs {
-        let rd = std::fs::read_dir(d).map_err(|e| vec![io_diag(d, &e)])?;
-        let mut paths: Vec<_> = rd
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "rules"))
-            .collect();
-        paths.sort();
-        for p in paths {
-            let t = std::fs::read_to_string(&p).map_err(|e| vec![io_diag(&p, &e)])?;
-            out.push((p.display().to_string(), t));
-        }
-    }
-    Ok(out)
-}
-
-/// Why a revision's engine runs without bundled hand rules, if it does.
-fn bundled_rules_gap(id: &str, files: usize, compiled: usize) -> Option<String> {
-    match crate::revisions::parts(id).map(|p| p.rules) {
-        None => Some(format!(
-            "{id}: santei declares no parts for this revision (engine/src/revisions.rs)"
-        )),
-        Some(crate::revisions::Part::Lacks(why)) => Some(format!("{id}: {why}")),
-        Some(crate::revisions::Part::Have) if files == 0 => Some(format!(
-            "{id}: the bundled rule files of this revision are missing from this build (rules-dsl/rules/{id}/)"
-        )),
-        Some(crate::revisions::Part::Have) if compiled == 0 => Some(format!(
-            "{id}: none of the {files} bundled rule files compiled against these masters (see the diagnostics above)"
-        )),
-        Some(crate::revisions::Part::Have) => None,
-    }
-}
-
-fn revision_diag(id: &str, message: String) -> Diagnostic {
-    Diagnostic {
-        severity: santei_rules_dsl::Severity::Warning,
-        file: format!("rules-dsl/rules/{id}/"),
-        line: 0,
-        col: 0,
-        len: 1,
-        message,
-        source_line: String::new(),
-    }
-}
-
-fn io_diag(p: &std::path::Path, e: &std::io::Error) -> Diagnostic {
-    Diagnostic {
-        severity: santei_rules_dsl::Severity::Error,
-        file: p.display().to_string(),
-        line: 0,
-        col: 0,
-        len: 1,
-        message: format!("cannot read: {e}"),
-        source_line: String::new(),
-    }
-}
-
 /// The calculation engine: the masters of one or more revisions, each with its indexes.
 /// Immutable and `Send + Sync`: share one engine across threads.
 #[derive(Clone)]
@@ -157,49 +93,10 @@ impl Engine {
         options: EngineOptions,
     ) -> Result<Engine, Vec<Diagnostic>> {
         let mut revisions: Vec<Arc<Prepared>> = Vec::new();
-        let user = read_rule_dirs(&options.rule_dirs)?;
+        let user = assemble::read_rule_dirs(&options.rule_dirs)?;
         // The catalog is ours: move its sets in rather than copying every master.
         for set in catalog.into_sets() {
-            let mut p = Prepared::new(set);
-            let id = p.set.revision.id;
-            let mut compiled = Vec::new();
-            if !options.without_bundled_rules {
-                let texts: Vec<(String, String)> = santei_rules_dsl::bundled_rules(id)
-                    .into_iter()
-                    .map(|(f, t)| (f.to_string(), t.to_string()))
-                    .collect();
-                if let Ok((rules, diags)) = santei_rules_dsl::compile_texts(&texts, &p.set, false) {
-                    compiled.extend(rules);
-                    p.rule_diagnostics.extend(diags);
-                }
-                // A revision never runs without its hand rules unnoticed: the lack is declared
-                // in `revisions.rs` and said here, and declared rules that compile to nothing
-                // are a warning too.
-                if let Some(why) = bundled_rules_gap(id, texts.len(), compiled.len()) {
-                    p.rule_diagnostics.push(revision_diag(id, why.clone()));
-                    p.rules_gap = Some(why);
-                }
-            }
-            let mine: Vec<(String, String)> = user
-                .iter()
-                .filter(|(_, t)| declared_revision(t).is_none_or(|r| r == id))
-                .cloned()
-                .collect();
-            if !mine.is_empty() {
-                let (rules, diags) = santei_rules_dsl::compile_texts(&mine, &p.set, true)?;
-                compiled.extend(rules);
-                p.rule_diagnostics.extend(diags);
-            }
-            for (rev, et) in &options.etensu {
-                if *rev == id {
-                    p.stay_additions.groups = Some(crate::stay::kasan::Groups::of(et));
-                    let (rules, skipped) = santei_rules_dsl::compile_etensu(et);
-                    compiled.extend(rules);
-                    p.rules.report.skipped = skipped;
-                }
-            }
-            p.rules.extend(compiled);
-            revisions.push(Arc::new(p));
+            revisions.push(Arc::new(assemble::revision(set, &options, &user)?));
         }
         revisions.sort_by_key(|p| p.set.revision.effective_from);
         Ok(Engine {
@@ -391,74 +288,6 @@ macro_rules! why {
     };
 }
 pub(crate) use why;
-
-/// 診療識別 of an outpatient 点数集計先識別: the master's 項番15 (MASTER_S_LAYOUT #15: 110 初診, 120–125
-/// 再診 and its 外来管理加算/時間外 欄, 130 医学管理, 140 在宅, 210/230 調剤, 250 処方, 260 麻毒, 270 調基,
-/// 3xx 注射, 400 処置, 500/502 手術・輸血, 540 麻酔, 600 検査, 700 画像, 800 その他) mapped onto the UKE
-/// 診療識別 codes (記録条件仕様 別表, ../shared/docs/UKE_LAYOUT.md: 11, 12, 13, 14, 24, 25, 26, 27,
-/// 31–33, 40, 50, 54, 60, 70, 80).
-pub fn section_of(aggregation: u16) -> &'static str {
-    match aggregation {
-        110 => "11",
-        120..=129 => "12",
-        130 => "13",
-        140 => "14",
-        210 | 230 => "24",
-        250 => "25",
-        260 => "26",
-        270 => "27",
-        310..=319 => "31",
-        320..=329 => "32",
-        300..=399 => "33",
-        400..=499 => "40",
-        500..=539 => "50",
-        540..=599 => "54",
-        600..=699 => "60",
-        700..=799 => "70",
-        _ => "80",
-    }
-}
-
-/// 診療識別 of an inpatient 点数集計先識別（入院） (項番66): as [`section_of`], plus 240 調剤（入院）
-/// → 24, 903 入院基本料・入院基本料等加算 → 90, 920 特定入院料・その他 → 92, 970–975 食事・生活療養 → 97
-/// (UKE 診療識別 別表, ../shared/docs/UKE_LAYOUT.md).
-pub fn section_of_inpatient(aggregation: u16) -> &'static str {
-    match aggregation {
-        240 => "24",
-        900..=909 => "90",
-        910..=969 => "92",
-        970..=979 => "97",
-        a => section_of(a),
-    }
-}
-
-pub fn section_name(section: &str) -> &'static str {
-    match section {
-        "11" => "初診",
-        "12" => "再診",
-        "13" => "医学管理等",
-        "14" => "在宅",
-        "21" => "投薬（内服）",
-        "22" => "投薬（屯服）",
-        "23" => "投薬（外用）",
-        "24" => "投薬（調剤）",
-        "25" => "投薬（処方）",
-        "26" => "投薬（麻毒）",
-        "27" => "投薬（調基）",
-        "31" => "注射（皮下筋肉内）",
-        "32" => "注射（静脈内）",
-        "33" => "注射（その他）",
-        "40" => "処置",
-        "50" => "手術",
-        "54" => "麻酔",
-        "60" => "検査・病理",
-        "70" => "画像診断",
-        "90" => "入院基本料",
-        "92" => "特定入院料・その他",
-        "97" => "食事・生活療養",
-        _ => "その他",
-    }
-}
 
 /// The largest points × 回数 one 算定単位 may have (10^10点 = 1,000億円, far above any real item:
 /// the dearest drug in the r06 master is 167,077,222円). Above it the input is wrong, and keeping

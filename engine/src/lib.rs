@@ -30,6 +30,7 @@ pub mod result;
 pub mod revisions;
 pub mod rounding;
 pub mod rules;
+mod sections;
 pub mod stay;
 pub mod tables;
 #[cfg(test)]
@@ -40,14 +41,12 @@ pub mod uke;
 pub use builder::{BuildError, BuildReport, EngineBuilder, MastersFolder, revision_folders_hint};
 pub use claim::{CLAIM_FORMAT, Claim};
 pub use copay::{Copay, CopaySettings};
-pub use engine::{
-    CalcOptions, Engine, EngineOptions, PolypharmacyRounding, section_name, section_of,
-    section_of_inpatient,
-};
+pub use engine::{CalcOptions, Engine, EngineOptions, PolypharmacyRounding};
 pub use error::ClaimError;
 pub use explain::{ExplainForm, Explanation};
 pub use result::{ClaimResult, Finding, Line, Origin, RESULT_FORMAT, RecordKind, Severity};
 pub use santei_masters as masters;
+pub use sections::{section_name, section_of, section_of_inpatient};
 
 /// The JSON Schema of the claim format.
 pub fn claim_schema() -> schemars::schema::RootSchema {

@@ -1,10 +1,11 @@
 //! Totals: sections, 点数欄, days, and the range check of every 算定単位.
 
-use super::{MAX_UNIT_POINTS, section_name};
+use super::MAX_UNIT_POINTS;
 use crate::result::{
     AggregationTotal, ClaimResult, DayTotal, Finding, Line, Origin, RESULT_FORMAT, SectionTotal,
 };
 use crate::rules;
+use crate::sections::section_name;
 
 /// Totals: the 合計点数, the points per section (診療識別), per 点数欄 (点数集計先識別) and per day,
 /// from the priced lines; the copayment is attached later (copay/).

@@ -6,13 +6,14 @@ use santei_masters::{Comment, Date, PointKind, Procedure};
 
 use super::polypharmacy::RxDone;
 use super::price_stage::{Part, Work};
-use super::{Deriver, Proc, resolve, section_name, section_of, section_of_inpatient, why};
+use super::{Deriver, Proc, resolve, why};
 use crate::claim::RxForm;
 use crate::explain::{Explanation, Joined};
 use crate::price::drug_points;
 use crate::result::{Finding, Line, Origin, RecordKind};
 use crate::rounding::Rounding;
 use crate::rules;
+use crate::sections::{section_name, section_of, section_of_inpatient};
 use crate::tables;
 
 impl<'a> Deriver<'a> {
