@@ -486,3 +486,121 @@ fn a_surgery_age_addition_the_age_contradicts_differs() {
         "{d:?}"
     );
 }
+
+/// The engine's derive stage and the recalculation's derived checks are one law, swept over a
+/// grid: patients of 0, 2, 5, 6 and 40 (on 2024-07-13), every 診療時間の区分 (小児科 ones
+/// included), a 初診料 or a 再診料, alone, with a 処置 that blocks 外来管理加算 (創傷処置), with a test
+/// that calls for a 判断料 (末梢血液一般) or with a 処方箋料 (its own 乳幼児加算). Every claim the
+/// engine computes recalculates without a difference; every 年齢加算 line of its own unit the
+/// engine derived, removed, is exactly one difference (BAS-101, 項番100–111); a 外来管理加算 added
+/// to a 再診 day with the 処置 is exactly one (BAS-103, A001 注8). A divergence between the two
+/// sides fails here with the claim that shows it.
+#[test]
+fn derive_and_the_recalculation_agree_over_a_grid_of_visits() {
+    let births = [
+        "2024-03-01",
+        "2022-01-15",
+        "2019-02-01",
+        "2018-01-10",
+        "1984-01-01",
+    ];
+    let times = [
+        "regular",
+        "overtime",
+        "holiday",
+        "late_night",
+        "overtime_special",
+        "night_early_morning",
+        "pediatric_night",
+        "pediatric_holiday",
+        "pediatric_late_night",
+    ];
+    let companions: [&[&str]; 4] = [&[], &["140000610"], &["160008010"], &["120002910"]];
+    let (mut claims, mut removals, mut blocked) = (0, 0, 0);
+    for birth in births {
+        for time in times {
+            for base in ["111000110", "112007410"] {
+                for more in companions {
+                    let mut codes = vec![base];
+                    codes.extend_from_slice(more);
+                    let mut json = claim(birth, &[("2024-07-13", time, &codes)]);
+                    if birth == "2019-02-01" {
+                        // 5歳: 未就学 2割 (健保法74条1項), which `claim` gives births of the 2020s only.
+                        json = json.replace(
+                            r#""relation":"insured","burden_percent":30"#,
+                            r#""relation":"dependent","burden_percent":20"#,
+                        );
+                    }
+                    let (text, result) = receipt(&json);
+                    claims += 1;
+                    let rep = recalc(&text);
+                    assert!(
+                        differences(&rep).is_empty(),
+                        "{json}\n{text}\n{:#?}",
+                        differences(&rep)
+                    );
+                    assert_eq!(rep.computed_total, result.total_points, "{json}");
+                    // Each 年齢加算 billed as a unit of its own, removed.
+                    for add in derived_code(&result, "BAS-101.age-addition") {
+                        let mut lines = split(&text);
+                        let Some(at) = lines.iter().position(|l| {
+                            l.starts_with("SI,") && field(l, 3) == add && !field(l, 5).is_empty()
+                        }) else {
+                            continue;
+                        };
+                        let removed = lines.remove(at);
+                        let points: i64 = field(&removed, 5).parse().unwrap();
+                        let times: i64 = field(&removed, 6).parse().unwrap_or(1);
+                        if !field(&removed, 1).is_empty() && lines[at].starts_with("SI,,") {
+                            lines[at] = lines[at].replacen(
+                                "SI,,",
+                                &format!("SI,{},", field(&removed, 1)),
+                                1,
+                            );
+                        }
+                        shift_totals(&mut lines, -points * times);
+                        let rep = recalc(&lines.join("\r\n"));
+                        let code: u32 = add.parse().unwrap();
+                        let d = differences(&rep);
+                        assert!(
+                            d.len() == 1
+                                && d[0].code == Some(code)
+                                && d[0]
+                                    .rule
+                                    .as_ref()
+                                    .is_some_and(|r| r.id == "BAS-101.age-addition"),
+                            "{add} removed from {json}\n{d:#?}"
+                        );
+                        removals += 1;
+                    }
+                    // 外来管理加算 added on the 再診 day the 創傷処置 blocks.
+                    if base == "112007410" && more == ["140000610"] {
+                        let mut lines = split(&text);
+                        let at = lines
+                            .iter()
+                            .position(|l| l.starts_with("SI,") && field(l, 3) == "112007410")
+                            .unwrap();
+                        let points = points_of(GAIRAI_KANRI);
+                        let added = si_like(&lines[at], GAIRAI_KANRI, points);
+                        lines.insert(at + 1, added);
+                        shift_totals(&mut lines, points);
+                        let rep = recalc(&lines.join("\r\n"));
+                        only_difference(
+                            &rep,
+                            "BAS-103.outpatient-management",
+                            GAIRAI_KANRI,
+                            "A001",
+                        );
+                        blocked += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(claims, 5 * 9 * 2 * 4);
+    // The grid reaches the mutations it is for: the 乳幼児加算 of 初診料・再診料・処方箋料 for the
+    // three children (84 on r06; fewer where a 乳幼児時間外加算 includes it), 外来管理加算 on every
+    // 再診 with the 処置. A change in what the engine derives changes the first count.
+    assert_eq!(removals, 84, "{removals} removals");
+    assert_eq!(blocked, 5 * 9);
+}
