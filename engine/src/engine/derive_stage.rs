@@ -1,6 +1,9 @@
-//! Derive: what one visit's resolved items bill — their lines with their まるめ and 注加算, the
-//! 年齢・時間加算, the 通則 additions, 外来管理加算 and 判断料 they call for (additions.rs,
-//! units.rs), its drugs, materials and comments, F200 注3 (polypharmacy.rs).
+//! Derive (stages 2–3): the lines a claim bills, built day by day ([`derive`]) into a [`Deriver`].
+//! For each visit ([`Deriver::visit`]) its resolved items (resolve/) bill their lines with their
+//! まるめ and 注加算, the 年齢・時間加算, the 通則 additions, 外来管理加算 and 判断料 they call for
+//! (additions.rs, units.rs), its drugs, materials and comments, F200 注3 (polypharmacy.rs); for
+//! each day of a stay its 入院料 and 加算 (stay_stage.rs, kasan_stage.rs); then the stay's 食事
+//! (meal_stage.rs). Unit tests: derive_stage/tests.rs.
 
 use rust_decimal::Decimal;
 use rustc_hash::FxHashSet;
@@ -28,15 +31,15 @@ pub(super) fn derive<'a>(
     first: Date,
     options: DeriveOptions,
 ) -> Deriver<'a> {
-    let mut calc = Deriver::new(prepared, claim, options);
-    if calc.cx.inpatient {
-        calc.inpatient_notice();
+    let mut d = Deriver::new(prepared, claim, options);
+    if d.cx.inpatient {
+        d.inpatient_notice();
     }
-    calc.month.judged = resolve::history(calc.cx, &mut calc.findings);
-    calc.revision_notices();
-    calc.findings
+    d.month.judged = resolve::history(d.cx, &mut d.findings);
+    d.revision_notices();
+    d.findings
         .extend(crate::claim_checks::diseases(claim, &prepared.set, first));
-    calc.findings
+    d.findings
         .extend(crate::claim_checks::holiday_visits(claim));
     let mut order: Vec<usize> = (0..claim.visits.len()).collect();
     order.sort_by_key(|&i| claim.visits[i].date);
@@ -50,23 +53,23 @@ pub(super) fn derive<'a>(
     while vi < order.len() || di < stay_days.len() {
         let next_visit = order.get(vi).map(|&i| claim.visits[i].date);
         match (stay_days.get(di), next_visit) {
-            (Some(&d), v) if v.is_none_or(|v| d <= v) => {
+            (Some(&day), v) if v.is_none_or(|v| day <= v) => {
                 if let Some(s) = &claim.stay {
-                    calc.stay_day(s, d);
+                    d.stay_day(s, day);
                 }
                 di += 1;
             }
             _ => {
                 let i = order[vi];
-                calc.visit(i, &claim.visits[i]);
+                d.visit(i, &claim.visits[i]);
                 vi += 1;
             }
         }
     }
     if let Some(s) = &claim.stay {
-        calc.meals_served(s);
+        d.meals_served(s);
     }
-    calc
+    d
 }
 
 /// The derive stage at work, and its output: the lines derived so far, each in its 算定単位
