@@ -497,6 +497,83 @@ rule test.disease "特定疾患処方管理加算: 特定疾患 (test)" {
         );
     }
 
+    /// The stage as the pipeline runs it (`apply`): on the lines the derive stage built from a
+    /// claim, an inclusion drops the included test (info, with the rule id), an addition becomes
+    /// a derived line of its own 算定単位 with its part of the price, and what is left is the
+    /// price stage's input, nothing priced.
+    #[test]
+    fn apply_drops_and_adds_on_the_derived_lines() {
+        let p = prepared(
+            r#"revision r2024-06
+rule test.A002-6 "外来診療料に含まれる検査 (demo codes)" {
+    kind     inclusion
+    cite     "告示 A002 注6"
+    parent   code 112011310
+    children kubun D000
+    within   day
+}
+rule test.add "再診に外来管理加算 (test)" {
+    kind     addition
+    cite     "告示 A001 注8"
+    when     billed code 112007410 within day
+    add      112011010
+}
+"#,
+        );
+        // Derive, then apply, on a claim of one visit (a hospital of 300 beds bills 外来診療料, a
+        // clinic 再診料: 医科診療行為マスター 病院・診療所区分).
+        let run = |facility: &str, items: &str| {
+            let json = format!(
+                r#"{{"format":"santei.claim/1","patient":{{"birth_date":"1980-01-01","sex":"female"}},
+                    "facility":{facility},"visits":[{{"date":"2024-07-01","outpatient_management":false,
+                    "items":[{items}]}}]}}"#
+            );
+            let c = crate::Engine::parse_claim(json.as_bytes()).unwrap();
+            let first = crate::engine::validate::claim(&c).unwrap();
+            let options = super::super::derive_stage::DeriveOptions {
+                explain: false,
+                polypharmacy_rounding: Default::default(),
+            };
+            let derived = super::super::derive_stage::derive(&p, &c, first, options);
+            let before: Vec<String> = derived.lines.iter().map(|w| w.code.to_string()).collect();
+            let (ruled, findings) = apply(derived);
+            let ids: Vec<(&'static str, String)> = findings
+                .iter()
+                .filter_map(|f| f.rule_id.clone().map(|id| (f.rule, id)))
+                .collect();
+            (before, ruled, ids)
+        };
+        let procedure = |code: &str| format!(r#"{{"type":"procedure","code":"{code}"}}"#);
+        // The inclusion: 尿一般 derived, then dropped.
+        let (before, ruled, ids) = run(
+            r#"{"kind":"hospital","beds":300}"#,
+            &[procedure("112011310"), procedure("160000310")].join(","),
+        );
+        assert!(before.contains(&"160000310".to_string()), "{before:?}");
+        let left: Vec<String> = ruled.lines.iter().map(|w| w.code.to_string()).collect();
+        assert!(!left.contains(&"160000310".to_string()), "{left:?}");
+        assert_eq!(ids, [(rules::RULE_INCLUSION, "test.A002-6".to_string())]);
+        // The addition: 外来管理加算 not derived (the visit says its requirements were not met),
+        // added by the rule as a derived line of its own unit, not priced yet.
+        let (before, ruled, ids) = run(r#"{"kind":"clinic"}"#, &procedure("112007410"));
+        assert_eq!(before, ["112007410"]);
+        let added = ruled
+            .lines
+            .iter()
+            .find(|w| w.code.as_str() == "112011010")
+            .expect("the rule's addition");
+        assert!(
+            matches!(&added.origin, Origin::Derived { rule, .. } if *rule == rules::RULE_ADDITION)
+        );
+        assert!(matches!(
+            added.part,
+            super::super::price_stage::Part::Base(_)
+        ));
+        assert_ne!(added.unit, ruled.lines[0].unit);
+        assert!(ruled.lines.iter().all(|w| w.points.is_none()));
+        assert_eq!(ids, [(rules::RULE_ADDITION, "test.add".to_string())]);
+    }
+
     #[test]
     fn a_dropped_line_takes_its_additions_but_not_the_judgement_fee() {
         let lines = [
