@@ -186,8 +186,15 @@ impl RuleSet {
         // and deduplicated as they would be from every item.
         let mut cand = std::mem::take(&mut scratch.cand);
         cand.clear();
+        // The codes that start a single-code exclusion, found by the same lookup.
+        let mut firsts = std::mem::take(&mut scratch.firsts);
+        firsts.clear();
         for &code in &codes.distinct {
-            cand.extend_from_slice(self.triggered_by(code));
+            let (rules, pair_first) = self.code_rules(code);
+            cand.extend_from_slice(rules);
+            if pair_first {
+                firsts.push(code);
+            }
         }
         cand.extend_from_slice(self.global_rules());
         cand.sort_unstable();
@@ -211,7 +218,7 @@ impl RuleSet {
             // codes that start some pair: a handful of lookups instead of one per item pair.
             let mut pair_hits = std::mem::take(&mut scratch.pair_hits);
             pair_hits.clear();
-            for &ca in codes.distinct.iter().filter(|&&c| self.is_pair_first(c)) {
+            for &ca in &firsts {
                 for &cb in &codes.distinct {
                     let rules = self.pair_rules(ca, cb);
                     if rules.is_empty() {
@@ -291,6 +298,7 @@ impl RuleSet {
             self.addition(ri as usize, subject, items, &alive, &mut out);
         }
         scratch.cand = cand;
+        scratch.firsts = firsts;
         scratch.alive = alive;
         (scratch.distinct, scratch.slot) = (codes.distinct, codes.slot);
         if scratch.small() {
@@ -722,6 +730,8 @@ struct Scratch {
     distinct: Vec<u32>,
     slot: Vec<u8>,
     cand: Vec<u32>,
+    /// The distinct codes that start a single-code exclusion.
+    firsts: Vec<u32>,
     alive: Vec<bool>,
     pair_hits: Vec<(u32, usize, usize)>,
 }
@@ -736,6 +746,7 @@ impl Scratch {
                 self.distinct.capacity(),
                 self.slot.capacity(),
                 self.cand.capacity(),
+                self.firsts.capacity(),
                 self.alive.capacity(),
                 self.pair_hits.capacity(),
             ]
@@ -748,6 +759,7 @@ impl Scratch {
         distinct: Vec::new(),
         slot: Vec::new(),
         cand: Vec::new(),
+        firsts: Vec::new(),
         alive: Vec::new(),
         pair_hits: Vec::new(),
     };
