@@ -378,3 +378,36 @@ fn the_trigger_index_answers_as_a_scan_of_the_rules() {
         assert_eq!(rs.is_pair_first(code), first);
     }
 }
+
+/// Claims of codes the full r06 rule set names (12 distinct codes, each on two days, and one
+/// claim of 70 codes, past the 64 of the bit masks) evaluate with every kind of rule: the
+/// masks of the rules' trigger sets taken from the index agree with a search of the sets
+/// (checked by a debug assertion in every evaluation), and a second evaluation of a claim (in
+/// the working vectors the first left on the thread) gives the same outcomes.
+#[test]
+fn trigger_masks_agree_with_the_sets_on_claims_of_named_codes() {
+    let set = MasterSet::load(shared().join("masters/r06")).unwrap();
+    let et = Etensu::load(shared().join("etensu/r06")).unwrap();
+    let (rs, _) = load_rules(&rules_dir(), &set, Some(&et)).unwrap();
+    let mut named: Vec<u32> = set
+        .procedures
+        .codes()
+        .filter(|&c| !rs.triggered_by(c).is_empty())
+        .collect();
+    named.sort_unstable();
+    assert!(named.len() > 1000, "{}", named.len());
+    let claim = |codes: &[u32]| -> Vec<Item> {
+        codes
+            .iter()
+            .flat_map(|&c| [item(c, "2024-07-01"), item(c, "2024-07-08")])
+            .collect()
+    };
+    let mut evaluated = 0;
+    for chunk in named.chunks(12).step_by(7).chain([&named[..70]]) {
+        let items = claim(chunk);
+        let out = rs.evaluate(&subject(), &items);
+        assert_eq!(out, rs.evaluate(&subject(), &items));
+        evaluated += 1;
+    }
+    assert!(evaluated > 10);
+}
