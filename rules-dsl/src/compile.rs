@@ -7,6 +7,7 @@ use santei_masters::{Date, MasterSet, Procedure};
 
 use crate::ast::*;
 use crate::diag::{Diagnostic, Severity};
+use crate::trigger::TriggerIndex;
 
 /// A sorted set of 診療行為 codes.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
@@ -187,12 +188,12 @@ fn cond_codes(c: &CCond, out: &mut Vec<u32>) {
 #[derive(Debug, Clone, Default)]
 pub struct RuleSet {
     pub rules: Vec<CompiledRule>,
-    by_code: FxHashMap<u32, Vec<u32>>,
+    /// Per code: the rules it can trigger (single-code exclusions aside) and whether it is the
+    /// first code of a single-code exclusion, with one probe.
+    triggers: TriggerIndex,
     /// Exclusions between two single codes (all of the 電子点数表's), by (first, second): a claim
     /// looks up its item pairs instead of scanning every rule that names one of its codes.
     pairs: FxHashMap<(u32, u32), Vec<u32>>,
-    /// Codes that are the first of some pair: a claim looks up pairs only from these.
-    pair_firsts: rustc_hash::FxHashSet<u32>,
     /// Rules with no trigger code (additions on facility/age alone): always considered.
     global: Vec<u32>,
     /// What was compiled, skipped and why.
@@ -217,9 +218,10 @@ impl RuleSet {
     }
 
     fn reindex(&mut self) {
-        self.by_code.clear();
+        let mut by_code: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+        // Codes that are the first of some pair: a claim looks up pairs only from these.
+        let mut pair_firsts: rustc_hash::FxHashSet<u32> = Default::default();
         self.pairs.clear();
-        self.pair_firsts.clear();
         self.global.clear();
         for (i, r) in self.rules.iter().enumerate() {
             if let Body::Exclusion { first, second, .. } = &r.body {
@@ -228,7 +230,7 @@ impl RuleSet {
                         .entry((first.codes()[0], second.codes()[0]))
                         .or_default()
                         .push(i as u32);
-                    self.pair_firsts.insert(first.codes()[0]);
+                    pair_firsts.insert(first.codes()[0]);
                     continue;
                 }
             }
@@ -237,12 +239,20 @@ impl RuleSet {
                 self.global.push(i as u32);
             }
             for c in t {
-                let e = self.by_code.entry(c).or_default();
+                let e = by_code.entry(c).or_default();
                 if e.last() != Some(&(i as u32)) {
                     e.push(i as u32);
                 }
             }
         }
+        for &c in &pair_firsts {
+            by_code.entry(c).or_default();
+        }
+        self.triggers = TriggerIndex::build(
+            by_code
+                .iter()
+                .map(|(&c, rules)| (c, rules.as_slice(), pair_firsts.contains(&c))),
+        );
         let mut kinds: FxHashMap<&'static str, usize> = FxHashMap::default();
         for r in &self.rules {
             *kinds.entry(r.kind.keyword()).or_default() += 1;
@@ -261,7 +271,13 @@ impl RuleSet {
 
     /// Indices of the rules a code can trigger.
     pub fn triggered_by(&self, code: u32) -> &[u32] {
-        self.by_code.get(&code).map_or(&[], |v| v.as_slice())
+        self.triggers.get(code).0
+    }
+
+    /// [`RuleSet::triggered_by`] and [`RuleSet::is_pair_first`] of `code` with one lookup.
+    #[inline]
+    pub fn code_rules(&self, code: u32) -> (&[u32], bool) {
+        self.triggers.get(code)
     }
 
     pub fn global_rules(&self) -> &[u32] {
@@ -277,7 +293,7 @@ impl RuleSet {
 
     /// True when `code` is the first code of some single-code exclusion.
     pub fn is_pair_first(&self, code: u32) -> bool {
-        self.pair_firsts.contains(&code)
+        self.triggers.get(code).1
     }
 
     /// True when some single-code exclusion exists (skips the pair scan otherwise).

@@ -182,28 +182,52 @@ impl RuleSet {
         // six allocations and frees less per claim (a batch evaluates one claim after another).
         let mut scratch = SCRATCH.with(|s| s.replace(Scratch::EMPTY));
         let codes = Codes::new_in(items, &mut scratch);
-        // The rules of each distinct code (a code billed on several days is one lookup), sorted
-        // and deduplicated as they would be from every item.
+        // The rules of each distinct code (a code billed on several days is one lookup), as
+        // (rule, the distinct code's slot) keys, sorted: the rules in the order they would have
+        // from every item, each with the slots of the codes that triggered it.
+        let mut keys = std::mem::take(&mut scratch.keys);
+        keys.clear();
+        // The codes that start a single-code exclusion, found by the same lookup.
+        let mut firsts = std::mem::take(&mut scratch.firsts);
+        firsts.clear();
+        for (k, &code) in codes.distinct.iter().enumerate() {
+            let (rules, pair_first) = self.code_rules(code);
+            keys.extend(rules.iter().map(|&ri| u64::from(ri) << 32 | k as u64));
+            if pair_first {
+                firsts.push(code);
+            }
+        }
+        // A rule without trigger codes has no slot (`NO_SLOT` adds no bit).
+        keys.extend(
+            self.global_rules()
+                .iter()
+                .map(|&ri| u64::from(ri) << 32 | NO_SLOT),
+        );
+        keys.sort_unstable();
+        // Each candidate rule once, with the mask of the distinct codes that triggered it: the
+        // members of its trigger set (see [`Codes::triggered`]).
         let mut cand = std::mem::take(&mut scratch.cand);
         cand.clear();
-        for &code in &codes.distinct {
-            cand.extend_from_slice(self.triggered_by(code));
+        for &key in &keys {
+            let (ri, k) = ((key >> 32) as u32, key & 0xFFFF_FFFF);
+            let bit = if k < 64 { 1u64 << k } else { 0 };
+            match cand.last_mut() {
+                Some((last, mask)) if *last == ri => *mask |= bit,
+                _ => cand.push((ri, bit)),
+            }
         }
-        cand.extend_from_slice(self.global_rules());
-        cand.sort_unstable();
-        cand.dedup();
         let of_kind = |k: RuleKind| {
             let wanted = kinds.contains(&k);
             cand.iter()
                 .copied()
-                .filter(move |&i| wanted && self.rules[i as usize].kind == k)
+                .filter(move |&(i, _)| wanted && self.rules[i as usize].kind == k)
         };
         let mut alive = std::mem::take(&mut scratch.alive);
         alive.clear();
         alive.resize(items.len(), true);
         let mut out = Vec::new();
-        for ri in of_kind(RuleKind::Inclusion) {
-            self.inclusion(ri as usize, items, &codes, &mut alive, &mut out);
+        for (ri, trig) in of_kind(RuleKind::Inclusion) {
+            self.inclusion(ri as usize, trig, items, &codes, &mut alive, &mut out);
         }
         // Single-code exclusions through the pair index, in item order.
         if self.has_pair_rules() && kinds.contains(&RuleKind::Exclusion) {
@@ -211,7 +235,7 @@ impl RuleSet {
             // codes that start some pair: a handful of lookups instead of one per item pair.
             let mut pair_hits = std::mem::take(&mut scratch.pair_hits);
             pair_hits.clear();
-            for &ca in codes.distinct.iter().filter(|&&c| self.is_pair_first(c)) {
+            for &ca in &firsts {
                 for &cb in &codes.distinct {
                     let rules = self.pair_rules(ca, cb);
                     if rules.is_empty() {
@@ -235,7 +259,7 @@ impl RuleSet {
             }
             scratch.pair_hits = pair_hits;
         }
-        for ri in of_kind(RuleKind::Exclusion) {
+        for (ri, trig) in of_kind(RuleKind::Exclusion) {
             let ri = ri as usize;
             let Body::Exclusion {
                 first,
@@ -253,7 +277,7 @@ impl RuleSet {
             {
                 continue;
             }
-            let in_first = codes.members(first);
+            let in_first = codes.triggered(trig, first);
             if in_first.none(items) {
                 continue;
             }
@@ -281,16 +305,34 @@ impl RuleSet {
                 }
             }
         }
-        for ri in of_kind(RuleKind::Requirement) {
-            self.requirement(ri as usize, subject, items, &codes, &mut alive, &mut out);
+        for (ri, trig) in of_kind(RuleKind::Requirement) {
+            self.requirement(
+                ri as usize,
+                trig,
+                subject,
+                items,
+                &codes,
+                &mut alive,
+                &mut out,
+            );
         }
-        for ri in of_kind(RuleKind::Limit) {
-            self.limit(ri as usize, items, &codes, admission, &mut alive, &mut out);
+        for (ri, trig) in of_kind(RuleKind::Limit) {
+            self.limit(
+                ri as usize,
+                trig,
+                items,
+                &codes,
+                admission,
+                &mut alive,
+                &mut out,
+            );
         }
-        for ri in of_kind(RuleKind::Addition) {
+        for (ri, _) in of_kind(RuleKind::Addition) {
             self.addition(ri as usize, subject, items, &alive, &mut out);
         }
         scratch.cand = cand;
+        scratch.keys = keys;
+        scratch.firsts = firsts;
         scratch.alive = alive;
         (scratch.distinct, scratch.slot) = (codes.distinct, codes.slot);
         if scratch.small() {
@@ -299,9 +341,11 @@ impl RuleSet {
         out
     }
 
+    /// `trig`: the mask of the distinct codes that triggered the rule (its `parent`).
     fn inclusion(
         &self,
         ri: usize,
+        trig: u64,
         items: &[Item],
         codes: &Codes,
         alive: &mut [bool],
@@ -316,7 +360,7 @@ impl RuleSet {
         else {
             return;
         };
-        let in_parent = codes.members(parent);
+        let in_parent = codes.triggered(trig, parent);
         if in_parent.none(items) {
             return;
         }
@@ -452,9 +496,12 @@ impl RuleSet {
         });
     }
 
+    /// `trig`: the mask of the distinct codes that triggered the rule (its `items`).
+    #[allow(clippy::too_many_arguments)]
     fn requirement(
         &self,
         ri: usize,
+        trig: u64,
         subject: &Subject<'_>,
         items: &[Item],
         codes: &Codes,
@@ -465,7 +512,7 @@ impl RuleSet {
         let Body::Requirement { items: set, cond } = &r.body else {
             return;
         };
-        let in_set = codes.members(set);
+        let in_set = codes.triggered(trig, set);
         for (i, it) in items.iter().enumerate() {
             if !alive[i] || it.history || !in_set.has(i, items) || !r.is_valid_on(it.date) {
                 continue;
@@ -487,9 +534,12 @@ impl RuleSet {
         }
     }
 
+    /// `trig`: the mask of the distinct codes that triggered the rule (its `items`).
+    #[allow(clippy::too_many_arguments)]
     fn limit(
         &self,
         ri: usize,
+        trig: u64,
         items: &[Item],
         codes: &Codes,
         admission: Option<Date>,
@@ -505,7 +555,7 @@ impl RuleSet {
         else {
             return;
         };
-        let in_set = codes.members(set);
+        let in_set = codes.triggered(trig, set);
         if in_set.none(items) {
             return;
         }
@@ -714,6 +764,9 @@ struct Codes {
     slot: Vec<u8>,
 }
 
+/// The slot of a rule key for a rule no code triggers (a global rule).
+const NO_SLOT: u64 = 0xFFFF_FFFF;
+
 /// The working vectors of [`RuleSet::evaluate_admitted`], kept per thread between calls (their
 /// contents are cleared and written again on each call; only the allocations are reused).
 struct Scratch {
@@ -721,7 +774,12 @@ struct Scratch {
     table: Vec<usize>,
     distinct: Vec<u32>,
     slot: Vec<u8>,
-    cand: Vec<u32>,
+    /// (rule, slot) keys of the candidate rules.
+    keys: Vec<u64>,
+    /// The candidate rules, each with the mask of the codes that triggered it.
+    cand: Vec<(u32, u64)>,
+    /// The distinct codes that start a single-code exclusion.
+    firsts: Vec<u32>,
     alive: Vec<bool>,
     pair_hits: Vec<(u32, usize, usize)>,
 }
@@ -736,6 +794,8 @@ impl Scratch {
                 self.distinct.capacity(),
                 self.slot.capacity(),
                 self.cand.capacity(),
+                self.keys.capacity(),
+                self.firsts.capacity(),
                 self.alive.capacity(),
                 self.pair_hits.capacity(),
             ]
@@ -748,6 +808,8 @@ impl Scratch {
         distinct: Vec::new(),
         slot: Vec::new(),
         cand: Vec::new(),
+        keys: Vec::new(),
+        firsts: Vec::new(),
         alive: Vec::new(),
         pair_hits: Vec::new(),
     };
@@ -852,6 +914,23 @@ impl Codes {
             slot.clear();
         }
         Codes { distinct, slot }
+    }
+
+    /// [`Codes::members`] of a rule's trigger set (`first` of an exclusion, `parent` of an
+    /// inclusion, `items` of a limit or requirement), from `trig`, the bits of the distinct codes
+    /// whose index entry named the rule. The index keys a rule by exactly the codes of that set
+    /// (`CompiledRule::triggers`), so the bits are the mask `members` would build, without a
+    /// search of the set per distinct code.
+    fn triggered<'a>(&'a self, trig: u64, set: &'a CodeSet) -> Members<'a> {
+        if self.distinct.len() > 64 {
+            return Members::Set(set);
+        }
+        // Every evaluation of the tests checks the bits against the search of the set.
+        #[cfg(debug_assertions)]
+        if let Members::Mask(searched, _) = self.members(set) {
+            debug_assert_eq!(trig, searched, "trigger bits of {:?}", self.distinct);
+        }
+        Members::Mask(trig, &self.slot)
     }
 
     fn members<'a>(&'a self, set: &'a CodeSet) -> Members<'a> {

@@ -10,6 +10,7 @@ pub mod etensu;
 pub mod eval;
 pub mod fmt;
 mod parser;
+mod trigger;
 
 pub use ast::{File, RuleKind};
 pub use compile::{
