@@ -4,9 +4,9 @@
 use rust_decimal::Decimal;
 use santei_masters::field::eight_digits;
 
-use super::COMMAS;
 use super::model::{Burden, DayCounts, Insurance, Line, LineKind};
 use super::parse::{Builder, line_layout};
+use super::{COMMAS, LOW7};
 
 /// Walks the comma-separated fields of a line for the fast path: a raw line (its end removed), or
 /// the reader's buffer from the start of a line. Every method returns `None` when the field is
@@ -431,30 +431,49 @@ impl Builder {
             return None;
         }
         // Printable ASCII without a quote, tested in a pass without an early exit (which the
-        // compiler may vectorize), then fields 0–11 (the last one read is 11 負担金額) and how
-        // many there are, in a pass that only looks for commas (one pass testing each byte as
-        // well cost some 60 instructions a receipt more in `santei recalc --jobs 1`, callgrind on
-        // 10,000 receipts of `gen_uke`; `split` twice as much).
+        // compiler may vectorize), then fields 0–11 (the last one read is 11 負担金額) in a pass
+        // that only looks for commas (one pass testing each byte as well cost some 60
+        // instructions a receipt more in `santei recalc --jobs 1`, callgrind on 10,000 receipts
+        // of `gen_uke`; `split` twice as much).
         if raw.iter().fold(false, |bad, &c| {
             bad | !(b' '..=b'~').contains(&c) | (c == b'"')
         }) {
             return None;
         }
+        // The commas of eight bytes are found from one load, as [`split_fields`] finds them
+        // (a test per byte cost some 80 instructions a receipt more: callgrind as above), and
+        // the pass stops at the comma that ends field 11: the fields after it are not read.
+        // `n` counts the fields found, up to 12 (at least 6 are needed).
         let mut f: [&[u8]; 12] = [&[]; 12];
-        let (mut n, mut start) = (0, 0);
-        for (i, &c) in raw.iter().enumerate() {
-            if c == b',' {
-                if let (Some(slot), Some(field)) = (f.get_mut(n), raw.get(start..i)) {
-                    *slot = field;
-                }
-                n += 1;
-                start = i + 1;
+        let (mut n, mut start, mut i) = (0, 0, 0);
+        let mut comma = |at: usize, n: &mut usize| {
+            if let (Some(slot), Some(field)) = (f.get_mut(*n), raw.get(start..at)) {
+                *slot = field;
             }
+            *n += 1;
+            start = at + 1;
+            *n == f.len()
+        };
+        'split: {
+            while let Some(w) = raw.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+                let x = u64::from_le_bytes(*w) ^ COMMAS;
+                // 0x80 in each byte that is a comma (zero in `x`), as in [`split_fields`].
+                let mut commas = !(((x & LOW7) + LOW7) | x | LOW7);
+                while commas != 0 {
+                    if comma(i + (commas.trailing_zeros() / 8) as usize, &mut n) {
+                        break 'split;
+                    }
+                    commas &= commas - 1;
+                }
+                i += 8;
+            }
+            for (k, &c) in raw.iter().enumerate().skip(i) {
+                if c == b',' && comma(k, &mut n) {
+                    break 'split;
+                }
+            }
+            comma(raw.len(), &mut n);
         }
-        if let (Some(slot), Some(field)) = (f.get_mut(n), raw.get(start..)) {
-            *slot = field;
-        }
-        n += 1;
         if n < 6 {
             return None;
         }
