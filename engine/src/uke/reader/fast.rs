@@ -216,12 +216,17 @@ fn days_fast(rest: &[u8], terminated: bool) -> Option<(DayCounts, usize, usize)>
         // SI/IY/TO line).
         if let Some(w) = rest.get(i..i + 8) {
             let x = u64::from_le_bytes(w.try_into().unwrap_or([0; 8])) ^ COMMAS;
+            // Eight empty fields, tested before their count is taken (the runs of 10–30 empty
+            // 算定日 of most lines: some 180 instructions a receipt less than taking the count
+            // of each load first, callgrind as above).
+            if x == 0 {
+                d += 8;
+                i += 8;
+                continue;
+            }
             let k = (x.trailing_zeros() / 8) as usize;
             d += k;
             i += k;
-            if k == 8 {
-                continue;
-            }
             if d >= 31 {
                 return None;
             }
