@@ -102,6 +102,25 @@ impl<'a> FastFields<'a> {
         Some((i > start).then_some(v))
     }
 
+    /// [`FastFields::int`] for a field of most often one or two digits (点数, 回数): those and
+    /// their comma are taken as they are, without the digit loop (some 450 instructions a
+    /// receipt less, callgrind of `santei recalc` on 10,000 receipts of benches' `gen_uke`); any
+    /// other field as that loop reads it. `max_digits` is at least 2.
+    #[inline(always)]
+    fn short_int(&mut self, max_digits: usize) -> Option<Option<u64>> {
+        match *self.rest() {
+            [a, b',', ..] if a.is_ascii_digit() => {
+                self.pos += 2;
+                Some(Some(u64::from(a - b'0')))
+            }
+            [a, b, b',', ..] if a.is_ascii_digit() && b.is_ascii_digit() => {
+                self.pos += 3;
+                Some(Some(u64::from(a - b'0') * 10 + u64::from(b - b'0')))
+            }
+            _ => self.int(max_digits),
+        }
+    }
+
     /// Digits with at most one inner `.` (at most 18 digits); `Some(None)` when empty.
     #[inline(always)]
     fn dec(&mut self) -> Option<Option<Decimal>> {
@@ -383,7 +402,7 @@ impl Builder {
             },
         };
         let (Some(Some(code)), Some(quantity), Some(points), Some(Some(count))) =
-            (f.int(9), f.dec(), f.int(18), f.int(9))
+            (f.int(9), f.dec(), f.short_int(18), f.short_int(9))
         else {
             return None;
         };
