@@ -80,6 +80,8 @@ pub const MAX_RECEIPT_BYTES: usize = 256 << 20;
 
 /// Eight commas, for the eight-byte comma searches ([`split_fields`], the fast path).
 const COMMAS: u64 = u64::from_le_bytes([b','; 8]);
+/// The low seven bits of each of eight bytes, for the comma searches' zero-byte test.
+const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
 
 struct Pending {
     records: Records,
@@ -383,7 +385,6 @@ fn split_fields(
     if memchr::memchr(b'"', bytes).is_none() {
         // Fields are short (often empty): the commas of eight bytes are found from one load (a
         // search per field, or a test per byte, costs more); each ends a field.
-        const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
         let mut start = 0u32;
         let mut end = |at: usize, spans: &mut Vec<(u32, u32)>| {
             spans.push((start, at as u32));

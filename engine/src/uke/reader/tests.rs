@@ -249,7 +249,7 @@ fn malformed_receipt_is_reported_and_the_next_one_read() {
 /// record shape the same: same receipts, same errors, same line numbers.
 #[test]
 fn fast_path_reads_as_the_general_reader() {
-    let sections = ["11", "", " 11", "011", "256", "99", "x"];
+    let sections = ["11", "", " 11", "011", "256", "99", "x", "1", "1a"];
     let burdens = ["1", "", " ", "12", "E", "\"", "１"];
     let codes = ["112007410", "", "1234567890", "00000001", "-1", "11200741a"];
     let quantities = [
@@ -262,9 +262,22 @@ fn fast_path_reads_as_the_general_reader() {
         "1.2.3",
         " 2",
         "1234567890123456789",
+        "7",
+        "12",
+        "a",
     ];
-    let points = ["", "73", "-5", "0", "999999999999999999", "1e3"];
-    let counts = ["1", "", "4294967296", "2 "];
+    let points = [
+        "",
+        "73",
+        "-5",
+        "0",
+        "999999999999999999",
+        "1e3",
+        "7",
+        "100",
+        "7a",
+    ];
+    let counts = ["1", "", "4294967296", "2 ", "12", "123", "1x"];
     let tails = [
         ",,,,,,,1",
         ",,,,,,,0,,2,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,",
@@ -368,7 +381,21 @@ fn fast_path_reads_as_the_general_reader() {
     assert!(b.feed_fast(b"SI,11,1,111000110,,288,1,,,,,,,1", 2));
     assert!(b.feed_fast(b"TO,40,1,700590000,1.5,12,1,,650,,,,,,,,,1", 3));
     assert!(!b.feed_fast(b"SI,11,1,111000110,,288,1,820100001,\xe3\x81\x82,,,,,1", 4));
-    assert_eq!(b.receipt.units.len(), 2);
+    // The shapes read without the field loops: a blank 診療識別, a one-character 負担区分,
+    // a one-digit 使用量, two-digit 点数 and a one-digit 回数 (each before its comma).
+    assert!(b.feed_fast(b"IY,,E,620004416,2,12,7,,,,,,,1", 5));
+    assert_eq!(b.receipt.units.len(), 3);
+    let l = &b.receipt.units[2].lines[0];
+    assert_eq!(
+        (l.section, l.burden, l.quantity, l.points, l.count),
+        (
+            40,
+            Burden('E'),
+            Some(rust_decimal::Decimal::from(2)),
+            Some(12),
+            7
+        )
+    );
 }
 
 /// From the reader's buffer, the fast path finds the end of the line itself: `\n` or `\r\n`
