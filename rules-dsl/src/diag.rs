@@ -25,6 +25,29 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// A diagnostic about a whole file or folder (no line): `message` with `severity`, such as a
+    /// file that cannot be read or a revision's missing rules.
+    pub fn of_file(severity: Severity, file: String, message: String) -> Self {
+        Diagnostic {
+            severity,
+            file,
+            line: 0,
+            col: 0,
+            len: 1,
+            message,
+            source_line: String::new(),
+        }
+    }
+
+    /// A file or folder that cannot be read, with the system's reason.
+    pub fn cannot_read(path: &std::path::Path, e: &std::io::Error) -> Self {
+        Diagnostic::of_file(
+            Severity::Error,
+            path.display().to_string(),
+            format!("cannot read: {e}"),
+        )
+    }
+
     pub fn new(
         severity: Severity,
         file: &str,

@@ -74,14 +74,15 @@ pub fn load_rules(
     let mut files = Vec::new();
     let mut diags = Vec::new();
     let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| vec![io_diag(dir, e)])?
+        .map_err(|e| vec![Diagnostic::cannot_read(dir, &e)])?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "rules"))
         .collect();
     paths.sort();
     for p in paths {
         let name = p.display().to_string();
-        let text = std::fs::read_to_string(&p).map_err(|e| vec![io_diag(&p, e)])?;
+        let text =
+            std::fs::read_to_string(&p).map_err(|e| vec![Diagnostic::cannot_read(&p, &e)])?;
         match parse(&name, &text) {
             Ok(f) => files.push((name, text, f)),
             Err(d) => diags.push(d),
@@ -101,16 +102,4 @@ pub fn load_rules(
     }
     rs.extend(all);
     Ok((rs, diags))
-}
-
-fn io_diag(p: &Path, e: std::io::Error) -> Diagnostic {
-    Diagnostic {
-        severity: Severity::Error,
-        file: p.display().to_string(),
-        line: 0,
-        col: 0,
-        len: 1,
-        message: format!("cannot read: {e}"),
-        source_line: String::new(),
-    }
 }

@@ -71,14 +71,15 @@ pub(super) fn read_rule_dirs(
 ) -> Result<Vec<(String, String)>, Vec<Diagnostic>> {
     let mut out = Vec::new();
     for d in dirs {
-        let rd = std::fs::read_dir(d).map_err(|e| vec![io_diag(d, &e)])?;
+        let rd = std::fs::read_dir(d).map_err(|e| vec![Diagnostic::cannot_read(d, &e)])?;
         let mut paths: Vec<_> = rd
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "rules"))
             .collect();
         paths.sort();
         for p in paths {
-            let t = std::fs::read_to_string(&p).map_err(|e| vec![io_diag(&p, &e)])?;
+            let t =
+                std::fs::read_to_string(&p).map_err(|e| vec![Diagnostic::cannot_read(&p, &e)])?;
             out.push((p.display().to_string(), t));
         }
     }
@@ -103,25 +104,9 @@ fn bundled_rules_gap(id: &str, files: usize, compiled: usize) -> Option<String> 
 }
 
 fn revision_diag(id: &str, message: String) -> Diagnostic {
-    Diagnostic {
-        severity: santei_rules_dsl::Severity::Warning,
-        file: format!("rules-dsl/rules/{id}/"),
-        line: 0,
-        col: 0,
-        len: 1,
+    Diagnostic::of_file(
+        santei_rules_dsl::Severity::Warning,
+        format!("rules-dsl/rules/{id}/"),
         message,
-        source_line: String::new(),
-    }
-}
-
-fn io_diag(p: &std::path::Path, e: &std::io::Error) -> Diagnostic {
-    Diagnostic {
-        severity: santei_rules_dsl::Severity::Error,
-        file: p.display().to_string(),
-        line: 0,
-        col: 0,
-        len: 1,
-        message: format!("cannot read: {e}"),
-        source_line: String::new(),
-    }
+    )
 }

@@ -197,6 +197,12 @@ impl Differs<'_, '_> {
     fn claimed(&self, ui: usize) -> Option<i64> {
         self.r.units[ui].points
     }
+
+    /// A line billed that the rule does not allow: its unit's claimed points against 0.
+    fn not_billable(&mut self, ui: usize, li: usize, reason: String, rule: (&str, &str)) {
+        let claimed = self.claimed(ui);
+        self.push(ui, li, None, claimed, Some(0), reason, rule);
+    }
 }
 
 /// 外来管理加算 billed on a day with an item that blocks it (告示 A001 注8; 外来管理加算区分 1,
@@ -209,12 +215,9 @@ fn outpatient_management(today: &Day<'_, '_>, out: &mut Differs<'_, '_>) {
     };
     for &(_, _, ui, li, rec, _) in today.lines {
         if derive::is_outpatient_management(rec) {
-            out.push(
+            out.not_billable(
                 ui,
                 li,
-                None,
-                out.claimed(ui),
-                Some(0),
                 format!(
                     "{}: {} {} billed on day {day} with {} {}, which blocks it (外来管理加算区分 1): not billable that day",
                     rules::OUTPATIENT_MANAGEMENT,
@@ -256,12 +259,9 @@ fn judgement_fee(
         *seen = seen.saturating_add(n);
         let excess = n.saturating_sub(allowed);
         if excess > 0 {
-            out.push(
+            out.not_billable(
                 ui,
                 li,
-                None,
-                out.claimed(ui),
-                Some(0),
                 format!(
                     "{}: {} {} (検査等実施判断グループ区分 {g}) billed {excess} more time(s) on day {day}: a 判断料 is billed once a month per group",
                     rules::JUDGEMENT_FEE,
@@ -295,12 +295,9 @@ fn time_addition<'p>(
             continue;
         };
         if time_seen.contains(&key) {
-            out.push(
+            out.not_billable(
                 ui,
                 li,
-                None,
-                out.claimed(ui),
-                Some(0),
                 format!(
                     "{}: a second 時間外等加算 of {key} on day {day} ({} {}): one visit takes one",
                     rules::TIME_ADDITION,
@@ -317,12 +314,9 @@ fn time_addition<'p>(
             .iter()
             .find(|e| derive::time_addition_base(e.4) == Some(key));
         let Some(base) = base.map(|e| e.4) else {
-            out.push(
+            out.not_billable(
                 ui,
                 li,
-                None,
-                out.claimed(ui),
-                Some(0),
                 format!(
                     "{}: {} {} billed on day {day} without its {key} (初診料・再診料・外来診療料) that day",
                     rules::TIME_ADDITION,
@@ -424,12 +418,9 @@ fn age_addition(
             let billed = today.billed(out.r, code.0);
             if let Some(t) = replaced_by {
                 if let Some((aui, ali)) = billed {
-                    out.push(
+                    out.not_billable(
                         aui,
                         ali,
-                        None,
-                        out.claimed(aui),
-                        Some(0),
                         format!(
                             "{}: {} {} billed on day {day} with {} {}, the 時間外等加算 for 6歳未満 that includes it",
                             rules::AGE_ADDITION,
