@@ -12,6 +12,7 @@
 //! ```
 
 pub mod age;
+pub mod code_map;
 pub mod csv;
 pub mod demo;
 pub mod diff;

@@ -8,8 +8,7 @@ use rustc_hash::FxHashMap;
 use crate::field::Date;
 use crate::record::MasterRecord;
 
-mod index;
-use index::CodeIndex;
+use crate::code_map::CodeMap;
 
 /// One version of a record and the dates it is valid for (both inclusive).
 #[derive(Debug, Clone, serde::Serialize)]
@@ -31,10 +30,19 @@ impl<R: MasterRecord> Version<R> {
     }
 }
 
+/// What the lookup index keeps of a code: the position of its versions and the usable dates of
+/// its newest version (有効期間 cut at the 経過措置年月日; empty, `from > to`, when it has none).
+#[derive(Debug, Clone, Copy)]
+struct Newest {
+    pos: u32,
+    from: Date,
+    to: Date,
+}
+
 /// All codes of one kind.
 ///
 /// The versions of each code sit in `versions` at the position `map` gives; "code X on date D"
-/// goes through [`CodeIndex`], built on the first lookup after the last change, which finds the
+/// goes through a [`CodeMap`] of [`Newest`], built on the first lookup after the last change, which finds the
 /// position and the newest version's valid dates with one probe (recalculation looks up every SI
 /// line of every receipt: the hash map probe and the scan of the versions were about 2,000
 /// instructions of a receipt's 40,000).
@@ -45,7 +53,7 @@ pub struct Table<R> {
     /// The versions of every code, oldest first (a removed code leaves an empty list).
     versions: Vec<Vec<Version<R>>>,
     /// The lookup index of the current contents; reset by every change.
-    index: OnceLock<CodeIndex>,
+    index: OnceLock<CodeMap<Newest>>,
 }
 
 impl<R> Default for Table<R> {
@@ -74,14 +82,23 @@ impl<R: MasterRecord> Table<R> {
 
     /// The lookup index, built now if the table changed since the last lookup.
     #[inline]
-    fn index(&self) -> &CodeIndex {
+    fn index(&self) -> &CodeMap<Newest> {
         self.index.get_or_init(|| {
-            CodeIndex::build(self.map.iter().map(|(&c, &p)| (c, p)), |p| {
-                self.versions
-                    .get(p as usize)
+            let entries = self.map.iter().map(|(&code, &pos)| {
+                // A code without versions never matches a date (an empty range).
+                let (from, to) = self
+                    .versions
+                    .get(pos as usize)
                     .and_then(|vs| vs.last())
-                    .map(Version::usable_dates)
-            })
+                    .map_or((Date::MAX, Date::MIN), Version::usable_dates);
+                (code, Newest { pos, from, to })
+            });
+            let filler = Newest {
+                pos: u32::MAX,
+                from: Date::MAX,
+                to: Date::MIN,
+            };
+            CodeMap::build(entries, filler)
         })
     }
 
@@ -97,7 +114,7 @@ impl<R: MasterRecord> Table<R> {
     /// ended) is found by the scan of the versions, newest first.
     #[inline]
     pub fn version(&self, code: u32, date: Date) -> Option<&Version<R>> {
-        let slot = self.index().find(code)?;
+        let slot = self.index().get(code)?;
         let vs = self.versions.get(slot.pos as usize)?;
         if slot.from <= date && date <= slot.to {
             return vs.last();

@@ -3,28 +3,21 @@
 //! claim, and most codes are in neither: two hash-map misses per code were some 700
 //! instructions of a recalculated receipt).
 
-/// One code of the index (`start == EMPTY`: no code here).
+use santei_masters::code_map::CodeMap;
+
+/// A code's entry: its rules are `rules[start..end]`; `pair_first` when it starts a single-code
+/// exclusion pair.
 #[derive(Debug, Clone, Copy)]
-struct Slot {
-    code: u32,
-    /// The code's rules are `rules[start..end]`.
+struct Entry {
     start: u32,
     end: u32,
     pair_first: bool,
 }
 
-const EMPTY: u32 = u32::MAX;
-
-/// Fibonacci hashing: the high bits of `code × 2⁶⁴/φ`.
-const MUL: u64 = 0x9E37_79B9_7F4A_7C15;
-
-/// The codes of a rule set, in an open-addressing array at most half full (every probe ends at
-/// an empty slot), with their rule lists one after another in `rules`.
+/// The codes of a rule set ([`CodeMap`]), with their rule lists one after another in `rules`.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct TriggerIndex {
-    slots: Box<[Slot]>,
-    /// 64 − log₂(slots); 0 for the empty index (whose probes find nothing).
-    shift: u32,
+    codes: CodeMap<Entry>,
     rules: Vec<u32>,
 }
 
@@ -34,60 +27,45 @@ impl TriggerIndex {
     pub(crate) fn build<'a>(
         codes: impl ExactSizeIterator<Item = (u32, &'a [u32], bool)>,
     ) -> TriggerIndex {
-        let len = (codes.len().max(1) * 2).next_power_of_two();
-        let empty = Slot {
-            code: 0,
-            start: EMPTY,
-            end: EMPTY,
+        let mut rules = Vec::new();
+        let entries: Vec<(u32, Entry)> = codes
+            .map(|(code, r, pair_first)| {
+                let start = rules.len() as u32;
+                rules.extend_from_slice(r);
+                let end = rules.len() as u32;
+                (
+                    code,
+                    Entry {
+                        start,
+                        end,
+                        pair_first,
+                    },
+                )
+            })
+            .collect();
+        let filler = Entry {
+            start: 0,
+            end: 0,
             pair_first: false,
         };
-        let mut index = TriggerIndex {
-            slots: vec![empty; len].into_boxed_slice(),
-            shift: 64 - len.trailing_zeros(),
-            rules: Vec::new(),
-        };
-        for (code, rules, pair_first) in codes {
-            let start = index.rules.len() as u32;
-            index.rules.extend_from_slice(rules);
-            let mut i = index.home(code);
-            while index.slots[i].start != EMPTY {
-                i = (i + 1) & (len - 1);
-            }
-            index.slots[i] = Slot {
-                code,
-                start,
-                end: index.rules.len() as u32,
-                pair_first,
-            };
+        TriggerIndex {
+            codes: CodeMap::build(entries.into_iter(), filler),
+            rules,
         }
-        index
-    }
-
-    #[inline]
-    fn home(&self, code: u32) -> usize {
-        (u64::from(code).wrapping_mul(MUL) >> self.shift) as usize
     }
 
     /// The rules `code` triggers and whether it is the first code of a single-code exclusion
     /// (`(&[], false)` for a code no rule names).
     #[inline]
     pub(crate) fn get(&self, code: u32) -> (&[u32], bool) {
-        let mut i = self.home(code);
-        loop {
-            let Some(s) = self.slots.get(i) else {
-                return (&[], false);
-            };
-            if s.start == EMPTY {
-                return (&[], false);
-            }
-            if s.code == code {
-                let rules = self
-                    .rules
-                    .get(s.start as usize..s.end as usize)
-                    .unwrap_or(&[]);
-                return (rules, s.pair_first);
-            }
-            i = (i + 1) & (self.slots.len() - 1);
+        match self.codes.get(code) {
+            Some(e) => (
+                self.rules
+                    .get(e.start as usize..e.end as usize)
+                    .unwrap_or(&[]),
+                e.pair_first,
+            ),
+            None => (&[], false),
         }
     }
 }
