@@ -293,3 +293,10 @@ pub(crate) use why;
 /// the dearest drug in the r06 master is 167,077,222円). Above it the input is wrong, and keeping
 /// every sum far below `i64::MAX` makes overflow impossible for any claim that fits in memory.
 pub(crate) const MAX_UNIT_POINTS: i64 = 10_000_000_000;
+
+/// Whether points (of a line, or × 回数 of a 算定単位) are within ±[`MAX_UNIT_POINTS`]; total on
+/// every i64 (`i64::MIN` included, where `abs` would overflow).
+#[inline]
+pub(crate) fn within_unit_bound(points: i64) -> bool {
+    points.unsigned_abs() <= MAX_UNIT_POINTS.unsigned_abs()
+}

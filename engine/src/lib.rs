@@ -13,6 +13,7 @@
 
 pub use santei_masters::age;
 mod builder;
+pub mod burden;
 pub mod calendar;
 pub mod claim;
 mod claim_checks;

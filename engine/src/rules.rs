@@ -82,6 +82,16 @@ pub const CITE_TEMPORARY: &str =
     "告示 F200 注3 (臨時の投薬であって投薬期間が2週間以内のもの); 通知 F200 (6)ウ・エ";
 pub const CITE_MATERIAL: &str = "告示 F300/G200/J400/K950 等: 材料価格を10円で除して得た点数 (四捨五入; 特定保険医療材料の材料価格算定に関する留意事項)";
 
+/// The 数量データ of a rule item ([`santei_rules_dsl::Item::quantity`]), read one way by the claim
+/// engine (rules_stage.rs) and the UKE recalculation: whole units only. A fractional or negative
+/// 数量, or one past u32, is no count of units and answers no 数量 condition (UKE 記録条件仕様: the
+/// SI 数量データ is a whole number, N8).
+#[inline]
+pub(crate) fn item_quantity(q: Option<rust_decimal::Decimal>) -> Option<u32> {
+    use rust_decimal::prelude::ToPrimitive;
+    q.filter(|q| q.fract().is_zero()).and_then(|q| q.to_u32())
+}
+
 /// The facts a rule asks about a patient and a facility ([`santei_rules_dsl::Subject`]), built in
 /// one place for the claim engine (rules_stage.rs, from the claim) and the UKE recalculation (from
 /// the RE record and the run's facility facts). `facility`: 病院・診療所, 許可病床数, 施設基準 届出
@@ -124,6 +134,18 @@ pub(crate) fn subject<'a>(
 mod tests {
     use super::*;
     use santei_rules_dsl::ast;
+
+    #[test]
+    fn a_rule_item_quantity_is_whole_units_only() {
+        let d = |s: &str| Some(s.parse::<rust_decimal::Decimal>().unwrap());
+        assert_eq!(item_quantity(d("3")), Some(3));
+        assert_eq!(item_quantity(d("3.00")), Some(3));
+        assert_eq!(item_quantity(d("0")), Some(0));
+        assert_eq!(item_quantity(d("1.5")), None);
+        assert_eq!(item_quantity(d("-2")), None);
+        assert_eq!(item_quantity(d("4294967296")), None);
+        assert_eq!(item_quantity(None), None);
+    }
 
     #[test]
     fn one_subject_for_claims_and_receipts() {

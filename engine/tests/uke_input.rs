@@ -82,6 +82,81 @@ fn absurd_points_times_count_is_refused_not_overflowed() {
     }
 }
 
+/// A 点数 at the end of i64 with a 回数 of 0: the product passes any check on 点数 × 回数, so the
+/// 点数 alone must be bounded too — negating i64::MIN for a 減点 (deduction) line, or summing it,
+/// would overflow (a 630010xxx IY line is a 減点 line, summed negated). Each such line is refused like the one above and the others still count.
+#[test]
+fn extreme_points_with_zero_count_are_refused_not_overflowed() {
+    for points in [i64::MIN.to_string(), i64::MAX.to_string()] {
+        for record in [
+            "SI,12,1,112007410,",
+            "IY,21,1,620000001,1",
+            "IY,21,1,630010001,1",
+        ] {
+            let text = format!(
+                "{HEAD}RE,1,1112,202406,テスト,1,19800101,,,,,,,,\n\
+                 HO,06132013,1,1,1,75,,,,,,,,,\n\
+                 {record},{points},0,,,,,,,1\n\
+                 SI,12,1,112007410,,75,1,,,,,,,1\n\
+                 GO,1,75,99\n"
+            );
+            for jobs in [1, 2] {
+                let (events, tally) = run(&text, jobs);
+                let rep = events
+                    .iter()
+                    .find_map(|e| match e {
+                        Event::Receipt(r) => Some(r),
+                        _ => None,
+                    })
+                    .unwrap_or_else(|| panic!("{record} {points}: no receipt reported"));
+                assert!(
+                    rep.checks
+                        .iter()
+                        .any(|c| c.line == 4 && c.status == Status::Differs),
+                    "{record} {points}: line 4 is not reported: {:#?}",
+                    rep.checks
+                );
+                assert_eq!(rep.computed_total, 75, "{record} {points}");
+                assert_eq!(tally.summary.computed_points, 75, "{record} {points}");
+            }
+        }
+    }
+}
+
+/// A claimed 点数 in range whose computation is not: a 使用量 of 10¹⁵ of a drug in the demo master
+/// prices far past 10¹⁰点. The unit is a difference naming the computed 点数 and is left out of the
+/// computed total (beside the unit's own check), never summed, wrapped or dropped without a word.
+#[test]
+fn a_computed_unit_out_of_range_is_a_difference() {
+    let text = format!(
+        "{HEAD}RE,1,1112,202406,テスト,1,19800101,,,,,,,,\n\
+         HO,06132013,1,1,1,80,,,,,,,,,\n\
+         IY,21,1,620002023,1000000000000000,5,1,,,,,,,1\n\
+         SI,12,1,112007410,,75,1,,,,,,,1\n\
+         GO,1,80,99\n"
+    );
+    for jobs in [1, 2] {
+        let (events, tally) = run(&text, jobs);
+        let rep = events
+            .iter()
+            .find_map(|e| match e {
+                Event::Receipt(r) => Some(r),
+                _ => None,
+            })
+            .expect("the receipt is reported");
+        let c = rep
+            .checks
+            .iter()
+            .find(|c| c.line == 4 && c.reason.starts_with("computed 点数"))
+            .unwrap_or_else(|| panic!("line 4 is not said out of range: {:#?}", rep.checks));
+        assert_eq!(c.status, Status::Differs);
+        assert_eq!(c.claimed, Some(5));
+        assert_eq!(c.computed, Some(670_000_000_000_000), "{c:#?}");
+        assert_eq!(rep.computed_total, 75);
+        assert_eq!(tally.summary.computed_points, 75);
+    }
+}
+
 #[test]
 fn huge_quantities_do_not_panic() {
     // 数量 and 使用量 at the top of Decimal: the products overflow and are "cannot check".

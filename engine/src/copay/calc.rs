@@ -435,16 +435,10 @@ impl Ctx<'_> {
     }
 }
 
-/// 負担区分コード of a set of payers (UKE 別表; UKE_LAYOUT.md).
+/// 負担区分コード ([`crate::burden`]) of a claim's payers: 医保 when `insured`, and the 公費 of
+/// `mask` (bit k−1 = 第k公費); `""` for no payer.
 pub(crate) fn burden_code(insured: bool, mask: u8) -> &'static str {
-    const H: [&str; 16] = [
-        "1", "2", "3", "4", "E", "M", "O", "V", "G", "N", "P", "W", "Q", "X", "Y", "9",
-    ];
-    const P: [&str; 16] = [
-        "", "5", "6", "7", "B", "H", "J", "R", "C", "I", "K", "S", "L", "T", "U", "Z",
-    ];
-    let i = usize::from(mask & 0xF);
-    if insured { H[i] } else { P[i] }
+    crate::burden::code(u8::from(insured) | (mask & 0xF) << 1).unwrap_or("")
 }
 
 #[cfg(test)]

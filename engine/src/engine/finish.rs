@@ -1,6 +1,6 @@
 //! Totals: sections, 点数欄, days, and the range check of every 算定単位.
 
-use super::MAX_UNIT_POINTS;
+use super::{MAX_UNIT_POINTS, within_unit_bound};
 use crate::result::{
     AggregationTotal, ClaimResult, DayTotal, Finding, Line, Origin, RESULT_FORMAT, SectionTotal,
 };
@@ -120,8 +120,8 @@ pub(super) fn reject_out_of_range_units(lines: &mut Vec<Line>, findings: &mut Ve
         .iter()
         .filter(|l| {
             l.points.is_some_and(|p| {
-                p.checked_mul(i64::from(l.times))
-                    .is_none_or(|v| v.abs() > MAX_UNIT_POINTS)
+                !p.checked_mul(i64::from(l.times))
+                    .is_some_and(within_unit_bound)
             })
         })
         .map(|l| (l.unit, path_of(l), l.code.to_string()))

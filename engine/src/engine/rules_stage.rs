@@ -222,7 +222,6 @@ fn rule_items(
     lines: &[Work],
     history: &[crate::claim::HistoryItem],
 ) -> (Vec<santei_rules_dsl::Item>, Vec<Option<usize>>) {
-    use rust_decimal::prelude::ToPrimitive;
     let mut items = Vec::with_capacity(lines.len() + history.len());
     let mut map: Vec<Option<usize>> = Vec::with_capacity(lines.len() + history.len());
     for (k, l) in lines.iter().enumerate() {
@@ -236,7 +235,7 @@ fn rule_items(
             code,
             date: l.date,
             times: l.times,
-            quantity: l.quantity.and_then(|q| q.to_u32()),
+            quantity: crate::rules::item_quantity(l.quantity),
             history: false,
         });
         map.push(Some(k));

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 
 use super::reader::{Go, LineKind, Receipt, UkeError, Unit, YearMonth};
 use crate::claim::FacilityKind;
-use crate::engine::{Engine, MAX_UNIT_POINTS};
+use crate::engine::{Engine, MAX_UNIT_POINTS, within_unit_bound};
 use crate::masters::{
     AgeCode, Date, Drug, MasterCatalog, MasterSet, MonthDays, PointKind, Procedure,
 };
@@ -211,44 +211,6 @@ impl<'a> Recalc<'a> {
     }
 }
 
-/// The payers (0 = 医保, 1–4 = 第1–4公費) of a 負担区分 code (UKE_LAYOUT.md).
-pub fn burden_payers(code: char) -> Option<&'static [u8]> {
-    Some(match code {
-        '1' => &[0],
-        '2' => &[0, 1],
-        '3' => &[0, 2],
-        '4' => &[0, 1, 2],
-        '5' => &[1],
-        '6' => &[2],
-        '7' => &[1, 2],
-        'E' => &[0, 3],
-        'G' => &[0, 4],
-        'B' => &[3],
-        'C' => &[4],
-        'H' => &[1, 3],
-        'I' => &[1, 4],
-        'J' => &[2, 3],
-        'K' => &[2, 4],
-        'L' => &[3, 4],
-        'M' => &[0, 1, 3],
-        'N' => &[0, 1, 4],
-        'O' => &[0, 2, 3],
-        'P' => &[0, 2, 4],
-        'Q' => &[0, 3, 4],
-        'R' => &[1, 2, 3],
-        'S' => &[1, 2, 4],
-        'T' => &[1, 3, 4],
-        'U' => &[2, 3, 4],
-        'V' => &[0, 1, 2, 3],
-        'W' => &[0, 1, 2, 4],
-        'X' => &[0, 1, 3, 4],
-        'Y' => &[0, 2, 3, 4],
-        'Z' => &[1, 2, 3, 4],
-        '9' => &[0, 1, 2, 3, 4],
-        _ => return None,
-    })
-}
-
 impl<'a> Recalculator<'a> {
     /// Against the masters only: no rule checks.
     pub fn new(catalog: &'a MasterCatalog) -> Self {
@@ -366,13 +328,24 @@ impl<'a> Recalculator<'a> {
                 per_time.push(None);
                 continue;
             };
-            let sign = if deduction { -1 } else { 1 };
-            // 点数 × 回数 of the file, checked: an absurd line (a 点数 of 15 digits) is refused as
-            // the claim engine refuses an oversized 算定単位 (finding MST-002), not summed.
-            if p.checked_mul(i64::from(u.count))
-                .is_none_or(|v| v.abs() > MAX_UNIT_POINTS)
-            {
+            // 点数 × 回数 of the file and of the computation, checked: an absurd line (a 点数 of
+            // 15 digits) is refused as the claim engine refuses an oversized 算定単位 (finding
+            // MST-002), not summed. The 点数 alone is bounded too: with a 回数 of 0 the product is
+            // 0 whatever the 点数, and a 減点 line's 点数 is negated below.
+            let count = i64::from(u.count);
+            let fits = |x: i64| {
+                within_unit_bound(x) && x.checked_mul(count).is_some_and(within_unit_bound)
+            };
+            // The computed points where the unit could be computed, else the claimed ones.
+            let v = computed.unwrap_or(p);
+            if !fits(p) || !fits(v) {
                 let l = ulines.last().expect("a unit has lines");
+                // The claimed line refused whole, or its computation out of range.
+                let (whose, x, computed) = if fits(p) {
+                    ("computed ", v, computed)
+                } else {
+                    ("", p, None)
+                };
                 checks.push(Check {
                     kind: match l.kind {
                         LineKind::Procedure => CheckKind::Procedure,
@@ -384,18 +357,16 @@ impl<'a> Recalculator<'a> {
                     code: Some(l.code),
                     section: Some(u.section),
                     claimed: Some(p),
-                    computed: None,
+                    computed,
                     reason: Cow::Owned(format!(
-                        "点数 {p} × 回数 {} exceeds {MAX_UNIT_POINTS}点 for one 算定単位: the line cannot be right and is left out of the computed total",
-                        u.count
+                        "{whose}点数 {x} × 回数 {count} exceeds {MAX_UNIT_POINTS}点 for one 算定単位: the line cannot be right and is left out of the computed total"
                     )),
                     rule: None,
                 });
                 per_time.push(None);
                 continue;
             }
-            // The computed points where the unit could be computed, else the claimed ones.
-            per_time.push(Some(sign * computed.unwrap_or(p)));
+            per_time.push(Some(if deduction { v.saturating_neg() } else { v }));
         }
         // Rule and derivation outcomes, reported after the totals.
         let mut outcomes = Vec::new();
@@ -415,14 +386,15 @@ impl<'a> Recalculator<'a> {
         let mut per_public = [0i64; 5];
         for (ui, u) in r.units.iter().enumerate() {
             let Some(pt) = per_time[ui] else { continue };
-            let amount = pt
-                .checked_mul(i64::from(u.count))
-                .filter(|v| v.abs() <= MAX_UNIT_POINTS)
-                .unwrap_or(0);
+            // Within ±MAX_UNIT_POINTS: the units out of it were refused above.
+            let amount = pt.saturating_mul(i64::from(u.count));
             computed_total = computed_total.saturating_add(amount);
             let burden = u.lines.last().map_or(' ', |l| l.burden.0);
-            for &payer in burden_payers(burden).unwrap_or(&[]) {
-                per_public[payer as usize] = per_public[payer as usize].saturating_add(amount);
+            let mut payers = crate::burden::payers(burden).unwrap_or(0);
+            while payers != 0 {
+                let k = payers.trailing_zeros() as usize;
+                payers &= payers - 1;
+                per_public[k] = per_public[k].saturating_add(amount);
             }
         }
         let claimed_total = r.claimed_total();
@@ -523,10 +495,7 @@ impl<'a> Recalculator<'a> {
                 if l.kind != LineKind::Procedure {
                     continue;
                 }
-                let quantity = l
-                    .quantity
-                    .filter(|q| q.fract().is_zero())
-                    .and_then(|q| rust_decimal::prelude::ToPrimitive::to_u32(&q));
+                let quantity = rules::item_quantity(l.quantity);
                 for (day, n) in l.days.iter() {
                     let Some(date) = days.day(u32::from(day)) else {
                         continue;

@@ -283,7 +283,7 @@ pub struct Line {
 }
 
 /// 負担区分 (one character: `1` 医保単独, `2` 医保+第1公費 … `9`, `E`, `G` …; see
-/// [`crate::uke::recalc::burden_payers`]). `' '` when the field is blank.
+/// [`crate::burden::payers`]). `' '` when the field is blank.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Burden(pub char);
 

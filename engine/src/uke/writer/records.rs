@@ -95,47 +95,10 @@ pub fn receipt_kind(claim: &Claim, copay: Option<&Copay>) -> String {
     format!("1{second}{third}{fourth}")
 }
 
-/// The 負担区分 code (UKE 別表 負担区分コード, ../shared/docs/UKE_LAYOUT.md) of a set of payers:
-/// bit 0 = 医保, bit k = 第k公費 (k = 1–4). The table is the inverse of the reader's
-/// `recalc::burden_payers`.
+/// The 負担区分 code ([`crate::burden`]) of a set of payers: bit 0 = 医保, bit k = 第k公費
+/// (k = 1–4); `1` (医保単独) for the empty set.
 pub(super) fn burden_code(payers: u8) -> &'static str {
-    const CODES: [(u8, &str); 31] = [
-        (0b00001, "1"),
-        (0b00011, "2"),
-        (0b00101, "3"),
-        (0b00111, "4"),
-        (0b00010, "5"),
-        (0b00100, "6"),
-        (0b00110, "7"),
-        (0b01001, "E"),
-        (0b10001, "G"),
-        (0b01000, "B"),
-        (0b10000, "C"),
-        (0b01010, "H"),
-        (0b10010, "I"),
-        (0b01100, "J"),
-        (0b10100, "K"),
-        (0b11000, "L"),
-        (0b01011, "M"),
-        (0b10011, "N"),
-        (0b01101, "O"),
-        (0b10101, "P"),
-        (0b11001, "Q"),
-        (0b01110, "R"),
-        (0b10110, "S"),
-        (0b11010, "T"),
-        (0b11100, "U"),
-        (0b01111, "V"),
-        (0b10111, "W"),
-        (0b11011, "X"),
-        (0b11101, "Y"),
-        (0b11110, "Z"),
-        (0b11111, "9"),
-    ];
-    CODES
-        .iter()
-        .find(|(m, _)| *m == payers)
-        .map_or("1", |(_, c)| c)
+    crate::burden::code(payers).unwrap_or("1")
 }
 
 /// One 算定単位 of the result.
