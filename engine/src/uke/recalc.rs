@@ -338,7 +338,7 @@ impl<'a> Recalculator<'a> {
             };
             // The computed points where the unit could be computed, else the claimed ones.
             let v = computed.unwrap_or(p);
-            if !fits(p) || !fits(v) {
+            if !fits(p) || (v != p && !fits(v)) {
                 let l = ulines.last().expect("a unit has lines");
                 // The claimed line refused whole, or its computation out of range.
                 let (whose, x, computed) = if fits(p) {
