@@ -73,13 +73,7 @@ pub(super) fn resolve_funds(
     let mut ok = true;
     let mut out = Vec::with_capacity(list.len());
     for (i, f) in list.iter().enumerate() {
-        match resolve_fund(i, f, lines, date, schemes, findings) {
-            Some((fund, fund_ok)) => {
-                ok &= fund_ok;
-                out.push(fund);
-            }
-            None => ok = false,
-        }
+        ok &= resolve_fund(i, f, lines, date, schemes, findings, &mut out);
     }
     check_order(list, date, schemes, findings);
     if !insured {
@@ -91,8 +85,8 @@ pub(super) fn resolve_funds(
 /// One 公費 of the claim: its 法別番号 (two digits), its rules from the 地方単独 scheme given as
 /// data ([`local_fund`]) or else santei's national 法別番号 table ([`national_fund`]), then its
 /// 公費負担者番号 ([`check_payer_number`]), 受給者番号 ([`check_recipient`]) and covered lines
-/// ([`check_covers`]). `None` when it resolves to no rules; else the fund and whether every check
-/// passed.
+/// ([`check_covers`]). The fund goes onto `out` when it resolves to rules (in place: a `Fund` is
+/// large); whether it did and every check passed.
 fn resolve_fund(
     i: usize,
     f: &PublicFund,
@@ -100,7 +94,8 @@ fn resolve_fund(
     date: Date,
     schemes: &LocalSchemes,
     findings: &mut Vec<Finding>,
-) -> Option<(Fund, bool)> {
+    out: &mut Vec<Fund>,
+) -> bool {
     let path = format!("insurance.public_funds[{i}]");
     if !digits(&f.law_number, 2) {
         findings.push(
@@ -109,7 +104,7 @@ fn resolve_fund(
                 .cite(CITE_FUND)
                 .message(format!("法別番号 `{}` is not two digits", f.law_number)),
         );
-        return None;
+        return false;
     }
     let mut ok = true;
     let local = f.local.as_ref().or_else(|| schemes.find(f));
@@ -141,7 +136,7 @@ fn resolve_fund(
                         f.law_number
                     )),
             );
-            return None;
+            return false;
         }
     };
     ok &= check_payer_number(f, &path, findings);
@@ -150,7 +145,8 @@ fn resolve_fund(
         .unwrap_or_else(|| national.is_none_or(|n| n.recipient_required));
     ok &= check_recipient(f, &fund, recipient_required, &path, findings);
     ok &= check_covers(f, lines, &path, findings);
-    Some((fund, ok))
+    out.push(fund);
+    ok
 }
 
 /// A 地方単独 公費: the scheme given as data (PublicFund.local / LocalSchemes), its share, per-visit
