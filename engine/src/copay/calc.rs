@@ -135,6 +135,48 @@ impl<A: Amount> Month<A> {
     }
 }
 
+/// What each 公費 has left while the month's parts are split: its monthly cap, its charged visits,
+/// and the days already charged its per-visit amount (bit = day index).
+struct FundsLeft<A> {
+    cap: [Option<A>; MAX_FUNDS],
+    visits: [u32; MAX_FUNDS],
+    charged_days: [u32; MAX_FUNDS],
+}
+
+/// Lowers the part's 一部負担金 to a limit `l` when above it, noting the limit for the
+/// explanation; whether it did.
+fn lower_to<A: Amount>(st: &mut PartState<A>, l: A, why: &'static str) -> bool {
+    let lowered = st.ib > l;
+    if lowered {
+        st.ib = l;
+        st.part_limit = Some((l, why));
+    }
+    lowered
+}
+
+/// A 公費's share of the 医療費 left to the patient, `permille` ‰ of it. `capped`: 1円未満
+/// 四捨五入 of the monthly share. The 5% of 結核 (感染症法37条の2) of a 医療費 in 10円 steps can
+/// end in half a yen; no 告示/通知 santei holds says how it is rounded: INFERRED, to the yen half
+/// up as the 1% of a 高額療養費 formula (健保令42条1項), before the payment's 10円 四捨五入 (健保法75条).
+fn fund_share<A: Amount>(cost: A, permille: i64, capped: bool) -> A {
+    let s = cost.times_ratio(permille, 1000);
+    if capped { s.round_yen() } else { s }
+}
+
+/// The month's amounts: the sums of its parts' (one part on most claims: its amounts, no sum).
+fn sum_parts<A: Amount>(m: &mut Month<A>) {
+    if let [p] = &m.parts[..] {
+        (m.cost, m.natural_ib, m.ib, m.patient) = (p.cost, p.natural_ib, p.ib, p.patient);
+    } else {
+        for p in &m.parts {
+            m.cost += p.cost;
+            m.natural_ib += p.natural_ib;
+            m.ib += p.ib;
+            m.patient += p.patient;
+        }
+    }
+}
+
 impl Ctx<'_> {
     fn halve(&self, v: i64) -> i64 {
         if self.rates.halved { v / 2 } else { v }
@@ -222,142 +264,187 @@ impl Ctx<'_> {
     }
 
     /// The month over days `0..=upto`. `capped = false` gives the natural amounts (rates only,
-    /// no limit, no cap), used for the per-visit rounding.
+    /// no limit, no cap), used for the per-visit rounding. Each part is split on its own (its
+    /// 一部負担金 at the 負担割合, its own limits, its 公費: [`Self::part`]), then the parts are
+    /// joined under the 区分's limit (高額療養費 合算, [`Self::combine`]) and summed.
     fn month<A: Amount>(&self, upto: usize, capped: bool, m: &mut Month<A>) {
-        let r = self.rates;
         let mut parts = std::mem::take(&mut m.parts);
         parts.clear();
         *m = Month {
             parts,
             ..Month::default()
         };
-        let mut cap_left: [Option<A>; MAX_FUNDS] = [None; MAX_FUNDS];
-        let mut visits_left: [u32; MAX_FUNDS] = [u32::MAX; MAX_FUNDS];
-        let mut charged_days: [u32; MAX_FUNDS] = [0; MAX_FUNDS];
-        for (k, f) in self.funds.iter().enumerate() {
-            if capped {
-                cap_left[k] = f.cap.map(A::of_yen);
-            }
-            if let Some(v) = f.max_visits {
-                visits_left[k] = v;
-            }
-        }
+        let mut left = self.funds_left(capped);
         for part in self.parts {
-            let pts: i64 = part
-                .days_upto(upto)
-                .fold(0i64, |a, di| a.saturating_add(part.day_points[di]));
-            let cost_yen = pts.saturating_mul(10);
-            let cost = A::of_yen(cost_yen);
-            let mut st = PartState {
-                mask: part.mask,
-                cost,
-                ..Default::default()
-            };
-            let natural_ib = if r.insured {
-                A::rate_share(cost_yen, self.rate_percent)
-            } else {
-                cost
-            };
-            st.natural_ib = natural_ib;
-            let mut ib = natural_ib;
-            if capped && r.insured && pts > 0 {
-                if part.mask != 0 {
-                    let first = self.first_fund(part.mask);
-                    if let Some((l, why)) = self.fund_part_limit(cost, first) {
-                        if ib > l {
-                            ib = l;
-                            st.part_limit = Some((l, why));
-                        }
-                    }
-                } else if let (Some(h), Some(row)) = (r.hairyo, r.row) {
-                    let term = A::of_yen(h.base)
-                        + (cost - A::of_yen(h.threshold))
-                            .max(A::default())
-                            .times_ratio(h.percent, 100);
-                    let l = match self.outpatient_limit(row) {
-                        Some(o) => term.min(o),
-                        None => term,
-                    };
-                    if ib > l {
-                        ib = l;
-                        m.hairyo = true;
-                        st.part_limit = Some((
-                            l,
-                            "後期 2割 配慮措置: 6,000 + (医療費 − 30,000) × 10% (高確法施行令 附則, 令和4年10月〜令和7年9月)",
-                        ));
-                    }
-                }
-                if let Some(mc) = r.marucho {
-                    let mc = A::of_yen(self.halve(mc));
-                    if ib > mc {
-                        ib = mc;
-                        st.part_limit = Some((mc, "特定疾病 (マル長) limit"));
-                    }
-                }
-            }
-            // The 公費, in priority order.
-            let mut rest = ib;
-            for (k, f) in self.funds.iter().enumerate() {
-                if part.mask & (1 << k) == 0 {
-                    continue;
-                }
-                m.target[k] += rest;
-                let mut share = rest;
-                if let Some(pm) = f.permille {
-                    let mut s = cost.times_ratio(pm, 1000);
-                    if capped {
-                        // 1円未満 四捨五入 of the monthly share. The 5% of 結核 (感染症法37条の2) of a
-                        // 医療費 in 10円 steps can end in half a yen; no 告示/通知 santei holds says
-                        // how it is rounded: INFERRED, to the yen half up as the 1% of a 高額療養費
-                        // formula (健保令42条1項), before the payment's 10円 四捨五入 (健保法75条).
-                        s = s.round_yen();
-                    }
-                    share = share.min(s);
-                }
-                if let Some(pv) = f.per_visit {
-                    let mut s = A::default();
-                    for di in part.days_upto(upto) {
-                        let p = part.day_points[di];
-                        if p <= 0 || charged_days[k] & (1 << di) != 0 || visits_left[k] == 0 {
-                            continue;
-                        }
-                        charged_days[k] |= 1 << di;
-                        visits_left[k] -= 1;
-                        let day_ib = if r.insured {
-                            A::rate_share(p.saturating_mul(10), self.rate_percent)
-                        } else {
-                            A::of_yen(p.saturating_mul(10))
-                        };
-                        s += A::of_yen(pv).min(day_ib);
-                    }
-                    share = share.min(s);
-                }
-                if let Some(c) = cap_left[k].as_mut() {
-                    share = share.min(*c);
-                    *c -= share;
-                }
-                m.pay[k] += rest - share;
-                m.after[k] += share;
-                rest = share;
-            }
-            st.ib = ib;
-            st.patient = rest;
+            let st = self.part(part, upto, capped, &mut left, m);
             m.parts.push(st);
         }
-        if capped && r.insured {
+        if capped && self.rates.insured {
             self.combine(m);
         }
-        if let [p] = &m.parts[..] {
-            // One part (most claims): its amounts are the month's, no sum.
-            (m.cost, m.natural_ib, m.ib, m.patient) = (p.cost, p.natural_ib, p.ib, p.patient);
-        } else {
-            for p in &m.parts {
-                m.cost += p.cost;
-                m.natural_ib += p.natural_ib;
-                m.ib += p.ib;
-                m.patient += p.patient;
+        sum_parts(m);
+    }
+
+    /// What each 公費 has left at the start of the month: its monthly cap (the 受給者証's
+    /// 自己負担上限額, only when `capped`) and its charged visits (a 地方単独 scheme's
+    /// `max_charged_visits`).
+    fn funds_left<A: Amount>(&self, capped: bool) -> FundsLeft<A> {
+        let mut left = FundsLeft {
+            cap: [None; MAX_FUNDS],
+            visits: [u32::MAX; MAX_FUNDS],
+            charged_days: [0; MAX_FUNDS],
+        };
+        for (k, f) in self.funds.iter().enumerate() {
+            if capped {
+                left.cap[k] = f.cap.map(A::of_yen);
+            }
+            if let Some(v) = f.max_visits {
+                left.visits[k] = v;
             }
         }
+        left
+    }
+
+    /// One part over days `0..=upto`: its 医療費 (点数 × 10円), the 一部負担金 at the 負担割合
+    /// (the whole 医療費 on a 公費単独 claim), lowered to the part's own limits when `capped`
+    /// ([`Self::part_limits`]), then passed down its 公費 ([`Self::split_funds`]).
+    fn part<A: Amount>(
+        &self,
+        part: &Part,
+        upto: usize,
+        capped: bool,
+        left: &mut FundsLeft<A>,
+        m: &mut Month<A>,
+    ) -> PartState<A> {
+        let r = self.rates;
+        let pts: i64 = part
+            .days_upto(upto)
+            .fold(0i64, |a, di| a.saturating_add(part.day_points[di]));
+        let cost_yen = pts.saturating_mul(10);
+        let cost = A::of_yen(cost_yen);
+        let mut st = PartState {
+            mask: part.mask,
+            cost,
+            ..Default::default()
+        };
+        st.natural_ib = if r.insured {
+            A::rate_share(cost_yen, self.rate_percent)
+        } else {
+            cost
+        };
+        st.ib = st.natural_ib;
+        if capped && r.insured && pts > 0 {
+            self.part_limits(&mut st, &mut m.hairyo);
+        }
+        self.split_funds(part, upto, capped, &mut st, left, m);
+        st
+    }
+
+    /// The part's own 高額療養費 limit, before the 合算: a 公費 part's cap
+    /// ([`Self::fund_part_limit`]) or, on the insurance-only part, the 後期 2割 配慮措置
+    /// ([`Self::hairyo_limit`]); then the 特定疾病 (マル長) limit.
+    fn part_limits<A: Amount>(&self, st: &mut PartState<A>, hairyo: &mut bool) {
+        if st.mask != 0 {
+            let first = self.first_fund(st.mask);
+            if let Some((l, why)) = self.fund_part_limit(st.cost, first) {
+                lower_to(st, l, why);
+            }
+        } else if let Some(l) = self.hairyo_limit(st.cost) {
+            if lower_to(
+                st,
+                l,
+                "後期 2割 配慮措置: 6,000 + (医療費 − 30,000) × 10% (高確法施行令 附則, 令和4年10月〜令和7年9月)",
+            ) {
+                *hairyo = true;
+            }
+        }
+        if let Some(mc) = self.rates.marucho {
+            lower_to(st, A::of_yen(self.halve(mc)), "特定疾病 (マル長) limit");
+        }
+    }
+
+    /// The 後期 2割 配慮措置 limit of an insurance-only part: 6,000 + (医療費 − 30,000) × 10%, not
+    /// above the 区分's 外来 limit (高確法施行令 附則, 令和4年10月〜令和7年9月). `None` when the
+    /// claim has no 配慮措置 (see `rate::decide`).
+    fn hairyo_limit<A: Amount>(&self, cost: A) -> Option<A> {
+        let (Some(h), Some(row)) = (self.rates.hairyo, self.rates.row) else {
+            return None;
+        };
+        let term = A::of_yen(h.base)
+            + (cost - A::of_yen(h.threshold))
+                .max(A::default())
+                .times_ratio(h.percent, 100);
+        Some(match self.outpatient_limit(row) {
+            Some(o) => term.min(o),
+            None => term,
+        })
+    }
+
+    /// The part's 一部負担金 (`st.ib`) passed down its 公費 in priority order: each 公費 leaves the
+    /// patient the least of what reaches it, its ‰ share ([`fund_share`]), its per-visit amounts
+    /// ([`Self::per_visit_share`]) and what is left of its monthly cap, and pays the rest. Sets
+    /// what the patient keeps (`st.patient`).
+    fn split_funds<A: Amount>(
+        &self,
+        part: &Part,
+        upto: usize,
+        capped: bool,
+        st: &mut PartState<A>,
+        left: &mut FundsLeft<A>,
+        m: &mut Month<A>,
+    ) {
+        let mut rest = st.ib;
+        for (k, f) in self.funds.iter().enumerate() {
+            if part.mask & (1 << k) == 0 {
+                continue;
+            }
+            m.target[k] += rest;
+            let mut share = rest;
+            if let Some(pm) = f.permille {
+                share = share.min(fund_share(st.cost, pm, capped));
+            }
+            if let Some(pv) = f.per_visit {
+                share = share.min(self.per_visit_share(part, upto, k, pv, left));
+            }
+            if let Some(c) = left.cap[k].as_mut() {
+                share = share.min(*c);
+                *c -= share;
+            }
+            m.pay[k] += rest - share;
+            m.after[k] += share;
+            rest = share;
+        }
+        st.patient = rest;
+    }
+
+    /// What a 地方単独 公費 with a per-visit amount (the scheme given as data: PublicFund.local /
+    /// LocalSchemes) leaves the patient on the part's days up to `upto`: on each day with points
+    /// not charged yet, while the scheme has charged visits left, the lesser of the per-visit
+    /// amount and the day's 一部負担金.
+    fn per_visit_share<A: Amount>(
+        &self,
+        part: &Part,
+        upto: usize,
+        k: usize,
+        per_visit: i64,
+        left: &mut FundsLeft<A>,
+    ) -> A {
+        let mut s = A::default();
+        for di in part.days_upto(upto) {
+            let p = part.day_points[di];
+            if p <= 0 || left.charged_days[k] & (1 << di) != 0 || left.visits[k] == 0 {
+                continue;
+            }
+            left.charged_days[k] |= 1 << di;
+            left.visits[k] -= 1;
+            let day_ib = if self.rates.insured {
+                A::rate_share(p.saturating_mul(10), self.rate_percent)
+            } else {
+                A::of_yen(p.saturating_mul(10))
+            };
+            s += A::of_yen(per_visit).min(day_ib);
+        }
+        s
     }
 
     fn first_fund(&self, mask: u8) -> &Fund {

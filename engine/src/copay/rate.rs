@@ -246,137 +246,157 @@ impl Decision<'_> {
         kouki
     }
 
-    /// The 所得区分: as given, checked against the age and the scheme (CPY-502, CPY-503), or assumed
-    /// from the rate for a 70歳以上 claim without it when the setting allows.
+    /// The 所得区分 (健保令42条 / 高確法施行令15条): as given ([`Self::given_class`]), or assumed
+    /// from the rate for a 70歳以上 claim without it when the setting allows
+    /// ([`Self::missing_elder_class`]).
     fn income_class(&mut self, elder: bool, kouki: bool) -> Option<IncomeClass> {
-        let (ins, first, insured, settings) = (self.ins, self.first, self.insured, self.settings);
-        let findings = &mut *self.findings;
-        let explain = &mut self.explain;
-        let mut ok = true;
-        let mut class = None;
+        let ins = self.ins;
         if let Some(s) = &ins.income_class {
-            match IncomeClass::parse(s) {
-                None => {
-                    findings.push(Finding::error(INCOME_CLASS_INVALID).at("insurance.income_class").cite(CITE_CLASS).message(format!(
-                            "`{s}` is not a 所得区分 (ア〜オ, 標報…万 (2027-08 bands), 現役並みⅠ〜Ⅲ, 一般, 一般Ⅰ/Ⅱ, 低所得Ⅰ/Ⅱ)"
-                        )));
-                    ok = false;
+            self.given_class(s, elder, kouki)
+        } else if self.insured && elder {
+            self.missing_elder_class(kouki)
+        } else {
+            None
+        }
+    }
+
+    /// The 所得区分 given (健保令42条 / 高確法施行令15条), parsed and checked against the age and
+    /// the scheme (CPY-502, CPY-503, [`Self::class_fits`]); a 後期 一般 is told 一般Ⅰ/Ⅱ by the
+    /// rate ([`Self::kouki_ippan`]), a 2027-08 標準報酬月額 band before 2027-08-01 read as its
+    /// 5-区分 class.
+    fn given_class(&mut self, s: &str, elder: bool, kouki: bool) -> Option<IncomeClass> {
+        let Some(c) = IncomeClass::parse(s) else {
+            self.findings.push(Finding::error(INCOME_CLASS_INVALID).at("insurance.income_class").cite(CITE_CLASS).message(format!(
+                    "`{s}` is not a 所得区分 (ア〜オ, 標報…万 (2027-08 bands), 現役並みⅠ〜Ⅲ, 一般, 一般Ⅰ/Ⅱ, 低所得Ⅰ/Ⅱ)"
+                )));
+            self.ok = false;
+            return None;
+        };
+        if !self.class_fits(c, elder, kouki) {
+            return None;
+        }
+        match c {
+            IncomeClass::Ippan if kouki => self.kouki_ippan(),
+            c if c.is_hyoho_band() && self.first < tables::THIRTEEN_FROM => {
+                // A 2027-08 標準報酬月額 band before 2027-08-01: the 5-区分 class whose range holds it
+                // (標報36〜41万 lies within ウ 28万〜50万), no guess involved.
+                let old = c.five_class().unwrap_or(c);
+                if self.settings.explain {
+                    self.explain.push(Explanation::IncomeBandBefore13 {
+                        class: c.japanese(),
+                        date: self.first,
+                        within: old.japanese(),
+                    });
                 }
-                Some(c) if elder == c.is_under70() => {
-                    findings.push(
-                        Finding::error(INCOME_CLASS_INVALID)
-                            .at("insurance.income_class")
-                            .cite(CITE_CLASS)
-                            .message(format!(
-                                "{} is a {} 区分, but the patient is {} on {first}",
-                                c.japanese(),
-                                if c.is_under70() {
-                                    "70歳未満"
-                                } else {
-                                    "70歳以上"
-                                },
-                                if elder {
-                                    "70歳以上 (高齢受給者/後期)"
-                                } else {
-                                    "70歳未満"
-                                }
-                            )),
-                    );
-                    ok = false;
-                }
-                Some(c @ (IncomeClass::Ippan1 | IncomeClass::Ippan2)) if !kouki => {
-                    findings.push(
-                        Finding::error(INCOME_CLASS_INVALID)
-                            .at("insurance.income_class")
-                            .cite(CITE_CLASS)
-                            .message(format!(
-                                "{} is a 後期高齢者医療 区分; 70〜74歳 use 一般",
-                                c.japanese()
-                            )),
-                    );
-                    ok = false;
-                }
-                Some(IncomeClass::Ippan2) if first < date_2022_10() => {
-                    findings.push(
-                        Finding::error(INCOME_CLASS_INVALID)
-                            .at("insurance.income_class")
-                            .cite(CITE_CLASS)
-                            .message("一般Ⅱ (後期 2割) exists from 2022-10-01"),
-                    );
-                    ok = false;
-                }
-                Some(IncomeClass::Ippan) if kouki => {
-                    // 後期 一般: 一般Ⅰ (1割) or 一般Ⅱ (2割), told by the rate.
-                    class = match ins.burden_percent {
-                        Some(10) => Some(IncomeClass::Ippan1),
-                        Some(20) if first >= date_2022_10() => Some(IncomeClass::Ippan2),
-                        None if first < date_2022_10() => Some(IncomeClass::Ippan1),
-                        None => {
-                            findings.push(
-                                Finding::error(INCOME_CLASS_MISSING)
-                                    .at("insurance.income_class")
-                                    .cite(CITE_CLASS)
-                                    .message(
-                                        "後期高齢者 一般: give 一般Ⅰ or 一般Ⅱ (or burden_percent 10 / 20)",
-                                    ),
-                            );
-                            ok = false;
-                            None
-                        }
-                        Some(p) => {
-                            findings.push(
-                                Finding::error(BURDEN_CONTRADICTS_AGE)
-                                    .at("insurance.burden_percent")
-                                    .cite(CITE_RATE)
-                                    .message(format!("後期高齢者 一般 pays 1割 or 2割, not {p}%")),
-                            );
-                            ok = false;
-                            None
-                        }
-                    };
-                }
-                Some(c) if c.is_hyoho_band() && first < tables::THIRTEEN_FROM => {
-                    // A 2027-08 標準報酬月額 band before 2027-08-01: the 5-区分 class whose range holds it
-                    // (標報36〜41万 lies within ウ 28万〜50万), no guess involved.
-                    let old = c.five_class().unwrap_or(c);
-                    if settings.explain {
-                        explain.push(Explanation::IncomeBandBefore13 {
-                            class: c.japanese(),
-                            date: first,
-                            within: old.japanese(),
-                        });
-                    }
-                    class = Some(old);
-                }
-                Some(c) => class = Some(c),
+                Some(old)
             }
-        } else if insured && elder {
-            match (settings.missing_over70_class, ins.burden_percent) {
-                (MissingOver70Class::FromRate, Some(p @ (10 | 20 | 30))) => {
-                    let c = match (p, kouki) {
-                        (30, _) => IncomeClass::Genekinami3,
-                        (20, true) => IncomeClass::Ippan2,
-                        (10, true) => IncomeClass::Ippan1,
-                        _ => IncomeClass::Ippan,
-                    };
-                    if settings.explain {
-                        explain.push(Explanation::IncomeClassAssumed {
-                            class: c.japanese(),
-                            percent: p,
-                        });
-                    }
-                    class = Some(c);
+            c => Some(c),
+        }
+    }
+
+    /// Whether a 区分 given fits the patient (健保令42条 / 高確法施行令15条): a 70歳未満 区分 under
+    /// 70 and a 70歳以上 one from 70, 一般Ⅰ/Ⅱ only in 後期高齢者医療, 一般Ⅱ (後期 2割) only from
+    /// 2022-10-01. The first misfit is an error (CPY-503).
+    fn class_fits(&mut self, c: IncomeClass, elder: bool, kouki: bool) -> bool {
+        let first = self.first;
+        let message = if elder == c.is_under70() {
+            format!(
+                "{} is a {} 区分, but the patient is {} on {first}",
+                c.japanese(),
+                if c.is_under70() {
+                    "70歳未満"
+                } else {
+                    "70歳以上"
+                },
+                if elder {
+                    "70歳以上 (高齢受給者/後期)"
+                } else {
+                    "70歳未満"
                 }
-                _ => {
-                    findings.push(Finding::error(INCOME_CLASS_MISSING).at("insurance.income_class").cite(CITE_CLASS).message(format!(
-                            "the patient is 70歳以上 on {first}: the 所得区分 (現役並みⅠ〜Ⅲ, 一般, 低所得Ⅰ/Ⅱ) decides the 負担割合 and the limits; it is required"
-                        )));
-                    ok = false;
-                }
+            )
+        } else if matches!(c, IncomeClass::Ippan1 | IncomeClass::Ippan2) && !kouki {
+            format!(
+                "{} is a 後期高齢者医療 区分; 70〜74歳 use 一般",
+                c.japanese()
+            )
+        } else if c == IncomeClass::Ippan2 && first < date_2022_10() {
+            "一般Ⅱ (後期 2割) exists from 2022-10-01".to_owned()
+        } else {
+            return true;
+        };
+        self.findings.push(
+            Finding::error(INCOME_CLASS_INVALID)
+                .at("insurance.income_class")
+                .cite(CITE_CLASS)
+                .message(message),
+        );
+        self.ok = false;
+        false
+    }
+
+    /// 後期高齢者 一般: 一般Ⅰ (1割) or 一般Ⅱ (2割, from 2022-10-01), told by the rate given
+    /// (高確法67条1項1号・2号); before 2022-10-01 always 一般Ⅰ.
+    fn kouki_ippan(&mut self) -> Option<IncomeClass> {
+        let first = self.first;
+        match self.ins.burden_percent {
+            Some(10) => Some(IncomeClass::Ippan1),
+            Some(20) if first >= date_2022_10() => Some(IncomeClass::Ippan2),
+            None if first < date_2022_10() => Some(IncomeClass::Ippan1),
+            None => {
+                self.findings.push(
+                    Finding::error(INCOME_CLASS_MISSING)
+                        .at("insurance.income_class")
+                        .cite(CITE_CLASS)
+                        .message(
+                            "後期高齢者 一般: give 一般Ⅰ or 一般Ⅱ (or burden_percent 10 / 20)",
+                        ),
+                );
+                self.ok = false;
+                None
+            }
+            Some(p) => {
+                self.findings.push(
+                    Finding::error(BURDEN_CONTRADICTS_AGE)
+                        .at("insurance.burden_percent")
+                        .cite(CITE_RATE)
+                        .message(format!("後期高齢者 一般 pays 1割 or 2割, not {p}%")),
+                );
+                self.ok = false;
+                None
             }
         }
-        self.ok &= ok;
-        class
+    }
+
+    /// A 70歳以上 claim without 所得区分: the 区分 decides the 負担割合 and the limits
+    /// (健保令42条 / 高確法施行令15条), so it is required (CPY-502), unless the setting
+    /// `missing_over70_class` assumes it from a rate given (3割: 現役並みⅢ, 後期 2割: 一般Ⅱ, 後期
+    /// 1割: 一般Ⅰ, else 一般).
+    fn missing_elder_class(&mut self, kouki: bool) -> Option<IncomeClass> {
+        match (self.settings.missing_over70_class, self.ins.burden_percent) {
+            (MissingOver70Class::FromRate, Some(p @ (10 | 20 | 30))) => {
+                let c = match (p, kouki) {
+                    (30, _) => IncomeClass::Genekinami3,
+                    (20, true) => IncomeClass::Ippan2,
+                    (10, true) => IncomeClass::Ippan1,
+                    _ => IncomeClass::Ippan,
+                };
+                if self.settings.explain {
+                    self.explain.push(Explanation::IncomeClassAssumed {
+                        class: c.japanese(),
+                        percent: p,
+                    });
+                }
+                Some(c)
+            }
+            _ => {
+                let first = self.first;
+                self.findings.push(Finding::error(INCOME_CLASS_MISSING).at("insurance.income_class").cite(CITE_CLASS).message(format!(
+                        "the patient is 70歳以上 on {first}: the 所得区分 (現役並みⅠ〜Ⅲ, 一般, 低所得Ⅰ/Ⅱ) decides the 負担割合 and the limits; it is required"
+                    )));
+                self.ok = false;
+                None
+            }
+        }
     }
 
     /// The 負担割合 from the age band and the 区分, checked against the one given (CPY-501).
