@@ -6,8 +6,8 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use santei_benches::{shared_dir, typical_visit_json};
 use santei_engine::masters::etensu::Etensu;
-use santei_engine::masters::{LoadOptions, MasterCatalog, MasterSet};
-use santei_engine::{Engine, EngineOptions};
+use santei_engine::masters::{LoadOptions, MasterSet};
+use santei_engine::{Engine, EngineBuilder};
 
 fn set() -> MasterSet {
     let opts = LoadOptions {
@@ -41,27 +41,16 @@ fn compile(c: &mut Criterion) {
 
 fn evaluate(c: &mut Criterion) {
     let set = set();
-    let mut with = MasterCatalog::new();
-    with.insert(set.clone());
-    let et = Etensu::load(shared_dir().join("etensu/r06")).expect("etensu");
-    let with = Engine::with_options(
-        with,
-        EngineOptions {
-            etensu: vec![("r2024-06", et)],
-            ..Default::default()
-        },
-    )
-    .expect("engine");
-    let mut without = MasterCatalog::new();
-    without.insert(set);
-    let without = Engine::with_options(
-        without,
-        EngineOptions {
-            without_bundled_rules: true,
-            ..Default::default()
-        },
-    )
-    .expect("engine");
+    let with = EngineBuilder::new()
+        .set(set.clone())
+        .etensu(shared_dir().join("etensu/r06"))
+        .build()
+        .expect("engine");
+    let without = EngineBuilder::new()
+        .set(set)
+        .without_bundled_rules()
+        .build()
+        .expect("engine");
     let claim = Engine::parse_claim(&typical_visit_json(7)).expect("claim");
     let mut g = c.benchmark_group("typical_visit_rules");
     g.throughput(Throughput::Elements(1));

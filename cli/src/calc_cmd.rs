@@ -11,6 +11,7 @@ use santei_engine::{
     Severity,
 };
 
+use crate::settings::CalcSettings;
 use crate::{CliError, Failure, LoadArgs};
 
 mod uke;
@@ -200,7 +201,7 @@ pub fn calc(
     rule_dirs: &[PathBuf],
     explain_form: Option<ExplainForm>,
     json: bool,
-    polypharmacy: PolypharmacyRounding,
+    settings: &CalcSettings,
     uke: &UkeArgs,
 ) -> Result<ExitCode, Failure> {
     let usage = |message: String| Failure {
@@ -240,7 +241,7 @@ pub fn calc(
     }
     if let Some(out) = &uke.out {
         let ir = ir_flags(uke)?;
-        let engine = build_engine(dirs, load, etensu, rule_dirs, revision, polypharmacy, None)?;
+        let engine = build_engine(dirs, load, etensu, rule_dirs, revision, settings, None)?;
         let ctx = UkeContext {
             out,
             args: uke,
@@ -272,7 +273,7 @@ pub fn calc(
         path,
         message,
     };
-    let engine = build_engine(dirs, load, etensu, rule_dirs, revision, polypharmacy, None)?;
+    let engine = build_engine(dirs, load, etensu, rule_dirs, revision, settings, None)?;
     // Explanations are built only when shown (`--explain`, also with `--json`).
     let options = santei_engine::CalcOptions { explain };
     let result = engine.calculate_json_with(bytes, options).map_err(|e| {
@@ -846,7 +847,8 @@ fn print_copay(out: &mut impl Write, r: &ClaimResult, explain: bool) -> std::io:
 /// The engine of `calc` and `recalc`, through [`EngineBuilder`] (as the C ABI and Python build
 /// theirs): the masters of each `--masters` folder (the demo data when none) with `--updates`,
 /// `--encoding` and `--complete-prefixes`, the 電子点数表 of each `--etensu [REV=]DIR`, the
-/// bundled rules and `--rules` folders, the 多剤投与 rounding. With `revision`, the files are of
+/// bundled rules and `--rules` folders, the 多剤投与 rounding, the copayment settings and
+/// `--local-schemes` ([`CalcSettings`]). With `revision`, the files are of
 /// that revision and it must be among the loaded ones. With `kinds`, only those master kinds
 /// are read ([`EngineBuilder::kinds`]).
 pub fn build_engine(
@@ -855,13 +857,14 @@ pub fn build_engine(
     etensu: &[String],
     rule_dirs: &[PathBuf],
     revision: Option<&str>,
-    polypharmacy_rounding: PolypharmacyRounding,
+    settings: &CalcSettings,
     kinds: Option<&[MasterKind]>,
 ) -> Result<Engine, CliError> {
-    let mut builder = EngineBuilder::new()
-        .encoding(load.encoding.into())
-        .complete_prefixes(load.complete_prefixes.iter().cloned())
-        .polypharmacy_rounding(polypharmacy_rounding);
+    let mut builder = settings.apply(
+        EngineBuilder::new()
+            .encoding(load.encoding.into())
+            .complete_prefixes(load.complete_prefixes.iter().cloned()),
+    );
     if let Some(u) = &load.updates {
         builder = builder.updates(u);
     }
@@ -914,6 +917,9 @@ pub fn build_engine(
             dir.display()
         )),
         BuildError::Etensu { source, hint, .. } => CliError(format!("{source}{hint}")),
+        e @ (BuildError::LocalSchemes { .. } | BuildError::LocalSchemesUnreadable { .. }) => {
+            CliError(format!("--local-schemes: {e}"))
+        }
         other => CliError(other.to_string()),
     })?;
     for w in &report.warnings {

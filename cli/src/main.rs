@@ -21,6 +21,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod recalc_cmd;
 mod rules_cmd;
 mod serve_cmd;
+mod settings;
 mod tsusoku_cmd;
 
 #[derive(Parser)]
@@ -83,6 +84,8 @@ enum Command {
         json: bool,
         #[command(flatten)]
         rounding: RoundingArgs,
+        #[command(flatten)]
+        copay: settings::CopayArgs,
         #[command(flatten)]
         uke: calc_cmd::UkeArgs,
     },
@@ -508,6 +511,7 @@ fn main() -> ExitCode {
             explain,
             json,
             rounding,
+            copay,
             uke,
         } => calc_cmd::calc(
             &files,
@@ -518,7 +522,7 @@ fn main() -> ExitCode {
             &engine.rules,
             explain.map(Into::into),
             json,
-            rounding.polypharmacy_rounding.into(),
+            &copay.settings(rounding.polypharmacy_rounding.into()),
             &uke,
         ),
         Command::Serve(args) => serve_cmd::serve(args).map_err(Failure::from),

@@ -115,7 +115,7 @@ pub fn recalc(a: Args<'_>) -> Result<ExitCode, CliError> {
         a.etensu,
         a.rule_dirs,
         None,
-        santei_engine::PolypharmacyRounding::default(),
+        &crate::settings::CalcSettings::default(),
         Some(&[
             MasterKind::Procedure,
             MasterKind::Drug,

@@ -22,6 +22,8 @@ pub struct ServeArgs {
     engine: EngineArgs,
     #[command(flatten)]
     rounding: RoundingArgs,
+    #[command(flatten)]
+    copay: crate::settings::CopayArgs,
     /// Address to listen on. 127.0.0.1 by default: the service speaks plain HTTP, so expose it
     /// through a reverse proxy that does TLS (README).
     #[arg(long, default_value = "127.0.0.1")]
@@ -85,10 +87,11 @@ fn seconds(what: &str, s: f64) -> Result<Duration, CliError> {
 pub fn serve(a: ServeArgs) -> Result<ExitCode, CliError> {
     init_logs(a.log_format, a.access_log);
     let e = a.engine.clone();
-    let rounding = a.rounding.polypharmacy_rounding.into();
+    // The settings are read again on every reload (SIGHUP): an edited --local-schemes file too.
+    let settings = a.copay.settings(a.rounding.polypharmacy_rounding.into());
     let load = move || {
         build_engine(
-            &e.masters, &e.load, &e.etensu, &e.rules, None, rounding, None,
+            &e.masters, &e.load, &e.etensu, &e.rules, None, &settings, None,
         )
         .map_err(|CliError(m)| m)
     };

@@ -471,3 +471,116 @@ fn calc_polypharmacy_rounding_option() {
     assert_eq!(o.status.code(), Some(2));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A fresh folder under the system's temporary folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("santei-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A 74歳 patient with 2割 and no 所得区分 (demo data, 再診料): refused by default (CPY-502),
+/// computed as 一般 with `--missing-over70-class from-rate` (1,270円 × 2割 = 254 → 250).
+#[test]
+fn calc_missing_over70_class_flag_changes_the_result() {
+    let dir = scratch("over70");
+    let claim = dir.join("over70.json");
+    std::fs::write(
+        &claim,
+        r#"{"format":"santei.claim/1","patient":{"birth_date":"1950-01-01","sex":"male"},
+  "insurance":{"scheme":"kokuho","burden_percent":20},
+  "visits":[{"date":"2024-06-03","items":[{"type":"procedure","code":"112007410"}]}]}"#,
+    )
+    .unwrap();
+    let claim = claim.display().to_string();
+    let o = santei(&["calc", &claim, "--json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v.get("copay").is_none(), "{v}");
+    assert!(stdout(&o).contains("CPY-502.income-class-missing"));
+
+    let o = santei(&[
+        "calc",
+        &claim,
+        "--json",
+        "--missing-over70-class",
+        "from-rate",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["copay"]["income_class"], "一般");
+    assert_eq!(v["copay"]["window_yen"], 250);
+    // The table with --explain says how the 区分 was chosen and which flag chose it.
+    let o = santei(&[
+        "calc",
+        &claim,
+        "--explain",
+        "--missing-over70-class=from-rate",
+    ]);
+    assert!(
+        stdout(&o).contains("--missing-over70-class from-rate"),
+        "{}",
+        stdout(&o)
+    );
+    // A value that is not one of the enum's is a usage error naming the possible values.
+    let o = santei(&["calc", &claim, "--missing-over70-class", "guess"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("refuse") && err.contains("from-rate"), "{err}");
+}
+
+/// `--local-schemes FILE`: a 法別88 公費 is unknown (CPY-506) without it and paid by the scheme
+/// with it; a malformed file is an error (exit 2) naming the file, line and column.
+#[test]
+fn calc_local_schemes_flag_and_a_bad_file() {
+    let dir = scratch("local-schemes");
+    let claim = dir.join("fund88.json");
+    std::fs::write(
+        &claim,
+        r#"{"format":"santei.claim/1","patient":{"birth_date":"2016-01-10","sex":"male"},
+  "insurance":{"scheme":"kokuho","income_class":"ウ","public_funds":[
+    {"law_number":"88","payer_number":"88130158","recipient_number":"1234566"}]},
+  "visits":[{"date":"2024-06-03","items":[{"type":"procedure","code":"112007410"}]}]}"#,
+    )
+    .unwrap();
+    let schemes = dir.join("schemes.json");
+    std::fs::write(
+        &schemes,
+        r#"[{"law_number":"88","payer_prefix":"8813","name":"子ども医療費助成","patient_percent":0}]"#,
+    )
+    .unwrap();
+    let claim = claim.display().to_string();
+    let o = santei(&["calc", &claim, "--json"]);
+    assert!(
+        stdout(&o).contains("CPY-506.public-fund-unknown"),
+        "{}",
+        stdout(&o)
+    );
+
+    let o = santei(&[
+        "calc",
+        &claim,
+        "--json",
+        "--local-schemes",
+        &schemes.display().to_string(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["copay"]["patient_yen"], 0);
+    assert_eq!(v["copay"]["public_funds"][0]["name"], "子ども医療費助成");
+
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, "[\n  {\"law_number\": 88}\n]\n").unwrap();
+    let o = santei(&[
+        "calc",
+        &claim,
+        "--local-schemes",
+        &bad.display().to_string(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("--local-schemes"), "{err}");
+    assert!(err.contains(&bad.display().to_string()), "{err}");
+    assert!(err.contains("line 2, column"), "{err}");
+}

@@ -1,6 +1,7 @@
 //! [`EngineBuilder`]: the one way to assemble an [`Engine`] — masters folders (with change files,
 //! a 医科電子点数表 and, for an excerpt, its complete code prefixes), the embedded demo data,
-//! rule folders and options. The CLI (`santei calc`, `santei recalc`), the C ABI
+//! rule folders, the 多剤投与 rounding, the copayment settings and 地方単独 公費 schemes
+//! ([`Engine::new`], [`Engine::from_set`] and [`Engine::demo`] are builds with the defaults). The CLI (`santei calc`, `santei recalc`), the C ABI
 //! (`santei_builder_*`) and the Python binding (`santei.EngineBuilder`) all build through it, so
 //! what one front end can set, every one can.
 //!
@@ -25,6 +26,7 @@ use santei_masters::{
 };
 use santei_rules_dsl::Diagnostic;
 
+use crate::copay::{CopaySettings, LocalSchemes};
 use crate::{Engine, EngineOptions, PolypharmacyRounding};
 
 /// One folder of official masters (the `*_ALL*` files of one revision, zip or CSV, as
@@ -114,6 +116,13 @@ struct EtensuSpec {
     dir: PathBuf,
 }
 
+/// Where the 地方単独 公費 schemes of the engine come from.
+#[derive(Debug, Clone)]
+enum SchemesSource {
+    Given(LocalSchemes),
+    File(PathBuf),
+}
+
 /// Why an engine could not be built. Every variant names the folder or setting at fault.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -177,6 +186,25 @@ pub enum BuildError {
         revision: &'static str,
         loaded: Vec<&'static str>,
     },
+    /// The 地方単独 公費 schemes file ([`EngineBuilder::local_schemes_file`]) cannot be read.
+    #[error("地方単独 公費 schemes file `{}`: {source}", file.display())]
+    LocalSchemesUnreadable {
+        file: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The 地方単独 公費 schemes file is not a JSON array of schemes (the fields of
+    /// `LocalSchemeEntry`, engine/src/copay/mod.rs): where, and why.
+    #[error(
+        "地方単独 公費 schemes file `{}`, line {line}, column {column}: {message} (expected a JSON array of schemes: law_number, payer_prefix, name, patient_percent, per_visit_yen, max_charged_visits, monthly_cap_yen, recipient_required; README \"Computing claims\")",
+        file.display()
+    )]
+    LocalSchemes {
+        file: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     /// Rule files that cannot be read or do not compile, with every diagnostic (file, line,
     /// column).
     #[error("{}", diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))]
@@ -206,6 +234,8 @@ pub struct EngineBuilder {
     parallel: bool,
     /// The master kinds read from a folder (all when `None`; see [`EngineBuilder::kinds`]).
     kinds: Option<Vec<MasterKind>>,
+    copay: CopaySettings,
+    local_schemes: Option<SchemesSource>,
 }
 
 impl Default for EngineBuilder {
@@ -230,6 +260,8 @@ impl EngineBuilder {
             polypharmacy_rounding: PolypharmacyRounding::default(),
             parallel: true,
             kinds: None,
+            copay: CopaySettings::DEFAULT,
+            local_schemes: None,
         }
     }
 
@@ -326,6 +358,37 @@ impl EngineBuilder {
         self
     }
 
+    /// The copayment's choices where no primary text settles a rule (default
+    /// [`CopaySettings::DEFAULT`]): [`crate::copay::Under70PublicLimit`],
+    /// [`crate::copay::PublicReceiptRounding`], [`crate::copay::MissingOver70Class`],
+    /// [`crate::copay::HoCopay`]. Their `explain` is ignored: each calculation's
+    /// [`crate::CalcOptions::explain`] decides it.
+    pub fn copay_settings(mut self, settings: CopaySettings) -> EngineBuilder {
+        self.copay = settings;
+        self
+    }
+
+    /// The copayment settings given so far (for a front end that sets them one at a time).
+    pub fn copay(&self) -> CopaySettings {
+        self.copay
+    }
+
+    /// 地方単独 公費 schemes (医療費助成) as data, looked up by 公費負担者番号 prefix or 法別番号
+    /// for a 公費 the claim gives without its own `local` scheme. Replaces any schemes or file
+    /// given before.
+    pub fn local_schemes(mut self, schemes: LocalSchemes) -> EngineBuilder {
+        self.local_schemes = Some(SchemesSource::Given(schemes));
+        self
+    }
+
+    /// 地方単独 公費 schemes read from a JSON file (an array of [`crate::copay::LocalSchemeEntry`])
+    /// when the engine is built; a file that cannot be read or parsed fails the build with its
+    /// path, line and column ([`BuildError::LocalSchemes`]). Replaces any schemes given before.
+    pub fn local_schemes_file(mut self, file: impl Into<PathBuf>) -> EngineBuilder {
+        self.local_schemes = Some(SchemesSource::File(file.into()));
+        self
+    }
+
     /// Reads only these master kinds from a folder (医科診療行為 always; every kind by default).
     /// For a front end that needs no more: the UKE recalculation reads no 傷病名 or 修飾語, and
     /// the 傷病名マスター is the largest file to load. An engine built this way computes claims
@@ -359,6 +422,12 @@ impl EngineBuilder {
         if self.sources.is_empty() {
             return Err(BuildError::NoMasters);
         }
+        // The schemes file first: a mistake in it is found before the masters are loaded.
+        let local_schemes = match self.local_schemes.take() {
+            None => LocalSchemes::EMPTY,
+            Some(SchemesSource::Given(s)) => s,
+            Some(SchemesSource::File(f)) => read_local_schemes(&f)?,
+        };
         let mut report = BuildReport::default();
         let mut catalog = MasterCatalog::new();
         let mut folder_etensu: Vec<(Revision, PathBuf)> = Vec::new();
@@ -408,6 +477,8 @@ impl EngineBuilder {
             rule_dirs: self.rule_dirs.clone(),
             etensu: Vec::new(),
             polypharmacy_rounding: self.polypharmacy_rounding,
+            copay: self.copay,
+            local_schemes,
         };
         let mut wanted = folder_etensu;
         for spec in &self.etensu {
@@ -441,7 +512,7 @@ impl EngineBuilder {
                 .extend(et.report.warnings.iter().map(|w| w.to_string()));
             options.etensu.push((rev.id, et));
         }
-        let engine = Engine::with_options(catalog, options)
+        let engine = Engine::assemble(catalog, options)
             .map_err(|diagnostics| BuildError::Rules { diagnostics })?;
         Ok((engine, report))
     }
@@ -471,6 +542,25 @@ impl EngineBuilder {
             source,
         })
     }
+}
+
+/// A 地方単独 公費 schemes file, read and parsed; its errors name the file, line and column.
+fn read_local_schemes(file: &Path) -> Result<LocalSchemes, BuildError> {
+    let bytes = std::fs::read(file).map_err(|source| BuildError::LocalSchemesUnreadable {
+        file: file.to_path_buf(),
+        source,
+    })?;
+    LocalSchemes::from_json(&bytes).map_err(|e| {
+        // serde_json's text ends with " at line L column C": said once, in the error's own words.
+        let text = e.to_string();
+        let suffix = format!(" at line {} column {}", e.line(), e.column());
+        BuildError::LocalSchemes {
+            file: file.to_path_buf(),
+            line: e.line(),
+            column: e.column(),
+            message: text.strip_suffix(&suffix).unwrap_or(&text).to_string(),
+        }
+    })
 }
 
 /// A folder that is not there, or is a file, said plainly before loading.

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use santei_masters::{Date, LoadError, MasterCatalog, MasterSet};
 
 use crate::claim::Claim;
+use crate::copay::{CopaySettings, LocalSchemes};
 use crate::error::ClaimError;
 use crate::prepared::Prepared;
 use crate::result::ClaimResult;
@@ -30,9 +31,10 @@ use derive_stage::{Deriver, UnitAcc};
 pub use polypharmacy::PolypharmacyRounding;
 pub(crate) use resolve::blocked;
 
-/// How to build an [`Engine`] beyond its masters.
+/// How [`EngineBuilder`](crate::EngineBuilder) builds an [`Engine`] beyond its masters (the one
+/// assembly path: every constructor goes through the builder).
 #[derive(Debug, Default)]
-pub struct EngineOptions {
+pub(crate) struct EngineOptions {
     /// Skip santei's bundled rule files (`rules-dsl/rules/<revision>/`). Default: use them.
     pub without_bundled_rules: bool,
     /// Folders of `*.rules` files to add (each file declares its `revision`).
@@ -42,6 +44,11 @@ pub struct EngineOptions {
     /// The unit the F200 注3 多剤投与 90/100 is rounded over (通知 F200 (6)イ: not
     /// settled). Default: once over the 処方's sum, as 通知 F200 (6)イ defines the 所定点数.
     pub polypharmacy_rounding: PolypharmacyRounding,
+    /// The copayment's choices where no primary text settles a rule (its `explain` is taken from
+    /// [`CalcOptions`] at each calculation).
+    pub copay: CopaySettings,
+    /// 地方単独 公費 schemes given as data.
+    pub local_schemes: LocalSchemes,
 }
 
 /// What [`Engine::calculate_with`] computes besides the points.
@@ -54,10 +61,12 @@ pub struct CalcOptions {
 }
 
 fn unreachable_lenient() -> Engine {
-    // `with_options` only fails on user rule files; `new` passes none.
+    // A build fails only on user rule files or folders; `new` and `from_set` pass none.
     Engine {
         revisions: Vec::new(),
         polypharmacy_rounding: PolypharmacyRounding::default(),
+        copay: CopaySettings::DEFAULT,
+        local_schemes: Arc::new(LocalSchemes::EMPTY),
     }
 }
 
@@ -67,6 +76,10 @@ fn unreachable_lenient() -> Engine {
 pub struct Engine {
     revisions: Vec<Arc<Prepared>>,
     polypharmacy_rounding: PolypharmacyRounding,
+    /// [`crate::EngineBuilder::copay_settings`].
+    copay: CopaySettings,
+    /// [`crate::EngineBuilder::local_schemes`] (shared by the clones of an engine).
+    local_schemes: Arc<LocalSchemes>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -80,15 +93,20 @@ impl std::fmt::Debug for Engine {
 impl Engine {
     /// An engine over every set of a catalog, with santei's bundled rule files for each revision
     /// (rules whose codes a set lacks, as in the demo subset, are left out; see
-    /// [`Engine::rule_diagnostics`]). No 電子点数表: use [`Engine::with_options`] to add it.
+    /// [`Engine::rule_diagnostics`]) and the default settings. The same as
+    /// `EngineBuilder::new().catalog(catalog).build()`: use [`crate::EngineBuilder`] for a
+    /// 電子点数表, rule folders or settings.
     pub fn new(catalog: MasterCatalog) -> Engine {
-        Engine::with_options(catalog, EngineOptions::default())
+        crate::EngineBuilder::new()
+            .catalog(catalog)
+            .build()
             .unwrap_or_else(|_| unreachable_lenient())
     }
 
-    /// An engine over a catalog with rule options. Errors in `rule_dirs` files fail the build with
-    /// their diagnostics; the bundled files never do.
-    pub fn with_options(
+    /// Assembles the engine: the one place an [`Engine`] value is made, called by
+    /// [`crate::EngineBuilder::build`]. Errors in `rule_dirs` files fail the build with their
+    /// diagnostics; the bundled files never do.
+    pub(crate) fn assemble(
         catalog: MasterCatalog,
         options: EngineOptions,
     ) -> Result<Engine, Vec<Diagnostic>> {
@@ -102,19 +120,35 @@ impl Engine {
         Ok(Engine {
             revisions,
             polypharmacy_rounding: options.polypharmacy_rounding,
+            copay: options.copay,
+            local_schemes: Arc::new(options.local_schemes),
         })
     }
 
-    /// An engine over one set (with the bundled rules).
+    /// An engine over one set, with the bundled rules and the default settings
+    /// (`EngineBuilder::new().set(set).build()`).
     pub fn from_set(set: MasterSet) -> Engine {
-        let mut c = MasterCatalog::new();
-        c.insert(set);
-        Engine::new(c)
+        crate::EngineBuilder::new()
+            .set(set)
+            .build()
+            .unwrap_or_else(|_| unreachable_lenient())
     }
 
-    /// An engine over the embedded demo data (r2024-06 and r2026-06 subsets; not official data).
+    /// An engine over the embedded demo data (r2024-06 and r2026-06 subsets; not official data),
+    /// with the default settings (`EngineBuilder::new().demo().build()`).
     pub fn demo() -> Result<Engine, LoadError> {
         Ok(Engine::new(MasterCatalog::demo()?))
+    }
+
+    /// The copayment settings the engine computes with ([`crate::EngineBuilder::copay_settings`];
+    /// `explain` is [`CalcOptions::explain`] of each calculation).
+    pub fn copay_settings(&self) -> CopaySettings {
+        self.copay
+    }
+
+    /// The 地方単独 公費 schemes given to the engine ([`crate::EngineBuilder::local_schemes`]).
+    pub fn local_schemes(&self) -> &LocalSchemes {
+        &self.local_schemes
     }
 
     /// The compiled rules of a revision.
@@ -264,16 +298,12 @@ impl Engine {
         }
         let due = crate::price_response::check(claim, prepared, &result);
         result.findings.extend(due);
-        if options.explain {
-            crate::copay::attach(claim, &mut result);
-        } else {
-            let settings = crate::copay::CopaySettings {
-                explain: false,
-                ..crate::copay::CopaySettings::DEFAULT
-            };
-            let schemes = crate::copay::LocalSchemes::EMPTY;
-            crate::copay::attach_with(claim, &mut result, &settings, &schemes);
-        }
+        // The engine's copayment settings and schemes (EngineBuilder), explained as asked.
+        let settings = CopaySettings {
+            explain: options.explain,
+            ..self.copay
+        };
+        crate::copay::attach_with(claim, &mut result, &settings, &self.local_schemes);
         Ok(result)
     }
 }

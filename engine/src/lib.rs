@@ -41,8 +41,9 @@ pub mod uke;
 
 pub use builder::{BuildError, BuildReport, EngineBuilder, MastersFolder, revision_folders_hint};
 pub use claim::{CLAIM_FORMAT, Claim};
-pub use copay::{Copay, CopaySettings};
-pub use engine::{CalcOptions, Engine, EngineOptions, PolypharmacyRounding};
+pub use copay::{Copay, CopaySettings, LocalSchemes};
+pub(crate) use engine::EngineOptions;
+pub use engine::{CalcOptions, Engine, PolypharmacyRounding};
 pub use error::ClaimError;
 pub use explain::{ExplainForm, Explanation};
 pub use result::{ClaimResult, Finding, Line, Origin, RESULT_FORMAT, RecordKind, Severity};

@@ -212,3 +212,129 @@ fn kinds_read_only_the_master_kinds_asked_for() {
     );
     assert!(some.rules("r2024-06").is_some_and(|r| !r.is_empty()));
 }
+
+/// A 74歳 patient on 2024-06-03 with 2割 and no 所得区分 (demo data, 再診料).
+const OVER70_NO_CLASS: &str = r#"{"format":"santei.claim/1","patient":{"birth_date":"1950-01-01","sex":"male"},
+  "insurance":{"scheme":"kokuho","burden_percent":20},
+  "visits":[{"date":"2024-06-03","items":[{"type":"procedure","code":"112007410"}]}]}"#;
+
+/// 法別88 (a 地方単独 公費) on 負担者番号 8813015‐8, 3割 ウ (demo data).
+const LOCAL_FUND: &str = r#"{"format":"santei.claim/1","patient":{"birth_date":"2016-01-10","sex":"male"},
+  "insurance":{"scheme":"kokuho","income_class":"ウ","public_funds":[
+    {"law_number":"88","payer_number":"88130158","recipient_number":"1234566"}]},
+  "visits":[{"date":"2024-06-03","items":[{"type":"procedure","code":"112007410"}]}]}"#;
+
+/// A fresh folder under the system's temporary folder for one test.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("santei-builder-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn rule_ids(r: &santei_engine::ClaimResult) -> Vec<&str> {
+    r.findings.iter().map(|f| f.rule).collect()
+}
+
+/// The copay settings and 地方単独 schemes given to the builder are what the engine computes with,
+/// with and without explanations; the default engine refuses what they settle.
+#[test]
+fn copay_settings_and_local_schemes_change_the_result() {
+    use santei_engine::copay::{LocalSchemes, MissingOver70Class, payer_check_digit};
+    use santei_engine::{CalcOptions, CopaySettings};
+    assert_eq!(payer_check_digit("8813015"), Some(8));
+    let plain = EngineBuilder::new().demo().build().unwrap();
+    let r = plain.calculate_json(OVER70_NO_CLASS.as_bytes()).unwrap();
+    assert!(r.copay.is_none());
+    assert!(rule_ids(&r).contains(&"CPY-502.income-class-missing"));
+
+    let from_rate = EngineBuilder::new()
+        .demo()
+        .copay_settings(CopaySettings {
+            missing_over70_class: MissingOver70Class::FromRate,
+            ..CopaySettings::DEFAULT
+        })
+        .build()
+        .unwrap();
+    assert_eq!(
+        from_rate.copay_settings().missing_over70_class,
+        MissingOver70Class::FromRate
+    );
+    for explain in [true, false] {
+        let r = from_rate
+            .calculate_json_with(OVER70_NO_CLASS.as_bytes(), CalcOptions { explain })
+            .unwrap();
+        let c = r.copay.as_ref().expect("copay from the 負担割合");
+        assert_eq!(c.income_class.map(|c| c.japanese()), Some("一般"));
+        // 1,270円 × 2割 = 254 → 250 (10円 四捨五入).
+        assert_eq!(c.window_yen, 250, "explain {explain}");
+        assert!(!rule_ids(&r).contains(&"CPY-502.income-class-missing"));
+    }
+
+    let r = plain.calculate_json(LOCAL_FUND.as_bytes()).unwrap();
+    assert!(r.copay.is_none());
+    assert!(rule_ids(&r).contains(&"CPY-506.public-fund-unknown"));
+    let json = r#"[{"law_number":"88","payer_prefix":"8813","name":"子ども医療費助成","patient_percent":0}]"#
+        .as_bytes();
+    let schemes = LocalSchemes::from_json(json).unwrap();
+    let with = EngineBuilder::new()
+        .demo()
+        .local_schemes(schemes)
+        .build()
+        .unwrap();
+    assert_eq!(with.local_schemes().len(), 1);
+    let r = with.calculate_json(LOCAL_FUND.as_bytes()).unwrap();
+    let c = r.copay.as_ref().expect("copay with the scheme");
+    assert_eq!(c.public_funds[0].name, "子ども医療費助成");
+    assert_eq!(c.patient_yen, 0);
+
+    // The same from a file.
+    let dir = scratch("schemes");
+    let file = dir.join("schemes.json");
+    std::fs::write(&file, json).unwrap();
+    let from_file = EngineBuilder::new()
+        .demo()
+        .local_schemes_file(&file)
+        .build()
+        .unwrap();
+    let r = from_file.calculate_json(LOCAL_FUND.as_bytes()).unwrap();
+    assert_eq!(r.copay.as_ref().map(|c| c.patient_yen), Some(0));
+}
+
+/// A schemes file that is not there, or not JSON of schemes, fails the build naming the file,
+/// line and column.
+#[test]
+fn a_bad_local_schemes_file_names_the_file_and_line() {
+    let dir = scratch("bad-schemes");
+    let file = dir.join("schemes.json");
+    std::fs::write(
+        &file,
+        "[\n  {\"law_number\": \"88\",\n   \"patient_percent\": \"ten\"}\n]\n",
+    )
+    .unwrap();
+    let e = EngineBuilder::new()
+        .demo()
+        .local_schemes_file(&file)
+        .build()
+        .unwrap_err();
+    let text = e.to_string();
+    assert!(
+        matches!(e, BuildError::LocalSchemes { line: 3, .. }),
+        "{e:?}"
+    );
+    assert!(text.contains(&file.display().to_string()), "{text}");
+    assert!(text.contains("line 3, column"), "{text}");
+    assert!(!text.contains(" at line "), "said once: {text}");
+
+    let missing = dir.join("none.json");
+    let e = EngineBuilder::new()
+        .demo()
+        .local_schemes_file(&missing)
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(e, BuildError::LocalSchemesUnreadable { .. }),
+        "{e:?}"
+    );
+    assert!(e.to_string().contains("none.json"), "{e}");
+}

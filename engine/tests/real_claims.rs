@@ -65,8 +65,7 @@ fn parallel_equals_sequential() {
 /// 処方単位 1316 × 0.9 = 1184.4 → 1184 (−132); 剤単位 644 → 580, 672 → 605 (−131).
 #[test]
 fn polypharmacy_reduction_lines_and_rounding_option() {
-    use santei_engine::masters::MasterCatalog;
-    use santei_engine::{EngineOptions, PolypharmacyRounding, RecordKind};
+    use santei_engine::{EngineBuilder, PolypharmacyRounding, RecordKind};
     let json = r#"{"format":"santei.claim/1","patient":{"birth_date":"1950-05-10","sex":"male"},
         "visits":[{"date":"2024-07-08","items":[
           {"type":"procedure","code":"112007410"},{"type":"procedure","code":"120000710"},
@@ -103,16 +102,11 @@ fn polypharmacy_reduction_lines_and_rounding_option() {
     assert_eq!(f.severity, Severity::Info);
     assert!(f.message.contains("処方単位"), "{}", f.message);
 
-    let mut catalog = MasterCatalog::new();
-    catalog.insert(MasterSet::load(santei_test_data::masters("r06")).unwrap());
-    let per_rx = Engine::with_options(
-        catalog,
-        EngineOptions {
-            polypharmacy_rounding: PolypharmacyRounding::PerRx,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let per_rx = EngineBuilder::new()
+        .set(MasterSet::load(santei_test_data::masters("r06")).unwrap())
+        .polypharmacy_rounding(PolypharmacyRounding::PerRx)
+        .build()
+        .unwrap();
     let r = per_rx.calculate_json(json.as_bytes()).unwrap();
     assert_eq!(r.lines.last().unwrap().points, Some(-131));
     assert_eq!(r.total_points, 1351 + 1);

@@ -435,20 +435,13 @@ fn batch_stops_on_a_sink_error() {
 /// 治療料（重症） 180046410 月1回 with 特例条件 (a person must look, never a silent drop).
 #[test]
 fn recalc_checks_the_rules_of_the_engine() {
-    use santei_engine::masters::etensu::Etensu;
+    use santei_engine::EngineBuilder;
     use santei_engine::uke::{Recalculator, RuleRef};
-    use santei_engine::{Engine, EngineOptions};
-    let mut catalog = MasterCatalog::new();
-    catalog.insert(MasterSet::load(shared("masters/r06")).expect("r06 masters"));
-    let et = Etensu::load(shared("etensu/r06")).expect("r06 電子点数表");
-    let engine = Engine::with_options(
-        catalog,
-        EngineOptions {
-            etensu: vec![("r2024-06", et)],
-            ..Default::default()
-        },
-    )
-    .expect("engine");
+    let engine = EngineBuilder::new()
+        .set(MasterSet::load(shared("masters/r06")).expect("r06 masters"))
+        .etensu(shared("etensu/r06"))
+        .build()
+        .expect("engine");
     // 再診 75 on the 1st and 8th; D324 2,040 + E000 110 on the 1st; H007-4 200 on the 1st and 8th:
     // 150 + 2,040 + 110 + 400 = 2,700.
     let text = "RE,1,1112,202407,テスト,2,19600201,,,,,,,,\n\

@@ -65,6 +65,11 @@ typedef struct SanteiEngine SanteiEngine;
  * | `--encoding ENCODING`         | `santei_builder_encoding`                  |
  * | `--rules DIR`                 | `santei_builder_rules_dir`                 |
  * | `--polypharmacy-rounding U`   | `santei_builder_polypharmacy_rounding`     |
+ * | `--under70-public-limit HOW`  | `santei_builder_under70_public_limit`      |
+ * | `--public-receipt-rounding H` | `santei_builder_public_receipt_rounding`   |
+ * | `--missing-over70-class WHAT` | `santei_builder_missing_over70_class`      |
+ * | `--ho-copay WHEN`             | `santei_builder_ho_copay`                  |
+ * | `--local-schemes FILE`        | `santei_builder_local_schemes_file`, `santei_builder_local_schemes` (JSON) |
  * | (library only)                | `santei_builder_without_bundled_rules`     |
  *
  * The setters only record (paths are not checked until the build); `santei_builder_build` loads
@@ -123,6 +128,30 @@ typedef uint32_t SanteiEncoding;
 typedef uint32_t SanteiPolypharmacyRounding;
 
 /**
+ * How the 公費 part of a 70歳未満 claim is capped (`--under70-public-limit`; MHLW H27 高額療養費
+ * 事例14–31 use the ウ formula, the W-C10 難病 事例2 the own 区分; no 保険局 通知 found settles it).
+ */
+typedef uint32_t SanteiUnder70PublicLimit;
+
+/**
+ * How the KO 負担金額 (the patient's share under a 公費) is rounded (`--public-receipt-rounding`;
+ * the 記載要領 text on its rounding was not found).
+ */
+typedef uint32_t SanteiPublicReceiptRounding;
+
+/**
+ * What a 70歳以上 claim without 所得区分 gets (`--missing-over70-class`; 健保令42条 / 高確法施行令
+ * 15条: the 所得区分 decides the limits).
+ */
+typedef uint32_t SanteiMissingOver70Class;
+
+/**
+ * When the HO 負担金額 (医療保険) is written (`--ho-copay`; UKE_LAYOUT HO 11: "written only when
+ * required").
+ */
+typedef uint32_t SanteiHoCopay;
+
+/**
  * One folder of official masters to load, and optionally a folder of change files for it.
  * Paths are UTF-8 (pointer, length), not NUL-terminated.
  */
@@ -177,6 +206,55 @@ typedef uint32_t SanteiCopayAmount;
  * 剤単位: per 剤, the reductions summed.
  */
 #define SANTEI_POLYPHARMACY_ROUNDING_RX 1
+
+/**
+ * Per 法別番号 (the default): the ウ formula for 特定給付対象療養 (結核, 自立支援 …), the own 区分
+ * for 難病 54 / 小慢 52 / 生活保護 12.
+ */
+#define SANTEI_UNDER70_PUBLIC_LIMIT_BY_LAW 0
+
+/**
+ * The ウ formula for every 公費.
+ */
+#define SANTEI_UNDER70_PUBLIC_LIMIT_U_FORMULA 1
+
+/**
+ * The patient's own 区分 for every 公費.
+ */
+#define SANTEI_UNDER70_PUBLIC_LIMIT_OWN_CLASS 2
+
+/**
+ * 10円 四捨五入 like the 窓口 (健保法75条), except an amount fixed by a limit or cap, written to
+ * the yen (the default).
+ */
+#define SANTEI_PUBLIC_RECEIPT_ROUNDING_TEN_YEN_UNLESS_LIMITED 0
+
+/**
+ * Always to the yen.
+ */
+#define SANTEI_PUBLIC_RECEIPT_ROUNDING_YEN 1
+
+/**
+ * An error finding (CPY-502) and no copayment (the default).
+ */
+#define SANTEI_MISSING_OVER70_CLASS_REFUSE 0
+
+/**
+ * The 区分 that applies without 限度額適用認定証: 現役並みⅢ for 3割, 一般 for 1割/2割 (the claim's
+ * `burden_percent` is required).
+ */
+#define SANTEI_MISSING_OVER70_CLASS_FROM_RATE 1
+
+/**
+ * Only when a limit (高額療養費, マル長, 配慮措置) changed the 一部負担金, and on 入院 claims (the
+ * default).
+ */
+#define SANTEI_HO_COPAY_WHEN_LIMITED 0
+
+/**
+ * Always.
+ */
+#define SANTEI_HO_COPAY_ALWAYS 1
 
 /**
  * CP932 (Windows-31J), as 支払基金 publishes: the default.
@@ -554,6 +632,101 @@ SanteiStatus santei_builder_without_bundled_rules(SanteiEngineBuilder *builder);
 SanteiStatus santei_builder_polypharmacy_rounding(SanteiEngineBuilder *builder,
                                                   SanteiPolypharmacyRounding rounding,
                                                   SanteiError **error_out);
+
+/**
+ * How the 公費 part of a 70歳未満 claim is capped (`santei calc --under70-public-limit`):
+ * `SANTEI_UNDER70_PUBLIC_LIMIT_BY_LAW` (the default), `_U_FORMULA` or `_OWN_CLASS`.
+ *
+ * Returns `SANTEI_STATUS_OK`, `SANTEI_STATUS_NULL_ARGUMENT`, `SANTEI_STATUS_INVALID_ARGUMENT`
+ * (another number) or `SANTEI_STATUS_PANIC`.
+ *
+ * # Safety
+ * `builder` is NULL or a live builder; `error_out` is NULL or valid for writing one pointer.
+ */
+SanteiStatus santei_builder_under70_public_limit(SanteiEngineBuilder *builder,
+                                                 SanteiUnder70PublicLimit limit,
+                                                 SanteiError **error_out);
+
+/**
+ * How the KO 負担金額 is rounded (`santei calc --public-receipt-rounding`):
+ * `SANTEI_PUBLIC_RECEIPT_ROUNDING_TEN_YEN_UNLESS_LIMITED` (the default) or `_YEN`.
+ *
+ * Returns `SANTEI_STATUS_OK`, `SANTEI_STATUS_NULL_ARGUMENT`, `SANTEI_STATUS_INVALID_ARGUMENT`
+ * (another number) or `SANTEI_STATUS_PANIC`.
+ *
+ * # Safety
+ * `builder` is NULL or a live builder; `error_out` is NULL or valid for writing one pointer.
+ */
+SanteiStatus santei_builder_public_receipt_rounding(SanteiEngineBuilder *builder,
+                                                    SanteiPublicReceiptRounding rounding,
+                                                    SanteiError **error_out);
+
+/**
+ * What a 70歳以上 claim without 所得区分 gets (`santei calc --missing-over70-class`):
+ * `SANTEI_MISSING_OVER70_CLASS_REFUSE` (the default: finding CPY-502, no copayment) or
+ * `SANTEI_MISSING_OVER70_CLASS_FROM_RATE`.
+ *
+ * Returns `SANTEI_STATUS_OK`, `SANTEI_STATUS_NULL_ARGUMENT`, `SANTEI_STATUS_INVALID_ARGUMENT`
+ * (another number) or `SANTEI_STATUS_PANIC`.
+ *
+ * # Safety
+ * `builder` is NULL or a live builder; `error_out` is NULL or valid for writing one pointer.
+ */
+SanteiStatus santei_builder_missing_over70_class(SanteiEngineBuilder *builder,
+                                                 SanteiMissingOver70Class what,
+                                                 SanteiError **error_out);
+
+/**
+ * When the HO 負担金額 is written (`santei calc --ho-copay`): `SANTEI_HO_COPAY_WHEN_LIMITED`
+ * (the default) or `SANTEI_HO_COPAY_ALWAYS`.
+ *
+ * Returns `SANTEI_STATUS_OK`, `SANTEI_STATUS_NULL_ARGUMENT`, `SANTEI_STATUS_INVALID_ARGUMENT`
+ * (another number) or `SANTEI_STATUS_PANIC`.
+ *
+ * # Safety
+ * `builder` is NULL or a live builder; `error_out` is NULL or valid for writing one pointer.
+ */
+SanteiStatus santei_builder_ho_copay(SanteiEngineBuilder *builder,
+                                     SanteiHoCopay when,
+                                     SanteiError **error_out);
+
+/**
+ * 地方単独 公費 (医療費助成) schemes as JSON text (what `santei calc --local-schemes FILE`
+ * reads): an array of objects with `law_number` (法別番号) and optionally `payer_prefix`,
+ * `name`, `patient_percent`, `per_visit_yen`, `max_charged_visits`, `monthly_cap_yen`,
+ * `recipient_required`. A 公費 of a claim without its own `local` scheme takes the entry of its
+ * 法別番号 with the longest matching 負担者番号 prefix. Replaces schemes given before.
+ *
+ * Returns `SANTEI_STATUS_OK`, `SANTEI_STATUS_NULL_ARGUMENT`, `SANTEI_STATUS_INVALID_UTF8`,
+ * `SANTEI_STATUS_INVALID_ARGUMENT` (not such JSON: the error gives the line and column, its path
+ * is `json`) or `SANTEI_STATUS_PANIC`; on failure the builder is unchanged.
+ *
+ * # Safety
+ * `builder` is NULL or a live builder; `json` is NULL or valid for `json_len` bytes;
+ * `error_out` is NULL or valid for writing one pointer.
+ */
+SanteiStatus santei_builder_local_schemes(SanteiEngineBuilder *builder,
+                                          const char *json,
+                                          size_t json_len,
+                                          SanteiError **error_out);
+
+/**
+ * 地方単独 公費 schemes read from a JSON file when the engine is built (`santei calc
+ * --local-schemes FILE`; the format of `santei_builder_local_schemes`). A file that cannot be
+ * read or parsed fails `santei_builder_build` with `SANTEI_STATUS_INVALID_ARGUMENT`, the file
+ * as the error's path and the line and column. Replaces schemes given before.
+ *
+ * Returns `SANTEI_STATUS_OK`, `SANTEI_STATUS_NULL_ARGUMENT`, `SANTEI_STATUS_INVALID_UTF8`,
+ * `SANTEI_STATUS_INVALID_ARGUMENT` or `SANTEI_STATUS_PANIC`.
+ *
+ * # Safety
+ * `builder` is NULL or a live builder; `path` is NULL or valid for `path_len` bytes;
+ * `error_out` is NULL or valid for writing one pointer.
+ */
+SanteiStatus santei_builder_local_schemes_file(SanteiEngineBuilder *builder,
+                                               const char *path,
+                                               size_t path_len,
+                                               SanteiError **error_out);
 
 /**
  * Loads everything the builder names and creates an engine. Takes about 0.1–0.3 s and 70 MB per

@@ -4,8 +4,13 @@
 use std::ffi::c_char;
 use std::path::PathBuf;
 
+use santei_engine::copay::{
+    HoCopay, MissingOver70Class, PublicReceiptRounding, Under70PublicLimit,
+};
 use santei_engine::masters::{Encoding, Revision};
-use santei_engine::{Engine, EngineBuilder, MastersFolder, PolypharmacyRounding};
+use santei_engine::{
+    CopaySettings, Engine, EngineBuilder, LocalSchemes, MastersFolder, PolypharmacyRounding,
+};
 
 use crate::engine::{SanteiEngine, publish};
 use crate::error::SanteiError;
@@ -26,6 +31,11 @@ use crate::status::*;
 /// | `--encoding ENCODING`         | `santei_builder_encoding`                  |
 /// | `--rules DIR`                 | `santei_builder_rules_dir`                 |
 /// | `--polypharmacy-rounding U`   | `santei_builder_polypharmacy_rounding`     |
+/// | `--under70-public-limit HOW`  | `santei_builder_under70_public_limit`      |
+/// | `--public-receipt-rounding H` | `santei_builder_public_receipt_rounding`   |
+/// | `--missing-over70-class WHAT` | `santei_builder_missing_over70_class`      |
+/// | `--ho-copay WHEN`             | `santei_builder_ho_copay`                  |
+/// | `--local-schemes FILE`        | `santei_builder_local_schemes_file`, `santei_builder_local_schemes` (JSON) |
 /// | (library only)                | `santei_builder_without_bundled_rules`     |
 ///
 /// The setters only record (paths are not checked until the build); `santei_builder_build` loads
@@ -46,6 +56,44 @@ pub type SanteiPolypharmacyRounding = u32;
 pub const SANTEI_POLYPHARMACY_ROUNDING_PRESCRIPTION: SanteiPolypharmacyRounding = 0;
 /// 剤単位: per 剤, the reductions summed.
 pub const SANTEI_POLYPHARMACY_ROUNDING_RX: SanteiPolypharmacyRounding = 1;
+
+/// How the 公費 part of a 70歳未満 claim is capped (`--under70-public-limit`; MHLW H27 高額療養費
+/// 事例14–31 use the ウ formula, the W-C10 難病 事例2 the own 区分; no 保険局 通知 found settles it).
+pub type SanteiUnder70PublicLimit = u32;
+/// Per 法別番号 (the default): the ウ formula for 特定給付対象療養 (結核, 自立支援 …), the own 区分
+/// for 難病 54 / 小慢 52 / 生活保護 12.
+pub const SANTEI_UNDER70_PUBLIC_LIMIT_BY_LAW: SanteiUnder70PublicLimit = 0;
+/// The ウ formula for every 公費.
+pub const SANTEI_UNDER70_PUBLIC_LIMIT_U_FORMULA: SanteiUnder70PublicLimit = 1;
+/// The patient's own 区分 for every 公費.
+pub const SANTEI_UNDER70_PUBLIC_LIMIT_OWN_CLASS: SanteiUnder70PublicLimit = 2;
+
+/// How the KO 負担金額 (the patient's share under a 公費) is rounded (`--public-receipt-rounding`;
+/// the 記載要領 text on its rounding was not found).
+pub type SanteiPublicReceiptRounding = u32;
+/// 10円 四捨五入 like the 窓口 (健保法75条), except an amount fixed by a limit or cap, written to
+/// the yen (the default).
+pub const SANTEI_PUBLIC_RECEIPT_ROUNDING_TEN_YEN_UNLESS_LIMITED: SanteiPublicReceiptRounding = 0;
+/// Always to the yen.
+pub const SANTEI_PUBLIC_RECEIPT_ROUNDING_YEN: SanteiPublicReceiptRounding = 1;
+
+/// What a 70歳以上 claim without 所得区分 gets (`--missing-over70-class`; 健保令42条 / 高確法施行令
+/// 15条: the 所得区分 decides the limits).
+pub type SanteiMissingOver70Class = u32;
+/// An error finding (CPY-502) and no copayment (the default).
+pub const SANTEI_MISSING_OVER70_CLASS_REFUSE: SanteiMissingOver70Class = 0;
+/// The 区分 that applies without 限度額適用認定証: 現役並みⅢ for 3割, 一般 for 1割/2割 (the claim's
+/// `burden_percent` is required).
+pub const SANTEI_MISSING_OVER70_CLASS_FROM_RATE: SanteiMissingOver70Class = 1;
+
+/// When the HO 負担金額 (医療保険) is written (`--ho-copay`; UKE_LAYOUT HO 11: "written only when
+/// required").
+pub type SanteiHoCopay = u32;
+/// Only when a limit (高額療養費, マル長, 配慮措置) changed the 一部負担金, and on 入院 claims (the
+/// default).
+pub const SANTEI_HO_COPAY_WHEN_LIMITED: SanteiHoCopay = 0;
+/// Always.
+pub const SANTEI_HO_COPAY_ALWAYS: SanteiHoCopay = 1;
 
 /// The text encoding of master files (`--encoding`).
 pub type SanteiEncoding = u32;
@@ -430,6 +478,243 @@ pub unsafe extern "C" fn santei_builder_polypharmacy_rounding(
         };
         // SAFETY: per the contract.
         unsafe { with(builder, |b| Ok(b.polypharmacy_rounding(r))) }
+    })
+}
+
+/// A `SANTEI_*` value of a setting, or the error naming the argument and its constants.
+fn choice<T: Copy>(
+    value: u32,
+    values: &[(u32, T)],
+    name: &str,
+    prefix: &str,
+) -> Result<T, SanteiError> {
+    values
+        .iter()
+        .find(|(v, _)| *v == value)
+        .map(|(_, t)| *t)
+        .ok_or_else(|| {
+            SanteiError::new(
+                SANTEI_STATUS_INVALID_ARGUMENT,
+                format!("`{name}` {value} is not a {prefix}* value"),
+            )
+        })
+}
+
+/// Changes one copayment setting of the builder.
+///
+/// # Safety
+/// As [`with`].
+unsafe fn set_copay(
+    builder: *mut SanteiEngineBuilder,
+    f: impl FnOnce(&mut CopaySettings),
+) -> Result<(), SanteiError> {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        with(builder, |b| {
+            let mut s = b.copay();
+            f(&mut s);
+            Ok(b.copay_settings(s))
+        })
+    }
+}
+
+/// How the 公費 part of a 70歳未満 claim is capped (`santei calc --under70-public-limit`):
+/// `SANTEI_UNDER70_PUBLIC_LIMIT_BY_LAW` (the default), `_U_FORMULA` or `_OWN_CLASS`.
+///
+/// Returns `SANTEI_STATUS_OK`, `SANTEI_STATUS_NULL_ARGUMENT`, `SANTEI_STATUS_INVALID_ARGUMENT`
+/// (another number) or `SANTEI_STATUS_PANIC`.
+///
+/// # Safety
+/// `builder` is NULL or a live builder; `error_out` is NULL or valid for writing one pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn santei_builder_under70_public_limit(
+    builder: *mut SanteiEngineBuilder,
+    limit: SanteiUnder70PublicLimit,
+    error_out: *mut *mut SanteiError,
+) -> SanteiStatus {
+    guard::run(error_out, || {
+        let v = choice(
+            limit,
+            &[
+                (
+                    SANTEI_UNDER70_PUBLIC_LIMIT_BY_LAW,
+                    Under70PublicLimit::ByLaw,
+                ),
+                (
+                    SANTEI_UNDER70_PUBLIC_LIMIT_U_FORMULA,
+                    Under70PublicLimit::UFormula,
+                ),
+                (
+                    SANTEI_UNDER70_PUBLIC_LIMIT_OWN_CLASS,
+                    Under70PublicLimit::OwnClass,
+                ),
+            ],
+            "limit",
+            "SANTEI_UNDER70_PUBLIC_LIMIT_",
+        )?;
+        // SAFETY: per the contract.
+        unsafe { set_copay(builder, |s| s.under70_public_limit = v) }
+    })
+}
+
+/// How the KO 負担金額 is rounded (`santei calc --public-receipt-rounding`):
+/// `SANTEI_PUBLIC_RECEIPT_ROUNDING_TEN_YEN_UNLESS_LIMITED` (the default) or `_YEN`.
+///
+/// Returns `SANTEI_STATUS_OK`, `SANTEI_STATUS_NULL_ARGUMENT`, `SANTEI_STATUS_INVALID_ARGUMENT`
+/// (another number) or `SANTEI_STATUS_PANIC`.
+///
+/// # Safety
+/// `builder` is NULL or a live builder; `error_out` is NULL or valid for writing one pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn santei_builder_public_receipt_rounding(
+    builder: *mut SanteiEngineBuilder,
+    rounding: SanteiPublicReceiptRounding,
+    error_out: *mut *mut SanteiError,
+) -> SanteiStatus {
+    guard::run(error_out, || {
+        let v = choice(
+            rounding,
+            &[
+                (
+                    SANTEI_PUBLIC_RECEIPT_ROUNDING_TEN_YEN_UNLESS_LIMITED,
+                    PublicReceiptRounding::TenYenUnlessLimited,
+                ),
+                (
+                    SANTEI_PUBLIC_RECEIPT_ROUNDING_YEN,
+                    PublicReceiptRounding::Yen,
+                ),
+            ],
+            "rounding",
+            "SANTEI_PUBLIC_RECEIPT_ROUNDING_",
+        )?;
+        // SAFETY: per the contract.
+        unsafe { set_copay(builder, |s| s.public_receipt_rounding = v) }
+    })
+}
+
+/// What a 70歳以上 claim without 所得区分 gets (`santei calc --missing-over70-class`):
+/// `SANTEI_MISSING_OVER70_CLASS_REFUSE` (the default: finding CPY-502, no copayment) or
+/// `SANTEI_MISSING_OVER70_CLASS_FROM_RATE`.
+///
+/// Returns `SANTEI_STATUS_OK`, `SANTEI_STATUS_NULL_ARGUMENT`, `SANTEI_STATUS_INVALID_ARGUMENT`
+/// (another number) or `SANTEI_STATUS_PANIC`.
+///
+/// # Safety
+/// `builder` is NULL or a live builder; `error_out` is NULL or valid for writing one pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn santei_builder_missing_over70_class(
+    builder: *mut SanteiEngineBuilder,
+    what: SanteiMissingOver70Class,
+    error_out: *mut *mut SanteiError,
+) -> SanteiStatus {
+    guard::run(error_out, || {
+        let v = choice(
+            what,
+            &[
+                (
+                    SANTEI_MISSING_OVER70_CLASS_REFUSE,
+                    MissingOver70Class::Refuse,
+                ),
+                (
+                    SANTEI_MISSING_OVER70_CLASS_FROM_RATE,
+                    MissingOver70Class::FromRate,
+                ),
+            ],
+            "what",
+            "SANTEI_MISSING_OVER70_CLASS_",
+        )?;
+        // SAFETY: per the contract.
+        unsafe { set_copay(builder, |s| s.missing_over70_class = v) }
+    })
+}
+
+/// When the HO 負担金額 is written (`santei calc --ho-copay`): `SANTEI_HO_COPAY_WHEN_LIMITED`
+/// (the default) or `SANTEI_HO_COPAY_ALWAYS`.
+///
+/// Returns `SANTEI_STATUS_OK`, `SANTEI_STATUS_NULL_ARGUMENT`, `SANTEI_STATUS_INVALID_ARGUMENT`
+/// (another number) or `SANTEI_STATUS_PANIC`.
+///
+/// # Safety
+/// `builder` is NULL or a live builder; `error_out` is NULL or valid for writing one pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn santei_builder_ho_copay(
+    builder: *mut SanteiEngineBuilder,
+    when: SanteiHoCopay,
+    error_out: *mut *mut SanteiError,
+) -> SanteiStatus {
+    guard::run(error_out, || {
+        let v = choice(
+            when,
+            &[
+                (SANTEI_HO_COPAY_WHEN_LIMITED, HoCopay::WhenLimited),
+                (SANTEI_HO_COPAY_ALWAYS, HoCopay::Always),
+            ],
+            "when",
+            "SANTEI_HO_COPAY_",
+        )?;
+        // SAFETY: per the contract.
+        unsafe { set_copay(builder, |s| s.ho_copay = v) }
+    })
+}
+
+/// 地方単独 公費 (医療費助成) schemes as JSON text (what `santei calc --local-schemes FILE`
+/// reads): an array of objects with `law_number` (法別番号) and optionally `payer_prefix`,
+/// `name`, `patient_percent`, `per_visit_yen`, `max_charged_visits`, `monthly_cap_yen`,
+/// `recipient_required`. A 公費 of a claim without its own `local` scheme takes the entry of its
+/// 法別番号 with the longest matching 負担者番号 prefix. Replaces schemes given before.
+///
+/// Returns `SANTEI_STATUS_OK`, `SANTEI_STATUS_NULL_ARGUMENT`, `SANTEI_STATUS_INVALID_UTF8`,
+/// `SANTEI_STATUS_INVALID_ARGUMENT` (not such JSON: the error gives the line and column, its path
+/// is `json`) or `SANTEI_STATUS_PANIC`; on failure the builder is unchanged.
+///
+/// # Safety
+/// `builder` is NULL or a live builder; `json` is NULL or valid for `json_len` bytes;
+/// `error_out` is NULL or valid for writing one pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn santei_builder_local_schemes(
+    builder: *mut SanteiEngineBuilder,
+    json: *const c_char,
+    json_len: usize,
+    error_out: *mut *mut SanteiError,
+) -> SanteiStatus {
+    guard::run(error_out, || {
+        // SAFETY: per the contract.
+        let text = unsafe { guard::text(json, json_len, "json") }?;
+        let schemes = LocalSchemes::from_json(text.as_bytes()).map_err(|e| {
+            SanteiError::new(
+                SANTEI_STATUS_INVALID_ARGUMENT,
+                format!("`json`: not a JSON array of 地方単独 公費 schemes: {e}"),
+            )
+            .at("json", e.line(), e.column())
+        })?;
+        // SAFETY: per the contract.
+        unsafe { with(builder, |b| Ok(b.local_schemes(schemes))) }
+    })
+}
+
+/// 地方単独 公費 schemes read from a JSON file when the engine is built (`santei calc
+/// --local-schemes FILE`; the format of `santei_builder_local_schemes`). A file that cannot be
+/// read or parsed fails `santei_builder_build` with `SANTEI_STATUS_INVALID_ARGUMENT`, the file
+/// as the error's path and the line and column. Replaces schemes given before.
+///
+/// Returns `SANTEI_STATUS_OK`, `SANTEI_STATUS_NULL_ARGUMENT`, `SANTEI_STATUS_INVALID_UTF8`,
+/// `SANTEI_STATUS_INVALID_ARGUMENT` or `SANTEI_STATUS_PANIC`.
+///
+/// # Safety
+/// `builder` is NULL or a live builder; `path` is NULL or valid for `path_len` bytes;
+/// `error_out` is NULL or valid for writing one pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn santei_builder_local_schemes_file(
+    builder: *mut SanteiEngineBuilder,
+    path: *const c_char,
+    path_len: usize,
+    error_out: *mut *mut SanteiError,
+) -> SanteiStatus {
+    guard::run(error_out, || {
+        // SAFETY: per the contract.
+        let file = unsafe { self::path(path, path_len, "path") }?;
+        // SAFETY: per the contract.
+        unsafe { with(builder, |b| Ok(b.local_schemes_file(file))) }
     })
 }
 

@@ -40,7 +40,7 @@ impl SanteiError {
         }
     }
 
-    fn at(mut self, path: &str, line: usize, column: usize) -> SanteiError {
+    pub(crate) fn at(mut self, path: &str, line: usize, column: usize) -> SanteiError {
         self.path = c_string(path);
         self.line = line;
         self.column = column;
@@ -124,6 +124,18 @@ impl SanteiError {
                     first.map_or(0, |d| d.col),
                 )
             }
+            BuildError::LocalSchemes {
+                file, line, column, ..
+            } => SanteiError::new(SANTEI_STATUS_INVALID_ARGUMENT, &message).at(
+                &file.to_string_lossy(),
+                *line,
+                *column,
+            ),
+            BuildError::LocalSchemesUnreadable { file, .. } => SanteiError::new(
+                SANTEI_STATUS_INVALID_ARGUMENT,
+                &message,
+            )
+            .at(&file.to_string_lossy(), 0, 0),
             _ => SanteiError::new(SANTEI_STATUS_INVALID_ARGUMENT, &message),
         }
     }

@@ -29,9 +29,13 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
 use rayon::prelude::*;
+use santei_engine::copay::{
+    HoCopay, MissingOver70Class, PublicReceiptRounding, Under70PublicLimit,
+};
 use santei_engine::masters::{Encoding, LoadError, Revision};
 use santei_engine::{
-    BuildError, ClaimError, Engine, EngineBuilder, MastersFolder, PolypharmacyRounding,
+    BuildError, ClaimError, CopaySettings, Engine, EngineBuilder, LocalSchemes, MastersFolder,
+    PolypharmacyRounding,
 };
 
 /// Why the engine could not do what was asked; raised as the matching `santei` exception.
@@ -291,6 +295,22 @@ fn parse_encoding(text: &str) -> PyResult<Encoding> {
     }
 }
 
+/// One of a setting's values as `santei calc` spells it, or a ValueError listing them.
+fn parse_choice<T: Copy>(name: &str, text: &str, values: &[(&str, T)]) -> PyResult<T> {
+    values
+        .iter()
+        .find(|(v, _)| *v == text)
+        .map(|(_, t)| *t)
+        .ok_or_else(|| {
+            let names: Vec<String> = values.iter().map(|(v, _)| format!("\"{v}\"")).collect();
+            PyValueError::new_err(format!(
+                "{name} `{text}`: write {} (santei calc --{})",
+                names.join(" or "),
+                name.replace('_', "-")
+            ))
+        })
+}
+
 /// Code prefixes as a list of str, or one comma-separated str (`"111,112"`).
 fn parse_prefixes(prefixes: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
     let list: Vec<String> = if let Ok(s) = prefixes.cast::<PyString>() {
@@ -365,6 +385,15 @@ impl PyEngineBuilder {
         let b = std::mem::take(&mut slf.builder);
         slf.builder = f(b);
         slf
+    }
+
+    /// Changes one copayment setting.
+    fn copay(slf: PyRefMut<'_, Self>, f: impl FnOnce(&mut CopaySettings)) -> PyRefMut<'_, Self> {
+        Self::update(slf, |b| {
+            let mut s = b.copay();
+            f(&mut s);
+            b.copay_settings(s)
+        })
     }
 }
 
@@ -462,6 +491,112 @@ impl PyEngineBuilder {
     ) -> PyResult<PyRefMut<'py, Self>> {
         let r = parse_rounding(rounding)?;
         Ok(Self::update(slf, |b| b.polypharmacy_rounding(r)))
+    }
+
+    /// How the 公費 part of a 70歳未満 claim is capped (`--under70-public-limit`): `"by-law"`
+    /// (the default: per 法別番号), `"u-formula"` (the ウ formula for every 公費) or
+    /// `"own-class"` (the patient's own 区分). MHLW H27 事例14–31 use the ウ formula, the W-C10
+    /// 難病 事例2 the own 区分.
+    fn under70_public_limit<'py>(
+        slf: PyRefMut<'py, Self>,
+        how: &str,
+    ) -> PyResult<PyRefMut<'py, Self>> {
+        let v = parse_choice(
+            "under70_public_limit",
+            how,
+            &[
+                ("by-law", Under70PublicLimit::ByLaw),
+                ("u-formula", Under70PublicLimit::UFormula),
+                ("own-class", Under70PublicLimit::OwnClass),
+            ],
+        )?;
+        Ok(Self::copay(slf, |s| s.under70_public_limit = v))
+    }
+
+    /// How the KO 負担金額 is rounded (`--public-receipt-rounding`): `"ten-yen-unless-limited"`
+    /// (the default: 10円 四捨五入, an amount fixed by a limit to the yen) or `"yen"`.
+    fn public_receipt_rounding<'py>(
+        slf: PyRefMut<'py, Self>,
+        how: &str,
+    ) -> PyResult<PyRefMut<'py, Self>> {
+        let v = parse_choice(
+            "public_receipt_rounding",
+            how,
+            &[
+                (
+                    "ten-yen-unless-limited",
+                    PublicReceiptRounding::TenYenUnlessLimited,
+                ),
+                ("yen", PublicReceiptRounding::Yen),
+            ],
+        )?;
+        Ok(Self::copay(slf, |s| s.public_receipt_rounding = v))
+    }
+
+    /// What a 70歳以上 claim without 所得区分 gets (`--missing-over70-class`): `"refuse"` (the
+    /// default: finding CPY-502, no copayment) or `"from-rate"` (現役並みⅢ for 3割, 一般 for
+    /// 1割/2割).
+    fn missing_over70_class<'py>(
+        slf: PyRefMut<'py, Self>,
+        what: &str,
+    ) -> PyResult<PyRefMut<'py, Self>> {
+        let v = parse_choice(
+            "missing_over70_class",
+            what,
+            &[
+                ("refuse", MissingOver70Class::Refuse),
+                ("from-rate", MissingOver70Class::FromRate),
+            ],
+        )?;
+        Ok(Self::copay(slf, |s| s.missing_over70_class = v))
+    }
+
+    /// When the HO 負担金額 is written (`--ho-copay`): `"when-limited"` (the default) or
+    /// `"always"`.
+    fn ho_copay<'py>(slf: PyRefMut<'py, Self>, when: &str) -> PyResult<PyRefMut<'py, Self>> {
+        let v = parse_choice(
+            "ho_copay",
+            when,
+            &[
+                ("when-limited", HoCopay::WhenLimited),
+                ("always", HoCopay::Always),
+            ],
+        )?;
+        Ok(Self::copay(slf, |s| s.ho_copay = v))
+    }
+
+    /// 地方単独 公費 schemes as JSON text (str or bytes): an array of objects with `law_number`
+    /// and optionally `payer_prefix`, `name`, `patient_percent`, `per_visit_yen`,
+    /// `max_charged_visits`, `monthly_cap_yen`, `recipient_required` (what `--local-schemes FILE`
+    /// holds). Raises ValueError with the line and column when it is not such JSON.
+    fn local_schemes<'py>(
+        slf: PyRefMut<'py, Self>,
+        json: &Bound<'py, PyAny>,
+    ) -> PyResult<PyRefMut<'py, Self>> {
+        let bytes: Vec<u8> = if let Ok(s) = json.cast::<PyString>() {
+            s.to_cow()?.as_bytes().to_vec()
+        } else if let Ok(b) = json.cast::<PyBytes>() {
+            b.as_bytes().to_vec()
+        } else {
+            return Err(PyTypeError::new_err(
+                "local_schemes: give the JSON text (str or bytes)",
+            ));
+        };
+        let schemes = LocalSchemes::from_json(&bytes).map_err(|e| {
+            PyValueError::new_err(format!(
+                "local_schemes: not a JSON array of 地方単独 公費 schemes, line {}, column {}: {e}",
+                e.line(),
+                e.column()
+            ))
+        })?;
+        Ok(Self::update(slf, |b| b.local_schemes(schemes)))
+    }
+
+    /// 地方単独 公費 schemes read from a JSON file at `build()` (`--local-schemes FILE`); a file
+    /// that cannot be read or parsed makes `build()` raise ValueError naming it, with the line
+    /// and column.
+    fn local_schemes_file(slf: PyRefMut<'_, Self>, path: PathBuf) -> PyRefMut<'_, Self> {
+        Self::update(slf, |b| b.local_schemes_file(path))
     }
 
     /// Loads everything (without the GIL) and returns the engine. The builder can build again.

@@ -157,3 +157,74 @@ def test_builder_errors_name_the_folder(tmp_path):
             bad_setting(santei.EngineBuilder())
     with pytest.raises(ValueError):
         santei.Engine.load(MASTERS / "r06", polypharmacy_rounding="per-day")
+
+
+# ---- Copayment settings and 地方単独 公費 schemes (demo data) --------------------------------
+
+OVER70_NO_CLASS = {
+    "format": "santei.claim/1",
+    "patient": {"birth_date": "1950-01-01", "sex": "male"},
+    "insurance": {"scheme": "kokuho", "burden_percent": 20},
+    "visits": [{"date": "2024-06-03", "items": [{"type": "procedure", "code": "112007410"}]}],
+}
+
+LOCAL_FUND = {
+    "format": "santei.claim/1",
+    "patient": {"birth_date": "2016-01-10", "sex": "male"},
+    "insurance": {
+        "scheme": "kokuho",
+        "income_class": "ウ",
+        "public_funds": [
+            {"law_number": "88", "payer_number": "88130158", "recipient_number": "1234566"}
+        ],
+    },
+    "visits": [{"date": "2024-06-03", "items": [{"type": "procedure", "code": "112007410"}]}],
+}
+
+SCHEMES = (
+    '[{"law_number":"88","payer_prefix":"8813","name":"子ども医療費助成","patient_percent":0}]'
+)
+
+
+def test_missing_over70_class_changes_the_result():
+    b = santei.EngineBuilder().demo()
+    r = b.build().calculate(OVER70_NO_CLASS)
+    assert "copay" not in r
+    assert "CPY-502.income-class-missing" in {f["rule"] for f in r["findings"]}
+    r = b.missing_over70_class("from-rate").build().calculate(OVER70_NO_CLASS)
+    # 1,270円 × 2割 = 254 → 250; the 区分 is the one without 限度額適用認定証.
+    assert (r["copay"]["income_class"], r["copay"]["window_yen"]) == ("一般", 250)
+    # The other settings keep it.
+    b = b.under70_public_limit("own-class").public_receipt_rounding("yen").ho_copay("always")
+    assert b.build().calculate(OVER70_NO_CLASS)["copay"]["window_yen"] == 250
+    for method, value in [
+        ("missing_over70_class", "guess"),
+        ("under70_public_limit", "ウ"),
+        ("public_receipt_rounding", "sen"),
+        ("ho_copay", "never"),
+    ]:
+        with pytest.raises(ValueError, match=method.replace("_", "-")):
+            getattr(b, method)(value)
+
+
+def test_local_schemes_text_and_file(tmp_path):
+    b = santei.EngineBuilder().demo()
+    r = b.build().calculate(LOCAL_FUND)
+    assert "copay" not in r
+    assert "CPY-506.public-fund-unknown" in {f["rule"] for f in r["findings"]}
+    for schemes in (SCHEMES, SCHEMES.encode()):
+        r = santei.EngineBuilder().demo().local_schemes(schemes).build().calculate(LOCAL_FUND)
+        assert r["copay"]["patient_yen"] == 0
+        assert r["copay"]["public_funds"][0]["name"] == "子ども医療費助成"
+    f = tmp_path / "schemes.json"
+    f.write_text(SCHEMES, encoding="utf-8")
+    r = santei.EngineBuilder().demo().local_schemes_file(f).build().calculate(LOCAL_FUND)
+    assert r["copay"]["patient_yen"] == 0
+
+    with pytest.raises(ValueError, match="line 2, column"):
+        santei.EngineBuilder().local_schemes('[\n  {"law_number": 88}\n]')
+    bad = tmp_path / "bad.json"
+    bad.write_text('[\n  {"law_number": 88}\n]\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="line 2, column") as e:
+        santei.EngineBuilder().demo().local_schemes_file(bad).build()
+    assert str(bad) in str(e.value)

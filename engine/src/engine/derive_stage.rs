@@ -86,7 +86,7 @@ pub(super) struct Deriver<'a> {
     pub(super) next_unit: usize,
     /// What the month has billed or said so far.
     pub(super) month: Month,
-    /// F200 注3 rounding unit (from [`super::EngineOptions`]).
+    /// F200 注3 rounding unit (from [`super::EngineOptions`], set by `EngineBuilder`).
     pub(super) polypharmacy_rounding: PolypharmacyRounding,
     /// The 所定点数 and %加算 of each procedure 算定単位, by unit id ([`UnitAcc`]).
     pub(super) accs: UnitAccs,

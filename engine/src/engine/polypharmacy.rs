@@ -347,7 +347,7 @@ impl Deriver<'_> {
                 .at(vpath.clone())
                 .cite(rules::CITE_POLYPHARMACY)
                 .codes(codes)
-                .message(format!("F200 注3 applied: {counted}; 内服薬の薬剤料 {base}点 × 90/100 → 630010002 −{cut}点. Interpretation: 四捨五入 of the 90/100 (x.5 up; the UKE's 10/100 share is the remainder), {} — no official example settles the unit (通知 F200 (6)イ); the default follows 通知 F200 (6)イ (所定点数 = the 処方's sum); EngineOptions.polypharmacy_rounding selects per 剤",
+                .message(format!("F200 注3 applied: {counted}; 内服薬の薬剤料 {base}点 × 90/100 → 630010002 −{cut}点. Interpretation: 四捨五入 of the 90/100 (x.5 up; the UKE's 10/100 share is the remainder), {} — no official example settles the unit (通知 F200 (6)イ); the default follows 通知 F200 (6)イ (所定点数 = the 処方's sum); per 剤 with `santei calc --polypharmacy-rounding rx` (EngineBuilder::polypharmacy_rounding)",
                     self.polypharmacy_rounding.japanese())),
         );
         if cut == 0 {

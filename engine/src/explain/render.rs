@@ -690,7 +690,7 @@ impl Display for Explanation {
             ),
             E::IncomeClassAssumed { class, percent } => write!(
                 f,
-                "所得区分 not given: {class} assumed from {percent}% (what applies without 限度額適用認定証; setting missing_over70_class = FromRate)"
+                "所得区分 not given: {class} assumed from {percent}% (what applies without 限度額適用認定証; chosen by `santei calc --missing-over70-class from-rate`, EngineBuilder::copay_settings with MissingOver70Class::FromRate)"
             ),
             E::BurdenRate { tenths, why } => write!(f, "負担割合 {tenths}割: {why}"),
         }

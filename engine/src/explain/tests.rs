@@ -665,7 +665,7 @@ fn cases() -> Vec<(Explanation, &'static str)> {
                 class: "一般",
                 percent: 20,
             },
-            "所得区分 not given: 一般 assumed from 20% (what applies without 限度額適用認定証; setting missing_over70_class = FromRate)",
+            "所得区分 not given: 一般 assumed from 20% (what applies without 限度額適用認定証; chosen by `santei calc --missing-over70-class from-rate`, EngineBuilder::copay_settings with MissingOver70Class::FromRate)",
         ),
         (
             E::BurdenRate {

@@ -2,7 +2,10 @@
  * masters with the change files and the 医科電子点数表, the golden claim tazai_7shurui_gen (7種類
  * の内服薬 in 2 剤, F200 注3 90/100) gives 1351点 with the default rounding per 処方 (−132) and
  * 1352点 per 剤 (−131); a rules folder whose rule drops 調剤料 (11点) takes 11 more off. Errors
- * name the folder at fault; NULL arguments give a status.
+ * name the folder at fault; NULL arguments give a status. The copayment settings and 地方単独
+ * 公費 schemes (demo data): a 74歳 claim at 2割 without 所得区分 has no copayment by default
+ * (CPY-502) and 250円 at the 窓口 with SANTEI_MISSING_OVER70_CLASS_FROM_RATE; a 法別88 公費 is
+ * unknown (CPY-506) until its scheme is given.
  *
  * Usage: test_builder MASTERS_DIR ETENSU_DIR RULES_DIR
  *        (../shared/masters, ../shared/etensu/r06, ffi/tests/rules) */
@@ -168,6 +171,103 @@ static void test_revisions_demo_and_excerpt(const char *masters, const char *ete
     santei_builder_free(b);
 }
 
+static const char OVER70_NO_CLASS[] =
+    "{\"format\":\"santei.claim/1\",\"patient\":{\"birth_date\":\"1950-01-01\",\"sex\":\"male\"},"
+    "\"insurance\":{\"scheme\":\"kokuho\",\"burden_percent\":20},"
+    "\"visits\":[{\"date\":\"2024-06-03\",\"items\":[{\"type\":\"procedure\",\"code\":\"112007410\"}]}]}";
+
+static const char LOCAL_FUND[] =
+    "{\"format\":\"santei.claim/1\",\"patient\":{\"birth_date\":\"2016-01-10\",\"sex\":\"male\"},"
+    "\"insurance\":{\"scheme\":\"kokuho\",\"income_class\":\"ウ\",\"public_funds\":["
+    "{\"law_number\":\"88\",\"payer_number\":\"88130158\",\"recipient_number\":\"1234566\"}]},"
+    "\"visits\":[{\"date\":\"2024-06-03\",\"items\":[{\"type\":\"procedure\",\"code\":\"112007410\"}]}]}";
+
+static const char SCHEMES[] =
+    "[{\"law_number\":\"88\",\"payer_prefix\":\"8813\",\"name\":\"子ども医療費助成\","
+    "\"patient_percent\":0}]";
+
+/* Builds, computes `claim`, and returns the 窓口 amount (-1: no copayment, -2: a failure). */
+static int64_t window_of(const SanteiEngineBuilder *b, const char *claim) {
+    SanteiEngine *engine = NULL;
+    SanteiResult *result = NULL;
+    int64_t yen = -2;
+    SanteiStatus st = santei_builder_build(b, &engine, NULL);
+    if (st != SANTEI_STATUS_OK) {
+        return -2;
+    }
+    CHECK_STATUS(santei_engine_calculate(engine, claim, strlen(claim), &result, NULL),
+                 SANTEI_STATUS_OK);
+    if (result != NULL) {
+        st = santei_result_copay(result, SANTEI_COPAY_WINDOW_YEN, &yen);
+        if (st == SANTEI_STATUS_RESULT_NO_COPAY) {
+            yen = -1;
+        }
+        santei_result_free(result);
+    }
+    santei_engine_free(engine);
+    return yen;
+}
+
+static void test_copay_settings(void) {
+    SanteiEngineBuilder *b = NULL;
+    SanteiEngine *engine = NULL;
+    SanteiError *e = NULL;
+    static const char bad[] = "[\n  {\"law_number\": 88}\n]";
+
+    CHECK_STATUS(santei_builder_new(&b), SANTEI_STATUS_OK);
+    CHECK_STATUS(santei_builder_demo(b), SANTEI_STATUS_OK);
+    /* Refused by default (CPY-502), 1,270円 × 2割 = 254 → 250 when the 区分 comes from the rate. */
+    CHECK(window_of(b, OVER70_NO_CLASS) == -1);
+    CHECK_STATUS(santei_builder_missing_over70_class(b, SANTEI_MISSING_OVER70_CLASS_FROM_RATE, &e),
+                 SANTEI_STATUS_OK);
+    CHECK(window_of(b, OVER70_NO_CLASS) == 250);
+    /* The other settings take their values and leave this one as it was. */
+    CHECK_STATUS(santei_builder_under70_public_limit(b, SANTEI_UNDER70_PUBLIC_LIMIT_OWN_CLASS, &e),
+                 SANTEI_STATUS_OK);
+    CHECK_STATUS(santei_builder_public_receipt_rounding(b, SANTEI_PUBLIC_RECEIPT_ROUNDING_YEN, &e),
+                 SANTEI_STATUS_OK);
+    CHECK_STATUS(santei_builder_ho_copay(b, SANTEI_HO_COPAY_ALWAYS, &e), SANTEI_STATUS_OK);
+    CHECK(window_of(b, OVER70_NO_CLASS) == 250);
+    CHECK_STATUS(santei_builder_missing_over70_class(b, SANTEI_MISSING_OVER70_CLASS_REFUSE, &e),
+                 SANTEI_STATUS_OK);
+    CHECK(window_of(b, OVER70_NO_CLASS) == -1);
+    /* Unknown numbers are refused, naming the constants. */
+    CHECK_STATUS(santei_builder_missing_over70_class(b, 5, &e), SANTEI_STATUS_INVALID_ARGUMENT);
+    CHECK(e != NULL && strstr(santei_error_message(e), "SANTEI_MISSING_OVER70_CLASS_") != NULL);
+    santei_error_free(e);
+    e = NULL;
+    CHECK_STATUS(santei_builder_under70_public_limit(b, 3, NULL), SANTEI_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(santei_builder_public_receipt_rounding(b, 2, NULL),
+                 SANTEI_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(santei_builder_ho_copay(b, 2, NULL), SANTEI_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(santei_builder_ho_copay(NULL, SANTEI_HO_COPAY_ALWAYS, NULL),
+                 SANTEI_STATUS_NULL_ARGUMENT);
+
+    /* 地方単独 公費: unknown without its scheme, paid by it (0円 at the 窓口) with it. */
+    CHECK(window_of(b, LOCAL_FUND) == -1);
+    CHECK_STATUS(santei_builder_local_schemes(b, SCHEMES, strlen(SCHEMES), &e), SANTEI_STATUS_OK);
+    CHECK(e == NULL);
+    CHECK(window_of(b, LOCAL_FUND) == 0);
+    /* Not JSON of schemes: refused with the line and column, the builder unchanged. */
+    CHECK_STATUS(santei_builder_local_schemes(b, bad, strlen(bad), &e),
+                 SANTEI_STATUS_INVALID_ARGUMENT);
+    CHECK(e != NULL && santei_error_line(e) == 2 && santei_error_column(e) > 0);
+    CHECK(e != NULL && strcmp(santei_error_path(e), "json") == 0);
+    santei_error_free(e);
+    e = NULL;
+    CHECK(window_of(b, LOCAL_FUND) == 0);
+    CHECK_STATUS(santei_builder_local_schemes(b, NULL, 0, NULL), SANTEI_STATUS_NULL_ARGUMENT);
+
+    /* A schemes file that is not there fails the build, naming it. */
+    CHECK_STATUS(santei_builder_local_schemes_file(b, "no-such-schemes.json", 20, NULL),
+                 SANTEI_STATUS_OK);
+    CHECK_STATUS(santei_builder_build(b, &engine, &e), SANTEI_STATUS_INVALID_ARGUMENT);
+    CHECK(engine == NULL && e != NULL);
+    CHECK(e != NULL && strcmp(santei_error_path(e), "no-such-schemes.json") == 0);
+    santei_error_free(e);
+    santei_builder_free(b);
+}
+
 static void test_errors(const char *masters) {
     SanteiEngineBuilder *b = NULL;
     SanteiEngine *engine = NULL;
@@ -224,5 +324,6 @@ int main(int argc, char **argv) {
     test_settings(argv[1], argv[2], argv[3]);
     test_revisions_demo_and_excerpt(argv[1], argv[2]);
     test_errors(argv[1]);
+    test_copay_settings();
     return check_summary("test_builder");
 }

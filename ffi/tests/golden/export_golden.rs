@@ -15,9 +15,8 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use santei_engine::masters::etensu::Etensu;
-use santei_engine::masters::{LoadOptions, MasterCatalog, MasterSet};
-use santei_engine::{Engine, EngineOptions};
+use santei_engine::EngineBuilder;
+use santei_engine::masters::{LoadOptions, MasterCatalog, MasterSet, Revision};
 use santei_golden::{case_files, case_revisions, claim_json, load_case};
 
 fn main() {
@@ -40,12 +39,14 @@ fn main() {
         ..Default::default()
     };
     catalog.insert(MasterSet::load_with(m.join("r04"), &plain).expect("r04 masters"));
-    let etensu = Etensu::load(shared.join("etensu/r06")).expect("r06 電子点数表");
-    let options = EngineOptions {
-        etensu: vec![("r2024-06", etensu)],
-        ..Default::default()
-    };
-    let engine = Engine::with_options(catalog, options).expect("rules compile");
+    let engine = EngineBuilder::new()
+        .catalog(catalog)
+        .etensu_for(
+            Revision::parse("r2024-06").expect("a known revision"),
+            shared.join("etensu/r06"),
+        )
+        .build()
+        .expect("rules compile");
 
     std::fs::create_dir_all(&out).expect("create OUT_DIR");
     let cases = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../golden-tests/cases");

@@ -17,6 +17,10 @@ _Rounding = Literal["prescription", "rx"]
 _Encoding = Literal["cp932", "utf8"]
 _Prefixes = Union[str, Iterable[str]]
 _Rules = Union[_Path, Iterable[_Path]]
+_Under70PublicLimit = Literal["by-law", "u-formula", "own-class"]
+_PublicReceiptRounding = Literal["ten-yen-unless-limited", "yen"]
+_MissingOver70Class = Literal["refuse", "from-rate"]
+_HoCopay = Literal["when-limited", "always"]
 
 class EngineBuilder:
     """Assembles an engine setting by setting: the options of `santei calc` and the C API's
@@ -52,6 +56,18 @@ class EngineBuilder:
         """Leaves out santei's bundled rule files."""
     def polypharmacy_rounding(self, rounding: _Rounding) -> "EngineBuilder":
         """The unit of the F200 注3 90/100 rounding (`--polypharmacy-rounding`)."""
+    def under70_public_limit(self, how: _Under70PublicLimit) -> "EngineBuilder":
+        """How the 公費 part of a 70歳未満 claim is capped (`--under70-public-limit`)."""
+    def public_receipt_rounding(self, how: _PublicReceiptRounding) -> "EngineBuilder":
+        """How the KO 負担金額 is rounded (`--public-receipt-rounding`)."""
+    def missing_over70_class(self, what: _MissingOver70Class) -> "EngineBuilder":
+        """What a 70歳以上 claim without 所得区分 gets (`--missing-over70-class`)."""
+    def ho_copay(self, when: _HoCopay) -> "EngineBuilder":
+        """When the HO 負担金額 is written (`--ho-copay`)."""
+    def local_schemes(self, json: Union[str, bytes]) -> "EngineBuilder":
+        """地方単独 公費 schemes as JSON text (`--local-schemes`); ValueError with line and column."""
+    def local_schemes_file(self, path: _Path) -> "EngineBuilder":
+        """地方単独 公費 schemes from a JSON file, read by `build()` (`--local-schemes FILE`)."""
     def build(self) -> "Engine":
         """Loads everything without the GIL. Raises `MastersError` / `RulesError` naming the
         folder at fault, `ValueError` when no masters were added."""
