@@ -4,16 +4,13 @@ official r06 masters (FAILS when ../shared is missing), the golden claim tazai_7
 の内服薬 in 2 剤, F200 注3 90/100) gives 1351点 rounded per 処方 (−132, the default) and 1352点 per
 剤 (−131); the rule of ffi/tests/rules/ drops 調剤料 (11点)."""
 
-import os
-import pathlib
 
 import pytest
 
 import santei
 
-ROOT = pathlib.Path(__file__).resolve().parents[3]
-SHARED = pathlib.Path(os.environ.get("SANTEI_SHARED", ROOT.parent / "shared"))
-MASTERS = SHARED / "masters"
+from shared_data import MASTERS, ROOT, SHARED, require
+
 ETENSU = SHARED / "etensu" / "r06"
 RULES = ROOT / "ffi" / "tests" / "rules"
 
@@ -54,10 +51,7 @@ SEVEN_KINDS = {
 
 @pytest.fixture(scope="module", autouse=True)
 def official_data():
-    assert (MASTERS / "r06").is_dir(), (
-        f"the official masters are missing: {MASTERS / 'r06'} "
-        "(../shared must sit beside the project root, or set SANTEI_SHARED)"
-    )
+    require(MASTERS / "r06", "the official masters")
 
 
 def reduction(result):

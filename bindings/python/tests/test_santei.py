@@ -6,7 +6,6 @@ import copy
 import datetime
 import decimal
 import json
-import os
 import pathlib
 import threading
 
@@ -15,9 +14,7 @@ import pytest
 import santei
 from santei import _santei
 
-ROOT = pathlib.Path(__file__).resolve().parents[3]
-SHARED = pathlib.Path(os.environ.get("SANTEI_SHARED", ROOT.parent / "shared"))
-MASTERS = SHARED / "masters"
+from shared_data import MASTERS, ROOT, SHARED, require
 
 # 再診料 75 + 外来管理加算 52 (告示 A001, A001 注8).
 SAISHIN = {
@@ -62,10 +59,7 @@ def typical_visit(seed: int) -> dict:
 
 @pytest.fixture(scope="session")
 def r06() -> santei.Engine:
-    assert (MASTERS / "r06").is_dir(), (
-        f"the official masters are missing: {MASTERS / 'r06'} "
-        "(../shared must sit beside the project root, or set SANTEI_SHARED)"
-    )
+    require(MASTERS / "r06", "the official masters")
     return santei.Engine.load(MASTERS / "r06", updates=MASTERS / "updates")
 
 

@@ -15,8 +15,8 @@ import sys
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[3]
-SHARED = pathlib.Path(os.environ.get("SANTEI_SHARED", ROOT.parent / "shared"))
+from shared_data import SHARED
+
 REQUIRE = bool(os.environ.get("SANTEI_REQUIRE_SPARK"))
 INPUT = os.environ.get("SANTEI_SPARK_INPUT")
 BIN = os.environ.get("SANTEI_BIN")

@@ -4,7 +4,6 @@ receipt-aligned splitter. The numbers of the receiptisan sample are those of `sa
 sets SANTEI_REQUIRE_ARROW=1 so that a missing pyarrow fails instead of skipping."""
 
 import os
-import pathlib
 import threading
 
 import pytest
@@ -17,14 +16,14 @@ if os.environ.get("SANTEI_REQUIRE_ARROW"):
 else:
     pa = pytest.importorskip("pyarrow")
 
-ROOT = pathlib.Path(__file__).resolve().parents[3]
-SHARED = pathlib.Path(os.environ.get("SANTEI_SHARED", ROOT.parent / "shared"))
+from shared_data import SHARED, require
+
 GAIRAI = SHARED / "uke" / "receiptisan" / "RECEIPTC_GAIRAI_SAMPLE.UKE"
 
 
 @pytest.fixture(scope="module")
 def r02() -> santei.Engine:
-    assert GAIRAI.is_file(), f"the receiptisan sample is missing: {GAIRAI}"
+    require(GAIRAI, "the receiptisan sample")
     return santei.Engine.load(SHARED / "masters" / "r02")
 
 
