@@ -174,3 +174,56 @@ impl From<HoCopayArg> for HoCopay {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::ValueEnum;
+
+    /// The flags' values are the engine's names of each choice (the names Python and the docs
+    /// use), in the same order and meaning the same setting.
+    fn same<A: ValueEnum + Copy + Into<E>, E: PartialEq + std::fmt::Debug>(names: &[(&str, E)]) {
+        let flags: Vec<(String, E)> = A::value_variants()
+            .iter()
+            .map(|a| {
+                let name = a
+                    .to_possible_value()
+                    .expect("a value")
+                    .get_name()
+                    .to_string();
+                (name, (*a).into())
+            })
+            .collect();
+        let engine: Vec<(String, &E)> = names.iter().map(|(n, e)| (n.to_string(), e)).collect();
+        assert_eq!(flags.len(), engine.len());
+        for ((fname, fv), (ename, ev)) in flags.iter().zip(&engine) {
+            assert_eq!(fname, ename);
+            assert_eq!(fv, *ev, "{fname}");
+        }
+    }
+
+    #[test]
+    fn the_flags_name_each_choice_as_the_engine_does() {
+        same::<Under70PublicLimitArg, _>(Under70PublicLimit::NAMES);
+        same::<PublicReceiptRoundingArg, _>(PublicReceiptRounding::NAMES);
+        same::<MissingOver70ClassArg, _>(MissingOver70Class::NAMES);
+        same::<HoCopayArg, _>(HoCopay::NAMES);
+    }
+
+    /// With no flag, the engine's defaults: the first name of each list.
+    #[test]
+    fn no_flag_is_the_engine_default() {
+        #[derive(clap::Parser)]
+        struct Cli {
+            #[command(flatten)]
+            copay: CopayArgs,
+        }
+        let cli = <Cli as clap::Parser>::parse_from(["santei"]);
+        let d = CopaySettings::DEFAULT;
+        assert_eq!(cli.copay.settings(PolypharmacyRounding::default()).copay, d);
+        assert_eq!(Under70PublicLimit::NAMES[0].1, d.under70_public_limit);
+        assert_eq!(PublicReceiptRounding::NAMES[0].1, d.public_receipt_rounding);
+        assert_eq!(MissingOver70Class::NAMES[0].1, d.missing_over70_class);
+        assert_eq!(HoCopay::NAMES[0].1, d.ho_copay);
+    }
+}

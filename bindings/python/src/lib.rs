@@ -501,15 +501,7 @@ impl PyEngineBuilder {
         slf: PyRefMut<'py, Self>,
         how: &str,
     ) -> PyResult<PyRefMut<'py, Self>> {
-        let v = parse_choice(
-            "under70_public_limit",
-            how,
-            &[
-                ("by-law", Under70PublicLimit::ByLaw),
-                ("u-formula", Under70PublicLimit::UFormula),
-                ("own-class", Under70PublicLimit::OwnClass),
-            ],
-        )?;
+        let v = parse_choice("under70_public_limit", how, Under70PublicLimit::NAMES)?;
         Ok(Self::copay(slf, |s| s.under70_public_limit = v))
     }
 
@@ -519,17 +511,7 @@ impl PyEngineBuilder {
         slf: PyRefMut<'py, Self>,
         how: &str,
     ) -> PyResult<PyRefMut<'py, Self>> {
-        let v = parse_choice(
-            "public_receipt_rounding",
-            how,
-            &[
-                (
-                    "ten-yen-unless-limited",
-                    PublicReceiptRounding::TenYenUnlessLimited,
-                ),
-                ("yen", PublicReceiptRounding::Yen),
-            ],
-        )?;
+        let v = parse_choice("public_receipt_rounding", how, PublicReceiptRounding::NAMES)?;
         Ok(Self::copay(slf, |s| s.public_receipt_rounding = v))
     }
 
@@ -540,28 +522,14 @@ impl PyEngineBuilder {
         slf: PyRefMut<'py, Self>,
         what: &str,
     ) -> PyResult<PyRefMut<'py, Self>> {
-        let v = parse_choice(
-            "missing_over70_class",
-            what,
-            &[
-                ("refuse", MissingOver70Class::Refuse),
-                ("from-rate", MissingOver70Class::FromRate),
-            ],
-        )?;
+        let v = parse_choice("missing_over70_class", what, MissingOver70Class::NAMES)?;
         Ok(Self::copay(slf, |s| s.missing_over70_class = v))
     }
 
     /// When the HO 負担金額 is written (`--ho-copay`): `"when-limited"` (the default) or
     /// `"always"`.
     fn ho_copay<'py>(slf: PyRefMut<'py, Self>, when: &str) -> PyResult<PyRefMut<'py, Self>> {
-        let v = parse_choice(
-            "ho_copay",
-            when,
-            &[
-                ("when-limited", HoCopay::WhenLimited),
-                ("always", HoCopay::Always),
-            ],
-        )?;
+        let v = parse_choice("ho_copay", when, HoCopay::NAMES)?;
         Ok(Self::copay(slf, |s| s.ho_copay = v))
     }
 

@@ -378,6 +378,36 @@ pub enum HoCopay {
     Always,
 }
 
+/// The names front ends give each choice (`santei calc --under70-public-limit by-law`, Python's
+/// `EngineBuilder.under70_public_limit("by-law")`), default first: one list, so the CLI and the
+/// bindings cannot name a choice two ways (cli/src/settings.rs tests its flags against it).
+impl Under70PublicLimit {
+    pub const NAMES: &'static [(&'static str, Self)] = &[
+        ("by-law", Self::ByLaw),
+        ("u-formula", Self::UFormula),
+        ("own-class", Self::OwnClass),
+    ];
+}
+
+impl PublicReceiptRounding {
+    pub const NAMES: &'static [(&'static str, Self)] = &[
+        ("ten-yen-unless-limited", Self::TenYenUnlessLimited),
+        ("yen", Self::Yen),
+    ];
+}
+
+impl MissingOver70Class {
+    pub const NAMES: &'static [(&'static str, Self)] =
+        &[("refuse", Self::Refuse), ("from-rate", Self::FromRate)];
+}
+
+impl HoCopay {
+    pub const NAMES: &'static [(&'static str, Self)] = &[
+        ("when-limited", Self::WhenLimited),
+        ("always", Self::Always),
+    ];
+}
+
 /// Choices where no primary text found settles a rule. `Default` is what santei uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct CopaySettings {
