@@ -42,6 +42,17 @@ fn run(text: &str, jobs: usize) -> (Vec<Event>, Tally) {
     (events, tally)
 }
 
+/// The first receipt's report of a run (each test's text has one receipt).
+fn first_receipt(events: &[Event]) -> &santei_engine::uke::ReceiptReport {
+    events
+        .iter()
+        .find_map(|e| match e {
+            Event::Receipt(r) => Some(r),
+            _ => None,
+        })
+        .expect("the receipt is reported")
+}
+
 /// The crash found by fuzzing `uke_reader`: 点数 188888888888812 × 回数 overflowed the receipt
 /// total (a panic in a debug build, a wrapped total in release). The line is now refused, as the
 /// claim engine refuses an oversized 算定単位 (MST-002), and the run goes on.
@@ -56,13 +67,7 @@ fn absurd_points_times_count_is_refused_not_overflowed() {
     );
     for jobs in [1, 2] {
         let (events, tally) = run(&text, jobs);
-        let rep = events
-            .iter()
-            .find_map(|e| match e {
-                Event::Receipt(r) => Some(r),
-                _ => None,
-            })
-            .expect("the receipt is reported");
+        let rep = first_receipt(&events);
         let refused = rep
             .checks
             .iter()
@@ -102,13 +107,7 @@ fn extreme_points_with_zero_count_are_refused_not_overflowed() {
             );
             for jobs in [1, 2] {
                 let (events, tally) = run(&text, jobs);
-                let rep = events
-                    .iter()
-                    .find_map(|e| match e {
-                        Event::Receipt(r) => Some(r),
-                        _ => None,
-                    })
-                    .unwrap_or_else(|| panic!("{record} {points}: no receipt reported"));
+                let rep = first_receipt(&events);
                 assert!(
                     rep.checks
                         .iter()
@@ -137,13 +136,7 @@ fn a_computed_unit_out_of_range_is_a_difference() {
     );
     for jobs in [1, 2] {
         let (events, tally) = run(&text, jobs);
-        let rep = events
-            .iter()
-            .find_map(|e| match e {
-                Event::Receipt(r) => Some(r),
-                _ => None,
-            })
-            .expect("the receipt is reported");
+        let rep = first_receipt(&events);
         let c = rep
             .checks
             .iter()
@@ -183,13 +176,7 @@ fn unknown_records_are_counted_with_their_first_line() {
          GO,1,75,99\n"
     );
     let (events, tally) = run(&text, 1);
-    let rep = events
-        .iter()
-        .find_map(|e| match e {
-            Event::Receipt(r) => Some(r),
-            _ => None,
-        })
-        .unwrap();
+    let rep = first_receipt(&events);
     assert_eq!(rep.unknown_records, 2);
     assert_eq!(rep.first_unknown, Some((4, "ZZ".to_string())));
     assert_eq!(tally.summary.unknown_records, 2);
