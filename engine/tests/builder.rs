@@ -326,6 +326,29 @@ fn a_bad_local_schemes_file_names_the_file_and_line() {
     assert!(text.contains("line 3, column"), "{text}");
     assert!(!text.contains(" at line "), "said once: {text}");
 
+    // A 法別番号 or prefix that could never match a 公費 is refused where it stands.
+    for (text, line, what) in [
+        ("[\n  {\"law_number\": \"8\"}\n]\n", 2, "law_number `8`"),
+        (
+            "[\n  {\"law_number\": \"88\"},\n  {\"law_number\": \"88\",\n   \"payer_prefix\": \"88-13\"}\n]\n",
+            4,
+            "payer_prefix `88-13`",
+        ),
+    ] {
+        std::fs::write(&file, text).unwrap();
+        let e = EngineBuilder::new()
+            .demo()
+            .local_schemes_file(&file)
+            .build()
+            .unwrap_err();
+        let said = e.to_string();
+        assert!(
+            matches!(&e, BuildError::LocalSchemes { line: l, .. } if *l == line),
+            "{e:?}"
+        );
+        assert!(said.contains(what), "{said}");
+    }
+
     let missing = dir.join("none.json");
     let e = EngineBuilder::new()
         .demo()

@@ -449,13 +449,41 @@ pub struct LocalSchemes {
 #[serde(deny_unknown_fields)]
 pub struct LocalSchemeEntry {
     /// 法別番号 (2 digits)
+    #[serde(deserialize_with = "law_number")]
     pub law_number: String,
     /// 公費負担者番号 prefix (e.g. `8813` = 法別 88, 東京都), when the scheme is not the same
-    /// everywhere.
-    #[serde(default)]
+    /// everywhere: 2–8 digits, the 法別番号 first.
+    #[serde(default, deserialize_with = "payer_prefix")]
     pub payer_prefix: Option<String>,
     #[serde(flatten)]
     pub scheme: LocalScheme,
+}
+
+/// A 法別番号 of a schemes file: 2 digits (記載要領 別添 法別番号表), or the file is refused where
+/// it says otherwise — a `"8"` or `"088"` would match no 公費 and leave it without its scheme.
+fn law_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let s = String::deserialize(d)?;
+    if s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(s)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "law_number `{s}`: a 法別番号 is 2 digits (記載要領 別添 法別番号表)"
+        )))
+    }
+}
+
+/// A 公費負担者番号 prefix of a schemes file: 2–8 digits (the 公費負担者番号 is 8: 法別番号,
+/// 都道府県番号, 実施機関番号, 検証番号).
+fn payer_prefix<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let s = Option::<String>::deserialize(d)?;
+    match s {
+        Some(p) if !(2..=8).contains(&p.len()) || !p.bytes().all(|b| b.is_ascii_digit()) => {
+            Err(serde::de::Error::custom(format!(
+                "payer_prefix `{p}`: a prefix of the 8-digit 公費負担者番号, 2–8 digits"
+            )))
+        }
+        s => Ok(s),
+    }
 }
 
 impl LocalSchemes {
