@@ -4,15 +4,17 @@
 //!
 //! A set of payers is a bit mask: bit 0 = 医療保険, bit k = 第k公費 (k = 1–4).
 
-/// The code of each set of payers, indexed by the mask; `' '` for the empty set, which has no code.
-const CODE_OF: &[u8; 32] = b" 1526374BEHMJORVCGINKPSWLQTXUYZ9";
+/// The code of each set of payers, indexed by the mask (one ASCII character each); `' '` for the
+/// empty set, which has no code.
+const CODE_OF: &str = " 1526374BEHMJORVCGINKPSWLQTXUYZ9";
 
 /// The mask of each code (an ASCII byte), `NONE` for a byte that is no code.
 const PAYERS_OF: [u8; 128] = {
+    let codes = CODE_OF.as_bytes();
     let mut t = [NONE; 128];
     let mut mask = 1;
     while mask < 32 {
-        t[CODE_OF[mask] as usize] = mask as u8;
+        t[codes[mask] as usize] = mask as u8;
         mask += 1;
     }
     t
@@ -24,10 +26,7 @@ const NONE: u8 = 0xFF;
 #[inline]
 pub fn code(payers: u8) -> Option<&'static str> {
     let i = usize::from(payers);
-    (1..32).contains(&i).then(|| {
-        // One ASCII byte of CODE_OF.
-        std::str::from_utf8(&CODE_OF[i..=i]).unwrap_or_default()
-    })
+    if i == 0 { None } else { CODE_OF.get(i..=i) }
 }
 
 /// The set of payers (bit 0 = 医療保険, bit k = 第k公費) of a 負担区分コード; `None` for a
