@@ -472,12 +472,9 @@ fn calc_polypharmacy_rounding_option() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
-/// A fresh folder under the system's temporary folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("santei-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh folder for one test (santei_test_data::scratch).
+fn scratch(name: &str) -> std::path::PathBuf {
+    santei_test_data::scratch(&format!("cli-{name}"))
 }
 
 /// A 74歳 patient with 2割 and no 所得区分 (demo data, 再診料): refused by default (CPY-502),

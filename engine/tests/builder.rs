@@ -224,12 +224,9 @@ const LOCAL_FUND: &str = r#"{"format":"santei.claim/1","patient":{"birth_date":"
     {"law_number":"88","payer_number":"88130158","recipient_number":"1234566"}]},
   "visits":[{"date":"2024-06-03","items":[{"type":"procedure","code":"112007410"}]}]}"#;
 
-/// A fresh folder under the system's temporary folder for one test.
+/// A fresh folder for one test (santei_test_data::scratch).
 fn scratch(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("santei-builder-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    santei_test_data::scratch(&format!("builder-{name}"))
 }
 
 fn rule_ids(r: &santei_engine::ClaimResult) -> Vec<&str> {

@@ -60,3 +60,13 @@ pub fn etensu(rev: &str) -> PathBuf {
 pub fn uke(file: impl AsRef<Path>) -> PathBuf {
     path(Path::new("uke").join(file))
 }
+
+/// A fresh, empty folder for one test under the system's temporary folder, named by the test's
+/// `name` and the process id (so parallel test binaries do not share it).
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("santei-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)
+        .unwrap_or_else(|e| panic!("cannot create `{}`: {e}", dir.display()));
+    dir
+}
