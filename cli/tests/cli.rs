@@ -478,7 +478,7 @@ fn scratch(name: &str) -> std::path::PathBuf {
 }
 
 /// A 74歳 patient with 2割 and no 所得区分 (demo data, 再診料): refused by default (CPY-502),
-/// computed as 一般 with `--missing-over70-class from-rate` (1,270円 × 2割 = 254 → 250).
+/// computed as 一般 with `--missing-over70-class from-rate`: 再診料 75点 + 外来管理加算 52点 (告示 A001, A001 注8) = 1,270円 × 2割 = 254円 → 250円 (10円未満 四捨五入, 健保法75条).
 #[test]
 fn calc_missing_over70_class_flag_changes_the_result() {
     let dir = scratch("over70");

@@ -263,7 +263,7 @@ fn copay_settings_and_local_schemes_change_the_result() {
             .unwrap();
         let c = r.copay.as_ref().expect("copay from the 負担割合");
         assert_eq!(c.income_class.map(|c| c.japanese()), Some("一般"));
-        // 1,270円 × 2割 = 254 → 250 (10円 四捨五入).
+        // 1,270円 × 2割 = 254 → 250 (再診料 75点 + 外来管理加算 52点, 告示 A001 / 注8; 10円未満 四捨五入, 健保法75条).
         assert_eq!(c.window_yen, 250, "explain {explain}");
         assert!(!rule_ids(&r).contains(&"CPY-502.income-class-missing"));
     }
